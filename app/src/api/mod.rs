@@ -1,0 +1,9 @@
+//! Server functions, grouped by domain. Each is thin: authorize, call the service layer,
+//! convert to a wire type. The bodies run only on the server; the browser gets a stub that
+//! calls the endpoint.
+
+pub mod articles;
+pub mod site;
+
+#[cfg(feature = "ssr")]
+mod convert;

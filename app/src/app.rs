@@ -1,0 +1,50 @@
+//! The document shell and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::{SsrMode, StaticSegment, path};
+
+use crate::pages::article::ArticlePage;
+use crate::pages::error::NotFoundPage;
+use crate::pages::favorites::FavoritesPage;
+use crate::pages::home::HomePage;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0b4a8b" />
+                <HashedStylesheet options=options.clone() id="site-css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|title: String| {
+            if title.is_empty() { "中国开发区协会".to_owned() } else { format!("{title} - 中国开发区协会") }
+        } />
+        <Router>
+            <FlatRoutes fallback=NotFoundPage>
+                <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/articles/:id") view=ArticlePage ssr=SsrMode::Async />
+                <Route path=StaticSegment("favorites") view=FavoritesPage ssr=SsrMode::Async />
+            </FlatRoutes>
+        </Router>
+    }
+}

@@ -1,0 +1,98 @@
+//! Small helpers over browser APIs for the islands. They are only ever called from event
+//! handlers and effects, which run in the browser; on the server they do nothing.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+pub fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// Focuses an element if it can take focus.
+pub fn focus(el: &web_sys::Element) {
+    if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+/// Whether an event happened outside `container`.
+pub fn is_outside(event: &web_sys::Event, container: &web_sys::Element) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+        .is_none_or(|node| !container.contains(Some(&node)))
+}
+
+/// Sets a cookie for the whole site (the value must already be a complete cookie string).
+pub fn set_cookie(cookie: &str) {
+    if let Some(doc) = document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
+        let _ = doc.set_cookie(cookie);
+    }
+}
+
+fn navigator_method(name: &str) -> Option<(JsValue, js_sys::Function)> {
+    let navigator: JsValue = web_sys::window()?.navigator().into();
+    let target = if name == "writeText" {
+        js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?
+    } else {
+        navigator
+    };
+    if target.is_undefined() || target.is_null() {
+        return None;
+    }
+    let f = js_sys::Reflect::get(&target, &name.into()).ok()?;
+    f.dyn_into::<js_sys::Function>().ok().map(|f| (target, f))
+}
+
+/// Whether the Web Share API is there.
+pub fn can_web_share() -> bool {
+    navigator_method("share").is_some()
+}
+
+/// Opens the system share sheet; resolves when it closes (or fails silently).
+pub async fn web_share(title: &str, url: &str) {
+    let Some((target, share)) = navigator_method("share") else {
+        return;
+    };
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&data, &"title".into(), &title.into());
+    let _ = js_sys::Reflect::set(&data, &"url".into(), &url.into());
+    if let Ok(promise) = share.call1(&target, &data)
+        && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
+    {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+/// Copies text to the clipboard: the async Clipboard API where allowed, otherwise the
+/// selection-and-copy fallback. Returns whether it worked.
+pub async fn copy_text(text: &str) -> bool {
+    if let Some((target, write)) = navigator_method("writeText")
+        && let Ok(promise) = write.call1(&target, &text.into())
+        && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
+        && wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+    {
+        return true;
+    }
+    copy_with_selection(text).unwrap_or(false)
+}
+
+fn copy_with_selection(text: &str) -> Option<bool> {
+    let doc = document()?;
+    let body = doc.body()?;
+    let area = doc
+        .create_element("textarea")
+        .ok()?
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .ok()?;
+    area.set_value(text);
+    let _ = area.set_attribute("readonly", "");
+    let _ = area.set_attribute("style", "position:fixed;top:-1000px;opacity:0");
+    body.append_child(&area).ok()?;
+    area.select();
+    let ok = doc
+        .dyn_ref::<web_sys::HtmlDocument>()
+        .and_then(|d| d.exec_command("copy").ok())
+        .unwrap_or(false);
+    area.remove();
+    Some(ok)
+}

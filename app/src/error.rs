@@ -1,0 +1,85 @@
+//! The one application error: it knows its HTTP status and the message a reader sees, and it
+//! never carries internal error text to the browser.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("页面不存在")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("请先登录")]
+    Unauthorized,
+    #[error("没有权限执行此操作")]
+    Forbidden,
+    #[error("网站正在维护，请稍后再试")]
+    Unavailable,
+    #[error("服务器出现问题，请稍后再试")]
+    Internal,
+    /// Failures of the server-function transport itself (network down, bad response).
+    #[error("网络连接出现问题，请稍后再试")]
+    Transport,
+}
+
+impl AppError {
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::BadRequest(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Unavailable => 503,
+            AppError::Internal | AppError::Transport => 500,
+        }
+    }
+
+    /// The heading of the error page.
+    pub fn title(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "页面不存在",
+            AppError::BadRequest(_) => "请求有误",
+            AppError::Unauthorized => "请先登录",
+            AppError::Forbidden => "没有权限",
+            AppError::Unavailable => "网站暂时无法访问",
+            AppError::Internal | AppError::Transport => "出错了",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::BadRequest("请求参数有误".into())
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Transport,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_are_real_http_statuses() {
+        assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::Unavailable.status_code(), 503);
+        assert_eq!(AppError::Forbidden.status_code(), 403);
+    }
+
+    #[test]
+    fn transport_errors_never_expose_their_text() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "relation \"articles\" does not exist".into(),
+        ));
+        assert_eq!(err, AppError::Internal);
+        assert!(!err.to_string().contains("articles"));
+    }
+}

@@ -1,0 +1,24 @@
+#![recursion_limit = "256"]
+//! Portico's Leptos application: pages, components, islands and server functions, compiled
+//! for the server (`ssr`) and for the browser (`hydrate`).
+
+pub mod api;
+pub mod app;
+mod components;
+pub mod error;
+pub mod models;
+mod pages;
+pub mod prefs;
+mod response;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use app::{App, shell};
+pub use error::AppError;
+
+/// The article id of an article page path (`/articles/{id}`), if it is one.
+pub fn article_id_from_path(path: &str) -> Option<i32> {
+    path.strip_prefix("/articles/")
+        .and_then(pages::article::parse_id)
+}

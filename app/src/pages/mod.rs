@@ -1,0 +1,60 @@
+//! One module per page. Every public page waits for its data on the server (blocking
+//! resources), so the HTML is complete without script, and errors become an error page with
+//! the matching HTTP status.
+
+pub mod article;
+pub mod error;
+pub mod favorites;
+pub mod home;
+
+use leptos::prelude::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::site::get_chrome;
+use crate::components::layout::Layout;
+use crate::error::AppError;
+use error::{BareErrorPage, ErrorContent};
+
+/// What a page renders once its data is there.
+pub struct PageView {
+    /// The navigation item to mark as current (its href).
+    pub active: String,
+    pub content: AnyView,
+}
+
+/// Waits for the site chrome and for `data`, then renders `render(data)` inside the site
+/// layout, or the error page.
+#[component]
+pub fn SitePage<T, F>(data: Resource<Result<T, AppError>>, render: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    F: Fn(T) -> PageView + Clone + Send + Sync + 'static,
+{
+    let chrome = Resource::new_blocking(|| (), |_| get_chrome());
+    view! {
+        <Suspense fallback=|| view! { <p class="state-loading">"正在加载…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    let data = data.await;
+                    match chrome.await {
+                        Err(error) => view! { <BareErrorPage error /> }.into_any(),
+                        Ok(chrome) => {
+                            provide_context(chrome.font_size);
+                            let page = match data {
+                                Ok(d) => render(d),
+                                Err(error) => PageView {
+                                    active: String::new(),
+                                    content: view! { <ErrorContent error /> }.into_any(),
+                                },
+                            };
+                            view! { <Layout chrome active=page.active>{page.content}</Layout> }
+                                .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,124 @@
+//! Server-only parts of the app: the shared state server functions read, request helpers,
+//! share links and QR codes.
+
+pub mod share;
+mod state;
+
+pub use state::{AppState, SiteConfig};
+
+use http::HeaderMap;
+use http::request::Parts;
+use leptos::prelude::use_context;
+
+use crate::error::AppError;
+
+impl From<service::Error> for AppError {
+    fn from(err: service::Error) -> Self {
+        match err {
+            service::Error::NotFound => AppError::NotFound,
+            service::Error::Invalid(msg) => AppError::BadRequest(msg),
+            service::Error::Unavailable(e) => {
+                tracing::error!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
+            other => {
+                tracing::error!(error = %other, "request failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// The application state, provided to every page render and server function.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// The headers of the request being served (empty outside a request).
+pub fn request_headers() -> HeaderMap {
+    use_context::<Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default()
+}
+
+/// Sets the HTTP status of the response being rendered.
+pub fn set_status(code: u16) {
+    if let (Some(res), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        res.set_status(status);
+    }
+}
+
+/// Whether this request is a page view to count: not a robot, not a prefetch or prerender.
+pub fn is_countable_view(headers: &HeaderMap) -> bool {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    let purpose = format!(
+        "{} {} {} {}",
+        header("sec-purpose"),
+        header("purpose"),
+        header("x-purpose"),
+        header("x-moz")
+    );
+    if purpose.contains("prefetch") || purpose.contains("preview") || purpose.contains("prerender")
+    {
+        return false;
+    }
+    !service::hits::is_bot(&header("user-agent"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    const BROWSER: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+
+    #[test]
+    fn counts_browsers_only() {
+        assert!(is_countable_view(&headers(&[("user-agent", BROWSER)])));
+        assert!(!is_countable_view(&headers(&[])));
+        assert!(!is_countable_view(&headers(&[(
+            "user-agent",
+            "Baiduspider"
+        )])));
+    }
+
+    #[test]
+    fn skips_prefetches() {
+        assert!(!is_countable_view(&headers(&[
+            ("user-agent", BROWSER),
+            ("sec-purpose", "prefetch")
+        ])));
+        assert!(!is_countable_view(&headers(&[
+            ("user-agent", BROWSER),
+            ("sec-purpose", "prefetch;prerender")
+        ])));
+        assert!(!is_countable_view(&headers(&[
+            ("user-agent", BROWSER),
+            ("purpose", "prefetch")
+        ])));
+        assert!(!is_countable_view(&headers(&[
+            ("user-agent", BROWSER),
+            ("x-moz", "prefetch")
+        ])));
+    }
+}

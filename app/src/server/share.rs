@@ -1,0 +1,123 @@
+//! Share links and QR codes. WeChat has no share URL: readers scan a QR code of the page,
+//! generated here (never by a third-party service).
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+
+use crate::models::ShareLinks;
+
+/// Everything but the RFC 3986 unreserved characters is encoded.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes one query-string value (UTF-8).
+pub fn encode(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// Weibo, QQ and Qzone share URLs and a WeChat QR code for a page.
+pub fn links(url: &str, title: &str, summary: &str, picture: Option<&str>) -> ShareLinks {
+    let (u, t, s) = (encode(url), encode(title), encode(summary));
+    let pic = picture.map(encode).unwrap_or_default();
+    ShareLinks {
+        url: url.to_owned(),
+        weibo: format!("https://service.weibo.com/share/share.php?url={u}&title={t}&pic={pic}"),
+        qq: format!(
+            "https://connect.qq.com/widget/shareqq/index.html?url={u}&title={t}&summary={s}"
+        ),
+        qzone: format!(
+            "https://sns.qzone.qq.com/cgi-bin/qzshare/cgi_qzshare_onekey?url={u}&title={t}&summary={s}"
+        ),
+        qr_svg: qr_svg(url, "本页二维码").unwrap_or_default(),
+    }
+}
+
+/// An inline `<svg>` QR code of `text`, labelled for screen readers; `None` if `text` is too
+/// long to encode.
+pub fn qr_svg(text: &str, label: &str) -> Option<String> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+    let svg = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .dark_color(svg::Color("#1a1a1a"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    // Drop the XML declaration and label the image.
+    let start = svg.find("<svg")?;
+    let svg = &svg[start..];
+    let label = escape_attr(label);
+    Some(svg.replacen(
+        "<svg",
+        &format!(r#"<svg role="img" aria-label="{label}" class="qr""#),
+        1,
+    ))
+}
+
+fn escape_attr(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_chinese_ampersands_hashes_and_spaces() {
+        assert_eq!(encode("开发区"), "%E5%BC%80%E5%8F%91%E5%8C%BA");
+        assert_eq!(encode("A&B #1 c"), "A%26B%20%231%20c");
+        assert_eq!(encode("a=b?c/d"), "a%3Db%3Fc%2Fd");
+        assert_eq!(encode("keep-_.~"), "keep-_.~");
+    }
+
+    #[test]
+    fn share_urls_carry_every_value_encoded() {
+        let l = links(
+            "https://kfq.example/articles/7?x=1&y=2",
+            "协会 年会 & 论坛 #2",
+            "摘要",
+            None,
+        );
+        let u = "https%3A%2F%2Fkfq.example%2Farticles%2F7%3Fx%3D1%26y%3D2";
+        let t = "%E5%8D%8F%E4%BC%9A%20%E5%B9%B4%E4%BC%9A%20%26%20%E8%AE%BA%E5%9D%9B%20%232";
+        assert_eq!(
+            l.weibo,
+            format!("https://service.weibo.com/share/share.php?url={u}&title={t}&pic=")
+        );
+        assert_eq!(
+            l.qq,
+            format!(
+                "https://connect.qq.com/widget/shareqq/index.html?url={u}&title={t}&summary=%E6%91%98%E8%A6%81"
+            )
+        );
+        assert!(
+            l.qzone
+                .starts_with("https://sns.qzone.qq.com/cgi-bin/qzshare/cgi_qzshare_onekey?url=")
+        );
+        assert!(l.qzone.contains(&format!("url={u}&title={t}&summary=")));
+        // No raw reserved characters leak into the query values.
+        let query = l.weibo.split_once('?').unwrap().1;
+        for part in query.split('&') {
+            let value = part.split_once('=').unwrap().1;
+            assert!(!value.contains(['#', ' ', '&', '?', '/']), "{value}");
+        }
+    }
+
+    #[test]
+    fn qr_code_is_an_inline_labelled_svg() {
+        let svg = qr_svg("https://kfq.example/articles/7", "本页二维码").unwrap();
+        assert!(
+            svg.starts_with(r#"<svg role="img" aria-label="本页二维码" class="qr""#),
+            "{svg}"
+        );
+        assert!(!svg.contains("<?xml"));
+        assert!(svg.contains("<path") || svg.contains("<rect"));
+    }
+}

@@ -1,0 +1,81 @@
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Where an article is in its life.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleStatus {
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    #[sea_orm(string_value = "scheduled")]
+    Scheduled,
+    #[sea_orm(string_value = "published")]
+    Published,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "articles")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub category_id: i32,
+    pub title: String,
+    pub subtitle: String,
+    #[sea_orm(unique)]
+    pub slug: Option<String>,
+    /// 来源
+    pub source: String,
+    pub author: String,
+    #[sea_orm(column_type = "Text")]
+    pub summary: String,
+    /// Sanitized HTML.
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub cover_image_id: Option<i32>,
+    /// 头条
+    pub is_headline: bool,
+    /// 推荐
+    pub is_recommended: bool,
+    /// 幻灯
+    pub is_slideshow: bool,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTimeUtc>,
+    pub hits: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::category::Entity",
+        from = "Column::CategoryId",
+        to = "super::category::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Category,
+    #[sea_orm(
+        belongs_to = "super::image::Entity",
+        from = "Column::CoverImageId",
+        to = "super::image::Column::Id",
+        on_delete = "SetNull"
+    )]
+    CoverImage,
+}
+
+impl Related<super::category::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Category.def()
+    }
+}
+
+impl Related<super::image::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CoverImage.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

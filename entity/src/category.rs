@@ -1,0 +1,41 @@
+use sea_orm::entity::prelude::*;
+
+/// A column (栏目) of the site. Categories form a tree through `parent_id`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "categories")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub parent_id: Option<i32>,
+    pub name: String,
+    #[sea_orm(unique)]
+    pub slug: String,
+    /// How the column presents itself: `list`, `pictures`, `page`, `magazine`, `notices`, `submit`.
+    pub kind: String,
+    pub description: String,
+    pub sort_order: i32,
+    pub show_in_nav: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "Entity",
+        from = "Column::ParentId",
+        to = "Column::Id",
+        on_delete = "Restrict"
+    )]
+    Parent,
+    #[sea_orm(has_many = "super::article::Entity")]
+    Article,
+}
+
+impl Related<super::article::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Article.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

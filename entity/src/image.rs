@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+
+/// An uploaded (or generated) image, stored under the uploads directory.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "images")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Path relative to the uploads directory, served under `/media/`.
+    #[sea_orm(unique)]
+    pub path: String,
+    pub alt: String,
+    pub caption: String,
+    /// 图片来源
+    pub credit: String,
+    pub width: i32,
+    pub height: i32,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! Database migrations. They describe tables with their own identifiers and never import the
+//! `entity` crate, so an old migration keeps meaning what it meant when it was written.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_init;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_init::Migration)]
+    }
+}

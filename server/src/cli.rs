@@ -1,0 +1,69 @@
+//! `portico [serve|migrate|seed-demo]`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::startup::{Application, connect_and_migrate, seed_demo};
+use crate::telemetry;
+
+/// Portico: the news portal and content management system of the China Association of
+/// Development Zones.
+#[derive(Debug, Parser)]
+#[command(name = "portico", version, about, long_about = None)]
+pub struct Cli {
+    /// The configuration file [default: Leptos.toml in the current directory, if present].
+    /// Every key can be overridden by an environment variable (see the file's comments).
+    #[arg(long, global = true, env = "PORTICO_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default): migrate the database, seed the demo content into an
+    /// empty database (unless disabled), then serve the site.
+    Serve {
+        /// Do not seed demo content, even into an empty database (same as PORTICO_SEED_DEMO=false).
+        #[arg(long)]
+        no_seed: bool,
+    },
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Migrate, then seed the demo content if the database is empty, then exit.
+    SeedDemo,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    telemetry::init(&settings.log);
+    match cli.command.unwrap_or(Command::Serve { no_seed: false }) {
+        Command::Serve { no_seed } => {
+            if no_seed {
+                settings.seed_demo = false;
+            }
+            let app = Application::build(settings).await?;
+            tracing::info!("Portico is listening on http://{}", app.address());
+            app.run_until_stopped().await.context("server stopped")?;
+        }
+        Command::Migrate => {
+            connect_and_migrate(&settings.database_url).await?;
+            println!("database is up to date");
+        }
+        Command::SeedDemo => {
+            let db = connect_and_migrate(&settings.database_url).await?;
+            match seed_demo(&db, &settings).await? {
+                Some(r) => println!(
+                    "seeded {} columns, {} articles, {} images, {} notices, {} links",
+                    r.categories, r.articles, r.images, r.notices, r.links
+                ),
+                None => println!("the database already has content; nothing seeded"),
+            }
+        }
+    }
+    Ok(())
+}

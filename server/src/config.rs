@@ -1,0 +1,366 @@
+//! Runtime configuration: `Leptos.toml`, with every key overridable by an environment
+//! variable. A bad value stops start-up with one line naming the key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use leptos::config::{Env, LeptosOptions};
+use toml::{Table, Value};
+
+/// The configuration file read when none is named.
+pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
+
+/// One configuration key: where it sits in the file and which variable overrides it.
+#[derive(Clone, Copy, Debug)]
+pub struct Key {
+    pub section: &'static str,
+    pub name: &'static str,
+    pub env: &'static str,
+}
+
+const fn key(section: &'static str, name: &'static str, env: &'static str) -> Key {
+    Key { section, name, env }
+}
+
+pub const OUTPUT_NAME: Key = key("leptos", "output-name", "LEPTOS_OUTPUT_NAME");
+pub const SITE_ROOT: Key = key("leptos", "site-root", "LEPTOS_SITE_ROOT");
+pub const SITE_PKG_DIR: Key = key("leptos", "site-pkg-dir", "LEPTOS_SITE_PKG_DIR");
+pub const SITE_ADDR: Key = key("leptos", "site-addr", "LEPTOS_SITE_ADDR");
+pub const RELOAD_PORT: Key = key("leptos", "reload-port", "LEPTOS_RELOAD_PORT");
+pub const ENV: Key = key("leptos", "env", "LEPTOS_ENV");
+pub const DATABASE_URL: Key = key("database", "url", "DATABASE_URL");
+pub const PUBLIC_URL: Key = key("site", "public-url", "PORTICO_PUBLIC_URL");
+pub const TIME_ZONE: Key = key("site", "time-zone", "PORTICO_TIME_ZONE");
+pub const UPLOADS_DIR: Key = key("site", "uploads-dir", "PORTICO_UPLOADS_DIR");
+pub const SEED_DEMO: Key = key("site", "seed-demo", "PORTICO_SEED_DEMO");
+pub const HIT_FLUSH_SECS: Key = key("hits", "flush-secs", "PORTICO_HIT_FLUSH_SECS");
+pub const LOG: Key = key("log", "level", "PORTICO_LOG");
+
+/// Every key, for documentation and for rejecting unknown ones.
+pub const KEYS: &[Key] = &[
+    OUTPUT_NAME,
+    SITE_ROOT,
+    SITE_PKG_DIR,
+    SITE_ADDR,
+    RELOAD_PORT,
+    ENV,
+    DATABASE_URL,
+    PUBLIC_URL,
+    TIME_ZONE,
+    UPLOADS_DIR,
+    SEED_DEMO,
+    HIT_FLUSH_SECS,
+    LOG,
+];
+
+/// A configuration problem, shown as one line.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl ConfigError {
+    fn bad(key: Key, from: &Origin, message: impl std::fmt::Display) -> Self {
+        let place = match from {
+            Origin::Env => format!("environment variable {}", key.env),
+            Origin::File => format!("[{}] {} (override: {})", key.section, key.name, key.env),
+        };
+        ConfigError(format!("bad configuration value for {place}: {message}"))
+    }
+}
+
+enum Origin {
+    Env,
+    File,
+}
+
+/// Everything the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub leptos: LeptosOptions,
+    pub database_url: String,
+    /// The base URL readers use, without a trailing slash.
+    pub public_url: String,
+    pub time_zone: Tz,
+    pub uploads_dir: PathBuf,
+    pub seed_demo: bool,
+    pub hit_flush: Duration,
+    pub log: String,
+}
+
+impl Settings {
+    /// Reads `path` (or `Leptos.toml` if present) and the environment.
+    pub fn load(path: Option<&Path>) -> Result<Settings, ConfigError> {
+        let (text, name) = match path {
+            Some(p) => (
+                Some(std::fs::read_to_string(p).map_err(|e| {
+                    ConfigError(format!(
+                        "cannot read configuration file {}: {e}",
+                        p.display()
+                    ))
+                })?),
+                p.display().to_string(),
+            ),
+            None => (
+                std::fs::read_to_string(DEFAULT_CONFIG_FILE).ok(),
+                DEFAULT_CONFIG_FILE.to_owned(),
+            ),
+        };
+        Settings::from_sources(text.as_deref(), &name, |k| std::env::var(k).ok())
+    }
+
+    /// Builds settings from a file's text (if any) and an environment lookup.
+    pub fn from_sources(
+        file: Option<&str>,
+        file_name: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
+        let table: Table = match file {
+            Some(text) => text.parse().map_err(|e: toml::de::Error| {
+                let first = e.to_string().lines().next().unwrap_or_default().to_owned();
+                ConfigError(format!("{file_name} is not valid TOML: {first}"))
+            })?,
+            None => Table::new(),
+        };
+        reject_unknown_keys(&table, file_name)?;
+        let src = Source { table, env };
+
+        let site_addr: SocketAddr = src.parse(SITE_ADDR, "127.0.0.1:3000", |s| {
+            s.parse::<SocketAddr>()
+                .map_err(|_| "expected an address like 127.0.0.1:3000".to_owned())
+        })?;
+        let reload_port = src.parse(RELOAD_PORT, "3001", |s| {
+            s.parse::<u32>()
+                .map_err(|_| "expected a port number".to_owned())
+        })?;
+        let leptos_env = src.parse(ENV, "PROD", |s| match s.to_ascii_lowercase().as_str() {
+            "dev" | "development" => Ok(Env::DEV),
+            "prod" | "production" => Ok(Env::PROD),
+            _ => Err("expected DEV or PROD".to_owned()),
+        })?;
+        let output_name = src.parse(OUTPUT_NAME, "portico", non_empty)?;
+        let site_root = src.parse(SITE_ROOT, "target/site", non_empty)?;
+        let site_pkg_dir = src.parse(SITE_PKG_DIR, "pkg", non_empty)?;
+
+        let database_url = src.parse(DATABASE_URL, "sqlite://data/portico.db?mode=rwc", |s| {
+            match service::db::Backend::of(s) {
+                Some(_) => Ok(s.to_owned()),
+                None => Err("expected a sqlite:// or postgres:// URL".to_owned()),
+            }
+        })?;
+        let default_public = format!("http://{site_addr}");
+        let public_url = src.parse(PUBLIC_URL, &default_public, |s| {
+            let s = if s.is_empty() {
+                default_public.as_str()
+            } else {
+                s
+            };
+            if (s.starts_with("http://") || s.starts_with("https://"))
+                && !s.contains(char::is_whitespace)
+            {
+                Ok(s.trim_end_matches('/').to_owned())
+            } else {
+                Err("expected an http:// or https:// URL".to_owned())
+            }
+        })?;
+        let time_zone = src.parse(TIME_ZONE, "Asia/Shanghai", |s| {
+            service::time::parse_time_zone(s).ok_or_else(|| {
+                format!("unknown time zone {s:?} (use an IANA name such as Asia/Shanghai)")
+            })
+        })?;
+        let uploads_dir = PathBuf::from(src.parse(UPLOADS_DIR, "data/uploads", non_empty)?);
+        let seed_demo = src.parse(SEED_DEMO, "true", parse_bool)?;
+        let hit_flush = src.parse(HIT_FLUSH_SECS, "2", |s| match s.parse::<u64>() {
+            Ok(n @ 1..=5) => Ok(Duration::from_secs(n)),
+            _ => Err("expected a whole number of seconds from 1 to 5".to_owned()),
+        })?;
+        let log = src.parse(LOG, "info", non_empty)?;
+
+        // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
+        // hashed names exactly when that file is there.
+        let hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+            .is_some_and(|p| p.exists());
+
+        let leptos = LeptosOptions::builder()
+            .output_name(output_name)
+            .site_root(site_root)
+            .site_pkg_dir(site_pkg_dir)
+            .site_addr(site_addr)
+            .reload_port(reload_port)
+            .env(leptos_env)
+            .hash_files(hash_files)
+            .build();
+
+        Ok(Settings {
+            leptos,
+            database_url,
+            public_url,
+            time_zone,
+            uploads_dir,
+            seed_demo,
+            hit_flush,
+            log,
+        })
+    }
+}
+
+struct Source<F> {
+    table: Table,
+    env: F,
+}
+
+impl<F: Fn(&str) -> Option<String>> Source<F> {
+    fn parse<T>(
+        &self,
+        key: Key,
+        default: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        if let Some(value) = (self.env)(key.env) {
+            return parse(value.trim()).map_err(|m| ConfigError::bad(key, &Origin::Env, m));
+        }
+        match self.table.get(key.section).and_then(|s| s.get(key.name)) {
+            None => parse(default).map_err(|m| ConfigError::bad(key, &Origin::File, m)),
+            Some(value) => {
+                let text = match value {
+                    Value::String(s) => s.trim().to_owned(),
+                    Value::Integer(i) => i.to_string(),
+                    Value::Boolean(b) => b.to_string(),
+                    other => {
+                        return Err(ConfigError::bad(
+                            key,
+                            &Origin::File,
+                            format!("unexpected {}", other.type_str()),
+                        ));
+                    }
+                };
+                parse(&text).map_err(|m| ConfigError::bad(key, &Origin::File, m))
+            }
+        }
+    }
+}
+
+fn non_empty(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        Err("must not be empty".to_owned())
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
+fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err("expected true or false".to_owned()),
+    }
+}
+
+fn reject_unknown_keys(table: &Table, file_name: &str) -> Result<(), ConfigError> {
+    for (section, value) in table {
+        let Some(entries) = value.as_table() else {
+            return Err(ConfigError(format!(
+                "{file_name}: unknown top-level key {section:?} (expected a [section])"
+            )));
+        };
+        for name in entries.keys() {
+            if !KEYS.iter().any(|k| k.section == section && k.name == name) {
+                return Err(ConfigError(format!(
+                    "{file_name}: unknown key [{section}] {name}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(file: &str, env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_sources(Some(file), "Leptos.toml", move |k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn the_shipped_file_is_valid_and_complete() {
+        let text = include_str!("../../Leptos.toml");
+        let s = load(text, &[]).unwrap();
+        assert_eq!(s.leptos.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(&*s.leptos.site_root, "target/site");
+        assert_eq!(s.database_url, "sqlite://data/portico.db?mode=rwc");
+        assert_eq!(s.time_zone, chrono_tz::Asia::Shanghai);
+        assert!(s.seed_demo);
+        let table: Table = text.parse().unwrap();
+        for k in KEYS {
+            assert!(
+                table.get(k.section).and_then(|s| s.get(k.name)).is_some(),
+                "Leptos.toml should document [{}] {}",
+                k.section,
+                k.name
+            );
+        }
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let s = load(
+            "[leptos]\nsite-addr = \"127.0.0.1:3000\"\n",
+            &[
+                ("LEPTOS_SITE_ADDR", "0.0.0.0:8080"),
+                ("DATABASE_URL", "postgres://localhost/portico"),
+                ("PORTICO_PUBLIC_URL", "https://kfq.example/"),
+                ("PORTICO_SEED_DEMO", "false"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.leptos.site_addr.to_string(), "0.0.0.0:8080");
+        assert_eq!(s.database_url, "postgres://localhost/portico");
+        assert_eq!(s.public_url, "https://kfq.example");
+        assert!(!s.seed_demo);
+    }
+
+    #[test]
+    fn public_url_defaults_to_the_listen_address() {
+        let s = load("", &[("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]).unwrap();
+        assert_eq!(s.public_url, "http://127.0.0.1:4000");
+    }
+
+    #[test]
+    fn bad_values_name_their_key_in_one_line() {
+        let e = load("[site]\ntime-zone = \"Mars/Base\"\n", &[]).unwrap_err();
+        assert!(e.0.contains("[site] time-zone"), "{e}");
+        assert!(e.0.contains("PORTICO_TIME_ZONE"), "{e}");
+        assert!(!e.0.contains('\n'));
+
+        let e = load("", &[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err();
+        assert!(e.0.contains("LEPTOS_SITE_ADDR"), "{e}");
+
+        let e = load("", &[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert!(e.0.contains("DATABASE_URL"), "{e}");
+
+        let e = load("[hits]\nflush-secs = 60\n", &[]).unwrap_err();
+        assert!(e.0.contains("[hits] flush-secs"), "{e}");
+
+        let e = load("[site]\nseed-demo = [1]\n", &[]).unwrap_err();
+        assert!(e.0.contains("[site] seed-demo"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_and_broken_files_are_refused() {
+        let e = load("[site]\npublik-url = \"x\"\n", &[]).unwrap_err();
+        assert!(e.0.contains("unknown key [site] publik-url"), "{e}");
+        let e = load("[site\n", &[]).unwrap_err();
+        assert!(e.0.contains("not valid TOML"), "{e}");
+        assert!(!e.0.contains('\n'));
+    }
+}

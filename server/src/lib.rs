@@ -1,0 +1,7 @@
+//! The Portico server: configuration, start-up, and the routes that are not pages.
+
+pub mod cli;
+pub mod config;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

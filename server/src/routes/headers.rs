@@ -1,0 +1,50 @@
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// `Cache-Control` by path: hashed build assets forever, media for a day, pages revalidated.
+pub async fn cache_control(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let value = if path.starts_with("/pkg/") {
+        if res.status().is_success() && is_hashed(&path) {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, max-age=300"
+        }
+    } else if path.starts_with("/media/") {
+        "public, max-age=86400"
+    } else if path.starts_with("/api/") || path.starts_with("/prefs/") || path == "/healthz" {
+        "no-store"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(value));
+    if !path.starts_with("/pkg/") && !path.starts_with("/media/") {
+        res.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("Cookie"));
+    }
+    res
+}
+
+/// cargo-leptos names hashed files `portico.<hash>.js`.
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3 && parts[parts.len() - 2].len() >= 8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn recognises_hashed_asset_names() {
+        assert!(is_hashed("/pkg/portico.4f2a9c1d0e3b5a67.js"));
+        assert!(!is_hashed("/pkg/portico.js"));
+        assert!(!is_hashed("/pkg/portico_bg.wasm"));
+    }
+}

@@ -1,0 +1,222 @@
+//! Start-up: database, state, router, listener, and the background hit flusher.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::server::{AppState, SiteConfig};
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use service::hits::HitBuffer;
+use service::seed::SeedReport;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::config::Settings;
+use crate::routes;
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = service::db::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact(url)))?;
+    service::db::migrate(&db)
+        .await
+        .context("database migration failed")?;
+    Ok(db)
+}
+
+/// Seeds the demo content into an empty database.
+pub async fn seed_demo(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<Option<SeedReport>> {
+    service::seed::seed_demo(db, &settings.uploads_dir, settings.time_zone)
+        .await
+        .context("seeding the demo content failed")
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The state every handler shares.
+pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
+    AppState {
+        leptos_options: settings.leptos.clone(),
+        db,
+        hits: Arc::new(HitBuffer::new()),
+        site: Arc::new(SiteConfig {
+            public_url: settings.public_url.clone(),
+            time_zone: settings.time_zone,
+            uploads_dir: settings.uploads_dir.clone(),
+        }),
+    }
+}
+
+/// All routes: the Leptos pages and server functions, and the routes that are not pages.
+pub fn build_router(state: AppState) -> Router {
+    let page_routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(routes::health::health))
+        .route("/prefs/font-size", get(routes::prefs::font_size))
+        .nest_service("/media", routes::media::service(&state.site.uploads_dir))
+        .leptos_routes(&state, page_routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            routes::views::count_views,
+        ))
+        .layer(axum::middleware::from_fn(routes::headers::cache_control))
+        .with_state(state)
+}
+
+/// Writes buffered view counts to the database every `settings.hit_flush`.
+fn spawn_hit_flusher(state: &AppState, settings: &Settings) -> JoinHandle<()> {
+    let (hits, db, every) = (state.hits.clone(), state.db.clone(), settings.hit_flush);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = hits.flush(&db).await {
+                tracing::warn!(error = %e, "writing view counts failed; will retry");
+            }
+        }
+    })
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    flusher: JoinHandle<()>,
+}
+
+impl Application {
+    /// Connects, migrates, seeds (if enabled and the database is empty) and binds.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = connect_and_migrate(&settings.database_url).await?;
+        if settings.seed_demo
+            && let Some(r) = seed_demo(&db, &settings).await?
+        {
+            tracing::info!(
+                articles = r.articles,
+                images = r.images,
+                "seeded the demo content into the empty database"
+            );
+        }
+        Self::with_database(settings, db).await
+    }
+
+    /// Binds a server over an already prepared database.
+    pub async fn with_database(
+        settings: Settings,
+        db: DatabaseConnection,
+    ) -> anyhow::Result<Application> {
+        let addr = settings.leptos.site_addr;
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let state = build_state(&settings, db);
+        let flusher = spawn_hit_flusher(&state, &settings);
+        Ok(Application {
+            router: build_router(state.clone()),
+            listener,
+            state,
+            flusher,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address().port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then writes the remaining view counts.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let Application {
+            listener,
+            router,
+            state,
+            flusher,
+        } = self;
+        let result = axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
+        flusher.abort();
+        if let Err(e) = state.hits.flush(&state.db).await {
+            tracing::error!(error = %e, "could not write the last view counts");
+        }
+        result
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db/portico"),
+            "postgres://app:***@db/portico"
+        );
+        assert_eq!(
+            redact("postgres://app@db/portico"),
+            "postgres://app@db/portico"
+        );
+        assert_eq!(
+            redact("sqlite://data/x.db?mode=rwc"),
+            "sqlite://data/x.db?mode=rwc"
+        );
+    }
+}

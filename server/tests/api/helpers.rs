@@ -1,0 +1,207 @@
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::server::AppState;
+use chrono::Utc;
+use entity::article;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
+use server::config::Settings;
+use server::startup::{Application, connect_and_migrate};
+
+pub const BROWSER_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub db: DatabaseConnection,
+    pg_database: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+/// One uploads directory for the whole test run: the demo images are drawn only once.
+fn shared_uploads() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("portico-test-uploads-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
+    .clone()
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("PORTICO_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Creates a fresh PostgreSQL database; `None` (with a note) when PostgreSQL does not answer
+/// outside CI. In CI a missing PostgreSQL fails the test.
+async fn fresh_pg_database() -> Option<(String, String)> {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let admin_url = pg_admin_url();
+    let admin = match Database::connect(&admin_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            assert!(
+                !in_ci(),
+                "CI=true but PostgreSQL at {admin_url} is unreachable: {e}"
+            );
+            eprintln!("skipped: PostgreSQL not reachable at {admin_url} ({e})");
+            return None;
+        }
+    };
+    let name = format!(
+        "portico_test_{}_{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_micros(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
+    Some((format!("{base}/{name}"), name))
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let dir = tempfile::tempdir().unwrap();
+    let (database_url, pg_database) = match backend {
+        Backend::Sqlite => (
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("portico.db").display()
+            ),
+            None,
+        ),
+        Backend::Postgres => {
+            let (url, name) = fresh_pg_database().await?;
+            (url, Some(name))
+        }
+    };
+    let uploads = shared_uploads();
+    let env = move |k: &str| -> Option<String> {
+        match k {
+            "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
+            "DATABASE_URL" => Some(database_url.clone()),
+            "PORTICO_PUBLIC_URL" => Some("http://portico.test".into()),
+            "PORTICO_UPLOADS_DIR" => Some(uploads.display().to_string()),
+            "PORTICO_HIT_FLUSH_SECS" => Some("5".into()),
+            _ => None,
+        }
+    };
+    let settings = Settings::from_sources(None, "test", env).unwrap();
+    let db = connect_and_migrate(&settings.database_url).await.unwrap();
+    service::seed::seed_demo(&db, &settings.uploads_dir, settings.time_zone)
+        .await
+        .unwrap();
+    let app = Application::with_database(settings, db.clone())
+        .await
+        .unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .user_agent(BROWSER_UA)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Some(TestApp {
+        address,
+        client,
+        state,
+        db,
+        pg_database,
+        _dir: dir,
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+
+    /// The newest published article.
+    pub async fn some_article(&self) -> article::Model {
+        let latest = service::article::latest(&self.db, 1, Utc::now())
+            .await
+            .unwrap();
+        article::Entity::find_by_id(latest[0].id)
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Drops the PostgreSQL database of this test, if any.
+    pub async fn cleanup(self) {
+        if let Some(name) = self.pg_database {
+            let _ = self.db.close_by_ref().await;
+            if let Ok(admin) = Database::connect(&pg_admin_url()).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            }
+        }
+    }
+}
+
+/// Runs a test body against SQLite and PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($body:ident) => {
+        mod $body {
+            use $crate::helpers::{Backend, spawn_app};
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = spawn_app(Backend::Sqlite)
+                    .await
+                    .expect("SQLite always works");
+                super::$body(&app).await;
+                app.cleanup().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = spawn_app(Backend::Postgres).await {
+                    super::$body(&app).await;
+                    app.cleanup().await;
+                }
+            }
+        }
+    };
+}
+
+/// The number shown after 点击量：.
+pub fn shown_hits(html: &str) -> u64 {
+    let marker = "class=\"hit-count\">";
+    let start = html.find(marker).expect("the page shows a hit count") + marker.len();
+    let end = start + html[start..].find('<').unwrap();
+    html[start..end].trim().parse().unwrap()
+}

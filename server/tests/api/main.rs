@@ -1,0 +1,9 @@
+//! API tests: each spawns the real application on port 0 with its own database (a SQLite
+//! file, and a fresh PostgreSQL database when one answers — always in CI) and talks HTTP.
+
+mod article;
+mod errors;
+mod favorites;
+mod helpers;
+mod hits;
+mod prefs;

@@ -1,0 +1,158 @@
+//! Articles as readers see them: only published ones whose time has come.
+
+use chrono::{DateTime, Utc};
+use entity::article::{self, ArticleStatus};
+use sea_orm::ExprTrait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::{Error, Result};
+
+/// The most ids one favorites look-up accepts.
+pub const MAX_IDS_PER_LOOKUP: usize = 200;
+
+/// A link to another article: enough for 上一篇 / 下一篇 and lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleLink {
+    pub id: i32,
+    pub title: String,
+    pub published_at: DateTime<Utc>,
+}
+
+fn visible(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(article::Column::Status.eq(ArticleStatus::Published))
+        .add(article::Column::PublishedAt.lte(now))
+}
+
+/// The published article `id`, or `NotFound` for a missing, draft or not-yet-due one.
+pub async fn find_published(
+    db: &impl ConnectionTrait,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<article::Model> {
+    article::Entity::find_by_id(id)
+        .filter(visible(now))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// The previous (older) and next (newer) published article in the same column.
+pub async fn neighbours(
+    db: &impl ConnectionTrait,
+    of: &article::Model,
+    now: DateTime<Utc>,
+) -> Result<(Option<ArticleLink>, Option<ArticleLink>)> {
+    let Some(at) = of.published_at else {
+        return Ok((None, None));
+    };
+    let same_column = visible(now).add(article::Column::CategoryId.eq(of.category_id));
+    let older = Condition::any()
+        .add(article::Column::PublishedAt.lt(at))
+        .add(
+            Condition::all()
+                .add(article::Column::PublishedAt.eq(at))
+                .add(article::Column::Id.lt(of.id)),
+        );
+    let newer = Condition::any()
+        .add(article::Column::PublishedAt.gt(at))
+        .add(
+            Condition::all()
+                .add(article::Column::PublishedAt.eq(at))
+                .add(article::Column::Id.gt(of.id)),
+        );
+    let prev = link_query(same_column.clone().add(older))
+        .order_by_desc(article::Column::PublishedAt)
+        .order_by_desc(article::Column::Id)
+        .into_tuple::<(i32, String, Option<DateTime<Utc>>)>()
+        .one(db)
+        .await?;
+    let next = link_query(same_column.add(newer))
+        .order_by_asc(article::Column::PublishedAt)
+        .order_by_asc(article::Column::Id)
+        .into_tuple::<(i32, String, Option<DateTime<Utc>>)>()
+        .one(db)
+        .await?;
+    Ok((prev.and_then(to_link), next.and_then(to_link)))
+}
+
+fn link_query(cond: Condition) -> sea_orm::Select<article::Entity> {
+    article::Entity::find()
+        .select_only()
+        .columns([
+            article::Column::Id,
+            article::Column::Title,
+            article::Column::PublishedAt,
+        ])
+        .filter(cond)
+        .limit(1)
+}
+
+fn to_link((id, title, at): (i32, String, Option<DateTime<Utc>>)) -> Option<ArticleLink> {
+    Some(ArticleLink {
+        id,
+        title,
+        published_at: at?,
+    })
+}
+
+/// The published articles among `ids` (unknown and unpublished ids are skipped), in the
+/// order the ids were given. At most [`MAX_IDS_PER_LOOKUP`] ids are looked at.
+pub async fn published_links(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    now: DateTime<Utc>,
+) -> Result<Vec<ArticleLink>> {
+    let ids: Vec<i32> = ids.iter().copied().take(MAX_IDS_PER_LOOKUP).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = article::Entity::find()
+        .select_only()
+        .columns([
+            article::Column::Id,
+            article::Column::Title,
+            article::Column::PublishedAt,
+        ])
+        .filter(visible(now))
+        .filter(article::Column::Id.is_in(ids.clone()))
+        .into_tuple::<(i32, String, Option<DateTime<Utc>>)>()
+        .all(db)
+        .await?;
+    let mut links: Vec<ArticleLink> = rows.into_iter().filter_map(to_link).collect();
+    links.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
+    Ok(links)
+}
+
+/// The newest published articles, site-wide.
+pub async fn latest(
+    db: &impl ConnectionTrait,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<ArticleLink>> {
+    let rows = link_query(visible(now))
+        .limit(limit)
+        .order_by_desc(article::Column::PublishedAt)
+        .order_by_desc(article::Column::Id)
+        .into_tuple::<(i32, String, Option<DateTime<Utc>>)>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(to_link).collect())
+}
+
+/// Adds `by` to an article's stored hit count.
+pub async fn add_hits(db: &impl ConnectionTrait, id: i32, by: u64) -> Result<()> {
+    let by = i64::try_from(by).map_err(|_| Error::Invalid("hit count overflow".into()))?;
+    article::Entity::update_many()
+        .col_expr(
+            article::Column::Hits,
+            Expr::col(article::Column::Hits).add(by),
+        )
+        .filter(article::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

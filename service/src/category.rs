@@ -1,0 +1,92 @@
+//! Columns (栏目): a small tree, read whole.
+
+use entity::category;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+
+use crate::Result;
+
+/// Every column, in tree order (parents before children, siblings by sort order).
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<category::Model>> {
+    Ok(category::Entity::find()
+        .order_by_asc(category::Column::SortOrder)
+        .order_by_asc(category::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The chain of columns from the top section down to `id` (inclusive). A broken or cyclic
+/// parent chain stops rather than loops.
+pub fn path(all: &[category::Model], id: i32) -> Vec<category::Model> {
+    let mut chain = Vec::new();
+    let mut next = Some(id);
+    while let Some(current) = next {
+        if chain.len() > all.len() {
+            break;
+        }
+        match all.iter().find(|c| c.id == current) {
+            Some(c) => {
+                chain.push(c.clone());
+                next = c.parent_id;
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    chain
+}
+
+/// The top-level sections shown in the navigation, in order.
+pub fn nav_sections(all: &[category::Model]) -> Vec<category::Model> {
+    all.iter()
+        .filter(|c| c.parent_id.is_none() && c.show_in_nav)
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn cat(id: i32, parent_id: Option<i32>, slug: &str, sort: i32) -> category::Model {
+        category::Model {
+            id,
+            parent_id,
+            name: slug.to_uppercase(),
+            slug: slug.into(),
+            kind: "list".into(),
+            description: String::new(),
+            sort_order: sort,
+            show_in_nav: true,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn path_runs_from_section_to_column() {
+        let all = vec![
+            cat(1, None, "news", 1),
+            cat(2, Some(1), "photo", 1),
+            cat(3, Some(2), "deep", 1),
+        ];
+        let slugs: Vec<_> = path(&all, 3).into_iter().map(|c| c.slug).collect();
+        assert_eq!(slugs, ["news", "photo", "deep"]);
+        assert!(path(&all, 99).is_empty());
+    }
+
+    #[test]
+    fn path_survives_a_cycle() {
+        let all = vec![cat(1, Some(2), "a", 1), cat(2, Some(1), "b", 1)];
+        assert!(path(&all, 1).len() <= 3);
+    }
+
+    #[test]
+    fn nav_lists_visible_sections_only() {
+        let mut hidden = cat(4, None, "hidden", 4);
+        hidden.show_in_nav = false;
+        let all = vec![cat(1, None, "news", 1), cat(2, Some(1), "photo", 1), hidden];
+        let slugs: Vec<_> = nav_sections(&all).into_iter().map(|c| c.slug).collect();
+        assert_eq!(slugs, ["news"]);
+    }
+}

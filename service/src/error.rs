@@ -1,0 +1,48 @@
+use sea_orm::{DbErr, RuntimeErr};
+
+/// What a service function can fail with. Callers decide what the reader sees; the
+/// database's own text is only ever logged.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// The database cannot be reached (connection refused, pool exhausted, timed out).
+    #[error("database unavailable: {0}")]
+    Unavailable(DbErr),
+    #[error("database error: {0}")]
+    Db(DbErr),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<DbErr> for Error {
+    fn from(err: DbErr) -> Self {
+        if is_unavailable(&err) {
+            Error::Unavailable(err)
+        } else {
+            Error::Db(err)
+        }
+    }
+}
+
+/// True when the error means "the database is not there right now" rather than "this query
+/// is wrong": the page then answers 503 instead of 500.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                sea_orm::sqlx::Error::Io(_)
+                    | sea_orm::sqlx::Error::PoolTimedOut
+                    | sea_orm::sqlx::Error::PoolClosed
+                    | sea_orm::sqlx::Error::Tls(_)
+            )
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,205 @@
+//! Batched view counting. Page views only touch an in-memory map; a background task flushes
+//! the map to the database every few seconds in one transaction of `hits = hits + n`
+//! updates, which several app servers can run against one database without losing counts.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use crate::{Result, article};
+
+#[derive(Default)]
+struct Counts {
+    /// Views recorded since the last flush started.
+    pending: HashMap<i32, u64>,
+    /// Views being written by the flush under way.
+    in_flight: HashMap<i32, u64>,
+}
+
+/// Views recorded in this process and not yet written to the database.
+#[derive(Default)]
+pub struct HitBuffer {
+    counts: Mutex<Counts>,
+}
+
+impl HitBuffer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Counts> {
+        // A panic while holding this lock cannot leave the maps half-updated in a way that
+        // matters more than losing a view, so a poisoned lock is simply taken over.
+        self.counts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts one view of article `id`.
+    pub fn record(&self, id: i32) {
+        *self.lock().pending.entry(id).or_default() += 1;
+    }
+
+    /// Views of `id` recorded here and not yet stored: add them to the stored count to show
+    /// an up-to-date number.
+    pub fn unflushed(&self, id: i32) -> u64 {
+        let counts = self.lock();
+        counts.pending.get(&id).copied().unwrap_or(0)
+            + counts.in_flight.get(&id).copied().unwrap_or(0)
+    }
+
+    /// Total views waiting to be written.
+    pub fn total_unflushed(&self) -> u64 {
+        let counts = self.lock();
+        counts.pending.values().sum::<u64>() + counts.in_flight.values().sum::<u64>()
+    }
+
+    /// Moves the pending counts into the in-flight set and returns them. Returns nothing while
+    /// another flush is still in flight.
+    fn begin_flush(&self) -> Option<Vec<(i32, u64)>> {
+        let mut counts = self.lock();
+        if !counts.in_flight.is_empty() || counts.pending.is_empty() {
+            return None;
+        }
+        counts.in_flight = std::mem::take(&mut counts.pending);
+        let mut batch: Vec<(i32, u64)> = counts.in_flight.iter().map(|(k, v)| (*k, *v)).collect();
+        // A fixed order keeps concurrent flushers from different servers from deadlocking.
+        batch.sort_unstable();
+        Some(batch)
+    }
+
+    fn finish_flush(&self, written: bool) {
+        let mut counts = self.lock();
+        let in_flight = std::mem::take(&mut counts.in_flight);
+        if !written {
+            for (id, n) in in_flight {
+                *counts.pending.entry(id).or_default() += n;
+            }
+        }
+    }
+
+    /// Writes every pending count to the database in one transaction. On failure the counts
+    /// go back into the buffer and are retried by the next flush; nothing is lost.
+    /// Returns how many articles were updated.
+    pub async fn flush(&self, db: &DatabaseConnection) -> Result<usize> {
+        let Some(batch) = self.begin_flush() else {
+            return Ok(0);
+        };
+        let result = write(db, &batch).await;
+        self.finish_flush(result.is_ok());
+        result.map(|()| batch.len())
+    }
+}
+
+async fn write(db: &DatabaseConnection, batch: &[(i32, u64)]) -> Result<()> {
+    let txn = db.begin().await?;
+    for (id, n) in batch {
+        article::add_hits(&txn, *id, *n).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Obvious robots by User-Agent: crawlers, feed fetchers, link previewers, scripts and tools.
+/// An empty User-Agent counts as a robot too.
+pub fn is_bot(user_agent: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "bot",
+        "spider",
+        "crawl",
+        "slurp",
+        "fetch",
+        "preview",
+        "scan",
+        "monitor",
+        "headless",
+        "curl",
+        "wget",
+        "python",
+        "java/",
+        "go-http-client",
+        "okhttp",
+        "libwww",
+        "httpclient",
+        "axios",
+        "node-fetch",
+        "scrapy",
+        "facebookexternalhit",
+        "lighthouse",
+        "pingdom",
+        "wrk",
+    ];
+    let ua = user_agent.trim().to_ascii_lowercase();
+    ua.is_empty() || MARKERS.iter().any(|m| ua.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_views_per_article() {
+        let buf = HitBuffer::new();
+        for _ in 0..5 {
+            buf.record(7);
+        }
+        buf.record(9);
+        assert_eq!(buf.unflushed(7), 5);
+        assert_eq!(buf.unflushed(9), 1);
+        assert_eq!(buf.unflushed(1), 0);
+        assert_eq!(buf.total_unflushed(), 6);
+
+        let batch = buf.begin_flush().unwrap();
+        assert_eq!(batch, vec![(7, 5), (9, 1)]);
+        // While the batch is being written it still shows, and new views keep counting.
+        buf.record(7);
+        assert_eq!(buf.unflushed(7), 6);
+        // Only one flush at a time.
+        assert!(buf.begin_flush().is_none());
+        buf.finish_flush(true);
+        assert_eq!(buf.unflushed(7), 1);
+        assert_eq!(buf.unflushed(9), 0);
+    }
+
+    #[test]
+    fn failed_flush_keeps_the_counts() {
+        let buf = HitBuffer::new();
+        buf.record(3);
+        buf.record(3);
+        let _ = buf.begin_flush().unwrap();
+        buf.record(3);
+        buf.finish_flush(false);
+        assert_eq!(buf.unflushed(3), 3);
+        assert_eq!(buf.begin_flush().unwrap(), vec![(3, 3)]);
+    }
+
+    #[test]
+    fn nothing_to_flush_is_not_a_flush() {
+        let buf = HitBuffer::new();
+        assert!(buf.begin_flush().is_none());
+    }
+
+    #[test]
+    fn recognises_robots() {
+        assert!(is_bot(""));
+        assert!(is_bot(
+            "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
+        ));
+        assert!(is_bot(
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+        ));
+        assert!(is_bot("Sogou web spider/4.0"));
+        assert!(is_bot("curl/8.5.0"));
+        assert!(is_bot("python-requests/2.31"));
+        assert!(is_bot(
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36"
+        ));
+        assert!(!is_bot(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.40"
+        ));
+        assert!(!is_bot(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0"
+        ));
+    }
+}

@@ -1,0 +1,155 @@
+//! Article HTML is sanitized on the server, so stored content can never inject script.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let tags: HashSet<&str> = [
+        "p",
+        "br",
+        "h2",
+        "h3",
+        "h4",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "sub",
+        "sup",
+        "span",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "img",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "hr",
+        "pre",
+        "code",
+    ]
+    .into_iter()
+    .collect();
+    let mut builder = ammonia::Builder::default();
+    builder
+        .tags(tags)
+        .generic_attributes(HashSet::from(["title"]))
+        .tag_attributes(
+            [
+                ("a", HashSet::from(["href"])),
+                (
+                    "img",
+                    HashSet::from(["src", "alt", "width", "height", "srcset", "sizes"]),
+                ),
+                ("td", HashSet::from(["colspan", "rowspan"])),
+                ("th", HashSet::from(["colspan", "rowspan"])),
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .add_tag_attribute_values("img", "loading", ["lazy"])
+        .add_tag_attribute_values("img", "decoding", ["async"])
+        .add_allowed_classes("figure", ["figure", "figure-wide"])
+        .add_allowed_classes("figcaption", ["credit"])
+        .add_allowed_classes("p", ["lead", "center"])
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("noopener noreferrer"));
+    builder
+});
+
+/// Removes everything that could run script or break out of the article: `<script>`, event
+/// handler attributes, `javascript:` URLs, styles and unknown tags. Paragraphs, headings,
+/// images, figures, links and tables are kept.
+pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+/// Escapes text for use inside HTML element content or a double-quoted attribute.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_script_elements_entirely() {
+        let out = sanitize("<p>开发区</p><script>alert('x')</script><p>协会</p>");
+        assert!(!out.contains("script"), "{out}");
+        assert!(!out.contains("alert"), "{out}");
+        assert!(out.contains("<p>开发区</p>"));
+        assert!(out.contains("<p>协会</p>"));
+    }
+
+    #[test]
+    fn removes_event_handlers_but_keeps_images() {
+        let out = sanitize(r#"<img src="/media/a.jpg" alt="厂房" onerror="alert(1)">"#);
+        assert!(!out.contains("onerror"), "{out}");
+        assert!(!out.contains("alert"), "{out}");
+        assert!(out.contains(r#"src="/media/a.jpg""#), "{out}");
+        assert!(out.contains(r#"alt="厂房""#), "{out}");
+    }
+
+    #[test]
+    fn removes_javascript_urls() {
+        let out =
+            sanitize(r#"<a href="javascript:alert(1)">点我</a><a href="JaVaScRiPt:x()">再点</a>"#);
+        assert!(!out.to_lowercase().contains("javascript"), "{out}");
+        assert!(out.contains("点我"));
+        let kept = sanitize(r#"<a href="https://www.example.gov.cn/">链接</a>"#);
+        assert!(
+            kept.contains(r#"href="https://www.example.gov.cn/""#),
+            "{kept}"
+        );
+        assert!(kept.contains("noopener"), "{kept}");
+    }
+
+    #[test]
+    fn removes_styles_iframes_and_forms() {
+        let out = sanitize(
+            r#"<p style="position:fixed">正文</p><iframe src="https://x"></iframe><form><input></form><style>p{}</style>"#,
+        );
+        assert!(!out.contains("style"), "{out}");
+        assert!(!out.contains("iframe"), "{out}");
+        assert!(!out.contains("form"), "{out}");
+        assert!(!out.contains("input"), "{out}");
+        assert!(out.contains("<p>正文</p>"), "{out}");
+    }
+
+    #[test]
+    fn keeps_figures_headings_and_paragraph_structure() {
+        let html = r#"<h3>一、总体情况</h3><p>第一段。</p><figure class="figure"><img src="/media/demo/1.jpg" alt="示意图" width="1200" height="675"><figcaption class="credit">图片来源：协会秘书处</figcaption></figure><p>第二段。</p>"#;
+        let out = sanitize(html);
+        assert_eq!(out, html);
+    }
+
+    #[test]
+    fn escapes_text() {
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+}

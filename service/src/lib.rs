@@ -1,0 +1,15 @@
+//! Portico's business logic over the database: plain async functions grouped by domain.
+//! Every function takes `&impl ConnectionTrait`, so it also runs inside a transaction.
+//! No web framework code lives here.
+
+pub mod article;
+pub mod category;
+pub mod db;
+pub mod error;
+pub mod hits;
+pub mod html;
+pub mod seed;
+pub mod site;
+pub mod time;
+
+pub use error::{Error, Result};

@@ -1,0 +1,365 @@
+//! Original demo content for a fresh database: the portal's sections and columns, articles
+//! (some with locally drawn illustrations), notices, footer link groups and site settings.
+
+mod images;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use entity::article::ArticleStatus;
+use entity::{article, category, image, link, link_group, notice};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set,
+    TransactionTrait,
+};
+use serde::Deserialize;
+
+use crate::html::escape;
+use crate::site::{self, Settings};
+use crate::time::parse_local;
+use crate::{Error, Result};
+
+const SITE: &str = include_str!("content/site.toml");
+const ARTICLES: &[&str] = &[
+    include_str!("content/articles-1.toml"),
+    include_str!("content/articles-2.toml"),
+    include_str!("content/articles-3.toml"),
+];
+
+/// Where generated demo images go, relative to the uploads directory.
+pub const DEMO_MEDIA_DIR: &str = "demo";
+
+#[derive(Deserialize)]
+struct SiteFile {
+    settings: HashMap<String, String>,
+    category: Vec<CategorySeed>,
+    link_group: Vec<LinkGroupSeed>,
+    notice: Vec<NoticeSeed>,
+}
+
+#[derive(Deserialize)]
+struct CategorySeed {
+    slug: String,
+    parent: Option<String>,
+    name: String,
+    kind: String,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Deserialize)]
+struct LinkGroupSeed {
+    name: String,
+    links: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+struct NoticeSeed {
+    published: String,
+    title: String,
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct ArticleFile {
+    article: Vec<ArticleSeed>,
+}
+
+#[derive(Deserialize)]
+struct ArticleSeed {
+    column: String,
+    title: String,
+    #[serde(default)]
+    subtitle: String,
+    source: String,
+    author: String,
+    published: String,
+    #[serde(default)]
+    flags: Vec<String>,
+    summary: String,
+    image_caption: Option<String>,
+    #[serde(default)]
+    image_credit: String,
+    body: String,
+}
+
+/// What a seeding run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub categories: usize,
+    pub articles: usize,
+    pub images: usize,
+    pub notices: usize,
+    pub links: usize,
+}
+
+/// True when the database holds no content yet (no columns).
+pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool> {
+    Ok(category::Entity::find().count(db).await? == 0)
+}
+
+/// Seeds the demo content if the database is empty; returns `None` when it already had
+/// content. Images are drawn into `uploads_dir/demo/`. Everything in the database is written
+/// in one transaction.
+pub async fn seed_demo(
+    db: &DatabaseConnection,
+    uploads_dir: &Path,
+    tz: Tz,
+) -> Result<Option<SeedReport>> {
+    if !is_empty(db).await? {
+        return Ok(None);
+    }
+    let site: SiteFile =
+        toml::from_str(SITE).map_err(|e| Error::Invalid(format!("site.toml: {e}")))?;
+    let mut articles = Vec::new();
+    for (i, file) in ARTICLES.iter().enumerate() {
+        let parsed: ArticleFile = toml::from_str(file)
+            .map_err(|e| Error::Invalid(format!("articles-{}.toml: {e}", i + 1)))?;
+        articles.extend(parsed.article);
+    }
+
+    let media_dir = uploads_dir.join(DEMO_MEDIA_DIR);
+    std::fs::create_dir_all(&media_dir)?;
+
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let mut report = SeedReport::default();
+
+    // Settings.
+    let mut settings = Settings::default();
+    for (key, value) in site.settings {
+        if !settings.set(&key, value) {
+            return Err(Error::Invalid(format!("site.toml: unknown setting {key}")));
+        }
+    }
+    site::save_settings(&txn, &settings).await?;
+
+    // Columns, parents first.
+    let mut category_ids: HashMap<String, i32> = HashMap::new();
+    for (order, c) in site.category.iter().enumerate() {
+        let parent_id = match &c.parent {
+            Some(p) => Some(*category_ids.get(p).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "site.toml: column {} before its parent {p}",
+                    c.slug
+                ))
+            })?),
+            None => None,
+        };
+        let saved = category::ActiveModel {
+            parent_id: Set(parent_id),
+            name: Set(c.name.clone()),
+            slug: Set(c.slug.clone()),
+            kind: Set(c.kind.clone()),
+            description: Set(c.description.clone()),
+            sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
+            show_in_nav: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        category_ids.insert(c.slug.clone(), saved.id);
+        report.categories += 1;
+    }
+
+    // Footer links.
+    for (order, g) in site.link_group.iter().enumerate() {
+        let group = link_group::ActiveModel {
+            name: Set(g.name.clone()),
+            sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for (i, (name, url)) in g.links.iter().enumerate() {
+            link::ActiveModel {
+                group_id: Set(group.id),
+                name: Set(name.clone()),
+                url: Set(url.clone()),
+                sort_order: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            report.links += 1;
+        }
+    }
+
+    // Notices.
+    for n in &site.notice {
+        let at = local_time(&n.published, tz)?;
+        notice::ActiveModel {
+            title: Set(n.title.clone()),
+            body: Set(paragraphs_to_html(&n.body, None)),
+            is_published: Set(true),
+            published_at: Set(at),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        report.notices += 1;
+    }
+
+    // Articles, oldest first so ids follow publication order.
+    articles.sort_by(|a, b| a.published.cmp(&b.published));
+    for (n, a) in articles.iter().enumerate() {
+        let category_id = *category_ids
+            .get(&a.column)
+            .ok_or_else(|| Error::Invalid(format!("unknown column {} in {}", a.column, a.title)))?;
+        let at = local_time(&a.published, tz)?;
+        let figure = match &a.image_caption {
+            Some(caption) => {
+                let file = format!("{DEMO_MEDIA_DIR}/illustration-{:02}.jpg", n + 1);
+                draw_once(&uploads_dir.join(&file), n as u64)?;
+                let img = image::ActiveModel {
+                    path: Set(file),
+                    alt: Set(caption.clone()),
+                    caption: Set(caption.clone()),
+                    credit: Set(a.image_credit.clone()),
+                    width: Set(images::WIDTH as i32),
+                    height: Set(images::HEIGHT as i32),
+                    created_at: Set(at),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                report.images += 1;
+                Some(img)
+            }
+            None => None,
+        };
+        let body = paragraphs_to_html(&a.body, figure.as_ref());
+        article::ActiveModel {
+            category_id: Set(category_id),
+            title: Set(a.title.clone()),
+            subtitle: Set(a.subtitle.clone()),
+            slug: Set(None),
+            source: Set(a.source.clone()),
+            author: Set(a.author.clone()),
+            summary: Set(a.summary.clone()),
+            body: Set(crate::html::sanitize(&body)),
+            cover_image_id: Set(figure.as_ref().map(|f| f.id)),
+            is_headline: Set(a.flags.iter().any(|f| f == "headline")),
+            is_recommended: Set(a.flags.iter().any(|f| f == "recommended")),
+            is_slideshow: Set(a.flags.iter().any(|f| f == "slideshow")),
+            status: Set(ArticleStatus::Published),
+            published_at: Set(Some(at)),
+            hits: Set(demo_hits(n, at, now)),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        report.articles += 1;
+    }
+
+    txn.commit().await?;
+    Ok(Some(report))
+}
+
+/// Draws illustration `n` to `target` unless it is already there (the drawings are
+/// deterministic). Written under a temporary name and renamed, so a reader never sees half a
+/// file.
+fn draw_once(target: &Path, n: u64) -> Result<()> {
+    if target.exists() {
+        return Ok(());
+    }
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = target.with_extension(format!("{}-{unique}.tmp", std::process::id()));
+    images::illustration(n)
+        .save_with_format(&tmp, ::image::ImageFormat::Jpeg)
+        .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    std::fs::rename(&tmp, target)?;
+    Ok(())
+}
+
+fn local_time(text: &str, tz: Tz) -> Result<DateTime<Utc>> {
+    parse_local(text, tz).ok_or_else(|| Error::Invalid(format!("bad time {text}")))
+}
+
+/// A plausible view count: older articles have been read more.
+fn demo_hits(n: usize, at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    let days = (now - at).num_days().max(0);
+    120 + days * 3 + ((n as i64 * 7919) % 400)
+}
+
+/// Turns the seed files' plain-text bodies into HTML: blank-line separated paragraphs,
+/// `## ` subheads, and a `[图]` line for the figure.
+fn paragraphs_to_html(text: &str, figure: Option<&image::Model>) -> String {
+    let mut html = String::new();
+    for block in text.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        if let Some(head) = block.strip_prefix("## ") {
+            html.push_str(&format!("<h3>{}</h3>", escape(head.trim())));
+        } else if block == "[图]" {
+            if let Some(img) = figure {
+                html.push_str(&format!(
+                    r#"<figure class="figure"><img src="/media/{}" alt="{}" width="{}" height="{}" loading="lazy"><figcaption>{}<br>图片来源：{}</figcaption></figure>"#,
+                    escape(&img.path),
+                    escape(&img.alt),
+                    img.width,
+                    img.height,
+                    escape(&img.caption),
+                    escape(&img.credit),
+                ));
+            }
+        } else {
+            let joined: String = block.lines().map(str::trim).collect();
+            html.push_str(&format!("<p>{}</p>", escape(&joined)));
+        }
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_seed_file_parses_and_is_consistent() {
+        let site: SiteFile = toml::from_str(SITE).unwrap();
+        let slugs: Vec<_> = site.category.iter().map(|c| c.slug.as_str()).collect();
+        let mut total = 0;
+        for file in ARTICLES {
+            let parsed: ArticleFile = toml::from_str(file).unwrap();
+            for a in &parsed.article {
+                assert!(slugs.contains(&a.column.as_str()), "{}", a.column);
+                assert!(parse_local(&a.published, crate::time::DEFAULT_TIME_ZONE).is_some());
+                let marks = a.body.lines().filter(|l| l.trim() == "[图]").count();
+                assert_eq!(marks, usize::from(a.image_caption.is_some()), "{}", a.title);
+                assert!(a.body.chars().count() >= 600, "{} is too short", a.title);
+            }
+            total += parsed.article.len();
+        }
+        assert!(total >= 30);
+    }
+
+    #[test]
+    fn bodies_become_paragraphs_headings_and_figures() {
+        let img = image::Model {
+            id: 1,
+            path: "demo/a.jpg".into(),
+            alt: "厂房（示意图）".into(),
+            caption: "厂房（示意图）".into(),
+            credit: "协会".into(),
+            width: 1200,
+            height: 675,
+            created_at: Utc::now(),
+        };
+        let html = paragraphs_to_html(
+            "第一段\n接续。\n\n## 小标题\n\n[图]\n\n<b>第二段</b>",
+            Some(&img),
+        );
+        assert_eq!(
+            html,
+            "<p>第一段接续。</p><h3>小标题</h3><figure class=\"figure\"><img src=\"/media/demo/a.jpg\" alt=\"厂房（示意图）\" width=\"1200\" height=\"675\" loading=\"lazy\"><figcaption>厂房（示意图）<br>图片来源：协会</figcaption></figure><p>&lt;b&gt;第二段&lt;/b&gt;</p>"
+        );
+    }
+}

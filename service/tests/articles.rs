@@ -1,0 +1,237 @@
+//! Service tests on a fresh, migrated SQLite database seeded with the demo content.
+
+use chrono::{Duration, Utc};
+use entity::article::{self, ArticleStatus};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use service::{Error, article as articles, hits::HitBuffer, seed};
+
+struct Db {
+    db: DatabaseConnection,
+    _dir: tempfile::TempDir,
+}
+
+async fn seeded() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let db = service::db::connect(&url).await.unwrap();
+    service::db::migrate(&db).await.unwrap();
+    seed::seed_demo(
+        &db,
+        &dir.path().join("uploads"),
+        service::time::DEFAULT_TIME_ZONE,
+    )
+    .await
+    .unwrap()
+    .expect("an empty database is seeded");
+    Db { db, _dir: dir }
+}
+
+async fn insert(
+    db: &DatabaseConnection,
+    like: &article::Model,
+    status: ArticleStatus,
+    at: chrono::DateTime<Utc>,
+) -> article::Model {
+    article::ActiveModel {
+        category_id: Set(like.category_id),
+        title: Set(format!("测试文章 {status:?}")),
+        subtitle: Set(String::new()),
+        slug: Set(None),
+        source: Set("测试".into()),
+        author: Set(String::new()),
+        summary: Set(String::new()),
+        body: Set("<p>正文</p>".into()),
+        cover_image_id: Set(None),
+        is_headline: Set(false),
+        is_recommended: Set(false),
+        is_slideshow: Set(false),
+        status: Set(status),
+        published_at: Set(Some(at)),
+        hits: Set(0),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn seeding_fills_an_empty_database_once() {
+    let t = seeded().await;
+    assert!(article::Entity::find().count(&t.db).await.unwrap() >= 30);
+    assert_eq!(
+        entity::link_group::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        4
+    );
+    assert!(entity::image::Entity::find().count(&t.db).await.unwrap() >= 5);
+    assert!(entity::notice::Entity::find().count(&t.db).await.unwrap() >= 5);
+    let settings = service::site::settings(&t.db).await.unwrap();
+    assert_eq!(settings.site_name, "中国开发区协会");
+    assert!(!settings.qq_group.is_empty());
+    // A second run leaves the content alone.
+    let again = seed::seed_demo(&t.db, t._dir.path(), service::time::DEFAULT_TIME_ZONE)
+        .await
+        .unwrap();
+    assert!(again.is_none());
+}
+
+#[tokio::test]
+async fn seeded_articles_span_two_years_and_carry_images() {
+    let t = seeded().await;
+    let all = article::Entity::find().all(&t.db).await.unwrap();
+    let times: Vec<_> = all.iter().filter_map(|a| a.published_at).collect();
+    let span = *times.iter().max().unwrap() - *times.iter().min().unwrap();
+    assert!(span > Duration::days(600), "{span}");
+    let with_figures = all.iter().filter(|a| a.body.contains("<figure")).count();
+    assert!(with_figures >= 5);
+    let img = entity::image::Entity::find()
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let file = t._dir.path().join("uploads").join(&img.path);
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xD8], "a JPEG file");
+}
+
+#[tokio::test]
+async fn only_published_articles_whose_time_has_come_are_found() {
+    let t = seeded().await;
+    let now = Utc::now();
+    let any = article::Entity::find().one(&t.db).await.unwrap().unwrap();
+    assert_eq!(
+        articles::find_published(&t.db, any.id, now)
+            .await
+            .unwrap()
+            .id,
+        any.id
+    );
+
+    let draft = insert(&t.db, &any, ArticleStatus::Draft, now - Duration::hours(1)).await;
+    let future = insert(
+        &t.db,
+        &any,
+        ArticleStatus::Published,
+        now + Duration::hours(1),
+    )
+    .await;
+    let scheduled = insert(
+        &t.db,
+        &any,
+        ArticleStatus::Scheduled,
+        now - Duration::hours(1),
+    )
+    .await;
+    for id in [draft.id, future.id, scheduled.id, 999_999] {
+        assert!(
+            matches!(
+                articles::find_published(&t.db, id, now).await,
+                Err(Error::NotFound)
+            ),
+            "{id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn neighbours_stay_in_the_column_in_time_order() {
+    let t = seeded().await;
+    let now = Utc::now();
+    let any = article::Entity::find().one(&t.db).await.unwrap().unwrap();
+    let base = now - Duration::days(1);
+    let a = insert(&t.db, &any, ArticleStatus::Published, base).await;
+    // Same publication time: the id breaks the tie.
+    let b = insert(&t.db, &any, ArticleStatus::Published, base).await;
+    let c = insert(
+        &t.db,
+        &any,
+        ArticleStatus::Published,
+        base + Duration::minutes(5),
+    )
+    .await;
+    // Not visible: must be skipped.
+    insert(
+        &t.db,
+        &any,
+        ArticleStatus::Draft,
+        base + Duration::minutes(1),
+    )
+    .await;
+
+    let (prev, next) = articles::neighbours(&t.db, &b, now).await.unwrap();
+    assert_eq!(prev.unwrap().id, a.id);
+    assert_eq!(next.unwrap().id, c.id);
+    let (_, next) = articles::neighbours(&t.db, &c, now).await.unwrap();
+    assert!(next.is_none(), "c is the newest in its column");
+    let (prev, _) = articles::neighbours(&t.db, &a, now).await.unwrap();
+    let prev = prev.unwrap();
+    let prev_model = article::Entity::find_by_id(prev.id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(prev_model.category_id, a.category_id);
+    assert!(prev_model.published_at.unwrap() <= a.published_at.unwrap());
+}
+
+#[tokio::test]
+async fn favorites_lookup_keeps_order_and_skips_the_missing() {
+    let t = seeded().await;
+    let now = Utc::now();
+    let latest = articles::latest(&t.db, 3, now).await.unwrap();
+    assert_eq!(latest.len(), 3);
+    let draft = insert(
+        &t.db,
+        &article::Entity::find().one(&t.db).await.unwrap().unwrap(),
+        ArticleStatus::Draft,
+        now,
+    )
+    .await;
+    let ids = [latest[2].id, 424_242, draft.id, latest[0].id];
+    let found = articles::published_links(&t.db, &ids, now).await.unwrap();
+    let found: Vec<i32> = found.iter().map(|l| l.id).collect();
+    assert_eq!(found, vec![latest[2].id, latest[0].id]);
+    assert!(
+        articles::published_links(&t.db, &[], now)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn buffered_hits_reach_the_database_in_one_flush() {
+    let t = seeded().await;
+    let a = article::Entity::find().one(&t.db).await.unwrap().unwrap();
+    let buf = HitBuffer::new();
+    for _ in 0..3 {
+        buf.record(a.id);
+    }
+    buf.record(987_654); // an article that does not exist is harmless
+    assert_eq!(buf.flush(&t.db).await.unwrap(), 2);
+    let after = article::Entity::find_by_id(a.id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.hits, a.hits + 3);
+    assert_eq!(buf.unflushed(a.id), 0);
+    assert_eq!(buf.flush(&t.db).await.unwrap(), 0, "nothing left to write");
+}
+
+#[tokio::test]
+async fn a_failed_flush_loses_nothing() {
+    let t = seeded().await;
+    let a = article::Entity::find().one(&t.db).await.unwrap().unwrap();
+    let buf = HitBuffer::new();
+    buf.record(a.id);
+    buf.record(a.id);
+    t.db.close_by_ref().await.unwrap();
+    assert!(buf.flush(&t.db).await.is_err());
+    assert_eq!(buf.unflushed(a.id), 2);
+}
