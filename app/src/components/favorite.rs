@@ -101,6 +101,8 @@ pub fn FavoriteToggle(id: i32, title: String) -> impl IntoView {
 
 #[derive(Clone, Debug, PartialEq)]
 enum ListState {
+    /// Rendered on the server, before the island is live: explains that script is needed.
+    NotLive,
     Loading,
     Ready(Vec<FavoriteItem>),
     Failed,
@@ -110,7 +112,7 @@ enum ListState {
 /// Articles that were removed or unpublished are simply not listed.
 #[island]
 pub fn FavoritesList() -> impl IntoView {
-    let state = RwSignal::new(ListState::Loading);
+    let state = RwSignal::new(ListState::NotLive);
     let reload = move || {
         let ids: Vec<String> = load().iter().map(|s| s.id.to_string()).collect();
         if ids.is_empty() {
@@ -143,11 +145,12 @@ pub fn FavoritesList() -> impl IntoView {
     view! {
         <div class="favorites" aria-live="polite">
             {move || match state.get() {
+                ListState::NotLive => view! {
+                    <p class="state-empty">"“我的收藏”保存在您的浏览器中，需要启用 JavaScript 才能查看。"</p>
+                }
+                .into_any(),
                 ListState::Loading => view! {
                     <p class="state-loading" role="status">"正在加载我的收藏…"</p>
-                    <noscript>
-                        <p class="state-empty">"“我的收藏”保存在您的浏览器中，需要启用 JavaScript 才能查看。"</p>
-                    </noscript>
                 }
                 .into_any(),
                 ListState::Failed => view! {

@@ -19,6 +19,7 @@ pub fn Popover(
     children: Children,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
+    let live = RwSignal::new(false);
     let details = NodeRef::<html::Details>::new();
 
     let close = move |return_focus: bool| {
@@ -33,6 +34,7 @@ pub fn Popover(
     };
 
     Effect::new(move |_| {
+        live.set(true);
         let keys = window_event_listener(ev::keydown, move |e| {
             if e.key() == "Escape" && open.get_untracked() {
                 close(true);
@@ -64,7 +66,19 @@ pub fn Popover(
             }
         >
             <summary>{label}</summary>
-            <div class="popover-panel">{children()}</div>
+            <div class="popover-panel">
+                {children()}
+                <button
+                    type="button"
+                    class="popover-close"
+                    aria-label="关闭"
+                    title="关闭"
+                    hidden=move || !live.get()
+                    on:click=move |_| close(true)
+                >
+                    "×"
+                </button>
+            </div>
         </details>
     }
 }

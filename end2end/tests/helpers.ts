@@ -1,0 +1,15 @@
+import { expect, Page } from "@playwright/test";
+
+/** Opens the newest article from the home page and returns its path. */
+export async function openFirstArticle(page: Page): Promise<string> {
+  await page.goto("/");
+  const href = await page.locator(".article-list a").first().getAttribute("href");
+  expect(href).toMatch(/^\/articles\/\d+$/);
+  await page.goto(href!);
+  return href!;
+}
+
+/** Waits until the islands of the page are live (the favorite button is enabled then). */
+export async function waitForIslands(page: Page) {
+  await expect(page.locator(".fav-toggle")).toBeEnabled();
+}

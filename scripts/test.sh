@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check and test: formatting, clippy on the server
+# and the wasm build, unit/service/API tests (SQLite, and PostgreSQL when it answers — always
+# with CI=true), then the end-to-end tests in headless Chromium against the release build.
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+cd "$ROOT"
+setup_build
+setup_browser
+
+say "cargo fmt --check"
+cargo fmt --all --check
+
+say "clippy: server build"
+cargo clippy --workspace --all-targets -- -D warnings
+
+say "clippy: browser (wasm) build"
+cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+
+say "unit, service and API tests"
+cargo test --workspace
+
+say "release build"
+cargo leptos build --release
+
+say "end-to-end tests in Chromium"
+(cd end2end && npx playwright test)
+
+say "all tests passed"
