@@ -25,9 +25,13 @@ pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
     ))
 }
 
+/// The URL of [`favorite_articles`]: a GET, so that the favorites island can call it with a
+/// plain `fetch` and the browser bundle carries no server-function client.
+pub const FAVORITES_ENDPOINT: &str = "/api/articles/favorites";
+
 /// 我的收藏: the published articles among `ids` (comma-separated, as kept in the reader's
 /// browser). Unknown, removed and unpublished ids are left out; at most 200 are looked at.
-#[server(endpoint = "articles/favorites")]
+#[server(endpoint = "articles/favorites", input = leptos::server_fn::codec::GetUrl)]
 pub async fn favorite_articles(ids: String) -> Result<Vec<FavoriteItem>, AppError> {
     use crate::server::state;
     let state = state()?;

@@ -96,3 +96,22 @@ fn copy_with_selection(text: &str) -> Option<bool> {
     area.remove();
     Some(ok)
 }
+
+/// GETs `url` from this site and parses the JSON answer; `None` on any failure. A plain
+/// `fetch`, so that islands need no server-function client in the browser bundle.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Option<T> {
+    let window = web_sys::window()?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
+        .await
+        .ok()?
+        .dyn_into::<web_sys::Response>()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    serde_json::from_str(&text).ok()
+}

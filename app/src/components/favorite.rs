@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
-use crate::api::articles::favorite_articles;
+use super::browser::get_json;
+use crate::api::articles::FAVORITES_ENDPOINT;
 use crate::models::FavoriteItem;
 
 /// The localStorage key.
@@ -121,9 +122,10 @@ pub fn FavoritesList() -> impl IntoView {
         }
         state.set(ListState::Loading);
         spawn_local(async move {
-            state.set(match favorite_articles(ids.join(",")).await {
-                Ok(items) => ListState::Ready(items),
-                Err(_) => ListState::Failed,
+            let url = format!("{FAVORITES_ENDPOINT}?ids={}", ids.join(","));
+            state.set(match get_json::<Vec<FavoriteItem>>(&url).await {
+                Some(items) => ListState::Ready(items),
+                None => ListState::Failed,
             });
         });
     };

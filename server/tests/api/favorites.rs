@@ -7,13 +7,8 @@ async fn favorites_endpoint_returns_published_articles_in_order(app: &TestApp) {
         .unwrap();
     let ids = format!("{},999999,abc,-3,{}", latest[1].id, latest[0].id);
     let res = app
-        .client
-        .post(app.url("/api/articles/favorites"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("ids={}", ids.replace(',', "%2C")))
-        .send()
-        .await
-        .unwrap();
+        .get(&format!("{}?ids={ids}", app::api::articles::FAVORITES_ENDPOINT))
+        .await;
     assert_eq!(res.status(), 200);
     let body = res.text().await.unwrap();
     let first = body.find(&latest[1].title).expect("first favorite");
