@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
 //! Service tests on a fresh, migrated SQLite database seeded with the demo content.
 
 use chrono::{Duration, Utc};

@@ -7,7 +7,10 @@ async fn favorites_endpoint_returns_published_articles_in_order(app: &TestApp) {
         .unwrap();
     let ids = format!("{},999999,abc,-3,{}", latest[1].id, latest[0].id);
     let res = app
-        .get(&format!("{}?ids={ids}", app::api::articles::FAVORITES_ENDPOINT))
+        .get(&format!(
+            "{}?ids={ids}",
+            app::api::articles::FAVORITES_ENDPOINT
+        ))
         .await;
     assert_eq!(res.status(), 200);
     let body = res.text().await.unwrap();

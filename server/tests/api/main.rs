@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
 //! API tests: each spawns the real application on port 0 with its own database (a SQLite
 //! file, and a fresh PostgreSQL database when one answers — always in CI) and talks HTTP.
 

@@ -146,7 +146,7 @@ pub fn illustration(n: u64) -> RgbImage {
         while wy + 12 < horizon - 10 {
             let mut wx = x + 10;
             while wx + 10 < x + w - 8 {
-                if rng.next() % 3 != 0 {
+                if !rng.next().is_multiple_of(3) {
                     fill_rect(&mut img, wx, wy, wx + 9, wy + 12, mix(near, light, 0.75));
                 }
                 wx += 18;
