@@ -1,6 +1,9 @@
 //! Share links and QR codes. WeChat has no share URL: readers scan a QR code of the page,
 //! generated here (never by a third-party service).
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
@@ -36,9 +39,31 @@ pub fn links(url: &str, title: &str, summary: &str, picture: Option<&str>) -> Sh
     }
 }
 
+/// Rendered QR codes by (text, label). Encoding a QR code (choosing its mask) costs more than
+/// rendering the rest of a page, and the same pages are asked for again and again.
+static QR_CACHE: LazyLock<Mutex<HashMap<(String, String), String>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// Bound on the cache; it is emptied when full (QR codes are cheap to make again).
+const QR_CACHE_LIMIT: usize = 4096;
+
 /// An inline `<svg>` QR code of `text`, labelled for screen readers; `None` if `text` is too
-/// long to encode.
+/// long to encode. Remembered, so each page's code is computed once per process.
 pub fn qr_svg(text: &str, label: &str) -> Option<String> {
+    let key = (text.to_owned(), label.to_owned());
+    if let Some(svg) = QR_CACHE.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Some(svg);
+    }
+    let svg = render_qr_svg(text, label)?;
+    if let Ok(mut cache) = QR_CACHE.lock() {
+        if cache.len() >= QR_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, svg.clone());
+    }
+    Some(svg)
+}
+
+fn render_qr_svg(text: &str, label: &str) -> Option<String> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
     let svg = code
         .render::<svg::Color<'_>>()
