@@ -110,8 +110,9 @@ enum ListState {
 }
 
 /// 我的收藏: the saved articles, newest saved first, with titles and dates from the server.
-/// Articles that were removed or unpublished are simply not listed.
-#[island]
+/// Articles that were removed or unpublished are simply not listed. Lazy: its code is a
+/// separate wasm chunk (built with `--split`) that only the favorites page loads.
+#[island(lazy)]
 pub fn FavoritesList() -> impl IntoView {
     let state = RwSignal::new(ListState::NotLive);
     let reload = move || {
