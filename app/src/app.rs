@@ -1,14 +1,17 @@
 //! The document shell and the route table.
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{SsrMode, StaticSegment, path};
 
 use crate::pages::article::ArticlePage;
+use crate::pages::column::ColumnPage;
 use crate::pages::error::NotFoundPage;
 use crate::pages::favorites::FavoritesPage;
 use crate::pages::home::HomePage;
+use crate::pages::issue::IssuePage;
+use crate::pages::notice::NoticePage;
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -36,14 +39,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|title: String| {
-            if title.is_empty() { "中国开发区协会".to_owned() } else { format!("{title} - 中国开发区协会") }
-        } />
         <Router>
             <FlatRoutes fallback=NotFoundPage>
                 <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/articles/:id") view=ArticlePage ssr=SsrMode::Async />
                 <Route path=StaticSegment("favorites") view=FavoritesPage ssr=SsrMode::Async />
+                <Route path=path!("/columns/:slug") view=ColumnPage ssr=SsrMode::Async />
+                <Route path=path!("/notices/:id") view=NoticePage ssr=SsrMode::Async />
+                <Route path=path!("/magazine/:year/:number") view=IssuePage ssr=SsrMode::Async />
             </FlatRoutes>
         </Router>
     }

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("页面不存在")]
     NotFound,
+    /// The page lives at another URL (the canonical one): answered with a 301.
+    #[error("页面已移动")]
+    Moved(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("请先登录")]
@@ -28,6 +31,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
+            AppError::Moved(_) => 301,
             AppError::BadRequest(_) => 400,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
@@ -40,6 +44,7 @@ impl AppError {
     pub fn title(&self) -> &'static str {
         match self {
             AppError::NotFound => "页面不存在",
+            AppError::Moved(_) => "页面已移动",
             AppError::BadRequest(_) => "请求有误",
             AppError::Unauthorized => "请先登录",
             AppError::Forbidden => "没有权限",

@@ -85,6 +85,7 @@ pub struct ArticlePage {
     pub prev: Option<DatedLink>,
     pub next: Option<DatedLink>,
     pub share: ShareLinks,
+    pub seo: SeoInfo,
 }
 
 /// One entry of 我的收藏.
@@ -95,4 +96,192 @@ pub struct FavoriteItem {
     pub href: String,
     /// `2020年12月29日`
     pub date: String,
+}
+
+/// An image as pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageView {
+    pub src: String,
+    pub alt: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// What every page puts in its `<head>` for search engines and social cards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeoInfo {
+    pub title: String,
+    pub description: String,
+    /// Absolute.
+    pub canonical: String,
+    /// Absolute URL of the page's picture, if any.
+    pub image: Option<String>,
+    /// `article` or `website`.
+    pub og_type: String,
+    /// JSON-LD to embed, already serialized.
+    pub json_ld: Option<String>,
+    /// Absolute URL of the page's RSS feed, if it has one.
+    pub feed: Option<String>,
+}
+
+/// An article in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListItemView {
+    pub id: i32,
+    pub title: String,
+    pub href: String,
+    pub summary: String,
+    /// `2020-12-29`
+    pub date: String,
+    pub thumb: Option<ImageView>,
+}
+
+/// A tab of a section's sub-columns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tab {
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// Numbered pagination of a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pager {
+    /// From 1.
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    /// The list's URL without `?page=`.
+    pub base: String,
+}
+
+impl Pager {
+    /// The URL of page `n`: the base for page 1, `?page=n` otherwise.
+    pub fn href(&self, n: u64) -> String {
+        if n <= 1 {
+            self.base.clone()
+        } else {
+            format!("{}?page={n}", self.base)
+        }
+    }
+}
+
+/// A single page's content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SinglePage {
+    pub title: String,
+    pub body_html: String,
+    /// `2020年12月29日`
+    pub updated: String,
+}
+
+/// A magazine issue as a card (archive, home page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueCard {
+    /// `2026年第11期`
+    pub label: String,
+    /// `总第371期`
+    pub total_label: String,
+    pub theme: String,
+    pub summary: String,
+    pub href: String,
+    pub year: i32,
+    pub cover: Option<ImageView>,
+    pub date: String,
+}
+
+/// What a column page shows, by the column's kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ColumnBody {
+    /// A list of articles; `pictures` shows thumbnails in a grid.
+    List {
+        items: Vec<ListItemView>,
+        pager: Pager,
+        pictures: bool,
+    },
+    /// A single page, with the sibling pages as a side menu.
+    Single { page: SinglePage },
+    /// The magazine: issues by year.
+    Magazine { issues: Vec<IssueCard> },
+    /// 通知公告.
+    Notices { items: Vec<DatedLink>, pager: Pager },
+}
+
+/// A column (栏目) page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnPage {
+    pub name: String,
+    pub description: String,
+    pub crumbs: Vec<NavLink>,
+    pub section_href: String,
+    /// The section's sub-columns (empty when it has none).
+    pub tabs: Vec<Tab>,
+    pub body: ColumnBody,
+    pub seo: SeoInfo,
+}
+
+/// A notice with its attachments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticePage {
+    pub id: i32,
+    pub title: String,
+    /// `2020年12月29日 11:06`
+    pub published_at: String,
+    pub body_html: String,
+    pub attachments: Vec<Attachment>,
+    pub seo: SeoInfo,
+}
+
+/// A downloadable file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub title: String,
+    pub href: String,
+    /// `1.2 KB`
+    pub size: String,
+}
+
+/// A magazine issue with its table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuePage {
+    pub card: IssueCard,
+    pub sections: Vec<TocSection>,
+    pub seo: SeoInfo,
+}
+
+/// A section of a table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocSection {
+    pub name: String,
+    pub entries: Vec<DatedLink>,
+}
+
+/// A slide of the home page's 图片新闻.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slide {
+    pub title: String,
+    pub href: String,
+    pub image: ImageView,
+}
+
+/// A block of the home page: a column's newest titles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeBlock {
+    pub name: String,
+    pub href: String,
+    pub items: Vec<DatedLink>,
+}
+
+/// The home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomePage {
+    pub slides: Vec<Slide>,
+    pub headline: Option<ListItemView>,
+    pub recommended: Vec<DatedLink>,
+    pub notices: Vec<DatedLink>,
+    pub blocks: Vec<HomeBlock>,
+    pub magazine: Option<IssueCard>,
+    pub services: HomeBlock,
+    pub service_pages: Vec<NavLink>,
+    pub seo: SeoInfo,
 }

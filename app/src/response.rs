@@ -6,11 +6,17 @@ mod imp {
     pub fn set_status(code: u16) {
         crate::server::set_status(code);
     }
+
+    pub fn set_location(path: &str) {
+        crate::server::set_location(path);
+    }
 }
 
 #[cfg(not(feature = "ssr"))]
 mod imp {
     pub fn set_status(_code: u16) {}
+
+    pub fn set_location(_path: &str) {}
 }
 
-pub use imp::set_status;
+pub use imp::{set_location, set_status};

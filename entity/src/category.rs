@@ -15,6 +15,8 @@ pub struct Model {
     pub description: String,
     pub sort_order: i32,
     pub show_in_nav: bool,
+    /// Published articles listed under this column (its whole subtree).
+    pub listed_count: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

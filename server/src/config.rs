@@ -37,6 +37,8 @@ pub const UPLOADS_DIR: Key = key("site", "uploads-dir", "PORTICO_UPLOADS_DIR");
 pub const SEED_DEMO: Key = key("site", "seed-demo", "PORTICO_SEED_DEMO");
 pub const HIT_FLUSH_SECS: Key = key("hits", "flush-secs", "PORTICO_HIT_FLUSH_SECS");
 pub const LOG: Key = key("log", "level", "PORTICO_LOG");
+pub const CACHE_MB: Key = key("cache", "max-mb", "PORTICO_CACHE_MB");
+pub const CACHE_POLL_MS: Key = key("cache", "poll-ms", "PORTICO_CACHE_POLL_MS");
 
 /// Every key, for documentation and for rejecting unknown ones.
 pub const KEYS: &[Key] = &[
@@ -53,6 +55,8 @@ pub const KEYS: &[Key] = &[
     SEED_DEMO,
     HIT_FLUSH_SECS,
     LOG,
+    CACHE_MB,
+    CACHE_POLL_MS,
 ];
 
 /// A configuration problem, shown as one line.
@@ -87,6 +91,10 @@ pub struct Settings {
     pub seed_demo: bool,
     pub hit_flush: Duration,
     pub log: String,
+    /// Memory for cached pages (compressed), in bytes; 0 turns the page cache off.
+    pub cache_bytes: usize,
+    /// How often the page-cache invalidation log is read.
+    pub cache_poll: Duration,
 }
 
 impl Settings {
@@ -176,6 +184,14 @@ impl Settings {
             _ => Err("expected a whole number of seconds from 1 to 5".to_owned()),
         })?;
         let log = src.parse(LOG, "info", non_empty)?;
+        let cache_bytes = src.parse(CACHE_MB, "32", |s| match s.parse::<usize>() {
+            Ok(n @ 0..=4096) => Ok(n * 1024 * 1024),
+            _ => Err("expected megabytes from 0 (off) to 4096".to_owned()),
+        })?;
+        let cache_poll = src.parse(CACHE_POLL_MS, "1000", |s| match s.parse::<u64>() {
+            Ok(n @ 50..=60_000) => Ok(Duration::from_millis(n)),
+            _ => Err("expected milliseconds from 50 to 60000".to_owned()),
+        })?;
 
         // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
         // hashed names exactly when that file is there.
@@ -203,6 +219,8 @@ impl Settings {
             seed_demo,
             hit_flush,
             log,
+            cache_bytes,
+            cache_poll,
         })
     }
 }

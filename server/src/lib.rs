@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod page_cache;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

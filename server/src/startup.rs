@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use app::server::{AppState, SiteConfig};
@@ -16,6 +17,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::config::Settings;
+use crate::page_cache::{self, PageCache};
 use crate::routes;
 
 /// Connects to the configured database and applies pending migrations.
@@ -67,18 +69,29 @@ pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
     }
 }
 
-/// All routes: the Leptos pages and server functions, and the routes that are not pages.
-pub fn build_router(state: AppState) -> Router {
+/// All routes: the Leptos pages and server functions, and the routes that are not pages,
+/// behind the page cache.
+pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
     let page_routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(routes::health::health))
         .route("/prefs/font-size", get(routes::prefs::font_size))
+        .route("/api/hits/{id}", get(routes::hits::hits))
+        .route("/rss.xml", get(routes::feeds::site_feed))
+        .route("/columns/{slug}/rss.xml", get(routes::feeds::column_feed))
+        .route("/sitemap.xml", get(routes::sitemap::sitemap))
+        .route("/sitemaps/{file}", get(routes::sitemap::sitemap_file))
+        .route("/robots.txt", get(routes::sitemap::robots))
         .nest_service("/media", routes::media::service(&state.site.uploads_dir))
         .leptos_routes(&state, page_routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            cache,
+            page_cache::layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             routes::views::count_views,
@@ -102,12 +115,66 @@ fn spawn_hit_flusher(state: &AppState, settings: &Settings) -> JoinHandle<()> {
     })
 }
 
+/// Reads the page-cache invalidation log from `after` on and drops the stale pages; returns
+/// the position to read from next time.
+pub async fn apply_invalidations(
+    db: &DatabaseConnection,
+    cache: &PageCache,
+    mut after: i64,
+) -> i64 {
+    loop {
+        match service::cache::since(db, after, 1000).await {
+            Ok(rows) if !rows.is_empty() => {
+                let full = rows.len() == 1000;
+                after = rows.last().map(|r| r.0).unwrap_or(after);
+                let tags: Vec<String> = rows.into_iter().map(|r| r.1).collect();
+                let dropped = cache.invalidate(&tags);
+                tracing::debug!(tags = tags.len(), dropped, "page cache invalidated");
+                if !full {
+                    return after;
+                }
+            }
+            Ok(_) => return after,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the cache invalidation log failed");
+                return after;
+            }
+        }
+    }
+}
+
+/// Follows the invalidation log every `settings.cache_poll`, and prunes entries older than
+/// a day once an hour.
+fn spawn_invalidation_follower(
+    db: DatabaseConnection,
+    cache: Arc<PageCache>,
+    every: Duration,
+    start: i64,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut after = start;
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_prune = std::time::Instant::now();
+        loop {
+            tick.tick().await;
+            after = apply_invalidations(&db, &cache, after).await;
+            if last_prune.elapsed() > Duration::from_secs(3600) {
+                last_prune = std::time::Instant::now();
+                let _ = service::cache::prune(&db, chrono::Utc::now() - chrono::Duration::days(1))
+                    .await;
+            }
+        }
+    })
+}
+
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
-    flusher: JoinHandle<()>,
+    cache: Arc<PageCache>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Application {
@@ -136,12 +203,25 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let state = build_state(&settings, db);
-        let flusher = spawn_hit_flusher(&state, &settings);
+        let cache = Arc::new(PageCache::new(settings.cache_bytes));
+        let start = service::cache::latest_id(&state.db)
+            .await
+            .context("cannot read the cache invalidation log")?;
+        let tasks = vec![
+            spawn_hit_flusher(&state, &settings),
+            spawn_invalidation_follower(
+                state.db.clone(),
+                cache.clone(),
+                settings.cache_poll,
+                start,
+            ),
+        ];
         Ok(Application {
-            router: build_router(state.clone()),
+            router: build_router(state.clone(), cache.clone()),
             listener,
             state,
-            flusher,
+            cache,
+            tasks,
         })
     }
 
@@ -159,18 +239,25 @@ impl Application {
         &self.state
     }
 
+    pub fn page_cache(&self) -> Arc<PageCache> {
+        self.cache.clone()
+    }
+
     /// Serves until Ctrl-C or SIGTERM, then writes the remaining view counts.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let Application {
             listener,
             router,
             state,
-            flusher,
+            tasks,
+            ..
         } = self;
         let result = axum::serve(listener, router)
             .with_graceful_shutdown(shutdown_signal())
             .await;
-        flusher.abort();
+        for task in tasks {
+            task.abort();
+        }
         if let Err(e) = state.hits.flush(&state.db).await {
             tracing::error!(error = %e, "could not write the last view counts");
         }

@@ -35,6 +35,24 @@ pub fn path(all: &[category::Model], id: i32) -> Vec<category::Model> {
     chain
 }
 
+/// The column with this slug.
+pub fn by_slug<'a>(all: &'a [category::Model], slug: &str) -> Option<&'a category::Model> {
+    all.iter().find(|c| c.slug == slug)
+}
+
+/// The direct children of a column, in order.
+pub fn children(all: &[category::Model], id: i32) -> Vec<category::Model> {
+    all.iter()
+        .filter(|c| c.parent_id == Some(id))
+        .cloned()
+        .collect()
+}
+
+/// `id` and all its ancestors (the columns an article in `id` is listed under).
+pub fn with_ancestors(all: &[category::Model], id: i32) -> Vec<i32> {
+    path(all, id).into_iter().map(|c| c.id).collect()
+}
+
 /// The top-level sections shown in the navigation, in order.
 pub fn nav_sections(all: &[category::Model]) -> Vec<category::Model> {
     all.iter()
@@ -58,6 +76,7 @@ mod tests {
             description: String::new(),
             sort_order: sort,
             show_in_nav: true,
+            listed_count: 0,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

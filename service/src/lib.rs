@@ -3,13 +3,19 @@
 //! No web framework code lives here.
 
 pub mod article;
+pub mod cache;
 pub mod category;
 pub mod db;
 pub mod error;
 pub mod hits;
 pub mod html;
+pub mod listing;
+pub mod magazine;
+pub mod notice;
+pub mod page;
 pub mod seed;
 pub mod site;
+pub mod sitemap;
 pub mod time;
 
 pub use error::{Error, Result};

@@ -3,21 +3,38 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::models::{ArticlePage, FavoriteItem};
 
-/// The published article `id` as the article page shows it. The hit count includes views
-/// not yet flushed to the database, and this view if it is one that counts.
-#[server(endpoint = "articles/page")]
+/// The published article `id` as the article page shows it.
+#[server(endpoint = "articles/page", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
-    use crate::server::{is_countable_view, request_headers, state};
+    use service::cache::tag;
+
+    use crate::server::{is_countable_view, request_headers, state, tag_page};
     let state = state()?;
     let now = chrono::Utc::now();
     let article = service::article::find_published(&state.db, id, now).await?;
     let categories = service::category::all(&state.db).await?;
     let (prev, next) = service::article::neighbours(&state.db, &article, now).await?;
+    let cover = service::article::cover(&state.db, &article).await?;
+    let settings = service::site::settings(&state.db).await?;
+    tag_page(
+        [
+            Some(article.id),
+            prev.as_ref().map(|p| p.id),
+            next.as_ref().map(|n| n.id),
+        ]
+        .into_iter()
+        .flatten()
+        .map(tag::article),
+    );
+    // The count as of now, with this view if it counts. Cached copies of the page show the
+    // count of when they were made; the hit-count island brings it up to date.
     let this_view = u64::from(is_countable_view(&request_headers()));
     let hits = u64::try_from(article.hits).unwrap_or(0) + state.hits.unflushed(id) + this_view;
     Ok(super::convert::article_page(
         &state.site,
+        &settings.site_name,
         article,
+        cover,
         &categories,
         prev,
         next,
@@ -45,17 +62,5 @@ pub async fn favorite_articles(ids: String) -> Result<Vec<FavoriteItem>, AppErro
     Ok(links
         .into_iter()
         .map(|l| super::convert::favorite(&state.site, l))
-        .collect())
-}
-
-/// The newest published articles, for the home page.
-#[server(endpoint = "articles/latest")]
-pub async fn get_latest() -> Result<Vec<crate::models::DatedLink>, AppError> {
-    use crate::server::state;
-    let state = state()?;
-    let links = service::article::latest(&state.db, 20, chrono::Utc::now()).await?;
-    Ok(links
-        .into_iter()
-        .map(|l| super::convert::dated(&state.site, l))
         .collect())
 }

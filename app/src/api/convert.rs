@@ -1,12 +1,16 @@
 //! From service types to wire types: formatting times in the site's zone, building URLs,
 //! sanitizing HTML on the way out.
 
-use entity::{article, category, notice};
-use service::article::ArticleLink;
+use entity::{article, category, image, notice, notice_attachment};
+use service::article::{ArticleLink, ListItem};
+use service::magazine::Issue;
 use service::site::{LinkGroup as ServiceLinkGroup, Settings};
 use service::time::{format_date, format_datetime, format_short_date};
 
-use crate::models::{ArticlePage, Chrome, DatedLink, FavoriteItem, LinkGroup, NavLink};
+use crate::models::{
+    ArticlePage, Attachment, Chrome, DatedLink, FavoriteItem, ImageView, IssueCard, LinkGroup,
+    ListItemView, NavLink, NoticePage, SeoInfo, Tab,
+};
 use crate::prefs::FontSize;
 use crate::server::SiteConfig;
 use crate::server::share;
@@ -17,6 +21,83 @@ pub fn article_href(id: i32) -> String {
 
 pub fn column_href(slug: &str) -> String {
     format!("/columns/{slug}")
+}
+
+pub fn notice_href(id: i32) -> String {
+    format!("/notices/{id}")
+}
+
+pub fn issue_href(year: i32, number: i32) -> String {
+    format!("/magazine/{year}/{number}")
+}
+
+pub fn media_href(path: &str) -> String {
+    let encoded: Vec<String> = path.split('/').map(share::encode).collect();
+    format!("/media/{}", encoded.join("/"))
+}
+
+pub fn image_view(img: &image::Model) -> ImageView {
+    ImageView {
+        src: media_href(&img.path),
+        alt: img.alt.clone(),
+        width: img.width,
+        height: img.height,
+    }
+}
+
+/// A plain-text description of at most `max` characters.
+pub fn describe(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        text
+    } else {
+        let mut cut: String = text.chars().take(max).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// Search and social metadata of a page at `path`.
+pub fn seo(site: &SiteConfig, title: &str, description: &str, path: &str) -> SeoInfo {
+    SeoInfo {
+        title: title.to_owned(),
+        description: describe(description, 120),
+        canonical: site.absolute(path),
+        image: None,
+        og_type: "website".into(),
+        json_ld: None,
+        feed: None,
+    }
+}
+
+pub fn crumbs(path: &[category::Model]) -> Vec<NavLink> {
+    path.iter()
+        .map(|c| NavLink {
+            name: c.name.clone(),
+            href: column_href(&c.slug),
+        })
+        .collect()
+}
+
+/// The tabs of a section: 全部 (the section itself) and its sub-columns.
+pub fn tabs(section: &category::Model, children: &[category::Model], current: i32) -> Vec<Tab> {
+    if children.is_empty() {
+        return Vec::new();
+    }
+    let mut tabs = Vec::new();
+    if section.kind != "page" {
+        tabs.push(Tab {
+            name: "全部".into(),
+            href: column_href(&section.slug),
+            current: section.id == current,
+        });
+    }
+    tabs.extend(children.iter().map(|c| Tab {
+        name: c.name.clone(),
+        href: column_href(&c.slug),
+        current: c.id == current,
+    }));
+    tabs
 }
 
 pub fn chrome(
@@ -50,15 +131,7 @@ pub fn chrome(
             format!("mailto:{}", settings.contact_email.trim())
         },
         nav,
-        notices: notices
-            .iter()
-            .map(|n| DatedLink {
-                id: n.id,
-                title: n.title.clone(),
-                href: format!("/notices/{}", n.id),
-                date: format_short_date(n.published_at, site.time_zone),
-            })
-            .collect(),
+        notices: notices.iter().map(|n| notice_link(site, n)).collect(),
         link_groups: groups
             .into_iter()
             .map(|g| LinkGroup {
@@ -91,6 +164,15 @@ pub fn chrome(
     }
 }
 
+pub fn notice_link(site: &SiteConfig, n: &notice::Model) -> DatedLink {
+    DatedLink {
+        id: n.id,
+        title: n.title.clone(),
+        href: notice_href(n.id),
+        date: format_short_date(n.published_at, site.time_zone),
+    }
+}
+
 pub fn dated(site: &SiteConfig, link: ArticleLink) -> DatedLink {
     DatedLink {
         href: article_href(link.id),
@@ -100,32 +182,169 @@ pub fn dated(site: &SiteConfig, link: ArticleLink) -> DatedLink {
     }
 }
 
+pub fn dated_item(site: &SiteConfig, item: &ListItem) -> DatedLink {
+    DatedLink {
+        href: article_href(item.id),
+        id: item.id,
+        title: item.title.clone(),
+        date: format_short_date(item.published_at, site.time_zone),
+    }
+}
+
+pub fn list_item(site: &SiteConfig, item: ListItem) -> ListItemView {
+    ListItemView {
+        href: article_href(item.id),
+        id: item.id,
+        date: format_short_date(item.published_at, site.time_zone),
+        thumb: item.cover.as_ref().map(image_view),
+        summary: describe(&item.summary, 110),
+        title: item.title,
+    }
+}
+
+fn size_label(bytes: i64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+pub fn notice_page(
+    site: &SiteConfig,
+    n: notice::Model,
+    files: Vec<notice_attachment::Model>,
+) -> NoticePage {
+    let body = service::html::sanitize(&n.body);
+    let text = strip_tags(&body);
+    NoticePage {
+        seo: seo(site, &n.title, &text, &notice_href(n.id)),
+        id: n.id,
+        published_at: format_datetime(n.published_at, site.time_zone),
+        body_html: body,
+        attachments: files
+            .into_iter()
+            .map(|f| Attachment {
+                href: media_href(&f.path),
+                size: size_label(f.size_bytes),
+                title: f.title,
+            })
+            .collect(),
+        title: n.title,
+    }
+}
+
+/// The text of sanitized HTML (for descriptions).
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+pub fn issue_card(site: &SiteConfig, issue: &Issue) -> IssueCard {
+    let i = &issue.issue;
+    IssueCard {
+        label: format!("{}年第{}期", i.year, i.number),
+        total_label: if i.total_number > 0 {
+            format!("总第{}期", i.total_number)
+        } else {
+            String::new()
+        },
+        theme: i.title.clone(),
+        summary: i.summary.clone(),
+        href: issue_href(i.year, i.number),
+        year: i.year,
+        cover: issue.cover.as_ref().map(image_view),
+        date: format_date(i.published_at, site.time_zone),
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">`, safe to embed in HTML.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\!--")
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn article_page(
     site: &SiteConfig,
+    site_name: &str,
     a: article::Model,
+    cover: Option<image::Model>,
     categories: &[category::Model],
     prev: Option<ArticleLink>,
     next: Option<ArticleLink>,
     hits: u64,
 ) -> ArticlePage {
     let path = service::category::path(categories, a.category_id);
-    let crumbs: Vec<NavLink> = path
-        .iter()
-        .map(|c| NavLink {
-            name: c.name.clone(),
-            href: column_href(&c.slug),
-        })
-        .collect();
+    let crumbs = crumbs(&path);
     let section_href = crumbs.first().map(|c| c.href.clone()).unwrap_or_default();
     let published = a.published_at.unwrap_or(a.created_at);
-    let url = site.absolute(&article_href(a.id));
+    let href = article_href(a.id);
+    let url = site.absolute(&href);
+    let body_html = service::html::sanitize(&a.body);
+    let description = if a.summary.trim().is_empty() {
+        describe(&strip_tags(&body_html), 120)
+    } else {
+        describe(&a.summary, 120)
+    };
+    let image = cover.as_ref().map(|c| site.absolute(&media_href(&c.path)));
+    let ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
+        "description": description,
+        "datePublished": published.to_rfc3339(),
+        "dateModified": a.updated_at.to_rfc3339(),
+        "mainEntityOfPage": url,
+        "url": url,
+        "image": image.iter().collect::<Vec<_>>(),
+        "author": if a.author.trim().is_empty() {
+            serde_json::json!({ "@type": "Organization", "name": if a.source.is_empty() { site_name } else { a.source.as_str() } })
+        } else {
+            serde_json::json!({ "@type": "Person", "name": a.author })
+        },
+        "publisher": { "@type": "Organization", "name": site_name },
+        "articleSection": path.last().map(|c| c.name.clone()).unwrap_or_default(),
+        "inLanguage": "zh-CN",
+    });
+    let seo = SeoInfo {
+        title: a.title.clone(),
+        description: description.clone(),
+        canonical: url.clone(),
+        image: image.clone(),
+        og_type: "article".into(),
+        json_ld: Some(json_ld(&ld)),
+        feed: None,
+    };
     ArticlePage {
-        share: share::links(&url, &a.title, &a.summary, None),
+        share: share::links(&url, &a.title, &description, image.as_deref()),
+        seo,
         id: a.id,
         published_at: format_datetime(published, site.time_zone),
         published_iso: published.with_timezone(&site.time_zone).to_rfc3339(),
         hits,
-        body_html: service::html::sanitize(&a.body),
+        body_html,
         crumbs,
         section_href,
         prev: prev.map(|l| dated(site, l)),
@@ -144,5 +363,38 @@ pub fn favorite(site: &SiteConfig, link: ArticleLink) -> FavoriteItem {
         id: link.id,
         date: format_date(link.published_at, site.time_zone),
         title: link.title,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_its_script() {
+        let v = serde_json::json!({ "headline": "</script><script>alert(1)</script>" });
+        let out = json_ld(&v);
+        assert!(!out.contains("</script>"), "{out}");
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn descriptions_are_cut_on_characters() {
+        assert_eq!(describe("开发区 协会", 10), "开发区 协会");
+        assert_eq!(describe("一二三四五六", 3), "一二三…");
+    }
+
+    #[test]
+    fn media_paths_are_encoded_segment_by_segment() {
+        assert_eq!(
+            media_href("demo/回执 表.txt"),
+            "/media/demo/%E5%9B%9E%E6%89%A7%20%E8%A1%A8.txt"
+        );
+    }
+
+    #[test]
+    fn tags_become_plain_text() {
+        assert_eq!(strip_tags("<p>甲&amp;乙</p><p>丙</p>").trim(), "甲&乙  丙");
     }
 }

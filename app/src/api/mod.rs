@@ -3,7 +3,12 @@
 //! calls the endpoint.
 
 pub mod articles;
+pub mod portal;
 pub mod site;
 
 #[cfg(feature = "ssr")]
+mod column;
+#[cfg(feature = "ssr")]
 mod convert;
+#[cfg(feature = "ssr")]
+mod home;

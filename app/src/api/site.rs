@@ -6,7 +6,8 @@ use crate::models::Chrome;
 /// Header, navigation, notices and footer of every page, and the reader's font size.
 #[server(endpoint = "site/chrome")]
 pub async fn get_chrome() -> Result<Chrome, AppError> {
-    use crate::server::{request_headers, state};
+    use crate::server::{request_headers, state, tag_page};
+    tag_page([service::cache::tag::CHROME]);
     let state = state()?;
     let now = chrono::Utc::now();
     let settings = service::site::settings(&state.db).await?;

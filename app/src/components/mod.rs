@@ -4,7 +4,11 @@
 pub mod browser;
 pub mod favorite;
 pub mod font_size;
+pub mod hit_count;
 pub mod layout;
 pub mod menu;
+pub mod pager;
 pub mod popover;
+pub mod seo;
 pub mod share;
+pub mod slideshow;

@@ -1,13 +1,14 @@
 //! `/articles/{id}`: the article with its reader widgets.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::{PageView, SitePage};
 use crate::api::articles::get_article_page;
 use crate::components::favorite::FavoriteToggle;
 use crate::components::font_size::FontSizeSwitcher;
+use crate::components::hit_count::HitCount;
+use crate::components::seo::Seo;
 use crate::components::share::SharePanel;
 use crate::error::AppError;
 use crate::models::{ArticlePage as Article, DatedLink};
@@ -57,15 +58,8 @@ fn neighbour(label: &'static str, link: Option<DatedLink>) -> impl IntoView {
 
 #[component]
 fn ArticleView(a: Article) -> impl IntoView {
-    let description = if a.summary.is_empty() {
-        a.title.clone()
-    } else {
-        a.summary.clone()
-    };
     view! {
-        <Title text=a.title.clone() />
-        <Meta name="description" content=description />
-        <Link rel="canonical" href=a.share.url.clone() />
+        <Seo seo=a.seo.clone() />
         <Breadcrumb crumbs=a.crumbs.clone() />
         <div class="article-layout">
             <article class="article" aria-labelledby="article-title">
@@ -111,7 +105,7 @@ fn ArticleHeader(a: Article) -> impl IntoView {
             </span>
             <span class="meta-item hits">
                 <span class="meta-label">"点击量："</span>
-                <span class="hit-count">{a.hits}</span>
+                <HitCount id=a.id initial=a.hits />
             </span>
         </div>
     }

@@ -2,13 +2,14 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use crate::error::AppError;
-use crate::response::set_status;
+use crate::response::{set_location, set_status};
 
 fn explanation(error: &AppError) -> String {
     match error {
         AppError::NotFound => "您访问的页面不存在，可能已被删除、尚未发布，或网址有误。".into(),
         AppError::Unavailable => "网站正在维护或访问量过大，请稍后刷新重试。".into(),
         AppError::BadRequest(msg) => msg.clone(),
+        AppError::Moved(to) => format!("页面已移至 {to}"),
         other => other.to_string(),
     }
 }
@@ -17,6 +18,9 @@ fn explanation(error: &AppError) -> String {
 #[component]
 pub fn ErrorContent(error: AppError) -> impl IntoView {
     set_status(error.status_code());
+    if let AppError::Moved(to) = &error {
+        set_location(to);
+    }
     view! {
         <Title text=error.title() />
         <Meta name="robots" content="noindex" />

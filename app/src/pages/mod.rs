@@ -3,9 +3,12 @@
 //! the matching HTTP status.
 
 pub mod article;
+pub mod column;
 pub mod error;
 pub mod favorites;
 pub mod home;
+pub mod issue;
+pub mod notice;
 
 use leptos::prelude::*;
 use serde::Serialize;
@@ -13,6 +16,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api::site::get_chrome;
 use crate::components::layout::Layout;
+use crate::components::seo::SiteName;
 use crate::error::AppError;
 use error::{BareErrorPage, ErrorContent};
 
@@ -42,6 +46,7 @@ where
                         Err(error) => view! { <BareErrorPage error /> }.into_any(),
                         Ok(chrome) => {
                             provide_context(chrome.font_size);
+                            provide_context(SiteName(chrome.site_name.clone()));
                             let page = match data {
                                 Ok(d) => render(d),
                                 Err(error) => PageView {

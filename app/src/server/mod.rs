@@ -54,6 +54,51 @@ pub fn set_status(code: u16) {
     }
 }
 
+/// Sets the `Location` header of the response being rendered (for redirects).
+pub fn set_location(path: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(path),
+    ) {
+        res.insert_header(http::header::LOCATION, value);
+    }
+}
+
+/// The page-cache tags of the response being rendered: what the page shows, so the cache can
+/// drop it when any of that changes. The cache layer puts one into each request it may store.
+#[derive(Clone, Debug, Default)]
+pub struct PageTags(std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>);
+
+impl PageTags {
+    pub fn add(&self, tag: impl Into<String>) {
+        if let Ok(mut tags) = self.0.lock() {
+            tags.insert(tag.into());
+        }
+    }
+
+    pub fn take(&self) -> Vec<String> {
+        self.0
+            .lock()
+            .map(|mut t| std::mem::take(&mut *t).into_iter().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Notes that the page being rendered shows what `tags` name.
+pub fn tag_page<I, T>(tags: I)
+where
+    I: IntoIterator<Item = T>,
+    T: Into<String>,
+{
+    if let Some(page_tags) =
+        use_context::<Parts>().and_then(|p| p.extensions.get::<PageTags>().cloned())
+    {
+        for t in tags {
+            page_tags.add(t);
+        }
+    }
+}
+
 /// Whether this request is a page view to count: not a robot, not a prefetch or prerender.
 pub fn is_countable_view(headers: &HeaderMap) -> bool {
     let header = |name: &str| {

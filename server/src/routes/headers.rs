@@ -3,7 +3,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// `Cache-Control` by path: hashed build assets forever, media for a day, pages revalidated.
+/// `Cache-Control` by path: hashed build assets forever, media for a day, pages for a minute.
 pub async fn cache_control(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
@@ -18,14 +18,24 @@ pub async fn cache_control(req: Request, next: Next) -> Response {
     } else if path.starts_with("/api/") || path.starts_with("/prefs/") || path == "/healthz" {
         "no-store"
     } else {
-        "no-cache"
+        // Public pages: briefly cacheable by browsers and proxies (they revalidate with the
+        // ETag afterwards); errors other than "not found" are not kept.
+        match res.status().as_u16() {
+            200 | 301 | 304 | 404 => "public, max-age=60",
+            _ => "no-store",
+        }
     };
     res.headers_mut()
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static(value));
-    if !path.starts_with("/pkg/") && !path.starts_with("/media/") {
-        res.headers_mut()
-            .append(header::VARY, HeaderValue::from_static("Cookie"));
+    if !path.starts_with("/pkg/")
+        && !path.starts_with("/media/")
+        && !res.headers().contains_key(header::VARY)
+    {
+        res.headers_mut().insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Encoding, Cookie"),
+        );
     }
     res
 }

@@ -1,7 +1,10 @@
 //! Routes that are not pages.
 
+pub mod feeds;
 pub mod headers;
 pub mod health;
+pub mod hits;
 pub mod media;
 pub mod prefs;
+pub mod sitemap;
 pub mod views;

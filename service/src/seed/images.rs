@@ -5,6 +5,25 @@ use image::{ImageBuffer, Rgb, RgbImage};
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 675;
+pub const COVER_WIDTH: u32 = 600;
+pub const COVER_HEIGHT: u32 = 840;
+
+/// What to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A 16:9 news illustration.
+    Illustration,
+    /// A magazine cover (portrait).
+    Cover,
+}
+
+/// Draws picture `n` of `kind`.
+pub fn draw(kind: Kind, n: u64) -> RgbImage {
+    match kind {
+        Kind::Illustration => illustration(n),
+        Kind::Cover => cover(n),
+    }
+}
 
 /// (sky top, sky bottom, far buildings, near buildings, window light, ground)
 type Palette = [[u8; 3]; 6];
@@ -186,9 +205,74 @@ pub fn illustration(n: u64) -> RgbImage {
     img
 }
 
+/// A magazine cover: a coloured masthead band, a picture, and bars where cover lines go.
+/// The magazine's name and issue are shown by the page next to it, not drawn.
+pub fn cover(n: u64) -> RgbImage {
+    const BANDS: &[[u8; 3]] = &[
+        [11, 74, 139],
+        [176, 28, 38],
+        [20, 96, 92],
+        [92, 54, 130],
+        [168, 98, 20],
+        [36, 52, 78],
+    ];
+    let band = BANDS[(n as usize) % BANDS.len()];
+    let mut img: RgbImage =
+        ImageBuffer::from_pixel(COVER_WIDTH, COVER_HEIGHT, Rgb([247, 243, 234]));
+    fill_rect(&mut img, 0, 0, COVER_WIDTH, 150, Rgb(band));
+    fill_rect(&mut img, 0, 150, COVER_WIDTH, 156, Rgb([244, 197, 66]));
+    // Masthead blocks (where the title would be printed).
+    fill_rect(&mut img, 40, 40, 360, 100, mix(band, [255, 255, 255], 0.85));
+    fill_rect(
+        &mut img,
+        40,
+        112,
+        220,
+        124,
+        mix(band, [255, 255, 255], 0.55),
+    );
+    fill_rect(&mut img, 470, 44, 560, 104, mix(band, [255, 255, 255], 0.3));
+    // The picture.
+    let photo = image::imageops::resize(
+        &illustration(n.wrapping_mul(7).wrapping_add(3)),
+        520,
+        292,
+        image::imageops::FilterType::Triangle,
+    );
+    image::imageops::replace(&mut img, &photo, 40, 196);
+    // Cover lines.
+    let mut rng = Rng(0xC0FF_EE00 ^ n.wrapping_add(11).wrapping_mul(0x9E37_79B9));
+    let mut y = 530;
+    for i in 0..5 {
+        let w = if i == 0 { 440 } else { rng.range(220, 460) };
+        let h = if i == 0 { 26 } else { 14 };
+        let color = if i == 0 {
+            Rgb(band)
+        } else {
+            Rgb([120, 120, 128])
+        };
+        fill_rect(&mut img, 40, y, 40 + w, y + h, color);
+        y += h + 22;
+    }
+    fill_rect(
+        &mut img,
+        0,
+        COVER_HEIGHT - 36,
+        COVER_WIDTH,
+        COVER_HEIGHT,
+        Rgb(band),
+    );
+    img
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn covers_are_portrait() {
+        assert_eq!(cover(1).dimensions(), (COVER_WIDTH, COVER_HEIGHT));
+    }
 
     #[test]
     fn draws_the_same_picture_for_the_same_number() {

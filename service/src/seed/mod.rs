@@ -9,7 +9,10 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::article::ArticleStatus;
-use entity::{article, category, image, link, link_group, notice};
+use entity::{
+    article, category, image, link, link_group, magazine_issue, magazine_issue_article, notice,
+    notice_attachment, page,
+};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set,
     TransactionTrait,
@@ -22,6 +25,8 @@ use crate::time::parse_local;
 use crate::{Error, Result};
 
 const SITE: &str = include_str!("content/site.toml");
+const PAGES: &str = include_str!("content/pages.toml");
+const MAGAZINE: &str = include_str!("content/magazine.toml");
 const ARTICLES: &[&str] = &[
     include_str!("content/articles-1.toml"),
     include_str!("content/articles-2.toml"),
@@ -60,6 +65,38 @@ struct NoticeSeed {
     published: String,
     title: String,
     body: String,
+    /// (file name, text content)
+    #[serde(default)]
+    attachments: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+struct PagesFile {
+    page: Vec<PageSeed>,
+}
+
+#[derive(Deserialize)]
+struct PageSeed {
+    column: String,
+    title: String,
+    body: String,
+}
+
+#[derive(Deserialize)]
+struct MagazineFile {
+    issue: Vec<IssueSeed>,
+}
+
+#[derive(Deserialize)]
+struct IssueSeed {
+    year: i32,
+    number: i32,
+    total_number: i32,
+    published: String,
+    title: String,
+    summary: String,
+    /// (section, article title)
+    toc: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -93,6 +130,8 @@ pub struct SeedReport {
     pub images: usize,
     pub notices: usize,
     pub links: usize,
+    pub pages: usize,
+    pub issues: usize,
 }
 
 /// True when the database holds no content yet (no columns).
@@ -119,6 +158,11 @@ pub async fn seed_demo(
             .map_err(|e| Error::Invalid(format!("articles-{}.toml: {e}", i + 1)))?;
         articles.extend(parsed.article);
     }
+
+    let pages: PagesFile =
+        toml::from_str(PAGES).map_err(|e| Error::Invalid(format!("pages.toml: {e}")))?;
+    let magazine: MagazineFile =
+        toml::from_str(MAGAZINE).map_err(|e| Error::Invalid(format!("magazine.toml: {e}")))?;
 
     let media_dir = uploads_dir.join(DEMO_MEDIA_DIR);
     std::fs::create_dir_all(&media_dir)?;
@@ -156,6 +200,7 @@ pub async fn seed_demo(
             description: Set(c.description.clone()),
             sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
             show_in_nav: Set(true),
+            listed_count: Set(0),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -190,9 +235,9 @@ pub async fn seed_demo(
     }
 
     // Notices.
-    for n in &site.notice {
+    for (k, n) in site.notice.iter().enumerate() {
         let at = local_time(&n.published, tz)?;
-        notice::ActiveModel {
+        let saved = notice::ActiveModel {
             title: Set(n.title.clone()),
             body: Set(paragraphs_to_html(&n.body, None)),
             is_published: Set(true),
@@ -203,11 +248,43 @@ pub async fn seed_demo(
         }
         .insert(&txn)
         .await?;
+        for (name, text) in &n.attachments {
+            let file = format!("{DEMO_MEDIA_DIR}/notice-{}-{name}", k + 1);
+            std::fs::write(uploads_dir.join(&file), text)?;
+            notice_attachment::ActiveModel {
+                notice_id: Set(saved.id),
+                title: Set(name.clone()),
+                path: Set(file),
+                size_bytes: Set(i64::try_from(text.len()).unwrap_or(0)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
         report.notices += 1;
+    }
+
+    // Single pages.
+    for p in &pages.page {
+        let category_id = *category_ids
+            .get(&p.column)
+            .ok_or_else(|| Error::Invalid(format!("pages.toml: unknown column {}", p.column)))?;
+        page::ActiveModel {
+            category_id: Set(category_id),
+            title: Set(p.title.clone()),
+            body: Set(crate::html::sanitize(&paragraphs_to_html(&p.body, None))),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        report.pages += 1;
     }
 
     // Articles, oldest first so ids follow publication order.
     articles.sort_by(|a, b| a.published.cmp(&b.published));
+    let mut article_ids: HashMap<String, i32> = HashMap::new();
     for (n, a) in articles.iter().enumerate() {
         let category_id = *category_ids
             .get(&a.column)
@@ -216,7 +293,11 @@ pub async fn seed_demo(
         let figure = match &a.image_caption {
             Some(caption) => {
                 let file = format!("{DEMO_MEDIA_DIR}/illustration-{:02}.jpg", n + 1);
-                draw_once(&uploads_dir.join(&file), n as u64)?;
+                draw_once(
+                    &uploads_dir.join(&file),
+                    n as u64,
+                    images::Kind::Illustration,
+                )?;
                 let img = image::ActiveModel {
                     path: Set(file),
                     alt: Set(caption.clone()),
@@ -235,7 +316,7 @@ pub async fn seed_demo(
             None => None,
         };
         let body = paragraphs_to_html(&a.body, figure.as_ref());
-        article::ActiveModel {
+        let saved = article::ActiveModel {
             category_id: Set(category_id),
             title: Set(a.title.clone()),
             subtitle: Set(a.subtitle.clone()),
@@ -257,9 +338,65 @@ pub async fn seed_demo(
         }
         .insert(&txn)
         .await?;
+        article_ids.insert(a.title.clone(), saved.id);
         report.articles += 1;
     }
 
+    // Magazine issues with drawn covers and their tables of contents.
+    for (k, issue) in magazine.issue.iter().enumerate() {
+        let at = local_time(&issue.published, tz)?;
+        let file = format!(
+            "{DEMO_MEDIA_DIR}/cover-{}-{:02}.jpg",
+            issue.year, issue.number
+        );
+        draw_once(&uploads_dir.join(&file), k as u64, images::Kind::Cover)?;
+        let cover = image::ActiveModel {
+            path: Set(file),
+            alt: Set(format!(
+                "《{}》{}年第{}期封面",
+                settings.magazine_name, issue.year, issue.number
+            )),
+            caption: Set(String::new()),
+            credit: Set(settings.magazine_name.clone()),
+            width: Set(images::COVER_WIDTH as i32),
+            height: Set(images::COVER_HEIGHT as i32),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let saved = magazine_issue::ActiveModel {
+            year: Set(issue.year),
+            number: Set(issue.number),
+            total_number: Set(issue.total_number),
+            title: Set(issue.title.clone()),
+            summary: Set(issue.summary.clone()),
+            cover_image_id: Set(Some(cover.id)),
+            published_at: Set(at),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for (order, (section, title)) in issue.toc.iter().enumerate() {
+            let article_id = *article_ids.get(title).ok_or_else(|| {
+                Error::Invalid(format!("magazine.toml: no article titled {title}"))
+            })?;
+            magazine_issue_article::ActiveModel {
+                issue_id: Set(saved.id),
+                article_id: Set(article_id),
+                section: Set(section.clone()),
+                sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        report.issues += 1;
+    }
+
+    crate::listing::rebuild_all(&txn).await?;
     txn.commit().await?;
     Ok(Some(report))
 }
@@ -267,14 +404,14 @@ pub async fn seed_demo(
 /// Draws illustration `n` to `target` unless it is already there (the drawings are
 /// deterministic). Written under a temporary name and renamed, so a reader never sees half a
 /// file.
-fn draw_once(target: &Path, n: u64) -> Result<()> {
+fn draw_once(target: &Path, n: u64, kind: images::Kind) -> Result<()> {
     if target.exists() {
         return Ok(());
     }
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = target.with_extension(format!("{}-{unique}.tmp", std::process::id()));
-    images::illustration(n)
+    images::draw(kind, n)
         .save_with_format(&tmp, ::image::ImageFormat::Jpeg)
         .map_err(|e| Error::Io(std::io::Error::other(e)))?;
     std::fs::rename(&tmp, target)?;
@@ -310,6 +447,12 @@ fn paragraphs_to_html(text: &str, figure: Option<&image::Model>) -> String {
                     escape(&img.credit),
                 ));
             }
+        } else if block.starts_with("- ") {
+            html.push_str("<ul>");
+            for item in block.lines().filter_map(|l| l.trim().strip_prefix("- ")) {
+                html.push_str(&format!("<li>{}</li>", escape(item.trim())));
+            }
+            html.push_str("</ul>");
         } else {
             let joined: String = block.lines().map(str::trim).collect();
             html.push_str(&format!("<p>{}</p>", escape(&joined)));

@@ -1,0 +1,125 @@
+//! Loading the home page.
+
+use chrono::Utc;
+use service::article::Flag;
+use service::cache::tag;
+
+use super::convert::{self, column_href, seo};
+use crate::error::AppError;
+use crate::models::{HomeBlock, HomePage, NavLink, Slide};
+use crate::server::{AppState, tag_page};
+
+/// The section whose sub-columns get a block each.
+const NEWS_SECTION: &str = "news";
+/// The section of the 协会服务 block.
+const SERVICES_SECTION: &str = "services";
+/// Titles per block.
+const BLOCK_ITEMS: u64 = 7;
+
+pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
+    let (db, site, now) = (&state.db, &state.site, Utc::now());
+    let categories = service::category::all(db).await?;
+    let settings = service::site::settings(db).await?;
+
+    let slides = service::article::flagged(db, Flag::Slideshow, 5, true, now)
+        .await?
+        .into_iter()
+        .filter_map(|item| {
+            let image = item.cover.as_ref().map(convert::image_view)?;
+            Some(Slide {
+                href: convert::article_href(item.id),
+                title: item.title,
+                image,
+            })
+        })
+        .collect();
+    let headline = service::article::flagged(db, Flag::Headline, 1, false, now)
+        .await?
+        .into_iter()
+        .next()
+        .map(|i| convert::list_item(site, i));
+    let recommended = service::article::flagged(db, Flag::Recommended, 6, false, now)
+        .await?
+        .iter()
+        .map(|i| convert::dated_item(site, i))
+        .collect();
+    let (notices, _) = service::notice::page(db, 0, 7, now).await?;
+    let notices = notices
+        .iter()
+        .map(|n| convert::notice_link(site, n))
+        .collect();
+
+    let mut blocks = Vec::new();
+    if let Some(news) = service::category::by_slug(&categories, NEWS_SECTION) {
+        for child in service::category::children(&categories, news.id) {
+            if child.kind == "list" {
+                blocks.push(block(state, &child).await?);
+            }
+        }
+    }
+    let (services, service_pages) = match service::category::by_slug(&categories, SERVICES_SECTION)
+    {
+        Some(section) => {
+            let pages = service::category::children(&categories, section.id)
+                .into_iter()
+                .filter(|c| c.kind == "page")
+                .map(|c| NavLink {
+                    href: column_href(&c.slug),
+                    name: c.name,
+                })
+                .collect();
+            (block(state, section).await?, pages)
+        }
+        None => (
+            HomeBlock {
+                name: "协会服务".into(),
+                href: "/".into(),
+                items: Vec::new(),
+            },
+            Vec::new(),
+        ),
+    };
+    let magazine = service::magazine::issues(db, now)
+        .await?
+        .first()
+        .map(|i| convert::issue_card(site, i));
+
+    let description = if settings.slogan.is_empty() {
+        format!(
+            "{}门户网站：开发区资讯、政策法规、协会服务与会刊《{}》。",
+            settings.site_name, settings.magazine_name
+        )
+    } else {
+        format!(
+            "{}：{}。开发区资讯、政策法规、协会服务与会刊《{}》。",
+            settings.site_name, settings.slogan, settings.magazine_name
+        )
+    };
+    Ok(HomePage {
+        slides,
+        headline,
+        recommended,
+        notices,
+        blocks,
+        magazine,
+        services,
+        service_pages,
+        seo: seo(site, "首页", &description, "/"),
+    })
+}
+
+/// A column's newest titles.
+async fn block(state: &AppState, column: &entity::category::Model) -> Result<HomeBlock, AppError> {
+    let now = Utc::now();
+    tag_page([tag::list(column.id)]);
+    let ids = service::listing::page_ids(&state.db, column.id, 0, BLOCK_ITEMS, now).await?;
+    let items = service::article::list_items(&state.db, &ids).await?;
+    Ok(HomeBlock {
+        name: column.name.clone(),
+        href: column_href(&column.slug),
+        items: items
+            .iter()
+            .map(|i| convert::dated_item(&state.site, i))
+            .collect(),
+    })
+}

@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+/// A published article as listed under one column: one row for its own column and one for
+/// each ancestor, so a section's list is a single index range.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "article_listings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub category_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub article_id: i32,
+    pub published_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

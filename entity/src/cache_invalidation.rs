@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+
+/// A page-cache tag made stale by a change. Every app server polls this log and drops the
+/// cached pages that carry the tag, so a change made on one server reaches all of them.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cache_invalidations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub tag: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

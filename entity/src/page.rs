@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// A single page (单页): the content of a `page` column such as 协会简介.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "pages")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub category_id: i32,
+    pub title: String,
+    /// Sanitized HTML.
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,566 @@
+//! The page cache: public pages rendered once and kept in memory with their gzip and brotli
+//! bodies, served until something they show changes.
+//!
+//! A page's render notes what it shows as tags (`article:12`, `list:3`, `chrome`, …). A
+//! change records the tags it makes stale in the database (see `service::cache`); every
+//! server polls that log and drops the pages carrying those tags. Responses carry a weak
+//! `ETag` and `Last-Modified`, and conditional requests get `304 Not Modified`.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use app::prefs::FontSize;
+use app::server::PageTags;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+/// The largest page body kept (sitemaps of 50,000 URLs fit).
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// What a cached page is looked up by: the path with its `?page=` and the reader's font size.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    path_and_query: String,
+    font_size: FontSize,
+}
+
+impl Key {
+    /// The key of a request, if its response may be cached: a GET or HEAD of a public page
+    /// with no query but `page=N`.
+    pub fn of(req: &Request) -> Option<Key> {
+        if req.method() != Method::GET && req.method() != Method::HEAD {
+            return None;
+        }
+        let uri = req.uri();
+        let path = uri.path();
+        const PRIVATE: &[&str] = &["/api/", "/prefs/", "/pkg/", "/media/", "/admin"];
+        if PRIVATE.iter().any(|p| path.starts_with(p)) || path == "/healthz" {
+            return None;
+        }
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            return None;
+        }
+        let path_and_query = match uri.query() {
+            None => path.to_owned(),
+            Some(q) => {
+                let n = q.strip_prefix("page=")?;
+                if n.is_empty() || n.len() > 9 || !n.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                format!("{path}?{q}")
+            }
+        };
+        let font_size = req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(FontSize::from_cookie_header)
+            .find(|s| *s != FontSize::default())
+            .unwrap_or_default();
+        Some(Key {
+            path_and_query,
+            font_size,
+        })
+    }
+}
+
+/// How the client wants the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Encoding {
+    pub fn preferred(headers: &HeaderMap) -> Encoding {
+        let accept = headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        let accepts = |name: &str| {
+            accept.split(',').any(|part| {
+                let mut it = part.split(';');
+                let coding = it.next().unwrap_or_default().trim();
+                let refused = it.any(|p| {
+                    let p = p.trim();
+                    p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+                });
+                coding.eq_ignore_ascii_case(name) && !refused
+            })
+        };
+        if accepts("br") {
+            Encoding::Brotli
+        } else if accepts("gzip") {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+}
+
+/// A cached page.
+pub struct Entry {
+    content_type: HeaderValue,
+    etag: HeaderValue,
+    last_modified: HeaderValue,
+    modified: SystemTime,
+    gzip: Bytes,
+    brotli: Bytes,
+    tags: Vec<String>,
+    seq: u64,
+}
+
+impl Entry {
+    /// Compresses a rendered body once, for every later request.
+    pub fn new(
+        content_type: HeaderValue,
+        body: &[u8],
+        tags: Vec<String>,
+        variant: FontSize,
+    ) -> Entry {
+        let mut hasher = DefaultHasher::new();
+        body.hash(&mut hasher);
+        let etag = format!("W/\"{:016x}-{}\"", hasher.finish(), variant.code());
+        let modified = SystemTime::now();
+        Entry {
+            content_type,
+            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("W/\"0\"")),
+            last_modified: HeaderValue::from_str(&httpdate::fmt_http_date(modified))
+                .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
+            modified,
+            gzip: gzip(body),
+            brotli: brotli(body),
+            tags,
+            seq: 0,
+        }
+    }
+
+    fn size(&self) -> usize {
+        self.gzip.len() + self.brotli.len() + self.tags.iter().map(String::len).sum::<usize>() + 256
+    }
+
+    /// Whether the client's copy is this one (`If-None-Match`, else `If-Modified-Since`).
+    fn not_modified(&self, headers: &HeaderMap) -> bool {
+        if let Some(inm) = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+        {
+            let ours = self
+                .etag
+                .to_str()
+                .unwrap_or_default()
+                .trim_start_matches("W/");
+            return inm == "*"
+                || inm
+                    .split(',')
+                    .any(|t| t.trim().trim_start_matches("W/") == ours);
+        }
+        if let Some(since) = headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+        {
+            let ours = self
+                .modified
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let theirs = since
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            return ours <= theirs;
+        }
+        false
+    }
+
+    /// The response to a request for this page.
+    pub fn respond(&self, req_headers: &HeaderMap, head: bool) -> Response {
+        let mut res = if self.not_modified(req_headers) {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let (body, encoding) = match Encoding::preferred(req_headers) {
+                Encoding::Brotli => (self.brotli.clone(), Some("br")),
+                Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
+                Encoding::Identity => (gunzip(&self.gzip), None),
+            };
+            let len = body.len();
+            let mut res = if head {
+                Response::new(Body::empty())
+            } else {
+                Response::new(Body::from(body))
+            };
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, self.content_type.clone());
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            if let Some(e) = encoding {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+            }
+            res
+        };
+        let h = res.headers_mut();
+        h.insert(header::ETAG, self.etag.clone());
+        h.insert(header::LAST_MODIFIED, self.last_modified.clone());
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Encoding, Cookie"),
+        );
+        res
+    }
+}
+
+fn gzip(body: &[u8]) -> Bytes {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+    let _ = enc.write_all(body);
+    enc.finish().map(Bytes::from).unwrap_or_default()
+}
+
+fn gunzip(gz: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    let _ = flate2::read::GzDecoder::new(gz).read_to_end(&mut out);
+    Bytes::from(out)
+}
+
+fn brotli(body: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        let _ = w.write_all(body);
+    }
+    Bytes::from(out)
+}
+
+/// The cache itself. Shared by all requests of one server.
+pub struct PageCache {
+    entries: RwLock<HashMap<Key, Arc<Entry>>>,
+    bytes: AtomicUsize,
+    max_bytes: usize,
+    seq: AtomicU64,
+    /// Bumped by every invalidation; a page rendered across one is not stored.
+    epoch: AtomicU64,
+}
+
+impl PageCache {
+    /// A cache holding at most `max_bytes` of compressed pages; 0 disables it.
+    pub fn new(max_bytes: usize) -> PageCache {
+        PageCache {
+            entries: RwLock::new(HashMap::new()),
+            bytes: AtomicUsize::new(0),
+            max_bytes,
+            seq: AtomicU64::new(0),
+            epoch: AtomicU64::new(0),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.max_bytes > 0
+    }
+
+    pub fn get(&self, key: &Key) -> Option<Arc<Entry>> {
+        self.entries.read().ok()?.get(key).cloned()
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().map(|e| e.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Stores a page unless an invalidation happened since `epoch` (its data may be stale).
+    pub fn insert(&self, key: Key, mut entry: Entry, epoch: u64) -> Arc<Entry> {
+        entry.seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        let size = entry.size();
+        let entry = Arc::new(entry);
+        if !self.enabled() || size > self.max_bytes / 4 {
+            return entry;
+        }
+        let Ok(mut entries) = self.entries.write() else {
+            return entry;
+        };
+        if self.epoch() != epoch {
+            return entry;
+        }
+        if let Some(old) = entries.insert(key, entry.clone()) {
+            self.bytes.fetch_sub(old.size(), Ordering::Relaxed);
+        }
+        let total = self.bytes.fetch_add(size, Ordering::Relaxed) + size;
+        if total > self.max_bytes {
+            // Drop the oldest quarter.
+            let mut seqs: Vec<u64> = entries.values().map(|e| e.seq).collect();
+            seqs.sort_unstable();
+            let cut = seqs.get(seqs.len() / 4).copied().unwrap_or(0);
+            let mut freed = 0;
+            entries.retain(|_, e| {
+                let keep = e.seq > cut;
+                if !keep {
+                    freed += e.size();
+                }
+                keep
+            });
+            self.bytes.fetch_sub(freed, Ordering::Relaxed);
+        }
+        entry
+    }
+
+    /// Drops every page carrying one of `tags`; returns how many.
+    pub fn invalidate(&self, tags: &[String]) -> usize {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        let Ok(mut entries) = self.entries.write() else {
+            return 0;
+        };
+        let before = entries.len();
+        let mut freed = 0;
+        entries.retain(|_, e| {
+            let stale = e.tags.iter().any(|t| tags.contains(t));
+            if stale {
+                freed += e.size();
+            }
+            !stale
+        });
+        self.bytes.fetch_sub(freed, Ordering::Relaxed);
+        before - entries.len()
+    }
+
+    /// Drops everything.
+    pub fn clear(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut entries) = self.entries.write() {
+            entries.clear();
+            self.bytes.store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+fn cacheable_type(res: &Response) -> Option<HeaderValue> {
+    let ct = res.headers().get(header::CONTENT_TYPE)?;
+    let s = ct.to_str().ok()?;
+    (s.starts_with("text/html")
+        || s.starts_with("application/xml")
+        || s.starts_with("application/rss+xml")
+        || s.starts_with("text/plain"))
+    .then(|| ct.clone())
+}
+
+/// The middleware: serves cached pages, and renders, compresses and stores the rest.
+pub async fn layer(State(cache): State<Arc<PageCache>>, mut req: Request, next: Next) -> Response {
+    let Some(key) = Key::of(&req) else {
+        return next.run(req).await;
+    };
+    let head = req.method() == Method::HEAD;
+    if let Some(entry) = cache.get(&key) {
+        return entry.respond(req.headers(), head);
+    }
+    let epoch = cache.epoch();
+    let tags = PageTags::default();
+    req.extensions_mut().insert(tags.clone());
+    let req_headers = req.headers().clone();
+    let res = next.run(req).await;
+    if res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) {
+        return res;
+    }
+    let Some(content_type) = cacheable_type(&res) else {
+        return res;
+    };
+    let (parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read a page body");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "服务器出现问题，请稍后再试",
+            )
+                .into_response();
+        }
+    };
+    let tags = tags.take();
+    if tags.is_empty() {
+        // Nothing says when this page would go stale: do not keep it.
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let entry = Entry::new(content_type, &bytes, tags, key.font_size);
+    let entry = cache.insert(key, entry, epoch);
+    let mut res = entry.respond(&req_headers, head);
+    for (name, value) in parts.headers.iter() {
+        if !res.headers().contains_key(name) && name != header::CONTENT_LENGTH {
+            res.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(uri: &str, cookie: Option<&str>) -> Request {
+        let mut b = Request::builder().uri(uri);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        b.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn only_public_pages_with_plain_queries_are_cached() {
+        assert!(Key::of(&req("/articles/3", None)).is_some());
+        assert!(Key::of(&req("/columns/news?page=2", None)).is_some());
+        assert!(Key::of(&req("/columns/news?page=abc", None)).is_none());
+        assert!(Key::of(&req("/articles/3?utm=x", None)).is_none());
+        assert!(Key::of(&req("/api/hits/3", None)).is_none());
+        assert!(Key::of(&req("/media/a.jpg", None)).is_none());
+        assert!(Key::of(&req("/admin/login", None)).is_none());
+        let post = Request::builder()
+            .method("POST")
+            .uri("/")
+            .body(Body::empty())
+            .unwrap();
+        assert!(Key::of(&post).is_none());
+    }
+
+    #[test]
+    fn font_size_is_part_of_the_key() {
+        let m = Key::of(&req("/articles/3", None)).unwrap();
+        let l = Key::of(&req("/articles/3", Some("portico_fs=l"))).unwrap();
+        let other = Key::of(&req("/articles/3", Some("x=1"))).unwrap();
+        assert_ne!(m, l);
+        assert_eq!(m, other);
+    }
+
+    #[test]
+    fn encodings_follow_accept_encoding() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        assert_eq!(
+            Encoding::preferred(&h("gzip, deflate, br")),
+            Encoding::Brotli
+        );
+        assert_eq!(Encoding::preferred(&h("gzip")), Encoding::Gzip);
+        assert_eq!(Encoding::preferred(&h("br;q=0, gzip")), Encoding::Gzip);
+        assert_eq!(Encoding::preferred(&HeaderMap::new()), Encoding::Identity);
+    }
+
+    #[test]
+    fn bodies_round_trip_through_every_encoding() {
+        let body = "<p>中国开发区协会</p>".repeat(100);
+        let e = Entry::new(
+            HeaderValue::from_static("text/html"),
+            body.as_bytes(),
+            vec!["x".into()],
+            FontSize::Medium,
+        );
+        assert_eq!(gunzip(&e.gzip), body.as_bytes());
+        let mut out = Vec::new();
+        brotli::Decompressor::new(&e.brotli[..], 4096)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, body.as_bytes());
+        assert!(e.brotli.len() < body.len() / 4);
+    }
+
+    #[test]
+    fn etags_answer_conditional_requests() {
+        let e = Entry::new(
+            HeaderValue::from_static("text/html"),
+            b"page",
+            vec![],
+            FontSize::Medium,
+        );
+        let etag = e.etag.to_str().unwrap().to_owned();
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&etag).unwrap());
+        assert!(e.not_modified(&h));
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("W/\"other\""),
+        );
+        assert!(!e.not_modified(&h));
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_MODIFIED_SINCE, e.last_modified.clone());
+        assert!(e.not_modified(&h));
+    }
+
+    #[test]
+    fn invalidation_drops_exactly_the_tagged_pages() {
+        let cache = PageCache::new(1 << 20);
+        let put = |path: &str, tags: &[&str]| {
+            let key = Key::of(&req(path, None)).unwrap();
+            let e = Entry::new(
+                HeaderValue::from_static("text/html"),
+                path.as_bytes(),
+                tags.iter().map(|t| t.to_string()).collect(),
+                FontSize::Medium,
+            );
+            cache.insert(key, e, cache.epoch());
+        };
+        put("/articles/1", &["article:1", "chrome"]);
+        put("/articles/2", &["article:2", "article:1", "chrome"]);
+        put("/columns/news", &["list:1", "chrome"]);
+        assert_eq!(cache.len(), 3);
+        assert_eq!(cache.invalidate(&["article:1".into()]), 2);
+        assert!(
+            cache
+                .get(&Key::of(&req("/columns/news", None)).unwrap())
+                .is_some()
+        );
+        assert_eq!(cache.invalidate(&["chrome".into()]), 1);
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn a_page_rendered_across_an_invalidation_is_not_kept() {
+        let cache = PageCache::new(1 << 20);
+        let epoch = cache.epoch();
+        cache.invalidate(&["article:1".into()]);
+        let key = Key::of(&req("/articles/1", None)).unwrap();
+        let e = Entry::new(
+            HeaderValue::from_static("text/html"),
+            b"old",
+            vec!["article:1".into()],
+            FontSize::Medium,
+        );
+        cache.insert(key.clone(), e, epoch);
+        assert!(cache.get(&key).is_none());
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_budget() {
+        let cache = PageCache::new(64 * 1024);
+        for i in 0..200 {
+            let key = Key::of(&req(&format!("/articles/{i}"), None)).unwrap();
+            let body: Vec<u8> = (0..4000u32)
+                .map(|x| (x.wrapping_mul(2654435761).wrapping_add(i) >> 7) as u8)
+                .collect();
+            let e = Entry::new(
+                HeaderValue::from_static("text/html"),
+                &body,
+                vec!["t".into()],
+                FontSize::Medium,
+            );
+            cache.insert(key, e, cache.epoch());
+        }
+        assert!(cache.bytes.load(Ordering::Relaxed) <= 64 * 1024);
+        assert!(!cache.is_empty());
+    }
+}
