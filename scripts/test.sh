@@ -21,7 +21,7 @@ say "unit, service and API tests"
 cargo test --workspace
 
 say "release build"
-cargo leptos build --release --split
+cargo leptos build --release --split --precompress
 
 say "end-to-end tests in Chromium"
 (cd end2end && npx playwright test)

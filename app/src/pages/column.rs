@@ -89,6 +89,7 @@ fn ColumnView(c: Column) -> impl IntoView {
         ..
     } = c;
     let single = matches!(body, ColumnBody::Single { .. });
+    let heading = name.clone();
     let with_side = single && !tabs.is_empty();
     let content = match body {
         ColumnBody::List {
@@ -113,7 +114,7 @@ fn ColumnView(c: Column) -> impl IntoView {
         .into_any(),
         ColumnBody::Single { page } => view! {
             <article class="single-page">
-                <h2 class="single-title">{page.title}</h2>
+                {(page.title != heading).then(|| view! { <h2 class="single-title">{page.title}</h2> })}
                 <div class="prose" inner_html=page.body_html></div>
                 <p class="updated">{format!("更新时间：{}", page.updated)}</p>
             </article>

@@ -22,6 +22,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub db: DatabaseConnection,
+    pub settings: Settings,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
 }
@@ -102,6 +103,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             "PORTICO_PUBLIC_URL" => Some("http://portico.test".into()),
             "PORTICO_UPLOADS_DIR" => Some(uploads.display().to_string()),
             "PORTICO_HIT_FLUSH_SECS" => Some("5".into()),
+            "PORTICO_CACHE_POLL_MS" => Some("100".into()),
             _ => None,
         }
     };
@@ -110,7 +112,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     service::seed::seed_demo(&db, &settings.uploads_dir, settings.time_zone)
         .await
         .unwrap();
-    let app = Application::with_database(settings, db.clone())
+    let app = Application::with_database(settings.clone(), db.clone())
         .await
         .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -126,12 +128,23 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         client,
         state,
         db,
+        settings,
         pg_database,
         _dir: dir,
     })
 }
 
 impl TestApp {
+    /// Another app server on the same database (its own page cache, hit buffer and port).
+    pub async fn second_server(&self) -> String {
+        let app = Application::with_database(self.settings.clone(), self.db.clone())
+            .await
+            .unwrap();
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -3,8 +3,11 @@
 //! file, and a fresh PostgreSQL database when one answers — always in CI) and talks HTTP.
 
 mod article;
+mod cache;
 mod errors;
 mod favorites;
+mod feeds;
 mod helpers;
 mod hits;
+mod portal;
 mod prefs;

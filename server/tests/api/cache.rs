@@ -1,0 +1,191 @@
+use std::io::Read;
+use std::time::Duration;
+
+use service::article::ArticleInput;
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+async fn etag(app: &TestApp, url: &str) -> String {
+    let res = app.client.get(url).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{url}");
+    res.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+/// Polls `url` until its HTML contains `needle` (the invalidation log is read every 100 ms
+/// in tests); fails after five seconds.
+async fn eventually_contains(app: &TestApp, url: &str, needle: &str) {
+    for _ in 0..50 {
+        let html = app
+            .client
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if html.contains(needle) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{url} never showed {needle:?}");
+}
+
+async fn editing_an_article_refreshes_exactly_the_pages_that_show_it(app: &TestApp) {
+    let a = app.some_article().await;
+    let article_url = app.url(&format!("/articles/{}", a.id));
+    let watched = [
+        app.url("/"),
+        article_url.clone(),
+        app.url("/columns/news"),
+        app.url("/rss.xml"),
+    ];
+    let unrelated = app.url("/columns/intro");
+    for url in watched.iter().chain([&unrelated]) {
+        let first = etag(app, url).await;
+        // Served again from the cache: the same representation.
+        assert_eq!(etag(app, url).await, first, "{url} is cached");
+    }
+    let unrelated_before = etag(app, &unrelated).await;
+
+    let mut input = ArticleInput::from_model(&a);
+    input.title = "协会新闻标题已修改（缓存测试）".into();
+    service::article::save(&app.db, Some(a.id), input)
+        .await
+        .unwrap();
+
+    for url in &watched {
+        eventually_contains(app, url, "协会新闻标题已修改（缓存测试）").await;
+    }
+    assert_eq!(
+        etag(app, &unrelated).await,
+        unrelated_before,
+        "pages that do not show the article stay cached"
+    );
+}
+on_both_backends!(editing_an_article_refreshes_exactly_the_pages_that_show_it);
+
+async fn a_change_reaches_every_server_sharing_the_database(app: &TestApp) {
+    let other = app.second_server().await;
+    let a = app.some_article().await;
+    let home_here = app.url("/");
+    let home_there = format!("{other}/");
+    // Both servers cache the home page.
+    etag(app, &home_here).await;
+    etag(app, &home_there).await;
+    let mut input = ArticleInput::from_model(&a);
+    input.title = "两台服务器都能看到的新标题".into();
+    service::article::save(&app.db, Some(a.id), input)
+        .await
+        .unwrap();
+    eventually_contains(app, &home_here, "两台服务器都能看到的新标题").await;
+    eventually_contains(app, &home_there, "两台服务器都能看到的新标题").await;
+}
+on_both_backends!(a_change_reaches_every_server_sharing_the_database);
+
+async fn publishing_updates_neighbours_and_lists(app: &TestApp) {
+    let newest = app.some_article().await;
+    let neighbour_url = app.url(&format!("/articles/{}", newest.id));
+    let column_url = app.url("/columns/zone-news");
+    etag(app, &neighbour_url).await;
+    etag(app, &column_url).await;
+    let mut input = ArticleInput::from_model(&newest);
+    input.title = "刚刚发布的园区新闻".into();
+    input.published_at = Some(chrono::Utc::now());
+    let created = service::article::save(&app.db, None, input).await.unwrap();
+    // The previous newest article now links to it as 下一篇, and its column lists it.
+    eventually_contains(app, &neighbour_url, "刚刚发布的园区新闻").await;
+    eventually_contains(app, &column_url, "刚刚发布的园区新闻").await;
+    let (status, _) = app.get_text(&format!("/articles/{}", created.id)).await;
+    assert_eq!(status, 200);
+}
+on_both_backends!(publishing_updates_neighbours_and_lists);
+
+async fn conditional_requests_get_304(app: &TestApp) {
+    let url = app.url("/columns/news");
+    let res = app.client.get(&url).send().await.unwrap();
+    let tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let modified = res.headers()["last-modified"].to_str().unwrap().to_owned();
+    assert!(tag.starts_with("W/\""));
+    assert_eq!(res.headers()["cache-control"], "public, max-age=60");
+    assert!(res.headers()["vary"].to_str().unwrap().contains("Cookie"));
+
+    let res = app
+        .client
+        .get(&url)
+        .header("if-none-match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+    assert_eq!(res.headers()["etag"].to_str().unwrap(), tag);
+    assert!(res.bytes().await.unwrap().is_empty());
+
+    let res = app
+        .client
+        .get(&url)
+        .header("if-modified-since", &modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 304);
+
+    let res = app
+        .client
+        .get(&url)
+        .header("if-none-match", "W/\"stale\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // The large-font variant is a different representation.
+    let large = app
+        .client
+        .get(&url)
+        .header("cookie", "portico_fs=l")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(large.headers()["etag"].to_str().unwrap(), tag);
+}
+on_both_backends!(conditional_requests_get_304);
+
+async fn pages_are_served_compressed(app: &TestApp) {
+    let url = app.url("/");
+    let plain = app
+        .client
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let gz = app
+        .client
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let bytes = gz.bytes().await.unwrap();
+    assert!(bytes.len() * 3 < plain.len());
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    assert_eq!(text, plain);
+    let br = app
+        .client
+        .get(&url)
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+}
+on_both_backends!(pages_are_served_compressed);
