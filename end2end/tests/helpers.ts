@@ -1,9 +1,9 @@
 import { expect, Page } from "@playwright/test";
 
-/** Opens the newest article from the home page and returns its path. */
+/** Opens the newest article of the news centre and returns its path. */
 export async function openFirstArticle(page: Page): Promise<string> {
-  await page.goto("/");
-  const href = await page.locator(".article-list a").first().getAttribute("href");
+  await page.goto("/columns/news");
+  const href = await page.locator(".column-list h2 a").first().getAttribute("href");
   expect(href).toMatch(/^\/articles\/\d+$/);
   await page.goto(href!);
   return href!;

@@ -36,6 +36,13 @@ pub enum Command {
     Migrate,
     /// Migrate, then seed the demo content if the database is empty, then exit.
     SeedDemo,
+    /// For benchmarks: seed the demo content if needed, then add ARTICLES synthetic
+    /// published articles.
+    BenchData {
+        /// How many articles to add.
+        #[arg(long, default_value_t = 100_000)]
+        articles: u64,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -63,6 +70,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
                 None => println!("the database already has content; nothing seeded"),
             }
+        }
+        Command::BenchData { articles } => {
+            let db = connect_and_migrate(&settings.database_url).await?;
+            seed_demo(&db, &settings).await?;
+            let started = std::time::Instant::now();
+            let n = service::synth::generate(&db, articles)
+                .await
+                .context("generating the synthetic articles failed")?;
+            println!(
+                "added {n} articles in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     Ok(())

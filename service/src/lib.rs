@@ -16,6 +16,7 @@ pub mod page;
 pub mod seed;
 pub mod site;
 pub mod sitemap;
+pub mod synth;
 pub mod time;
 
 pub use error::{Error, Result};

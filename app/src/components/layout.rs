@@ -27,6 +27,8 @@ pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) 
         copyright,
         font_size,
     } = chrome;
+    // The home page has its own 通知公告 block.
+    let notices = if active == "/" { Vec::new() } else { notices };
     let header = view! {
         <header class="site-header">
             <TopBar
