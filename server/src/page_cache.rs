@@ -234,9 +234,12 @@ fn gunzip(gz: &[u8]) -> Bytes {
 }
 
 fn brotli(body: &[u8]) -> Bytes {
+    // Pages get strong compression with a window as large as a page; very large bodies
+    // (sitemaps) a lighter setting that keeps memory and time in bounds.
+    let (quality, window) = if body.len() > 512 * 1024 { (5, 20) } else { (9, 18) };
     let mut out = Vec::new();
     {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, window);
         let _ = w.write_all(body);
     }
     Bytes::from(out)
