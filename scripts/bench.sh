@@ -29,7 +29,10 @@ done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 say "release build"
-cargo leptos build --release --split --precompress >/dev/null
+if ! cargo leptos build --release --split --precompress >/tmp/portico-bench-build.log 2>&1; then
+  cat /tmp/portico-bench-build.log >&2
+  exit 1
+fi
 
 WORK=$(mktemp -d /tmp/portico-bench.XXXXXX)
 PIDS=()
