@@ -236,7 +236,11 @@ fn gunzip(gz: &[u8]) -> Bytes {
 fn brotli(body: &[u8]) -> Bytes {
     // Pages get strong compression with a window as large as a page; very large bodies
     // (sitemaps) a lighter setting that keeps memory and time in bounds.
-    let (quality, window) = if body.len() > 512 * 1024 { (5, 20) } else { (9, 18) };
+    let (quality, window) = if body.len() > 512 * 1024 {
+        (5, 20)
+    } else {
+        (9, 18)
+    };
     let mut out = Vec::new();
     {
         let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, window);

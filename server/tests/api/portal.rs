@@ -134,6 +134,7 @@ async fn notices_have_details_and_attachments(app: &TestApp) {
     let href: String = html[href_at..].chars().take_while(|c| *c != '"').collect();
     let file = app.get(&href).await;
     assert_eq!(file.status(), 200, "{href}");
+    assert_eq!(file.headers()["content-type"], "text/plain; charset=utf-8");
     assert!(file.text().await.unwrap().contains("回执"));
     assert_eq!(app.get("/notices/999999").await.status(), 404);
     assert_eq!(app.get("/notices/abc").await.status(), 404);
