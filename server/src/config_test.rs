@@ -1,0 +1,85 @@
+//! Unit tests of `config`.
+use super::*;
+
+fn load(file: &str, env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Settings::from_sources(Some(file), "Leptos.toml", move |k| {
+        env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    })
+}
+
+#[test]
+fn the_shipped_file_is_valid_and_complete() {
+    let text = include_str!("../../Leptos.toml");
+    let s = load(text, &[]).unwrap();
+    assert_eq!(s.leptos.site_addr.to_string(), "127.0.0.1:3000");
+    assert_eq!(&*s.leptos.site_root, "target/site");
+    assert_eq!(s.database_url, "sqlite://data/portico.db?mode=rwc");
+    assert_eq!(s.time_zone, chrono_tz::Asia::Shanghai);
+    assert!(s.seed_demo);
+    let table: Table = text.parse().unwrap();
+    for k in KEYS {
+        assert!(
+            table.get(k.section).and_then(|s| s.get(k.name)).is_some(),
+            "Leptos.toml should document [{}] {}",
+            k.section,
+            k.name
+        );
+    }
+}
+
+#[test]
+fn environment_overrides_the_file() {
+    let s = load(
+        "[leptos]\nsite-addr = \"127.0.0.1:3000\"\n",
+        &[
+            ("LEPTOS_SITE_ADDR", "0.0.0.0:8080"),
+            ("DATABASE_URL", "postgres://localhost/portico"),
+            ("PORTICO_PUBLIC_URL", "https://kfq.example/"),
+            ("PORTICO_SEED_DEMO", "false"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(s.leptos.site_addr.to_string(), "0.0.0.0:8080");
+    assert_eq!(s.database_url, "postgres://localhost/portico");
+    assert_eq!(s.public_url, "https://kfq.example");
+    assert!(!s.seed_demo);
+}
+
+#[test]
+fn public_url_defaults_to_the_listen_address() {
+    let s = load("", &[("LEPTOS_SITE_ADDR", "127.0.0.1:4000")]).unwrap();
+    assert_eq!(s.public_url, "http://127.0.0.1:4000");
+}
+
+#[test]
+fn bad_values_name_their_key_in_one_line() {
+    let e = load("[site]\ntime-zone = \"Mars/Base\"\n", &[]).unwrap_err();
+    assert!(e.0.contains("[site] time-zone"), "{e}");
+    assert!(e.0.contains("PORTICO_TIME_ZONE"), "{e}");
+    assert!(!e.0.contains('\n'));
+
+    let e = load("", &[("LEPTOS_SITE_ADDR", "localhost")]).unwrap_err();
+    assert!(e.0.contains("LEPTOS_SITE_ADDR"), "{e}");
+
+    let e = load("", &[("DATABASE_URL", "mysql://x")]).unwrap_err();
+    assert!(e.0.contains("DATABASE_URL"), "{e}");
+
+    let e = load("[hits]\nflush-secs = 60\n", &[]).unwrap_err();
+    assert!(e.0.contains("[hits] flush-secs"), "{e}");
+
+    let e = load("[site]\nseed-demo = [1]\n", &[]).unwrap_err();
+    assert!(e.0.contains("[site] seed-demo"), "{e}");
+}
+
+#[test]
+fn unknown_keys_and_broken_files_are_refused() {
+    let e = load("[site]\npublik-url = \"x\"\n", &[]).unwrap_err();
+    assert!(e.0.contains("unknown key [site] publik-url"), "{e}");
+    let e = load("[site\n", &[]).unwrap_err();
+    assert!(e.0.contains("not valid TOML"), "{e}");
+    assert!(!e.0.contains('\n'));
+}
