@@ -29,7 +29,8 @@ fn page_hidden() -> bool {
         .is_some_and(|d| d.hidden())
 }
 
-#[island]
+/// Lazy: only the home page has a slideshow, so its code is a separate wasm chunk.
+#[island(lazy)]
 pub fn Slideshow(slides: Vec<Slide>) -> impl IntoView {
     let count = slides.len().max(1);
     let current = RwSignal::new(0usize);
