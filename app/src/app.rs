@@ -5,6 +5,10 @@ use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{SsrMode, StaticSegment, path};
 
+use crate::admin::audit::AuditPage;
+use crate::admin::dashboard::DashboardPage;
+use crate::admin::login::{LoginPage, SetupPage};
+use crate::admin::password::PasswordPage;
 use crate::pages::article::ArticlePage;
 use crate::pages::column::ColumnPage;
 use crate::pages::error::NotFoundPage;
@@ -47,6 +51,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/columns/:slug") view=ColumnPage ssr=SsrMode::Async />
                 <Route path=path!("/notices/:id") view=NoticePage ssr=SsrMode::Async />
                 <Route path=path!("/magazine/:year/:number") view=IssuePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/password") view=PasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/sys/audit") view=AuditPage ssr=SsrMode::Async />
             </FlatRoutes>
         </Router>
     }

@@ -2,6 +2,7 @@
 //! Portico's Leptos application: pages, components, islands and server functions, compiled
 //! for the server (`ssr`) and for the browser (`hydrate`).
 
+mod admin;
 pub mod api;
 pub mod app;
 mod components;
@@ -10,6 +11,7 @@ pub mod models;
 mod pages;
 pub mod prefs;
 mod response;
+mod server_fn_args;
 
 #[cfg(feature = "ssr")]
 pub mod server;

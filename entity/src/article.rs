@@ -14,6 +14,8 @@ pub enum ArticleStatus {
     Scheduled,
     #[sea_orm(string_value = "published")]
     Published,
+    #[sea_orm(string_value = "archived")]
+    Archived,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

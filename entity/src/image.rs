@@ -15,6 +15,11 @@ pub struct Model {
     pub credit: String,
     pub width: i32,
     pub height: i32,
+    /// Resized WebP copies as JSON: `[{"width":480,"path":"…"}, …]`.
+    #[sea_orm(column_type = "Text")]
+    pub variants: String,
+    pub size_bytes: i64,
+    pub mime: String,
     pub created_at: DateTimeUtc,
 }
 

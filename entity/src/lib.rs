@@ -1,18 +1,25 @@
 //! sea-orm entities of Portico. Server-only: never compiled to wasm.
 
 pub mod article;
+pub mod article_autosave;
 pub mod article_listing;
+pub mod article_revision;
+pub mod article_views_daily;
+pub mod audit_log;
 pub mod cache_invalidation;
 pub mod category;
 pub mod image;
 pub mod link;
 pub mod link_group;
+pub mod login_throttle;
 pub mod magazine_issue;
 pub mod magazine_issue_article;
 pub mod notice;
 pub mod notice_attachment;
 pub mod page;
+pub mod session;
 pub mod site_setting;
+pub mod user;
 
 pub mod prelude {
     pub use super::article::{ArticleStatus, Entity as Article};

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_init;
 mod m20261127_000002_portal;
+mod m20261127_000003_admin;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_init::Migration),
             Box::new(m20261127_000002_portal::Migration),
+            Box::new(m20261127_000003_admin::Migration),
         ]
     }
 }

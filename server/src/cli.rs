@@ -6,6 +6,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
+use entity::user::Role;
+use service::audit::Actor;
 use crate::startup::{Application, connect_and_migrate, seed_demo};
 use crate::telemetry;
 
@@ -36,6 +38,19 @@ pub enum Command {
     Migrate,
     /// Migrate, then seed the demo content if the database is empty, then exit.
     SeedDemo,
+    /// Create a staff account (the first administrator, for instance). The password is read
+    /// from PORTICO_ADMIN_PASSWORD, or asked for twice on the terminal.
+    CreateAdmin {
+        /// The login name: 3 to 50 letters, digits, `_`, `-`, `.`.
+        #[arg(long)]
+        username: String,
+        /// The name shown in the back office [default: the username].
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// `admin` (everything) or `editor` (content only).
+        #[arg(long, default_value = "admin", value_parser = ["admin", "editor"])]
+        role: String,
+    },
     /// For benchmarks: seed the demo content if needed, then add ARTICLES synthetic
     /// published articles.
     BenchData {
@@ -71,6 +86,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => println!("the database already has content; nothing seeded"),
             }
         }
+        Command::CreateAdmin {
+            username,
+            display_name,
+            role,
+        } => {
+            let password = read_password()?;
+            let db = connect_and_migrate(&settings.database_url).await?;
+            let role = if role == "editor" { Role::Editor } else { Role::Admin };
+            let user = service::auth::create_user(
+                &db,
+                &Actor::system("command-line"),
+                &username,
+                &display_name,
+                &password,
+                role,
+            )
+            .await
+            .map_err(|e| match e {
+                service::Error::Invalid(m) => anyhow::anyhow!(m),
+                other => anyhow::anyhow!(other),
+            })?;
+            println!(
+                "created {} {} (id {}); sign in at /admin/login",
+                service::auth::role_label(user.role),
+                user.username,
+                user.id
+            );
+        }
         Command::BenchData { articles } => {
             let db = connect_and_migrate(&settings.database_url).await?;
             seed_demo(&db, &settings).await?;
@@ -85,4 +128,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The new account's password: PORTICO_ADMIN_PASSWORD, or typed twice without echo.
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("PORTICO_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!("set PORTICO_ADMIN_PASSWORD or run create-admin in a terminal to type the password");
+    }
+    let first = rpassword::prompt_password("password (at least 10 characters): ")?;
+    let second = rpassword::prompt_password("again: ")?;
+    if first != second {
+        anyhow::bail!("the two passwords differ");
+    }
+    Ok(first)
 }

@@ -39,6 +39,8 @@ pub const HIT_FLUSH_SECS: Key = key("hits", "flush-secs", "PORTICO_HIT_FLUSH_SEC
 pub const LOG: Key = key("log", "level", "PORTICO_LOG");
 pub const CACHE_MB: Key = key("cache", "max-mb", "PORTICO_CACHE_MB");
 pub const CACHE_POLL_MS: Key = key("cache", "poll-ms", "PORTICO_CACHE_POLL_MS");
+pub const SESSION_IDLE_MINS: Key = key("admin", "session-idle-mins", "PORTICO_SESSION_IDLE_MINS");
+pub const SESSION_MAX_HOURS: Key = key("admin", "session-max-hours", "PORTICO_SESSION_MAX_HOURS");
 
 /// Every key, for documentation and for rejecting unknown ones.
 pub const KEYS: &[Key] = &[
@@ -57,6 +59,8 @@ pub const KEYS: &[Key] = &[
     LOG,
     CACHE_MB,
     CACHE_POLL_MS,
+    SESSION_IDLE_MINS,
+    SESSION_MAX_HOURS,
 ];
 
 /// A configuration problem, shown as one line.
@@ -95,6 +99,8 @@ pub struct Settings {
     pub cache_bytes: usize,
     /// How often the page-cache invalidation log is read.
     pub cache_poll: Duration,
+    /// Staff session lifetimes.
+    pub sessions: service::auth::SessionPolicy,
 }
 
 impl Settings {
@@ -192,6 +198,14 @@ impl Settings {
             Ok(n @ 50..=60_000) => Ok(Duration::from_millis(n)),
             _ => Err("expected milliseconds from 50 to 60000".to_owned()),
         })?;
+        let idle = src.parse(SESSION_IDLE_MINS, "120", |s| match s.parse::<u64>() {
+            Ok(n @ 1..=1440) => Ok(Duration::from_secs(n * 60)),
+            _ => Err("expected minutes from 1 to 1440".to_owned()),
+        })?;
+        let absolute = src.parse(SESSION_MAX_HOURS, "12", |s| match s.parse::<u64>() {
+            Ok(n @ 1..=720) => Ok(Duration::from_secs(n * 3600)),
+            _ => Err("expected hours from 1 to 720".to_owned()),
+        })?;
 
         // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
         // hashed names exactly when that file is there.
@@ -221,6 +235,7 @@ impl Settings {
             log,
             cache_bytes,
             cache_poll,
+            sessions: service::auth::SessionPolicy { idle, absolute },
         })
     }
 }

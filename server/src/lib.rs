@@ -1,5 +1,6 @@
 //! The Portico server: configuration, start-up, and the routes that are not pages.
 
+pub mod admin_auth;
 pub mod cli;
 pub mod config;
 pub mod page_cache;

@@ -8,7 +8,7 @@ use anyhow::Context;
 use app::server::{AppState, SiteConfig};
 use app::{App, shell};
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use service::hits::HitBuffer;
@@ -16,6 +16,7 @@ use service::seed::SeedReport;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::admin_auth;
 use crate::config::Settings;
 use crate::page_cache::{self, PageCache};
 use crate::routes;
@@ -65,6 +66,8 @@ pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
             public_url: settings.public_url.clone(),
             time_zone: settings.time_zone,
             uploads_dir: settings.uploads_dir.clone(),
+            sessions: settings.sessions,
+            secure_cookies: settings.public_url.starts_with("https://"),
         }),
     }
 }
@@ -82,12 +85,21 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
         .route("/sitemap.xml", get(routes::sitemap::sitemap))
         .route("/sitemaps/{file}", get(routes::sitemap::sitemap_file))
         .route("/robots.txt", get(routes::sitemap::robots))
+        .route("/admin/login", post(admin_auth::login))
+        .route("/admin/logout", post(admin_auth::logout))
+        .route("/admin/setup", post(admin_auth::setup))
+        .route("/admin/password", post(admin_auth::change_password))
         .nest_service("/media", routes::media::service(&state.site.uploads_dir))
         .leptos_routes(&state, page_routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(admin_auth::guard_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            admin_auth::session_layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             cache,
             page_cache::layer,
@@ -102,13 +114,18 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
 
 /// Writes buffered view counts to the database every `settings.hit_flush`.
 fn spawn_hit_flusher(state: &AppState, settings: &Settings) -> JoinHandle<()> {
-    let (hits, db, every) = (state.hits.clone(), state.db.clone(), settings.hit_flush);
+    let (hits, db, every, tz) = (
+        state.hits.clone(),
+        state.db.clone(),
+        settings.hit_flush,
+        settings.time_zone,
+    );
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = hits.flush(&db).await {
+            if let Err(e) = hits.flush(&db, tz).await {
                 tracing::warn!(error = %e, "writing view counts failed; will retry");
             }
         }
@@ -150,6 +167,7 @@ fn spawn_invalidation_follower(
     cache: Arc<PageCache>,
     every: Duration,
     start: i64,
+    sessions: service::auth::SessionPolicy,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut after = start;
@@ -163,6 +181,7 @@ fn spawn_invalidation_follower(
                 last_prune = std::time::Instant::now();
                 let _ = service::cache::prune(&db, chrono::Utc::now() - chrono::Duration::days(1))
                     .await;
+                let _ = service::auth::prune(&db, sessions).await;
             }
         }
     })
@@ -214,6 +233,7 @@ impl Application {
                 cache.clone(),
                 settings.cache_poll,
                 start,
+                settings.sessions,
             ),
         ];
         Ok(Application {
@@ -252,13 +272,16 @@ impl Application {
             tasks,
             ..
         } = self;
-        let result = axum::serve(listener, router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        let result = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
         for task in tasks {
             task.abort();
         }
-        if let Err(e) = state.hits.flush(&state.db).await {
+        if let Err(e) = state.hits.flush(&state.db, state.site.time_zone).await {
             tracing::error!(error = %e, "could not write the last view counts");
         }
         result

@@ -143,10 +143,10 @@ pub async fn latest(
     Ok(rows.into_iter().filter_map(to_link).collect())
 }
 
-/// Adds `by` to an article's stored hit count.
-pub async fn add_hits(db: &impl ConnectionTrait, id: i32, by: u64) -> Result<()> {
+/// Adds `by` to an article's stored hit count; false when there is no such article.
+pub async fn add_hits(db: &impl ConnectionTrait, id: i32, by: u64) -> Result<bool> {
     let by = i64::try_from(by).map_err(|_| Error::Invalid("hit count overflow".into()))?;
-    article::Entity::update_many()
+    let res = article::Entity::update_many()
         .col_expr(
             article::Column::Hits,
             Expr::col(article::Column::Hits).add(by),
@@ -154,7 +154,7 @@ pub async fn add_hits(db: &impl ConnectionTrait, id: i32, by: u64) -> Result<()>
         .filter(article::Column::Id.eq(id))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(res.rows_affected > 0)
 }
 
 /// An article as lists show it.

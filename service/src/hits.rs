@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use chrono::Utc;
+use chrono_tz::Tz;
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::{Result, article};
@@ -79,23 +81,26 @@ impl HitBuffer {
         }
     }
 
-    /// Writes every pending count to the database in one transaction. On failure the counts
-    /// go back into the buffer and are retried by the next flush; nothing is lost.
-    /// Returns how many articles were updated.
-    pub async fn flush(&self, db: &DatabaseConnection) -> Result<usize> {
+    /// Writes every pending count to the database in one transaction: the articles' totals
+    /// and today's views (the day in `tz`). On failure the counts go back into the buffer and
+    /// are retried by the next flush; nothing is lost. Returns how many articles were updated.
+    pub async fn flush(&self, db: &DatabaseConnection, tz: Tz) -> Result<usize> {
         let Some(batch) = self.begin_flush() else {
             return Ok(0);
         };
-        let result = write(db, &batch).await;
+        let day = crate::stats::day_of(Utc::now(), tz);
+        let result = write(db, &batch, &day).await;
         self.finish_flush(result.is_ok());
         result.map(|()| batch.len())
     }
 }
 
-async fn write(db: &DatabaseConnection, batch: &[(i32, u64)]) -> Result<()> {
+async fn write(db: &DatabaseConnection, batch: &[(i32, u64)], day: &str) -> Result<()> {
     let txn = db.begin().await?;
     for (id, n) in batch {
-        article::add_hits(&txn, *id, *n).await?;
+        if article::add_hits(&txn, *id, *n).await? {
+            crate::stats::add_daily_views(&txn, *id, day, *n).await?;
+        }
     }
     txn.commit().await?;
     Ok(())

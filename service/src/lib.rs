@@ -3,6 +3,8 @@
 //! No web framework code lives here.
 
 pub mod article;
+pub mod audit;
+pub mod auth;
 pub mod cache;
 pub mod category;
 pub mod db;
@@ -16,6 +18,7 @@ pub mod page;
 pub mod seed;
 pub mod site;
 pub mod sitemap;
+pub mod stats;
 pub mod synth;
 pub mod time;
 

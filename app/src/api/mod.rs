@@ -2,6 +2,7 @@
 //! convert to a wire type. The bodies run only on the server; the browser gets a stub that
 //! calls the endpoint.
 
+pub mod admin;
 pub mod articles;
 pub mod portal;
 pub mod site;

@@ -2,8 +2,10 @@
 //! share links and QR codes.
 
 pub mod share;
+mod staff;
 mod state;
 
+pub use staff::{Staff, current_staff, require_admin, require_staff};
 pub use state::{AppState, SiteConfig};
 
 use http::HeaderMap;
@@ -97,6 +99,19 @@ where
             page_tags.add(t);
         }
     }
+}
+
+/// Whether the request came straight from this machine (loopback, and no proxy headers): the
+/// only place first-time setup may run from.
+pub fn is_local_unproxied(parts: &Parts) -> bool {
+    let local = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .is_some_and(|c| c.0.ip().is_loopback());
+    let proxied = ["x-forwarded-for", "forwarded", "x-real-ip"]
+        .iter()
+        .any(|h| parts.headers.contains_key(*h));
+    local && !proxied
 }
 
 /// Whether this request is a page view to count: not a robot, not a prefetch or prerender.

@@ -14,6 +14,10 @@ pub struct SiteConfig {
     pub public_url: String,
     pub time_zone: Tz,
     pub uploads_dir: PathBuf,
+    /// How long staff sessions last.
+    pub sessions: service::auth::SessionPolicy,
+    /// Whether cookies get the `Secure` flag (the public URL is https).
+    pub secure_cookies: bool,
 }
 
 impl SiteConfig {

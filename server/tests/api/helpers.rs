@@ -218,3 +218,101 @@ pub fn shown_hits(html: &str) -> u64 {
     let end = start + html[start..].find('<').unwrap();
     html[start..end].trim().parse().unwrap()
 }
+
+pub const STAFF_PASSWORD: &str = "开发区协会-测试密码-2026";
+
+/// A signed-in browser of the back office.
+pub struct Staff {
+    pub client: reqwest::Client,
+    pub csrf: String,
+}
+
+impl TestApp {
+    /// Creates an account.
+    pub async fn create_staff(&self, username: &str, role: entity::user::Role) {
+        service::auth::create_user(
+            &self.db,
+            &service::audit::Actor::system("test"),
+            username,
+            "",
+            STAFF_PASSWORD,
+            role,
+        )
+        .await
+        .unwrap();
+    }
+
+    /// A browser-like client with its own cookies.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .user_agent(BROWSER_UA)
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Posts the login form; returns the response.
+    pub async fn post_login(&self, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+        client
+            .post(self.url("/admin/login"))
+            .form(&[("username", username), ("password", password), ("next", "/admin")])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs in and reads the CSRF token from the dashboard.
+    pub async fn sign_in(&self, username: &str) -> Staff {
+        let client = self.browser();
+        let res = self.post_login(&client, username, STAFF_PASSWORD).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/admin");
+        let html = client.get(self.url("/admin")).send().await.unwrap().text().await.unwrap();
+        Staff {
+            csrf: csrf_of(&html).expect("the dashboard carries a CSRF token"),
+            client,
+        }
+    }
+}
+
+/// The CSRF token in a back-office page.
+pub fn csrf_of(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf_token\"")?;
+    let start = html[..at].rfind('<')?;
+    let end = at + html[at..].find('>')?;
+    let tag = &html[start..end];
+    let v = tag.find("value=\"")? + 7;
+    Some(tag[v..v + tag[v..].find('"')?].to_owned())
+}
+
+/// The one-time message a response leaves (decoded), if any.
+pub fn flash_of(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("portico_flash="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+        .map(|v| {
+            percent_decode(&v)
+        })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

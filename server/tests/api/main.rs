@@ -2,6 +2,7 @@
 //! API tests: each spawns the real application on port 0 with its own database (a SQLite
 //! file, and a fresh PostgreSQL database when one answers — always in CI) and talks HTTP.
 
+mod admin;
 mod article;
 mod cache;
 mod errors;

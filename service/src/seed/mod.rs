@@ -299,12 +299,15 @@ pub async fn seed_demo(
                     images::Kind::Illustration,
                 )?;
                 let img = image::ActiveModel {
-                    path: Set(file),
+                    path: Set(file.clone()),
                     alt: Set(caption.clone()),
                     caption: Set(caption.clone()),
                     credit: Set(a.image_credit.clone()),
                     width: Set(images::WIDTH as i32),
                     height: Set(images::HEIGHT as i32),
+                    variants: Set("[]".into()),
+                    size_bytes: Set(file_size(&uploads_dir.join(&file))),
+                    mime: Set("image/jpeg".into()),
                     created_at: Set(at),
                     ..Default::default()
                 }
@@ -351,7 +354,7 @@ pub async fn seed_demo(
         );
         draw_once(&uploads_dir.join(&file), k as u64, images::Kind::Cover)?;
         let cover = image::ActiveModel {
-            path: Set(file),
+            path: Set(file.clone()),
             alt: Set(format!(
                 "《{}》{}年第{}期封面",
                 settings.magazine_name, issue.year, issue.number
@@ -360,6 +363,9 @@ pub async fn seed_demo(
             credit: Set(settings.magazine_name.clone()),
             width: Set(images::COVER_WIDTH as i32),
             height: Set(images::COVER_HEIGHT as i32),
+            variants: Set("[]".into()),
+            size_bytes: Set(file_size(&uploads_dir.join(&file))),
+            mime: Set("image/jpeg".into()),
             created_at: Set(at),
             ..Default::default()
         }
@@ -416,6 +422,12 @@ fn draw_once(target: &Path, n: u64, kind: images::Kind) -> Result<()> {
         .map_err(|e| Error::Io(std::io::Error::other(e)))?;
     std::fs::rename(&tmp, target)?;
     Ok(())
+}
+
+fn file_size(path: &Path) -> i64 {
+    std::fs::metadata(path)
+        .map(|m| i64::try_from(m.len()).unwrap_or(0))
+        .unwrap_or(0)
 }
 
 fn local_time(text: &str, tz: Tz) -> Result<DateTime<Utc>> {
@@ -494,6 +506,9 @@ mod tests {
             credit: "协会".into(),
             width: 1200,
             height: 675,
+            variants: "[]".into(),
+            size_bytes: 0,
+            mime: "image/jpeg".into(),
             created_at: Utc::now(),
         };
         let html = paragraphs_to_html(

@@ -1,0 +1,121 @@
+//! `/admin`: the dashboard.
+
+use leptos::prelude::*;
+
+use super::{AdminPage, AdminView};
+use crate::api::admin::dashboard::{Dashboard, TopArticle, get_dashboard};
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| get_dashboard());
+    view! {
+        <AdminPage data render=|d: Dashboard| AdminView {
+            title: "仪表盘".into(),
+            content: view! { <DashboardView d /> }.into_any(),
+        } />
+    }
+}
+
+/// A bar chart of daily views, drawn on the server as SVG.
+#[component]
+fn DailyChart(daily: Vec<(String, i64)>) -> impl IntoView {
+    let (w, h, pad) = (720.0_f64, 220.0_f64, 28.0_f64);
+    let max = daily.iter().map(|d| d.1).max().unwrap_or(0).max(1) as f64;
+    let n = daily.len().max(1) as f64;
+    let slot = (w - pad * 2.0) / n;
+    let bars = daily
+        .iter()
+        .enumerate()
+        .map(|(i, (day, v))| {
+            let bh = (*v as f64 / max) * (h - pad * 2.0);
+            let x = pad + i as f64 * slot + slot * 0.15;
+            let y = h - pad - bh;
+            let label = (i % 5 == 4 || i + 1 == daily.len()).then(|| {
+                view! { <text x=x + slot * 0.35 y=h - 8.0 text-anchor="middle" class="axis">{day.clone()}</text> }
+            });
+            view! {
+                <g>
+                    <rect x=x y=y width=slot * 0.7 height=bh.max(1.0) class="bar">
+                        <title>{format!("{day}：{v} 次浏览")}</title>
+                    </rect>
+                    {label}
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="chart" viewBox=format!("0 0 {w} {h}") role="img" aria-label="最近 30 天每日浏览量">
+            <line x1=pad y1=h - pad x2=w - pad y2=h - pad class="baseline" />
+            <text x=pad y=16.0 class="axis">{format!("最高 {} 次/天", max as i64)}</text>
+            {bars}
+        </svg>
+    }
+}
+
+#[component]
+fn TopList(title: &'static str, rows: Vec<TopArticle>) -> impl IntoView {
+    let max = rows.iter().map(|r| r.views).max().unwrap_or(0).max(1);
+    view! {
+        <section class="panel">
+            <h2>{title}</h2>
+            {if rows.is_empty() {
+                view! { <p class="empty">"这段时间还没有浏览记录。"</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="top-list">
+                        {rows.into_iter().map(|r| {
+                            let pct = r.views as f64 * 100.0 / max as f64;
+                            view! {
+                                <li>
+                                    <a href=format!("/articles/{}", r.id) target="_blank" rel="noopener">{r.title}</a>
+                                    <span class="meter" aria-hidden="true"><span style=format!("width:{pct:.0}%")></span></span>
+                                    <span class="num">{r.views}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DashboardView(d: Dashboard) -> impl IntoView {
+    view! {
+        <div class="stat-grid">
+            {d.by_status.into_iter().map(|c| view! {
+                <div class="stat"><span class="stat-value">{c.value}</span><span class="stat-label">{format!("{}文章", c.label)}</span></div>
+            }).collect_view()}
+            <div class="stat"><span class="stat-value">{d.views_today}</span><span class="stat-label">"今日浏览"</span></div>
+            <div class="stat"><span class="stat-value">{d.views_7}</span><span class="stat-label">"近 7 天浏览"</span></div>
+            <div class="stat"><span class="stat-value">{d.views_30}</span><span class="stat-label">"近 30 天浏览"</span></div>
+        </div>
+        <section class="panel">
+            <h2>"最近 30 天浏览量"</h2>
+            <DailyChart daily=d.daily />
+        </section>
+        <div class="two-col">
+            <TopList title="近 7 天热门文章" rows=d.top_7 />
+            <TopList title="近 30 天热门文章" rows=d.top_30 />
+        </div>
+        <section class="panel">
+            <h2>"待发布"</h2>
+            {if d.upcoming.is_empty() {
+                view! { <p class="empty">"没有定时发布的文章。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {d.upcoming.into_iter().map(|(id, title, at)| view! {
+                            <li><a href=format!("/admin/articles/{id}")>{title}</a><span class="muted">{at}</span></li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+            <p><a class="button primary" href="/admin/articles/new">"写文章"</a></p>
+        </section>
+    }
+    .into_any()
+}

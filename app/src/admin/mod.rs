@@ -1,0 +1,170 @@
+//! The back office (`/admin`): its frame and pages. Rendered on the server like the public
+//! site; the few interactive parts are lazy islands, so readers never download them.
+
+pub mod audit;
+pub mod dashboard;
+pub mod login;
+pub mod password;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+use leptos_router::hooks::use_location;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::admin::chrome::{AdminChrome, Flash, get_admin_chrome};
+use crate::error::AppError;
+use crate::pages::error::ErrorContent;
+
+/// One entry of the back office's menu.
+struct MenuItem {
+    href: &'static str,
+    label: &'static str,
+    admin_only: bool,
+}
+
+const MENU: &[MenuItem] = &[
+    MenuItem { href: "/admin", label: "仪表盘", admin_only: false },
+    MenuItem { href: "/admin/articles", label: "文章", admin_only: false },
+    MenuItem { href: "/admin/media", label: "媒体库", admin_only: false },
+    MenuItem { href: "/admin/columns", label: "栏目", admin_only: false },
+    MenuItem { href: "/admin/pages", label: "单页", admin_only: false },
+    MenuItem { href: "/admin/notices", label: "通知公告", admin_only: false },
+    MenuItem { href: "/admin/magazine", label: "期刊", admin_only: false },
+    MenuItem { href: "/admin/links", label: "友情链接", admin_only: false },
+    MenuItem { href: "/admin/sys/settings", label: "网站设置", admin_only: true },
+    MenuItem { href: "/admin/sys/users", label: "用户", admin_only: true },
+    MenuItem { href: "/admin/sys/audit", label: "审计日志", admin_only: true },
+];
+
+/// The hidden field every back-office form carries.
+#[component]
+pub fn CsrfField() -> impl IntoView {
+    let token = use_context::<AdminChrome>().map(|c| c.csrf_token).unwrap_or_default();
+    view! { <input type="hidden" name="csrf_token" value=token /> }
+}
+
+/// The one-time message at the top of a page.
+#[component]
+pub fn FlashMessage(flash: Option<Flash>) -> impl IntoView {
+    flash.map(|f| {
+        view! {
+            <div class=if f.ok { "flash flash-ok" } else { "flash flash-error" } role=if f.ok { "status" } else { "alert" }>
+                {f.message}
+            </div>
+        }
+    })
+}
+
+/// The `<head>` of back-office pages: their own stylesheet, never indexed.
+#[component]
+pub fn AdminHead(#[prop(into)] title: String) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} - 管理后台") />
+        <Meta name="robots" content="noindex, nofollow" />
+        <Link rel="stylesheet" href="/admin.css" />
+    }
+}
+
+/// What an admin page renders once its data is there.
+pub struct AdminView {
+    pub title: String,
+    pub content: AnyView,
+}
+
+/// Loads the frame and `data`, then shows `render(data)` in the back office's layout.
+#[component]
+pub fn AdminPage<T, F>(data: Resource<Result<T, AppError>>, render: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    F: Fn(T) -> AdminView + Clone + Send + Sync + 'static,
+{
+    let chrome = Resource::new_blocking(|| (), |_| get_admin_chrome());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    let data = data.await;
+                    match chrome.await {
+                        Err(error) => view! {
+                            <AdminHead title="出错了" />
+                            <main class="auth-page"><ErrorContent error /></main>
+                        }
+                        .into_any(),
+                        Ok(chrome) => {
+                            provide_context(chrome.clone());
+                            let page = match data {
+                                Ok(d) => render(d),
+                                Err(error) => AdminView {
+                                    title: error.title().to_owned(),
+                                    content: view! { <ErrorContent error /> }.into_any(),
+                                },
+                            };
+                            view! { <AdminLayout chrome title=page.title>{page.content}</AdminLayout> }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AdminLayout(chrome: AdminChrome, title: String, children: Children) -> impl IntoView {
+    let path = use_location().pathname.get_untracked();
+    let current = MENU
+        .iter()
+        .filter(|m| m.href == path || (m.href != "/admin" && path.starts_with(m.href)))
+        .map(|m| m.href)
+        .max_by_key(|h| h.len())
+        .unwrap_or("/admin");
+    let menu = MENU
+        .iter()
+        .filter(|m| !m.admin_only || chrome.is_admin)
+        .map(|m| {
+            let here = m.href == current;
+            view! { <a href=m.href class:current=here aria-current=here.then_some("page")>{m.label}</a> }
+        })
+        .collect_view();
+    let AdminChrome { site_name, display_name, role_label, flash, .. } = chrome;
+    view! {
+        <AdminHead title=title.clone() />
+        <div class="admin">
+            <a class="skip-link" href="#admin-main">"跳到正文"</a>
+            <header class="admin-top">
+                <a class="admin-brand" href="/admin">{site_name}<span>"管理后台"</span></a>
+                <div class="admin-user">
+                    <span>{display_name}<small>{format!("（{role_label}）")}</small></span>
+                    <a href="/" target="_blank" rel="noopener">"查看网站"</a>
+                    <a href="/admin/password">"修改密码"</a>
+                    <form method="post" action="/admin/logout" class="inline-form">
+                        <CsrfField />
+                        <button type="submit" class="link-button">"退出"</button>
+                    </form>
+                </div>
+            </header>
+            <nav class="admin-menu" aria-label="管理菜单">{menu}</nav>
+            <main id="admin-main" class="admin-main" tabindex="-1">
+                <h1 class="admin-title">{title}</h1>
+                <FlashMessage flash />
+                {children()}
+            </main>
+        </div>
+    }
+    .into_any()
+}
+
+/// A numbered pager for back-office lists (`?page=N` added to `base`, which may carry a query).
+#[component]
+pub fn AdminPager(base: String, page: u64, pages: u64, total: u64) -> impl IntoView {
+    let join = if base.contains('?') { '&' } else { '?' };
+    let href = move |n: u64| format!("{base}{join}page={n}");
+    view! {
+        <nav class="admin-pager" aria-label="分页">
+            <span>{format!("共 {total} 条，第 {page} / {} 页", pages.max(1))}</span>
+            {(page > 1).then(|| view! { <a href=href(page - 1)>"上一页"</a> })}
+            {(page < pages).then(|| view! { <a href=href(page + 1)>"下一页"</a> })}
+        </nav>
+    }
+}

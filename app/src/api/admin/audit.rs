@@ -1,0 +1,80 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// One row of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub object: String,
+    pub summary: String,
+    pub ip: String,
+}
+
+/// A page of the audit log with the filter menus.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    pub actions: Vec<String>,
+    pub object_types: Vec<String>,
+}
+
+/// Rows per page of the audit log.
+pub const AUDIT_PER_PAGE: u64 = 50;
+
+/// The audit log, newest first, filtered (admin only).
+#[server(prefix = "/api/admin/sys", endpoint = "audit", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_audit(
+    username: Option<String>,
+    action: Option<String>,
+    object_type: Option<String>,
+    text: Option<String>,
+    page: Option<u64>,
+) -> Result<AuditPage, AppError> {
+    use crate::server::{require_admin, state};
+    require_admin()?;
+    let state = state()?;
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let filter = service::audit::Filter {
+        username: clean(username),
+        action: clean(action),
+        object_type: clean(object_type),
+        text: clean(text),
+        ..Default::default()
+    };
+    let page = page.unwrap_or(1).max(1);
+    let (rows, total) =
+        service::audit::list(&state.db, &filter, page - 1, AUDIT_PER_PAGE).await?;
+    let (actions, object_types) = service::audit::kinds(&state.db).await?;
+    let tz = state.site.time_zone;
+    Ok(AuditPage {
+        rows: rows
+            .into_iter()
+            .map(|r| AuditRow {
+                id: r.id,
+                at: service::time::format_datetime(r.created_at, tz),
+                username: r.username,
+                action: r.action,
+                object: if r.object_id.is_empty() {
+                    r.object_type
+                } else {
+                    format!("{} #{}", r.object_type, r.object_id)
+                },
+                summary: r.summary,
+                ip: r.ip,
+            })
+            .collect(),
+        page,
+        pages: total.div_ceil(AUDIT_PER_PAGE).max(1),
+        total,
+        actions,
+        object_types,
+    })
+}

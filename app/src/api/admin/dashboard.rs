@@ -1,0 +1,91 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A labelled number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub label: String,
+    pub value: i64,
+}
+
+/// An article with its views over a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopArticle {
+    pub id: i32,
+    pub title: String,
+    pub views: i64,
+}
+
+/// The dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub by_status: Vec<Count>,
+    pub views_today: i64,
+    pub views_7: i64,
+    pub views_30: i64,
+    /// The last 30 days, oldest first: (`11-27`, views).
+    pub daily: Vec<(String, i64)>,
+    pub top_7: Vec<TopArticle>,
+    pub top_30: Vec<TopArticle>,
+    /// Scheduled articles, soonest first: (id, title, `2026年11月28日 09:00`).
+    pub upcoming: Vec<(i32, String, String)>,
+}
+
+#[server(prefix = "/api/admin", endpoint = "dashboard", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    use entity::article::ArticleStatus;
+
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    let (db, tz) = (&state.db, state.site.time_zone);
+    let counts = service::stats::status_counts(db).await?;
+    let label = |s: ArticleStatus| super::articles::Status::from(s).label().to_owned();
+    let by_status = [
+        ArticleStatus::Published,
+        ArticleStatus::Scheduled,
+        ArticleStatus::Draft,
+        ArticleStatus::Archived,
+    ]
+    .into_iter()
+    .map(|s| Count {
+        label: label(s),
+        value: counts.iter().find(|c| c.0 == s).map(|c| c.1).unwrap_or(0),
+    })
+    .collect();
+    let days = service::stats::last_days(30, tz);
+    let first = days.first().cloned().unwrap_or_default();
+    let totals = service::stats::daily_totals(db, &first).await?;
+    let daily: Vec<(String, i64)> = days
+        .iter()
+        .map(|d| {
+            let v = totals.iter().find(|t| &t.0 == d).map(|t| t.1).unwrap_or(0);
+            (d.get(5..).unwrap_or(d).to_owned(), v)
+        })
+        .collect();
+    let sum_last = |n: usize| daily.iter().rev().take(n).map(|d| d.1).sum::<i64>();
+    let top = |rows: Vec<(i32, String, i64)>| {
+        rows.into_iter()
+            .map(|(id, title, views)| TopArticle { id, title, views })
+            .collect::<Vec<_>>()
+    };
+    let seven = days.get(days.len().saturating_sub(7)).cloned().unwrap_or_default();
+    Ok(Dashboard {
+        views_today: sum_last(1),
+        views_7: sum_last(7),
+        views_30: sum_last(30),
+        top_7: top(service::stats::top_articles(db, &seven, 10).await?),
+        top_30: top(service::stats::top_articles(db, &first, 10).await?),
+        upcoming: service::stats::upcoming(db, 10)
+            .await?
+            .into_iter()
+            .map(|(id, title, at)| {
+                (id, title, at.map(|t| service::time::format_datetime(t, tz)).unwrap_or_default())
+            })
+            .collect(),
+        daily,
+        by_status,
+    })
+}

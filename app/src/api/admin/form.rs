@@ -1,0 +1,67 @@
+//! Plain HTML forms post straight to server functions (they work without script). Leptos then
+//! redirects back to the page; these helpers choose where to, and leave a one-time message.
+
+use http::HeaderValue;
+use http::header::{LOCATION, SET_COOKIE};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+use crate::server::share::encode;
+
+pub const FLASH_COOKIE: &str = "portico_flash";
+
+fn secure() -> bool {
+    crate::server::state().is_ok_and(|s| s.site.secure_cookies)
+}
+
+/// Leaves a one-time message for the next page.
+pub fn flash(ok: bool, message: &str) {
+    let kind = if ok { "ok" } else { "error" };
+    let secure = if secure() { "; Secure" } else { "" };
+    let value = format!(
+        "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60{secure}",
+        encode(&format!("{kind}|{message}"))
+    );
+    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
+        res.append_header(SET_COOKIE, v);
+    }
+}
+
+/// Sends a plain form post on to `path` afterwards (instead of back to the page it came from).
+pub fn go_to(path: &str) {
+    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(path)) {
+        res.insert_header(LOCATION, v);
+    }
+}
+
+/// The ending of a form action: a message on success, the error's message on failure.
+pub fn finish<T>(result: Result<T, AppError>, done: &str) -> Result<T, AppError> {
+    match &result {
+        Ok(_) => flash(true, done),
+        Err(e) => flash(false, &e.to_string()),
+    }
+    result
+}
+
+/// Reads and clears the one-time message.
+pub fn take_flash() -> Option<(bool, String)> {
+    let headers = crate::server::request_headers();
+    let raw = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|p| p.split_once('='))
+        .find(|(k, _)| k.trim() == FLASH_COOKIE)
+        .map(|(_, v)| v.trim().to_owned())?;
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&format!("{FLASH_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")),
+    ) {
+        res.append_header(SET_COOKIE, v);
+    }
+    let decoded = percent_encoding::percent_decode_str(&raw).decode_utf8().ok()?;
+    let (kind, message) = decoded.split_once('|')?;
+    Some((kind == "ok", message.chars().take(300).collect()))
+}

@@ -1,0 +1,13 @@
+//! Server functions of the back office. Every one lives under `/api/admin/` (admin-only ones
+//! under `/api/admin/sys/`), where the guard layer refuses requests without a session, the
+//! right role or the CSRF token; each also checks the role itself.
+
+pub mod articles;
+pub mod audit;
+pub mod chrome;
+pub mod dashboard;
+
+#[cfg(feature = "ssr")]
+mod convert;
+#[cfg(feature = "ssr")]
+pub(crate) mod form;

@@ -1,0 +1,53 @@
+//! The signed-in staff member of a request, and the checks every admin server function makes.
+
+use entity::user::{self, Role};
+use http::request::Parts;
+use leptos::prelude::use_context;
+use service::audit::Actor;
+
+use crate::error::AppError;
+
+/// Put into the request by the session layer when a valid session cookie came with it.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub user: user::Model,
+    /// The session's id (hash of the cookie token).
+    pub session_id: String,
+    pub csrf_token: String,
+    pub ip: String,
+}
+
+impl Staff {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Admin
+    }
+
+    /// The audit log's view of this person.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            username: self.user.username.clone(),
+            ip: self.ip.clone(),
+        }
+    }
+}
+
+/// The staff member behind the current request, if signed in.
+pub fn current_staff() -> Option<Staff> {
+    use_context::<Parts>().and_then(|p| p.extensions.get::<Staff>().cloned())
+}
+
+/// Any signed-in staff member (editor or admin); 401 otherwise.
+pub fn require_staff() -> Result<Staff, AppError> {
+    current_staff().ok_or(AppError::Unauthorized)
+}
+
+/// A signed-in admin; 401 when not signed in, 403 for editors.
+pub fn require_admin() -> Result<Staff, AppError> {
+    let staff = require_staff()?;
+    if staff.is_admin() {
+        Ok(staff)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+/// The editor's latest unsaved state of an article, kept so a closed tab loses nothing.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "article_autosaves")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub user_id: i32,
+    /// `article:<id>` or `new:<random>`.
+    pub draft_key: String,
+    pub article_id: Option<i32>,
+    #[sea_orm(column_type = "Text")]
+    pub data: String,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,492 @@
+//! Staff sign-in for the back office: the session, guard and CSRF layers, and the plain-form
+//! handlers for signing in and out, first-time setup and password changes.
+//!
+//! Every request to `/admin…` or `/api/admin…` passes the guard: without a valid session it
+//! is refused (pages redirect to the login page, APIs answer 401), `/admin/sys…` and
+//! `/api/admin/sys…` need the admin role (403 for editors), and every state-changing request
+//! made with a session cookie must carry the session's CSRF token (`x-csrf-token` header or
+//! `csrf_token` form field). Server functions check the role again themselves.
+
+use std::net::SocketAddr;
+
+use app::error::AppError;
+use app::server::{AppState, Staff};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Form, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use entity::user::Role;
+use serde::Deserialize;
+use service::audit::Actor;
+use service::auth::{self, LoginError};
+
+pub const SESSION_COOKIE: &str = "portico_session";
+pub const FLASH_COOKIE: &str = "portico_flash";
+
+/// Pages and endpoints under the back office that anyone may reach.
+const OPEN_PATHS: &[&str] = &["/admin/login", "/admin/setup"];
+
+fn is_admin_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
+}
+
+fn is_admin_only(path: &str) -> bool {
+    path == "/admin/sys" || path.starts_with("/admin/sys/") || path.starts_with("/api/admin/sys/")
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| k.trim() == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The client's address as the socket sees it (forwarding headers are not trusted).
+pub fn client_ip(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or(HeaderValue::from_static("portico_invalid=1; Path=/; Max-Age=0"))
+}
+
+fn redirect(to: &str) -> Response {
+    let location = HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/admin"));
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    res.headers_mut().insert(header::LOCATION, location);
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res
+}
+
+/// A one-time message for the next page: `ok|…` or `error|…`.
+pub fn flash(res: &mut Response, kind: &str, message: &str, secure: bool) {
+    let value = app::server::share::encode(&format!("{kind}|{message}"));
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, &value, 60, secure));
+}
+
+fn api_error(err: AppError) -> Response {
+    let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::FORBIDDEN);
+    let body = serde_json::to_string(&err).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn page_error(status: StatusCode, title: &str, text: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title></head>\
+         <body style=\"font-family:sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#1f2329\"><h1 style=\"color:#0b4a8b\">{title}</h1><p>{text}</p><p><a href=\"/admin\">返回管理后台</a></p></body></html>"
+    );
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// Finds the staff member of back-office requests (only those: reader pages never touch the
+/// session table).
+pub async fn session_layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if is_admin_path(req.uri().path())
+        && let Some(token) = cookie(req.headers(), SESSION_COOKIE)
+    {
+        match auth::session_of(&state.db, &token, state.site.sessions).await {
+            Ok(Some((session, user))) => {
+                let ip = client_ip(&req);
+                req.extensions_mut().insert(Staff {
+                    user,
+                    session_id: session.id,
+                    csrf_token: session.csrf_token,
+                    ip,
+                });
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return page_error(StatusCode::SERVICE_UNAVAILABLE, "网站暂时无法访问", "数据库暂时无法连接，请稍后再试。");
+            }
+        }
+    }
+    next.run(req).await
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return false;
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// Largest form body read to find a `csrf_token` field.
+const MAX_FORM: usize = 1024 * 1024;
+
+/// The CSRF token a request carries, reading a url-encoded body if needed (the body is put
+/// back for the handler).
+async fn presented_token(req: Request) -> Result<(Option<String>, Request), Response> {
+    if let Some(t) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        let t = t.to_owned();
+        return Ok((Some(t), req));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((None, req));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_FORM)
+        .await
+        .map_err(|_| page_error(StatusCode::PAYLOAD_TOO_LARGE, "提交的内容过大", "请减少内容后再提交。"))?;
+    let token = form_urlencoded_field(&bytes, "csrf_token");
+    Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// Refuses back-office requests without the right session, role or CSRF token.
+pub async fn guard_layer(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if !is_admin_path(&path) {
+        return next.run(req).await;
+    }
+    let api = path.starts_with("/api/");
+    let staff = req.extensions().get::<Staff>().cloned();
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+
+    if OPEN_PATHS.contains(&path.as_str()) {
+        if unsafe_method && !same_origin(req.headers()) {
+            return page_error(StatusCode::FORBIDDEN, "请求被拒绝", "请从本站的登录页面提交。");
+        }
+        return next.run(req).await;
+    }
+    let Some(staff) = staff else {
+        if api || unsafe_method {
+            return api_error(AppError::Unauthorized);
+        }
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| path.clone());
+        return redirect(&format!("/admin/login?next={}", app::server::share::encode(&target)));
+    };
+    if is_admin_only(&path) && staff.user.role != Role::Admin {
+        return if api {
+            api_error(AppError::Forbidden)
+        } else {
+            page_error(StatusCode::FORBIDDEN, "没有权限", "此页面仅限管理员访问。")
+        };
+    }
+    let mut req = req;
+    if unsafe_method {
+        let (token, back) = match presented_token(req).await {
+            Ok(r) => r,
+            Err(res) => return res,
+        };
+        let valid = token.is_some_and(|t| constant_time_eq(t.as_bytes(), staff.csrf_token.as_bytes()));
+        if !valid || !same_origin(back.headers()) {
+            return if api {
+                api_error(AppError::BadRequest("页面已过期，请刷新后重试".into()))
+                    .map_status(StatusCode::FORBIDDEN)
+            } else {
+                page_error(StatusCode::FORBIDDEN, "页面已过期", "为了安全，请刷新页面后重新提交。")
+            };
+        }
+        req = back;
+    }
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res
+}
+
+trait MapStatus {
+    fn map_status(self, status: StatusCode) -> Response;
+}
+
+impl MapStatus for Response {
+    fn map_status(mut self, status: StatusCode) -> Response {
+        *self.status_mut() = status;
+        self
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Where to go after signing in: a back-office path only.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if (n == "/admin" || n.starts_with("/admin/")) && !n.starts_with("/admin/login") => {
+            app::prefs::safe_return_path(n).to_owned()
+        }
+        _ => "/admin".to_owned(),
+    }
+}
+
+fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+fn signed_in(state: &AppState, to: &str, token: &str) -> Response {
+    let mut res = redirect(to);
+    let max_age = i64::try_from(state.site.sessions.absolute.as_secs()).unwrap_or(43_200);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, token, max_age, state.site.secure_cookies),
+    );
+    res
+}
+
+/// `POST /admin/login`
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let ip = addr.ip().to_string();
+    let back = |kind: &str, message: &str| {
+        let mut res = redirect(&format!(
+            "/admin/login?next={}",
+            app::server::share::encode(&safe_next(form.next.as_deref()))
+        ));
+        flash(&mut res, kind, message, state.site.secure_cookies);
+        res
+    };
+    match auth::login(&state.db, &form.username, &form.password, &ip, &user_agent(&headers)).await {
+        Ok((_, session)) => {
+            // The old session of this browser, if any, ends: the id always changes on login.
+            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+                let _ = auth::logout(&state.db, &old, &Actor::system("session-rotation")).await;
+            }
+            signed_in(&state, &safe_next(form.next.as_deref()), &session.token)
+        }
+        Err(LoginError::Invalid) => back("error", "用户名或密码错误"),
+        Err(LoginError::Throttled(wait)) => {
+            let mut res = back(
+                "error",
+                &format!("登录尝试次数过多，请{}后再试", auth::wait_label(wait)),
+            );
+            *res.status_mut() = StatusCode::SEE_OTHER;
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.num_seconds().max(1)),
+            );
+            res
+        }
+        Err(LoginError::Db(e)) => {
+            tracing::error!(error = %e, "login failed");
+            page_error(StatusCode::SERVICE_UNAVAILABLE, "网站暂时无法访问", "请稍后再试。")
+        }
+    }
+}
+
+/// `POST /admin/logout`
+pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
+    if let (Some(staff), Some(token)) = (
+        req.extensions().get::<Staff>().cloned(),
+        cookie(req.headers(), SESSION_COOKIE),
+    ) && let Err(e) = auth::logout(&state.db, &token, &staff.actor()).await
+    {
+        tracing::error!(error = %e, "logout failed");
+    }
+    let mut res = redirect("/admin/login");
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, state.site.secure_cookies),
+    );
+    flash(&mut res, "ok", "您已安全退出", state.site.secure_cookies);
+    res
+}
+
+/// Whether first-time setup may be shown: no account exists yet, the request comes straight
+/// from this machine, and not through a proxy.
+pub async fn setup_allowed(state: &AppState, addr: SocketAddr, headers: &HeaderMap) -> bool {
+    let mut parts = axum::http::Request::new(()).into_parts().0;
+    parts.headers = headers.clone();
+    parts.extensions.insert(ConnectInfo(addr));
+    app::server::is_local_unproxied(&parts)
+        && auth::user_count(&state.db).await.is_ok_and(|n| n == 0)
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    username: String,
+    display_name: Option<String>,
+    password: String,
+    confirm: String,
+}
+
+/// `POST /admin/setup`: creates the first administrator, then signs them in.
+pub async fn setup(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Response {
+    if !setup_allowed(&state, addr, &headers).await {
+        return page_error(StatusCode::NOT_FOUND, "页面不存在", "初始化已完成，或只能在服务器本机访问。");
+    }
+    let fail = |message: &str| {
+        let mut res = redirect("/admin/setup");
+        flash(&mut res, "error", message, state.site.secure_cookies);
+        res
+    };
+    if form.password != form.confirm {
+        return fail("两次输入的密码不一致");
+    }
+    let actor = Actor {
+        user_id: None,
+        username: "setup".into(),
+        ip: addr.ip().to_string(),
+    };
+    let display = form.display_name.unwrap_or_default();
+    if let Err(e) = auth::create_user(&state.db, &actor, &form.username, &display, &form.password, Role::Admin).await {
+        return match e {
+            service::Error::Invalid(m) => fail(&m),
+            other => {
+                tracing::error!(error = %other, "setup failed");
+                page_error(StatusCode::SERVICE_UNAVAILABLE, "网站暂时无法访问", "请稍后再试。")
+            }
+        };
+    }
+    match auth::login(&state.db, &form.username, &form.password, &addr.ip().to_string(), &user_agent(&headers)).await {
+        Ok((_, session)) => signed_in(&state, "/admin", &session.token),
+        Err(_) => redirect("/admin/login"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    password: String,
+    confirm: String,
+}
+
+/// `POST /admin/password`
+pub async fn change_password(State(state): State<AppState>, req: Request) -> Response {
+    let Some(staff) = req.extensions().get::<Staff>().cloned() else {
+        return redirect("/admin/login");
+    };
+    let ua = user_agent(req.headers());
+    let Ok(Form(form)) = Form::<PasswordForm>::from_request(req, &state).await else {
+        return page_error(StatusCode::BAD_REQUEST, "请求有误", "请返回重新填写。");
+    };
+    let back = |kind: &str, message: &str| {
+        let mut res = redirect("/admin/password");
+        flash(&mut res, kind, message, state.site.secure_cookies);
+        res
+    };
+    if form.password != form.confirm {
+        return back("error", "两次输入的新密码不一致");
+    }
+    match auth::change_password(&state.db, &staff.actor(), staff.user.id, &form.current, &form.password, &staff.ip, &ua).await {
+        Ok(session) => {
+            let mut res = signed_in(&state, "/admin/password", &session.token);
+            flash(&mut res, "ok", "密码已修改，其他设备上的登录已退出", state.site.secure_cookies);
+            res
+        }
+        Err(service::Error::Invalid(m)) => back("error", &m),
+        Err(e) => {
+            tracing::error!(error = %e, "password change failed");
+            back("error", "修改失败，请稍后再试")
+        }
+    }
+}
+
+use axum::extract::FromRequest;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_back_office_paths_are_guarded() {
+        assert!(is_admin_path("/admin"));
+        assert!(is_admin_path("/admin/articles"));
+        assert!(is_admin_path("/api/admin/articles/save"));
+        assert!(!is_admin_path("/administrator"));
+        assert!(!is_admin_path("/api/articles/favorites"));
+        assert!(is_admin_only("/admin/sys/users"));
+        assert!(is_admin_only("/api/admin/sys/settings"));
+        assert!(!is_admin_only("/admin/articles"));
+    }
+
+    #[test]
+    fn next_stays_in_the_back_office() {
+        assert_eq!(safe_next(Some("/admin/articles?page=2")), "/admin/articles?page=2");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/admin");
+        assert_eq!(safe_next(Some("/articles/1")), "/admin");
+        assert_eq!(safe_next(Some("//evil")), "/admin");
+        assert_eq!(safe_next(None), "/admin");
+    }
+
+    #[test]
+    fn origin_must_match_host() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("kfq.example"));
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://kfq.example"));
+        assert!(same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!same_origin(&h));
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(!same_origin(&h));
+    }
+
+    #[test]
+    fn tokens_compare_in_constant_time() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+    }
+
+    #[test]
+    fn form_fields_are_found() {
+        assert_eq!(form_urlencoded_field(b"a=1&csrf_token=x%2By", "csrf_token").as_deref(), Some("x+y"));
+        assert_eq!(form_urlencoded_field(b"a=1", "csrf_token"), None);
+    }
+}
