@@ -8,6 +8,7 @@ mod cache;
 mod errors;
 mod favorites;
 mod feeds;
+mod guards;
 mod helpers;
 mod hits;
 mod portal;

@@ -1,0 +1,120 @@
+//! Every back-office endpoint refuses anonymous callers, and every admin-only one refuses
+//! editors. The endpoints are enumerated from the running application (its server
+//! functions and page routes), so a new endpoint without a guard fails here.
+
+use entity::user::Role;
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+/// Server functions that readers call, with no session.
+const PUBLIC_SERVER_FNS: &[&str] = &[
+    "/api/site/chrome",
+    "/api/articles/page",
+    "/api/articles/favorites",
+    "/api/portal/home",
+    "/api/portal/column",
+    "/api/portal/notice",
+    "/api/portal/issue",
+    "/api/staff/login-state",
+];
+
+/// Back-office pages anyone may open.
+const PUBLIC_ADMIN_PAGES: &[&str] = &["/admin/login", "/admin/setup"];
+
+/// Plain form handlers of the back office (not server functions, not pages).
+const FORM_HANDLERS: &[&str] = &["/admin/logout", "/admin/password"];
+
+fn server_fns() -> Vec<(String, String)> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path.to_owned(), method.to_string()))
+        .collect()
+}
+
+fn admin_pages() -> Vec<String> {
+    leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|r| r.path().to_owned())
+        .filter(|p| p == "/admin" || p.starts_with("/admin/"))
+        .map(|p| {
+            // Fill path parameters with a plausible value.
+            p.split('/')
+                .map(|seg| if seg.starts_with('{') || seg.starts_with(':') { "1" } else { seg })
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
+async fn call(client: &reqwest::Client, app: &TestApp, method: &str, path: &str) -> u16 {
+    let req = match method {
+        "GET" => client.get(app.url(path)),
+        _ => client
+            .post(app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("x=1"),
+    };
+    req.send().await.unwrap().status().as_u16()
+}
+
+async fn nothing_in_the_back_office_answers_strangers(app: &TestApp) {
+    let fns = server_fns();
+    assert!(fns.len() > PUBLIC_SERVER_FNS.len(), "server functions are enumerated");
+    for public in PUBLIC_SERVER_FNS {
+        assert!(fns.iter().any(|(p, _)| p == public), "{public} is still a server function");
+    }
+    for (path, method) in &fns {
+        if PUBLIC_SERVER_FNS.contains(&path.as_str()) {
+            continue;
+        }
+        assert!(path.starts_with("/api/admin/"), "{path}: every non-public server function lives under /api/admin/");
+        let status = call(&app.client, app, method, path).await;
+        assert_eq!(status, 401, "{method} {path} answered {status} to an anonymous caller");
+    }
+    let pages = admin_pages();
+    assert!(pages.iter().any(|p| p == "/admin"), "page routes are enumerated");
+    for page in &pages {
+        if PUBLIC_ADMIN_PAGES.contains(&page.as_str()) {
+            continue;
+        }
+        let res = app.client.get(app.url(page)).send().await.unwrap();
+        assert_eq!(res.status(), 303, "{page} must send strangers to the login page");
+        assert!(res.headers()["location"].to_str().unwrap().starts_with("/admin/login?next="));
+    }
+    for handler in FORM_HANDLERS {
+        assert_eq!(call(&app.client, app, "POST", handler).await, 401, "{handler}");
+    }
+}
+on_both_backends!(nothing_in_the_back_office_answers_strangers);
+
+async fn admin_only_endpoints_refuse_editors(app: &TestApp) {
+    app.create_staff("plain-editor", Role::Editor).await;
+    app.create_staff("the-admin", Role::Admin).await;
+    let editor = app.sign_in("plain-editor").await;
+    let admin = app.sign_in("the-admin").await;
+    let sys_fns: Vec<(String, String)> = server_fns()
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("/api/admin/sys/"))
+        .collect();
+    assert!(!sys_fns.is_empty());
+    for (path, method) in &sys_fns {
+        let req = match method.as_str() {
+            "GET" => editor.client.get(app.url(path)),
+            _ => editor.client.post(app.url(path)).header("x-csrf-token", &editor.csrf).body(""),
+        };
+        let status = req.send().await.unwrap().status().as_u16();
+        assert_eq!(status, 403, "{method} {path} answered {status} to an editor");
+    }
+    let sys_pages: Vec<String> = admin_pages().into_iter().filter(|p| p.starts_with("/admin/sys")).collect();
+    assert!(!sys_pages.is_empty());
+    for page in &sys_pages {
+        assert_eq!(editor.client.get(app.url(page)).send().await.unwrap().status(), 403, "{page}");
+        assert_ne!(admin.client.get(app.url(page)).send().await.unwrap().status(), 403, "{page} opens for admins");
+    }
+    // Everything else in the back office opens for editors.
+    for page in admin_pages().iter().filter(|p| !p.starts_with("/admin/sys") && !PUBLIC_ADMIN_PAGES.contains(&p.as_str())) {
+        let status = editor.client.get(app.url(page)).send().await.unwrap().status().as_u16();
+        assert!(status == 200 || status == 404, "{page} answered {status} to an editor");
+    }
+}
+on_both_backends!(admin_only_endpoints_refuse_editors);
