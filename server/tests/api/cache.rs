@@ -1,7 +1,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use service::article::ArticleInput;
+use service::editorial::ArticleInput;
 
 use crate::helpers::TestApp;
 use crate::on_both_backends;
@@ -52,7 +52,7 @@ async fn editing_an_article_refreshes_exactly_the_pages_that_show_it(app: &TestA
 
     let mut input = ArticleInput::from_model(&a);
     input.title = "协会新闻标题已修改（缓存测试）".into();
-    service::article::save(&app.db, Some(a.id), input)
+    service::editorial::save(&app.db, &service::audit::Actor::system("test"), Some(a.id), input)
         .await
         .unwrap();
 
@@ -77,7 +77,7 @@ async fn a_change_reaches_every_server_sharing_the_database(app: &TestApp) {
     etag(app, &home_there).await;
     let mut input = ArticleInput::from_model(&a);
     input.title = "两台服务器都能看到的新标题".into();
-    service::article::save(&app.db, Some(a.id), input)
+    service::editorial::save(&app.db, &service::audit::Actor::system("test"), Some(a.id), input)
         .await
         .unwrap();
     eventually_contains(app, &home_here, "两台服务器都能看到的新标题").await;
@@ -94,7 +94,7 @@ async fn publishing_updates_neighbours_and_lists(app: &TestApp) {
     let mut input = ArticleInput::from_model(&newest);
     input.title = "刚刚发布的园区新闻".into();
     input.published_at = Some(chrono::Utc::now());
-    let created = service::article::save(&app.db, None, input).await.unwrap();
+    let created = service::editorial::save(&app.db, &service::audit::Actor::system("test"), None, input).await.unwrap();
     // The previous newest article now links to it as 下一篇, and its column lists it.
     eventually_contains(app, &neighbour_url, "刚刚发布的园区新闻").await;
     eventually_contains(app, &column_url, "刚刚发布的园区新闻").await;

@@ -1,0 +1,575 @@
+//! Articles as editors handle them: saving (with revisions, audit and cache invalidation in
+//! one transaction), status changes, revisions, autosaves, search, and the scheduler that
+//! publishes scheduled articles on time.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use entity::article::{self, ArticleStatus};
+use entity::{article_autosave, article_revision};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::article::neighbours;
+use crate::audit::{self, Actor};
+use crate::cache::{self, tag};
+use crate::{Error, Result};
+
+/// Everything an editor sets on an article. Built from a form, checked by
+/// [`ArticleInput::validate`]; stored whole in every revision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleInput {
+    pub category_id: i32,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub summary: String,
+    /// HTML; sanitized when saved.
+    pub body: String,
+    #[serde(default)]
+    pub cover_image_id: Option<i32>,
+    #[serde(default)]
+    pub is_headline: bool,
+    #[serde(default)]
+    pub is_recommended: bool,
+    #[serde(default)]
+    pub is_slideshow: bool,
+    pub status: ArticleStatus,
+    #[serde(default)]
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+impl ArticleInput {
+    /// The input of an existing article, to change a few fields of.
+    pub fn from_model(a: &article::Model) -> ArticleInput {
+        ArticleInput {
+            category_id: a.category_id,
+            title: a.title.clone(),
+            subtitle: a.subtitle.clone(),
+            source: a.source.clone(),
+            author: a.author.clone(),
+            summary: a.summary.clone(),
+            body: a.body.clone(),
+            cover_image_id: a.cover_image_id,
+            is_headline: a.is_headline,
+            is_recommended: a.is_recommended,
+            is_slideshow: a.is_slideshow,
+            status: a.status,
+            published_at: a.published_at,
+        }
+    }
+
+    /// Trims and checks the fields; messages are for editors, in Chinese. A "published"
+    /// article dated in the future becomes scheduled; a scheduled one needs a future time.
+    pub fn validate(mut self, now: DateTime<Utc>) -> Result<ArticleInput> {
+        fn limit(field: &str, value: &mut String, max: usize) -> Result<()> {
+            *value = value.trim().to_owned();
+            if value.chars().count() > max {
+                return Err(Error::Invalid(format!("{field}不能超过{max}个字")));
+            }
+            Ok(())
+        }
+        limit("标题", &mut self.title, 200)?;
+        if self.title.is_empty() {
+            return Err(Error::Invalid("标题不能为空".into()));
+        }
+        limit("副标题", &mut self.subtitle, 200)?;
+        limit("来源", &mut self.source, 100)?;
+        limit("作者", &mut self.author, 100)?;
+        limit("摘要", &mut self.summary, 500)?;
+        if self.body.len() > 2 * 1024 * 1024 {
+            return Err(Error::Invalid("正文过长（超过 2 MB），请拆分为多篇文章".into()));
+        }
+        match self.status {
+            ArticleStatus::Published => match self.published_at {
+                None => self.published_at = Some(now),
+                Some(at) if at > now + chrono::Duration::seconds(1) => {
+                    self.status = ArticleStatus::Scheduled;
+                }
+                Some(_) => {}
+            },
+            ArticleStatus::Scheduled => match self.published_at {
+                None => return Err(Error::Invalid("定时发布需要填写发布时间".into())),
+                Some(at) if at <= now => {
+                    return Err(Error::Invalid("定时发布的时间必须晚于当前时间".into()));
+                }
+                Some(_) => {}
+            },
+            ArticleStatus::Draft | ArticleStatus::Archived => {}
+        }
+        Ok(self)
+    }
+}
+
+/// The cache tags of the pages that show `a`: its own page, its neighbours' pages, the
+/// lists of its column and the column's ancestors.
+async fn showing(
+    db: &impl ConnectionTrait,
+    a: &article::Model,
+    categories: &[entity::category::Model],
+    now: DateTime<Utc>,
+) -> Result<Vec<String>> {
+    let mut tags = vec![tag::article(a.id)];
+    tags.extend(
+        crate::category::with_ancestors(categories, a.category_id)
+            .into_iter()
+            .map(tag::list),
+    );
+    let (prev, next) = neighbours(db, a, now).await?;
+    tags.extend(prev.into_iter().chain(next).map(|l| tag::article(l.id)));
+    Ok(tags)
+}
+
+/// Tags every article change makes stale besides the pages showing the article.
+fn site_tags() -> Vec<String> {
+    [tag::HOME, tag::FEED, tag::SITEMAP, tag::MAGAZINE]
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Writes `model`'s new state: listings, invalidations (before and after), a revision when
+/// asked, and the audit entry. Runs inside the caller's transaction.
+async fn apply(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    before: Option<&article::Model>,
+    after: &article::Model,
+    revision: bool,
+    action: &str,
+    summary: String,
+) -> Result<()> {
+    let now = Utc::now();
+    let categories = crate::category::all(txn).await?;
+    let mut tags = site_tags();
+    if let Some(b) = before {
+        tags.extend(showing(txn, b, &categories, now).await?);
+    }
+    crate::listing::sync(txn, after, &categories).await?;
+    tags.extend(showing(txn, after, &categories, now).await?);
+    cache::invalidate(txn, tags).await?;
+    if revision {
+        article_revision::Entity::insert(article_revision::ActiveModel {
+            article_id: Set(after.id),
+            user_id: Set(actor.user_id),
+            username: Set(actor.username.clone()),
+            data: Set(serde_json::to_string(&ArticleInput::from_model(after)).unwrap_or_default()),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await?;
+    }
+    audit::record(txn, actor, action, "article", after.id, summary).await
+}
+
+fn status_name(s: ArticleStatus) -> &'static str {
+    match s {
+        ArticleStatus::Draft => "草稿",
+        ArticleStatus::Scheduled => "定时发布",
+        ArticleStatus::Published => "已发布",
+        ArticleStatus::Archived => "已归档",
+    }
+}
+
+/// Creates (`id` = None) or updates an article in one transaction: the row, its listings,
+/// a revision, the audit entry, and the page-cache invalidations of every page that showed
+/// it before or shows it after.
+pub async fn save(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Option<i32>,
+    input: ArticleInput,
+) -> Result<article::Model> {
+    let now = Utc::now();
+    let input = input.validate(now)?;
+    let txn = db.begin().await?;
+    if !crate::category::all(&txn).await?.iter().any(|c| c.id == input.category_id) {
+        return Err(Error::Invalid("所选栏目不存在".into()));
+    }
+    let before = match id {
+        Some(id) => Some(article::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound)?),
+        None => None,
+    };
+    let mut model: article::ActiveModel = match &before {
+        Some(b) => b.clone().into(),
+        None => article::ActiveModel {
+            hits: Set(0),
+            slug: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    model.category_id = Set(input.category_id);
+    model.title = Set(input.title.clone());
+    model.subtitle = Set(input.subtitle);
+    model.source = Set(input.source);
+    model.author = Set(input.author);
+    model.summary = Set(input.summary);
+    model.body = Set(crate::html::sanitize(&input.body));
+    model.cover_image_id = Set(input.cover_image_id);
+    model.is_headline = Set(input.is_headline);
+    model.is_recommended = Set(input.is_recommended);
+    model.is_slideshow = Set(input.is_slideshow);
+    model.status = Set(input.status);
+    model.published_at = Set(input.published_at);
+    model.updated_at = Set(now);
+    let saved = match &before {
+        Some(_) => model.update(&txn).await?,
+        None => model.insert(&txn).await?,
+    };
+    let summary = match &before {
+        None => format!("新建《{}》（{}）", saved.title, status_name(saved.status)),
+        Some(b) => {
+            let mut changes = Vec::new();
+            if b.title != saved.title {
+                changes.push(format!("标题：《{}》→《{}》", b.title, saved.title));
+            }
+            if b.status != saved.status {
+                changes.push(format!("状态：{} → {}", status_name(b.status), status_name(saved.status)));
+            }
+            if b.body != saved.body {
+                changes.push(format!("正文：{} → {} 字节", b.body.len(), saved.body.len()));
+            }
+            if b.category_id != saved.category_id {
+                changes.push(format!("栏目：{} → {}", b.category_id, saved.category_id));
+            }
+            if b.published_at != saved.published_at {
+                changes.push("发布时间已修改".to_owned());
+            }
+            if changes.is_empty() {
+                changes.push("其他字段已修改".to_owned());
+            }
+            format!("《{}》：{}", saved.title, changes.join("；"))
+        }
+    };
+    let action = if before.is_some() { "article.update" } else { "article.create" };
+    apply(&txn, actor, before.as_ref(), &saved, true, action, summary).await?;
+    // The editor's unsaved copy is now saved.
+    article_autosave::Entity::delete_many()
+        .filter(article_autosave::Column::ArticleId.eq(saved.id))
+        .filter(article_autosave::Column::UserId.eq(actor.user_id.unwrap_or(0)))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The bulk actions of the article list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bulk {
+    Publish,
+    Unpublish,
+    Archive,
+}
+
+/// Applies a bulk action to `ids`; returns how many articles changed.
+pub async fn bulk(db: &DatabaseConnection, actor: &Actor, ids: &[i32], action: Bulk) -> Result<usize> {
+    if ids.is_empty() {
+        return Err(Error::Invalid("请先勾选文章".into()));
+    }
+    if ids.len() > 500 {
+        return Err(Error::Invalid("一次最多处理 500 篇文章".into()));
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let rows = article::Entity::find()
+        .filter(article::Column::Id.is_in(ids.to_vec()))
+        .all(&txn)
+        .await?;
+    let mut changed = 0;
+    for before in rows {
+        let target = match action {
+            Bulk::Publish => ArticleStatus::Published,
+            Bulk::Unpublish => ArticleStatus::Draft,
+            Bulk::Archive => ArticleStatus::Archived,
+        };
+        if before.status == target {
+            continue;
+        }
+        let mut m: article::ActiveModel = before.clone().into();
+        m.status = Set(target);
+        if target == ArticleStatus::Published
+            && before.published_at.is_none_or(|at| at > now)
+        {
+            m.published_at = Set(Some(now));
+        }
+        m.updated_at = Set(now);
+        let after = m.update(&txn).await?;
+        let summary = format!(
+            "批量操作《{}》：{} → {}",
+            after.title,
+            status_name(before.status),
+            status_name(after.status)
+        );
+        apply(&txn, actor, Some(&before), &after, true, "article.status", summary).await?;
+        changed += 1;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// Publishes every scheduled article whose time has come. Each goes live exactly once even
+/// with several servers running this: only the transaction whose conditional update changes
+/// the row goes on to list, invalidate and log it. Returns the ids published here.
+pub async fn publish_due(db: &DatabaseConnection) -> Result<Vec<i32>> {
+    let now = Utc::now();
+    let due: Vec<i32> = article::Entity::find()
+        .select_only()
+        .column(article::Column::Id)
+        .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
+        .filter(article::Column::PublishedAt.lte(now))
+        .order_by_asc(article::Column::PublishedAt)
+        .limit(100)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut published = Vec::new();
+    for id in due {
+        let txn = db.begin().await?;
+        let res = article::Entity::update_many()
+            .col_expr(article::Column::Status, sea_orm::sea_query::Expr::value(ArticleStatus::Published))
+            .filter(article::Column::Id.eq(id))
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
+            .exec(&txn)
+            .await?;
+        if res.rows_affected != 1 {
+            txn.rollback().await?;
+            continue;
+        }
+        let Some(after) = article::Entity::find_by_id(id).one(&txn).await? else {
+            txn.rollback().await?;
+            continue;
+        };
+        let summary = format!("定时发布《{}》", after.title);
+        apply(&txn, &Actor::system("scheduler"), None, &after, false, "article.publish", summary).await?;
+        txn.commit().await?;
+        published.push(id);
+    }
+    Ok(published)
+}
+
+/// What the article list can be filtered by.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Search {
+    /// A column (its whole subtree).
+    pub category_id: Option<i32>,
+    pub status: Option<ArticleStatus>,
+    /// `headline`, `recommended` or `slideshow`.
+    pub flag: Option<String>,
+    pub author: Option<String>,
+    /// Text within the title or summary.
+    pub text: Option<String>,
+}
+
+/// Page `page` (from 0) of articles matching `search`, newest change first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    s: &Search,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<article::Model>, u64)> {
+    let mut cond = Condition::all();
+    if let Some(c) = s.category_id {
+        let all = crate::category::all(db).await?;
+        let mut ids = BTreeSet::new();
+        ids.insert(c);
+        loop {
+            let before = ids.len();
+            for cat in &all {
+                if cat.parent_id.is_some_and(|p| ids.contains(&p)) {
+                    ids.insert(cat.id);
+                }
+            }
+            if ids.len() == before {
+                break;
+            }
+        }
+        cond = cond.add(article::Column::CategoryId.is_in(ids));
+    }
+    if let Some(st) = s.status {
+        cond = cond.add(article::Column::Status.eq(st));
+    }
+    match s.flag.as_deref() {
+        Some("headline") => cond = cond.add(article::Column::IsHeadline.eq(true)),
+        Some("recommended") => cond = cond.add(article::Column::IsRecommended.eq(true)),
+        Some("slideshow") => cond = cond.add(article::Column::IsSlideshow.eq(true)),
+        _ => {}
+    }
+    if let Some(a) = s.author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        cond = cond.add(article::Column::Author.contains(a));
+    }
+    if let Some(t) = s.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        cond = cond.add(
+            Condition::any()
+                .add(article::Column::Title.contains(t))
+                .add(article::Column::Summary.contains(t)),
+        );
+    }
+    let total = article::Entity::find().filter(cond.clone()).count(db).await?;
+    let rows = article::Entity::find()
+        .filter(cond)
+        .order_by_desc(article::Column::UpdatedAt)
+        .order_by_desc(article::Column::Id)
+        .offset(page.saturating_mul(per_page))
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// An article for the editor (any status).
+pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<article::Model> {
+    article::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)
+}
+
+/// The revisions of an article, newest first.
+pub async fn revisions(db: &impl ConnectionTrait, article_id: i32) -> Result<Vec<article_revision::Model>> {
+    Ok(article_revision::Entity::find()
+        .filter(article_revision::Column::ArticleId.eq(article_id))
+        .order_by_desc(article_revision::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// One revision with its article's input.
+pub async fn revision(db: &impl ConnectionTrait, id: i32) -> Result<(article_revision::Model, ArticleInput)> {
+    let rev = article_revision::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+    let input: ArticleInput = serde_json::from_str(&rev.data)
+        .map_err(|_| Error::Invalid("该版本的数据无法读取".into()))?;
+    Ok((rev, input))
+}
+
+/// Restores an article to a revision: a new save (and so a new revision) with its content.
+/// Status and publication time stay as they are now.
+pub async fn restore(db: &DatabaseConnection, actor: &Actor, revision_id: i32) -> Result<article::Model> {
+    let (rev, input) = revision(db, revision_id).await?;
+    let current = get(db, rev.article_id).await?;
+    let restored = ArticleInput {
+        status: current.status,
+        published_at: current.published_at,
+        ..input
+    };
+    let saved = save(db, actor, Some(rev.article_id), restored).await?;
+    audit::record(db, actor, "article.restore", "article", saved.id, format!("《{}》恢复到版本 #{}", saved.title, revision_id)).await?;
+    Ok(saved)
+}
+
+/// Keeps the editor's unsaved copy (replacing the previous one for the same key).
+pub async fn autosave(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    draft_key: &str,
+    article_id: Option<i32>,
+    data: &str,
+) -> Result<DateTime<Utc>> {
+    if data.len() > 4 * 1024 * 1024 {
+        return Err(Error::Invalid("草稿过大，无法自动保存".into()));
+    }
+    let now = Utc::now();
+    let existing = article_autosave::Entity::find()
+        .filter(article_autosave::Column::UserId.eq(user_id))
+        .filter(article_autosave::Column::DraftKey.eq(draft_key))
+        .one(db)
+        .await?;
+    match existing {
+        Some(e) => {
+            let mut m: article_autosave::ActiveModel = e.into();
+            m.data = Set(data.to_owned());
+            m.article_id = Set(article_id);
+            m.updated_at = Set(now);
+            m.update(db).await?;
+        }
+        None => {
+            article_autosave::Entity::insert(article_autosave::ActiveModel {
+                user_id: Set(user_id),
+                draft_key: Set(draft_key.chars().take(80).collect()),
+                article_id: Set(article_id),
+                data: Set(data.to_owned()),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .exec(db)
+            .await?;
+        }
+    }
+    Ok(now)
+}
+
+/// The unsaved copy kept for `draft_key`, if any.
+pub async fn autosaved(db: &impl ConnectionTrait, user_id: i32, draft_key: &str) -> Result<Option<article_autosave::Model>> {
+    Ok(article_autosave::Entity::find()
+        .filter(article_autosave::Column::UserId.eq(user_id))
+        .filter(article_autosave::Column::DraftKey.eq(draft_key))
+        .one(db)
+        .await?)
+}
+
+/// Unsaved copies of new articles (never saved), newest first.
+pub async fn new_drafts(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<article_autosave::Model>> {
+    Ok(article_autosave::Entity::find()
+        .filter(article_autosave::Column::UserId.eq(user_id))
+        .filter(article_autosave::Column::ArticleId.is_null())
+        .order_by_desc(article_autosave::Column::UpdatedAt)
+        .limit(10)
+        .all(db)
+        .await?)
+}
+
+/// Throws an unsaved copy away.
+pub async fn discard_autosave(db: &impl ConnectionTrait, user_id: i32, draft_key: &str) -> Result<()> {
+    article_autosave::Entity::delete_many()
+        .filter(article_autosave::Column::UserId.eq(user_id))
+        .filter(article_autosave::Column::DraftKey.eq(draft_key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(status: ArticleStatus, at: Option<DateTime<Utc>>) -> ArticleInput {
+        ArticleInput {
+            category_id: 1,
+            title: "  标题  ".into(),
+            subtitle: String::new(),
+            source: String::new(),
+            author: String::new(),
+            summary: String::new(),
+            body: "<p>正文</p>".into(),
+            cover_image_id: None,
+            is_headline: false,
+            is_recommended: false,
+            is_slideshow: false,
+            status,
+            published_at: at,
+        }
+    }
+
+    #[test]
+    fn status_and_time_are_made_consistent() {
+        let now = Utc::now();
+        let later = now + chrono::Duration::hours(2);
+        let v = input(ArticleStatus::Published, None).validate(now).unwrap();
+        assert_eq!(v.published_at, Some(now));
+        assert_eq!(v.title, "标题");
+        let v = input(ArticleStatus::Published, Some(later)).validate(now).unwrap();
+        assert_eq!(v.status, ArticleStatus::Scheduled);
+        assert!(input(ArticleStatus::Scheduled, None).validate(now).is_err());
+        assert!(input(ArticleStatus::Scheduled, Some(now - chrono::Duration::minutes(1))).validate(now).is_err());
+        assert!(input(ArticleStatus::Draft, None).validate(now).is_ok());
+        let mut empty = input(ArticleStatus::Draft, None);
+        empty.title = "   ".into();
+        assert!(empty.validate(now).is_err());
+    }
+}
