@@ -148,12 +148,18 @@ async fn presented_token(req: Request) -> Result<(Option<String>, Request), Resp
         let t = t.to_owned();
         return Ok((Some(t), req));
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_owned();
+    if content_type.starts_with("multipart/form-data") {
+        // File uploads from plain forms carry the token in the form's action URL.
+        let token = req.uri().query().and_then(|q| form_urlencoded_field(q.as_bytes(), "csrf_token"));
+        return Ok((token, req));
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();

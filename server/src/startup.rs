@@ -89,6 +89,12 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
         .route("/admin/logout", post(admin_auth::logout))
         .route("/admin/setup", post(admin_auth::setup))
         .route("/admin/password", post(admin_auth::change_password))
+        .route(
+            app::api::admin::media::UPLOAD_URL,
+            post(routes::upload::upload).layer(axum::extract::DefaultBodyLimit::max(
+                service::media::MAX_BYTES + 64 * 1024,
+            )),
+        )
         .nest_service("/media", routes::media::service(&state.site.uploads_dir))
         .leptos_routes(&state, page_routes, {
             let options = state.leptos_options.clone();
@@ -187,6 +193,23 @@ fn spawn_invalidation_follower(
     })
 }
 
+/// Publishes scheduled articles when their time comes (checked every second, by every
+/// server; the conditional update in `publish_due` lets exactly one of them do it).
+fn spawn_scheduler(db: DatabaseConnection) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match service::editorial::publish_due(&db).await {
+                Ok(ids) if !ids.is_empty() => tracing::info!(?ids, "published scheduled articles"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed; will retry"),
+            }
+        }
+    })
+}
+
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
@@ -228,6 +251,7 @@ impl Application {
             .context("cannot read the cache invalidation log")?;
         let tasks = vec![
             spawn_hit_flusher(&state, &settings),
+            spawn_scheduler(state.db.clone()),
             spawn_invalidation_follower(
                 state.db.clone(),
                 cache.clone(),

@@ -13,3 +13,6 @@ mod column;
 mod convert;
 #[cfg(feature = "ssr")]
 mod home;
+
+#[cfg(feature = "ssr")]
+pub(crate) use convert::strip_tags;

@@ -7,4 +7,5 @@ pub mod hits;
 pub mod media;
 pub mod prefs;
 pub mod sitemap;
+pub mod upload;
 pub mod views;

@@ -1,6 +1,11 @@
-//! Articles in the back office.
+//! Articles in the back office: the list, the editor's data, saving, autosaves, preview,
+//! pasting, revisions and their differences.
 
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json};
 use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
 
 /// Where an article is in its life (the wire twin of the entity's status).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,4 +41,302 @@ impl Status {
     pub fn from_code(code: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|s| s.code() == code)
     }
+}
+
+/// A column in a select, indented by depth.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnOption {
+    pub id: i32,
+    pub label: String,
+    /// Only list columns take articles.
+    pub takes_articles: bool,
+}
+
+/// A row of the article list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleRow {
+    pub id: i32,
+    pub title: String,
+    pub column: String,
+    pub status: Status,
+    pub flags: Vec<String>,
+    pub author: String,
+    pub updated: String,
+    pub published: String,
+    pub hits: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleList {
+    pub rows: Vec<ArticleRow>,
+    pub columns: Vec<ColumnOption>,
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+}
+
+/// Articles per page of the list.
+pub const LIST_PER_PAGE: u64 = 30;
+
+/// The article list, filtered.
+#[server(prefix = "/api/admin", endpoint = "articles/list", input = GetUrl)]
+pub async fn list_articles(
+    column: Option<i32>,
+    status: Option<String>,
+    flag: Option<String>,
+    author: Option<String>,
+    q: Option<String>,
+    page: Option<u64>,
+) -> Result<ArticleList, AppError> {
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    let search = service::editorial::Search {
+        category_id: column.filter(|c| *c > 0),
+        status: status.as_deref().and_then(Status::from_code).map(Into::into),
+        flag: flag.filter(|f| !f.is_empty()),
+        author,
+        text: q,
+    };
+    let page = page.unwrap_or(1).max(1);
+    let (rows, total) = service::editorial::search(&state.db, &search, page - 1, LIST_PER_PAGE).await?;
+    let categories = service::category::all(&state.db).await?;
+    let tz = state.site.time_zone;
+    Ok(ArticleList {
+        rows: rows
+            .into_iter()
+            .map(|a| super::convert::article_row(&a, &categories, tz))
+            .collect(),
+        columns: super::convert::column_options(&categories),
+        page,
+        pages: total.div_ceil(LIST_PER_PAGE).max(1),
+        total,
+    })
+}
+
+/// 批量发布 / 撤回 / 归档 from the list (a plain form post).
+#[server(prefix = "/api/admin", endpoint = "articles/bulk")]
+pub async fn bulk_articles(ids: Option<Vec<i32>>, action: String) -> Result<usize, AppError> {
+    use super::form::finish;
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let result = async {
+        let state = state()?;
+        let action = match action.as_str() {
+            "publish" => service::editorial::Bulk::Publish,
+            "unpublish" => service::editorial::Bulk::Unpublish,
+            "archive" => service::editorial::Bulk::Archive,
+            _ => return Err(AppError::BadRequest("未知的批量操作".into())),
+        };
+        Ok(service::editorial::bulk(&state.db, &staff.actor(), &ids.unwrap_or_default(), action).await?)
+    }
+    .await;
+    let message = match &result {
+        Ok(n) => format!("已处理 {n} 篇文章"),
+        Err(_) => String::new(),
+    };
+    finish(result, &message)
+}
+
+/// Every field the editor edits. Times are local (`2026-11-27T14:30`, site time zone).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorForm {
+    pub id: Option<i32>,
+    pub category_id: i32,
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+    pub author: String,
+    pub summary: String,
+    pub body: String,
+    pub cover_image_id: Option<i32>,
+    pub cover_src: Option<String>,
+    pub is_headline: bool,
+    pub is_recommended: bool,
+    pub is_slideshow: bool,
+    pub status: String,
+    pub published_at: String,
+}
+
+/// An unsaved copy found for the editor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Autosaved {
+    pub draft_key: String,
+    /// `2026年11月27日 14:30`
+    pub saved_at: String,
+    pub form: EditorForm,
+}
+
+/// What the editor page starts with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorData {
+    pub form: EditorForm,
+    pub columns: Vec<ColumnOption>,
+    /// The key autosaves of this editing session are kept under.
+    pub draft_key: String,
+    pub autosaved: Option<Autosaved>,
+    pub revisions: usize,
+    /// The public URL when the article is visible.
+    pub public_href: Option<String>,
+}
+
+/// The editor's data for article `id`, or for a new article.
+#[server(prefix = "/api/admin", endpoint = "articles/editor", input = GetUrl)]
+pub async fn get_editor(id: Option<i32>) -> Result<EditorData, AppError> {
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let state = state()?;
+    super::editor::load(&state, &staff, id).await
+}
+
+/// What saving answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveResult {
+    pub id: i32,
+    pub status: String,
+    pub published_at: String,
+    pub message: String,
+    pub public_href: Option<String>,
+}
+
+/// Saves the editor's form (creating the article when it has no id yet).
+#[server(prefix = "/api/admin", endpoint = "articles/save", input = Json)]
+pub async fn save_article(draft_key: String, form: EditorForm) -> Result<SaveResult, AppError> {
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let state = state()?;
+    super::editor::save(&state, &staff, &draft_key, form).await
+}
+
+/// Keeps the editor's unsaved copy; answers the time it was kept (`14:30:05`).
+#[server(prefix = "/api/admin", endpoint = "articles/autosave", input = Json)]
+pub async fn autosave_article(draft_key: String, form: EditorForm) -> Result<String, AppError> {
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let state = state()?;
+    let data = serde_json::to_string(&form).map_err(|_| AppError::BadRequest("草稿无法保存".into()))?;
+    let at = service::editorial::autosave(&state.db, staff.user.id, &draft_key, form.id, &data).await?;
+    Ok(at.with_timezone(&state.site.time_zone).format("%H:%M:%S").to_string())
+}
+
+/// Throws an unsaved copy away.
+#[server(prefix = "/api/admin", endpoint = "articles/discard", input = Json)]
+pub async fn discard_autosave(draft_key: String) -> Result<(), AppError> {
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let state = state()?;
+    Ok(service::editorial::discard_autosave(&state.db, staff.user.id, &draft_key).await?)
+}
+
+/// The body as the public page will show it (same sanitizer, same `srcset`).
+#[server(prefix = "/api/admin", endpoint = "articles/preview", input = Json)]
+pub async fn preview_body(body: String) -> Result<String, AppError> {
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    let html = service::html::sanitize(&body);
+    Ok(service::media::with_srcset(&state.db, &html).await?)
+}
+
+/// What pasting produced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasteResult {
+    pub html: String,
+    pub images: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Cleans pasted HTML (Word, WPS, web pages) and uploads its pictures.
+#[server(prefix = "/api/admin", endpoint = "articles/paste", input = Json)]
+pub async fn paste_html(html: String, rtf: String) -> Result<PasteResult, AppError> {
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let state = state()?;
+    if html.len() > 20 * 1024 * 1024 || rtf.len() > 60 * 1024 * 1024 {
+        return Err(AppError::BadRequest("粘贴的内容过大，请分段粘贴".into()));
+    }
+    let p = service::paste::clean(&state.db, &state.site.uploads_dir, &staff.actor(), &html, &rtf).await?;
+    Ok(PasteResult {
+        html: p.html,
+        images: p.images,
+        warnings: p.warnings,
+    })
+}
+
+/// A revision in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionRow {
+    pub id: i32,
+    pub at: String,
+    pub username: String,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revisions {
+    pub article_id: i32,
+    pub title: String,
+    pub rows: Vec<RevisionRow>,
+}
+
+#[server(prefix = "/api/admin", endpoint = "articles/revisions", input = GetUrl)]
+pub async fn get_revisions(id: i32) -> Result<Revisions, AppError> {
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    super::editor::revisions(&state, id).await
+}
+
+/// One line of a side-by-side comparison.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffLine {
+    pub left: Option<String>,
+    pub right: Option<String>,
+    /// `same`, `changed`, `removed`, `added`
+    pub kind: String,
+}
+
+/// A field compared between a revision and the current article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDiff {
+    pub label: String,
+    pub left: String,
+    pub right: String,
+    pub changed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diff {
+    pub article_id: i32,
+    pub title: String,
+    pub revision_id: i32,
+    pub revision_at: String,
+    pub revision_user: String,
+    pub fields: Vec<FieldDiff>,
+    pub body: Vec<DiffLine>,
+}
+
+/// A revision (left) against the current article (right).
+#[server(prefix = "/api/admin", endpoint = "articles/diff", input = GetUrl)]
+pub async fn get_diff(rev: i32) -> Result<Diff, AppError> {
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    super::editor::diff(&state, rev).await
+}
+
+/// Restores a revision (a plain form post); continues to the editor.
+#[server(prefix = "/api/admin", endpoint = "articles/restore")]
+pub async fn restore_revision(rev: i32) -> Result<(), AppError> {
+    use super::form::{finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let result = async {
+        let state = state()?;
+        let saved = service::editorial::restore(&state.db, &staff.actor(), rev).await?;
+        go_to(&format!("/admin/articles/{}", saved.id));
+        Ok(())
+    }
+    .await;
+    finish(result, &format!("已恢复到版本 #{rev}，并保存为新版本"))
 }

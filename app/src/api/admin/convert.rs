@@ -25,3 +25,76 @@ impl From<Status> for ArticleStatus {
         }
     }
 }
+
+use chrono_tz::Tz;
+use entity::{article, category};
+
+use super::articles::{ArticleRow, ColumnOption};
+
+/// Every column, parents before children, indented.
+pub fn column_options(categories: &[category::Model]) -> Vec<ColumnOption> {
+    fn walk(all: &[category::Model], parent: Option<i32>, depth: usize, out: &mut Vec<ColumnOption>) {
+        for c in all.iter().filter(|c| c.parent_id == parent) {
+            out.push(ColumnOption {
+                id: c.id,
+                label: format!("{}{}", "　".repeat(depth), c.name),
+                takes_articles: c.kind == "list" || c.kind == "pictures",
+            });
+            if depth < 8 {
+                walk(all, Some(c.id), depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(categories, None, 0, &mut out);
+    out
+}
+
+pub fn article_row(a: &article::Model, categories: &[category::Model], tz: Tz) -> ArticleRow {
+    let mut flags = Vec::new();
+    if a.is_headline {
+        flags.push("头条".to_owned());
+    }
+    if a.is_recommended {
+        flags.push("推荐".to_owned());
+    }
+    if a.is_slideshow {
+        flags.push("幻灯".to_owned());
+    }
+    ArticleRow {
+        id: a.id,
+        title: a.title.clone(),
+        column: categories
+            .iter()
+            .find(|c| c.id == a.category_id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        status: a.status.into(),
+        flags,
+        author: a.author.clone(),
+        updated: service::time::format_datetime(a.updated_at, tz),
+        published: a
+            .published_at
+            .map(|t| service::time::format_datetime(t, tz))
+            .unwrap_or_default(),
+        hits: a.hits,
+    }
+}
+
+/// `2026-11-27T14:30` in `tz`, for `<input type="datetime-local">`.
+pub fn local_input(at: Option<chrono::DateTime<chrono::Utc>>, tz: Tz) -> String {
+    at.map(|t| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// Reads `2026-11-27T14:30` (or with seconds) in `tz`.
+pub fn parse_local_input(s: &str, tz: Tz) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let s = s.trim();
+    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}

@@ -6,8 +6,11 @@ pub mod articles;
 pub mod audit;
 pub mod chrome;
 pub mod dashboard;
+pub mod media;
 
 #[cfg(feature = "ssr")]
 mod convert;
+#[cfg(feature = "ssr")]
+mod editor;
 #[cfg(feature = "ssr")]
 pub(crate) mod form;

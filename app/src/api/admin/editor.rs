@@ -1,0 +1,284 @@
+//! The editor's server side: loading, saving, revisions and comparisons.
+
+use chrono::Utc;
+use entity::article::ArticleStatus;
+use similar::{ChangeTag, TextDiff};
+
+use super::articles::{
+    Autosaved, Diff, DiffLine, EditorData, EditorForm, FieldDiff, RevisionRow, Revisions,
+    SaveResult, Status,
+};
+use super::convert::{column_options, local_input, parse_local_input};
+use crate::error::AppError;
+use crate::server::{AppState, Staff};
+
+fn public_href(a: &entity::article::Model) -> Option<String> {
+    (a.status == ArticleStatus::Published && a.published_at.is_some_and(|t| t <= Utc::now()))
+        .then(|| format!("/articles/{}", a.id))
+}
+
+fn form_of(state: &AppState, a: &entity::article::Model, cover: Option<&entity::image::Model>) -> EditorForm {
+    EditorForm {
+        id: Some(a.id),
+        category_id: a.category_id,
+        title: a.title.clone(),
+        subtitle: a.subtitle.clone(),
+        source: a.source.clone(),
+        author: a.author.clone(),
+        summary: a.summary.clone(),
+        body: a.body.clone(),
+        cover_image_id: a.cover_image_id,
+        cover_src: cover.map(|c| format!("/media/{}", c.path)),
+        is_headline: a.is_headline,
+        is_recommended: a.is_recommended,
+        is_slideshow: a.is_slideshow,
+        status: Status::from(a.status).code().to_owned(),
+        published_at: local_input(a.published_at, state.site.time_zone),
+    }
+}
+
+pub async fn load(state: &AppState, staff: &Staff, id: Option<i32>) -> Result<EditorData, AppError> {
+    let db = &state.db;
+    let tz = state.site.time_zone;
+    let categories = service::category::all(db).await?;
+    let columns = column_options(&categories);
+    let autosaved_of = |m: entity::article_autosave::Model| {
+        serde_json::from_str::<EditorForm>(&m.data).ok().map(|form| Autosaved {
+            draft_key: m.draft_key.clone(),
+            saved_at: service::time::format_datetime(m.updated_at, tz),
+            form,
+        })
+    };
+    match id {
+        Some(id) => {
+            let a = service::editorial::get(db, id).await?;
+            let cover = service::article::cover(db, &a).await?;
+            let draft_key = format!("article:{id}");
+            let autosaved = service::editorial::autosaved(db, staff.user.id, &draft_key)
+                .await?
+                .filter(|m| m.updated_at > a.updated_at)
+                .and_then(autosaved_of);
+            Ok(EditorData {
+                form: form_of(state, &a, cover.as_ref()),
+                columns,
+                draft_key,
+                autosaved,
+                revisions: service::editorial::revisions(db, id).await?.len(),
+                public_href: public_href(&a),
+            })
+        }
+        None => {
+            let first_column = columns.iter().find(|c| c.takes_articles).map(|c| c.id).unwrap_or(0);
+            let autosaved = service::editorial::new_drafts(db, staff.user.id)
+                .await?
+                .into_iter()
+                .next()
+                .and_then(autosaved_of);
+            Ok(EditorData {
+                form: EditorForm {
+                    category_id: first_column,
+                    status: Status::Draft.code().to_owned(),
+                    author: staff.user.display_name.clone(),
+                    ..Default::default()
+                },
+                columns,
+                draft_key: format!("new:{}", service::auth::random_token()?.chars().take(12).collect::<String>()),
+                autosaved,
+                revisions: 0,
+                public_href: None,
+            })
+        }
+    }
+}
+
+pub async fn save(state: &AppState, staff: &Staff, draft_key: &str, form: EditorForm) -> Result<SaveResult, AppError> {
+    let tz = state.site.time_zone;
+    let status = Status::from_code(&form.status).ok_or_else(|| AppError::BadRequest("未知的文章状态".into()))?;
+    let published_at = match form.published_at.trim() {
+        "" => None,
+        s => Some(parse_local_input(s, tz).ok_or_else(|| AppError::BadRequest("发布时间格式不正确".into()))?),
+    };
+    let input = service::editorial::ArticleInput {
+        category_id: form.category_id,
+        title: form.title,
+        subtitle: form.subtitle,
+        source: form.source,
+        author: form.author,
+        summary: form.summary,
+        body: form.body,
+        cover_image_id: form.cover_image_id,
+        is_headline: form.is_headline,
+        is_recommended: form.is_recommended,
+        is_slideshow: form.is_slideshow,
+        status: status.into(),
+        published_at,
+    };
+    let saved = service::editorial::save(&state.db, &staff.actor(), form.id, input).await?;
+    service::editorial::discard_autosave(&state.db, staff.user.id, draft_key).await?;
+    let status = Status::from(saved.status);
+    let message = match status {
+        Status::Published => "已保存并发布".to_owned(),
+        Status::Scheduled => format!(
+            "已保存，将于 {} 自动发布",
+            saved.published_at.map(|t| service::time::format_datetime(t, tz)).unwrap_or_default()
+        ),
+        Status::Draft => "已保存为草稿".to_owned(),
+        Status::Archived => "已保存（已归档，不在网站上显示）".to_owned(),
+    };
+    Ok(SaveResult {
+        id: saved.id,
+        status: status.code().to_owned(),
+        published_at: local_input(saved.published_at, tz),
+        public_href: public_href(&saved),
+        message,
+    })
+}
+
+pub async fn revisions(state: &AppState, id: i32) -> Result<Revisions, AppError> {
+    let a = service::editorial::get(&state.db, id).await?;
+    let tz = state.site.time_zone;
+    let rows = service::editorial::revisions(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|r| RevisionRow {
+            id: r.id,
+            at: service::time::format_datetime(r.created_at, tz),
+            username: if r.username.is_empty() { "系统".to_owned() } else { r.username },
+            title: serde_json::from_str::<service::editorial::ArticleInput>(&r.data)
+                .map(|i| i.title)
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(Revisions {
+        article_id: id,
+        title: a.title,
+        rows,
+    })
+}
+
+/// The text blocks of an HTML body: one line per paragraph, heading, list item or figure.
+fn blocks(html: &str) -> Vec<String> {
+    let mut s = html.to_owned();
+    for end in ["</p>", "</h2>", "</h3>", "</h4>", "</li>", "</figure>", "</blockquote>", "<br>", "</tr>"] {
+        s = s.replace(end, &format!("{end}\n"));
+    }
+    s.lines()
+        .map(|l| {
+            let img = l.contains("<img").then(|| {
+                l.split("src=\"").nth(1).and_then(|r| r.split('"').next()).map(|src| format!("［图片 {src}］"))
+            });
+            let text = crate::api::strip_tags(l).split_whitespace().collect::<Vec<_>>().join(" ");
+            match img.flatten() {
+                Some(i) if text.is_empty() => i,
+                Some(i) => format!("{i} {text}"),
+                None => text,
+            }
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Side-by-side lines of two versions of a body.
+pub fn side_by_side(old: &str, new: &str) -> Vec<DiffLine> {
+    let (a, b) = (blocks(old), blocks(new));
+    let a_refs: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b_refs: Vec<&str> = b.iter().map(String::as_str).collect();
+    let diff = TextDiff::from_slices(&a_refs, &b_refs);
+    let mut out: Vec<DiffLine> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    let mut added: Vec<String> = Vec::new();
+    let flush = |out: &mut Vec<DiffLine>, removed: &mut Vec<String>, added: &mut Vec<String>| {
+        let n = removed.len().max(added.len());
+        for k in 0..n {
+            let (l, r) = (removed.get(k).cloned(), added.get(k).cloned());
+            let kind = match (&l, &r) {
+                (Some(_), Some(_)) => "changed",
+                (Some(_), None) => "removed",
+                _ => "added",
+            };
+            out.push(DiffLine { left: l, right: r, kind: kind.into() });
+        }
+        removed.clear();
+        added.clear();
+    };
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            ChangeTag::Equal => {
+                flush(&mut out, &mut removed, &mut added);
+                out.push(DiffLine {
+                    left: Some(change.value().to_owned()),
+                    right: Some(change.value().to_owned()),
+                    kind: "same".into(),
+                });
+            }
+            ChangeTag::Delete => removed.push(change.value().to_owned()),
+            ChangeTag::Insert => added.push(change.value().to_owned()),
+        }
+    }
+    flush(&mut out, &mut removed, &mut added);
+    out
+}
+
+pub async fn diff(state: &AppState, rev: i32) -> Result<Diff, AppError> {
+    let (r, old) = service::editorial::revision(&state.db, rev).await?;
+    let a = service::editorial::get(&state.db, r.article_id).await?;
+    let new = service::editorial::ArticleInput::from_model(&a);
+    let tz = state.site.time_zone;
+    let categories = service::category::all(&state.db).await?;
+    let column = |id: i32| categories.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default();
+    let flags = |i: &service::editorial::ArticleInput| {
+        [(i.is_headline, "头条"), (i.is_recommended, "推荐"), (i.is_slideshow, "幻灯")]
+            .into_iter()
+            .filter(|f| f.0)
+            .map(|f| f.1)
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let field = |label: &str, l: String, r: String| FieldDiff {
+        changed: l != r,
+        label: label.to_owned(),
+        left: l,
+        right: r,
+    };
+    let when = |i: &service::editorial::ArticleInput| {
+        i.published_at.map(|t| service::time::format_datetime(t, tz)).unwrap_or_default()
+    };
+    let fields = vec![
+        field("标题", old.title.clone(), new.title.clone()),
+        field("副标题", old.subtitle.clone(), new.subtitle.clone()),
+        field("栏目", column(old.category_id), column(new.category_id)),
+        field("来源", old.source.clone(), new.source.clone()),
+        field("作者", old.author.clone(), new.author.clone()),
+        field("摘要", old.summary.clone(), new.summary.clone()),
+        field("标记", flags(&old), flags(&new)),
+        field("状态", Status::from(old.status).label().into(), Status::from(new.status).label().into()),
+        field("发布时间", when(&old), when(&new)),
+        field("封面图片", old.cover_image_id.map(|i| format!("#{i}")).unwrap_or_default(), new.cover_image_id.map(|i| format!("#{i}")).unwrap_or_default()),
+    ];
+    Ok(Diff {
+        article_id: a.id,
+        title: a.title.clone(),
+        revision_id: r.id,
+        revision_at: service::time::format_datetime(r.created_at, tz),
+        revision_user: r.username,
+        fields,
+        body: side_by_side(&old.body, &new.body),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::side_by_side;
+
+    #[test]
+    fn bodies_are_compared_paragraph_by_paragraph() {
+        let old = "<p>第一段</p><p>第二段</p><p>第三段</p>";
+        let new = "<p>第一段</p><p>第二段（已修改）</p><p>第三段</p><p>新增段落</p>";
+        let rows = side_by_side(old, new);
+        let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(kinds, ["same", "changed", "same", "added"]);
+        assert_eq!(rows[1].left.as_deref(), Some("第二段"));
+        assert_eq!(rows[1].right.as_deref(), Some("第二段（已修改）"));
+        assert_eq!(rows[3].left, None);
+    }
+}

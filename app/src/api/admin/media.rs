@@ -1,0 +1,106 @@
+//! The media library.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// An image in the library.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaItem {
+    pub id: i32,
+    pub src: String,
+    /// The smallest variant, for thumbnails.
+    pub thumb: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+    pub width: i32,
+    pub height: i32,
+    pub size: String,
+    pub variants: usize,
+    pub uploaded: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaPage {
+    pub items: Vec<MediaItem>,
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+}
+
+pub const MEDIA_PER_PAGE: u64 = 24;
+
+/// The upload endpoint (multipart: `file`, `alt`, `caption`, `credit`).
+pub const UPLOAD_URL: &str = "/api/admin/media/upload";
+
+#[server(prefix = "/api/admin", endpoint = "media/list", input = GetUrl)]
+pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaPage, AppError> {
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    let page = page.unwrap_or(1).max(1);
+    let (rows, total) = service::media::list(&state.db, q.as_deref(), page - 1, MEDIA_PER_PAGE).await?;
+    let tz = state.site.time_zone;
+    Ok(MediaPage {
+        items: rows.iter().map(|m| item(m, tz)).collect(),
+        page,
+        pages: total.div_ceil(MEDIA_PER_PAGE).max(1),
+        total,
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub fn item(m: &entity::image::Model, tz: chrono_tz::Tz) -> MediaItem {
+    let variants = service::media::variants_of(m);
+    let src = format!("/media/{}", m.path);
+    MediaItem {
+        id: m.id,
+        thumb: variants.first().map(|v| format!("/media/{}", v.path)).unwrap_or_else(|| src.clone()),
+        src,
+        alt: m.alt.clone(),
+        caption: m.caption.clone(),
+        credit: m.credit.clone(),
+        width: m.width,
+        height: m.height,
+        size: if m.size_bytes >= 1024 * 1024 {
+            format!("{:.1} MB", m.size_bytes as f64 / 1048576.0)
+        } else {
+            format!("{} KB", (m.size_bytes + 1023) / 1024)
+        },
+        variants: variants.len(),
+        uploaded: service::time::format_datetime(m.created_at, tz),
+    }
+}
+
+/// Updates an image's alt text, caption and credit (a plain form post).
+#[server(prefix = "/api/admin", endpoint = "media/describe")]
+pub async fn describe_media(id: i32, alt: String, caption: String, credit: String) -> Result<(), AppError> {
+    use super::form::finish;
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let result = async {
+        let state = state()?;
+        service::media::describe(&state.db, &staff.actor(), id, service::media::Details { alt, caption, credit }).await?;
+        Ok(())
+    }
+    .await;
+    finish(result, "图片说明已保存")
+}
+
+/// Deletes an image unless it is in use (a plain form post).
+#[server(prefix = "/api/admin", endpoint = "media/delete")]
+pub async fn delete_media(id: i32) -> Result<(), AppError> {
+    use super::form::finish;
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let result = async {
+        let state = state()?;
+        service::media::delete(&state.db, &state.site.uploads_dir, &staff.actor(), id).await?;
+        Ok(())
+    }
+    .await;
+    finish(result, "图片已删除")
+}
