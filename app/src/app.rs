@@ -5,9 +5,13 @@ use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{SsrMode, StaticSegment, path};
 
+use crate::admin::articles::{
+    ArticleListPage, DiffPage, EditArticlePage, NewArticlePage, RevisionsPage,
+};
 use crate::admin::audit::AuditPage;
 use crate::admin::dashboard::DashboardPage;
 use crate::admin::login::{LoginPage, SetupPage};
+use crate::admin::media::MediaPage;
 use crate::admin::password::PasswordPage;
 use crate::pages::article::ArticlePage;
 use crate::pages::column::ColumnPage;
@@ -56,6 +60,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/password") view=PasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/sys/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/articles") view=ArticleListPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/articles/new") view=NewArticlePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/articles/:id") view=EditArticlePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/articles/:id/revisions") view=RevisionsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/revisions/:rev") view=DiffPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/media") view=MediaPage ssr=SsrMode::Async />
             </FlatRoutes>
         </Router>
     }

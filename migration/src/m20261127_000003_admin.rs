@@ -158,7 +158,11 @@ impl MigrationTrait for Migration {
             .create_index(index("idx_sessions_user", Sessions::Table, &["user_id"]))
             .await?;
         manager
-            .create_index(index("idx_sessions_last_seen", Sessions::Table, &["last_seen_at"]))
+            .create_index(index(
+                "idx_sessions_last_seen",
+                Sessions::Table,
+                &["last_seen_at"],
+            ))
             .await?;
 
         manager
@@ -195,10 +199,18 @@ impl MigrationTrait for Migration {
             .create_index(index("idx_audit_created", AuditLog::Table, &["created_at"]))
             .await?;
         manager
-            .create_index(index("idx_audit_object", AuditLog::Table, &["object_type", "object_id"]))
+            .create_index(index(
+                "idx_audit_object",
+                AuditLog::Table,
+                &["object_type", "object_id"],
+            ))
             .await?;
         manager
-            .create_index(index("idx_audit_user", AuditLog::Table, &["user_id", "created_at"]))
+            .create_index(index(
+                "idx_audit_user",
+                AuditLog::Table,
+                &["user_id", "created_at"],
+            ))
             .await?;
 
         manager
@@ -289,12 +301,29 @@ impl MigrationTrait for Migration {
             .await?;
 
         for col in [
-            ColumnDef::new(Images::Variants).text().not_null().default("[]").take(),
-            ColumnDef::new(Images::SizeBytes).big_integer().not_null().default(0).take(),
-            ColumnDef::new(Images::Mime).string_len(32).not_null().default("").take(),
+            ColumnDef::new(Images::Variants)
+                .text()
+                .not_null()
+                .default("[]")
+                .take(),
+            ColumnDef::new(Images::SizeBytes)
+                .big_integer()
+                .not_null()
+                .default(0)
+                .take(),
+            ColumnDef::new(Images::Mime)
+                .string_len(32)
+                .not_null()
+                .default("")
+                .take(),
         ] {
             manager
-                .alter_table(Table::alter().table(Images::Table).add_column(col).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Images::Table)
+                        .add_column(col)
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())
@@ -311,7 +340,12 @@ impl MigrationTrait for Migration {
             "users",
         ] {
             manager
-                .drop_table(Table::drop().table(Alias::new(table)).if_exists().to_owned())
+                .drop_table(
+                    Table::drop()
+                        .table(Alias::new(table))
+                        .if_exists()
+                        .to_owned(),
+                )
                 .await?;
         }
         for col in ["variants", "size_bytes", "mime"] {

@@ -60,23 +60,29 @@ fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValu
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
-    .unwrap_or(HeaderValue::from_static("portico_invalid=1; Path=/; Max-Age=0"))
+    .unwrap_or(HeaderValue::from_static(
+        "portico_invalid=1; Path=/; Max-Age=0",
+    ))
 }
 
 fn redirect(to: &str) -> Response {
     let location = HeaderValue::from_str(to).unwrap_or(HeaderValue::from_static("/admin"));
     let mut res = StatusCode::SEE_OTHER.into_response();
     res.headers_mut().insert(header::LOCATION, location);
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     res
 }
 
 /// A one-time message for the next page: `ok|…` or `error|…`.
 pub fn flash(res: &mut Response, kind: &str, message: &str, secure: bool) {
     let value = app::server::share::encode(&format!("{kind}|{message}"));
-    res.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, &value, 60, secure));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(FLASH_COOKIE, &value, 60, secure),
+    );
 }
 
 fn api_error(err: AppError) -> Response {
@@ -90,12 +96,21 @@ fn page_error(status: StatusCode, title: &str, text: &str) -> Response {
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title></head>\
          <body style=\"font-family:sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#1f2329\"><h1 style=\"color:#0b4a8b\">{title}</h1><p>{text}</p><p><a href=\"/admin\">返回管理后台</a></p></body></html>"
     );
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
 }
 
 /// Finds the staff member of back-office requests (only those: reader pages never touch the
 /// session table).
-pub async fn session_layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn session_layer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if is_admin_path(req.uri().path())
         && let Some(token) = cookie(req.headers(), SESSION_COOKIE)
     {
@@ -112,7 +127,11 @@ pub async fn session_layer(State(state): State<AppState>, mut req: Request, next
             Ok(None) => {}
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return page_error(StatusCode::SERVICE_UNAVAILABLE, "网站暂时无法访问", "数据库暂时无法连接，请稍后再试。");
+                return page_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "网站暂时无法访问",
+                    "数据库暂时无法连接，请稍后再试。",
+                );
             }
         }
     }
@@ -144,7 +163,11 @@ const MAX_FORM: usize = 1024 * 1024;
 /// The CSRF token a request carries, reading a url-encoded body if needed (the body is put
 /// back for the handler).
 async fn presented_token(req: Request) -> Result<(Option<String>, Request), Response> {
-    if let Some(t) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(t) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         let t = t.to_owned();
         return Ok((Some(t), req));
     }
@@ -156,16 +179,23 @@ async fn presented_token(req: Request) -> Result<(Option<String>, Request), Resp
         .to_owned();
     if content_type.starts_with("multipart/form-data") {
         // File uploads from plain forms carry the token in the form's action URL.
-        let token = req.uri().query().and_then(|q| form_urlencoded_field(q.as_bytes(), "csrf_token"));
+        let token = req
+            .uri()
+            .query()
+            .and_then(|q| form_urlencoded_field(q.as_bytes(), "csrf_token"));
         return Ok((token, req));
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM)
-        .await
-        .map_err(|_| page_error(StatusCode::PAYLOAD_TOO_LARGE, "提交的内容过大", "请减少内容后再提交。"))?;
+    let bytes = axum::body::to_bytes(body, MAX_FORM).await.map_err(|_| {
+        page_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "提交的内容过大",
+            "请减少内容后再提交。",
+        )
+    })?;
     let token = form_urlencoded_field(&bytes, "csrf_token");
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }
@@ -190,7 +220,11 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
 
     if OPEN_PATHS.contains(&path.as_str()) {
         if unsafe_method && !same_origin(req.headers()) {
-            return page_error(StatusCode::FORBIDDEN, "请求被拒绝", "请从本站的登录页面提交。");
+            return page_error(
+                StatusCode::FORBIDDEN,
+                "请求被拒绝",
+                "请从本站的登录页面提交。",
+            );
         }
         return next.run(req).await;
     }
@@ -203,7 +237,10 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| path.clone());
-        return redirect(&format!("/admin/login?next={}", app::server::share::encode(&target)));
+        return redirect(&format!(
+            "/admin/login?next={}",
+            app::server::share::encode(&target)
+        ));
     };
     if is_admin_only(&path) && staff.user.role != Role::Admin {
         return if api {
@@ -218,20 +255,27 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
             Ok(r) => r,
             Err(res) => return res,
         };
-        let valid = token.is_some_and(|t| constant_time_eq(t.as_bytes(), staff.csrf_token.as_bytes()));
+        let valid =
+            token.is_some_and(|t| constant_time_eq(t.as_bytes(), staff.csrf_token.as_bytes()));
         if !valid || !same_origin(back.headers()) {
             return if api {
                 api_error(AppError::BadRequest("页面已过期，请刷新后重试".into()))
                     .map_status(StatusCode::FORBIDDEN)
             } else {
-                page_error(StatusCode::FORBIDDEN, "页面已过期", "为了安全，请刷新页面后重新提交。")
+                page_error(
+                    StatusCode::FORBIDDEN,
+                    "页面已过期",
+                    "为了安全，请刷新页面后重新提交。",
+                )
             };
         }
         req = back;
     }
     let mut res = next.run(req).await;
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     res
 }
 
@@ -253,7 +297,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Where to go after signing in: a back-office path only.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if (n == "/admin" || n.starts_with("/admin/")) && !n.starts_with("/admin/login") => {
+        Some(n)
+            if (n == "/admin" || n.starts_with("/admin/")) && !n.starts_with("/admin/login") =>
+        {
             app::prefs::safe_return_path(n).to_owned()
         }
         _ => "/admin".to_owned(),
@@ -301,7 +347,15 @@ pub async fn login(
         flash(&mut res, kind, message, state.site.secure_cookies);
         res
     };
-    match auth::login(&state.db, &form.username, &form.password, &ip, &user_agent(&headers)).await {
+    match auth::login(
+        &state.db,
+        &form.username,
+        &form.password,
+        &ip,
+        &user_agent(&headers),
+    )
+    .await
+    {
         Ok((_, session)) => {
             // The old session of this browser, if any, ends: the id always changes on login.
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
@@ -324,7 +378,11 @@ pub async fn login(
         }
         Err(LoginError::Db(e)) => {
             tracing::error!(error = %e, "login failed");
-            page_error(StatusCode::SERVICE_UNAVAILABLE, "网站暂时无法访问", "请稍后再试。")
+            page_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "网站暂时无法访问",
+                "请稍后再试。",
+            )
         }
     }
 }
@@ -373,7 +431,11 @@ pub async fn setup(
     Form(form): Form<SetupForm>,
 ) -> Response {
     if !setup_allowed(&state, addr, &headers).await {
-        return page_error(StatusCode::NOT_FOUND, "页面不存在", "初始化已完成，或只能在服务器本机访问。");
+        return page_error(
+            StatusCode::NOT_FOUND,
+            "页面不存在",
+            "初始化已完成，或只能在服务器本机访问。",
+        );
     }
     let fail = |message: &str| {
         let mut res = redirect("/admin/setup");
@@ -389,16 +451,37 @@ pub async fn setup(
         ip: addr.ip().to_string(),
     };
     let display = form.display_name.unwrap_or_default();
-    if let Err(e) = auth::create_user(&state.db, &actor, &form.username, &display, &form.password, Role::Admin).await {
+    if let Err(e) = auth::create_user(
+        &state.db,
+        &actor,
+        &form.username,
+        &display,
+        &form.password,
+        Role::Admin,
+    )
+    .await
+    {
         return match e {
             service::Error::Invalid(m) => fail(&m),
             other => {
                 tracing::error!(error = %other, "setup failed");
-                page_error(StatusCode::SERVICE_UNAVAILABLE, "网站暂时无法访问", "请稍后再试。")
+                page_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "网站暂时无法访问",
+                    "请稍后再试。",
+                )
             }
         };
     }
-    match auth::login(&state.db, &form.username, &form.password, &addr.ip().to_string(), &user_agent(&headers)).await {
+    match auth::login(
+        &state.db,
+        &form.username,
+        &form.password,
+        &addr.ip().to_string(),
+        &user_agent(&headers),
+    )
+    .await
+    {
         Ok((_, session)) => signed_in(&state, "/admin", &session.token),
         Err(_) => redirect("/admin/login"),
     }
@@ -428,10 +511,25 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
     if form.password != form.confirm {
         return back("error", "两次输入的新密码不一致");
     }
-    match auth::change_password(&state.db, &staff.actor(), staff.user.id, &form.current, &form.password, &staff.ip, &ua).await {
+    match auth::change_password(
+        &state.db,
+        &staff.actor(),
+        staff.user.id,
+        &form.current,
+        &form.password,
+        &staff.ip,
+        &ua,
+    )
+    .await
+    {
         Ok(session) => {
             let mut res = signed_in(&state, "/admin/password", &session.token);
-            flash(&mut res, "ok", "密码已修改，其他设备上的登录已退出", state.site.secure_cookies);
+            flash(
+                &mut res,
+                "ok",
+                "密码已修改，其他设备上的登录已退出",
+                state.site.secure_cookies,
+            );
             res
         }
         Err(service::Error::Invalid(m)) => back("error", &m),
@@ -462,7 +560,10 @@ mod tests {
 
     #[test]
     fn next_stays_in_the_back_office() {
-        assert_eq!(safe_next(Some("/admin/articles?page=2")), "/admin/articles?page=2");
+        assert_eq!(
+            safe_next(Some("/admin/articles?page=2")),
+            "/admin/articles?page=2"
+        );
         assert_eq!(safe_next(Some("https://evil.example/")), "/admin");
         assert_eq!(safe_next(Some("/articles/1")), "/admin");
         assert_eq!(safe_next(Some("//evil")), "/admin");
@@ -474,9 +575,15 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("kfq.example"));
         assert!(same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://kfq.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://kfq.example"),
+        );
         assert!(same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
         assert!(!same_origin(&h));
         let mut h = HeaderMap::new();
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
@@ -492,7 +599,10 @@ mod tests {
 
     #[test]
     fn form_fields_are_found() {
-        assert_eq!(form_urlencoded_field(b"a=1&csrf_token=x%2By", "csrf_token").as_deref(), Some("x+y"));
+        assert_eq!(
+            form_urlencoded_field(b"a=1&csrf_token=x%2By", "csrf_token").as_deref(),
+            Some("x+y")
+        );
         assert_eq!(form_urlencoded_field(b"a=1", "csrf_token"), None);
     }
 }

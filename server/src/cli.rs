@@ -6,10 +6,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use entity::user::Role;
-use service::audit::Actor;
 use crate::startup::{Application, connect_and_migrate, seed_demo};
 use crate::telemetry;
+use entity::user::Role;
+use service::audit::Actor;
 
 /// Portico: the news portal and content management system of the China Association of
 /// Development Zones.
@@ -93,7 +93,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let password = read_password()?;
             let db = connect_and_migrate(&settings.database_url).await?;
-            let role = if role == "editor" { Role::Editor } else { Role::Admin };
+            let role = if role == "editor" {
+                Role::Editor
+            } else {
+                Role::Admin
+            };
             let user = service::auth::create_user(
                 &db,
                 &Actor::system("command-line"),
@@ -137,7 +141,9 @@ fn read_password() -> anyhow::Result<String> {
     }
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        anyhow::bail!("set PORTICO_ADMIN_PASSWORD or run create-admin in a terminal to type the password");
+        anyhow::bail!(
+            "set PORTICO_ADMIN_PASSWORD or run create-admin in a terminal to type the password"
+        );
     }
     let first = rpassword::prompt_password("password (at least 10 characters): ")?;
     let second = rpassword::prompt_password("again: ")?;

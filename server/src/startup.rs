@@ -101,6 +101,7 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(routes::api_errors::real_status))
         .layer(axum::middleware::from_fn(admin_auth::guard_layer))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -204,7 +205,9 @@ fn spawn_scheduler(db: DatabaseConnection) -> JoinHandle<()> {
             match service::editorial::publish_due(&db).await {
                 Ok(ids) if !ids.is_empty() => tracing::info!(?ids, "published scheduled articles"),
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "publishing scheduled articles failed; will retry"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "publishing scheduled articles failed; will retry")
+                }
             }
         }
     })

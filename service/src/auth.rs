@@ -2,8 +2,8 @@
 
 use std::time::Duration as StdDuration;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
@@ -90,7 +90,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -143,7 +147,11 @@ pub async fn create_user(
     let display: String = display_name.trim().chars().take(50).collect();
     let created = user::ActiveModel {
         username: Set(username.clone()),
-        display_name: Set(if display.is_empty() { username.clone() } else { display }),
+        display_name: Set(if display.is_empty() {
+            username.clone()
+        } else {
+            display
+        }),
         password_hash: Set(hash),
         role: Set(role),
         is_active: Set(true),
@@ -215,15 +223,24 @@ pub struct NewSession {
 
 fn throttle_keys(username: &str, ip: &str) -> [(String, i32); 2] {
     [
-        (format!("user:{}", username.trim().to_lowercase()), MAX_FAILURES_PER_ACCOUNT),
+        (
+            format!("user:{}", username.trim().to_lowercase()),
+            MAX_FAILURES_PER_ACCOUNT,
+        ),
         (format!("ip:{ip}"), MAX_FAILURES_PER_IP),
     ]
 }
 
-async fn locked_for(db: &impl ConnectionTrait, keys: &[(String, i32)], now: DateTime<Utc>) -> Result<Option<Duration>> {
+async fn locked_for(
+    db: &impl ConnectionTrait,
+    keys: &[(String, i32)],
+    now: DateTime<Utc>,
+) -> Result<Option<Duration>> {
     let mut wait = None;
     for (key, _) in keys {
-        if let Some(t) = login_throttle::Entity::find_by_id(key.clone()).one(db).await?
+        if let Some(t) = login_throttle::Entity::find_by_id(key.clone())
+            .one(db)
+            .await?
             && let Some(until) = t.locked_until
             && until > now
         {
@@ -234,9 +251,15 @@ async fn locked_for(db: &impl ConnectionTrait, keys: &[(String, i32)], now: Date
     Ok(wait)
 }
 
-async fn record_failure(db: &impl ConnectionTrait, keys: &[(String, i32)], now: DateTime<Utc>) -> Result<()> {
+async fn record_failure(
+    db: &impl ConnectionTrait,
+    keys: &[(String, i32)],
+    now: DateTime<Utc>,
+) -> Result<()> {
     for (key, max) in keys {
-        let existing = login_throttle::Entity::find_by_id(key.clone()).one(db).await?;
+        let existing = login_throttle::Entity::find_by_id(key.clone())
+            .one(db)
+            .await?;
         match existing {
             Some(t) if now - t.first_failure_at < THROTTLE_WINDOW => {
                 let failures = t.failures + 1;
@@ -259,7 +282,11 @@ async fn record_failure(db: &impl ConnectionTrait, keys: &[(String, i32)], now: 
                     key: Set(key.clone()),
                     failures: Set(1),
                     first_failure_at: Set(now),
-                    locked_until: Set(if *max <= 1 { Some(now + LOCK_TIME) } else { None }),
+                    locked_until: Set(if *max <= 1 {
+                        Some(now + LOCK_TIME)
+                    } else {
+                        None
+                    }),
                 })
                 .exec(db)
                 .await?;
@@ -299,7 +326,11 @@ pub async fn login(
         record_failure(&txn, &keys, now).await?;
         audit::record(
             &txn,
-            &Actor { user_id: None, username: username.trim().chars().take(50).collect(), ip: ip.to_owned() },
+            &Actor {
+                user_id: None,
+                username: username.trim().chars().take(50).collect(),
+                ip: ip.to_owned(),
+            },
             "login.failed",
             "user",
             "",
@@ -310,7 +341,9 @@ pub async fn login(
         return Err(LoginError::Invalid);
     };
     for (key, _) in &keys {
-        login_throttle::Entity::delete_by_id(key.clone()).exec(&txn).await?;
+        login_throttle::Entity::delete_by_id(key.clone())
+            .exec(&txn)
+            .await?;
     }
     let new = NewSession {
         token: random_token()?,
@@ -332,7 +365,11 @@ pub async fn login(
     let user = m.update(&txn).await?;
     audit::record(
         &txn,
-        &Actor { user_id: Some(user.id), username: user.username.clone(), ip: ip.to_owned() },
+        &Actor {
+            user_id: Some(user.id),
+            username: user.username.clone(),
+            ip: ip.to_owned(),
+        },
         "login",
         "user",
         user.id,
@@ -351,7 +388,10 @@ pub async fn session_of(
     policy: SessionPolicy,
 ) -> Result<Option<(session::Model, user::Model)>> {
     let now = Utc::now();
-    let Some(s) = session::Entity::find_by_id(session_id(token)).one(db).await? else {
+    let Some(s) = session::Entity::find_by_id(session_id(token))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     let idle = Duration::from_std(policy.idle).unwrap_or(Duration::hours(2));
@@ -359,14 +399,19 @@ pub async fn session_of(
     let user = user::Entity::find_by_id(s.user_id).one(db).await?;
     let valid = now - s.last_seen_at < idle
         && now - s.created_at < absolute
-        && user.as_ref().is_some_and(|u| u.is_active && u.password_changed_at <= s.created_at);
+        && user
+            .as_ref()
+            .is_some_and(|u| u.is_active && u.password_changed_at <= s.created_at);
     let Some(user) = user.filter(|_| valid) else {
         session::Entity::delete_by_id(s.id).exec(db).await?;
         return Ok(None);
     };
     if now - s.last_seen_at > Duration::minutes(1) {
         session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
             .filter(session::Column::Id.eq(s.id.clone()))
             .exec(db)
             .await?;
@@ -377,8 +422,18 @@ pub async fn session_of(
 /// Ends a session.
 pub async fn logout(db: &DatabaseConnection, token: &str, actor: &Actor) -> Result<()> {
     let txn = db.begin().await?;
-    session::Entity::delete_by_id(session_id(token)).exec(&txn).await?;
-    audit::record(&txn, actor, "logout", "user", actor.user_id.unwrap_or(0), "退出登录").await?;
+    session::Entity::delete_by_id(session_id(token))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        "logout",
+        "user",
+        actor.user_id.unwrap_or(0),
+        "退出登录",
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -394,7 +449,10 @@ pub async fn change_password(
     ip: &str,
     user_agent: &str,
 ) -> Result<NewSession> {
-    let user = user::Entity::find_by_id(user_id).one(db).await?.ok_or(Error::NotFound)?;
+    let user = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)?;
     if !verify_password(&user.password_hash, current) {
         return Err(Error::Invalid("当前密码不正确".into()));
     }
@@ -429,7 +487,15 @@ pub async fn change_password(
     })
     .exec(&txn)
     .await?;
-    audit::record(&txn, actor, "user.password", "user", user_id, "修改密码（其他会话已退出）").await?;
+    audit::record(
+        &txn,
+        actor,
+        "user.password",
+        "user",
+        user_id,
+        "修改密码（其他会话已退出）",
+    )
+    .await?;
     txn.commit().await?;
     Ok(new)
 }
@@ -457,7 +523,10 @@ pub async fn prune(db: &DatabaseConnection, policy: SessionPolicy) -> Result<u64
 
 /// Every account, for the users page.
 pub async fn users(db: &impl ConnectionTrait) -> Result<Vec<user::Model>> {
-    Ok(user::Entity::find().order_by_asc(user::Column::Id).all(db).await?)
+    Ok(user::Entity::find()
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?)
 }
 
 #[cfg(test)]

@@ -86,7 +86,9 @@ impl ArticleInput {
         limit("作者", &mut self.author, 100)?;
         limit("摘要", &mut self.summary, 500)?;
         if self.body.len() > 2 * 1024 * 1024 {
-            return Err(Error::Invalid("正文过长（超过 2 MB），请拆分为多篇文章".into()));
+            return Err(Error::Invalid(
+                "正文过长（超过 2 MB），请拆分为多篇文章".into(),
+            ));
         }
         match self.status {
             ArticleStatus::Published => match self.published_at {
@@ -192,11 +194,20 @@ pub async fn save(
     let now = Utc::now();
     let input = input.validate(now)?;
     let txn = db.begin().await?;
-    if !crate::category::all(&txn).await?.iter().any(|c| c.id == input.category_id) {
+    if !crate::category::all(&txn)
+        .await?
+        .iter()
+        .any(|c| c.id == input.category_id)
+    {
         return Err(Error::Invalid("所选栏目不存在".into()));
     }
     let before = match id {
-        Some(id) => Some(article::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound)?),
+        Some(id) => Some(
+            article::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or(Error::NotFound)?,
+        ),
         None => None,
     };
     let mut model: article::ActiveModel = match &before {
@@ -234,10 +245,18 @@ pub async fn save(
                 changes.push(format!("标题：《{}》→《{}》", b.title, saved.title));
             }
             if b.status != saved.status {
-                changes.push(format!("状态：{} → {}", status_name(b.status), status_name(saved.status)));
+                changes.push(format!(
+                    "状态：{} → {}",
+                    status_name(b.status),
+                    status_name(saved.status)
+                ));
             }
             if b.body != saved.body {
-                changes.push(format!("正文：{} → {} 字节", b.body.len(), saved.body.len()));
+                changes.push(format!(
+                    "正文：{} → {} 字节",
+                    b.body.len(),
+                    saved.body.len()
+                ));
             }
             if b.category_id != saved.category_id {
                 changes.push(format!("栏目：{} → {}", b.category_id, saved.category_id));
@@ -251,7 +270,11 @@ pub async fn save(
             format!("《{}》：{}", saved.title, changes.join("；"))
         }
     };
-    let action = if before.is_some() { "article.update" } else { "article.create" };
+    let action = if before.is_some() {
+        "article.update"
+    } else {
+        "article.create"
+    };
     apply(&txn, actor, before.as_ref(), &saved, true, action, summary).await?;
     // The editor's unsaved copy is now saved.
     article_autosave::Entity::delete_many()
@@ -272,7 +295,12 @@ pub enum Bulk {
 }
 
 /// Applies a bulk action to `ids`; returns how many articles changed.
-pub async fn bulk(db: &DatabaseConnection, actor: &Actor, ids: &[i32], action: Bulk) -> Result<usize> {
+pub async fn bulk(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    ids: &[i32],
+    action: Bulk,
+) -> Result<usize> {
     if ids.is_empty() {
         return Err(Error::Invalid("请先勾选文章".into()));
     }
@@ -297,9 +325,7 @@ pub async fn bulk(db: &DatabaseConnection, actor: &Actor, ids: &[i32], action: B
         }
         let mut m: article::ActiveModel = before.clone().into();
         m.status = Set(target);
-        if target == ArticleStatus::Published
-            && before.published_at.is_none_or(|at| at > now)
-        {
+        if target == ArticleStatus::Published && before.published_at.is_none_or(|at| at > now) {
             m.published_at = Set(Some(now));
         }
         m.updated_at = Set(now);
@@ -310,7 +336,16 @@ pub async fn bulk(db: &DatabaseConnection, actor: &Actor, ids: &[i32], action: B
             status_name(before.status),
             status_name(after.status)
         );
-        apply(&txn, actor, Some(&before), &after, true, "article.status", summary).await?;
+        apply(
+            &txn,
+            actor,
+            Some(&before),
+            &after,
+            true,
+            "article.status",
+            summary,
+        )
+        .await?;
         changed += 1;
     }
     txn.commit().await?;
@@ -336,7 +371,10 @@ pub async fn publish_due(db: &DatabaseConnection) -> Result<Vec<i32>> {
     for id in due {
         let txn = db.begin().await?;
         let res = article::Entity::update_many()
-            .col_expr(article::Column::Status, sea_orm::sea_query::Expr::value(ArticleStatus::Published))
+            .col_expr(
+                article::Column::Status,
+                sea_orm::sea_query::Expr::value(ArticleStatus::Published),
+            )
             .filter(article::Column::Id.eq(id))
             .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
             .exec(&txn)
@@ -350,7 +388,16 @@ pub async fn publish_due(db: &DatabaseConnection) -> Result<Vec<i32>> {
             continue;
         };
         let summary = format!("定时发布《{}》", after.title);
-        apply(&txn, &Actor::system("scheduler"), None, &after, false, "article.publish", summary).await?;
+        apply(
+            &txn,
+            &Actor::system("scheduler"),
+            None,
+            &after,
+            false,
+            "article.publish",
+            summary,
+        )
+        .await?;
         txn.commit().await?;
         published.push(id);
     }
@@ -414,7 +461,10 @@ pub async fn search(
                 .add(article::Column::Summary.contains(t)),
         );
     }
-    let total = article::Entity::find().filter(cond.clone()).count(db).await?;
+    let total = article::Entity::find()
+        .filter(cond.clone())
+        .count(db)
+        .await?;
     let rows = article::Entity::find()
         .filter(cond)
         .order_by_desc(article::Column::UpdatedAt)
@@ -428,11 +478,17 @@ pub async fn search(
 
 /// An article for the editor (any status).
 pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<article::Model> {
-    article::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)
+    article::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 /// The revisions of an article, newest first.
-pub async fn revisions(db: &impl ConnectionTrait, article_id: i32) -> Result<Vec<article_revision::Model>> {
+pub async fn revisions(
+    db: &impl ConnectionTrait,
+    article_id: i32,
+) -> Result<Vec<article_revision::Model>> {
     Ok(article_revision::Entity::find()
         .filter(article_revision::Column::ArticleId.eq(article_id))
         .order_by_desc(article_revision::Column::Id)
@@ -441,8 +497,14 @@ pub async fn revisions(db: &impl ConnectionTrait, article_id: i32) -> Result<Vec
 }
 
 /// One revision with its article's input.
-pub async fn revision(db: &impl ConnectionTrait, id: i32) -> Result<(article_revision::Model, ArticleInput)> {
-    let rev = article_revision::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound)?;
+pub async fn revision(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<(article_revision::Model, ArticleInput)> {
+    let rev = article_revision::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)?;
     let input: ArticleInput = serde_json::from_str(&rev.data)
         .map_err(|_| Error::Invalid("该版本的数据无法读取".into()))?;
     Ok((rev, input))
@@ -450,7 +512,11 @@ pub async fn revision(db: &impl ConnectionTrait, id: i32) -> Result<(article_rev
 
 /// Restores an article to a revision: a new save (and so a new revision) with its content.
 /// Status and publication time stay as they are now.
-pub async fn restore(db: &DatabaseConnection, actor: &Actor, revision_id: i32) -> Result<article::Model> {
+pub async fn restore(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    revision_id: i32,
+) -> Result<article::Model> {
     let (rev, input) = revision(db, revision_id).await?;
     let current = get(db, rev.article_id).await?;
     let restored = ArticleInput {
@@ -459,7 +525,15 @@ pub async fn restore(db: &DatabaseConnection, actor: &Actor, revision_id: i32) -
         ..input
     };
     let saved = save(db, actor, Some(rev.article_id), restored).await?;
-    audit::record(db, actor, "article.restore", "article", saved.id, format!("《{}》恢复到版本 #{}", saved.title, revision_id)).await?;
+    audit::record(
+        db,
+        actor,
+        "article.restore",
+        "article",
+        saved.id,
+        format!("《{}》恢复到版本 #{}", saved.title, revision_id),
+    )
+    .await?;
     Ok(saved)
 }
 
@@ -505,7 +579,11 @@ pub async fn autosave(
 }
 
 /// The unsaved copy kept for `draft_key`, if any.
-pub async fn autosaved(db: &impl ConnectionTrait, user_id: i32, draft_key: &str) -> Result<Option<article_autosave::Model>> {
+pub async fn autosaved(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    draft_key: &str,
+) -> Result<Option<article_autosave::Model>> {
     Ok(article_autosave::Entity::find()
         .filter(article_autosave::Column::UserId.eq(user_id))
         .filter(article_autosave::Column::DraftKey.eq(draft_key))
@@ -514,7 +592,10 @@ pub async fn autosaved(db: &impl ConnectionTrait, user_id: i32, draft_key: &str)
 }
 
 /// Unsaved copies of new articles (never saved), newest first.
-pub async fn new_drafts(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<article_autosave::Model>> {
+pub async fn new_drafts(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<Vec<article_autosave::Model>> {
     Ok(article_autosave::Entity::find()
         .filter(article_autosave::Column::UserId.eq(user_id))
         .filter(article_autosave::Column::ArticleId.is_null())
@@ -525,7 +606,11 @@ pub async fn new_drafts(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<a
 }
 
 /// Throws an unsaved copy away.
-pub async fn discard_autosave(db: &impl ConnectionTrait, user_id: i32, draft_key: &str) -> Result<()> {
+pub async fn discard_autosave(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    draft_key: &str,
+) -> Result<()> {
     article_autosave::Entity::delete_many()
         .filter(article_autosave::Column::UserId.eq(user_id))
         .filter(article_autosave::Column::DraftKey.eq(draft_key))
@@ -563,10 +648,19 @@ mod tests {
         let v = input(ArticleStatus::Published, None).validate(now).unwrap();
         assert_eq!(v.published_at, Some(now));
         assert_eq!(v.title, "标题");
-        let v = input(ArticleStatus::Published, Some(later)).validate(now).unwrap();
+        let v = input(ArticleStatus::Published, Some(later))
+            .validate(now)
+            .unwrap();
         assert_eq!(v.status, ArticleStatus::Scheduled);
         assert!(input(ArticleStatus::Scheduled, None).validate(now).is_err());
-        assert!(input(ArticleStatus::Scheduled, Some(now - chrono::Duration::minutes(1))).validate(now).is_err());
+        assert!(
+            input(
+                ArticleStatus::Scheduled,
+                Some(now - chrono::Duration::minutes(1))
+            )
+            .validate(now)
+            .is_err()
+        );
         assert!(input(ArticleStatus::Draft, None).validate(now).is_ok());
         let mut empty = input(ArticleStatus::Draft, None);
         empty.title = "   ".into();

@@ -4,9 +4,9 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+use ::image::{ImageFormat, ImageReader, Limits};
 use chrono::{Datelike, Utc};
 use entity::{article, image, magazine_issue};
-use ::image::{ImageFormat, ImageReader, Limits};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -120,7 +120,8 @@ fn strip_webp(b: &[u8]) -> Option<Vec<u8>> {
     let mut chunks = Vec::new();
     let mut i = 12;
     while i + 8 <= b.len() {
-        let len = usize::try_from(u32::from_le_bytes([b[i + 4], b[i + 5], b[i + 6], b[i + 7]])).ok()?;
+        let len =
+            usize::try_from(u32::from_le_bytes([b[i + 4], b[i + 5], b[i + 6], b[i + 7]])).ok()?;
         let padded = len + (len & 1);
         let end = i.checked_add(8)?.checked_add(padded)?.min(b.len());
         let kind = &b[i..i + 4];
@@ -144,7 +145,11 @@ fn strip_webp(b: &[u8]) -> Option<Vec<u8>> {
 
 /// A random file stem.
 fn stem() -> Result<String> {
-    Ok(crate::auth::random_token()?.chars().take(16).collect::<String>().replace(['-', '_'], "x"))
+    Ok(crate::auth::random_token()?
+        .chars()
+        .take(16)
+        .collect::<String>()
+        .replace(['-', '_'], "x"))
 }
 
 fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
@@ -187,7 +192,8 @@ pub async fn store(
     let (w, h) = reader
         .into_dimensions()
         .map_err(|_| Error::Invalid("图片文件已损坏，无法读取".into()))?;
-    if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+    if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS
+    {
         return Err(Error::Invalid(format!(
             "图片尺寸过大（{w}×{h} 像素），最大支持 {MAX_SIDE} 像素宽高、共 4000 万像素"
         )));
@@ -211,7 +217,9 @@ pub async fn store(
     let mut variants = Vec::new();
     for &width in VARIANT_WIDTHS.iter().filter(|&&vw| vw < w) {
         let height = ((u64::from(h) * u64::from(width)) / u64::from(w)).max(1) as u32;
-        let small = decoded.resize_exact(width, height, ::image::imageops::FilterType::Triangle).to_rgba8();
+        let small = decoded
+            .resize_exact(width, height, ::image::imageops::FilterType::Triangle)
+            .to_rgba8();
         let webp = webp::Encoder::from_rgba(small.as_raw(), width, height).encode(80.0);
         let path = format!("{dir}/{name}-{width}.webp");
         write_file(uploads_dir, &path, &webp)?;
@@ -234,13 +242,26 @@ pub async fn store(
     })
     .exec_with_returning(&txn)
     .await?;
-    audit::record(&txn, actor, "media.upload", "image", saved.id, format!("上传图片 {original}（{w}×{h}）")).await?;
+    audit::record(
+        &txn,
+        actor,
+        "media.upload",
+        "image",
+        saved.id,
+        format!("上传图片 {original}（{w}×{h}）"),
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved)
 }
 
 /// Page `page` (from 0) of the library, newest first, searching alt, caption, credit, path.
-pub async fn list(db: &impl ConnectionTrait, q: Option<&str>, page: u64, per_page: u64) -> Result<(Vec<image::Model>, u64)> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    q: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<image::Model>, u64)> {
     let mut cond = Condition::all();
     if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
         cond = cond.add(
@@ -277,7 +298,11 @@ pub async fn usage(db: &impl ConnectionTrait, img: &image::Model) -> Result<Vec<
         .into_tuple()
         .all(db)
         .await?;
-    uses.extend(covers.into_iter().map(|(id, t)| format!("文章 #{id}《{t}》")));
+    uses.extend(
+        covers
+            .into_iter()
+            .map(|(id, t)| format!("文章 #{id}《{t}》")),
+    );
     let issues: Vec<(i32, i32)> = magazine_issue::Entity::find()
         .select_only()
         .columns([magazine_issue::Column::Year, magazine_issue::Column::Number])
@@ -285,15 +310,27 @@ pub async fn usage(db: &impl ConnectionTrait, img: &image::Model) -> Result<Vec<
         .into_tuple()
         .all(db)
         .await?;
-    uses.extend(issues.into_iter().map(|(y, n)| format!("期刊 {y}年第{n}期封面")));
+    uses.extend(
+        issues
+            .into_iter()
+            .map(|(y, n)| format!("期刊 {y}年第{n}期封面")),
+    );
     Ok(uses)
 }
 
 /// Updates an image's texts.
-pub async fn describe(db: &DatabaseConnection, actor: &Actor, id: i32, details: Details) -> Result<image::Model> {
+pub async fn describe(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    details: Details,
+) -> Result<image::Model> {
     use sea_orm::ActiveModelTrait;
     let txn = db.begin().await?;
-    let img = image::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound)?;
+    let img = image::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
     let before = format!("{} / {}", img.alt, img.credit);
     let mut m: image::ActiveModel = img.into();
     let clip = |s: String, n: usize| s.trim().chars().take(n).collect::<String>();
@@ -301,15 +338,31 @@ pub async fn describe(db: &DatabaseConnection, actor: &Actor, id: i32, details: 
     m.caption = Set(clip(details.caption, 255));
     m.credit = Set(clip(details.credit, 100));
     let saved = m.update(&txn).await?;
-    audit::record(&txn, actor, "media.update", "image", id, format!("说明：{before} → {} / {}", saved.alt, saved.credit)).await?;
+    audit::record(
+        &txn,
+        actor,
+        "media.update",
+        "image",
+        id,
+        format!("说明：{before} → {} / {}", saved.alt, saved.credit),
+    )
+    .await?;
     txn.commit().await?;
     Ok(saved)
 }
 
 /// Deletes an image and its files, unless it is in use.
-pub async fn delete(db: &DatabaseConnection, uploads_dir: &Path, actor: &Actor, id: i32) -> Result<()> {
+pub async fn delete(
+    db: &DatabaseConnection,
+    uploads_dir: &Path,
+    actor: &Actor,
+    id: i32,
+) -> Result<()> {
     let txn = db.begin().await?;
-    let img = image::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound)?;
+    let img = image::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
     let uses = usage(&txn, &img).await?;
     if !uses.is_empty() {
         return Err(Error::Invalid(format!(
@@ -318,7 +371,15 @@ pub async fn delete(db: &DatabaseConnection, uploads_dir: &Path, actor: &Actor, 
         )));
     }
     image::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, "media.delete", "image", id, format!("删除图片 {}", img.path)).await?;
+    audit::record(
+        &txn,
+        actor,
+        "media.delete",
+        "image",
+        id,
+        format!("删除图片 {}", img.path),
+    )
+    .await?;
     txn.commit().await?;
     for v in variants_of(&img) {
         let _ = std::fs::remove_file(uploads_dir.join(v.path));
@@ -333,7 +394,9 @@ pub async fn with_srcset(db: &impl ConnectionTrait, html: &str) -> Result<String
         .match_indices("src=\"/media/")
         .filter_map(|(i, m)| {
             let start = i + m.len();
-            html[start..].find('"').map(|end| html[start..start + end].to_owned())
+            html[start..]
+                .find('"')
+                .map(|end| html[start..start + end].to_owned())
         })
         .collect();
     if paths.is_empty() {

@@ -25,9 +25,32 @@ pub struct Pasted {
 static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.tags(HashSet::from([
-        "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "ul", "ol", "li",
-        "blockquote", "a", "img", "figure", "figcaption", "table", "thead", "tbody", "tr", "th",
-        "td", "sub", "sup",
+        "p",
+        "br",
+        "h2",
+        "h3",
+        "h4",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "a",
+        "img",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "sub",
+        "sup",
     ]))
     .generic_attributes(HashSet::new())
     .tag_attributes(
@@ -87,7 +110,10 @@ pub fn rtf_pictures(rtf: &str) -> Vec<Vec<u8>> {
                 .rfind(|c: char| c == '\\' || c == '}')
                 .and_then(|i| group[i..].find([' ', '\n', '\r']).map(|j| i + j))
                 .unwrap_or(0);
-            let hex: String = group[data_start..].chars().filter(char::is_ascii_hexdigit).collect();
+            let hex: String = group[data_start..]
+                .chars()
+                .filter(char::is_ascii_hexdigit)
+                .collect();
             let data: Option<Vec<u8>> = (0..hex.len() / 2)
                 .map(|k| u8::from_str_radix(&hex[2 * k..2 * k + 2], 16).ok())
                 .collect();
@@ -128,7 +154,10 @@ pub async fn clean(
         let alt = attr(tag, "alt").unwrap_or_default();
         let bytes = if src.starts_with("data:") {
             decode_data_uri(&src)
-        } else if src.starts_with("http://") || src.starts_with("https://") || src.starts_with("/media/") {
+        } else if src.starts_with("http://")
+            || src.starts_with("https://")
+            || src.starts_with("/media/")
+        {
             out.push_str(tag);
             rest = &rest[tag_end..];
             continue;
@@ -136,7 +165,18 @@ pub async fn clean(
             pictures.next()
         };
         match bytes {
-            Some(b) => match media::store(db, uploads_dir, actor, &b, Details { alt: alt.clone(), ..Default::default() }).await {
+            Some(b) => match media::store(
+                db,
+                uploads_dir,
+                actor,
+                &b,
+                Details {
+                    alt: alt.clone(),
+                    ..Default::default()
+                },
+            )
+            .await
+            {
                 Ok(img) => {
                     pasted.images += 1;
                     out.push_str(&format!(
@@ -212,9 +252,15 @@ mod tests {
 <h1 style='margin:0'>标题</h1>
 <p class=MsoNormal><span lang=EN-US>第二段<i>斜体</i></span></p><!--EndFragment--></body></html>"#;
         let out = tidy(&CLEANER.clean(word).to_string());
-        assert!(out.contains("<p>第一段，<strong>重点</strong>内容。</p>"), "{out}");
+        assert!(
+            out.contains("<p>第一段，<strong>重点</strong>内容。</p>"),
+            "{out}"
+        );
         assert!(out.contains("<p>第二段<em>斜体</em></p>"), "{out}");
-        assert!(!out.contains("class") && !out.contains("style") && !out.contains("o:p"), "{out}");
+        assert!(
+            !out.contains("class") && !out.contains("style") && !out.contains("o:p"),
+            "{out}"
+        );
         assert!(!out.contains("<p></p>"), "{out}");
     }
 
@@ -232,8 +278,14 @@ mod tests {
 
     #[test]
     fn attributes_are_found_in_any_quoting() {
-        assert_eq!(attr(r#"<img src="a.png" alt='图'>"#, "src").as_deref(), Some("a.png"));
-        assert_eq!(attr(r#"<img alt='图' src=file:///C:/x.png>"#, "src").as_deref(), Some("file:///C:/x.png"));
+        assert_eq!(
+            attr(r#"<img src="a.png" alt='图'>"#, "src").as_deref(),
+            Some("a.png")
+        );
+        assert_eq!(
+            attr(r#"<img alt='图' src=file:///C:/x.png>"#, "src").as_deref(),
+            Some("file:///C:/x.png")
+        );
         assert_eq!(attr(r#"<img alt='图'>"#, "alt").as_deref(), Some("图"));
         assert_eq!(attr(r#"<img data-src="x">"#, "src"), None);
     }

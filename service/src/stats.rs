@@ -6,8 +6,8 @@ use entity::article::{self, ArticleStatus};
 use entity::article_views_daily as daily;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::Result;
@@ -20,11 +20,19 @@ pub fn day_of(at: DateTime<Utc>, tz: Tz) -> String {
 /// The last `n` days ending today (in `tz`), oldest first.
 pub fn last_days(n: i64, tz: Tz) -> Vec<String> {
     let now = Utc::now();
-    (0..n).rev().map(|k| day_of(now - Duration::days(k), tz)).collect()
+    (0..n)
+        .rev()
+        .map(|k| day_of(now - Duration::days(k), tz))
+        .collect()
 }
 
 /// Adds `n` views of `article_id` to `day`.
-pub async fn add_daily_views(db: &impl ConnectionTrait, article_id: i32, day: &str, n: u64) -> Result<()> {
+pub async fn add_daily_views(
+    db: &impl ConnectionTrait,
+    article_id: i32,
+    day: &str,
+    n: u64,
+) -> Result<()> {
     let n = i64::try_from(n).unwrap_or(i64::MAX);
     daily::Entity::insert(daily::ActiveModel {
         article_id: Set(article_id),
@@ -64,7 +72,10 @@ struct DaySum {
 }
 
 /// Views per day from `first_day` on (days without views are absent).
-pub async fn daily_totals(db: &impl ConnectionTrait, first_day: &str) -> Result<Vec<(String, i64)>> {
+pub async fn daily_totals(
+    db: &impl ConnectionTrait,
+    first_day: &str,
+) -> Result<Vec<(String, i64)>> {
     let rows = daily::Entity::find()
         .select_only()
         .column(daily::Column::Day)
@@ -75,7 +86,10 @@ pub async fn daily_totals(db: &impl ConnectionTrait, first_day: &str) -> Result<
         .into_model::<DaySum>()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|r| (r.day, r.views.unwrap_or(0))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.day, r.views.unwrap_or(0)))
+        .collect())
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -123,10 +137,17 @@ pub async fn top_articles(
 }
 
 /// Articles waiting for their publication time, soonest first: (id, title, when).
-pub async fn upcoming(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<(i32, String, Option<DateTime<Utc>>)>> {
+pub async fn upcoming(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<(i32, String, Option<DateTime<Utc>>)>> {
     Ok(article::Entity::find()
         .select_only()
-        .columns([article::Column::Id, article::Column::Title, article::Column::PublishedAt])
+        .columns([
+            article::Column::Id,
+            article::Column::Title,
+            article::Column::PublishedAt,
+        ])
         .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
         .order_by_asc(article::Column::PublishedAt)
         .limit(limit)

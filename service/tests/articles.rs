@@ -214,7 +214,12 @@ async fn buffered_hits_reach_the_database_in_one_flush() {
         buf.record(a.id);
     }
     buf.record(987_654); // an article that does not exist is harmless
-    assert_eq!(buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE).await.unwrap(), 2);
+    assert_eq!(
+        buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE)
+            .await
+            .unwrap(),
+        2
+    );
     let after = article::Entity::find_by_id(a.id)
         .one(&t.db)
         .await
@@ -222,14 +227,26 @@ async fn buffered_hits_reach_the_database_in_one_flush() {
         .unwrap();
     assert_eq!(after.hits, a.hits + 3);
     assert_eq!(buf.unflushed(a.id), 0);
-    assert_eq!(buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE).await.unwrap(), 0, "nothing left to write");
+    assert_eq!(
+        buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE)
+            .await
+            .unwrap(),
+        0,
+        "nothing left to write"
+    );
     // Today's views are kept per article for the dashboard, and add up across flushes.
     buf.record(a.id);
-    buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE).await.unwrap();
+    buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE)
+        .await
+        .unwrap();
     let today = service::stats::last_days(1, service::time::DEFAULT_TIME_ZONE);
-    let totals = service::stats::daily_totals(&t.db, &today[0]).await.unwrap();
+    let totals = service::stats::daily_totals(&t.db, &today[0])
+        .await
+        .unwrap();
     assert_eq!(totals, vec![(today[0].clone(), 4)]);
-    let top = service::stats::top_articles(&t.db, &today[0], 10).await.unwrap();
+    let top = service::stats::top_articles(&t.db, &today[0], 10)
+        .await
+        .unwrap();
     assert_eq!(top, vec![(a.id, a.title.clone(), 4)]);
 }
 
@@ -241,6 +258,10 @@ async fn a_failed_flush_loses_nothing() {
     buf.record(a.id);
     buf.record(a.id);
     t.db.close_by_ref().await.unwrap();
-    assert!(buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE).await.is_err());
+    assert!(
+        buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE)
+            .await
+            .is_err()
+    );
     assert_eq!(buf.unflushed(a.id), 2);
 }

@@ -13,10 +13,22 @@ pub fn AuditPage() -> impl IntoView {
     let data = Resource::new_blocking(
         move || {
             let q = query.read();
-            (q.get("username"), q.get("action"), q.get("object_type"), q.get("text"), q.get("page"))
+            (
+                q.get("username"),
+                q.get("action"),
+                q.get("object_type"),
+                q.get("text"),
+                q.get("page"),
+            )
         },
         |(username, action, object_type, text, page)| {
-            get_audit(username, action, object_type, text, page.and_then(|p| p.parse().ok()))
+            get_audit(
+                username,
+                action,
+                object_type,
+                text,
+                page.and_then(|p| p.parse().ok()),
+            )
         },
     );
     let filters = move || {

@@ -1,9 +1,12 @@
 //! The back office (`/admin`): its frame and pages. Rendered on the server like the public
 //! site; the few interactive parts are lazy islands, so readers never download them.
 
+pub mod articles;
 pub mod audit;
 pub mod dashboard;
+mod editor;
 pub mod login;
+pub mod media;
 pub mod password;
 
 use leptos::prelude::*;
@@ -24,23 +27,69 @@ struct MenuItem {
 }
 
 const MENU: &[MenuItem] = &[
-    MenuItem { href: "/admin", label: "仪表盘", admin_only: false },
-    MenuItem { href: "/admin/articles", label: "文章", admin_only: false },
-    MenuItem { href: "/admin/media", label: "媒体库", admin_only: false },
-    MenuItem { href: "/admin/columns", label: "栏目", admin_only: false },
-    MenuItem { href: "/admin/pages", label: "单页", admin_only: false },
-    MenuItem { href: "/admin/notices", label: "通知公告", admin_only: false },
-    MenuItem { href: "/admin/magazine", label: "期刊", admin_only: false },
-    MenuItem { href: "/admin/links", label: "友情链接", admin_only: false },
-    MenuItem { href: "/admin/sys/settings", label: "网站设置", admin_only: true },
-    MenuItem { href: "/admin/sys/users", label: "用户", admin_only: true },
-    MenuItem { href: "/admin/sys/audit", label: "审计日志", admin_only: true },
+    MenuItem {
+        href: "/admin",
+        label: "仪表盘",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/articles",
+        label: "文章",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/media",
+        label: "媒体库",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/columns",
+        label: "栏目",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/pages",
+        label: "单页",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/notices",
+        label: "通知公告",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/magazine",
+        label: "期刊",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/links",
+        label: "友情链接",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/sys/settings",
+        label: "网站设置",
+        admin_only: true,
+    },
+    MenuItem {
+        href: "/admin/sys/users",
+        label: "用户",
+        admin_only: true,
+    },
+    MenuItem {
+        href: "/admin/sys/audit",
+        label: "审计日志",
+        admin_only: true,
+    },
 ];
 
 /// The hidden field every back-office form carries.
 #[component]
 pub fn CsrfField() -> impl IntoView {
-    let token = use_context::<AdminChrome>().map(|c| c.csrf_token).unwrap_or_default();
+    let token = use_context::<AdminChrome>()
+        .map(|c| c.csrf_token)
+        .unwrap_or_default();
     view! { <input type="hidden" name="csrf_token" value=token /> }
 }
 
@@ -127,7 +176,13 @@ fn AdminLayout(chrome: AdminChrome, title: String, children: Children) -> impl I
             view! { <a href=m.href class:current=here aria-current=here.then_some("page")>{m.label}</a> }
         })
         .collect_view();
-    let AdminChrome { site_name, display_name, role_label, flash, .. } = chrome;
+    let AdminChrome {
+        site_name,
+        display_name,
+        role_label,
+        flash,
+        ..
+    } = chrome;
     view! {
         <AdminHead title=title.clone() />
         <div class="admin">

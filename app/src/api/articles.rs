@@ -30,7 +30,7 @@ pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
     // count of when they were made; the hit-count island brings it up to date.
     let this_view = u64::from(is_countable_view(&request_headers()));
     let hits = u64::try_from(article.hits).unwrap_or(0) + state.hits.unflushed(id) + this_view;
-    Ok(super::convert::article_page(
+    let mut page = super::convert::article_page(
         &state.site,
         &settings.site_name,
         article,
@@ -39,7 +39,9 @@ pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
         prev,
         next,
         hits,
-    ))
+    );
+    page.body_html = service::media::with_srcset(&state.db, &page.body_html).await?;
+    Ok(page)
 }
 
 /// The URL of [`favorite_articles`]: a GET, so that the favorites island can call it with a

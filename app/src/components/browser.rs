@@ -115,3 +115,92 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Option<T> {
         .as_string()?;
     serde_json::from_str(&text).ok()
 }
+
+/// The message of a failed back-office call: the server's own (Chinese) message when it sent
+/// one, otherwise a general one.
+fn failure_message(status: u16, body: &str) -> String {
+    if let Ok(err) = serde_json::from_str::<crate::error::AppError>(body) {
+        return err.to_string();
+    }
+    match status {
+        401 => "登录已过期，请重新登录".to_owned(),
+        403 => "没有权限，或页面已过期，请刷新后重试".to_owned(),
+        413 => "内容太大，无法提交".to_owned(),
+        _ => "网络或服务器出现问题，请稍后再试".to_owned(),
+    }
+}
+
+async fn send(request: web_sys::Request) -> Result<String, String> {
+    let window = web_sys::window().ok_or("浏览器不支持")?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| "网络连接出现问题，请检查网络后重试".to_owned())?
+        .dyn_into::<web_sys::Response>()
+        .map_err(|_| "网络连接出现问题".to_owned())?;
+    let status = response.status();
+    let text = match response.text() {
+        Ok(p) => wasm_bindgen_futures::JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if response.ok() {
+        Ok(text)
+    } else {
+        Err(failure_message(status, &text))
+    }
+}
+
+/// POSTs JSON to a back-office endpoint with the CSRF token and reads the JSON answer.
+/// `keepalive` lets the request finish while the page is being closed.
+pub async fn post_json<I: serde::Serialize, O: serde::de::DeserializeOwned>(
+    url: &str,
+    body: &I,
+    csrf: &str,
+    keepalive: bool,
+) -> Result<O, String> {
+    let json = serde_json::to_string(body).map_err(|_| "数据无法提交".to_owned())?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(&json));
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::from_bool(keepalive));
+    let headers = web_sys::Headers::new().map_err(|_| "浏览器不支持")?;
+    let _ = headers.set("content-type", "application/json");
+    let _ = headers.set("accept", "application/json");
+    let _ = headers.set("x-csrf-token", csrf);
+    init.set_headers(&headers);
+    let request =
+        web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| "请求无法发出")?;
+    let text = send(request).await?;
+    serde_json::from_str(&text).map_err(|_| "服务器的回答无法读取".to_owned())
+}
+
+/// An image stored by the upload endpoint.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct Uploaded {
+    pub id: i32,
+    pub src: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// Uploads an image file to the media library.
+pub async fn upload_image(file: &web_sys::File, csrf: &str) -> Result<Uploaded, String> {
+    let form = web_sys::FormData::new().map_err(|_| "浏览器不支持")?;
+    form.append_with_blob_and_filename("file", file, &file.name())
+        .map_err(|_| "文件无法读取")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&form);
+    let headers = web_sys::Headers::new().map_err(|_| "浏览器不支持")?;
+    let _ = headers.set("accept", "application/json");
+    let _ = headers.set("x-csrf-token", csrf);
+    init.set_headers(&headers);
+    let request =
+        web_sys::Request::new_with_str_and_init(crate::api::admin::media::UPLOAD_URL, &init)
+            .map_err(|_| "请求无法发出")?;
+    let text = send(request).await?;
+    serde_json::from_str(&text).map_err(|_| "服务器的回答无法读取".to_owned())
+}

@@ -1,5 +1,6 @@
 //! Routes that are not pages.
 
+pub mod api_errors;
 pub mod feeds;
 pub mod headers;
 pub mod health;

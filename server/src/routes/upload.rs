@@ -31,7 +31,12 @@ fn back(state: &AppState, ok: bool, message: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     res.headers_mut()
         .insert(header::LOCATION, HeaderValue::from_static("/admin/media"));
-    flash(&mut res, if ok { "ok" } else { "error" }, message, state.site.secure_cookies);
+    flash(
+        &mut res,
+        if ok { "ok" } else { "error" },
+        message,
+        state.site.secure_cookies,
+    );
     res
 }
 
@@ -69,16 +74,32 @@ pub async fn upload(
                     Err(_) => {
                         return fail(
                             StatusCode::PAYLOAD_TOO_LARGE,
-                            AppError::BadRequest(format!("图片太大，单张不能超过 {} MB", service::media::MAX_BYTES / 1048576)),
+                            AppError::BadRequest(format!(
+                                "图片太大，单张不能超过 {} MB",
+                                service::media::MAX_BYTES / 1048576
+                            )),
                         );
                     }
                 }
             }
             Ok(None) => break,
-            Err(_) => return fail(StatusCode::BAD_REQUEST, AppError::BadRequest("上传的数据不完整，请重试".into())),
+            Err(_) => {
+                return fail(
+                    StatusCode::BAD_REQUEST,
+                    AppError::BadRequest("上传的数据不完整，请重试".into()),
+                );
+            }
         }
     }
-    match service::media::store(&state.db, &state.site.uploads_dir, &staff.actor(), &bytes, details).await {
+    match service::media::store(
+        &state.db,
+        &state.site.uploads_dir,
+        &staff.actor(),
+        &bytes,
+        details,
+    )
+    .await
+    {
         Ok(img) => {
             if json {
                 Json(Uploaded {
@@ -93,7 +114,9 @@ pub async fn upload(
                 back(&state, true, "图片已上传")
             }
         }
-        Err(service::Error::Invalid(m)) => fail(StatusCode::UNPROCESSABLE_ENTITY, AppError::BadRequest(m)),
+        Err(service::Error::Invalid(m)) => {
+            fail(StatusCode::UNPROCESSABLE_ENTITY, AppError::BadRequest(m))
+        }
         Err(e) => {
             tracing::error!(error = %e, "upload failed");
             fail(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)

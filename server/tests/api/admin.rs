@@ -22,7 +22,12 @@ async fn first_setup_runs_once_from_this_machine(app: &TestApp) {
 
     let res = client
         .post(app.url("/admin/setup"))
-        .form(&[("username", "chief"), ("display_name", "秘书长"), ("password", STAFF_PASSWORD), ("confirm", STAFF_PASSWORD)])
+        .form(&[
+            ("username", "chief"),
+            ("display_name", "秘书长"),
+            ("password", STAFF_PASSWORD),
+            ("confirm", STAFF_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -33,11 +38,23 @@ async fn first_setup_runs_once_from_this_machine(app: &TestApp) {
     assert!(dashboard.text().await.unwrap().contains("秘书长"));
 
     // Once an account exists, setup is gone for everyone.
-    assert_eq!(app.browser().get(app.url("/admin/setup")).send().await.unwrap().status(), 404);
+    assert_eq!(
+        app.browser()
+            .get(app.url("/admin/setup"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     let again = app
         .browser()
         .post(app.url("/admin/setup"))
-        .form(&[("username", "intruder"), ("password", STAFF_PASSWORD), ("confirm", STAFF_PASSWORD)])
+        .form(&[
+            ("username", "intruder"),
+            ("password", STAFF_PASSWORD),
+            ("confirm", STAFF_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -49,16 +66,28 @@ on_both_backends!(first_setup_runs_once_from_this_machine);
 async fn signing_in_and_out(app: &TestApp) {
     app.create_staff("editor1", Role::Editor).await;
     let client = app.browser();
-    let res = client.get(app.url("/admin/articles?page=2")).send().await.unwrap();
+    let res = client
+        .get(app.url("/admin/articles?page=2"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303);
-    assert_eq!(res.headers()["location"], "/admin/login?next=%2Fadmin%2Farticles%3Fpage%3D2");
+    assert_eq!(
+        res.headers()["location"],
+        "/admin/login?next=%2Fadmin%2Farticles%3Fpage%3D2"
+    );
 
     let wrong = app.post_login(&client, "editor1", "not the password").await;
     assert_eq!(wrong.status(), 303);
     assert_eq!(flash_of(&wrong).as_deref(), Some("error|用户名或密码错误"));
     // An unknown account gets the very same answer.
-    let unknown = app.post_login(&client, "nobody-here", "not the password").await;
-    assert_eq!(flash_of(&unknown).as_deref(), Some("error|用户名或密码错误"));
+    let unknown = app
+        .post_login(&client, "nobody-here", "not the password")
+        .await;
+    assert_eq!(
+        flash_of(&unknown).as_deref(),
+        Some("error|用户名或密码错误")
+    );
 
     let ok = app.post_login(&client, "EDITOR1", STAFF_PASSWORD).await;
     assert_eq!(ok.status(), 303);
@@ -74,21 +103,51 @@ async fn signing_in_and_out(app: &TestApp) {
     assert_eq!(page.headers()["cache-control"], "private, no-store");
     let html = page.text().await.unwrap();
     assert!(html.contains("editor1"));
-    assert!(!html.contains("网站设置"), "editors do not see admin-only menus");
+    assert!(
+        !html.contains("网站设置"),
+        "editors do not see admin-only menus"
+    );
 
     // Signing in again gives a new session id; the old one is gone.
     let again = app.post_login(&client, "editor1", STAFF_PASSWORD).await;
-    let second = again.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let second = again.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     assert_ne!(first_token, second);
-    let stale = app.client.get(app.url("/admin")).header("cookie", &first_token).send().await.unwrap();
+    let stale = app
+        .client
+        .get(app.url("/admin"))
+        .header("cookie", &first_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stale.status(), 303, "the old session no longer works");
 
-    let html = client.get(app.url("/admin")).send().await.unwrap().text().await.unwrap();
+    let html = client
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let csrf = csrf_of(&html).unwrap();
-    let out = client.post(app.url("/admin/logout")).form(&[("csrf_token", csrf.as_str())]).send().await.unwrap();
+    let out = client
+        .post(app.url("/admin/logout"))
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.status(), 303);
     assert_eq!(out.headers()["location"], "/admin/login");
-    assert_eq!(client.get(app.url("/admin")).send().await.unwrap().status(), 303);
+    assert_eq!(
+        client.get(app.url("/admin")).send().await.unwrap().status(),
+        303
+    );
 }
 on_both_backends!(signing_in_and_out);
 
@@ -102,16 +161,31 @@ async fn repeated_failures_are_throttled(app: &TestApp) {
     // The next attempt is refused even with the right password, and says how long to wait.
     let res = app.post_login(&client, "target", STAFF_PASSWORD).await;
     assert_eq!(res.status(), 303);
-    assert!(res.headers()["retry-after"].to_str().unwrap().parse::<i64>().unwrap() > 800);
+    assert!(
+        res.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+            > 800
+    );
     let message = flash_of(&res).unwrap();
     assert_eq!(message, "error|登录尝试次数过多，请15分钟后再试");
-    assert!(res.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("portico_session=")));
+    assert!(
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap().starts_with("portico_session="))
+    );
     // Unknown accounts are throttled the same way (no enumeration).
     for _ in 0..service::auth::MAX_FAILURES_PER_ACCOUNT {
         app.post_login(&client, "ghost", "guessing-wrong").await;
     }
     let res = app.post_login(&client, "ghost", "guessing-wrong").await;
-    assert_eq!(flash_of(&res).unwrap(), "error|登录尝试次数过多，请15分钟后再试");
+    assert_eq!(
+        flash_of(&res).unwrap(),
+        "error|登录尝试次数过多，请15分钟后再试"
+    );
 }
 on_both_backends!(repeated_failures_are_throttled);
 
@@ -119,11 +193,33 @@ async fn changes_need_the_csrf_token(app: &TestApp) {
     app.create_staff("writer", Role::Editor).await;
     let staff = app.sign_in("writer").await;
     // A form post without the token is refused, and nothing happens.
-    let res = staff.client.post(app.url("/admin/logout")).form(&[("x", "1")]).send().await.unwrap();
+    let res = staff
+        .client
+        .post(app.url("/admin/logout"))
+        .form(&[("x", "1")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
-    assert_eq!(staff.client.get(app.url("/admin")).send().await.unwrap().status(), 200, "still signed in");
+    assert_eq!(
+        staff
+            .client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "still signed in"
+    );
     // A wrong token is refused too; so is a right token from another site.
-    let res = staff.client.post(app.url("/admin/logout")).form(&[("csrf_token", "forged")]).send().await.unwrap();
+    let res = staff
+        .client
+        .post(app.url("/admin/logout"))
+        .form(&[("csrf_token", "forged")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 403);
     let res = staff
         .client
@@ -135,7 +231,13 @@ async fn changes_need_the_csrf_token(app: &TestApp) {
         .unwrap();
     assert_eq!(res.status(), 403);
     // Script requests send it as a header.
-    let res = staff.client.post(app.url("/admin/logout")).header("x-csrf-token", &staff.csrf).send().await.unwrap();
+    let res = staff
+        .client
+        .post(app.url("/admin/logout"))
+        .header("x-csrf-token", &staff.csrf)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303);
 }
 on_both_backends!(changes_need_the_csrf_token);
@@ -148,7 +250,12 @@ async fn changing_the_password_ends_other_sessions(app: &TestApp) {
     let wrong = here
         .client
         .post(app.url("/admin/password"))
-        .form(&[("csrf_token", here.csrf.as_str()), ("current", "wrong"), ("password", new_password), ("confirm", new_password)])
+        .form(&[
+            ("csrf_token", here.csrf.as_str()),
+            ("current", "wrong"),
+            ("password", new_password),
+            ("confirm", new_password),
+        ])
         .send()
         .await
         .unwrap();
@@ -156,15 +263,41 @@ async fn changing_the_password_ends_other_sessions(app: &TestApp) {
     let ok = here
         .client
         .post(app.url("/admin/password"))
-        .form(&[("csrf_token", here.csrf.as_str()), ("current", STAFF_PASSWORD), ("password", new_password), ("confirm", new_password)])
+        .form(&[
+            ("csrf_token", here.csrf.as_str()),
+            ("current", STAFF_PASSWORD),
+            ("password", new_password),
+            ("confirm", new_password),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(ok.status(), 303);
     assert!(flash_of(&ok).unwrap().starts_with("ok|"));
-    assert_eq!(here.client.get(app.url("/admin")).send().await.unwrap().status(), 200, "this browser stays in");
-    assert_eq!(elsewhere.client.get(app.url("/admin")).send().await.unwrap().status(), 303, "others are out");
-    let old = app.post_login(&app.browser(), "mover", STAFF_PASSWORD).await;
+    assert_eq!(
+        here.client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "this browser stays in"
+    );
+    assert_eq!(
+        elsewhere
+            .client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303,
+        "others are out"
+    );
+    let old = app
+        .post_login(&app.browser(), "mover", STAFF_PASSWORD)
+        .await;
     assert_eq!(flash_of(&old).as_deref(), Some("error|用户名或密码错误"));
 }
 on_both_backends!(changing_the_password_ends_other_sessions);
@@ -174,13 +307,37 @@ async fn the_audit_log_records_and_is_for_admins(app: &TestApp) {
     app.create_staff("helper", Role::Editor).await;
     let boss = app.sign_in("boss").await;
     let helper = app.sign_in("helper").await;
-    let html = boss.client.get(app.url("/admin/sys/audit?action=login")).send().await.unwrap().text().await.unwrap();
+    let html = boss
+        .client
+        .get(app.url("/admin/sys/audit?action=login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("boss") && html.contains("helper"));
     assert!(html.contains("登录成功"));
-    let filtered = boss.client.get(app.url("/admin/sys/audit?username=helper")).send().await.unwrap().text().await.unwrap();
+    let filtered = boss
+        .client
+        .get(app.url("/admin/sys/audit?username=helper"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(filtered.contains("<td>helper</td>"));
     assert!(!filtered.contains("<td>boss</td>"));
-    assert_eq!(helper.client.get(app.url("/admin/sys/audit")).send().await.unwrap().status(), 403);
+    assert_eq!(
+        helper
+            .client
+            .get(app.url("/admin/sys/audit"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
 }
 on_both_backends!(the_audit_log_records_and_is_for_admins);
-

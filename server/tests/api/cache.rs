@@ -52,9 +52,14 @@ async fn editing_an_article_refreshes_exactly_the_pages_that_show_it(app: &TestA
 
     let mut input = ArticleInput::from_model(&a);
     input.title = "协会新闻标题已修改（缓存测试）".into();
-    service::editorial::save(&app.db, &service::audit::Actor::system("test"), Some(a.id), input)
-        .await
-        .unwrap();
+    service::editorial::save(
+        &app.db,
+        &service::audit::Actor::system("test"),
+        Some(a.id),
+        input,
+    )
+    .await
+    .unwrap();
 
     for url in &watched {
         eventually_contains(app, url, "协会新闻标题已修改（缓存测试）").await;
@@ -77,9 +82,14 @@ async fn a_change_reaches_every_server_sharing_the_database(app: &TestApp) {
     etag(app, &home_there).await;
     let mut input = ArticleInput::from_model(&a);
     input.title = "两台服务器都能看到的新标题".into();
-    service::editorial::save(&app.db, &service::audit::Actor::system("test"), Some(a.id), input)
-        .await
-        .unwrap();
+    service::editorial::save(
+        &app.db,
+        &service::audit::Actor::system("test"),
+        Some(a.id),
+        input,
+    )
+    .await
+    .unwrap();
     eventually_contains(app, &home_here, "两台服务器都能看到的新标题").await;
     eventually_contains(app, &home_there, "两台服务器都能看到的新标题").await;
 }
@@ -94,7 +104,10 @@ async fn publishing_updates_neighbours_and_lists(app: &TestApp) {
     let mut input = ArticleInput::from_model(&newest);
     input.title = "刚刚发布的园区新闻".into();
     input.published_at = Some(chrono::Utc::now());
-    let created = service::editorial::save(&app.db, &service::audit::Actor::system("test"), None, input).await.unwrap();
+    let created =
+        service::editorial::save(&app.db, &service::audit::Actor::system("test"), None, input)
+            .await
+            .unwrap();
     // The previous newest article now links to it as 下一篇, and its column lists it.
     eventually_contains(app, &neighbour_url, "刚刚发布的园区新闻").await;
     eventually_contains(app, &column_url, "刚刚发布的园区新闻").await;

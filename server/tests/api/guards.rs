@@ -39,7 +39,13 @@ fn admin_pages() -> Vec<String> {
         .map(|p| {
             // Fill path parameters with a plausible value.
             p.split('/')
-                .map(|seg| if seg.starts_with('{') || seg.starts_with(':') { "1" } else { seg })
+                .map(|seg| {
+                    if seg.starts_with('{') || seg.starts_with(':') {
+                        "1"
+                    } else {
+                        seg
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("/")
         })
@@ -59,30 +65,58 @@ async fn call(client: &reqwest::Client, app: &TestApp, method: &str, path: &str)
 
 async fn nothing_in_the_back_office_answers_strangers(app: &TestApp) {
     let fns = server_fns();
-    assert!(fns.len() > PUBLIC_SERVER_FNS.len(), "server functions are enumerated");
+    assert!(
+        fns.len() > PUBLIC_SERVER_FNS.len(),
+        "server functions are enumerated"
+    );
     for public in PUBLIC_SERVER_FNS {
-        assert!(fns.iter().any(|(p, _)| p == public), "{public} is still a server function");
+        assert!(
+            fns.iter().any(|(p, _)| p == public),
+            "{public} is still a server function"
+        );
     }
     for (path, method) in &fns {
         if PUBLIC_SERVER_FNS.contains(&path.as_str()) {
             continue;
         }
-        assert!(path.starts_with("/api/admin/"), "{path}: every non-public server function lives under /api/admin/");
+        assert!(
+            path.starts_with("/api/admin/"),
+            "{path}: every non-public server function lives under /api/admin/"
+        );
         let status = call(&app.client, app, method, path).await;
-        assert_eq!(status, 401, "{method} {path} answered {status} to an anonymous caller");
+        assert_eq!(
+            status, 401,
+            "{method} {path} answered {status} to an anonymous caller"
+        );
     }
     let pages = admin_pages();
-    assert!(pages.iter().any(|p| p == "/admin"), "page routes are enumerated");
+    assert!(
+        pages.iter().any(|p| p == "/admin"),
+        "page routes are enumerated"
+    );
     for page in &pages {
         if PUBLIC_ADMIN_PAGES.contains(&page.as_str()) {
             continue;
         }
         let res = app.client.get(app.url(page)).send().await.unwrap();
-        assert_eq!(res.status(), 303, "{page} must send strangers to the login page");
-        assert!(res.headers()["location"].to_str().unwrap().starts_with("/admin/login?next="));
+        assert_eq!(
+            res.status(),
+            303,
+            "{page} must send strangers to the login page"
+        );
+        assert!(
+            res.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/admin/login?next=")
+        );
     }
     for handler in FORM_HANDLERS {
-        assert_eq!(call(&app.client, app, "POST", handler).await, 401, "{handler}");
+        assert_eq!(
+            call(&app.client, app, "POST", handler).await,
+            401,
+            "{handler}"
+        );
     }
 }
 on_both_backends!(nothing_in_the_back_office_answers_strangers);
@@ -100,21 +134,64 @@ async fn admin_only_endpoints_refuse_editors(app: &TestApp) {
     for (path, method) in &sys_fns {
         let req = match method.as_str() {
             "GET" => editor.client.get(app.url(path)),
-            _ => editor.client.post(app.url(path)).header("x-csrf-token", &editor.csrf).body(""),
+            _ => editor
+                .client
+                .post(app.url(path))
+                .header("x-csrf-token", &editor.csrf)
+                .body(""),
         };
         let status = req.send().await.unwrap().status().as_u16();
-        assert_eq!(status, 403, "{method} {path} answered {status} to an editor");
+        assert_eq!(
+            status, 403,
+            "{method} {path} answered {status} to an editor"
+        );
     }
-    let sys_pages: Vec<String> = admin_pages().into_iter().filter(|p| p.starts_with("/admin/sys")).collect();
+    let sys_pages: Vec<String> = admin_pages()
+        .into_iter()
+        .filter(|p| p.starts_with("/admin/sys"))
+        .collect();
     assert!(!sys_pages.is_empty());
     for page in &sys_pages {
-        assert_eq!(editor.client.get(app.url(page)).send().await.unwrap().status(), 403, "{page}");
-        assert_ne!(admin.client.get(app.url(page)).send().await.unwrap().status(), 403, "{page} opens for admins");
+        assert_eq!(
+            editor
+                .client
+                .get(app.url(page))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403,
+            "{page}"
+        );
+        assert_ne!(
+            admin
+                .client
+                .get(app.url(page))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            403,
+            "{page} opens for admins"
+        );
     }
     // Everything else in the back office opens for editors.
-    for page in admin_pages().iter().filter(|p| !p.starts_with("/admin/sys") && !PUBLIC_ADMIN_PAGES.contains(&p.as_str())) {
-        let status = editor.client.get(app.url(page)).send().await.unwrap().status().as_u16();
-        assert!(status == 200 || status == 404, "{page} answered {status} to an editor");
+    for page in admin_pages()
+        .iter()
+        .filter(|p| !p.starts_with("/admin/sys") && !PUBLIC_ADMIN_PAGES.contains(&p.as_str()))
+    {
+        let status = editor
+            .client
+            .get(app.url(page))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(
+            status == 200 || status == 404,
+            "{page} answered {status} to an editor"
+        );
     }
 }
 on_both_backends!(admin_only_endpoints_refuse_editors);

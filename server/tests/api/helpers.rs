@@ -253,10 +253,19 @@ impl TestApp {
     }
 
     /// Posts the login form; returns the response.
-    pub async fn post_login(&self, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+    pub async fn post_login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> reqwest::Response {
         client
             .post(self.url("/admin/login"))
-            .form(&[("username", username), ("password", password), ("next", "/admin")])
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("next", "/admin"),
+            ])
             .send()
             .await
             .unwrap()
@@ -268,7 +277,14 @@ impl TestApp {
         let res = self.post_login(&client, username, STAFF_PASSWORD).await;
         assert_eq!(res.status(), 303);
         assert_eq!(res.headers()["location"], "/admin");
-        let html = client.get(self.url("/admin")).send().await.unwrap().text().await.unwrap();
+        let html = client
+            .get(self.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         Staff {
             csrf: csrf_of(&html).expect("the dashboard carries a CSRF token"),
             client,
@@ -294,9 +310,7 @@ pub fn flash_of(res: &reqwest::Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| c.strip_prefix("portico_flash="))
         .map(|c| c.split(';').next().unwrap_or_default().to_owned())
-        .map(|v| {
-            percent_decode(&v)
-        })
+        .map(|v| percent_decode(&v))
 }
 
 fn percent_decode(s: &str) -> String {

@@ -71,7 +71,11 @@ async fn each_view_counts_exactly_once(app: &TestApp) {
     assert_eq!(current(app, a.id).await, start + 3);
 
     // The batch reaches the database in one flush.
-    app.state.hits.flush(&app.db, app.state.site.time_zone).await.unwrap();
+    app.state
+        .hits
+        .flush(&app.db, app.state.site.time_zone)
+        .await
+        .unwrap();
     let stored = article::Entity::find_by_id(a.id)
         .one(&app.db)
         .await

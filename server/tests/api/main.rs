@@ -5,6 +5,7 @@
 mod admin;
 mod article;
 mod cache;
+mod editing;
 mod errors;
 mod favorites;
 mod feeds;

@@ -17,7 +17,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Draft, Status::Scheduled, Status::Published, Status::Archived];
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Scheduled,
+        Status::Published,
+        Status::Archived,
+    ];
 
     /// 草稿 / 定时发布 / 已发布 / 已归档
     pub fn label(self) -> &'static str {
@@ -93,13 +98,17 @@ pub async fn list_articles(
     let state = state()?;
     let search = service::editorial::Search {
         category_id: column.filter(|c| *c > 0),
-        status: status.as_deref().and_then(Status::from_code).map(Into::into),
+        status: status
+            .as_deref()
+            .and_then(Status::from_code)
+            .map(Into::into),
         flag: flag.filter(|f| !f.is_empty()),
         author,
         text: q,
     };
     let page = page.unwrap_or(1).max(1);
-    let (rows, total) = service::editorial::search(&state.db, &search, page - 1, LIST_PER_PAGE).await?;
+    let (rows, total) =
+        service::editorial::search(&state.db, &search, page - 1, LIST_PER_PAGE).await?;
     let categories = service::category::all(&state.db).await?;
     let tz = state.site.time_zone;
     Ok(ArticleList {
@@ -128,7 +137,10 @@ pub async fn bulk_articles(ids: Option<Vec<i32>>, action: String) -> Result<usiz
             "archive" => service::editorial::Bulk::Archive,
             _ => return Err(AppError::BadRequest("未知的批量操作".into())),
         };
-        Ok(service::editorial::bulk(&state.db, &staff.actor(), &ids.unwrap_or_default(), action).await?)
+        Ok(
+            service::editorial::bulk(&state.db, &staff.actor(), &ids.unwrap_or_default(), action)
+                .await?,
+        )
     }
     .await;
     let message = match &result {
@@ -214,9 +226,14 @@ pub async fn autosave_article(draft_key: String, form: EditorForm) -> Result<Str
     use crate::server::{require_staff, state};
     let staff = require_staff()?;
     let state = state()?;
-    let data = serde_json::to_string(&form).map_err(|_| AppError::BadRequest("草稿无法保存".into()))?;
-    let at = service::editorial::autosave(&state.db, staff.user.id, &draft_key, form.id, &data).await?;
-    Ok(at.with_timezone(&state.site.time_zone).format("%H:%M:%S").to_string())
+    let data =
+        serde_json::to_string(&form).map_err(|_| AppError::BadRequest("草稿无法保存".into()))?;
+    let at =
+        service::editorial::autosave(&state.db, staff.user.id, &draft_key, form.id, &data).await?;
+    Ok(at
+        .with_timezone(&state.site.time_zone)
+        .format("%H:%M:%S")
+        .to_string())
 }
 
 /// Throws an unsaved copy away.
@@ -255,7 +272,14 @@ pub async fn paste_html(html: String, rtf: String) -> Result<PasteResult, AppErr
     if html.len() > 20 * 1024 * 1024 || rtf.len() > 60 * 1024 * 1024 {
         return Err(AppError::BadRequest("粘贴的内容过大，请分段粘贴".into()));
     }
-    let p = service::paste::clean(&state.db, &state.site.uploads_dir, &staff.actor(), &html, &rtf).await?;
+    let p = service::paste::clean(
+        &state.db,
+        &state.site.uploads_dir,
+        &staff.actor(),
+        &html,
+        &rtf,
+    )
+    .await?;
     Ok(PasteResult {
         html: p.html,
         images: p.images,

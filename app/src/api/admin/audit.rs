@@ -50,8 +50,7 @@ pub async fn get_audit(
         ..Default::default()
     };
     let page = page.unwrap_or(1).max(1);
-    let (rows, total) =
-        service::audit::list(&state.db, &filter, page - 1, AUDIT_PER_PAGE).await?;
+    let (rows, total) = service::audit::list(&state.db, &filter, page - 1, AUDIT_PER_PAGE).await?;
     let (actions, object_types) = service::audit::kinds(&state.db).await?;
     let tz = state.site.time_zone;
     Ok(AuditPage {

@@ -33,7 +33,12 @@ use super::articles::{ArticleRow, ColumnOption};
 
 /// Every column, parents before children, indented.
 pub fn column_options(categories: &[category::Model]) -> Vec<ColumnOption> {
-    fn walk(all: &[category::Model], parent: Option<i32>, depth: usize, out: &mut Vec<ColumnOption>) {
+    fn walk(
+        all: &[category::Model],
+        parent: Option<i32>,
+        depth: usize,
+        out: &mut Vec<ColumnOption>,
+    ) {
         for c in all.iter().filter(|c| c.parent_id == parent) {
             out.push(ColumnOption {
                 id: c.id,

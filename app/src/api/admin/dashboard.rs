@@ -71,7 +71,10 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             .map(|(id, title, views)| TopArticle { id, title, views })
             .collect::<Vec<_>>()
     };
-    let seven = days.get(days.len().saturating_sub(7)).cloned().unwrap_or_default();
+    let seven = days
+        .get(days.len().saturating_sub(7))
+        .cloned()
+        .unwrap_or_default();
     Ok(Dashboard {
         views_today: sum_last(1),
         views_7: sum_last(7),
@@ -82,7 +85,12 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             .await?
             .into_iter()
             .map(|(id, title, at)| {
-                (id, title, at.map(|t| service::time::format_datetime(t, tz)).unwrap_or_default())
+                (
+                    id,
+                    title,
+                    at.map(|t| service::time::format_datetime(t, tz))
+                        .unwrap_or_default(),
+                )
             })
             .collect(),
         daily,

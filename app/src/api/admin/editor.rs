@@ -17,7 +17,11 @@ fn public_href(a: &entity::article::Model) -> Option<String> {
         .then(|| format!("/articles/{}", a.id))
 }
 
-fn form_of(state: &AppState, a: &entity::article::Model, cover: Option<&entity::image::Model>) -> EditorForm {
+fn form_of(
+    state: &AppState,
+    a: &entity::article::Model,
+    cover: Option<&entity::image::Model>,
+) -> EditorForm {
     EditorForm {
         id: Some(a.id),
         category_id: a.category_id,
@@ -37,17 +41,23 @@ fn form_of(state: &AppState, a: &entity::article::Model, cover: Option<&entity::
     }
 }
 
-pub async fn load(state: &AppState, staff: &Staff, id: Option<i32>) -> Result<EditorData, AppError> {
+pub async fn load(
+    state: &AppState,
+    staff: &Staff,
+    id: Option<i32>,
+) -> Result<EditorData, AppError> {
     let db = &state.db;
     let tz = state.site.time_zone;
     let categories = service::category::all(db).await?;
     let columns = column_options(&categories);
     let autosaved_of = |m: entity::article_autosave::Model| {
-        serde_json::from_str::<EditorForm>(&m.data).ok().map(|form| Autosaved {
-            draft_key: m.draft_key.clone(),
-            saved_at: service::time::format_datetime(m.updated_at, tz),
-            form,
-        })
+        serde_json::from_str::<EditorForm>(&m.data)
+            .ok()
+            .map(|form| Autosaved {
+                draft_key: m.draft_key.clone(),
+                saved_at: service::time::format_datetime(m.updated_at, tz),
+                form,
+            })
     };
     match id {
         Some(id) => {
@@ -68,7 +78,11 @@ pub async fn load(state: &AppState, staff: &Staff, id: Option<i32>) -> Result<Ed
             })
         }
         None => {
-            let first_column = columns.iter().find(|c| c.takes_articles).map(|c| c.id).unwrap_or(0);
+            let first_column = columns
+                .iter()
+                .find(|c| c.takes_articles)
+                .map(|c| c.id)
+                .unwrap_or(0);
             let autosaved = service::editorial::new_drafts(db, staff.user.id)
                 .await?
                 .into_iter()
@@ -82,7 +96,13 @@ pub async fn load(state: &AppState, staff: &Staff, id: Option<i32>) -> Result<Ed
                     ..Default::default()
                 },
                 columns,
-                draft_key: format!("new:{}", service::auth::random_token()?.chars().take(12).collect::<String>()),
+                draft_key: format!(
+                    "new:{}",
+                    service::auth::random_token()?
+                        .chars()
+                        .take(12)
+                        .collect::<String>()
+                ),
                 autosaved,
                 revisions: 0,
                 public_href: None,
@@ -91,12 +111,21 @@ pub async fn load(state: &AppState, staff: &Staff, id: Option<i32>) -> Result<Ed
     }
 }
 
-pub async fn save(state: &AppState, staff: &Staff, draft_key: &str, form: EditorForm) -> Result<SaveResult, AppError> {
+pub async fn save(
+    state: &AppState,
+    staff: &Staff,
+    draft_key: &str,
+    form: EditorForm,
+) -> Result<SaveResult, AppError> {
     let tz = state.site.time_zone;
-    let status = Status::from_code(&form.status).ok_or_else(|| AppError::BadRequest("未知的文章状态".into()))?;
+    let status = Status::from_code(&form.status)
+        .ok_or_else(|| AppError::BadRequest("未知的文章状态".into()))?;
     let published_at = match form.published_at.trim() {
         "" => None,
-        s => Some(parse_local_input(s, tz).ok_or_else(|| AppError::BadRequest("发布时间格式不正确".into()))?),
+        s => Some(
+            parse_local_input(s, tz)
+                .ok_or_else(|| AppError::BadRequest("发布时间格式不正确".into()))?,
+        ),
     };
     let input = service::editorial::ArticleInput {
         category_id: form.category_id,
@@ -120,7 +149,10 @@ pub async fn save(state: &AppState, staff: &Staff, draft_key: &str, form: Editor
         Status::Published => "已保存并发布".to_owned(),
         Status::Scheduled => format!(
             "已保存，将于 {} 自动发布",
-            saved.published_at.map(|t| service::time::format_datetime(t, tz)).unwrap_or_default()
+            saved
+                .published_at
+                .map(|t| service::time::format_datetime(t, tz))
+                .unwrap_or_default()
         ),
         Status::Draft => "已保存为草稿".to_owned(),
         Status::Archived => "已保存（已归档，不在网站上显示）".to_owned(),
@@ -143,7 +175,11 @@ pub async fn revisions(state: &AppState, id: i32) -> Result<Revisions, AppError>
         .map(|r| RevisionRow {
             id: r.id,
             at: service::time::format_datetime(r.created_at, tz),
-            username: if r.username.is_empty() { "系统".to_owned() } else { r.username },
+            username: if r.username.is_empty() {
+                "系统".to_owned()
+            } else {
+                r.username
+            },
             title: serde_json::from_str::<service::editorial::ArticleInput>(&r.data)
                 .map(|i| i.title)
                 .unwrap_or_default(),
@@ -159,15 +195,31 @@ pub async fn revisions(state: &AppState, id: i32) -> Result<Revisions, AppError>
 /// The text blocks of an HTML body: one line per paragraph, heading, list item or figure.
 fn blocks(html: &str) -> Vec<String> {
     let mut s = html.to_owned();
-    for end in ["</p>", "</h2>", "</h3>", "</h4>", "</li>", "</figure>", "</blockquote>", "<br>", "</tr>"] {
+    for end in [
+        "</p>",
+        "</h2>",
+        "</h3>",
+        "</h4>",
+        "</li>",
+        "</figure>",
+        "</blockquote>",
+        "<br>",
+        "</tr>",
+    ] {
         s = s.replace(end, &format!("{end}\n"));
     }
     s.lines()
         .map(|l| {
             let img = l.contains("<img").then(|| {
-                l.split("src=\"").nth(1).and_then(|r| r.split('"').next()).map(|src| format!("［图片 {src}］"))
+                l.split("src=\"")
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .map(|src| format!("［图片 {src}］"))
             });
-            let text = crate::api::strip_tags(l).split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = crate::api::strip_tags(l)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             match img.flatten() {
                 Some(i) if text.is_empty() => i,
                 Some(i) => format!("{i} {text}"),
@@ -196,7 +248,11 @@ pub fn side_by_side(old: &str, new: &str) -> Vec<DiffLine> {
                 (Some(_), None) => "removed",
                 _ => "added",
             };
-            out.push(DiffLine { left: l, right: r, kind: kind.into() });
+            out.push(DiffLine {
+                left: l,
+                right: r,
+                kind: kind.into(),
+            });
         }
         removed.clear();
         added.clear();
@@ -225,14 +281,24 @@ pub async fn diff(state: &AppState, rev: i32) -> Result<Diff, AppError> {
     let new = service::editorial::ArticleInput::from_model(&a);
     let tz = state.site.time_zone;
     let categories = service::category::all(&state.db).await?;
-    let column = |id: i32| categories.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default();
+    let column = |id: i32| {
+        categories
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
     let flags = |i: &service::editorial::ArticleInput| {
-        [(i.is_headline, "头条"), (i.is_recommended, "推荐"), (i.is_slideshow, "幻灯")]
-            .into_iter()
-            .filter(|f| f.0)
-            .map(|f| f.1)
-            .collect::<Vec<_>>()
-            .join("、")
+        [
+            (i.is_headline, "头条"),
+            (i.is_recommended, "推荐"),
+            (i.is_slideshow, "幻灯"),
+        ]
+        .into_iter()
+        .filter(|f| f.0)
+        .map(|f| f.1)
+        .collect::<Vec<_>>()
+        .join("、")
     };
     let field = |label: &str, l: String, r: String| FieldDiff {
         changed: l != r,
@@ -241,7 +307,9 @@ pub async fn diff(state: &AppState, rev: i32) -> Result<Diff, AppError> {
         right: r,
     };
     let when = |i: &service::editorial::ArticleInput| {
-        i.published_at.map(|t| service::time::format_datetime(t, tz)).unwrap_or_default()
+        i.published_at
+            .map(|t| service::time::format_datetime(t, tz))
+            .unwrap_or_default()
     };
     let fields = vec![
         field("标题", old.title.clone(), new.title.clone()),
@@ -251,9 +319,21 @@ pub async fn diff(state: &AppState, rev: i32) -> Result<Diff, AppError> {
         field("作者", old.author.clone(), new.author.clone()),
         field("摘要", old.summary.clone(), new.summary.clone()),
         field("标记", flags(&old), flags(&new)),
-        field("状态", Status::from(old.status).label().into(), Status::from(new.status).label().into()),
+        field(
+            "状态",
+            Status::from(old.status).label().into(),
+            Status::from(new.status).label().into(),
+        ),
         field("发布时间", when(&old), when(&new)),
-        field("封面图片", old.cover_image_id.map(|i| format!("#{i}")).unwrap_or_default(), new.cover_image_id.map(|i| format!("#{i}")).unwrap_or_default()),
+        field(
+            "封面图片",
+            old.cover_image_id
+                .map(|i| format!("#{i}"))
+                .unwrap_or_default(),
+            new.cover_image_id
+                .map(|i| format!("#{i}"))
+                .unwrap_or_default(),
+        ),
     ];
     Ok(Diff {
         article_id: a.id,

@@ -23,14 +23,20 @@ pub fn flash(ok: bool, message: &str) {
         "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60{secure}",
         encode(&format!("{kind}|{message}"))
     );
-    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&value),
+    ) {
         res.append_header(SET_COOKIE, v);
     }
 }
 
 /// Sends a plain form post on to `path` afterwards (instead of back to the page it came from).
 pub fn go_to(path: &str) {
-    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(path)) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(path),
+    ) {
         res.insert_header(LOCATION, v);
     }
 }
@@ -57,11 +63,15 @@ pub fn take_flash() -> Option<(bool, String)> {
         .map(|(_, v)| v.trim().to_owned())?;
     if let (Some(res), Ok(v)) = (
         use_context::<ResponseOptions>(),
-        HeaderValue::from_str(&format!("{FLASH_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")),
+        HeaderValue::from_str(&format!(
+            "{FLASH_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        )),
     ) {
         res.append_header(SET_COOKIE, v);
     }
-    let decoded = percent_encoding::percent_decode_str(&raw).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(&raw)
+        .decode_utf8()
+        .ok()?;
     let (kind, message) = decoded.split_once('|')?;
     Some((kind == "ok", message.chars().take(300).collect()))
 }

@@ -42,7 +42,8 @@ pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaPag
     require_staff()?;
     let state = state()?;
     let page = page.unwrap_or(1).max(1);
-    let (rows, total) = service::media::list(&state.db, q.as_deref(), page - 1, MEDIA_PER_PAGE).await?;
+    let (rows, total) =
+        service::media::list(&state.db, q.as_deref(), page - 1, MEDIA_PER_PAGE).await?;
     let tz = state.site.time_zone;
     Ok(MediaPage {
         items: rows.iter().map(|m| item(m, tz)).collect(),
@@ -58,7 +59,10 @@ pub fn item(m: &entity::image::Model, tz: chrono_tz::Tz) -> MediaItem {
     let src = format!("/media/{}", m.path);
     MediaItem {
         id: m.id,
-        thumb: variants.first().map(|v| format!("/media/{}", v.path)).unwrap_or_else(|| src.clone()),
+        thumb: variants
+            .first()
+            .map(|v| format!("/media/{}", v.path))
+            .unwrap_or_else(|| src.clone()),
         src,
         alt: m.alt.clone(),
         caption: m.caption.clone(),
@@ -77,13 +81,28 @@ pub fn item(m: &entity::image::Model, tz: chrono_tz::Tz) -> MediaItem {
 
 /// Updates an image's alt text, caption and credit (a plain form post).
 #[server(prefix = "/api/admin", endpoint = "media/describe")]
-pub async fn describe_media(id: i32, alt: String, caption: String, credit: String) -> Result<(), AppError> {
+pub async fn describe_media(
+    id: i32,
+    alt: String,
+    caption: String,
+    credit: String,
+) -> Result<(), AppError> {
     use super::form::finish;
     use crate::server::{require_staff, state};
     let staff = require_staff()?;
     let result = async {
         let state = state()?;
-        service::media::describe(&state.db, &staff.actor(), id, service::media::Details { alt, caption, credit }).await?;
+        service::media::describe(
+            &state.db,
+            &staff.actor(),
+            id,
+            service::media::Details {
+                alt,
+                caption,
+                credit,
+            },
+        )
+        .await?;
         Ok(())
     }
     .await;
