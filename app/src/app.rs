@@ -9,10 +9,15 @@ use crate::admin::articles::{
     ArticleListPage, DiffPage, EditArticlePage, NewArticlePage, RevisionsPage,
 };
 use crate::admin::audit::AuditPage;
+use crate::admin::content::{
+    ColumnEditPage, ColumnsPage, IssueEditPage, IssuesPage, LinksPage, NoticeEditPage, NoticesPage,
+    PageEditPage, PagesPage,
+};
 use crate::admin::dashboard::DashboardPage;
 use crate::admin::login::{LoginPage, SetupPage};
 use crate::admin::media::MediaPage;
 use crate::admin::password::PasswordPage;
+use crate::admin::sys::{SettingsPage, UsersPage};
 use crate::pages::article::ArticlePage;
 use crate::pages::column::ColumnPage;
 use crate::pages::error::NotFoundPage;
@@ -66,6 +71,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/articles/:id/revisions") view=RevisionsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/revisions/:rev") view=DiffPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/media") view=MediaPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/columns") view=ColumnsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/columns/:id") view=ColumnEditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pages") view=PagesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/pages/:id") view=PageEditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/notices") view=NoticesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/notices/:id") view=NoticeEditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/magazine") view=IssuesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/magazine/:id") view=IssueEditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/links") view=LinksPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/sys/settings") view=SettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/sys/users") view=UsersPage ssr=SsrMode::Async />
             </FlatRoutes>
         </Router>
     }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod category;
+pub mod content;
 pub mod db;
 pub mod editorial;
 pub mod error;

@@ -3,11 +3,14 @@
 
 pub mod articles;
 pub mod audit;
+pub mod content;
 pub mod dashboard;
 mod editor;
 pub mod login;
 pub mod media;
 pub mod password;
+mod richtext;
+pub mod sys;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};

@@ -5,6 +5,7 @@
 mod admin;
 mod article;
 mod cache;
+mod content_admin;
 mod editing;
 mod errors;
 mod favorites;

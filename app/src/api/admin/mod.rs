@@ -5,8 +5,10 @@
 pub mod articles;
 pub mod audit;
 pub mod chrome;
+pub mod content;
 pub mod dashboard;
 pub mod media;
+pub mod sys;
 
 #[cfg(feature = "ssr")]
 mod convert;

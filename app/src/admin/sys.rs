@@ -1,0 +1,99 @@
+//! `/admin/sys/settings` and `/admin/sys/users` (admins only).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use super::{AdminPage, AdminView, CsrfField};
+use crate::api::admin::sys::{
+    CreateUser, SaveSettings, SettingsForm, UpdateUser, UserRow, get_settings_form, get_users,
+};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| get_settings_form());
+    view! {
+        <AdminPage data render={|s: SettingsForm| AdminView {
+            title: "网站设置".into(),
+            content: view! {
+                <form method="post" action=SaveSettings::PATH class="panel stack narrow-wide">
+                    <CsrfField />
+                    <label>"网站名称"<input name="site_name" value=s.site_name required maxlength="50" /></label>
+                    <label>"会刊名称"<input name="magazine_name" value=s.magazine_name maxlength="50" /></label>
+                    <label>"口号"<input name="slogan" value=s.slogan maxlength="100" /></label>
+                    <label>"微信公众号名称"<input name="wechat_account" value=s.wechat_account maxlength="50" /></label>
+                    <label>"公众号二维码链接（生成二维码用）"<input name="wechat_qr_url" value=s.wechat_qr_url maxlength="500" /></label>
+                    <label>"QQ 交流群号"<input name="qq_group" value=s.qq_group maxlength="30" /></label>
+                    <label>"留言邮箱"<input name="contact_email" type="email" value=s.contact_email maxlength="100" /></label>
+                    <label>"页脚信息（每行一条）"<textarea name="footer_text" rows="4" maxlength="1000">{s.footer_text}</textarea></label>
+                    <label>"ICP 备案号"<input name="icp" value=s.icp maxlength="100" /></label>
+                    <label>"版权信息"<input name="copyright" value=s.copyright maxlength="200" /></label>
+                    <div class="actions"><button type="submit" class="button primary">"保存"</button></div>
+                </form>
+            }
+            .into_any(),
+        }} />
+    }
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| get_users());
+    view! {
+        <AdminPage data render={|rows: Vec<UserRow>| AdminView {
+            title: "用户".into(),
+            content: view! {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead><tr><th>"用户名"</th><th>"显示名称"</th><th>"角色"</th><th>"启用"</th><th>"重设密码"</th><th>"最近登录"</th><th></th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|u| {
+                                let form_id = format!("user-{}", u.id);
+                                view! {
+                                    <tr>
+                                        <td>{u.username.clone()}{u.is_me.then_some("（我）")}</td>
+                                        <td><input form=form_id.clone() name="display_name" value=u.display_name maxlength="50" /></td>
+                                        <td>
+                                            <select form=form_id.clone() name="role" disabled=u.is_me>
+                                                <option value="editor" selected=!u.is_admin>"编辑"</option>
+                                                <option value="admin" selected=u.is_admin>"管理员"</option>
+                                            </select>
+                                            {u.is_me.then(|| view! { <input form=form_id.clone() type="hidden" name="role" value="admin" /> })}
+                                        </td>
+                                        <td>
+                                            <input form=form_id.clone() type="checkbox" name="is_active" value="on" checked=u.is_active disabled=u.is_me aria-label="启用" />
+                                            {u.is_me.then(|| view! { <input form=form_id.clone() type="hidden" name="is_active" value="on" /> })}
+                                        </td>
+                                        <td><input form=form_id.clone() type="password" name="password" autocomplete="new-password" placeholder="不修改请留空" minlength="10" maxlength="128" /></td>
+                                        <td class="muted nowrap">{u.last_login}</td>
+                                        <td>
+                                            <form method="post" action=UpdateUser::PATH id=form_id class="inline-form">
+                                                <CsrfField />
+                                                <input type="hidden" name="id" value=u.id />
+                                                <button type="submit" class="button small">"保存"</button>
+                                            </form>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="hint">"停用账号、修改角色或重设密码后，该用户的所有登录会立即退出。"</p>
+                <section class="panel narrow-wide">
+                    <h2>"新建用户"</h2>
+                    <form method="post" action=CreateUser::PATH class="stack">
+                        <CsrfField />
+                        <label>"用户名（登录用）"<input name="username" required minlength="3" maxlength="50" autocomplete="off" /></label>
+                        <label>"显示名称"<input name="display_name" maxlength="50" /></label>
+                        <label>"角色"
+                            <select name="role"><option value="editor">"编辑（管理内容）"</option><option value="admin">"管理员（全部权限）"</option></select>
+                        </label>
+                        <label>"初始密码（至少 10 个字符）"<input name="password" type="password" required minlength="10" maxlength="128" autocomplete="new-password" /></label>
+                        <div class="actions"><button type="submit" class="button primary">"创建"</button></div>
+                    </form>
+                </section>
+            }
+            .into_any(),
+        }} />
+    }
+}

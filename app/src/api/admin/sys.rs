@@ -1,0 +1,189 @@
+//! Admin-only: site settings and staff accounts (under `/api/admin/sys/`).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsForm {
+    pub site_name: String,
+    pub magazine_name: String,
+    pub slogan: String,
+    pub wechat_account: String,
+    pub wechat_qr_url: String,
+    pub qq_group: String,
+    pub contact_email: String,
+    pub footer_text: String,
+    pub icp: String,
+    pub copyright: String,
+}
+
+#[server(prefix = "/api/admin/sys", endpoint = "settings", input = GetUrl)]
+pub async fn get_settings_form() -> Result<SettingsForm, AppError> {
+    use crate::server::{require_admin, state};
+    require_admin()?;
+    let s = service::site::settings(&state()?.db).await?;
+    Ok(SettingsForm {
+        site_name: s.site_name,
+        magazine_name: s.magazine_name,
+        slogan: s.slogan,
+        wechat_account: s.wechat_account,
+        wechat_qr_url: s.wechat_qr_url,
+        qq_group: s.qq_group,
+        contact_email: s.contact_email,
+        footer_text: s.footer_text,
+        icp: s.icp,
+        copyright: s.copyright,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api/admin/sys", endpoint = "settings/save")]
+pub async fn save_settings(
+    site_name: String,
+    magazine_name: String,
+    slogan: String,
+    wechat_account: String,
+    wechat_qr_url: String,
+    qq_group: String,
+    contact_email: String,
+    footer_text: String,
+    icp: String,
+    copyright: String,
+) -> Result<(), AppError> {
+    use super::form::finish;
+    use crate::server::{require_admin, state};
+    let staff = require_admin()?;
+    let result = async {
+        let clip = |s: String, n: usize| s.trim().chars().take(n).collect::<String>();
+        if site_name.trim().is_empty() {
+            return Err(AppError::BadRequest("网站名称不能为空".into()));
+        }
+        let url = wechat_qr_url.trim();
+        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(AppError::BadRequest(
+                "公众号二维码链接需以 http:// 或 https:// 开头".into(),
+            ));
+        }
+        let email = contact_email.trim();
+        if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
+            return Err(AppError::BadRequest("留言邮箱格式不正确".into()));
+        }
+        let settings = service::site::Settings {
+            site_name: clip(site_name, 50),
+            magazine_name: clip(magazine_name, 50),
+            slogan: clip(slogan, 100),
+            wechat_account: clip(wechat_account, 50),
+            wechat_qr_url: clip(wechat_qr_url, 500),
+            qq_group: clip(qq_group, 30),
+            contact_email: clip(contact_email, 100),
+            footer_text: clip(footer_text, 1000),
+            icp: clip(icp, 100),
+            copyright: clip(copyright, 200),
+        };
+        service::content::save_settings(&state()?.db, &staff.actor(), &settings).await?;
+        Ok(())
+    }
+    .await;
+    finish(result, "网站设置已保存")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub is_active: bool,
+    pub last_login: String,
+    pub is_me: bool,
+}
+
+#[server(prefix = "/api/admin/sys", endpoint = "users", input = GetUrl)]
+pub async fn get_users() -> Result<Vec<UserRow>, AppError> {
+    use crate::server::{require_admin, state};
+    let me = require_admin()?;
+    let state = state()?;
+    Ok(service::auth::users(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            is_me: u.id == me.user.id,
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            is_admin: u.role == entity::user::Role::Admin,
+            is_active: u.is_active,
+            last_login: u
+                .last_login_at
+                .map(|t| service::time::format_datetime(t, state.site.time_zone))
+                .unwrap_or_else(|| "从未登录".into()),
+        })
+        .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn role_of(role: &str) -> Result<entity::user::Role, AppError> {
+    match role {
+        "admin" => Ok(entity::user::Role::Admin),
+        "editor" => Ok(entity::user::Role::Editor),
+        _ => Err(AppError::BadRequest("未知的角色".into())),
+    }
+}
+
+#[server(prefix = "/api/admin/sys", endpoint = "users/create")]
+pub async fn create_user(
+    username: String,
+    display_name: String,
+    role: String,
+    password: String,
+) -> Result<(), AppError> {
+    use super::form::finish;
+    use crate::server::{require_admin, state};
+    let staff = require_admin()?;
+    let result = async {
+        service::auth::create_user(
+            &state()?.db,
+            &staff.actor(),
+            &username,
+            &display_name,
+            &password,
+            role_of(&role)?,
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    finish(result, "用户已创建")
+}
+
+#[server(prefix = "/api/admin/sys", endpoint = "users/update")]
+pub async fn update_user(
+    id: i32,
+    display_name: String,
+    role: String,
+    is_active: Option<String>,
+    password: Option<String>,
+) -> Result<(), AppError> {
+    use super::form::finish;
+    use crate::server::{require_admin, state};
+    let staff = require_admin()?;
+    let result = async {
+        let active = is_active.as_deref().is_some_and(|v| !v.is_empty());
+        service::auth::update_user(
+            &state()?.db,
+            &staff.actor(),
+            id,
+            &display_name,
+            role_of(&role)?,
+            active,
+            password.as_deref(),
+        )
+        .await?;
+        Ok(())
+    }
+    .await;
+    finish(result, "用户已更新")
+}

@@ -1,0 +1,400 @@
+use std::time::Duration;
+
+use entity::user::Role;
+
+use crate::helpers::{Staff, TestApp, flash_of};
+use crate::on_both_backends;
+
+/// Posts a back-office form the way a browser without script would.
+async fn post_form(
+    app: &TestApp,
+    staff: &Staff,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut all: Vec<(&str, &str)> = vec![("csrf_token", staff.csrf.as_str())];
+    all.extend_from_slice(fields);
+    staff
+        .client
+        .post(app.url(path))
+        .header("referer", app.url("/admin"))
+        .header("accept", "text/html")
+        .form(&all)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn ok(res: reqwest::Response) -> reqwest::Response {
+    assert!(res.status().is_redirection(), "status {}", res.status());
+    let flash = flash_of(&res).unwrap_or_default();
+    assert!(flash.starts_with("ok|"), "{flash}");
+    res
+}
+
+async fn eventually(app: &TestApp, path: &str, needle: &str, present: bool) {
+    for _ in 0..40 {
+        let html = app
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if html.contains(needle) == present {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{path}: {needle:?} present={present} never happened");
+}
+
+async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
+    app.create_staff("editor", Role::Editor).await;
+    let staff = app.sign_in("editor").await;
+    // A new column under 资讯中心.
+    let news = service::category::by_slug(&service::category::all(&app.db).await.unwrap(), "news")
+        .unwrap()
+        .id;
+    ok(post_form(
+        app,
+        &staff,
+        "/api/admin/columns/save",
+        &[
+            ("parent_id", &news.to_string()),
+            ("name", "国际合作"),
+            ("slug", "international"),
+            ("kind", "list"),
+            ("sort_order", "20"),
+            ("show_in_nav", "on"),
+        ],
+    )
+    .await)
+    .await;
+    eventually(app, "/columns/news", "国际合作", true).await;
+    assert_eq!(app.get("/columns/international").await.status(), 200);
+    // Bad slugs and duplicate slugs are refused with a message.
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/columns/save",
+        &[("name", "重复"), ("slug", "news"), ("kind", "list")],
+    )
+    .await;
+    assert_eq!(
+        flash_of(&res).as_deref(),
+        Some("error|该网址别名已被其他栏目使用")
+    );
+    // A column with articles cannot be deleted.
+    let zone =
+        service::category::by_slug(&service::category::all(&app.db).await.unwrap(), "zone-news")
+            .unwrap()
+            .id;
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/columns/delete",
+        &[("id", &zone.to_string())],
+    )
+    .await;
+    assert!(flash_of(&res).unwrap().starts_with("error|该栏目下还有"));
+
+    // A single page.
+    let intro =
+        service::category::by_slug(&service::category::all(&app.db).await.unwrap(), "intro")
+            .unwrap()
+            .id;
+    let before = app
+        .client
+        .get(app.url("/columns/intro"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!before.contains("新的协会简介正文"));
+    ok(post_form(
+        app,
+        &staff,
+        "/api/admin/pages/save",
+        &[
+            ("category_id", &intro.to_string()),
+            ("title", "协会简介"),
+            ("body", "<p>新的协会简介正文。</p><script>x()</script>"),
+        ],
+    )
+    .await)
+    .await;
+    eventually(app, "/columns/intro", "新的协会简介正文", true).await;
+    let page = app
+        .client
+        .get(app.url("/columns/intro"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("x()"));
+
+    // A notice appears on the strip of every page, and goes when deleted.
+    let now = chrono::Utc::now()
+        .with_timezone(&app.state.site.time_zone)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    ok(post_form(
+        app,
+        &staff,
+        "/api/admin/notices/save",
+        &[
+            ("title", "关于调整办公时间的紧急通知"),
+            ("body", "<p>即日起调整。</p>"),
+            ("published_at", &now),
+            ("is_published", "on"),
+        ],
+    )
+    .await)
+    .await;
+    eventually(
+        app,
+        "/columns/zone-news",
+        "关于调整办公时间的紧急通知",
+        true,
+    )
+    .await;
+    let id = service::content::all_notices(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.title == "关于调整办公时间的紧急通知")
+        .unwrap()
+        .id;
+    ok(post_form(
+        app,
+        &staff,
+        "/api/admin/notices/delete",
+        &[("id", &id.to_string())],
+    )
+    .await)
+    .await;
+    eventually(
+        app,
+        "/columns/zone-news",
+        "关于调整办公时间的紧急通知",
+        false,
+    )
+    .await;
+}
+on_both_backends!(columns_pages_and_notices_are_edited_and_published);
+
+async fn magazine_issues_and_links_are_edited(app: &TestApp) {
+    app.create_staff("editor", Role::Editor).await;
+    let staff = app.sign_in("editor").await;
+    let now = chrono::Utc::now()
+        .with_timezone(&app.state.site.time_zone)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let res = ok(post_form(
+        app,
+        &staff,
+        "/api/admin/magazine/save",
+        &[
+            ("year", "2026"),
+            ("number", "12"),
+            ("total_number", "372"),
+            ("title", "年终特刊"),
+            ("summary", "回顾一年"),
+            ("cover_image_id", ""),
+            ("published_at", &now),
+        ],
+    )
+    .await)
+    .await;
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let issue_id: i32 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let a = app.some_article().await;
+    ok(post_form(
+        app,
+        &staff,
+        "/api/admin/magazine/toc/add",
+        &[
+            ("issue_id", &issue_id.to_string()),
+            ("article_id", &a.id.to_string()),
+            ("section", "年度回顾"),
+            ("sort_order", "1"),
+        ],
+    )
+    .await)
+    .await;
+    eventually(app, "/magazine/2026/12", &a.title, true).await;
+    let html = app
+        .client
+        .get(app.url("/magazine/2026/12"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("年终特刊") && html.contains("年度回顾"));
+    // The same year and number twice is refused.
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/magazine/save",
+        &[
+            ("year", "2026"),
+            ("number", "12"),
+            ("title", "重复"),
+            ("summary", ""),
+            ("published_at", &now),
+        ],
+    )
+    .await;
+    assert_eq!(
+        flash_of(&res).as_deref(),
+        Some("error|2026年第12期已经存在")
+    );
+
+    // Footer links.
+    let groups = service::content::link_groups(&app.db).await.unwrap();
+    let gid = groups[0].0.id;
+    ok(post_form(
+        app,
+        &staff,
+        "/api/admin/links/save",
+        &[
+            ("group_id", &gid.to_string()),
+            ("name", "新增的合作单位"),
+            ("url", "https://partner.example/"),
+            ("sort_order", "1"),
+        ],
+    )
+    .await)
+    .await;
+    eventually(app, "/columns/news", "新增的合作单位", true).await;
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/links/save",
+        &[
+            ("group_id", &gid.to_string()),
+            ("name", "坏链接"),
+            ("url", "javascript:alert(1)"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        flash_of(&res).as_deref(),
+        Some("error|链接地址需以 http://、https:// 或 / 开头")
+    );
+}
+on_both_backends!(magazine_issues_and_links_are_edited);
+
+async fn settings_and_users_are_for_admins(app: &TestApp) {
+    app.create_staff("root", Role::Admin).await;
+    app.create_staff("editor", Role::Editor).await;
+    let admin = app.sign_in("root").await;
+    let editor = app.sign_in("editor").await;
+    let fields = [
+        ("site_name", "中国开发区协会（测试）"),
+        ("magazine_name", "中国开发区"),
+        ("slogan", ""),
+        ("wechat_account", "协会公众号"),
+        ("wechat_qr_url", "https://weixin.example/x"),
+        ("qq_group", "123456"),
+        ("contact_email", "office@portico.example"),
+        ("footer_text", "主办单位：测试"),
+        ("icp", "京ICP备00000000号-1"),
+        ("copyright", "版权所有"),
+    ];
+    let res = post_form(app, &editor, "/api/admin/sys/settings/save", &fields).await;
+    assert_eq!(res.status(), 403, "editors cannot change settings");
+    ok(post_form(app, &admin, "/api/admin/sys/settings/save", &fields).await).await;
+    eventually(app, "/", "欢迎访问中国开发区协会（测试）网站", true).await;
+
+    // A new editor account; deactivating it ends its sessions and blocks sign-in.
+    ok(post_form(
+        app,
+        &admin,
+        "/api/admin/sys/users/create",
+        &[
+            ("username", "newbie"),
+            ("display_name", "新同事"),
+            ("role", "editor"),
+            ("password", crate::helpers::STAFF_PASSWORD),
+        ],
+    )
+    .await)
+    .await;
+    let newbie = app.sign_in("newbie").await;
+    let id = service::auth::users(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "newbie")
+        .unwrap()
+        .id;
+    ok(post_form(
+        app,
+        &admin,
+        "/api/admin/sys/users/update",
+        &[
+            ("id", &id.to_string()),
+            ("display_name", "新同事"),
+            ("role", "editor"),
+        ],
+    )
+    .await)
+    .await;
+    assert_eq!(
+        newbie
+            .client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+    let res = app
+        .post_login(&app.browser(), "newbie", crate::helpers::STAFF_PASSWORD)
+        .await;
+    assert_eq!(flash_of(&res).as_deref(), Some("error|用户名或密码错误"));
+    // Admins cannot lock themselves out.
+    let me = service::auth::users(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "root")
+        .unwrap()
+        .id;
+    let res = post_form(
+        app,
+        &admin,
+        "/api/admin/sys/users/update",
+        &[
+            ("id", &me.to_string()),
+            ("display_name", "root"),
+            ("role", "editor"),
+            ("is_active", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        flash_of(&res).as_deref(),
+        Some("error|不能降低自己的权限或停用自己的账号")
+    );
+    // Every change is in the audit log.
+    let (rows, _) = service::audit::list(&app.db, &service::audit::Filter::default(), 0, 100)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    for a in ["settings.update", "user.create", "user.update"] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+}
+on_both_backends!(settings_and_users_are_for_admins);
