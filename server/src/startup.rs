@@ -72,10 +72,22 @@ pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
     }
 }
 
+/// The Leptos page routes, generated once per process.
+///
+/// Generating them runs the whole app with resource loading suppressed through a
+/// process-global flag in `leptos_server`: a resource first polled by a page being rendered
+/// at that moment would never finish. Doing it once, before any router exists, keeps that
+/// window closed for every server in the process (tests start many).
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// All routes: the Leptos pages and server functions, and the routes that are not pages,
 /// behind the page cache.
 pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
-    let page_routes = generate_route_list(App);
+    let page_routes = page_routes();
     Router::new()
         .route("/healthz", get(routes::health::health))
         .route("/prefs/font-size", get(routes::prefs::font_size))

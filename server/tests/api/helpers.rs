@@ -9,6 +9,9 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
 use server::config::Settings;
 use server::startup::{Application, connect_and_migrate};
 
+/// A request that takes longer than this is a hang: the test fails with the URL instead.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub const BROWSER_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +124,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let client = reqwest::Client::builder()
         .user_agent(BROWSER_UA)
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
         .build()
         .unwrap();
     Some(TestApp {
@@ -248,6 +252,7 @@ impl TestApp {
             .user_agent(BROWSER_UA)
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .unwrap()
     }
