@@ -11,7 +11,7 @@ use entity::user::{self, Role};
 use entity::{login_throttle, session};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -521,14 +521,6 @@ pub async fn prune(db: &DatabaseConnection, policy: SessionPolicy) -> Result<u64
     Ok(gone)
 }
 
-/// Every account, for the users page.
-pub async fn users(db: &impl ConnectionTrait) -> Result<Vec<user::Model>> {
-    Ok(user::Entity::find()
-        .order_by_asc(user::Column::Id)
-        .all(db)
-        .await?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -572,84 +564,4 @@ mod tests {
         assert_eq!(wait_label(Duration::seconds(61)), "2分钟");
         assert_eq!(wait_label(Duration::minutes(15)), "15分钟");
     }
-}
-
-/// Changes an account's name, role or activity, or sets a new password for it (admins).
-/// An admin cannot demote or deactivate their own account, so the site never loses its
-/// last administrator by accident.
-pub async fn update_user(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: i32,
-    display_name: &str,
-    role: Role,
-    is_active: bool,
-    new_password: Option<&str>,
-) -> Result<user::Model> {
-    let txn = db.begin().await?;
-    let before = user::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if actor.user_id == Some(id) && (role != Role::Admin || !is_active) {
-        return Err(Error::Invalid("不能降低自己的权限或停用自己的账号".into()));
-    }
-    let now = Utc::now();
-    let mut m: user::ActiveModel = before.clone().into();
-    let display: String = display_name.trim().chars().take(50).collect();
-    m.display_name = Set(if display.is_empty() {
-        before.username.clone()
-    } else {
-        display
-    });
-    m.role = Set(role);
-    m.is_active = Set(is_active);
-    let mut changes = Vec::new();
-    if before.role != role {
-        changes.push(format!(
-            "角色：{} → {}",
-            role_label(before.role),
-            role_label(role)
-        ));
-    }
-    if before.is_active != is_active {
-        changes.push(if is_active {
-            "已启用".to_owned()
-        } else {
-            "已停用".to_owned()
-        });
-    }
-    if let Some(p) = new_password.filter(|p| !p.is_empty()) {
-        check_password(p)?;
-        m.password_hash = Set(hash_password(p)?);
-        m.password_changed_at = Set(now);
-        changes.push("已重设密码".to_owned());
-    }
-    m.updated_at = Set(now);
-    let saved = m.update(&txn).await?;
-    if !is_active || new_password.is_some_and(|p| !p.is_empty()) || before.role != role {
-        session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(id))
-            .exec(&txn)
-            .await?;
-    }
-    audit::record(
-        &txn,
-        actor,
-        "user.update",
-        "user",
-        id,
-        format!(
-            "用户 {}：{}",
-            saved.username,
-            if changes.is_empty() {
-                "修改显示名称".to_owned()
-            } else {
-                changes.join("；")
-            }
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
 }

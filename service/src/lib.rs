@@ -25,5 +25,6 @@ pub mod sitemap;
 pub mod stats;
 pub mod synth;
 pub mod time;
+pub mod users;
 
 pub use error::{Error, Result};

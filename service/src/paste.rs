@@ -107,7 +107,7 @@ pub fn rtf_pictures(rtf: &str) -> Vec<Vec<u8>> {
         if !fallback && (group.contains("\\pngblip") || group.contains("\\jpegblip")) {
             // The data is the run of hex digits after the last control word.
             let data_start = group
-                .rfind(|c: char| c == '\\' || c == '}')
+                .rfind(['\\', '}'])
                 .and_then(|i| group[i..].find([' ', '\n', '\r']).map(|j| i + j))
                 .unwrap_or(0);
             let hex: String = group[data_start..]

@@ -331,7 +331,7 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
     .await)
     .await;
     let newbie = app.sign_in("newbie").await;
-    let id = service::auth::users(&app.db)
+    let id = service::users::users(&app.db)
         .await
         .unwrap()
         .into_iter()
@@ -365,7 +365,7 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
         .await;
     assert_eq!(flash_of(&res).as_deref(), Some("error|用户名或密码错误"));
     // Admins cannot lock themselves out.
-    let me = service::auth::users(&app.db)
+    let me = service::users::users(&app.db)
         .await
         .unwrap()
         .into_iter()

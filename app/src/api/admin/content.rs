@@ -1,5 +1,7 @@
 //! Columns, single pages, notices, magazine issues and footer links in the back office.
 //! Writes are plain form posts that come back with a one-time message.
+// These server functions take plain HTML form posts, one argument per form field.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -133,7 +135,6 @@ pub async fn get_column_form(id: Option<i32>) -> Result<ColumnForm, AppError> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/admin", endpoint = "columns/save")]
 pub async fn save_column(
     id: Option<i32>,
@@ -462,7 +463,6 @@ pub async fn get_issue_form(id: Option<i32>) -> Result<IssueForm, AppError> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/admin", endpoint = "magazine/save")]
 pub async fn save_issue(
     id: Option<i32>,

@@ -1,4 +1,6 @@
 //! Admin-only: site settings and staff accounts (under `/api/admin/sys/`).
+// These server functions take plain HTML form posts, one argument per form field.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -39,7 +41,6 @@ pub async fn get_settings_form() -> Result<SettingsForm, AppError> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api/admin/sys", endpoint = "settings/save")]
 pub async fn save_settings(
     site_name: String,
@@ -62,9 +63,13 @@ pub async fn save_settings(
             return Err(AppError::BadRequest("网站名称不能为空".into()));
         }
         let url = wechat_qr_url.trim();
-        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+        let acceptable = url.is_empty()
+            || (url.starts_with('/') && !url.starts_with("//"))
+            || url.starts_with("http://")
+            || url.starts_with("https://");
+        if !acceptable {
             return Err(AppError::BadRequest(
-                "公众号二维码链接需以 http:// 或 https:// 开头".into(),
+                "公众号二维码图片地址需以 / 、http:// 或 https:// 开头".into(),
             ));
         }
         let email = contact_email.trim();
@@ -106,7 +111,7 @@ pub async fn get_users() -> Result<Vec<UserRow>, AppError> {
     use crate::server::{require_admin, state};
     let me = require_admin()?;
     let state = state()?;
-    Ok(service::auth::users(&state.db)
+    Ok(service::users::users(&state.db)
         .await?
         .into_iter()
         .map(|u| UserRow {
@@ -172,7 +177,7 @@ pub async fn update_user(
     let staff = require_admin()?;
     let result = async {
         let active = is_active.as_deref().is_some_and(|v| !v.is_empty());
-        service::auth::update_user(
+        service::users::update_user(
             &state()?.db,
             &staff.actor(),
             id,
