@@ -33,6 +33,8 @@ pub struct DatedLink {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chrome {
     pub site_name: String,
+    /// The header logo's address; `None` shows the built-in emblem.
+    pub logo_url: Option<String>,
     pub magazine_name: String,
     pub slogan: String,
     pub wechat_account: String,

@@ -30,6 +30,9 @@ pub struct Settings {
     /// ICP filing number, e.g. 京ICP备00000000号.
     pub icp: String,
     pub copyright: String,
+    /// The header logo: a site path (`/media/…`) or an http(s) address; empty shows the
+    /// built-in emblem.
+    pub logo_url: String,
 }
 
 impl Default for Settings {
@@ -45,13 +48,14 @@ impl Default for Settings {
             footer_text: String::new(),
             icp: String::new(),
             copyright: String::new(),
+            logo_url: String::new(),
         }
     }
 }
 
 impl Settings {
     /// Every setting as (key in the `site_settings` table, value).
-    pub fn entries(&self) -> [(&'static str, &str); 10] {
+    pub fn entries(&self) -> [(&'static str, &str); 11] {
         [
             ("site_name", &self.site_name),
             ("magazine_name", &self.magazine_name),
@@ -63,6 +67,7 @@ impl Settings {
             ("footer_text", &self.footer_text),
             ("icp", &self.icp),
             ("copyright", &self.copyright),
+            ("logo_url", &self.logo_url),
         ]
     }
 
@@ -79,6 +84,7 @@ impl Settings {
             "footer_text" => &mut self.footer_text,
             "icp" => &mut self.icp,
             "copyright" => &mut self.copyright,
+            "logo_url" => &mut self.logo_url,
             _ => return false,
         };
         *field = value;

@@ -18,6 +18,11 @@ pub fn SettingsPage() -> impl IntoView {
                 <form method="post" action=SaveSettings::PATH class="panel stack narrow-wide">
                     <CsrfField />
                     <label>"网站名称"<input name="site_name" value=s.site_name required maxlength="50" /></label>
+                    <label>"网站标志图片地址"
+                        <input name="logo_url" value=s.logo_url.clone() maxlength="500" placeholder="/media/…" />
+                        <small class="hint">"先在媒体库上传图片（建议正方形、至少 128×128），再复制其地址填在这里；留空则使用默认会徽。"</small>
+                    </label>
+                    {(!s.logo_url.is_empty()).then(|| view! { <img class="logo-preview" src=s.logo_url.clone() alt="当前标志" /> })}
                     <label>"会刊名称"<input name="magazine_name" value=s.magazine_name maxlength="50" /></label>
                     <label>"口号"<input name="slogan" value=s.slogan maxlength="100" /></label>
                     <label>"微信公众号名称"<input name="wechat_account" value=s.wechat_account maxlength="50" /></label>

@@ -153,6 +153,7 @@ pub fn chrome(
             .filter(|l| !l.is_empty())
             .map(str::to_owned)
             .collect(),
+        logo_url: Some(settings.logo_url.trim().to_owned()).filter(|u| !u.is_empty()),
         site_name: settings.site_name,
         magazine_name: settings.magazine_name,
         slogan: settings.slogan,

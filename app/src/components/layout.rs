@@ -13,6 +13,7 @@ use crate::models::{Chrome, DatedLink, LinkGroup, NavLink};
 pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) -> impl IntoView {
     let Chrome {
         site_name,
+        logo_url,
         magazine_name,
         slogan,
         wechat_account,
@@ -38,7 +39,7 @@ pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) 
                 qq_group
                 contact_href=contact_href.clone()
             />
-            <Masthead site_name magazine_name slogan />
+            <Masthead site_name logo_url magazine_name slogan />
             <Navigation nav active />
         </header>
     }
@@ -101,12 +102,23 @@ fn TopBar(
 }
 
 #[component]
-fn Masthead(site_name: String, magazine_name: String, slogan: String) -> impl IntoView {
+fn Masthead(
+    site_name: String,
+    logo_url: Option<String>,
+    magazine_name: String,
+    slogan: String,
+) -> impl IntoView {
+    let logo = match logo_url {
+        Some(src) => {
+            view! { <img class="brand-logo" src=src alt="" width="56" height="56" /> }.into_any()
+        }
+        None => view! { <Emblem /> }.into_any(),
+    };
     view! {
         <div class="masthead">
             <div class="wrap masthead-inner">
                 <a class="brand" href="/">
-                    <Emblem />
+                    {logo}
                     <span class="brand-text">
                         <span class="brand-name">{site_name}</span>
                         <span class="brand-en">"China Association of Development Zones"</span>

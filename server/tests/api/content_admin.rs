@@ -33,8 +33,9 @@ async fn ok(res: reqwest::Response) -> reqwest::Response {
 }
 
 async fn eventually(app: &TestApp, path: &str, needle: &str, present: bool) {
+    let mut html = String::new();
     for _ in 0..40 {
-        let html = app
+        html = app
             .client
             .get(app.url(path))
             .send()
@@ -48,7 +49,16 @@ async fn eventually(app: &TestApp, path: &str, needle: &str, present: bool) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("{path}: {needle:?} present={present} never happened");
+    let at = html.find("<main").unwrap_or(0);
+    let excerpt: String = html[..at]
+        .chars()
+        .rev()
+        .take(1500)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    panic!("{path}: {needle:?} present={present} never happened; page before <main>: …{excerpt}");
 }
 
 async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
@@ -310,11 +320,36 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
         ("footer_text", "主办单位：测试"),
         ("icp", "京ICP备00000000号-1"),
         ("copyright", "版权所有"),
+        ("logo_url", "/media/logo-test.png"),
     ];
     let res = post_form(app, &editor, "/api/admin/sys/settings/save", &fields).await;
     assert_eq!(res.status(), 403, "editors cannot change settings");
     ok(post_form(app, &admin, "/api/admin/sys/settings/save", &fields).await).await;
     eventually(app, "/", "欢迎访问中国开发区协会（测试）网站", true).await;
+    eventually(
+        app,
+        "/",
+        r#"<img src="/media/logo-test.png" alt="" width="56" height="56" class="brand-logo">"#,
+        true,
+    )
+    .await;
+
+    // A logo address that is neither a site path nor http(s) is refused, with the reason.
+    let mut bad = fields;
+    bad[10] = ("logo_url", "javascript:alert(1)");
+    let res = post_form(app, &admin, "/api/admin/sys/settings/save", &bad).await;
+    let flash = flash_of(&res).unwrap_or_default();
+    assert!(
+        flash.starts_with("error|") && flash.contains("标志图片地址"),
+        "{flash}"
+    );
+    eventually(
+        app,
+        "/",
+        r#"<img src="/media/logo-test.png" alt="" width="56" height="56" class="brand-logo">"#,
+        true,
+    )
+    .await;
 
     // A new editor account; deactivating it ends its sessions and blocks sign-in.
     ok(post_form(

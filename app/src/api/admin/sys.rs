@@ -20,6 +20,7 @@ pub struct SettingsForm {
     pub footer_text: String,
     pub icp: String,
     pub copyright: String,
+    pub logo_url: String,
 }
 
 #[server(prefix = "/api/admin/sys", endpoint = "settings", input = GetUrl)]
@@ -38,6 +39,7 @@ pub async fn get_settings_form() -> Result<SettingsForm, AppError> {
         footer_text: s.footer_text,
         icp: s.icp,
         copyright: s.copyright,
+        logo_url: s.logo_url,
     })
 }
 
@@ -53,6 +55,7 @@ pub async fn save_settings(
     footer_text: String,
     icp: String,
     copyright: String,
+    logo_url: String,
 ) -> Result<(), AppError> {
     use super::form::finish;
     use crate::server::{require_admin, state};
@@ -63,13 +66,21 @@ pub async fn save_settings(
             return Err(AppError::BadRequest("网站名称不能为空".into()));
         }
         let url = wechat_qr_url.trim();
-        let acceptable = url.is_empty()
-            || (url.starts_with('/') && !url.starts_with("//"))
-            || url.starts_with("http://")
-            || url.starts_with("https://");
+        let acceptable =
+            url.is_empty() || url.starts_with("http://") || url.starts_with("https://");
         if !acceptable {
             return Err(AppError::BadRequest(
-                "公众号二维码图片地址需以 / 、http:// 或 https:// 开头".into(),
+                "公众号二维码链接需以 http:// 或 https:// 开头".into(),
+            ));
+        }
+        let logo = logo_url.trim();
+        let logo_ok = logo.is_empty()
+            || (logo.starts_with('/') && !logo.starts_with("//"))
+            || logo.starts_with("https://")
+            || logo.starts_with("http://");
+        if !logo_ok {
+            return Err(AppError::BadRequest(
+                "标志图片地址需以 /、http:// 或 https:// 开头".into(),
             ));
         }
         let email = contact_email.trim();
@@ -87,6 +98,7 @@ pub async fn save_settings(
             footer_text: clip(footer_text, 1000),
             icp: clip(icp, 100),
             copyright: clip(copyright, 200),
+            logo_url: clip(logo_url, 500),
         };
         service::content::save_settings(&state()?.db, &staff.actor(), &settings).await?;
         Ok(())
