@@ -13,4 +13,9 @@ export DATABASE_URL="sqlite://end2end/$tmp/e2e.db?mode=rwc"
 export PORTICO_UPLOADS_DIR="end2end/$tmp/uploads"
 export PORTICO_PUBLIC_URL="http://127.0.0.1:${E2E_PORT:-3100}"
 export PORTICO_SEED_DEMO=true
+# Staff accounts for the back-office tests (the password is only for this throwaway database).
+export PORTICO_ADMIN_PASSWORD="${E2E_STAFF_PASSWORD:-e2e-password-2026}"
+target/release/portico create-admin --username e2e-admin --display-name 测试管理员 >/dev/null
+target/release/portico create-admin --username e2e-editor --display-name 测试编辑 --role editor >/dev/null
+unset PORTICO_ADMIN_PASSWORD
 exec target/release/portico serve

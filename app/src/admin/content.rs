@@ -218,7 +218,7 @@ pub fn NoticeEditPage() -> impl IntoView {
                     <label>"标题"<input name="title" value=f.title required maxlength="200" /></label>
                     <RichTextField name="body".to_owned() initial=f.body />
                     <div class="row">
-                        <label>"发布时间"<input type="datetime-local" name="published_at" value=f.published_at required /></label>
+                        <label>"发布时间"<input type="datetime-local" step="1" name="published_at" value=f.published_at required /></label>
                         <label class="check"><input type="checkbox" name="is_published" value="on" checked=f.is_published />"发布（到时间后显示在网站上）"</label>
                     </div>
                     <div class="actions"><button type="submit" class="button primary">"保存"</button><a class="button subtle" href="/admin/notices">"返回"</a></div>
@@ -323,7 +323,7 @@ fn IssueEditor(f: IssueForm) -> impl IntoView {
                 <label>"年份"<input name="year" type="number" value=f.year required min="1980" max="2200" /></label>
                 <label>"期号"<input name="number" type="number" value=f.number required min="1" max="99" /></label>
                 <label>"总期号"<input name="total_number" type="number" value=f.total_number min="0" /></label>
-                <label>"出版时间"<input name="published_at" type="datetime-local" value=f.published_at required /></label>
+                <label>"出版时间"<input name="published_at" type="datetime-local" step="1" value=f.published_at required /></label>
             </div>
             <label>"本期主题"<input name="title" value=f.title maxlength="200" /></label>
             <label>"本期导读"<textarea name="summary" maxlength="1000" rows="3">{f.summary}</textarea></label>

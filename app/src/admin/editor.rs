@@ -12,6 +12,7 @@ use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use super::editor_html::{exec, figure, paragraphs};
 use crate::api::admin::articles::{
     AutosaveArticle, DiscardAutosave, EditorData, EditorForm, PasteHtml, PasteResult, PreviewBody,
     SaveArticle, SaveResult, Status,
@@ -20,37 +21,6 @@ use crate::components::browser::{document, post_json, upload_image};
 
 /// How often unsaved changes are autosaved.
 const AUTOSAVE_EVERY: Duration = Duration::from_secs(5);
-
-fn html_document() -> Option<web_sys::HtmlDocument> {
-    document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
-}
-
-fn exec(command: &str, value: &str) {
-    if let Some(doc) = html_document() {
-        let _ = doc.exec_command_with_show_ui_and_value(command, false, value);
-    }
-}
-
-/// Text pasted without markup: one paragraph per line.
-fn paragraphs(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let escaped = l
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
-            format!("<p>{escaped}</p>")
-        })
-        .collect()
-}
-
-fn figure(src: &str, width: i32, height: i32) -> String {
-    format!(
-        "<figure class=\"figure\"><img src=\"{src}\" alt=\"\" width=\"{width}\" height=\"{height}\"><figcaption>图片说明</figcaption></figure><p><br></p>"
-    )
-}
 
 #[island(lazy)]
 pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
@@ -542,6 +512,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                         "发布时间"
                         <input
                             type="datetime-local"
+                            step="1"
                             prop:value=move || form.with(|f| f.published_at.clone())
                             on:input=move |e| {
                                 let v = event_target_value(&e);

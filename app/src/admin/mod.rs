@@ -6,6 +6,7 @@ pub mod audit;
 pub mod content;
 pub mod dashboard;
 mod editor;
+mod editor_html;
 pub mod login;
 pub mod media;
 pub mod password;

@@ -4,15 +4,8 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use crate::components::browser::document;
-
-fn exec(command: &str, value: &str) {
-    if let Some(doc) = document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
-        let _ = doc.exec_command_with_show_ui_and_value(command, false, value);
-    }
-}
+use super::editor_html::exec;
 
 #[island(lazy)]
 pub fn RichTextField(name: String, initial: String) -> impl IntoView {

@@ -3,7 +3,9 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// `Cache-Control` by path: hashed build assets forever, media for a day, pages for a minute.
+/// `Cache-Control` by path: hashed build assets forever, media for a day; pages may be stored
+/// but are revalidated on every use (a cheap `304` from the page cache), so a correction, an
+/// unpublished article or a scheduled one going live reaches readers at once.
 pub async fn cache_control(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
@@ -18,10 +20,10 @@ pub async fn cache_control(req: Request, next: Next) -> Response {
     } else if path.starts_with("/api/") || path.starts_with("/prefs/") || path == "/healthz" {
         "no-store"
     } else {
-        // Public pages: briefly cacheable by browsers and proxies (they revalidate with the
-        // ETag afterwards); errors other than "not found" are not kept.
+        // Public pages: stored by browsers and proxies, revalidated with the ETag each time;
+        // errors are not kept (a 404 for an article that is about to go live must not stick).
         match res.status().as_u16() {
-            200 | 301 | 304 | 404 => "public, max-age=60",
+            200 | 301 | 304 => "public, no-cache",
             _ => "no-store",
         }
     };

@@ -21,8 +21,11 @@ async fn unknown_and_malformed_articles_are_real_404s(app: &TestApp) {
         "/no-such-page",
         "/columns-that-do-not-exist/%C0%AF",
     ] {
-        let (status, html) = app.get_text(path).await;
-        assert_eq!(status, 404, "{path}");
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 404, "{path}");
+        // Never kept by browsers: the article may be published a moment later.
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+        let html = res.text().await.unwrap();
         assert!(html.contains("页面不存在"), "{path}: a friendly page");
         assert!(html.contains("友情链接"), "{path}: inside the site layout");
     }

@@ -86,10 +86,20 @@ pub fn article_row(a: &article::Model, categories: &[category::Model], tz: Tz) -
     }
 }
 
-/// `2026-11-27T14:30` in `tz`, for `<input type="datetime-local">`.
+/// `2026-11-27T14:30` (seconds only when they are not zero) in `tz`, for
+/// `<input type="datetime-local" step="1">`.
 pub fn local_input(at: Option<chrono::DateTime<chrono::Utc>>, tz: Tz) -> String {
-    at.map(|t| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
+    use chrono::Timelike;
+    at.map(|t| {
+        let local = t.with_timezone(&tz);
+        let format = if local.second() == 0 {
+            "%Y-%m-%dT%H:%M"
+        } else {
+            "%Y-%m-%dT%H:%M:%S"
+        };
+        local.format(format).to_string()
+    })
+    .unwrap_or_default()
 }
 
 /// Reads `2026-11-27T14:30` (or with seconds) in `tz`.
