@@ -7,11 +7,16 @@ use leptos_router::hooks::use_params_map;
 use super::richtext::RichTextField;
 use super::{AdminPage, AdminView, CsrfField};
 use crate::api::admin::content::{
-    AddToc, ColumnForm, ColumnRow, DeleteColumn, DeleteIssue, DeleteLink, DeleteLinkGroup,
-    DeleteNotice, IssueForm, IssueRow, LinkGroupRow, NoticeForm, NoticeRow, PageForm, PageRow,
-    RemoveToc, SaveColumn, SaveIssue, SaveLink, SaveLinkGroup, SaveNotice, SavePage,
-    get_column_form, get_columns, get_issue_form, get_issues_admin, get_links_admin,
-    get_notice_form, get_notices_admin, get_page_form, get_pages,
+    ColumnForm, ColumnRow, DeleteColumn, DeleteNotice, NoticeForm, NoticeRow, PageForm, PageRow,
+    SaveColumn, SaveNotice, SavePage, get_column_form, get_columns, get_notice_form,
+    get_notices_admin, get_page_form, get_pages,
+};
+use crate::api::admin::links::{
+    DeleteLink, DeleteLinkGroup, LinkGroupRow, SaveLink, SaveLinkGroup, get_links_admin,
+};
+use crate::api::admin::magazine::{
+    AddToc, DeleteIssue, IssueForm, IssueRow, RemoveToc, SaveIssue, get_issue_form,
+    get_issues_admin,
 };
 use crate::error::AppError;
 use crate::pages::article::parse_id;

@@ -185,7 +185,7 @@ async fn admin_only_endpoints_refuse_editors(app: &TestApp) {
             .get(app.url(page))
             .send()
             .await
-            .unwrap()
+            .unwrap_or_else(|e| panic!("{page}: {e:?}"))
             .status()
             .as_u16();
         assert!(

@@ -75,3 +75,27 @@ pub fn take_flash() -> Option<(bool, String)> {
     let (kind, message) = decoded.split_once('|')?;
     Some((kind == "ok", message.chars().take(300).collect()))
 }
+
+/// A checkbox's value: present and not "0"/"false".
+pub(crate) fn checked(v: &Option<String>) -> bool {
+    v.as_deref()
+        .is_some_and(|s| !s.is_empty() && s != "0" && s != "false")
+}
+
+/// An optional numeric id from a form field (empty means none).
+pub(crate) fn optional_id(v: Option<String>) -> Result<Option<i32>, AppError> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest("编号格式不正确".into())),
+    }
+}
+
+/// A `datetime-local` value in the site's time zone.
+pub(crate) fn local_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    let tz = crate::server::state()?.site.time_zone;
+    super::convert::parse_local_input(s, tz)
+        .ok_or_else(|| AppError::BadRequest("时间格式不正确".into()))
+}

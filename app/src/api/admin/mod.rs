@@ -7,6 +7,8 @@ pub mod audit;
 pub mod chrome;
 pub mod content;
 pub mod dashboard;
+pub mod links;
+pub mod magazine;
 pub mod media;
 pub mod sys;
 

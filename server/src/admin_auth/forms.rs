@@ -1,0 +1,269 @@
+//! The plain-form handlers of the back office: signing in and out, first-time setup and
+//! password changes.
+
+use axum::extract::FromRequest;
+
+use super::*;
+
+/// Where to go after signing in: a back-office path only.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if (n == "/admin" || n.starts_with("/admin/")) && !n.starts_with("/admin/login") =>
+        {
+            app::prefs::safe_return_path(n).to_owned()
+        }
+        _ => "/admin".to_owned(),
+    }
+}
+
+fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+fn signed_in(state: &AppState, to: &str, token: &str) -> Response {
+    let mut res = redirect(to);
+    let max_age = i64::try_from(state.site.sessions.absolute.as_secs()).unwrap_or(43_200);
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, token, max_age, state.site.secure_cookies),
+    );
+    res
+}
+
+/// `POST /admin/login`
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let ip = addr.ip().to_string();
+    let back = |kind: &str, message: &str| {
+        let mut res = redirect(&format!(
+            "/admin/login?next={}",
+            app::server::share::encode(&safe_next(form.next.as_deref()))
+        ));
+        flash(&mut res, kind, message, state.site.secure_cookies);
+        res
+    };
+    match auth::login(
+        &state.db,
+        &form.username,
+        &form.password,
+        &ip,
+        &user_agent(&headers),
+    )
+    .await
+    {
+        Ok((_, session)) => {
+            // The old session of this browser, if any, ends: the id always changes on login.
+            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+                let _ = auth::logout(&state.db, &old, &Actor::system("session-rotation")).await;
+            }
+            signed_in(&state, &safe_next(form.next.as_deref()), &session.token)
+        }
+        Err(LoginError::Invalid) => back("error", "用户名或密码错误"),
+        Err(LoginError::Throttled(wait)) => {
+            let mut res = back(
+                "error",
+                &format!("登录尝试次数过多，请{}后再试", auth::wait_label(wait)),
+            );
+            *res.status_mut() = StatusCode::SEE_OTHER;
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.num_seconds().max(1)),
+            );
+            res
+        }
+        Err(LoginError::Db(e)) => {
+            tracing::error!(error = %e, "login failed");
+            page_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "网站暂时无法访问",
+                "请稍后再试。",
+            )
+        }
+    }
+}
+
+/// `POST /admin/logout`
+pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
+    if let (Some(staff), Some(token)) = (
+        req.extensions().get::<Staff>().cloned(),
+        cookie(req.headers(), SESSION_COOKIE),
+    ) && let Err(e) = auth::logout(&state.db, &token, &staff.actor()).await
+    {
+        tracing::error!(error = %e, "logout failed");
+    }
+    let mut res = redirect("/admin/login");
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, state.site.secure_cookies),
+    );
+    flash(&mut res, "ok", "您已安全退出", state.site.secure_cookies);
+    res
+}
+
+/// Whether first-time setup may be shown: no account exists yet, the request comes straight
+/// from this machine, and not through a proxy.
+pub async fn setup_allowed(state: &AppState, addr: SocketAddr, headers: &HeaderMap) -> bool {
+    let mut parts = axum::http::Request::new(()).into_parts().0;
+    parts.headers = headers.clone();
+    parts.extensions.insert(ConnectInfo(addr));
+    app::server::is_local_unproxied(&parts)
+        && auth::user_count(&state.db).await.is_ok_and(|n| n == 0)
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    username: String,
+    display_name: Option<String>,
+    password: String,
+    confirm: String,
+}
+
+/// `POST /admin/setup`: creates the first administrator, then signs them in.
+pub async fn setup(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Response {
+    if !setup_allowed(&state, addr, &headers).await {
+        return page_error(
+            StatusCode::NOT_FOUND,
+            "页面不存在",
+            "初始化已完成，或只能在服务器本机访问。",
+        );
+    }
+    let fail = |message: &str| {
+        let mut res = redirect("/admin/setup");
+        flash(&mut res, "error", message, state.site.secure_cookies);
+        res
+    };
+    if form.password != form.confirm {
+        return fail("两次输入的密码不一致");
+    }
+    let actor = Actor {
+        user_id: None,
+        username: "setup".into(),
+        ip: addr.ip().to_string(),
+    };
+    let display = form.display_name.unwrap_or_default();
+    if let Err(e) = auth::create_user(
+        &state.db,
+        &actor,
+        &form.username,
+        &display,
+        &form.password,
+        Role::Admin,
+    )
+    .await
+    {
+        return match e {
+            service::Error::Invalid(m) => fail(&m),
+            other => {
+                tracing::error!(error = %other, "setup failed");
+                page_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "网站暂时无法访问",
+                    "请稍后再试。",
+                )
+            }
+        };
+    }
+    match auth::login(
+        &state.db,
+        &form.username,
+        &form.password,
+        &addr.ip().to_string(),
+        &user_agent(&headers),
+    )
+    .await
+    {
+        Ok((_, session)) => signed_in(&state, "/admin", &session.token),
+        Err(_) => redirect("/admin/login"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    password: String,
+    confirm: String,
+}
+
+/// `POST /admin/password`
+pub async fn change_password(State(state): State<AppState>, req: Request) -> Response {
+    let Some(staff) = req.extensions().get::<Staff>().cloned() else {
+        return redirect("/admin/login");
+    };
+    let ua = user_agent(req.headers());
+    let Ok(Form(form)) = Form::<PasswordForm>::from_request(req, &state).await else {
+        return page_error(StatusCode::BAD_REQUEST, "请求有误", "请返回重新填写。");
+    };
+    let back = |kind: &str, message: &str| {
+        let mut res = redirect("/admin/password");
+        flash(&mut res, kind, message, state.site.secure_cookies);
+        res
+    };
+    if form.password != form.confirm {
+        return back("error", "两次输入的新密码不一致");
+    }
+    match auth::change_password(
+        &state.db,
+        &staff.actor(),
+        staff.user.id,
+        &form.current,
+        &form.password,
+        &staff.ip,
+        &ua,
+    )
+    .await
+    {
+        Ok(session) => {
+            let mut res = signed_in(&state, "/admin/password", &session.token);
+            flash(
+                &mut res,
+                "ok",
+                "密码已修改，其他设备上的登录已退出",
+                state.site.secure_cookies,
+            );
+            res
+        }
+        Err(service::Error::Invalid(m)) => back("error", &m),
+        Err(e) => {
+            tracing::error!(error = %e, "password change failed");
+            back("error", "修改失败，请稍后再试")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_in_the_back_office() {
+        assert_eq!(
+            safe_next(Some("/admin/articles?page=2")),
+            "/admin/articles?page=2"
+        );
+        assert_eq!(safe_next(Some("https://evil.example/")), "/admin");
+        assert_eq!(safe_next(Some("/articles/1")), "/admin");
+        assert_eq!(safe_next(Some("//evil")), "/admin");
+        assert_eq!(safe_next(None), "/admin");
+    }
+}

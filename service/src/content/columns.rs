@@ -1,0 +1,235 @@
+//! Columns (the tree, order, nav visibility) and their single pages.
+
+use chrono::Utc;
+use entity::{article, category, page};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use crate::audit::{self, Actor};
+use crate::cache::{self, tag};
+use crate::{Error, Result};
+
+use super::{clip, required};
+
+/// The kinds a column can be.
+pub const COLUMN_KINDS: &[(&str, &str)] = &[
+    ("list", "文章列表"),
+    ("pictures", "图片列表"),
+    ("page", "单页"),
+    ("notices", "通知公告"),
+    ("magazine", "期刊"),
+    ("submit", "投稿"),
+];
+
+/// A column as the form edits it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColumnInput {
+    pub parent_id: Option<i32>,
+    pub name: String,
+    pub slug: String,
+    pub kind: String,
+    pub description: String,
+    pub sort_order: i32,
+    pub show_in_nav: bool,
+}
+
+/// Creates or updates a column.
+pub async fn save_column(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Option<i32>,
+    input: ColumnInput,
+) -> Result<category::Model> {
+    let name = required("栏目名称", &input.name, 50)?;
+    let slug = input.slug.trim().to_lowercase();
+    if slug.is_empty()
+        || slug.len() > 60
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(Error::Invalid(
+            "网址别名只能包含小写英文字母、数字和连字符，最多 60 个字符".into(),
+        ));
+    }
+    if !COLUMN_KINDS.iter().any(|(k, _)| *k == input.kind) {
+        return Err(Error::Invalid("未知的栏目类型".into()));
+    }
+    let txn = db.begin().await?;
+    let all = crate::category::all(&txn).await?;
+    if all.iter().any(|c| c.slug == slug && Some(c.id) != id) {
+        return Err(Error::Invalid("该网址别名已被其他栏目使用".into()));
+    }
+    if let Some(p) = input.parent_id {
+        if !all.iter().any(|c| c.id == p) {
+            return Err(Error::Invalid("上级栏目不存在".into()));
+        }
+        if let Some(me) = id
+            && crate::category::path(&all, p).iter().any(|c| c.id == me)
+        {
+            return Err(Error::Invalid(
+                "不能把栏目移到它自己或它的下级栏目之下".into(),
+            ));
+        }
+    }
+    let now = Utc::now();
+    let before = id.and_then(|i| all.iter().find(|c| c.id == i).cloned());
+    if id.is_some() && before.is_none() {
+        return Err(Error::NotFound);
+    }
+    let mut m: category::ActiveModel = match &before {
+        Some(b) => b.clone().into(),
+        None => category::ActiveModel {
+            created_at: Set(now),
+            listed_count: Set(0),
+            ..Default::default()
+        },
+    };
+    m.parent_id = Set(input.parent_id);
+    m.name = Set(name);
+    m.slug = Set(slug);
+    m.kind = Set(input.kind);
+    m.description = Set(clip(&input.description, 500));
+    m.sort_order = Set(input.sort_order);
+    m.show_in_nav = Set(input.show_in_nav);
+    m.updated_at = Set(now);
+    let saved = match &before {
+        Some(_) => m.update(&txn).await?,
+        None => m.insert(&txn).await?,
+    };
+    if before
+        .as_ref()
+        .is_some_and(|b| b.parent_id != saved.parent_id)
+    {
+        crate::listing::rebuild_all(&txn).await?;
+    }
+    cache::invalidate(
+        &txn,
+        [
+            tag::CHROME.to_owned(),
+            tag::HOME.into(),
+            tag::SITEMAP.into(),
+            tag::FEED.into(),
+            tag::list(saved.id),
+            tag::page(saved.id),
+        ],
+    )
+    .await?;
+    let summary = match &before {
+        Some(b) => format!(
+            "栏目「{}」→「{}」（/columns/{}）",
+            b.name, saved.name, saved.slug
+        ),
+        None => format!("新建栏目「{}」（/columns/{}）", saved.name, saved.slug),
+    };
+    audit::record(
+        &txn,
+        actor,
+        if before.is_some() {
+            "column.update"
+        } else {
+            "column.create"
+        },
+        "column",
+        saved.id,
+        summary,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Deletes a column that has no sub-columns and no articles.
+pub async fn delete_column(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<()> {
+    let txn = db.begin().await?;
+    let c = category::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if category::Entity::find()
+        .filter(category::Column::ParentId.eq(id))
+        .count(&txn)
+        .await?
+        > 0
+    {
+        return Err(Error::Invalid("请先删除或移走它的下级栏目".into()));
+    }
+    let n = article::Entity::find()
+        .filter(article::Column::CategoryId.eq(id))
+        .count(&txn)
+        .await?;
+    if n > 0 {
+        return Err(Error::Invalid(format!(
+            "该栏目下还有 {n} 篇文章，请先移到其他栏目"
+        )));
+    }
+    category::Entity::delete_by_id(id).exec(&txn).await?;
+    cache::invalidate(
+        &txn,
+        [
+            tag::CHROME.to_owned(),
+            tag::SITEMAP.into(),
+            tag::list(id),
+            tag::page(id),
+        ],
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "column.delete",
+        "column",
+        id,
+        format!("删除栏目「{}」", c.name),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Saves the single page of a column.
+pub async fn save_page(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    category_id: i32,
+    title: &str,
+    body: &str,
+) -> Result<page::Model> {
+    let title = required("标题", title, 200)?;
+    let txn = db.begin().await?;
+    category::Entity::find_by_id(category_id)
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let now = Utc::now();
+    let existing = crate::page::for_column(&txn, category_id).await?;
+    let mut m: page::ActiveModel = match &existing {
+        Some(p) => p.clone().into(),
+        None => page::ActiveModel {
+            category_id: Set(category_id),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    m.title = Set(title);
+    m.body = Set(crate::html::sanitize(body));
+    m.updated_at = Set(now);
+    let saved = match existing {
+        Some(_) => m.update(&txn).await?,
+        None => m.insert(&txn).await?,
+    };
+    cache::invalidate(&txn, [tag::page(category_id)]).await?;
+    audit::record(
+        &txn,
+        actor,
+        "page.update",
+        "page",
+        category_id,
+        format!("单页「{}」（{} 字节）", saved.title, saved.body.len()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
