@@ -67,7 +67,11 @@ test("an editor writes, schedules, edits and compares an article", async ({ page
   expect(bodyHtml).not.toContain("blob:");
   expect(bodyHtml).not.toContain("MsoNormal");
 
-  // Scheduled a few seconds ahead.
+  // Filed under a sub-column, scheduled a few seconds ahead.
+  const column = page.getByLabel("栏目");
+  const zoneNews = await column.locator("option", { hasText: "园区动态" }).getAttribute("value");
+  await column.selectOption(zoneNews!);
+
   await page.getByLabel("状态").selectOption("scheduled");
   await page.getByLabel("发布时间").fill(shanghaiInput(12_000));
   await page.getByRole("button", { name: "保存" }).click();
@@ -92,6 +96,7 @@ test("an editor writes, schedules, edits and compares an article", async ({ page
   await expect(readerPage.locator("h1")).toHaveText(title);
   await expect(readerPage.locator(".article-body img")).toHaveAttribute("src", /^\/media\//);
   const columnHref = await readerPage.locator(".breadcrumb a").last().getAttribute("href");
+  expect(columnHref).toBe("/columns/zone-news");
   await readerPage.goto(columnHref!);
   await expect(readerPage.locator(".column-list").getByText(title)).toBeVisible();
 
