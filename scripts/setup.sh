@@ -44,4 +44,9 @@ setup_browser() {
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
   fi
+  # Chinese glyphs, so that pages are laid out (and screenshots look) as readers see them.
+  if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    say "installing a Chinese font (Noto CJK)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk
+  fi
 }

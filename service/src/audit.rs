@@ -29,6 +29,72 @@ impl Actor {
     }
 }
 
+/// The Chinese name of an action code, for the audit page (unknown codes show as they are).
+pub fn action_label(code: &str) -> &str {
+    match code {
+        "login" => "登录",
+        "login.failed" => "登录失败",
+        "logout" => "退出",
+        "article.create" => "新建文章",
+        "article.update" => "修改文章",
+        "article.status" => "改变文章状态",
+        "article.publish" => "定时发布上线",
+        "article.restore" => "恢复文章版本",
+        "column.create" => "新建栏目",
+        "column.update" => "修改栏目",
+        "column.delete" => "删除栏目",
+        "page.update" => "修改单页",
+        "notice.create" => "新建通知",
+        "notice.update" => "修改通知",
+        "notice.delete" => "删除通知",
+        "issue.create" => "新建期刊",
+        "issue.update" => "修改期刊",
+        "issue.delete" => "删除期刊",
+        "issue.toc.add" => "加入期刊目录",
+        "issue.toc.remove" => "移出期刊目录",
+        "links.group" => "保存链接分组",
+        "links.group.delete" => "删除链接分组",
+        "links.link" => "保存链接",
+        "links.link.delete" => "删除链接",
+        "media.upload" => "上传图片",
+        "media.update" => "修改图片说明",
+        "media.delete" => "删除图片",
+        "settings.update" => "修改网站设置",
+        "user.create" => "新建用户",
+        "user.update" => "修改用户",
+        "user.password" => "修改密码",
+        other => other,
+    }
+}
+
+/// The Chinese name of an object type (unknown types show as they are).
+pub fn object_label(code: &str) -> &str {
+    match code {
+        "article" => "文章",
+        "column" => "栏目",
+        "page" => "单页",
+        "notice" => "通知",
+        "issue" => "期刊",
+        "link_group" => "链接分组",
+        "link" => "链接",
+        "image" => "图片",
+        "settings" => "网站设置",
+        "user" => "用户",
+        other => other,
+    }
+}
+
+/// The Chinese name of the system's own actors (staff usernames show as they are).
+pub fn actor_label(username: &str) -> &str {
+    match username {
+        "command-line" => "命令行",
+        "scheduler" => "定时发布",
+        "session-rotation" => "系统",
+        "setup" => "初始设置",
+        other => other,
+    }
+}
+
 /// Records one change.
 pub async fn record(
     db: &impl ConnectionTrait,

@@ -71,6 +71,13 @@ struct DaySum {
     views: Option<i64>,
 }
 
+/// `SUM(views)` as a BIGINT (PostgreSQL would answer NUMERIC, which does not decode as i64).
+fn views_sum() -> sea_orm::sea_query::SimpleExpr {
+    daily::Column::Views
+        .sum()
+        .cast_as(sea_orm::sea_query::Alias::new("BIGINT"))
+}
+
 /// Views per day from `first_day` on (days without views are absent).
 pub async fn daily_totals(
     db: &impl ConnectionTrait,
@@ -79,7 +86,7 @@ pub async fn daily_totals(
     let rows = daily::Entity::find()
         .select_only()
         .column(daily::Column::Day)
-        .column_as(daily::Column::Views.sum(), "views")
+        .column_as(views_sum(), "views")
         .filter(daily::Column::Day.gte(first_day))
         .group_by(daily::Column::Day)
         .order_by_asc(daily::Column::Day)
@@ -107,7 +114,7 @@ pub async fn top_articles(
     let sums = daily::Entity::find()
         .select_only()
         .column(daily::Column::ArticleId)
-        .column_as(daily::Column::Views.sum(), "views")
+        .column_as(views_sum(), "views")
         .filter(daily::Column::Day.gte(first_day))
         .group_by(daily::Column::ArticleId)
         .order_by_desc(Expr::col(sea_orm::sea_query::Alias::new("views")))

@@ -112,11 +112,11 @@ fn ArticleListView(
                         <a href=format!("/admin/articles/{}", r.id)>{r.title.clone()}</a>
                         {r.flags.iter().map(|f| view! { <span class="tag">{f.clone()}</span> }).collect_view()}
                     </td>
-                    <td>{r.column}</td>
+                    <td class="nowrap">{r.column}</td>
                     <td><span class=format!("status status-{}", r.status.code())>{r.status.label()}</span></td>
-                    <td>{r.author}</td>
+                    <td class="wide-only">{r.author}</td>
                     <td class="nowrap">{r.published}</td>
-                    <td class="nowrap muted">{r.updated}</td>
+                    <td class="nowrap muted wide-only">{r.updated}</td>
                     <td class="num">{r.hits}</td>
                 </tr>
             }
@@ -138,7 +138,7 @@ fn ArticleListView(
             </div>
             <div class="table-wrap">
                 <table class="data">
-                    <thead><tr><th><span class="visually-hidden">"选择"</span></th><th>"标题"</th><th>"栏目"</th><th>"状态"</th><th>"作者"</th><th>"发布时间"</th><th>"最后修改"</th><th>"点击"</th></tr></thead>
+                    <thead><tr><th><span class="visually-hidden">"选择"</span></th><th>"标题"</th><th>"栏目"</th><th>"状态"</th><th class="wide-only">"作者"</th><th>"发布时间"</th><th class="wide-only">"最后修改"</th><th>"点击"</th></tr></thead>
                     <tbody>{table_rows}</tbody>
                 </table>
                 {(total == 0).then(|| view! { <p class="empty">"没有符合条件的文章。"</p> })}

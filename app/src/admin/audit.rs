@@ -59,13 +59,13 @@ pub fn AuditPage() -> impl IntoView {
                         <label>"操作"
                             <select name="action">
                                 <option value="">"全部"</option>
-                                {a.actions.iter().map(|x| view! { <option value=x.clone() selected=*x == act>{x.clone()}</option> }).collect_view()}
+                                {a.actions.iter().map(|(code, label)| view! { <option value=code.clone() selected=*code == act>{label.clone()}</option> }).collect_view()}
                             </select>
                         </label>
                         <label>"对象"
                             <select name="object_type">
                                 <option value="">"全部"</option>
-                                {a.object_types.iter().map(|x| view! { <option value=x.clone() selected=*x == ot>{x.clone()}</option> }).collect_view()}
+                                {a.object_types.iter().map(|(code, label)| view! { <option value=code.clone() selected=*code == ot>{label.clone()}</option> }).collect_view()}
                             </select>
                         </label>
                         <label>"内容包含"<input name="text" value=text /></label>
@@ -80,7 +80,7 @@ pub fn AuditPage() -> impl IntoView {
                                     <tr>
                                         <td class="nowrap">{r.at.clone()}</td>
                                         <td>{r.username.clone()}</td>
-                                        <td><code>{r.action.clone()}</code></td>
+                                        <td class="nowrap">{r.action.clone()}</td>
                                         <td>{r.object.clone()}</td>
                                         <td class="summary">{r.summary.clone()}</td>
                                         <td class="muted">{r.ip.clone()}</td>

@@ -32,7 +32,7 @@ fn id_or_new(raw: Option<String>) -> Result<Option<i32>, AppError> {
 
 /// A delete button in its own small form, asking first.
 #[component]
-fn DeleteButton(action: &'static str, id: i32, #[prop(into)] question: String) -> impl IntoView {
+fn DeleteButton(action: &'static str, id: i32, question: &'static str) -> impl IntoView {
     view! {
         <form method="post" action=action class="inline-form">
             <CsrfField />

@@ -19,6 +19,9 @@ pub fn DashboardPage() -> impl IntoView {
 /// A bar chart of daily views, drawn on the server as SVG.
 #[component]
 fn DailyChart(daily: Vec<(String, i64)>) -> impl IntoView {
+    if daily.iter().all(|d| d.1 == 0) {
+        return view! { <p class="empty">"最近 30 天还没有浏览记录。"</p> }.into_any();
+    }
     let (w, h, pad) = (720.0_f64, 220.0_f64, 28.0_f64);
     let max = daily.iter().map(|d| d.1).max().unwrap_or(0).max(1) as f64;
     let n = daily.len().max(1) as f64;
@@ -50,6 +53,7 @@ fn DailyChart(daily: Vec<(String, i64)>) -> impl IntoView {
             {bars}
         </svg>
     }
+    .into_any()
 }
 
 #[component]

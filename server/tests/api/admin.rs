@@ -318,6 +318,12 @@ async fn the_audit_log_records_and_is_for_admins(app: &TestApp) {
         .unwrap();
     assert!(html.contains("boss") && html.contains("helper"));
     assert!(html.contains("登录成功"));
+    // Actions and objects read in Chinese; the filter keeps the codes as values.
+    assert!(
+        html.contains(">登录</td>") && html.contains("用户 #"),
+        "{html}"
+    );
+    assert!(html.contains(r#"<option value="login""#) && !html.contains("<td><code>login"));
     let filtered = boss
         .client
         .get(app.url("/admin/sys/audit?username=helper"))

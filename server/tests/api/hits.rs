@@ -88,3 +88,46 @@ async fn each_view_counts_exactly_once(app: &TestApp) {
     assert_eq!(app.get("/api/hits/abc").await.status(), 404);
 }
 on_both_backends!(each_view_counts_exactly_once);
+
+/// The dashboard adds up the per-day views (the demo content has 30 days of them) and lists
+/// the most read articles, on either database.
+async fn the_dashboard_counts_views(app: &TestApp) {
+    use entity::user::Role;
+    let tz = service::time::DEFAULT_TIME_ZONE;
+    let days = service::stats::last_days(30, tz);
+    let week = service::stats::daily_totals(&app.db, &days[23])
+        .await
+        .unwrap();
+    let week_total: i64 = week.iter().map(|d| d.1).sum();
+    assert!(week_total > 0, "the demo content has recent views");
+    let top = service::stats::top_articles(&app.db, &days[23], 10)
+        .await
+        .unwrap();
+    assert!(!top.is_empty() && top.windows(2).all(|w| w[0].2 >= w[1].2));
+
+    app.create_staff("reader-of-numbers", Role::Editor).await;
+    let staff = app.sign_in("reader-of-numbers").await;
+    let res = staff.client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!(
+            r#"<span class="stat-value">{week_total}</span><span class="stat-label">近 7 天浏览"#
+        )),
+        "7-day total {week_total} shown"
+    );
+    let chart = html
+        .find("<svg")
+        .map(|i| html[i..].chars().take(300).collect::<String>());
+    assert!(
+        chart.is_some_and(|c| c.contains(r#"class="chart""#)) && html.contains("<rect"),
+        "{chart:?}"
+    );
+    let (id, title, views) = &top[0];
+    assert!(
+        html.contains(&format!(r#"href="/articles/{id}""#)) && html.contains(title.as_str()),
+        "the most read article is listed"
+    );
+    assert!(html.contains(&format!(r#"<span class="num">{views}</span>"#)));
+}
+on_both_backends!(the_dashboard_counts_views);

@@ -341,6 +341,20 @@ pub async fn seed_demo(
         }
         .insert(&txn)
         .await?;
+        // The last 30 days of reading, so the demo dashboard has something to show.
+        for k in 0..30 {
+            let day = now - chrono::Duration::days(k);
+            if day >= at {
+                let views = demo_daily_views(n, k, (day - at).num_days());
+                crate::stats::add_daily_views(
+                    &txn,
+                    saved.id,
+                    &crate::stats::day_of(day, tz),
+                    views,
+                )
+                .await?;
+            }
+        }
         article_ids.insert(a.title.clone(), saved.id);
         report.articles += 1;
     }
@@ -438,6 +452,14 @@ fn local_time(text: &str, tz: Tz) -> Result<DateTime<Utc>> {
 fn demo_hits(n: usize, at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     let days = (now - at).num_days().max(0);
     120 + days * 3 + ((n as i64 * 7919) % 400)
+}
+
+/// Demo views of article `n` on the day `days_ago`, `age` days after its publication: new
+/// articles are read most, with some day-to-day variation.
+fn demo_daily_views(n: usize, days_ago: i64, age: i64) -> u64 {
+    let fresh = 60_i64.saturating_sub(age * 4).max(0);
+    let wobble = (n as i64 * 31 + days_ago * 17) % 9;
+    u64::try_from(2 + fresh + wobble).unwrap_or(0)
 }
 
 /// Turns the seed files' plain-text bodies into HTML: blank-line separated paragraphs,

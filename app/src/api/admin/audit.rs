@@ -22,8 +22,10 @@ pub struct AuditPage {
     pub page: u64,
     pub pages: u64,
     pub total: u64,
-    pub actions: Vec<String>,
-    pub object_types: Vec<String>,
+    /// Action codes with their Chinese names, for the filter menu.
+    pub actions: Vec<(String, String)>,
+    /// Object types with their Chinese names, for the filter menu.
+    pub object_types: Vec<(String, String)>,
 }
 
 /// Rows per page of the audit log.
@@ -39,6 +41,7 @@ pub async fn get_audit(
     page: Option<u64>,
 ) -> Result<AuditPage, AppError> {
     use crate::server::{require_admin, state};
+    use service::audit;
     require_admin()?;
     let state = state()?;
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -59,12 +62,12 @@ pub async fn get_audit(
             .map(|r| AuditRow {
                 id: r.id,
                 at: service::time::format_datetime(r.created_at, tz),
-                username: r.username,
-                action: r.action,
+                username: audit::actor_label(&r.username).to_owned(),
+                action: audit::action_label(&r.action).to_owned(),
                 object: if r.object_id.is_empty() {
-                    r.object_type
+                    audit::object_label(&r.object_type).to_owned()
                 } else {
-                    format!("{} #{}", r.object_type, r.object_id)
+                    format!("{} #{}", audit::object_label(&r.object_type), r.object_id)
                 },
                 summary: r.summary,
                 ip: r.ip,
@@ -73,7 +76,19 @@ pub async fn get_audit(
         page,
         pages: total.div_ceil(AUDIT_PER_PAGE).max(1),
         total,
-        actions,
-        object_types,
+        actions: actions
+            .into_iter()
+            .map(|a| {
+                let label = audit::action_label(&a).to_owned();
+                (a, label)
+            })
+            .collect(),
+        object_types: object_types
+            .into_iter()
+            .map(|o| {
+                let label = audit::object_label(&o).to_owned();
+                (o, label)
+            })
+            .collect(),
     })
 }
