@@ -120,7 +120,10 @@ async fn the_dashboard_counts_views(app: &TestApp) {
         .find("<svg")
         .map(|i| html[i..].chars().take(300).collect::<String>());
     assert!(
-        chart.is_some_and(|c| c.contains(r#"class="chart""#)) && html.contains("<rect"),
+        chart
+            .as_deref()
+            .is_some_and(|c| c.contains(r#"class="chart""#))
+            && html.contains("<rect"),
         "{chart:?}"
     );
     let (id, title, views) = &top[0];
