@@ -77,8 +77,9 @@ pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
 /// Generating them runs the whole app with resource loading suppressed through a
 /// process-global flag in `leptos_server`: a resource first polled by a page being rendered
 /// at that moment would never finish. Doing it once, before any router exists, keeps that
-/// window closed for every server in the process (tests start many).
-fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+/// window closed for every server in the process (tests start many, and must use this too
+/// rather than generating the list themselves).
+pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()

@@ -32,7 +32,9 @@ fn server_fns() -> Vec<(String, String)> {
 }
 
 fn admin_pages() -> Vec<String> {
-    leptos_axum::generate_route_list(app::App)
+    // Never `generate_route_list` here: it suppresses resource loading process-wide while it
+    // runs, which would freeze pages that other tests' servers are rendering at that moment.
+    server::startup::page_routes()
         .iter()
         .map(|r| r.path().to_owned())
         .filter(|p| p == "/admin" || p.starts_with("/admin/"))
