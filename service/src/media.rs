@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ::image::{ImageFormat, ImageReader, Limits};
 use chrono::{Datelike, Utc};
-use entity::{article, image, magazine_issue};
+use entity::{article, image, magazine_issue, notice, page};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -283,7 +283,8 @@ pub async fn list(
     Ok((rows, total))
 }
 
-/// Where an image is used: article covers, article bodies, magazine covers.
+/// Where an image is used: article covers and bodies, magazine covers, single pages,
+/// notices, and the logo setting.
 pub async fn usage(db: &impl ConnectionTrait, img: &image::Model) -> Result<Vec<String>> {
     let mut uses = Vec::new();
     let covers: Vec<(i32, String)> = article::Entity::find()
@@ -315,6 +316,28 @@ pub async fn usage(db: &impl ConnectionTrait, img: &image::Model) -> Result<Vec<
             .into_iter()
             .map(|(y, n)| format!("期刊 {y}年第{n}期封面")),
     );
+    let url = format!("/media/{}", img.path);
+    let pages: Vec<String> = page::Entity::find()
+        .select_only()
+        .column(page::Column::Title)
+        .filter(page::Column::Body.contains(&url))
+        .limit(20)
+        .into_tuple()
+        .all(db)
+        .await?;
+    uses.extend(pages.into_iter().map(|t| format!("单页《{t}》")));
+    let notices: Vec<String> = notice::Entity::find()
+        .select_only()
+        .column(notice::Column::Title)
+        .filter(notice::Column::Body.contains(&url))
+        .limit(20)
+        .into_tuple()
+        .all(db)
+        .await?;
+    uses.extend(notices.into_iter().map(|t| format!("通知《{t}》")));
+    if crate::site::settings(db).await?.logo_url.contains(&url) {
+        uses.push("网站标志".to_owned());
+    }
     Ok(uses)
 }
 

@@ -278,3 +278,59 @@ async fn a_failed_flush_loses_nothing() {
     );
     assert_eq!(buf.unflushed(a.id), 2);
 }
+
+#[tokio::test]
+async fn images_in_use_anywhere_are_reported() {
+    let t = seeded().await;
+    // The demo's first figure is used by an article; an image nobody uses yet is free.
+    let img = entity::image::ActiveModel {
+        path: Set("2026/11/unused.webp".into()),
+        alt: Set(String::new()),
+        caption: Set(String::new()),
+        credit: Set(String::new()),
+        width: Set(10),
+        height: Set(10),
+        variants: Set("[]".into()),
+        size_bytes: Set(10),
+        mime: Set("image/webp".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&t.db)
+    .await
+    .unwrap();
+    assert!(service::media::usage(&t.db, &img).await.unwrap().is_empty());
+
+    let tag = r#"<p><img src="/media/2026/11/unused.webp" alt=""></p>"#;
+    let page = entity::page::Entity::find()
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut p: entity::page::ActiveModel = page.clone().into();
+    p.body = Set(format!("{}{tag}", page.body));
+    p.update(&t.db).await.unwrap();
+    let notice = entity::notice::Entity::find()
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut n: entity::notice::ActiveModel = notice.clone().into();
+    n.body = Set(format!("{}{tag}", notice.body));
+    n.update(&t.db).await.unwrap();
+    let mut settings = service::site::settings(&t.db).await.unwrap();
+    settings.logo_url = "/media/2026/11/unused.webp".into();
+    service::site::save_settings(&t.db, &settings)
+        .await
+        .unwrap();
+
+    let uses = service::media::usage(&t.db, &img).await.unwrap();
+    assert_eq!(
+        uses,
+        vec![
+            format!("单页《{}》", page.title),
+            format!("通知《{}》", notice.title),
+            "网站标志".to_owned(),
+        ]
+    );
+}
