@@ -150,7 +150,11 @@ fn ArticleListView(
 }
 
 fn editor_view(data: EditorData, chrome_csrf: String) -> AnyView {
-    view! { <ArticleEditor data csrf=chrome_csrf /> }.into_any()
+    view! {
+        <noscript><p class="flash flash-error">"文章编辑器需要浏览器启用 JavaScript；启用后刷新本页即可编辑。"</p></noscript>
+        <ArticleEditor data csrf=chrome_csrf />
+    }
+    .into_any()
 }
 
 #[component]

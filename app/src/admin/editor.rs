@@ -378,6 +378,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                 {label}
                 <input
                     maxlength=max
+                    value=form.with_untracked(get)
                     prop:value=move || form.with(get)
                     on:input=move |e| {
                         let v = event_target_value(&e);
@@ -394,6 +395,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                 <label class="check">
                     <input
                         type="checkbox"
+                        checked=form.with_untracked(get)
                         prop:checked=move || form.with(get)
                         on:change=move |e| {
                             let v = event_target_checked(&e);
@@ -436,6 +438,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                             placeholder="文章标题"
                             required
                             maxlength="200"
+                            value=form.with_untracked(|f| f.title.clone())
                             prop:value=move || form.with(|f| f.title.clone())
                             on:input=move |e| {
                                 let v = event_target_value(&e);
@@ -471,6 +474,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                         aria-multiline="true"
                         aria-label="正文"
                         node_ref=body
+                        inner_html=form.with_untracked(|f| f.body.clone())
                         hidden=move || preview.get().is_some()
                         on:input=move |_| touched()
                         on:paste=on_paste
@@ -488,7 +492,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                 </div>
                 <aside class="editor-side">
                     <div class="side-actions">
-                        <button type="submit" class="button primary" prop:disabled=move || saving.get()>
+                        <button type="submit" class="button primary" disabled=move || !live.get() || saving.get()>
                             {move || if saving.get() { "正在保存…" } else { "保存" }}
                         </button>
                         {move || public.get().map(|href| view! { <a class="button" href=href target="_blank" rel="noopener">"查看"</a> })}
@@ -513,6 +517,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                         <input
                             type="datetime-local"
                             step="1"
+                            value=form.with_untracked(|f| f.published_at.clone())
                             prop:value=move || form.with(|f| f.published_at.clone())
                             on:input=move |e| {
                                 let v = event_target_value(&e);
@@ -557,7 +562,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                                 form.update(|f| f.summary = v);
                                 touched();
                             }
-                        ></textarea>
+                        >{form.with_untracked(|f| f.summary.clone())}</textarea>
                     </label>
                     <div class="cover">
                         <span class="label">"封面图片"</span>

@@ -347,3 +347,33 @@ async fn the_audit_log_records_and_is_for_admins(app: &TestApp) {
     );
 }
 on_both_backends!(the_audit_log_records_and_is_for_admins);
+
+/// The editor arrives filled in: before its script runs (or without script) the fields show the
+/// article, and saving waits for the script (a plain submit would reload and lose typing).
+async fn the_editor_page_is_filled_in_before_script(app: &TestApp) {
+    app.create_staff("early-editor", Role::Editor).await;
+    let staff = app.sign_in("early-editor").await;
+    let a = app.some_article().await;
+    let html = staff
+        .client
+        .get(app.url(&format!("/admin/articles/{}", a.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let attr = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;");
+    assert!(
+        html.contains(&format!(r#"value="{}""#, attr(&a.title))),
+        "title"
+    );
+    let first_paragraph = a.body.split("</p>").next().unwrap_or_default();
+    assert!(html.contains(first_paragraph), "body");
+    assert!(
+        html.contains(r#"<button type="submit" disabled class="button primary">保存</button>"#),
+        "save waits for the script"
+    );
+    assert!(html.contains("<noscript>") && html.contains("需要浏览器启用 JavaScript"));
+}
+on_both_backends!(the_editor_page_is_filled_in_before_script);
