@@ -56,6 +56,20 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Eight random digits for first-time setup, grouped for reading: `4821-0937`.
+fn setup_code() -> String {
+    // No randomness: no code can be typed in, so setup stays closed (create-admin works).
+    let Ok(token) = service::auth::random_token() else {
+        return String::new();
+    };
+    let digits: String = token
+        .bytes()
+        .take(8)
+        .map(|b| char::from(b'0' + b % 10))
+        .collect();
+    format!("{}-{}", &digits[..4], &digits[4..])
+}
+
 /// The state every handler shares.
 pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
     AppState {
@@ -68,6 +82,7 @@ pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
             uploads_dir: settings.uploads_dir.clone(),
             sessions: settings.sessions,
             secure_cookies: settings.public_url.starts_with("https://"),
+            setup_code: setup_code(),
         }),
     }
 }
@@ -261,6 +276,13 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
         let state = build_state(&settings, db);
+        if service::auth::user_count(&state.db).await.unwrap_or(1) == 0 {
+            tracing::warn!(
+                "尚无管理员账号。请在服务器本机打开 {}/admin/setup ，设置码 {}（或运行 portico create-admin）",
+                settings.public_url,
+                state.site.setup_code
+            );
+        }
         let cache = Arc::new(PageCache::new(settings.cache_bytes));
         let start = service::cache::latest_id(&state.db)
             .await

@@ -18,6 +18,9 @@ pub struct SiteConfig {
     pub sessions: service::auth::SessionPolicy,
     /// Whether cookies get the `Secure` flag (the public URL is https).
     pub secure_cookies: bool,
+    /// The code first-time setup asks for, printed to this server's log at start while no
+    /// account exists (a local reverse proxy would otherwise make every visitor "local").
+    pub setup_code: String,
 }
 
 impl SiteConfig {

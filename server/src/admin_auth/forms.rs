@@ -128,6 +128,7 @@ pub async fn setup_allowed(state: &AppState, addr: SocketAddr, headers: &HeaderM
 
 #[derive(Deserialize)]
 pub struct SetupForm {
+    code: String,
     username: String,
     display_name: Option<String>,
     password: String,
@@ -153,6 +154,17 @@ pub async fn setup(
         flash(&mut res, "error", message, state.site.secure_cookies);
         res
     };
+    let expected = state.site.setup_code.as_bytes();
+    let given: String = form.code.chars().filter(char::is_ascii_digit).collect();
+    let expected_digits: Vec<u8> = expected
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_digit)
+        .collect();
+    if expected_digits.is_empty() || !constant_time_eq(given.as_bytes(), &expected_digits) {
+        tracing::warn!(ip = %addr.ip(), "first-time setup with a wrong code");
+        return fail("设置码不正确：请查看服务器启动时输出的设置码");
+    }
     if form.password != form.confirm {
         return fail("两次输入的密码不一致");
     }

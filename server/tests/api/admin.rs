@@ -20,9 +20,29 @@ async fn first_setup_runs_once_from_this_machine(app: &TestApp) {
         .unwrap();
     assert_eq!(proxied.status(), 404);
 
+    // A visitor who is "local" only through a reverse proxy does not know the code printed
+    // in the server's log.
+    let wrong = client
+        .post(app.url("/admin/setup"))
+        .form(&[
+            ("code", "0000-0000"),
+            ("username", "intruder"),
+            ("password", STAFF_PASSWORD),
+            ("confirm", STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 303);
+    assert!(flash_of(&wrong).unwrap().contains("设置码不正确"));
+    assert_eq!(service::auth::user_count(&app.db).await.unwrap(), 0);
+
+    let code = app.state.site.setup_code.clone();
+    assert_eq!(code.len(), 9, "{code}");
     let res = client
         .post(app.url("/admin/setup"))
         .form(&[
+            ("code", code.as_str()),
             ("username", "chief"),
             ("display_name", "秘书长"),
             ("password", STAFF_PASSWORD),
@@ -51,6 +71,7 @@ async fn first_setup_runs_once_from_this_machine(app: &TestApp) {
         .browser()
         .post(app.url("/admin/setup"))
         .form(&[
+            ("code", code.as_str()),
             ("username", "intruder"),
             ("password", STAFF_PASSWORD),
             ("confirm", STAFF_PASSWORD),
