@@ -41,6 +41,11 @@ pub async fn update_user(
     if actor.user_id == Some(id) && (role != Role::Admin || !is_active) {
         return Err(Error::Invalid("不能降低自己的权限或停用自己的账号".into()));
     }
+    if actor.user_id == Some(id) && new_password.is_some_and(|p| !p.is_empty()) {
+        return Err(Error::Invalid(
+            "修改自己的密码请使用“修改密码”页面（需要输入当前密码）".into(),
+        ));
+    }
     let now = Utc::now();
     let mut m: user::ActiveModel = before.clone().into();
     let display: String = display_name.trim().chars().take(50).collect();

@@ -82,7 +82,10 @@ fn redirect(to: &str) -> Response {
 
 /// A one-time message for the next page: `ok|…` or `error|…`.
 pub fn flash(res: &mut Response, kind: &str, message: &str, secure: bool) {
-    let value = app::server::share::encode(&format!("{kind}|{message}"));
+    let value = app::server::share::encode(&format!(
+        "{kind}|{}",
+        app::api::admin::form::clipped(message)
+    ));
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(FLASH_COOKIE, &value, 60, secure),

@@ -423,6 +423,27 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
         flash_of(&res).as_deref(),
         Some("error|不能降低自己的权限或停用自己的账号")
     );
+    // Nor set their own password here, without the current one.
+    let res = post_form(
+        app,
+        &admin,
+        "/api/admin/sys/users/update",
+        &[
+            ("id", &me.to_string()),
+            ("display_name", "root"),
+            ("role", "admin"),
+            ("is_active", "on"),
+            ("password", "另一个足够长的密码-2027"),
+        ],
+    )
+    .await;
+    assert!(
+        flash_of(&res)
+            .unwrap()
+            .starts_with("error|修改自己的密码请使用“修改密码”页面"),
+        "{:?}",
+        flash_of(&res)
+    );
     // Every change is in the audit log.
     let (rows, _) = service::audit::list(&app.db, &service::audit::Filter::default(), 0, 100)
         .await

@@ -15,13 +15,24 @@ fn secure() -> bool {
     crate::server::state().is_ok_and(|s| s.site.secure_cookies)
 }
 
+/// A message short enough for a cookie once percent-encoded (a longer one would be dropped by
+/// the browser, and the editor would see nothing).
+pub fn clipped(message: &str) -> String {
+    const MAX: usize = 300;
+    if message.chars().count() <= MAX {
+        message.to_owned()
+    } else {
+        message.chars().take(MAX - 1).chain(['…']).collect()
+    }
+}
+
 /// Leaves a one-time message for the next page.
 pub fn flash(ok: bool, message: &str) {
     let kind = if ok { "ok" } else { "error" };
     let secure = if secure() { "; Secure" } else { "" };
     let value = format!(
         "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60{secure}",
-        encode(&format!("{kind}|{message}"))
+        encode(&format!("{kind}|{}", clipped(message)))
     );
     if let (Some(res), Ok(v)) = (
         use_context::<ResponseOptions>(),
@@ -98,4 +109,20 @@ pub(crate) fn local_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, AppEr
     let tz = crate::server::state()?.site.time_zone;
     super::convert::parse_local_input(s, tz)
         .ok_or_else(|| AppError::BadRequest("时间格式不正确".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clipped;
+    use crate::server::share::encode;
+
+    #[test]
+    fn long_messages_still_fit_in_a_cookie() {
+        let long = "该图片正在使用中，不能删除：".repeat(80);
+        let c = clipped(&long);
+        assert_eq!(c.chars().count(), 300);
+        assert!(c.ends_with('…'));
+        assert!(encode(&format!("error|{c}")).len() < 4000);
+        assert_eq!(clipped("已保存"), "已保存");
+    }
 }

@@ -17,4 +17,4 @@ mod convert;
 #[cfg(feature = "ssr")]
 mod editor;
 #[cfg(feature = "ssr")]
-pub(crate) mod form;
+pub mod form;
