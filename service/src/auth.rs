@@ -98,6 +98,21 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// At most this many password checks run at once: each takes ~19 MiB and a core's worth of
+/// time, so a flood of logins waits here instead of exhausting memory or the runtime.
+const PASSWORD_WORKERS: usize = 2;
+
+/// [`verify_password`] on a blocking thread, so pages keep being served while it runs.
+pub async fn verify_password_async(hash: String, password: String) -> bool {
+    static LIMIT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PASSWORD_WORKERS);
+    let Ok(_permit) = LIMIT.acquire().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .unwrap_or(false)
+}
+
 /// A hash to check against when the account does not exist, so that the answer takes as
 /// long as for a real account.
 fn dummy_hash() -> &'static str {
@@ -315,9 +330,11 @@ pub async fn login(
         .one(db)
         .await?;
     let ok = match &found {
-        Some(u) => verify_password(&u.password_hash, password) && u.is_active,
+        Some(u) => {
+            verify_password_async(u.password_hash.clone(), password.to_owned()).await && u.is_active
+        }
         None => {
-            let _ = verify_password(dummy_hash(), password);
+            let _ = verify_password_async(dummy_hash().to_owned(), password.to_owned()).await;
             false
         }
     };
@@ -453,7 +470,7 @@ pub async fn change_password(
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
-    if !verify_password(&user.password_hash, current) {
+    if !verify_password_async(user.password_hash.clone(), current.to_owned()).await {
         return Err(Error::Invalid("当前密码不正确".into()));
     }
     check_password(new_password)?;

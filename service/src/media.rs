@@ -49,14 +49,32 @@ fn kind(bytes: &[u8]) -> Result<(ImageFormat, &'static str, &'static str)> {
 }
 
 /// Removes metadata segments that can carry a location (and other personal data), keeping
-/// the pixels untouched.
-pub fn strip_metadata(format: ImageFormat, bytes: &[u8]) -> Vec<u8> {
+/// the pixels untouched. `None` when the file's structure is not understood well enough to
+/// be sure; the caller then re-encodes the pixels instead.
+pub fn strip_metadata(format: ImageFormat, bytes: &[u8]) -> Option<Vec<u8>> {
     match format {
-        ImageFormat::Jpeg => strip_jpeg(bytes).unwrap_or_else(|| bytes.to_vec()),
-        ImageFormat::Png => strip_png(bytes).unwrap_or_else(|| bytes.to_vec()),
-        ImageFormat::WebP => strip_webp(bytes).unwrap_or_else(|| bytes.to_vec()),
-        _ => bytes.to_vec(),
+        ImageFormat::Jpeg => strip_jpeg(bytes),
+        ImageFormat::Png => strip_png(bytes),
+        ImageFormat::WebP => strip_webp(bytes),
+        // GIF has no EXIF; comments and application blocks carry no location.
+        ImageFormat::Gif => Some(bytes.to_vec()),
+        _ => None,
     }
+}
+
+/// The pixels alone, encoded again in `format` (nothing of the original file's metadata
+/// survives).
+fn reencoded(decoded: &::image::DynamicImage, format: ImageFormat) -> Result<Vec<u8>> {
+    let mut out = Cursor::new(Vec::new());
+    let image = match format {
+        // JPEG has no alpha channel.
+        ImageFormat::Jpeg => ::image::DynamicImage::ImageRgb8(decoded.to_rgb8()),
+        _ => decoded.clone(),
+    };
+    image
+        .write_to(&mut out, format)
+        .map_err(|_| Error::Invalid("图片无法处理，请另存为标准 JPEG 或 PNG 后再上传".into()))?;
+    Ok(out.into_inner())
 }
 
 /// Drops APP1 (EXIF, XMP) and APP13 (IPTC) segments.
@@ -187,6 +205,70 @@ pub async fn store(
             MAX_BYTES / 1048576
         )));
     }
+    // Decoding, resizing and encoding take a core for up to a second: off the async threads,
+    // one upload at a time, so pages keep being served meanwhile.
+    static LIMIT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+    let _permit = LIMIT
+        .acquire()
+        .await
+        .map_err(|_| Error::Invalid("服务器正在关闭，请稍后再试".into()))?;
+    let owned = bytes.to_vec();
+    let dir_root = uploads_dir.to_path_buf();
+    let processed = tokio::task::spawn_blocking(move || process(&owned, &dir_root))
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
+    let Processed {
+        original,
+        variants,
+        width: w,
+        height: h,
+        size,
+        mime,
+        now,
+    } = processed;
+    let clip = |s: String, n: usize| s.trim().chars().take(n).collect::<String>();
+    let txn = db.begin().await?;
+    let saved = image::Entity::insert(image::ActiveModel {
+        path: Set(original.clone()),
+        alt: Set(clip(details.alt, 255)),
+        caption: Set(clip(details.caption, 255)),
+        credit: Set(clip(details.credit, 100)),
+        width: Set(i32::try_from(w).unwrap_or(0)),
+        height: Set(i32::try_from(h).unwrap_or(0)),
+        variants: Set(serde_json::to_string(&variants).unwrap_or_else(|_| "[]".into())),
+        size_bytes: Set(i64::try_from(size).unwrap_or(0)),
+        mime: Set(mime.into()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "media.upload",
+        "image",
+        saved.id,
+        format!("上传图片 {original}（{w}×{h}）"),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// What [`process`] wrote.
+struct Processed {
+    original: String,
+    variants: Vec<Variant>,
+    width: u32,
+    height: u32,
+    size: usize,
+    mime: &'static str,
+    now: chrono::DateTime<Utc>,
+}
+
+/// Checks the image, writes the cleaned original and its WebP variants (blocking work).
+fn process(bytes: &[u8], uploads_dir: &Path) -> Result<Processed> {
     let (format, ext, mime) = kind(bytes)?;
     let reader = ImageReader::with_format(Cursor::new(bytes), format);
     let (w, h) = reader
@@ -212,7 +294,10 @@ pub async fn store(
     let dir = format!("{}/{:02}", now.year(), now.month());
     let name = stem()?;
     let original = format!("{dir}/{name}.{ext}");
-    let cleaned = strip_metadata(format, bytes);
+    let cleaned = match strip_metadata(format, bytes) {
+        Some(c) => c,
+        None => reencoded(&decoded, format)?,
+    };
     write_file(uploads_dir, &original, &cleaned)?;
     let mut variants = Vec::new();
     for &width in VARIANT_WIDTHS.iter().filter(|&&vw| vw < w) {
@@ -225,34 +310,15 @@ pub async fn store(
         write_file(uploads_dir, &path, &webp)?;
         variants.push(Variant { width, path });
     }
-    let clip = |s: String, n: usize| s.trim().chars().take(n).collect::<String>();
-    let txn = db.begin().await?;
-    let saved = image::Entity::insert(image::ActiveModel {
-        path: Set(original.clone()),
-        alt: Set(clip(details.alt, 255)),
-        caption: Set(clip(details.caption, 255)),
-        credit: Set(clip(details.credit, 100)),
-        width: Set(i32::try_from(w).unwrap_or(0)),
-        height: Set(i32::try_from(h).unwrap_or(0)),
-        variants: Set(serde_json::to_string(&variants).unwrap_or_else(|_| "[]".into())),
-        size_bytes: Set(i64::try_from(cleaned.len()).unwrap_or(0)),
-        mime: Set(mime.into()),
-        created_at: Set(now),
-        ..Default::default()
+    Ok(Processed {
+        original,
+        variants,
+        width: w,
+        height: h,
+        size: cleaned.len(),
+        mime,
+        now,
     })
-    .exec_with_returning(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        actor,
-        "media.upload",
-        "image",
-        saved.id,
-        format!("上传图片 {original}（{w}×{h}）"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
 }
 
 /// Page `page` (from 0) of the library, newest first, searching alt, caption, credit, path.
@@ -474,9 +540,28 @@ mod tests {
     fn exif_is_removed_from_jpeg_and_the_picture_still_decodes() {
         let with = jpeg_with_exif();
         assert!(with.windows(11).any(|w| w == b"GPSLatitude"));
-        let without = strip_metadata(ImageFormat::Jpeg, &with);
+        let without = strip_metadata(ImageFormat::Jpeg, &with).unwrap();
         assert!(!without.windows(11).any(|w| w == b"GPSLatitude"));
         ::image::load_from_memory(&without).unwrap();
+    }
+
+    #[test]
+    fn files_that_cannot_be_stripped_are_reencoded() {
+        // A JPEG cut off before its image data: the segment walk gives up...
+        let with = jpeg_with_exif();
+        let cut = &with[..with.len() / 3];
+        assert!(strip_metadata(ImageFormat::Jpeg, cut).is_none());
+        // ...and the pixels alone are written instead, without the EXIF block.
+        let decoded = ::image::load_from_memory(&with).unwrap();
+        let out = reencoded(&decoded, ImageFormat::Jpeg).unwrap();
+        assert!(out.starts_with(&[0xFF, 0xD8]));
+        assert!(!out.windows(11).any(|w| w == b"GPSLatitude"));
+        assert_eq!(
+            ::image::load_from_memory(&out).unwrap().width(),
+            decoded.width()
+        );
+        let png = reencoded(&decoded, ImageFormat::Png).unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
     }
 
     #[test]
