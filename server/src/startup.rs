@@ -144,6 +144,8 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
             routes::views::count_views,
         ))
         .layer(axum::middleware::from_fn(routes::headers::cache_control))
+        .layer(axum::middleware::from_fn(routes::body_limit::layer))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
 

@@ -1,6 +1,7 @@
 //! Routes that are not pages.
 
 pub mod api_errors;
+pub mod body_limit;
 pub mod feeds;
 pub mod headers;
 pub mod health;

@@ -398,3 +398,44 @@ async fn the_editor_page_is_filled_in_before_script(app: &TestApp) {
     assert!(html.contains("<noscript>") && html.contains("需要浏览器启用 JavaScript"));
 }
 on_both_backends!(the_editor_page_is_filled_in_before_script);
+
+/// A long document pasted with its pictures is bigger than axum's default 2 MB; editors may
+/// send it, while readers' endpoints keep the small limit.
+async fn editors_can_paste_long_documents(app: &TestApp) {
+    app.create_staff("long-paster", Role::Editor).await;
+    let staff = app.sign_in("long-paster").await;
+    let paragraph = format!("<p class=MsoNormal>{}</p>", "开发区高质量发展。".repeat(40));
+    let html = paragraph.repeat(3 * 1024 * 1024 / paragraph.len() + 1);
+    assert!(html.len() > 3 * 1024 * 1024);
+    let res = staff
+        .client
+        .post(app.url("/api/admin/articles/paste"))
+        .header("x-csrf-token", &staff.csrf)
+        .header("accept", "application/json")
+        .json(&serde_json::json!({ "html": html, "rtf": "" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        out["html"]
+            .as_str()
+            .unwrap()
+            .starts_with("<p>开发区高质量发展。")
+    );
+
+    let huge_login = app
+        .browser()
+        .post(app.url("/admin/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "username=a&password={}",
+            "x".repeat(3 * 1024 * 1024)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge_login.status(), 413);
+}
+on_both_backends!(editors_can_paste_long_documents);
