@@ -439,3 +439,35 @@ async fn editors_can_paste_long_documents(app: &TestApp) {
     assert_eq!(huge_login.status(), 413);
 }
 on_both_backends!(editors_can_paste_long_documents);
+
+/// Signing out after the session has ended (expired, or ended elsewhere) still clears the
+/// cookie and lands on the login page instead of an error.
+async fn signing_out_of_an_ended_session(app: &TestApp) {
+    let client = app.browser();
+    let res = client
+        .post(app.url("/admin/logout"))
+        .header("cookie", "portico_session=long-gone")
+        .header("origin", app.address.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/admin/login");
+    assert!(
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("portico_session=;")),
+        "the cookie is cleared"
+    );
+    // From another site it is still refused.
+    let forged = client
+        .post(app.url("/admin/logout"))
+        .header("cookie", "portico_session=long-gone")
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+}
+on_both_backends!(signing_out_of_an_ended_session);
