@@ -9,6 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use entity::user::{self, Role};
 use entity::{login_throttle, session};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, Set, TransactionTrait,
@@ -277,13 +278,25 @@ async fn record_failure(
             .await?;
         match existing {
             Some(t) if now - t.first_failure_at < THROTTLE_WINDOW => {
-                let failures = t.failures + 1;
-                let mut m: login_throttle::ActiveModel = t.into();
-                m.failures = Set(failures);
-                if failures >= *max {
-                    m.locked_until = Set(Some(now + LOCK_TIME));
-                }
-                m.update(db).await?;
+                // Counted in the database (`failures + 1`), so failures arriving at the same
+                // time are all counted, on any number of servers.
+                login_throttle::Entity::update_many()
+                    .col_expr(
+                        login_throttle::Column::Failures,
+                        sea_orm::ExprTrait::add(Expr::col(login_throttle::Column::Failures), 1),
+                    )
+                    .filter(login_throttle::Column::Key.eq(t.key.clone()))
+                    .exec(db)
+                    .await?;
+                login_throttle::Entity::update_many()
+                    .col_expr(
+                        login_throttle::Column::LockedUntil,
+                        Expr::value(Some(now + LOCK_TIME)),
+                    )
+                    .filter(login_throttle::Column::Key.eq(t.key.clone()))
+                    .filter(login_throttle::Column::Failures.gte(*max))
+                    .exec(db)
+                    .await?;
             }
             Some(t) => {
                 let mut m: login_throttle::ActiveModel = t.into();
@@ -357,11 +370,11 @@ pub async fn login(
         txn.commit().await?;
         return Err(LoginError::Invalid);
     };
-    for (key, _) in &keys {
-        login_throttle::Entity::delete_by_id(key.clone())
-            .exec(&txn)
-            .await?;
-    }
+    // A success clears the account's count only: signing in to one's own account must not
+    // wipe the failures an address has piled up against others.
+    login_throttle::Entity::delete_by_id(keys[0].0.clone())
+        .exec(&txn)
+        .await?;
     let new = NewSession {
         token: random_token()?,
         csrf_token: random_token()?,

@@ -334,3 +334,59 @@ async fn images_in_use_anywhere_are_reported() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_failures_are_all_counted() {
+    use service::auth;
+    let t = seeded().await;
+    let actor = service::audit::Actor::system("test");
+    auth::create_user(
+        &t.db,
+        &actor,
+        "busy",
+        "",
+        "a-long-enough-password",
+        entity::user::Role::Editor,
+    )
+    .await
+    .unwrap();
+    let attempts: Vec<_> = (0..auth::MAX_FAILURES_PER_ACCOUNT)
+        .map(|_| {
+            let db = t.db.clone();
+            tokio::spawn(async move {
+                auth::login(&db, "busy", "wrong-password", "198.51.100.7", "t").await
+            })
+        })
+        .collect();
+    for a in attempts {
+        assert!(a.await.unwrap().is_err());
+    }
+    let row = entity::login_throttle::Entity::find_by_id("user:busy".to_owned())
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.failures, auth::MAX_FAILURES_PER_ACCOUNT);
+    assert!(row.locked_until.is_some());
+    // Signing in elsewhere from the same address does not wipe that address's count.
+    auth::create_user(
+        &t.db,
+        &actor,
+        "own",
+        "",
+        "a-long-enough-password",
+        entity::user::Role::Editor,
+    )
+    .await
+    .unwrap();
+    auth::login(&t.db, "own", "a-long-enough-password", "198.51.100.7", "t")
+        .await
+        .map_err(|_| "own login")
+        .unwrap();
+    let ip = entity::login_throttle::Entity::find_by_id("ip:198.51.100.7".to_owned())
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ip.failures, auth::MAX_FAILURES_PER_ACCOUNT);
+}
