@@ -41,6 +41,7 @@ pub const CACHE_MB: Key = key("cache", "max-mb", "PORTICO_CACHE_MB");
 pub const CACHE_POLL_MS: Key = key("cache", "poll-ms", "PORTICO_CACHE_POLL_MS");
 pub const SESSION_IDLE_MINS: Key = key("admin", "session-idle-mins", "PORTICO_SESSION_IDLE_MINS");
 pub const SESSION_MAX_HOURS: Key = key("admin", "session-max-hours", "PORTICO_SESSION_MAX_HOURS");
+pub const BEHIND_PROXY: Key = key("admin", "behind-proxy", "PORTICO_BEHIND_PROXY");
 
 /// Every key, for documentation and for rejecting unknown ones.
 pub const KEYS: &[Key] = &[
@@ -61,6 +62,7 @@ pub const KEYS: &[Key] = &[
     CACHE_POLL_MS,
     SESSION_IDLE_MINS,
     SESSION_MAX_HOURS,
+    BEHIND_PROXY,
 ];
 
 /// A configuration problem, shown as one line.
@@ -101,6 +103,9 @@ pub struct Settings {
     pub cache_poll: Duration,
     /// Staff session lifetimes.
     pub sessions: service::auth::SessionPolicy,
+    /// A reverse proxy on this machine forwards the requests: the client's address is read
+    /// from its `X-Real-IP` / `X-Forwarded-For` header (for login throttling and the audit log).
+    pub behind_proxy: bool,
 }
 
 impl Settings {
@@ -206,6 +211,7 @@ impl Settings {
             Ok(n @ 1..=720) => Ok(Duration::from_secs(n * 3600)),
             _ => Err("expected hours from 1 to 720".to_owned()),
         })?;
+        let behind_proxy = src.parse(BEHIND_PROXY, "false", parse_bool)?;
 
         // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
         // hashed names exactly when that file is there.
@@ -236,6 +242,7 @@ impl Settings {
             cache_bytes,
             cache_poll,
             sessions: service::auth::SessionPolicy { idle, absolute },
+            behind_proxy,
         })
     }
 }

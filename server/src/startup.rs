@@ -83,6 +83,7 @@ pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
             sessions: settings.sessions,
             secure_cookies: settings.public_url.starts_with("https://"),
             setup_code: setup_code(),
+            behind_proxy: settings.behind_proxy,
         }),
     }
 }

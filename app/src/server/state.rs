@@ -21,6 +21,8 @@ pub struct SiteConfig {
     /// The code first-time setup asks for, printed to this server's log at start while no
     /// account exists (a local reverse proxy would otherwise make every visitor "local").
     pub setup_code: String,
+    /// Whether a local reverse proxy tells the client's address (`[admin] behind-proxy`).
+    pub behind_proxy: bool,
 }
 
 impl SiteConfig {

@@ -49,7 +49,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let ip = addr.ip().to_string();
+    let ip = client_address(state.site.behind_proxy, Some(addr), &headers);
     let back = |kind: &str, message: &str| {
         let mut res = redirect(&format!(
             "/admin/login?next={}",

@@ -51,12 +51,42 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The client's address as the socket sees it (forwarding headers are not trusted).
-pub fn client_ip(req: &Request) -> String {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+/// The client's address: the socket's, or, when `[admin] behind-proxy` is on and the request
+/// comes from a proxy on this machine, the one the proxy names (`X-Real-IP`, else the last
+/// `X-Forwarded-For` entry, which the proxy itself appended). Anything else is not trusted.
+pub fn client_address(behind_proxy: bool, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
+    let Some(peer) = peer else {
+        return String::new();
+    };
+    if behind_proxy && peer.ip().is_loopback() {
+        let named = headers
+            .get("x-real-ip")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .or_else(|| {
+                headers
+                    .get("x-forwarded-for")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.rsplit(',').next())
+                    .map(str::trim)
+            })
+            .and_then(|s| s.parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = named {
+            return ip.to_string();
+        }
+    }
+    peer.ip().to_string()
+}
+
+/// [`client_address`] of a request.
+pub fn client_ip(state: &AppState, req: &Request) -> String {
+    client_address(
+        state.site.behind_proxy,
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0),
+        req.headers(),
+    )
 }
 
 fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
@@ -123,7 +153,7 @@ pub async fn session_layer(
     {
         match auth::session_of(&state.db, &token, state.site.sessions).await {
             Ok(Some((session, user))) => {
-                let ip = client_ip(&req);
+                let ip = client_ip(&state, &req);
                 req.extensions_mut().insert(Staff {
                     user,
                     session_id: session.id,
@@ -343,6 +373,30 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(!same_origin(&h));
+    }
+
+    #[test]
+    fn the_client_address_comes_from_a_local_proxy_only_when_configured() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("10.0.0.1, 203.0.113.5"),
+        );
+        let local: SocketAddr = ([127, 0, 0, 1], 40000).into();
+        let remote: SocketAddr = ([198, 51, 100, 2], 40000).into();
+        // Not configured: the socket decides, whatever the headers say.
+        assert_eq!(client_address(false, Some(local), &h), "127.0.0.1");
+        // Behind a local proxy: the entry the proxy appended (the first is the client's word).
+        assert_eq!(client_address(true, Some(local), &h), "203.0.113.5");
+        h.insert("x-real-ip", HeaderValue::from_static("203.0.113.9"));
+        assert_eq!(client_address(true, Some(local), &h), "203.0.113.9");
+        // A remote peer cannot claim another address.
+        assert_eq!(client_address(true, Some(remote), &h), "198.51.100.2");
+        // Garbage is ignored.
+        let mut bad = HeaderMap::new();
+        bad.insert("x-real-ip", HeaderValue::from_static("not-an-ip"));
+        assert_eq!(client_address(true, Some(local), &bad), "127.0.0.1");
+        assert_eq!(client_address(true, None, &bad), "");
     }
 
     #[test]
