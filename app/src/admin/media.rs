@@ -28,7 +28,9 @@ pub fn MediaPage() -> impl IntoView {
                 content: view! {
                     <section class="panel">
                         <h2>"上传图片"</h2>
-                        <form method="post" enctype="multipart/form-data" action=format!("{UPLOAD_URL}?csrf_token={}", encode(&csrf)) class="upload-form">
+                        <form method="post" enctype="multipart/form-data" action=UPLOAD_URL class="upload-form">
+                            // First field: the upload handler checks it before reading the file.
+                            <input type="hidden" name="csrf_token" value=csrf.clone() />
                             <label>"图片文件（JPEG、PNG、WebP、GIF，不超过 15 MB）"<input type="file" name="file" accept="image/jpeg,image/png,image/webp,image/gif" required /></label>
                             <label>"替代文字（供读屏软件朗读）"<input name="alt" maxlength="255" /></label>
                             <label>"图片说明"<input name="caption" maxlength="255" /></label>

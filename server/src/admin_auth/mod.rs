@@ -194,6 +194,16 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// Marks an upload whose CSRF token is still to be read: the handler must find it as the
+/// form's first field, matching the session's, before it reads anything else.
+#[derive(Clone, Copy, Debug)]
+pub struct CsrfInBody;
+
+/// Whether `token` is the session's CSRF token (compared in constant time).
+pub fn csrf_matches(staff: &Staff, token: &str) -> bool {
+    constant_time_eq(token.as_bytes(), staff.csrf_token.as_bytes())
+}
+
 /// Largest form body read to find a `csrf_token` field.
 const MAX_FORM: usize = 1024 * 1024;
 
@@ -215,12 +225,9 @@ async fn presented_token(req: Request) -> Result<(Option<String>, Request), Resp
         .unwrap_or_default()
         .to_owned();
     if content_type.starts_with("multipart/form-data") {
-        // File uploads from plain forms carry the token in the form's action URL.
-        let token = req
-            .uri()
-            .query()
-            .and_then(|q| form_urlencoded_field(q.as_bytes(), "csrf_token"));
-        return Ok((token, req));
+        // A plain upload form sends the token as its first field; the upload handler checks
+        // it before reading anything else (see `CsrfInBody`).
+        return Ok((None, req));
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((None, req));
@@ -302,7 +309,18 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
         };
         let valid =
             token.is_some_and(|t| constant_time_eq(t.as_bytes(), staff.csrf_token.as_bytes()));
-        if !valid || !same_origin(back.headers()) {
+        let mut back = back;
+        let body_token = !valid
+            && path == app::api::admin::media::UPLOAD_URL
+            && back
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.starts_with("multipart/form-data"));
+        if body_token {
+            back.extensions_mut().insert(CsrfInBody);
+        }
+        if !(valid || body_token) || !same_origin(back.headers()) {
             return if api {
                 api_error(AppError::BadRequest("页面已过期，请刷新后重试".into()))
                     .map_status(StatusCode::FORBIDDEN)

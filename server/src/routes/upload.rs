@@ -40,9 +40,12 @@ fn back(state: &AppState, ok: bool, message: &str) -> Response {
     res
 }
 
+const EXPIRED: &str = "页面已过期，请刷新后重试";
+
 pub async fn upload(
     State(state): State<AppState>,
     staff: Option<axum::Extension<Staff>>,
+    body_token: Option<axum::Extension<crate::admin_auth::CsrfInBody>>,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
@@ -59,12 +62,26 @@ pub async fn upload(
     };
     let mut bytes = Vec::new();
     let mut details = service::media::Details::default();
+    let mut token_pending = body_token.is_some();
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_owned();
+                if token_pending && name != "csrf_token" {
+                    return fail(StatusCode::FORBIDDEN, AppError::BadRequest(EXPIRED.into()));
+                }
                 match field.bytes().await {
                     Ok(data) => match name.as_str() {
+                        "csrf_token" if token_pending => {
+                            let given = String::from_utf8_lossy(&data);
+                            if !crate::admin_auth::csrf_matches(&staff, given.trim()) {
+                                return fail(
+                                    StatusCode::FORBIDDEN,
+                                    AppError::BadRequest(EXPIRED.into()),
+                                );
+                            }
+                            token_pending = false;
+                        }
                         "file" => bytes = data.to_vec(),
                         "alt" => details.alt = String::from_utf8_lossy(&data).into_owned(),
                         "caption" => details.caption = String::from_utf8_lossy(&data).into_owned(),
@@ -81,6 +98,9 @@ pub async fn upload(
                         );
                     }
                 }
+            }
+            Ok(None) if token_pending => {
+                return fail(StatusCode::FORBIDDEN, AppError::BadRequest(EXPIRED.into()));
             }
             Ok(None) => break,
             Err(_) => {

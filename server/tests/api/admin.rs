@@ -471,3 +471,70 @@ async fn signing_out_of_an_ended_session(app: &TestApp) {
     assert_eq!(forged.status(), 401);
 }
 on_both_backends!(signing_out_of_an_ended_session);
+
+/// The media library's plain upload form sends its CSRF token as the first form field (not in
+/// the address, where logs would keep it); without it, or with a wrong one, nothing is read.
+async fn plain_uploads_carry_the_token_in_the_form(app: &TestApp) {
+    app.create_staff("form-uploader", Role::Editor).await;
+    let staff = app.sign_in("form-uploader").await;
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(16, 16, image::Rgb([1, 2, 3])))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let form = |token: Option<&str>| {
+        let mut f = reqwest::multipart::Form::new();
+        if let Some(t) = token {
+            f = f.text("csrf_token", t.to_owned());
+        }
+        f.part(
+            "file",
+            reqwest::multipart::Part::bytes(png.clone()).file_name("a.png"),
+        )
+        .text("alt", "测试")
+    };
+    let post = |f: reqwest::multipart::Form, path: String| {
+        staff
+            .client
+            .post(app.url(&path))
+            .header("referer", app.url("/admin/media"))
+            .multipart(f)
+            .send()
+    };
+    let before = service::media::list(&app.db, None, 0, 100).await.unwrap().1;
+    let ok = post(form(Some(&staff.csrf)), "/api/admin/media/upload".into())
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 303);
+    assert!(
+        flash_of(&ok).unwrap().starts_with("ok|"),
+        "{:?}",
+        flash_of(&ok)
+    );
+    let wrong = post(
+        form(Some("not-the-token")),
+        "/api/admin/media/upload".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        flash_of(&wrong).as_deref(),
+        Some("error|页面已过期，请刷新后重试")
+    );
+    let in_url = post(
+        form(None),
+        format!("/api/admin/media/upload?csrf_token={}", staff.csrf),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        flash_of(&in_url).as_deref(),
+        Some("error|页面已过期，请刷新后重试")
+    );
+    let after = service::media::list(&app.db, None, 0, 100).await.unwrap().1;
+    assert_eq!(
+        after,
+        before + 1,
+        "only the upload with the token was stored"
+    );
+}
+on_both_backends!(plain_uploads_carry_the_token_in_the_form);
