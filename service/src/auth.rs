@@ -272,54 +272,47 @@ async fn record_failure(
     keys: &[(String, i32)],
     now: DateTime<Utc>,
 ) -> Result<()> {
+    // Every step is one statement on the row, so failures arriving at the same time (on any
+    // number of servers) are all counted.
     for (key, max) in keys {
-        let existing = login_throttle::Entity::find_by_id(key.clone())
-            .one(db)
+        login_throttle::Entity::insert(login_throttle::ActiveModel {
+            key: Set(key.clone()),
+            failures: Set(0),
+            first_failure_at: Set(now),
+            locked_until: Set(None),
+        })
+        .on_conflict_do_nothing_on([login_throttle::Column::Key])
+        .exec(db)
+        .await?;
+        // A count older than the window starts again.
+        login_throttle::Entity::update_many()
+            .col_expr(login_throttle::Column::Failures, Expr::value(0))
+            .col_expr(login_throttle::Column::FirstFailureAt, Expr::value(now))
+            .col_expr(
+                login_throttle::Column::LockedUntil,
+                Expr::value(None::<DateTime<Utc>>),
+            )
+            .filter(login_throttle::Column::Key.eq(key.clone()))
+            .filter(login_throttle::Column::FirstFailureAt.lt(now - THROTTLE_WINDOW))
+            .exec(db)
             .await?;
-        match existing {
-            Some(t) if now - t.first_failure_at < THROTTLE_WINDOW => {
-                // Counted in the database (`failures + 1`), so failures arriving at the same
-                // time are all counted, on any number of servers.
-                login_throttle::Entity::update_many()
-                    .col_expr(
-                        login_throttle::Column::Failures,
-                        sea_orm::ExprTrait::add(Expr::col(login_throttle::Column::Failures), 1),
-                    )
-                    .filter(login_throttle::Column::Key.eq(t.key.clone()))
-                    .exec(db)
-                    .await?;
-                login_throttle::Entity::update_many()
-                    .col_expr(
-                        login_throttle::Column::LockedUntil,
-                        Expr::value(Some(now + LOCK_TIME)),
-                    )
-                    .filter(login_throttle::Column::Key.eq(t.key.clone()))
-                    .filter(login_throttle::Column::Failures.gte(*max))
-                    .exec(db)
-                    .await?;
-            }
-            Some(t) => {
-                let mut m: login_throttle::ActiveModel = t.into();
-                m.failures = Set(1);
-                m.first_failure_at = Set(now);
-                m.locked_until = Set(None);
-                m.update(db).await?;
-            }
-            None => {
-                login_throttle::Entity::insert(login_throttle::ActiveModel {
-                    key: Set(key.clone()),
-                    failures: Set(1),
-                    first_failure_at: Set(now),
-                    locked_until: Set(if *max <= 1 {
-                        Some(now + LOCK_TIME)
-                    } else {
-                        None
-                    }),
-                })
-                .exec(db)
-                .await?;
-            }
-        }
+        login_throttle::Entity::update_many()
+            .col_expr(
+                login_throttle::Column::Failures,
+                sea_orm::ExprTrait::add(Expr::col(login_throttle::Column::Failures), 1),
+            )
+            .filter(login_throttle::Column::Key.eq(key.clone()))
+            .exec(db)
+            .await?;
+        login_throttle::Entity::update_many()
+            .col_expr(
+                login_throttle::Column::LockedUntil,
+                Expr::value(Some(now + LOCK_TIME)),
+            )
+            .filter(login_throttle::Column::Key.eq(key.clone()))
+            .filter(login_throttle::Column::Failures.gte(*max))
+            .exec(db)
+            .await?;
     }
     Ok(())
 }
