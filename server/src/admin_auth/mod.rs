@@ -335,9 +335,16 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
         req = back;
     }
     let mut res = next.run(req).await;
-    res.headers_mut().insert(
+    let h = res.headers_mut();
+    h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
+    );
+    // The back office is never shown inside another site's frame, nor sniffed as another type.
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
     );
     res
 }

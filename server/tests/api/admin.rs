@@ -122,6 +122,8 @@ async fn signing_in_and_out(app: &TestApp) {
     let page = client.get(app.url("/admin")).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["cache-control"], "private, no-store");
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
     let html = page.text().await.unwrap();
     assert!(html.contains("editor1"));
     assert!(
