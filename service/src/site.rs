@@ -10,6 +10,16 @@ use sea_orm::{
 
 use crate::Result;
 
+/// Whether `s` may be used as a link or image address on the site: a site path (`/…`, but
+/// not the protocol-relative `//host`) or an http(s) address, without spaces, at most 500
+/// bytes.
+pub fn is_link_address(s: &str) -> bool {
+    let shaped = (s.starts_with('/') && !s.starts_with("//"))
+        || s.starts_with("https://")
+        || s.starts_with("http://");
+    shaped && s.len() <= 500 && !s.contains(char::is_whitespace)
+}
+
 /// The editable site settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
@@ -171,4 +181,30 @@ pub async fn latest_notices(
         .limit(limit)
         .all(db)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_link_address;
+
+    #[test]
+    fn link_addresses_are_site_paths_or_web_addresses() {
+        for ok in [
+            "/columns/news",
+            "https://www.example.org/a",
+            "http://x.example",
+        ] {
+            assert!(is_link_address(ok), "{ok}");
+        }
+        for bad in [
+            "//evil.example",
+            "javascript:alert(1)",
+            "/a b",
+            "ftp://x",
+            "",
+        ] {
+            assert!(!is_link_address(bad), "{bad}");
+        }
+        assert!(!is_link_address(&format!("/{}", "a".repeat(500))));
+    }
 }

@@ -301,6 +301,22 @@ async fn magazine_issues_and_links_are_edited(app: &TestApp) {
         flash_of(&res).as_deref(),
         Some("error|链接地址需以 http://、https:// 或 / 开头")
     );
+    // A protocol-relative address leaves the site like an http one would: refused too.
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/links/save",
+        &[
+            ("group_id", &gid.to_string()),
+            ("name", "别的网站"),
+            ("url", "//evil.example/"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        flash_of(&res).as_deref(),
+        Some("error|链接地址需以 http://、https:// 或 / 开头")
+    );
 }
 on_both_backends!(magazine_issues_and_links_are_edited);
 

@@ -22,24 +22,20 @@ pub async fn save_link_group(
 ) -> Result<()> {
     let name = required("分组名称", name, 50)?;
     let txn = db.begin().await?;
-    let before = match id {
-        Some(i) => Some(
-            link_group::Entity::find_by_id(i)
-                .one(&txn)
-                .await?
-                .ok_or(Error::NotFound)?,
-        ),
-        None => None,
-    };
-    let mut m: link_group::ActiveModel = match &before {
-        Some(b) => b.clone().into(),
-        None => <link_group::ActiveModel as Default>::default(),
+    let mut m: link_group::ActiveModel = match id {
+        Some(i) => link_group::Entity::find_by_id(i)
+            .one(&txn)
+            .await?
+            .ok_or(Error::NotFound)?
+            .into(),
+        None => Default::default(),
     };
     m.name = Set(name.clone());
     m.sort_order = Set(sort_order);
-    let saved = match &before {
-        Some(_) => m.update(&txn).await?,
-        None => m.insert(&txn).await?,
+    let saved = if id.is_some() {
+        m.update(&txn).await?
+    } else {
+        m.insert(&txn).await?
     };
     cache::invalidate(&txn, [tag::CHROME]).await?;
     audit::record(
@@ -92,10 +88,7 @@ pub async fn save_link(
 ) -> Result<()> {
     let name = required("链接名称", name, 100)?;
     let url = url.trim().to_owned();
-    if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
-        || url.len() > 500
-        || url.contains(char::is_whitespace)
-    {
+    if !crate::site::is_link_address(&url) {
         return Err(Error::Invalid(
             "链接地址需以 http://、https:// 或 / 开头".into(),
         ));
@@ -105,26 +98,22 @@ pub async fn save_link(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
-    let before = match id {
-        Some(i) => Some(
-            link::Entity::find_by_id(i)
-                .one(&txn)
-                .await?
-                .ok_or(Error::NotFound)?,
-        ),
-        None => None,
-    };
-    let mut m: link::ActiveModel = match &before {
-        Some(b) => b.clone().into(),
-        None => <link::ActiveModel as Default>::default(),
+    let mut m: link::ActiveModel = match id {
+        Some(i) => link::Entity::find_by_id(i)
+            .one(&txn)
+            .await?
+            .ok_or(Error::NotFound)?
+            .into(),
+        None => Default::default(),
     };
     m.group_id = Set(group_id);
     m.name = Set(name.clone());
     m.url = Set(url.clone());
     m.sort_order = Set(sort_order);
-    let saved = match &before {
-        Some(_) => m.update(&txn).await?,
-        None => m.insert(&txn).await?,
+    let saved = if id.is_some() {
+        m.update(&txn).await?
+    } else {
+        m.insert(&txn).await?
     };
     cache::invalidate(&txn, [tag::CHROME]).await?;
     audit::record(

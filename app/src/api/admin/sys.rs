@@ -74,11 +74,7 @@ pub async fn save_settings(
             ));
         }
         let logo = logo_url.trim();
-        let logo_ok = logo.is_empty()
-            || (logo.starts_with('/') && !logo.starts_with("//"))
-            || logo.starts_with("https://")
-            || logo.starts_with("http://");
-        if !logo_ok {
+        if !logo.is_empty() && !service::site::is_link_address(logo) {
             return Err(AppError::BadRequest(
                 "标志图片地址需以 /、http:// 或 https:// 开头".into(),
             ));
