@@ -23,6 +23,9 @@ cargo test --workspace
 say "release build"
 cargo leptos build --release --split --precompress
 
+say "kill -9 check: nothing acknowledged is lost (SQLite, PostgreSQL)"
+./scripts/crash-check.sh
+
 say "end-to-end tests in Chromium"
 (cd end2end && npx playwright test)
 

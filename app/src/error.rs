@@ -18,6 +18,15 @@ pub enum AppError {
     Unauthorized,
     #[error("没有权限执行此操作")]
     Forbidden,
+    /// The form's security token is missing or stale (CSRF): 403.
+    #[error("页面已过期，请刷新页面后重新提交")]
+    Expired,
+    /// The request body is larger than this route accepts: 413.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Too much of one kind of work is waiting (password checks): 503, try again shortly.
+    #[error("访问人数较多，请稍等几秒后再试")]
+    Busy,
     #[error("网站正在维护，请稍后再试")]
     Unavailable,
     #[error("服务器出现问题，请稍后再试")]
@@ -34,8 +43,9 @@ impl AppError {
             AppError::Moved(_) => 301,
             AppError::BadRequest(_) => 400,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
-            AppError::Unavailable => 503,
+            AppError::Forbidden | AppError::Expired => 403,
+            AppError::TooLarge(_) => 413,
+            AppError::Unavailable | AppError::Busy => 503,
             AppError::Internal | AppError::Transport => 500,
         }
     }
@@ -48,7 +58,10 @@ impl AppError {
             AppError::BadRequest(_) => "请求有误",
             AppError::Unauthorized => "请先登录",
             AppError::Forbidden => "没有权限",
+            AppError::Expired => "页面已过期",
+            AppError::TooLarge(_) => "提交的内容过大",
             AppError::Unavailable => "网站暂时无法访问",
+            AppError::Busy => "请稍后再试",
             AppError::Internal | AppError::Transport => "出错了",
         }
     }
@@ -59,12 +72,22 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::BadRequest("请求参数有误".into())
-            }
+            // Arguments that do not decode are the caller's mistake (a 400), whatever the
+            // encoding (URL-encoded forms report `Args`, JSON bodies `Deserialization`).
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest("请求参数有误".into()),
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Transport,
             _ => AppError::Internal,
         }
+    }
+
+    /// Encodes the error for the browser, and gives the server function's response the
+    /// error's own status (on the server; nothing happens in the browser build).
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        crate::response::set_status(self.status_code());
+        <Self::Encoder as leptos::server_fn::Encodes<Self>>::encode(self)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(b"\"Internal\""))
     }
 }
 

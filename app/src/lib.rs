@@ -5,6 +5,7 @@
 mod admin;
 pub mod api;
 pub mod app;
+pub mod canonical;
 mod components;
 pub mod error;
 pub mod models;

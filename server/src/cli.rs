@@ -98,8 +98,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 Role::Admin
             };
+            let passwords = service::passwords::Passwords::start()?;
             let user = service::auth::create_user(
                 &db,
+                &passwords,
                 &Actor::system("command-line"),
                 &username,
                 &display_name,

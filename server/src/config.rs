@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use app::server::client::TrustedProxies;
 use chrono_tz::Tz;
 use leptos::config::{Env, LeptosOptions};
 use toml::{Table, Value};
@@ -41,7 +42,7 @@ pub const CACHE_MB: Key = key("cache", "max-mb", "PORTICO_CACHE_MB");
 pub const CACHE_POLL_MS: Key = key("cache", "poll-ms", "PORTICO_CACHE_POLL_MS");
 pub const SESSION_IDLE_MINS: Key = key("admin", "session-idle-mins", "PORTICO_SESSION_IDLE_MINS");
 pub const SESSION_MAX_HOURS: Key = key("admin", "session-max-hours", "PORTICO_SESSION_MAX_HOURS");
-pub const BEHIND_PROXY: Key = key("admin", "behind-proxy", "PORTICO_BEHIND_PROXY");
+pub const TRUSTED_PROXIES: Key = key("site", "trusted-proxies", "PORTICO_TRUSTED_PROXIES");
 
 /// Every key, for documentation and for rejecting unknown ones.
 pub const KEYS: &[Key] = &[
@@ -62,7 +63,7 @@ pub const KEYS: &[Key] = &[
     CACHE_POLL_MS,
     SESSION_IDLE_MINS,
     SESSION_MAX_HOURS,
-    BEHIND_PROXY,
+    TRUSTED_PROXIES,
 ];
 
 /// A configuration problem, shown as one line.
@@ -103,9 +104,9 @@ pub struct Settings {
     pub cache_poll: Duration,
     /// Staff session lifetimes.
     pub sessions: service::auth::SessionPolicy,
-    /// A reverse proxy on this machine forwards the requests: the client's address is read
-    /// from its `X-Real-IP` / `X-Forwarded-For` header (for login throttling and the audit log).
-    pub behind_proxy: bool,
+    /// The operator's reverse proxies and load balancers: only from these is the client's
+    /// address read from `X-Forwarded-For` (see `app::server::client`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Settings {
@@ -211,7 +212,11 @@ impl Settings {
             Ok(n @ 1..=720) => Ok(Duration::from_secs(n * 3600)),
             _ => Err("expected hours from 1 to 720".to_owned()),
         })?;
-        let behind_proxy = src.parse(BEHIND_PROXY, "false", parse_bool)?;
+        let trusted_proxies = src.parse(TRUSTED_PROXIES, "", |s| {
+            TrustedProxies::parse(s).map_err(|e| {
+                format!("{e}; expected addresses or ranges such as \"127.0.0.1, 10.0.0.0/8\"")
+            })
+        })?;
 
         // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
         // hashed names exactly when that file is there.
@@ -242,7 +247,7 @@ impl Settings {
             cache_bytes,
             cache_poll,
             sessions: service::auth::SessionPolicy { idle, absolute },
-            behind_proxy,
+            trusted_proxies,
         })
     }
 }
@@ -269,6 +274,12 @@ impl<F: Fn(&str) -> Option<String>> Source<F> {
                     Value::String(s) => s.trim().to_owned(),
                     Value::Integer(i) => i.to_string(),
                     Value::Boolean(b) => b.to_string(),
+                    // A list of strings (trusted-proxies) reads as one comma-separated value.
+                    Value::Array(items) if items.iter().all(Value::is_str) => items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(","),
                     other => {
                         return Err(ConfigError::bad(
                             key,
@@ -307,6 +318,12 @@ fn reject_unknown_keys(table: &Table, file_name: &str) -> Result<(), ConfigError
             )));
         };
         for name in entries.keys() {
+            if section == "admin" && name == "behind-proxy" {
+                return Err(ConfigError(format!(
+                    "{file_name}: [admin] behind-proxy was replaced by [site] trusted-proxies: \
+                     list your proxies' addresses, e.g. trusted-proxies = [\"127.0.0.1\"]"
+                )));
+            }
             if !KEYS.iter().any(|k| k.section == section && k.name == name) {
                 return Err(ConfigError(format!(
                     "{file_name}: unknown key [{section}] {name}"

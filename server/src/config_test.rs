@@ -83,3 +83,26 @@ fn unknown_keys_and_broken_files_are_refused() {
     assert!(e.0.contains("not valid TOML"), "{e}");
     assert!(!e.0.contains('\n'));
 }
+
+#[test]
+fn trusted_proxies_are_a_list_of_addresses_or_ranges() {
+    let s = load("", &[]).unwrap();
+    assert!(
+        s.trusted_proxies.is_empty(),
+        "nothing is trusted by default"
+    );
+    let s = load(
+        "[site]\ntrusted-proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n",
+        &[],
+    )
+    .unwrap();
+    assert!(s.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+    assert!(!s.trusted_proxies.contains("11.1.2.3".parse().unwrap()));
+    let s = load("", &[("PORTICO_TRUSTED_PROXIES", "::1, 127.0.0.1")]).unwrap();
+    assert!(s.trusted_proxies.contains("::1".parse().unwrap()));
+    let err = load("[site]\ntrusted-proxies = [\"nginx\"]\n", &[]).unwrap_err();
+    assert!(err.0.contains("[site] trusted-proxies"), "{}", err.0);
+    // The old switch is refused with a pointer to its replacement.
+    let err = load("[admin]\nbehind-proxy = true\n", &[]).unwrap_err();
+    assert!(err.0.contains("trusted-proxies"), "{}", err.0);
+}

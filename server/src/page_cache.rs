@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
+use app::error::AppError;
 use app::prefs::FontSize;
 use app::server::PageTags;
 use axum::body::Body;
@@ -25,38 +26,44 @@ use bytes::Bytes;
 /// The largest page body kept (sitemaps of 50,000 URLs fit).
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// What a cached page is looked up by: the path with its `?page=` and the reader's font size.
+/// What a cached page is looked up by: its canonical path and query (see
+/// `app::canonical`) and the reader's font size.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     path_and_query: String,
     font_size: FontSize,
 }
 
+/// What the cache layer does with a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// Not a public page (a POST, the back office, the API, files…): pass it on.
+    Pass,
+    /// Another spelling of a page: 301 to its one address.
+    Redirect(String),
+    /// A public page, known by this key.
+    Page(Key),
+}
+
 impl Key {
-    /// The key of a request, if its response may be cached: a GET or HEAD of a public page
-    /// with no query but `page=N`.
-    pub fn of(req: &Request) -> Option<Key> {
+    /// How the cache treats a request: only GETs and HEADs of public pages are looked up,
+    /// by their canonical address, which never includes parameters the page does not read.
+    pub fn of(req: &Request) -> Lookup {
         if req.method() != Method::GET && req.method() != Method::HEAD {
-            return None;
+            return Lookup::Pass;
         }
         let uri = req.uri();
         let path = uri.path();
         const PRIVATE: &[&str] = &["/api/", "/prefs/", "/pkg/", "/media/", "/admin"];
         if PRIVATE.iter().any(|p| path.starts_with(p)) || path == "/healthz" {
-            return None;
+            return Lookup::Pass;
         }
         if req.headers().contains_key(header::AUTHORIZATION) {
-            return None;
+            return Lookup::Pass;
         }
-        let path_and_query = match uri.query() {
-            None => path.to_owned(),
-            Some(q) => {
-                let n = q.strip_prefix("page=")?;
-                if n.is_empty() || n.len() > 9 || !n.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                format!("{path}?{q}")
-            }
+        let path_and_query = match app::canonical::canonical(path, uri.query()) {
+            app::canonical::Canonical::Redirect(to) => return Lookup::Redirect(to),
+            app::canonical::Canonical::Page(p) => p,
         };
         let font_size = req
             .headers()
@@ -66,7 +73,7 @@ impl Key {
             .map(FontSize::from_cookie_header)
             .find(|s| *s != FontSize::default())
             .unwrap_or_default();
-        Some(Key {
+        Lookup::Page(Key {
             path_and_query,
             font_size,
         })
@@ -119,6 +126,8 @@ pub struct Entry {
     gzip: Bytes,
     brotli: Bytes,
     tags: Vec<String>,
+    /// The page's Content-Security-Policy (it carries the hashes of its inline scripts).
+    csp: Option<HeaderValue>,
     seq: u64,
 }
 
@@ -143,8 +152,15 @@ impl Entry {
             gzip: gzip(body),
             brotli: brotli(body),
             tags,
+            csp: None,
             seq: 0,
         }
+    }
+
+    /// Keeps the page's Content-Security-Policy with it.
+    pub fn with_csp(mut self, csp: Option<HeaderValue>) -> Entry {
+        self.csp = csp;
+        self
     }
 
     fn size(&self) -> usize {
@@ -217,6 +233,9 @@ impl Entry {
             header::VARY,
             HeaderValue::from_static("Accept-Encoding, Cookie"),
         );
+        if let Some(csp) = &self.csp {
+            h.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+        }
         res
     }
 }
@@ -356,6 +375,14 @@ impl PageCache {
     }
 }
 
+fn moved_permanently(to: &str) -> Response {
+    let mut res = StatusCode::MOVED_PERMANENTLY.into_response();
+    if let Ok(location) = HeaderValue::from_str(to) {
+        res.headers_mut().insert(header::LOCATION, location);
+    }
+    res
+}
+
 fn cacheable_type(res: &Response) -> Option<HeaderValue> {
     let ct = res.headers().get(header::CONTENT_TYPE)?;
     let s = ct.to_str().ok()?;
@@ -368,9 +395,17 @@ fn cacheable_type(res: &Response) -> Option<HeaderValue> {
 
 /// The middleware: serves cached pages, and renders, compresses and stores the rest.
 pub async fn layer(State(cache): State<Arc<PageCache>>, mut req: Request, next: Next) -> Response {
-    let Some(key) = Key::of(&req) else {
-        return next.run(req).await;
+    let key = match Key::of(&req) {
+        Lookup::Pass => return next.run(req).await,
+        Lookup::Redirect(to) => return moved_permanently(&to),
+        Lookup::Page(key) => key,
     };
+    // The page is rendered from its canonical address: parameters it does not read are gone.
+    if req.uri().path_and_query().map(|p| p.as_str()) != Some(key.path_and_query.as_str())
+        && let Ok(uri) = axum::http::Uri::try_from(key.path_and_query.as_str())
+    {
+        *req.uri_mut() = uri;
+    }
     let head = req.method() == Method::HEAD;
     if let Some(entry) = cache.get(&key) {
         return entry.respond(req.headers(), head);
@@ -391,11 +426,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, mut req: Request, next: 
         Ok(b) => b,
         Err(e) => {
             tracing::warn!(error = %e, "could not read a page body");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "服务器出现问题，请稍后再试",
-            )
-                .into_response();
+            return AppError::Internal.into_response();
         }
     };
     let tags = tags.take();
@@ -403,7 +434,21 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, mut req: Request, next: 
         // Nothing says when this page would go stale: do not keep it.
         return Response::from_parts(parts, Body::from(bytes));
     }
-    let entry = Entry::new(content_type, &bytes, tags, key.font_size);
+    // Compressing takes milliseconds of CPU: done on a blocking thread, so the threads that
+    // serve other requests (cached pages among them) never wait for it.
+    let variant = key.font_size;
+    let csp = parts.headers.get(header::CONTENT_SECURITY_POLICY).cloned();
+    let entry = match tokio::task::spawn_blocking(move || {
+        Entry::new(content_type, &bytes, tags, variant).with_csp(csp)
+    })
+    .await
+    {
+        Ok(entry) => entry,
+        Err(e) => {
+            tracing::warn!(error = %e, "compressing a page failed");
+            return AppError::Internal.into_response();
+        }
+    };
     let entry = cache.insert(key, entry, epoch);
     let mut res = entry.respond(&req_headers, head);
     for (name, value) in parts.headers.iter() {

@@ -9,28 +9,47 @@ fn req(uri: &str, cookie: Option<&str>) -> Request {
     b.body(Body::empty()).unwrap()
 }
 
+fn key(uri: &str, cookie: Option<&str>) -> Key {
+    match Key::of(&req(uri, cookie)) {
+        Lookup::Page(k) => k,
+        other => panic!("{uri}: {other:?}"),
+    }
+}
+
 #[test]
-fn only_public_pages_with_plain_queries_are_cached() {
-    assert!(Key::of(&req("/articles/3", None)).is_some());
-    assert!(Key::of(&req("/columns/news?page=2", None)).is_some());
-    assert!(Key::of(&req("/columns/news?page=abc", None)).is_none());
-    assert!(Key::of(&req("/articles/3?utm=x", None)).is_none());
-    assert!(Key::of(&req("/api/hits/3", None)).is_none());
-    assert!(Key::of(&req("/media/a.jpg", None)).is_none());
-    assert!(Key::of(&req("/admin/login", None)).is_none());
+fn only_public_pages_are_cached_under_their_canonical_address() {
+    assert_eq!(key("/articles/3", None).path_and_query, "/articles/3");
+    assert_eq!(
+        key("/columns/news?page=2", None).path_and_query,
+        "/columns/news?page=2"
+    );
+    // Parameters no page reads are not part of the key.
+    assert_eq!(key("/articles/3?utm=x", None), key("/articles/3", None));
+    assert_eq!(key("/articles/3?page=7", None), key("/articles/3", None));
+    assert_eq!(
+        Key::of(&req("/columns/news?page=abc", None)),
+        Lookup::Redirect("/columns/news".into())
+    );
+    assert_eq!(
+        Key::of(&req("/articles/0003", None)),
+        Lookup::Redirect("/articles/3".into())
+    );
+    for private in ["/api/hits/3", "/media/a.jpg", "/admin/login", "/pkg/x.js"] {
+        assert_eq!(Key::of(&req(private, None)), Lookup::Pass, "{private}");
+    }
     let post = Request::builder()
         .method("POST")
         .uri("/")
         .body(Body::empty())
         .unwrap();
-    assert!(Key::of(&post).is_none());
+    assert_eq!(Key::of(&post), Lookup::Pass);
 }
 
 #[test]
 fn font_size_is_part_of_the_key() {
-    let m = Key::of(&req("/articles/3", None)).unwrap();
-    let l = Key::of(&req("/articles/3", Some("portico_fs=l"))).unwrap();
-    let other = Key::of(&req("/articles/3", Some("x=1"))).unwrap();
+    let m = key("/articles/3", None);
+    let l = key("/articles/3", Some("portico_fs=l"));
+    let other = key("/articles/3", Some("x=1"));
     assert_ne!(m, l);
     assert_eq!(m, other);
 }
@@ -95,7 +114,7 @@ fn etags_answer_conditional_requests() {
 fn invalidation_drops_exactly_the_tagged_pages() {
     let cache = PageCache::new(1 << 20);
     let put = |path: &str, tags: &[&str]| {
-        let key = Key::of(&req(path, None)).unwrap();
+        let key = key(path, None);
         let e = Entry::new(
             HeaderValue::from_static("text/html"),
             path.as_bytes(),
@@ -109,11 +128,7 @@ fn invalidation_drops_exactly_the_tagged_pages() {
     put("/columns/news", &["list:1", "chrome"]);
     assert_eq!(cache.len(), 3);
     assert_eq!(cache.invalidate(&["article:1".into()]), 2);
-    assert!(
-        cache
-            .get(&Key::of(&req("/columns/news", None)).unwrap())
-            .is_some()
-    );
+    assert!(cache.get(&key("/columns/news", None)).is_some());
     assert_eq!(cache.invalidate(&["chrome".into()]), 1);
     assert!(cache.is_empty());
 }
@@ -123,7 +138,7 @@ fn a_page_rendered_across_an_invalidation_is_not_kept() {
     let cache = PageCache::new(1 << 20);
     let epoch = cache.epoch();
     cache.invalidate(&["article:1".into()]);
-    let key = Key::of(&req("/articles/1", None)).unwrap();
+    let key = key("/articles/1", None);
     let e = Entry::new(
         HeaderValue::from_static("text/html"),
         b"old",
@@ -138,7 +153,7 @@ fn a_page_rendered_across_an_invalidation_is_not_kept() {
 fn the_cache_stays_within_its_budget() {
     let cache = PageCache::new(64 * 1024);
     for i in 0..200 {
-        let key = Key::of(&req(&format!("/articles/{i}"), None)).unwrap();
+        let key = key(&format!("/articles/{i}"), None);
         let body: Vec<u8> = (0..4000u32)
             .map(|x| (x.wrapping_mul(2654435761).wrapping_add(i) >> 7) as u8)
             .collect();

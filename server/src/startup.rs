@@ -5,13 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::server::{AppState, SiteConfig};
+use app::server::{AppState, SetupGate, SiteConfig};
 use app::{App, shell};
 use axum::Router;
 use axum::routing::{get, post};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::DatabaseConnection;
+use service::db::Db;
 use service::hits::HitBuffer;
+use service::passwords::Passwords;
 use service::seed::SeedReport;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -22,7 +23,7 @@ use crate::page_cache::{self, PageCache};
 use crate::routes;
 
 /// Connects to the configured database and applies pending migrations.
-pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
     let db = service::db::connect(url)
         .await
         .with_context(|| format!("cannot open the database {}", redact(url)))?;
@@ -33,10 +34,7 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection
 }
 
 /// Seeds the demo content into an empty database.
-pub async fn seed_demo(
-    db: &DatabaseConnection,
-    settings: &Settings,
-) -> anyhow::Result<Option<SeedReport>> {
+pub async fn seed_demo(db: &Db, settings: &Settings) -> anyhow::Result<Option<SeedReport>> {
     service::seed::seed_demo(db, &settings.uploads_dir, settings.time_zone)
         .await
         .context("seeding the demo content failed")
@@ -56,23 +54,9 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// Eight random digits for first-time setup, grouped for reading: `4821-0937`.
-fn setup_code() -> String {
-    // No randomness: no code can be typed in, so setup stays closed (create-admin works).
-    let Ok(token) = service::auth::random_token() else {
-        return String::new();
-    };
-    let digits: String = token
-        .bytes()
-        .take(8)
-        .map(|b| char::from(b'0' + b % 10))
-        .collect();
-    format!("{}-{}", &digits[..4], &digits[4..])
-}
-
 /// The state every handler shares.
-pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
-    AppState {
+pub fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState> {
+    Ok(AppState {
         leptos_options: settings.leptos.clone(),
         db,
         hits: Arc::new(HitBuffer::new()),
@@ -82,10 +66,11 @@ pub fn build_state(settings: &Settings, db: DatabaseConnection) -> AppState {
             uploads_dir: settings.uploads_dir.clone(),
             sessions: settings.sessions,
             secure_cookies: settings.public_url.starts_with("https://"),
-            setup_code: setup_code(),
-            behind_proxy: settings.behind_proxy,
+            trusted_proxies: settings.trusted_proxies.clone(),
         }),
-    }
+        passwords: Passwords::start().context("cannot start the password worker")?,
+        setup: Arc::new(SetupGate::generate()),
+    })
 }
 
 /// The Leptos page routes, generated once per process.
@@ -130,7 +115,7 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(routes::api_errors::real_status))
+        .layer(axum::middleware::from_fn(routes::security::csp))
         .layer(axum::middleware::from_fn(admin_auth::guard_layer))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -140,6 +125,7 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
             cache,
             page_cache::layer,
         ))
+        .layer(axum::middleware::from_fn(routes::errors::by_route))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             routes::views::count_views,
@@ -147,6 +133,10 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
         .layer(axum::middleware::from_fn(routes::headers::cache_control))
         .layer(axum::middleware::from_fn(routes::body_limit::layer))
         .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            routes::security::Https(state.site.secure_cookies),
+            routes::security::headers,
+        ))
         .with_state(state)
 }
 
@@ -172,11 +162,7 @@ fn spawn_hit_flusher(state: &AppState, settings: &Settings) -> JoinHandle<()> {
 
 /// Reads the page-cache invalidation log from `after` on and drops the stale pages; returns
 /// the position to read from next time.
-pub async fn apply_invalidations(
-    db: &DatabaseConnection,
-    cache: &PageCache,
-    mut after: i64,
-) -> i64 {
+pub async fn apply_invalidations(db: &Db, cache: &PageCache, mut after: i64) -> i64 {
     loop {
         match service::cache::since(db, after, 1000).await {
             Ok(rows) if !rows.is_empty() => {
@@ -201,7 +187,7 @@ pub async fn apply_invalidations(
 /// Follows the invalidation log every `settings.cache_poll`, and prunes entries older than
 /// a day once an hour.
 fn spawn_invalidation_follower(
-    db: DatabaseConnection,
+    db: Db,
     cache: Arc<PageCache>,
     every: Duration,
     start: i64,
@@ -227,7 +213,7 @@ fn spawn_invalidation_follower(
 
 /// Publishes scheduled articles when their time comes (checked every second, by every
 /// server; the conditional update in `publish_due` lets exactly one of them do it).
-fn spawn_scheduler(db: DatabaseConnection) -> JoinHandle<()> {
+fn spawn_scheduler(db: Db) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -270,20 +256,17 @@ impl Application {
     }
 
     /// Binds a server over an already prepared database.
-    pub async fn with_database(
-        settings: Settings,
-        db: DatabaseConnection,
-    ) -> anyhow::Result<Application> {
+    pub async fn with_database(settings: Settings, db: Db) -> anyhow::Result<Application> {
         let addr = settings.leptos.site_addr;
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
-        let state = build_state(&settings, db);
+        let state = build_state(&settings, db)?;
         if service::auth::user_count(&state.db).await.unwrap_or(1) == 0 {
             tracing::warn!(
                 "尚无管理员账号。请在服务器本机打开 {}/admin/setup ，设置码 {}（或运行 portico create-admin）",
                 settings.public_url,
-                state.site.setup_code
+                state.setup.code()
             );
         }
         let cache = Arc::new(PageCache::new(settings.cache_bytes));

@@ -2,8 +2,6 @@
 
 use std::time::Duration as StdDuration;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
@@ -11,12 +9,14 @@ use entity::user::{self, Role};
 use entity::{login_throttle, session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Actor};
+use crate::db::Db;
+use crate::passwords::Passwords;
 use crate::{Error, Result};
 
 /// How long sessions live.
@@ -78,7 +78,12 @@ pub fn check_password(password: &str) -> Result<()> {
     Ok(())
 }
 
+/// An argon2id hash made by the argon2 crate's own hasher, as older versions stored them
+/// (new hashes come from [`Passwords`]); tests check both still verify.
+#[cfg(test)]
 pub fn hash_password(password: &str) -> Result<String> {
+    use argon2::Argon2;
+    use argon2::password_hash::{PasswordHasher, SaltString};
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
     let salt = SaltString::encode_b64(&bytes)
@@ -89,43 +94,39 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Invalid(format!("password hashing failed: {e}")))
 }
 
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// At most this many password checks run at once: each takes ~19 MiB and a core's worth of
-/// time, so a flood of logins waits here instead of exhausting memory or the runtime.
-const PASSWORD_WORKERS: usize = 2;
-
-/// [`verify_password`] on a blocking thread, so pages keep being served while it runs.
-pub async fn verify_password_async(hash: String, password: String) -> bool {
-    static LIMIT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PASSWORD_WORKERS);
-    let Ok(_permit) = LIMIT.acquire().await else {
-        return false;
-    };
-    tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .unwrap_or(false)
-}
-
-/// A hash to check against when the account does not exist, so that the answer takes as
-/// long as for a real account.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password("not a real password at all").unwrap_or_default())
-}
-
 /// A fresh random token (256 bits), URL-safe.
 pub fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The characters of setup codes: no 0/O, 1/I/L or other look-alikes.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// A first-time setup code: 12 random characters from [`CODE_ALPHABET`] (about 59 bits),
+/// grouped in fours for reading: `7KQF-M3XP-9TWA`.
+pub fn setup_code() -> Result<String> {
+    let n = CODE_ALPHABET.len();
+    // The largest multiple of n that fits in a byte: bytes above it are drawn again, so
+    // every character is equally likely.
+    let limit = 256 - 256 % n;
+    let mut chars = Vec::with_capacity(12);
+    while chars.len() < 12 {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+        for b in bytes {
+            let b = usize::from(b);
+            if b < limit && chars.len() < 12 {
+                chars.push(char::from(CODE_ALPHABET[b % n]));
+            }
+        }
+    }
+    Ok(chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
 }
 
 /// The session id stored for a cookie token.
@@ -140,7 +141,8 @@ pub async fn user_count(db: &impl ConnectionTrait) -> Result<u64> {
 
 /// Creates an account.
 pub async fn create_user(
-    db: &DatabaseConnection,
+    db: &Db,
+    passwords: &Passwords,
     actor: &Actor,
     username: &str,
     display_name: &str,
@@ -149,7 +151,7 @@ pub async fn create_user(
 ) -> Result<user::Model> {
     let username = parse_username(username)?;
     check_password(password)?;
-    let hash = hash_password(password)?;
+    let hash = passwords.hash(password).await?;
     let txn = db.begin().await?;
     if user::Entity::find()
         .filter(user::Column::Username.eq(username.clone()))
@@ -205,12 +207,17 @@ pub enum LoginError {
     Invalid,
     /// Too many failures: try again after this long.
     Throttled(Duration),
+    /// Too many sign-ins are being checked right now: try again in a moment.
+    Busy,
     Db(String),
 }
 
 impl From<Error> for LoginError {
     fn from(e: Error) -> Self {
-        LoginError::Db(e.to_string())
+        match e {
+            Error::Busy => LoginError::Busy,
+            e => LoginError::Db(e.to_string()),
+        }
     }
 }
 
@@ -247,33 +254,24 @@ fn throttle_keys(username: &str, ip: &str) -> [(String, i32); 2] {
     ]
 }
 
-async fn locked_for(
-    db: &impl ConnectionTrait,
+/// Counts a sign-in attempt against the account and the address *before* its password is
+/// checked, in one write transaction, so that however many guesses arrive at once (on any
+/// number of servers) at most the limit of them is ever checked. The attempt that reaches a
+/// limit sets the lock. Returns the wait when a key is already locked; the attempt is then
+/// not counted and no password is checked.
+async fn count_attempt(
+    db: &Db,
     keys: &[(String, i32)],
     now: DateTime<Utc>,
 ) -> Result<Option<Duration>> {
-    let mut wait = None;
-    for (key, _) in keys {
-        if let Some(t) = login_throttle::Entity::find_by_id(key.clone())
-            .one(db)
-            .await?
-            && let Some(until) = t.locked_until
-            && until > now
-        {
-            let w = until - now;
-            wait = Some(wait.map_or(w, |x: Duration| x.max(w)));
-        }
-    }
-    Ok(wait)
-}
-
-async fn record_failure(
-    db: &impl ConnectionTrait,
-    keys: &[(String, i32)],
-    now: DateTime<Utc>,
-) -> Result<()> {
-    // Every step is one statement on the row, so failures arriving at the same time (on any
-    // number of servers) are all counted.
+    use login_throttle::Column as C;
+    use sea_orm::ExprTrait as _;
+    let txn = db.begin().await?;
+    let unlocked = || {
+        Condition::any()
+            .add(C::LockedUntil.is_null())
+            .add(C::LockedUntil.lte(now))
+    };
     for (key, max) in keys {
         login_throttle::Entity::insert(login_throttle::ActiveModel {
             key: Set(key.clone()),
@@ -281,45 +279,79 @@ async fn record_failure(
             first_failure_at: Set(now),
             locked_until: Set(None),
         })
-        .on_conflict_do_nothing_on([login_throttle::Column::Key])
-        .exec(db)
+        .on_conflict_do_nothing_on([C::Key])
+        .exec(&txn)
         .await?;
-        // A count older than the window starts again.
+        // A lock that has ended, or a count older than the window, starts again.
         login_throttle::Entity::update_many()
-            .col_expr(login_throttle::Column::Failures, Expr::value(0))
-            .col_expr(login_throttle::Column::FirstFailureAt, Expr::value(now))
-            .col_expr(
-                login_throttle::Column::LockedUntil,
-                Expr::value(None::<DateTime<Utc>>),
+            .col_expr(C::Failures, Expr::value(0))
+            .col_expr(C::FirstFailureAt, Expr::value(now))
+            .col_expr(C::LockedUntil, Expr::value(None::<DateTime<Utc>>))
+            .filter(C::Key.eq(key.clone()))
+            .filter(
+                Condition::any().add(C::LockedUntil.lte(now)).add(
+                    Condition::all()
+                        .add(C::LockedUntil.is_null())
+                        .add(C::FirstFailureAt.lt(now - THROTTLE_WINDOW)),
+                ),
             )
-            .filter(login_throttle::Column::Key.eq(key.clone()))
-            .filter(login_throttle::Column::FirstFailureAt.lt(now - THROTTLE_WINDOW))
-            .exec(db)
+            .exec(&txn)
             .await?;
+        let lock = Expr::case(
+            Expr::col(C::Failures).add(1).gte(*max),
+            Expr::value(Some(now + LOCK_TIME)),
+        )
+        .finally(Expr::col(C::LockedUntil));
+        let counted = login_throttle::Entity::update_many()
+            .col_expr(C::Failures, Expr::col(C::Failures).add(1))
+            .col_expr(C::LockedUntil, lock.into())
+            .filter(C::Key.eq(key.clone()))
+            .filter(unlocked())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if counted == 0 {
+            let until = login_throttle::Entity::find_by_id(key.clone())
+                .one(&txn)
+                .await?
+                .and_then(|t| t.locked_until)
+                .unwrap_or(now + LOCK_TIME);
+            // Nothing of this attempt is counted.
+            txn.rollback().await?;
+            return Ok(Some((until - now).max(Duration::seconds(1))));
+        }
+    }
+    txn.commit().await?;
+    Ok(None)
+}
+
+/// Takes back the count of an attempt that turned out not to be a failure (a success, or
+/// one refused as busy before its password was checked), lifting a lock it set.
+async fn uncount_attempt(db: &impl ConnectionTrait, keys: &[(String, i32)]) -> Result<()> {
+    use login_throttle::Column as C;
+    use sea_orm::ExprTrait as _;
+    for (key, max) in keys {
+        let keep_lock = Expr::case(
+            Expr::col(C::Failures).sub(1).gte(*max),
+            Expr::col(C::LockedUntil),
+        )
+        .finally(Expr::value(None::<DateTime<Utc>>));
         login_throttle::Entity::update_many()
-            .col_expr(
-                login_throttle::Column::Failures,
-                sea_orm::ExprTrait::add(Expr::col(login_throttle::Column::Failures), 1),
-            )
-            .filter(login_throttle::Column::Key.eq(key.clone()))
-            .exec(db)
-            .await?;
-        login_throttle::Entity::update_many()
-            .col_expr(
-                login_throttle::Column::LockedUntil,
-                Expr::value(Some(now + LOCK_TIME)),
-            )
-            .filter(login_throttle::Column::Key.eq(key.clone()))
-            .filter(login_throttle::Column::Failures.gte(*max))
+            .col_expr(C::Failures, Expr::col(C::Failures).sub(1))
+            .col_expr(C::LockedUntil, keep_lock.into())
+            .filter(C::Key.eq(key.clone()))
+            .filter(C::Failures.gt(0))
             .exec(db)
             .await?;
     }
     Ok(())
 }
 
-/// Signs in: checks the throttles, the password, then opens a session.
+/// Signs in: counts the attempt against the throttles, checks the password, then opens a
+/// session.
 pub async fn login(
-    db: &DatabaseConnection,
+    db: &Db,
+    passwords: &Passwords,
     username: &str,
     password: &str,
     ip: &str,
@@ -327,7 +359,7 @@ pub async fn login(
 ) -> Result<(user::Model, NewSession), LoginError> {
     let now = Utc::now();
     let keys = throttle_keys(username, ip);
-    if let Some(wait) = locked_for(db, &keys, now).await? {
+    if let Some(wait) = count_attempt(db, &keys, now).await? {
         return Err(LoginError::Throttled(wait));
     }
     let name = username.trim().to_lowercase();
@@ -335,18 +367,19 @@ pub async fn login(
         .filter(user::Column::Username.eq(name))
         .one(db)
         .await?;
-    let ok = match &found {
-        Some(u) => {
-            verify_password_async(u.password_hash.clone(), password.to_owned()).await && u.is_active
+    let checked = passwords
+        .verify(found.as_ref().map(|u| u.password_hash.as_str()), password)
+        .await;
+    let ok = match checked {
+        Ok(ok) => ok && found.as_ref().is_some_and(|u| u.is_active),
+        Err(Error::Busy) => {
+            uncount_attempt(db, &keys).await?;
+            return Err(LoginError::Busy);
         }
-        None => {
-            let _ = verify_password_async(dummy_hash().to_owned(), password.to_owned()).await;
-            false
-        }
+        Err(e) => return Err(e.into()),
     };
     let txn = db.begin().await?;
     let Some(user) = found.filter(|_| ok) else {
-        record_failure(&txn, &keys, now).await?;
         audit::record(
             &txn,
             &Actor {
@@ -363,11 +396,12 @@ pub async fn login(
         txn.commit().await?;
         return Err(LoginError::Invalid);
     };
-    // A success clears the account's count only: signing in to one's own account must not
-    // wipe the failures an address has piled up against others.
+    // A success clears the account's count, and takes this attempt back from the address's
+    // count (the failures an address piled up against other accounts stay).
     login_throttle::Entity::delete_by_id(keys[0].0.clone())
         .exec(&txn)
         .await?;
+    uncount_attempt(&txn, &keys[1..]).await?;
     let new = NewSession {
         token: random_token()?,
         csrf_token: random_token()?,
@@ -406,7 +440,7 @@ pub async fn login(
 /// The signed-in session of a cookie token, if it is still valid. Expired sessions are
 /// deleted; an active one is marked as seen (at most once a minute).
 pub async fn session_of(
-    db: &DatabaseConnection,
+    db: &Db,
     token: &str,
     policy: SessionPolicy,
 ) -> Result<Option<(session::Model, user::Model)>> {
@@ -443,7 +477,7 @@ pub async fn session_of(
 }
 
 /// Ends a session.
-pub async fn logout(db: &DatabaseConnection, token: &str, actor: &Actor) -> Result<()> {
+pub async fn logout(db: &Db, token: &str, actor: &Actor) -> Result<()> {
     let txn = db.begin().await?;
     session::Entity::delete_by_id(session_id(token))
         .exec(&txn)
@@ -464,26 +498,27 @@ pub async fn logout(db: &DatabaseConnection, token: &str, actor: &Actor) -> Resu
 /// Changes a password after checking the current one; every other session of the account
 /// ends. Returns a fresh session for the current browser.
 pub async fn change_password(
-    db: &DatabaseConnection,
+    db: &Db,
+    passwords: &Passwords,
     actor: &Actor,
     user_id: i32,
     current: &str,
     new_password: &str,
-    ip: &str,
     user_agent: &str,
 ) -> Result<NewSession> {
+    let ip = actor.ip.as_str();
     let user = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;
-    if !verify_password_async(user.password_hash.clone(), current.to_owned()).await {
+    if !passwords.verify(Some(&user.password_hash), current).await? {
         return Err(Error::Invalid("当前密码不正确".into()));
     }
     check_password(new_password)?;
     if current == new_password {
         return Err(Error::Invalid("新密码不能与当前密码相同".into()));
     }
-    let hash = hash_password(new_password)?;
+    let hash = passwords.hash(new_password).await?;
     let now = Utc::now();
     let txn = db.begin().await?;
     let mut m: user::ActiveModel = user.into();
@@ -524,7 +559,7 @@ pub async fn change_password(
 }
 
 /// Deletes sessions past their idle or absolute time, and old throttle rows.
-pub async fn prune(db: &DatabaseConnection, policy: SessionPolicy) -> Result<u64> {
+pub async fn prune(db: &Db, policy: SessionPolicy) -> Result<u64> {
     let now = Utc::now();
     let idle = Duration::from_std(policy.idle).unwrap_or(Duration::hours(2));
     let absolute = Duration::from_std(policy.absolute).unwrap_or(Duration::hours(12));
@@ -561,15 +596,6 @@ mod tests {
         assert!(check_password("short").is_err());
         assert!(check_password("aaaaaaaaaaaa").is_err());
         assert!(check_password("开发区协会2026年度").is_ok());
-    }
-
-    #[test]
-    fn passwords_round_trip_through_argon2id() {
-        let h = hash_password("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password(&h, "correct horse battery"));
-        assert!(!verify_password(&h, "wrong horse battery"));
-        assert!(!verify_password("garbage", "x"));
     }
 
     #[test]

@@ -1,11 +1,23 @@
 //! Connecting to SQLite or PostgreSQL and bringing the schema up to date.
+//!
+//! [`Db`] is the one handle the rest of the code gets. On SQLite it holds two pools: readers,
+//! which only read (`PRAGMA query_only`), and a single writer connection that every write
+//! statement and every transaction goes through, taking SQLite's write lock up front
+//! (`BEGIN IMMEDIATE`). SQLite allows one writer at a time; queuing writers in order on that
+//! one connection, instead of letting many connections fight in SQLite's busy handler, means
+//! no write ever fails with "database is locked", and in WAL mode readers never wait for it.
+//! On PostgreSQL both are the same pool.
 
 use std::path::Path;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, ExecResult, IsolationLevel, QueryResult, SqliteTransactionMode, Statement,
+    TransactionError, TransactionOptions, TransactionTrait,
+};
 
 /// Which database a URL points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,50 +51,252 @@ pub fn sqlite_file(url: &str) -> Option<&Path> {
     }
 }
 
-/// Opens a connection pool. For SQLite the file's directory is created, and the database runs
-/// in WAL mode so that readers never wait for the hit-count writer.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+/// Connections that read at once from a SQLite file.
+const SQLITE_READERS: u32 = 8;
+/// How long a write waits for its turn on the writer before it gives up. Writes queue in
+/// arrival order; each usually holds the writer for a few milliseconds.
+const WRITE_QUEUE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long SQLite itself waits for a lock held by another process (a `portico` command run
+/// beside the server, a backup).
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The database handle: reads go to a pool of readers, writes and transactions to the
+/// writer. Cheap to clone. Implements sea-orm's [`ConnectionTrait`] and
+/// [`TransactionTrait`], so every service function takes it as it is.
+#[derive(Clone, Debug)]
+pub struct Db {
+    read: DatabaseConnection,
+    write: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Db {
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection writes go through (also for migrations).
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.write
+    }
+
+    /// Checks that both the readers and the writer answer.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.read.ping().await?;
+        self.write.ping().await
+    }
+
+    /// Closes every connection.
+    pub async fn close_by_ref(&self) -> Result<(), DbErr> {
+        self.read.close_by_ref().await?;
+        self.write.close_by_ref().await
+    }
+
+    /// Where a statement runs: plain `SELECT`s on a reader, everything else (including
+    /// `INSERT … RETURNING`, which sea-orm sends as a query) on the writer.
+    fn for_statement(&self, sql: &str) -> &DatabaseConnection {
+        if is_read_only(sql) {
+            &self.read
+        } else {
+            &self.write
+        }
+    }
+}
+
+/// Whether a statement only reads: it starts with `SELECT`.
+fn is_read_only(sql: &str) -> bool {
+    sql.trim_start()
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("select"))
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Db {
+    fn get_database_backend(&self) -> DbBackend {
+        self.write.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.write.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.write.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.for_statement(&stmt.sql).query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.for_statement(&stmt.sql).query_all_raw(stmt).await
+    }
+}
+
+/// Transactions run on the writer and, on SQLite, take the write lock when they begin
+/// (`BEGIN IMMEDIATE`): a transaction that reads and then writes can never find that
+/// another connection wrote in between. A transaction asked to be read-only runs on a
+/// reader.
+#[async_trait::async_trait]
+impl TransactionTrait for Db {
+    type Transaction = DatabaseTransaction;
+
+    async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.begin_with_options(TransactionOptions::default()).await
+    }
+
+    async fn begin_with_config(
+        &self,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        self.begin_with_options(TransactionOptions {
+            isolation_level,
+            access_mode,
+            sqlite_transaction_mode: None,
+        })
+        .await
+    }
+
+    async fn begin_with_options(
+        &self,
+        mut options: TransactionOptions,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        if options.access_mode == Some(AccessMode::ReadOnly) {
+            return self.read.begin_with_options(options).await;
+        }
+        if self.backend == Backend::Sqlite {
+            options
+                .sqlite_transaction_mode
+                .get_or_insert(SqliteTransactionMode::Immediate);
+        }
+        self.write.begin_with_options(options).await
+    }
+
+    async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(
+                &'c DatabaseTransaction,
+            )
+                -> std::pin::Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        self.transaction_with_config(callback, None, None).await
+    }
+
+    async fn transaction_with_config<F, T, E>(
+        &self,
+        callback: F,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(
+                &'c DatabaseTransaction,
+            )
+                -> std::pin::Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        let txn = self
+            .begin_with_config(isolation_level, access_mode)
+            .await
+            .map_err(TransactionError::Connection)?;
+        match callback(&txn).await {
+            Ok(value) => {
+                txn.commit().await.map_err(TransactionError::Connection)?;
+                Ok(value)
+            }
+            Err(e) => {
+                txn.rollback().await.map_err(TransactionError::Connection)?;
+                Err(TransactionError::Transaction(e))
+            }
+        }
+    }
+}
+
+/// Opens the database. For SQLite the file's directory is created, the file runs in WAL mode
+/// (readers never wait for the writer) with `synchronous = NORMAL`: a commit is in the WAL
+/// file when it returns, so a killed process loses nothing it acknowledged (a power cut can
+/// lose the last commits before a checkpoint, never corrupt the file).
+pub async fn connect(url: &str) -> Result<Db, DbErr> {
     let backend = Backend::of(url).ok_or_else(|| {
         DbErr::Custom("the database URL must start with sqlite: or postgres://".into())
     })?;
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5));
+    let base = |max: u32| {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(5))
+            .max_connections(max)
+            .min_connections(1);
+        options
+    };
     match backend {
+        Backend::Postgres => {
+            let mut options = base(16);
+            // Writers queue for a connection like everyone else, but may wait longer.
+            options.acquire_timeout(WRITE_QUEUE_TIMEOUT.min(Duration::from_secs(30)));
+            let pool = Database::connect(options).await?;
+            Ok(Db {
+                read: pool.clone(),
+                write: pool,
+                backend,
+            })
+        }
         Backend::Sqlite => {
-            if let Some(file) = sqlite_file(url)
-                && let Some(dir) = file.parent()
+            let Some(file) = sqlite_file(url) else {
+                // An in-memory database lives in its one connection.
+                let mut options = base(1);
+                options.map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
+                let pool = Database::connect(options).await?;
+                return Ok(Db {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                });
+            };
+            if let Some(dir) = file.parent()
                 && !dir.as_os_str().is_empty()
             {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
             }
-            let in_memory = sqlite_file(url).is_none();
-            options
-                .max_connections(if in_memory { 1 } else { 8 })
-                .min_connections(1)
-                .map_sqlx_sqlite_opts(move |o| {
-                    let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(5));
-                    if in_memory {
-                        o
-                    } else {
-                        o.journal_mode(SqliteJournalMode::Wal)
-                            .synchronous(SqliteSynchronous::Normal)
-                    }
+            // The writer first: it creates the file and switches it to WAL for good.
+            let mut writer = base(1);
+            writer
+                .acquire_timeout(WRITE_QUEUE_TIMEOUT)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.foreign_keys(true)
+                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
                 });
-        }
-        Backend::Postgres => {
-            options.max_connections(16).min_connections(1);
+            let write = Database::connect(writer).await?;
+            let mut reader = base(SQLITE_READERS);
+            reader.map_sqlx_sqlite_opts(|o| {
+                o.foreign_keys(true)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .pragma("query_only", "ON")
+            });
+            let read = Database::connect(reader).await?;
+            Ok(Db {
+                read,
+                write,
+                backend,
+            })
         }
     }
-    Database::connect(options).await
 }
 
 /// Applies every pending migration.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+pub async fn migrate(db: &Db) -> Result<(), DbErr> {
+    Migrator::up(db.writer(), None).await
 }
 
 #[cfg(test)]
@@ -114,5 +328,90 @@ mod tests {
         );
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://x"), None);
+    }
+
+    #[test]
+    fn only_selects_go_to_the_readers() {
+        assert!(is_read_only("SELECT 1"));
+        assert!(is_read_only("  select * from articles"));
+        assert!(!is_read_only("INSERT INTO a VALUES (1) RETURNING id"));
+        assert!(!is_read_only("UPDATE a SET b = 1 RETURNING b"));
+        assert!(!is_read_only("WITH x AS (SELECT 1) DELETE FROM a"));
+        assert!(!is_read_only("SEL"));
+    }
+
+    /// Many writers at once on one SQLite file: every transaction that reads and then writes
+    /// succeeds, none fails with "database is locked", and reads go on meanwhile.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_sqlite_writers_never_fail() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("w.db").display());
+        let db = connect(&url).await.expect("connect");
+        db.execute_unprepared("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+            .await
+            .expect("create");
+        db.execute_unprepared("INSERT INTO counter (id, n) VALUES (1, 0)")
+            .await
+            .expect("insert");
+        let mut tasks = Vec::new();
+        for _ in 0..64 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..5 {
+                    let txn = db.begin().await?;
+                    let row = txn
+                        .query_one_raw(Statement::from_string(
+                            DbBackend::Sqlite,
+                            "SELECT n FROM counter WHERE id = 1",
+                        ))
+                        .await?
+                        .ok_or_else(|| DbErr::Custom("no row".into()))?;
+                    let n: i64 = row.try_get("", "n")?;
+                    tokio::task::yield_now().await;
+                    txn.execute_unprepared(&format!(
+                        "UPDATE counter SET n = {} WHERE id = 1",
+                        n + 1
+                    ))
+                    .await?;
+                    txn.commit().await?;
+                    // A read between writes, on a reader.
+                    db.query_one_raw(Statement::from_string(
+                        DbBackend::Sqlite,
+                        "SELECT n FROM counter WHERE id = 1",
+                    ))
+                    .await?;
+                }
+                Ok::<(), DbErr>(())
+            }));
+        }
+        for t in tasks {
+            t.await.expect("task").expect("every write succeeds");
+        }
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT n FROM counter WHERE id = 1",
+            ))
+            .await
+            .expect("read")
+            .expect("row");
+        let n: i64 = row.try_get("", "n").expect("n");
+        assert_eq!(n, 64 * 5, "no increment was lost");
+    }
+
+    /// The readers cannot write: a write that did not go through the writer fails loudly.
+    #[tokio::test]
+    async fn readers_refuse_writes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display());
+        let db = connect(&url).await.expect("connect");
+        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+            .await
+            .expect("create");
+        let err = db
+            .read
+            .execute_unprepared("INSERT INTO t (id) VALUES (1)")
+            .await;
+        assert!(err.is_err(), "a reader wrote");
     }
 }

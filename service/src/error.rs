@@ -13,6 +13,9 @@ pub enum Error {
     Unavailable(DbErr),
     #[error("database error: {0}")]
     Db(DbErr),
+    /// Too much of one kind of work is waiting (password checks): try again shortly.
+    #[error("busy")]
+    Busy,
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 }

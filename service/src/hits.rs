@@ -1,14 +1,21 @@
-//! Batched view counting. Page views only touch an in-memory map; a background task flushes
-//! the map to the database every few seconds in one transaction of `hits = hits + n`
+//! Batched, honest view counting. Page views only touch an in-memory map; a background task
+//! flushes the map to the database every few seconds in one transaction of `hits = hits + n`
 //! updates, which several app servers can run against one database without losing counts.
+//!
+//! A reader counts once per article per [`VIEW_WINDOW`]: a reader is a keyed hash of the
+//! client's address and User-Agent (the key is random per process, so nothing stored links
+//! back to a person), remembered for at most [`MAX_READERS`] readers.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use chrono_tz::Tz;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::TransactionTrait;
 
+use crate::db::Db;
 use crate::{Result, article};
 
 #[derive(Default)]
@@ -19,15 +26,74 @@ struct Counts {
     in_flight: HashMap<i32, u64>,
 }
 
+/// One view per reader per article within this time.
+pub const VIEW_WINDOW: Duration = Duration::from_secs(30 * 60);
+
+/// The most reader/article pairs remembered (about 2 MB). When that many were all seen
+/// within the window, further new ones are not counted: a flood of made-up readers cannot
+/// push out the real ones and count them again.
+pub const MAX_READERS: usize = 100_000;
+
+/// Who has been counted recently, by keyed hash.
+struct Seen {
+    key: std::hash::RandomState,
+    started: Instant,
+    /// Reader/article hash -> second (since `started`) it was last counted.
+    at: HashMap<u64, u32>,
+    last_prune: u32,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen {
+            key: std::hash::RandomState::new(),
+            started: Instant::now(),
+            at: HashMap::new(),
+            last_prune: 0,
+        }
+    }
+}
+
 /// Views recorded in this process and not yet written to the database.
 #[derive(Default)]
 pub struct HitBuffer {
     counts: Mutex<Counts>,
+    seen: Mutex<Seen>,
 }
 
 impl HitBuffer {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Counts a page view of article `id` by the reader at `client` with `user_agent`, unless
+    /// that reader was counted for it within [`VIEW_WINDOW`]. Returns whether it counted.
+    pub fn record_view(&self, id: i32, client: &str, user_agent: &str) -> bool {
+        let window = u32::try_from(VIEW_WINDOW.as_secs()).unwrap_or(u32::MAX);
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            let now = u32::try_from(seen.started.elapsed().as_secs()).unwrap_or(u32::MAX);
+            let reader = seen.key.hash_one((client, user_agent, id));
+            if seen
+                .at
+                .get(&reader)
+                .is_some_and(|at| now.saturating_sub(*at) < window)
+            {
+                return false;
+            }
+            if seen.at.len() >= MAX_READERS && !seen.at.contains_key(&reader) {
+                if seen.last_prune != now {
+                    seen.last_prune = now;
+                    seen.at.retain(|_, at| now.saturating_sub(*at) < window);
+                }
+                if seen.at.len() >= MAX_READERS {
+                    return false;
+                }
+            }
+            seen.at.insert(reader, now);
+        }
+        self.record(id);
+        true
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Counts> {
@@ -38,7 +104,7 @@ impl HitBuffer {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Counts one view of article `id`.
+    /// Counts one view of article `id`, whoever it came from (see [`Self::record_view`]).
     pub fn record(&self, id: i32) {
         *self.lock().pending.entry(id).or_default() += 1;
     }
@@ -84,7 +150,7 @@ impl HitBuffer {
     /// Writes every pending count to the database in one transaction: the articles' totals
     /// and today's views (the day in `tz`). On failure the counts go back into the buffer and
     /// are retried by the next flush; nothing is lost. Returns how many articles were updated.
-    pub async fn flush(&self, db: &DatabaseConnection, tz: Tz) -> Result<usize> {
+    pub async fn flush(&self, db: &Db, tz: Tz) -> Result<usize> {
         let Some(batch) = self.begin_flush() else {
             return Ok(0);
         };
@@ -95,7 +161,7 @@ impl HitBuffer {
     }
 }
 
-async fn write(db: &DatabaseConnection, batch: &[(i32, u64)], day: &str) -> Result<()> {
+async fn write(db: &Db, batch: &[(i32, u64)], day: &str) -> Result<()> {
     let txn = db.begin().await?;
     for (id, n) in batch {
         if article::add_hits(&txn, *id, *n).await? {
@@ -177,6 +243,41 @@ mod tests {
         buf.finish_flush(false);
         assert_eq!(buf.unflushed(3), 3);
         assert_eq!(buf.begin_flush().unwrap(), vec![(3, 3)]);
+    }
+
+    #[test]
+    fn a_reader_counts_once_per_article_within_the_window() {
+        let buf = HitBuffer::new();
+        let ua = "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0";
+        for _ in 0..1000 {
+            buf.record_view(7, "203.0.113.5", ua);
+        }
+        assert_eq!(buf.unflushed(7), 1);
+        // Another article, another address, another browser: each counts.
+        assert!(buf.record_view(8, "203.0.113.5", ua));
+        assert!(buf.record_view(7, "203.0.113.6", ua));
+        assert!(buf.record_view(7, "203.0.113.5", "Mozilla/5.0 (iPhone) Mobile/15E148"));
+        assert_eq!(buf.unflushed(7), 3);
+    }
+
+    #[test]
+    fn a_flood_of_made_up_readers_stays_within_memory_and_cannot_recount() {
+        let buf = HitBuffer::new();
+        let ua = "Mozilla/5.0 Chrome/120.0";
+        assert!(buf.record_view(1, "198.51.100.1", ua));
+        for i in 0..MAX_READERS + 500 {
+            buf.record_view(
+                2,
+                &format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255),
+                ua,
+            );
+        }
+        let seen = buf.seen.lock().unwrap().at.len();
+        assert!(seen <= MAX_READERS, "{seen}");
+        // The first reader is still remembered: no second count.
+        assert!(!buf.record_view(1, "198.51.100.1", ua));
+        assert_eq!(buf.unflushed(1), 1);
+        assert_eq!(buf.unflushed(2) as usize, MAX_READERS - 1);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod magazine;
 pub mod media;
 pub mod notice;
 pub mod page;
+pub mod passwords;
 pub mod paste;
 pub mod seed;
 pub mod site;

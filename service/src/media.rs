@@ -8,12 +8,13 @@ use ::image::{ImageFormat, ImageReader, Limits};
 use chrono::{Datelike, Utc};
 use entity::{article, image, magazine_issue, notice, page};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Actor};
+use crate::db::Db;
 use crate::{Error, Result};
 
 /// The largest upload accepted.
@@ -189,7 +190,7 @@ pub struct Details {
 
 /// Checks, cleans and stores an uploaded image with its variants.
 pub async fn store(
-    db: &DatabaseConnection,
+    db: &Db,
     uploads_dir: &Path,
     actor: &Actor,
     bytes: &[u8],
@@ -408,12 +409,7 @@ pub async fn usage(db: &impl ConnectionTrait, img: &image::Model) -> Result<Vec<
 }
 
 /// Updates an image's texts.
-pub async fn describe(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: i32,
-    details: Details,
-) -> Result<image::Model> {
+pub async fn describe(db: &Db, actor: &Actor, id: i32, details: Details) -> Result<image::Model> {
     use sea_orm::ActiveModelTrait;
     let txn = db.begin().await?;
     let img = image::Entity::find_by_id(id)
@@ -441,12 +437,7 @@ pub async fn describe(
 }
 
 /// Deletes an image and its files, unless it is in use.
-pub async fn delete(
-    db: &DatabaseConnection,
-    uploads_dir: &Path,
-    actor: &Actor,
-    id: i32,
-) -> Result<()> {
+pub async fn delete(db: &Db, uploads_dir: &Path, actor: &Actor, id: i32) -> Result<()> {
     let txn = db.begin().await?;
     let img = image::Entity::find_by_id(id)
         .one(&txn)

@@ -8,10 +8,10 @@ use std::sync::LazyLock;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use sea_orm::DatabaseConnection;
 
 use crate::Result;
 use crate::audit::Actor;
+use crate::db::Db;
 use crate::media::{self, Details};
 
 /// What pasting produced.
@@ -68,60 +68,111 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Pictures embedded in RTF (`{\pict … \pngblip|\jpegblip … hex}`), in document order. The
-/// `\nonshppict` fallbacks Word adds are skipped so pictures line up with the HTML's.
-pub fn rtf_pictures(rtf: &str) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    let bytes = rtf.as_bytes();
-    let mut search = 0;
-    while let Some(found) = rtf[search..].find("{\\pict") {
-        let start = search + found;
-        // Find the end of this group.
-        let mut depth = 0i32;
-        let mut end = start;
-        for (i, &b) in bytes.iter().enumerate().skip(start) {
-            match b {
-                b'{' => depth += 1,
-                b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = i;
-                        break;
-                    }
+/// The largest clipboard contents cleaned: the HTML, and the RTF Word puts beside it (with
+/// every picture in hex, so it is the larger). Anything larger is refused with a message.
+pub const MAX_HTML_BYTES: usize = 20 * 1024 * 1024;
+pub const MAX_RTF_BYTES: usize = 60 * 1024 * 1024;
+/// Pictures uploaded from one paste; further ones are left for "插入图片".
+pub const MAX_PICTURES: usize = 60;
+
+/// Where the `{` at `open` is closed, skipping escaped characters (`\{`, `\}`, `\\`).
+fn group_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i);
                 }
-                _ => {}
             }
+            _ => {}
         }
-        if end <= start {
-            break;
-        }
-        let group = &rtf[start..end];
-        // Inside a `{\nonshppict …}` group that has not closed yet?
-        let fallback = rtf[..start].rfind("{\\nonshppict").is_some_and(|k| {
-            bytes[k..start].iter().fold(0i32, |d, b| match b {
-                b'{' => d + 1,
-                b'}' => d - 1,
-                _ => d,
-            }) > 0
-        });
-        if !fallback && (group.contains("\\pngblip") || group.contains("\\jpegblip")) {
-            // The data is the run of hex digits after the last control word.
-            let data_start = group
-                .rfind(['\\', '}'])
-                .and_then(|i| group[i..].find([' ', '\n', '\r']).map(|j| i + j))
-                .unwrap_or(0);
-            let hex: String = group[data_start..]
-                .chars()
-                .filter(char::is_ascii_hexdigit)
-                .collect();
-            let data: Option<Vec<u8>> = (0..hex.len() / 2)
-                .map(|k| u8::from_str_radix(&hex[2 * k..2 * k + 2], 16).ok())
-                .collect();
-            if let Some(d) = data.filter(|d| d.len() > 16) {
-                out.push(d);
+        i += 1;
+    }
+    None
+}
+
+/// Whether the control word `word` (with its backslash) starts `rest` and ends there.
+fn control_word(rest: &[u8], word: &[u8]) -> bool {
+    rest.starts_with(word)
+        && rest
+            .get(word.len())
+            .is_none_or(|c| !c.is_ascii_alphabetic())
+}
+
+/// The bytes of one `{\pict …}` group's picture, if it is a PNG or JPEG.
+fn picture_data(group: &str) -> Option<Vec<u8>> {
+    if !(group.contains("\\pngblip") || group.contains("\\jpegblip")) {
+        return None;
+    }
+    // The data is the run of hex digits after the last control word.
+    let data_start = group
+        .rfind(['\\', '}'])
+        .and_then(|i| group[i..].find([' ', '\n', '\r']).map(|j| i + j))
+        .unwrap_or(0);
+    let hex: Vec<u8> = group.as_bytes()[data_start..]
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_hexdigit)
+        .collect();
+    let nibble = |c: u8| {
+        char::from(c)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    let data: Option<Vec<u8>> = hex
+        .chunks_exact(2)
+        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
+        .collect();
+    data.filter(|d| d.len() > 16)
+}
+
+/// Pictures embedded in RTF (`{\pict … \pngblip|\jpegblip … hex}`), in document order. The
+/// `\nonshppict` fallbacks Word adds are skipped so pictures line up with the HTML's. One
+/// pass over the text, whatever its size and number of pictures.
+pub fn rtf_pictures(rtf: &str) -> Vec<Vec<u8>> {
+    let bytes = rtf.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    // The depths at which the `{\nonshppict` groups we are inside were opened.
+    let mut fallbacks: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'{' => {
+                depth += 1;
+                let rest = &bytes[i + 1..];
+                if control_word(rest, b"\\nonshppict") {
+                    fallbacks.push(depth);
+                } else if control_word(rest, b"\\pict") {
+                    let Some(end) = group_end(bytes, i) else {
+                        break;
+                    };
+                    if fallbacks.is_empty()
+                        && let Some(data) = rtf.get(i..end).and_then(picture_data)
+                    {
+                        out.push(data);
+                    }
+                    // Continue after the group, back at the depth outside it.
+                    depth -= 1;
+                    i = end + 1;
+                    continue;
+                }
             }
+            b'}' => {
+                if fallbacks.last() == Some(&depth) {
+                    fallbacks.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
         }
-        search = end;
+        i += 1;
     }
     out
 }
@@ -132,73 +183,125 @@ fn decode_data_uri(src: &str) -> Option<Vec<u8>> {
     STANDARD.decode(data.trim()).ok()
 }
 
-/// Cleans pasted HTML and uploads its pictures (from `data:` URIs, or matched in order with
-/// the RTF's pictures for `file:` links Word leaves).
-pub async fn clean(
-    db: &DatabaseConnection,
-    uploads_dir: &Path,
-    actor: &Actor,
-    html: &str,
-    rtf: &str,
-) -> Result<Pasted> {
+/// A stretch of the pasted HTML: markup kept as it is, or a picture to upload.
+enum Piece {
+    Markup(String),
+    Picture {
+        bytes: Vec<u8>,
+        alt: String,
+    },
+    /// A picture whose data the clipboard did not carry.
+    Missing,
+    /// A picture past [`MAX_PICTURES`].
+    TooMany,
+}
+
+/// Splits pasted HTML at its `<img>` tags, taking each picture's data from its `data:` URI
+/// or, for the `file:` links Word leaves, from the RTF's pictures in order. Linear in the
+/// size of the input (the text is lower-cased once, not once per picture).
+fn split_pictures(html: &str, rtf: &str) -> Vec<Piece> {
     let mut pictures = rtf_pictures(rtf).into_iter();
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    let mut pasted = Pasted::default();
-    let mut missing = 0;
-    while let Some(i) = rest.to_ascii_lowercase().find("<img") {
-        out.push_str(&rest[..i]);
-        let tag_end = rest[i..].find('>').map(|e| i + e + 1).unwrap_or(rest.len());
-        let tag = &rest[i..tag_end];
+    let lower = html.to_ascii_lowercase();
+    let mut pieces = Vec::new();
+    let mut taken = 0;
+    let mut pos = 0;
+    while let Some(found) = lower[pos..].find("<img") {
+        let i = pos + found;
+        pieces.push(Piece::Markup(html[pos..i].to_owned()));
+        let tag_end = lower[i..].find('>').map_or(html.len(), |e| i + e + 1);
+        let tag = &html[i..tag_end];
         let src = attr(tag, "src").unwrap_or_default();
-        let alt = attr(tag, "alt").unwrap_or_default();
+        pos = tag_end;
+        if src.starts_with("http://") || src.starts_with("https://") || src.starts_with("/media/") {
+            pieces.push(Piece::Markup(tag.to_owned()));
+            continue;
+        }
         let bytes = if src.starts_with("data:") {
             decode_data_uri(&src)
-        } else if src.starts_with("http://")
-            || src.starts_with("https://")
-            || src.starts_with("/media/")
-        {
-            out.push_str(tag);
-            rest = &rest[tag_end..];
-            continue;
         } else {
             pictures.next()
         };
-        match bytes {
-            Some(b) => match media::store(
-                db,
-                uploads_dir,
-                actor,
-                &b,
-                Details {
+        pieces.push(match bytes {
+            _ if taken >= MAX_PICTURES => Piece::TooMany,
+            Some(bytes) => {
+                taken += 1;
+                Piece::Picture {
+                    bytes,
+                    alt: attr(tag, "alt").unwrap_or_default(),
+                }
+            }
+            None => Piece::Missing,
+        });
+    }
+    pieces.push(Piece::Markup(html[pos..].to_owned()));
+    pieces
+}
+
+/// Runs CPU-heavy work on a blocking thread, off the threads that serve requests.
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| crate::Error::Io(std::io::Error::other(e.to_string())))
+}
+
+/// Cleans pasted HTML and uploads its pictures (from `data:` URIs, or matched in order with
+/// the RTF's pictures for `file:` links Word leaves). Parsing and cleaning run on blocking
+/// threads; contents over the limits are refused with a message.
+pub async fn clean(
+    db: &Db,
+    uploads_dir: &Path,
+    actor: &Actor,
+    html: String,
+    rtf: String,
+) -> Result<Pasted> {
+    if html.len() > MAX_HTML_BYTES || rtf.len() > MAX_RTF_BYTES {
+        return Err(crate::Error::Invalid(format!(
+            "粘贴的内容过大（网页内容不超过 {} MB，Word 内容不超过 {} MB），请分段粘贴",
+            MAX_HTML_BYTES >> 20,
+            MAX_RTF_BYTES >> 20
+        )));
+    }
+    let pieces = off_the_runtime(move || split_pictures(&html, &rtf)).await?;
+    let mut out = String::new();
+    let mut pasted = Pasted::default();
+    let (mut missing, mut too_many) = (0, 0);
+    for piece in pieces {
+        match piece {
+            Piece::Markup(m) => out.push_str(&m),
+            Piece::Missing => missing += 1,
+            Piece::TooMany => too_many += 1,
+            Piece::Picture { bytes, alt } => {
+                let details = Details {
                     alt: alt.clone(),
                     ..Default::default()
-                },
-            )
-            .await
-            {
-                Ok(img) => {
-                    pasted.images += 1;
-                    out.push_str(&format!(
-                        "<img src=\"/media/{}\" alt=\"{}\">",
-                        crate::html::escape(&img.path),
-                        crate::html::escape(&alt)
-                    ));
+                };
+                match media::store(db, uploads_dir, actor, &bytes, details).await {
+                    Ok(img) => {
+                        pasted.images += 1;
+                        out.push_str(&format!(
+                            "<img src=\"/media/{}\" alt=\"{}\">",
+                            crate::html::escape(&img.path),
+                            crate::html::escape(&alt)
+                        ));
+                    }
+                    Err(e) => pasted.warnings.push(format!("一张图片未能上传：{e}")),
                 }
-                Err(e) => pasted.warnings.push(format!("一张图片未能上传：{e}")),
-            },
-            None => missing += 1,
+            }
         }
-        rest = &rest[tag_end..];
     }
-    out.push_str(rest);
     if missing > 0 {
         pasted.warnings.push(format!(
             "有 {missing} 张图片无法从剪贴板读取，请用“插入图片”按钮单独上传"
         ));
     }
-    let cleaned = CLEANER.clean(&out).to_string();
-    pasted.html = tidy(&cleaned);
+    if too_many > 0 {
+        pasted.warnings.push(format!(
+            "一次粘贴最多上传 {MAX_PICTURES} 张图片，其余 {too_many} 张请用“插入图片”按钮上传"
+        ));
+    }
+    pasted.html = off_the_runtime(move || tidy(&CLEANER.clean(&out).to_string())).await?;
     Ok(pasted)
 }
 
@@ -274,6 +377,30 @@ mod tests {
         assert_eq!(pics.len(), 2);
         assert_eq!(&pics[0][..4], &[0x89, b'P', b'N', b'G']);
         assert_eq!(&pics[1][..2], &[0xFF, 0xD8]);
+    }
+
+    #[test]
+    fn many_pictures_and_tags_are_read_in_one_pass() {
+        // 20,000 picture-less <img> tags in a large paste: quadratic scanning would take
+        // hours; one pass takes milliseconds.
+        let html = "<p>文字</p><img src=\"file:///C:/x.png\">".repeat(20_000);
+        let pieces = split_pictures(&html, "");
+        let missing = pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Missing))
+            .count();
+        assert_eq!(missing, 20_000);
+        // And as many RTF pictures, some inside fallbacks.
+        let pict = "{\\pict\\pngblip 89504e470d0a1a0a0000000d4948445200000001}";
+        let fallback = "{\\nonshppict{\\pict\\wmetafile8 0100}}";
+        let rtf = format!("{{\\rtf1{}}}", format!("{pict}{fallback}").repeat(20_000));
+        assert_eq!(rtf_pictures(&rtf).len(), 20_000);
+    }
+
+    #[test]
+    fn escaped_braces_do_not_end_a_group() {
+        let rtf = "{\\rtf1{\\pict\\pngblip \\{ 89504e470d0a1a0a0000000d4948445200000001}}";
+        assert_eq!(rtf_pictures(rtf).len(), 1);
     }
 
     #[test]

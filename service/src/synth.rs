@@ -3,11 +3,9 @@
 
 use chrono::{Duration, Utc};
 use entity::article::{self, ArticleStatus};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
 
+use crate::db::Db;
 use crate::{Error, Result};
 
 const TOPICS: &[&str] = &[
@@ -22,7 +20,7 @@ const TOPICS: &[&str] = &[
 ];
 
 /// Adds `count` published articles. Needs the demo columns (seed first).
-pub async fn generate(db: &DatabaseConnection, count: u64) -> Result<u64> {
+pub async fn generate(db: &Db, count: u64) -> Result<u64> {
     let categories = crate::category::all(db).await?;
     let columns: Vec<i32> = categories
         .iter()

@@ -5,12 +5,14 @@ use chrono::Utc;
 use entity::session;
 use entity::user::{self, Role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 
 use crate::audit::{self, Actor};
-use crate::auth::{check_password, hash_password, role_label};
+use crate::auth::{check_password, role_label};
+use crate::db::Db;
+use crate::passwords::Passwords;
 use crate::{Error, Result};
 
 /// Every account, for the users page.
@@ -21,31 +23,54 @@ pub async fn users(db: &impl ConnectionTrait) -> Result<Vec<user::Model>> {
         .await?)
 }
 
+/// What an admin changes about an account.
+#[derive(Clone, Copy, Debug)]
+pub struct UserChanges<'a> {
+    pub display_name: &'a str,
+    pub role: Role,
+    pub is_active: bool,
+    /// A new password, or nothing to keep the current one.
+    pub new_password: Option<&'a str>,
+}
+
 /// Changes an account's name, role or activity, or sets a new password for it (admins).
 /// An admin cannot demote or deactivate their own account, so the site never loses its
 /// last administrator by accident.
 pub async fn update_user(
-    db: &DatabaseConnection,
+    db: &Db,
+    passwords: &Passwords,
     actor: &Actor,
     id: i32,
-    display_name: &str,
-    role: Role,
-    is_active: bool,
-    new_password: Option<&str>,
+    changes: UserChanges<'_>,
 ) -> Result<user::Model> {
+    let UserChanges {
+        display_name,
+        role,
+        is_active,
+        new_password,
+    } = changes;
+    let new_password = new_password.filter(|p| !p.is_empty());
+    if actor.user_id == Some(id) && (role != Role::Admin || !is_active) {
+        return Err(Error::Invalid("不能降低自己的权限或停用自己的账号".into()));
+    }
+    if actor.user_id == Some(id) && new_password.is_some() {
+        return Err(Error::Invalid(
+            "修改自己的密码请使用“修改密码”页面（需要输入当前密码）".into(),
+        ));
+    }
+    // Hashed before the transaction: the writer is not held while argon2 works.
+    let new_hash = match new_password {
+        Some(p) => {
+            check_password(p)?;
+            Some(passwords.hash(p).await?)
+        }
+        None => None,
+    };
     let txn = db.begin().await?;
     let before = user::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
-    if actor.user_id == Some(id) && (role != Role::Admin || !is_active) {
-        return Err(Error::Invalid("不能降低自己的权限或停用自己的账号".into()));
-    }
-    if actor.user_id == Some(id) && new_password.is_some_and(|p| !p.is_empty()) {
-        return Err(Error::Invalid(
-            "修改自己的密码请使用“修改密码”页面（需要输入当前密码）".into(),
-        ));
-    }
     let now = Utc::now();
     let mut m: user::ActiveModel = before.clone().into();
     let display: String = display_name.trim().chars().take(50).collect();
@@ -71,9 +96,8 @@ pub async fn update_user(
             "已停用".to_owned()
         });
     }
-    if let Some(p) = new_password.filter(|p| !p.is_empty()) {
-        check_password(p)?;
-        m.password_hash = Set(hash_password(p)?);
+    if let Some(hash) = new_hash {
+        m.password_hash = Set(hash);
         m.password_changed_at = Set(now);
         changes.push("已重设密码".to_owned());
     }

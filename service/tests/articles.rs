@@ -3,11 +3,12 @@
 
 use chrono::{Duration, Utc};
 use entity::article::{self, ArticleStatus};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use service::db::Db as Database;
 use service::{Error, article as articles, hits::HitBuffer, seed};
 
 struct Db {
-    db: DatabaseConnection,
+    db: Database,
     _dir: tempfile::TempDir,
 }
 
@@ -28,7 +29,7 @@ async fn seeded() -> Db {
 }
 
 async fn insert(
-    db: &DatabaseConnection,
+    db: &Database,
     like: &article::Model,
     status: ArticleStatus,
     at: chrono::DateTime<Utc>,
@@ -335,13 +336,17 @@ async fn images_in_use_anywhere_are_reported() {
     );
 }
 
+/// A burst of guesses is counted before any password is checked: at most the limit of them
+/// is ever checked, and the right password is refused until the lock ends.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn simultaneous_failures_are_all_counted() {
-    use service::auth;
+async fn a_burst_of_guesses_checks_at_most_the_limit() {
+    use service::auth::{self, LoginError};
     let t = seeded().await;
+    let passwords = service::passwords::Passwords::start().unwrap();
     let actor = service::audit::Actor::system("test");
     auth::create_user(
         &t.db,
+        &passwords,
         &actor,
         "busy",
         "",
@@ -350,27 +355,82 @@ async fn simultaneous_failures_are_all_counted() {
     )
     .await
     .unwrap();
-    let attempts: Vec<_> = (0..auth::MAX_FAILURES_PER_ACCOUNT)
+    let before = passwords.checks();
+    let attempts: Vec<_> = (0..50)
         .map(|_| {
-            let db = t.db.clone();
+            let (db, passwords) = (t.db.clone(), passwords.clone());
             tokio::spawn(async move {
-                auth::login(&db, "busy", "wrong-password", "198.51.100.7", "t").await
+                auth::login(
+                    &db,
+                    &passwords,
+                    "busy",
+                    "wrong-password",
+                    "198.51.100.7",
+                    "t",
+                )
+                .await
             })
         })
         .collect();
+    let mut throttled = 0;
     for a in attempts {
-        assert!(a.await.unwrap().is_err());
+        match a.await.unwrap() {
+            Err(LoginError::Throttled(_)) => throttled += 1,
+            Err(LoginError::Invalid) => {}
+            other => panic!("unexpected {other:?}"),
+        }
     }
-    let row = entity::login_throttle::Entity::find_by_id("user:busy".to_owned())
-        .one(&t.db)
+    let checked = passwords.checks() - before;
+    assert!(
+        checked <= auth::MAX_FAILURES_PER_ACCOUNT as u64,
+        "{checked} passwords checked in a burst of 50"
+    );
+    assert_eq!(throttled, 50 - checked);
+    let right = auth::login(
+        &t.db,
+        &passwords,
+        "busy",
+        "a-long-enough-password",
+        "198.51.100.8",
+        "t",
+    )
+    .await;
+    assert!(matches!(right, Err(LoginError::Throttled(_))), "{right:?}");
+    assert_eq!(passwords.checks() - before, checked, "refused unchecked");
+
+    // When the lock has ended, the right password works and clears the count.
+    entity::login_throttle::Entity::update_many()
+        .col_expr(
+            entity::login_throttle::Column::LockedUntil,
+            sea_orm::sea_query::Expr::value(Some(Utc::now() - Duration::seconds(1))),
+        )
+        .filter(entity::login_throttle::Column::Key.eq("user:busy"))
+        .exec(&t.db)
         .await
-        .unwrap()
         .unwrap();
-    assert_eq!(row.failures, auth::MAX_FAILURES_PER_ACCOUNT);
-    assert!(row.locked_until.is_some());
-    // Signing in elsewhere from the same address does not wipe that address's count.
+    auth::login(
+        &t.db,
+        &passwords,
+        "busy",
+        "a-long-enough-password",
+        "198.51.100.8",
+        "t",
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))
+    .unwrap();
+    assert!(
+        entity::login_throttle::Entity::find_by_id("user:busy".to_owned())
+            .one(&t.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A success takes back its own count from the address, and leaves the address's
+    // failures against other accounts.
     auth::create_user(
         &t.db,
+        &passwords,
         &actor,
         "own",
         "",
@@ -379,14 +439,26 @@ async fn simultaneous_failures_are_all_counted() {
     )
     .await
     .unwrap();
-    auth::login(&t.db, "own", "a-long-enough-password", "198.51.100.7", "t")
-        .await
-        .map_err(|_| "own login")
-        .unwrap();
-    let ip = entity::login_throttle::Entity::find_by_id("ip:198.51.100.7".to_owned())
-        .one(&t.db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(ip.failures, auth::MAX_FAILURES_PER_ACCOUNT);
+    let ip_failures = || async {
+        entity::login_throttle::Entity::find_by_id("ip:198.51.100.7".to_owned())
+            .one(&t.db)
+            .await
+            .unwrap()
+            .map(|r| r.failures)
+            .unwrap_or(0)
+    };
+    let failures_before = ip_failures().await;
+    assert_eq!(failures_before as u64, checked);
+    auth::login(
+        &t.db,
+        &passwords,
+        "own",
+        "a-long-enough-password",
+        "198.51.100.7",
+        "t",
+    )
+    .await
+    .map_err(|_| "own login")
+    .unwrap();
+    assert_eq!(ip_failures().await, failures_before);
 }

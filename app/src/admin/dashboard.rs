@@ -72,7 +72,7 @@ fn TopList(title: &'static str, rows: Vec<TopArticle>) -> impl IntoView {
                             view! {
                                 <li>
                                     <a href=format!("/articles/{}", r.id) target="_blank" rel="noopener">{r.title}</a>
-                                    <span class="meter" aria-hidden="true"><span style=format!("width:{pct:.0}%")></span></span>
+                                    <svg class="meter" aria-hidden="true" viewBox="0 0 100 8" preserveAspectRatio="none"><rect width=format!("{pct:.0}") height="8"></rect></svg>
                                     <span class="num">{r.views}</span>
                                 </li>
                             }

@@ -1,12 +1,14 @@
 //! Server-only parts of the app: the shared state server functions read, request helpers,
 //! share links and QR codes.
 
+pub mod client;
+mod error_response;
 pub mod share;
 mod staff;
 mod state;
 
 pub use staff::{Staff, current_staff, require_admin, require_staff};
-pub use state::{AppState, SiteConfig};
+pub use state::{AppState, SetupCheck, SetupGate, SiteConfig};
 
 use http::HeaderMap;
 use http::request::Parts;
@@ -19,6 +21,7 @@ impl From<service::Error> for AppError {
         match err {
             service::Error::NotFound => AppError::NotFound,
             service::Error::Invalid(msg) => AppError::BadRequest(msg),
+            service::Error::Busy => AppError::Busy,
             service::Error::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 AppError::Unavailable

@@ -1,11 +1,15 @@
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::extract::FromRef;
 use chrono_tz::Tz;
 use leptos::config::LeptosOptions;
-use sea_orm::DatabaseConnection;
+use service::db::Db;
 use service::hits::HitBuffer;
+use service::passwords::Passwords;
+
+use super::client::TrustedProxies;
 
 /// Site-level configuration that pages need (from Leptos.toml and the environment).
 #[derive(Clone, Debug)]
@@ -18,11 +22,8 @@ pub struct SiteConfig {
     pub sessions: service::auth::SessionPolicy,
     /// Whether cookies get the `Secure` flag (the public URL is https).
     pub secure_cookies: bool,
-    /// The code first-time setup asks for, printed to this server's log at start while no
-    /// account exists (a local reverse proxy would otherwise make every visitor "local").
-    pub setup_code: String,
-    /// Whether a local reverse proxy tells the client's address (`[admin] behind-proxy`).
-    pub behind_proxy: bool,
+    /// The operator's proxies, whose `X-Forwarded-For` is believed (`[site] trusted-proxies`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl SiteConfig {
@@ -38,13 +39,119 @@ impl SiteConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub hits: Arc<HitBuffer>,
     pub site: Arc<SiteConfig>,
+    /// The password worker (argon2id with its memory allocated once).
+    pub passwords: Arc<Passwords>,
+    pub setup: Arc<SetupGate>,
+}
+
+/// First-time setup: the code printed to this server's log at start while no account exists
+/// (a local reverse proxy would otherwise make every visitor "local"), and the wrong codes
+/// typed against it. After [`SetupGate::MAX_FAILURES`] wrong codes setup closes until the
+/// server restarts with a new code.
+#[derive(Debug)]
+pub struct SetupGate {
+    code: String,
+    failures: AtomicU32,
+}
+
+/// What a typed setup code got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetupCheck {
+    Right,
+    Wrong,
+    /// Too many wrong codes: setup is closed until the server restarts.
+    Closed,
+}
+
+impl SetupGate {
+    pub const MAX_FAILURES: u32 = 10;
+
+    /// A gate with a fresh random code (empty, so closed, if no randomness is available).
+    pub fn generate() -> SetupGate {
+        SetupGate::with_code(service::auth::setup_code().unwrap_or_default())
+    }
+
+    pub fn with_code(code: String) -> SetupGate {
+        SetupGate {
+            code,
+            failures: AtomicU32::new(0),
+        }
+    }
+
+    /// The code, grouped for reading: `7KQF-M3XP-9TWA`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.code.is_empty() || self.failures.load(Ordering::Acquire) >= Self::MAX_FAILURES
+    }
+
+    /// Checks a typed code (case, spaces and dashes do not matter); a wrong one counts.
+    pub fn check(&self, typed: &str) -> SetupCheck {
+        if self.is_closed() {
+            return SetupCheck::Closed;
+        }
+        let normal = |s: &str| -> Vec<u8> {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_uppercase() as u8)
+                .collect()
+        };
+        let (typed, expected) = (normal(typed), normal(&self.code));
+        let same = typed.len() == expected.len()
+            && typed
+                .iter()
+                .zip(&expected)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same {
+            return SetupCheck::Right;
+        }
+        let failures = self.failures.fetch_add(1, Ordering::AcqRel) + 1;
+        if failures >= Self::MAX_FAILURES {
+            SetupCheck::Closed
+        } else {
+            SetupCheck::Wrong
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_codes_are_long_unambiguous_and_close_after_ten_wrong_tries() {
+        let gate = SetupGate::generate();
+        let code = gate.code().to_owned();
+        let chars: String = code.chars().filter(|c| *c != '-').collect();
+        assert!(chars.chars().count() >= 12, "{code}");
+        assert!(
+            chars
+                .chars()
+                .all(|c| "ABCDEFGHJKMNPQRSTUVWXYZ23456789".contains(c)),
+            "{code}"
+        );
+        assert_ne!(SetupGate::generate().code(), code, "codes are random");
+        // Typed in lower case with spaces, it is still right.
+        let typed = code.to_lowercase().replace('-', " ");
+        assert_eq!(gate.check(&typed), SetupCheck::Right);
+        for _ in 0..9 {
+            assert_eq!(gate.check("AAAA-AAAA-AAAA"), SetupCheck::Wrong);
+        }
+        assert_eq!(gate.check("AAAA-AAAA-AAAA"), SetupCheck::Closed);
+        // Closed even for the right code now.
+        assert_eq!(gate.check(&code), SetupCheck::Closed);
+        assert!(gate.is_closed());
     }
 }

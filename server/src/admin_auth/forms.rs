@@ -1,6 +1,7 @@
 //! The plain-form handlers of the back office: signing in and out, first-time setup and
 //! password changes.
 
+use app::server::SetupCheck;
 use axum::extract::FromRequest;
 
 use super::*;
@@ -49,7 +50,7 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let ip = client_address(state.site.behind_proxy, Some(addr), &headers);
+    let ip = client_address_text(&state.site.trusted_proxies, Some(addr), &headers);
     let back = |kind: &str, message: &str| {
         let mut res = redirect(&format!(
             "/admin/login?next={}",
@@ -60,6 +61,7 @@ pub async fn login(
     };
     match auth::login(
         &state.db,
+        &state.passwords,
         &form.username,
         &form.password,
         &ip,
@@ -87,13 +89,15 @@ pub async fn login(
             );
             res
         }
+        Err(LoginError::Busy) => {
+            let mut res = back("error", "登录的人较多，请稍等几秒后再试");
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            res
+        }
         Err(LoginError::Db(e)) => {
             tracing::error!(error = %e, "login failed");
-            page_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "网站暂时无法访问",
-                "请稍后再试。",
-            )
+            AppError::Unavailable.into_response()
         }
     }
 }
@@ -123,6 +127,7 @@ pub async fn setup_allowed(state: &AppState, addr: SocketAddr, headers: &HeaderM
     parts.headers = headers.clone();
     parts.extensions.insert(ConnectInfo(addr));
     app::server::is_local_unproxied(&parts)
+        && !state.setup.is_closed()
         && auth::user_count(&state.db).await.is_ok_and(|n| n == 0)
 }
 
@@ -143,27 +148,29 @@ pub async fn setup(
     Form(form): Form<SetupForm>,
 ) -> Response {
     if !setup_allowed(&state, addr, &headers).await {
-        return page_error(
-            StatusCode::NOT_FOUND,
-            "页面不存在",
-            "初始化已完成，或只能在服务器本机访问。",
-        );
+        return AppError::NotFound.into_response();
     }
     let fail = |message: &str| {
         let mut res = redirect("/admin/setup");
         flash(&mut res, "error", message, state.site.secure_cookies);
         res
     };
-    let expected = state.site.setup_code.as_bytes();
-    let given: String = form.code.chars().filter(char::is_ascii_digit).collect();
-    let expected_digits: Vec<u8> = expected
-        .iter()
-        .copied()
-        .filter(u8::is_ascii_digit)
-        .collect();
-    if expected_digits.is_empty() || !constant_time_eq(given.as_bytes(), &expected_digits) {
-        tracing::warn!(ip = %addr.ip(), "first-time setup with a wrong code");
-        return fail("设置码不正确：请查看服务器启动时输出的设置码");
+    match state.setup.check(&form.code) {
+        SetupCheck::Right => {}
+        SetupCheck::Wrong => {
+            tracing::warn!(ip = %addr.ip(), "first-time setup with a wrong code");
+            return fail("设置码不正确：请查看服务器启动时输出的设置码");
+        }
+        SetupCheck::Closed => {
+            tracing::warn!(
+                ip = %addr.ip(),
+                "first-time setup closed after {} wrong codes; restart the server for a new code",
+                app::server::SetupGate::MAX_FAILURES
+            );
+            return fail(
+                "设置码错误次数过多，初始化已关闭：请重启服务器后使用新的设置码，或在服务器上运行 portico create-admin",
+            );
+        }
     }
     if form.password != form.confirm {
         return fail("两次输入的密码不一致");
@@ -176,6 +183,7 @@ pub async fn setup(
     let display = form.display_name.unwrap_or_default();
     if let Err(e) = auth::create_user(
         &state.db,
+        &state.passwords,
         &actor,
         &form.username,
         &display,
@@ -186,18 +194,12 @@ pub async fn setup(
     {
         return match e {
             service::Error::Invalid(m) => fail(&m),
-            other => {
-                tracing::error!(error = %other, "setup failed");
-                page_error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "网站暂时无法访问",
-                    "请稍后再试。",
-                )
-            }
+            other => AppError::from(other).into_response(),
         };
     }
     match auth::login(
         &state.db,
+        &state.passwords,
         &form.username,
         &form.password,
         &addr.ip().to_string(),
@@ -224,7 +226,7 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
     };
     let ua = user_agent(req.headers());
     let Ok(Form(form)) = Form::<PasswordForm>::from_request(req, &state).await else {
-        return page_error(StatusCode::BAD_REQUEST, "请求有误", "请返回重新填写。");
+        return AppError::BadRequest("请求有误，请返回重新填写".into()).into_response();
     };
     let back = |kind: &str, message: &str| {
         let mut res = redirect("/admin/password");
@@ -236,11 +238,11 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
     }
     match auth::change_password(
         &state.db,
+        &state.passwords,
         &staff.actor(),
         staff.user.id,
         &form.current,
         &form.password,
-        &staff.ip,
         &ua,
     )
     .await
@@ -256,6 +258,7 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
             res
         }
         Err(service::Error::Invalid(m)) => back("error", &m),
+        Err(service::Error::Busy) => back("error", "系统繁忙，请稍等几秒后再试"),
         Err(e) => {
             tracing::error!(error = %e, "password change failed");
             back("error", "修改失败，请稍后再试")

@@ -10,6 +10,7 @@
 use std::net::SocketAddr;
 
 use app::error::AppError;
+use app::server::client::client_address_text;
 use app::server::{AppState, Staff};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Form, Request, State};
@@ -51,37 +52,10 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The client's address: the socket's, or, when `[admin] behind-proxy` is on and the request
-/// comes from a proxy on this machine, the one the proxy names (`X-Real-IP`, else the last
-/// `X-Forwarded-For` entry, which the proxy itself appended). Anything else is not trusted.
-pub fn client_address(behind_proxy: bool, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
-    let Some(peer) = peer else {
-        return String::new();
-    };
-    if behind_proxy && peer.ip().is_loopback() {
-        let named = headers
-            .get("x-real-ip")
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .or_else(|| {
-                headers
-                    .get("x-forwarded-for")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.rsplit(',').next())
-                    .map(str::trim)
-            })
-            .and_then(|s| s.parse::<std::net::IpAddr>().ok());
-        if let Some(ip) = named {
-            return ip.to_string();
-        }
-    }
-    peer.ip().to_string()
-}
-
-/// [`client_address`] of a request.
+/// The client's address of a request (see `app::server::client`), as text.
 pub fn client_ip(state: &AppState, req: &Request) -> String {
-    client_address(
-        state.site.behind_proxy,
+    client_address_text(
+        &state.site.trusted_proxies,
         req.extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0),
@@ -122,25 +96,6 @@ pub fn flash(res: &mut Response, kind: &str, message: &str, secure: bool) {
     );
 }
 
-fn api_error(err: AppError) -> Response {
-    let status = StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::FORBIDDEN);
-    let body = serde_json::to_string(&err).unwrap_or_default();
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-fn page_error(status: StatusCode, title: &str, text: &str) -> Response {
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title></head>\
-         <body style=\"font-family:sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#1f2329\"><h1 style=\"color:#0b4a8b\">{title}</h1><p>{text}</p><p><a href=\"/admin\">返回管理后台</a></p></body></html>"
-    );
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
-    )
-        .into_response()
-}
-
 /// Finds the staff member of back-office requests (only those: reader pages never touch the
 /// session table).
 pub async fn session_layer(
@@ -164,11 +119,7 @@ pub async fn session_layer(
             Ok(None) => {}
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return page_error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "网站暂时无法访问",
-                    "数据库暂时无法连接，请稍后再试。",
-                );
+                return AppError::Unavailable.into_response();
             }
         }
     }
@@ -234,11 +185,7 @@ async fn presented_token(req: Request) -> Result<(Option<String>, Request), Resp
     }
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_FORM).await.map_err(|_| {
-        page_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "提交的内容过大",
-            "请减少内容后再提交。",
-        )
+        AppError::TooLarge("提交的内容过大，请减少内容后再提交".into()).into_response()
     })?;
     let token = form_urlencoded_field(&bytes, "csrf_token");
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
@@ -258,19 +205,14 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
     if !is_admin_path(&path) {
         return next.run(req).await;
     }
-    let api = path.starts_with("/api/");
     let staff = req.extensions().get::<Staff>().cloned();
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
 
     if OPEN_PATHS.contains(&path.as_str()) {
         if unsafe_method && !same_origin(req.headers()) {
-            return page_error(
-                StatusCode::FORBIDDEN,
-                "请求被拒绝",
-                "请从本站的登录页面提交。",
-            );
+            return AppError::Expired.into_response();
         }
-        return next.run(req).await;
+        return private(next.run(req).await);
     }
     let Some(staff) = staff else {
         // Signing out of a session that has already ended still clears its cookie and lands
@@ -281,8 +223,8 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
         {
             return next.run(req).await;
         }
-        if api || unsafe_method {
-            return api_error(AppError::Unauthorized);
+        if path.starts_with("/api/") || unsafe_method {
+            return AppError::Unauthorized.into_response();
         }
         let target = req
             .uri()
@@ -295,11 +237,7 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
         ));
     };
     if is_admin_only(&path) && staff.user.role != Role::Admin {
-        return if api {
-            api_error(AppError::Forbidden)
-        } else {
-            page_error(StatusCode::FORBIDDEN, "没有权限", "此页面仅限管理员访问。")
-        };
+        return AppError::Forbidden.into_response();
     }
     let mut req = req;
     if unsafe_method {
@@ -321,43 +259,21 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
             back.extensions_mut().insert(CsrfInBody);
         }
         if !(valid || body_token) || !same_origin(back.headers()) {
-            return if api {
-                api_error(AppError::BadRequest("页面已过期，请刷新后重试".into()))
-                    .map_status(StatusCode::FORBIDDEN)
-            } else {
-                page_error(
-                    StatusCode::FORBIDDEN,
-                    "页面已过期",
-                    "为了安全，请刷新页面后重新提交。",
-                )
-            };
+            return AppError::Expired.into_response();
         }
         req = back;
     }
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    h.insert(
+    private(next.run(req).await)
+}
+
+/// Back-office answers are never stored by browsers or proxies (framing and sniffing rules
+/// come from `routes::security`).
+fn private(mut res: Response) -> Response {
+    res.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    // The back office is never shown inside another site's frame, nor sniffed as another type.
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     res
-}
-
-trait MapStatus {
-    fn map_status(self, status: StatusCode) -> Response;
-}
-
-impl MapStatus for Response {
-    fn map_status(mut self, status: StatusCode) -> Response {
-        *self.status_mut() = status;
-        self
-    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -398,30 +314,6 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
         assert!(!same_origin(&h));
-    }
-
-    #[test]
-    fn the_client_address_comes_from_a_local_proxy_only_when_configured() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("10.0.0.1, 203.0.113.5"),
-        );
-        let local: SocketAddr = ([127, 0, 0, 1], 40000).into();
-        let remote: SocketAddr = ([198, 51, 100, 2], 40000).into();
-        // Not configured: the socket decides, whatever the headers say.
-        assert_eq!(client_address(false, Some(local), &h), "127.0.0.1");
-        // Behind a local proxy: the entry the proxy appended (the first is the client's word).
-        assert_eq!(client_address(true, Some(local), &h), "203.0.113.5");
-        h.insert("x-real-ip", HeaderValue::from_static("203.0.113.9"));
-        assert_eq!(client_address(true, Some(local), &h), "203.0.113.9");
-        // A remote peer cannot claim another address.
-        assert_eq!(client_address(true, Some(remote), &h), "198.51.100.2");
-        // Garbage is ignored.
-        let mut bad = HeaderMap::new();
-        bad.insert("x-real-ip", HeaderValue::from_static("not-an-ip"));
-        assert_eq!(client_address(true, Some(local), &bad), "127.0.0.1");
-        assert_eq!(client_address(true, None, &bad), "");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use app::server::{AppState, PageTags};
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use service::article::ListItem;
@@ -23,25 +23,7 @@ pub fn xml_response(body: String, content_type: &'static str) -> Response {
 }
 
 pub fn unavailable(e: service::Error) -> Response {
-    match e {
-        service::Error::NotFound => (StatusCode::NOT_FOUND, "页面不存在").into_response(),
-        service::Error::Unavailable(err) => {
-            tracing::error!(error = %err, "database unavailable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "网站暂时无法访问，请稍后再试",
-            )
-                .into_response()
-        }
-        other => {
-            tracing::error!(error = %other, "feed failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "服务器出现问题，请稍后再试",
-            )
-                .into_response()
-        }
-    }
+    app::error::AppError::from(e).into_response()
 }
 
 fn rss(

@@ -40,8 +40,6 @@ fn back(state: &AppState, ok: bool, message: &str) -> Response {
     res
 }
 
-const EXPIRED: &str = "页面已过期，请刷新后重试";
-
 pub async fn upload(
     State(state): State<AppState>,
     staff: Option<axum::Extension<Staff>>,
@@ -50,15 +48,17 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Response {
     let json = wants_json(&headers);
-    let fail = |status: StatusCode, err: AppError| -> Response {
+    // The editor asks for JSON (the error layer makes it so on this route); the media
+    // library's plain form goes back to its page with the message.
+    let fail = |err: AppError| -> Response {
         if json {
-            (status, Json(err)).into_response()
+            err.into_response()
         } else {
             back(&state, false, &err.to_string())
         }
     };
     let Some(axum::Extension(staff)) = staff else {
-        return fail(StatusCode::UNAUTHORIZED, AppError::Unauthorized);
+        return fail(AppError::Unauthorized);
     };
     let mut bytes = Vec::new();
     let mut details = service::media::Details::default();
@@ -68,17 +68,14 @@ pub async fn upload(
             Ok(Some(field)) => {
                 let name = field.name().unwrap_or_default().to_owned();
                 if token_pending && name != "csrf_token" {
-                    return fail(StatusCode::FORBIDDEN, AppError::BadRequest(EXPIRED.into()));
+                    return fail(AppError::Expired);
                 }
                 match field.bytes().await {
                     Ok(data) => match name.as_str() {
                         "csrf_token" if token_pending => {
                             let given = String::from_utf8_lossy(&data);
                             if !crate::admin_auth::csrf_matches(&staff, given.trim()) {
-                                return fail(
-                                    StatusCode::FORBIDDEN,
-                                    AppError::BadRequest(EXPIRED.into()),
-                                );
+                                return fail(AppError::Expired);
                             }
                             token_pending = false;
                         }
@@ -89,25 +86,17 @@ pub async fn upload(
                         _ => {}
                     },
                     Err(_) => {
-                        return fail(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            AppError::BadRequest(format!(
-                                "图片太大，单张不能超过 {} MB",
-                                service::media::MAX_BYTES / 1048576
-                            )),
-                        );
+                        return fail(AppError::TooLarge(format!(
+                            "图片太大，单张不能超过 {} MB",
+                            service::media::MAX_BYTES / 1048576
+                        )));
                     }
                 }
             }
-            Ok(None) if token_pending => {
-                return fail(StatusCode::FORBIDDEN, AppError::BadRequest(EXPIRED.into()));
-            }
+            Ok(None) if token_pending => return fail(AppError::Expired),
             Ok(None) => break,
             Err(_) => {
-                return fail(
-                    StatusCode::BAD_REQUEST,
-                    AppError::BadRequest("上传的数据不完整，请重试".into()),
-                );
+                return fail(AppError::BadRequest("上传的数据不完整，请重试".into()));
             }
         }
     }
@@ -134,12 +123,6 @@ pub async fn upload(
                 back(&state, true, "图片已上传")
             }
         }
-        Err(service::Error::Invalid(m)) => {
-            fail(StatusCode::UNPROCESSABLE_ENTITY, AppError::BadRequest(m))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "upload failed");
-            fail(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
-        }
+        Err(e) => fail(AppError::from(e)),
     }
 }

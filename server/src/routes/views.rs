@@ -1,22 +1,42 @@
+use std::net::SocketAddr;
+
+use app::server::client::client_address_text;
 use app::server::{AppState, is_countable_view};
-use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 /// Counts a view of an article page once the page was served (fresh, from the page cache,
-/// or as "not modified" to a reload): one per page view, not for robots or prefetches. Only
-/// the in-memory buffer is touched here.
+/// or as "not modified" to a reload): once per reader per article within
+/// `service::hits::VIEW_WINDOW`, not for robots or prefetches. Only the in-memory buffer is
+/// touched here.
 pub async fn count_views(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let article = (req.method() == Method::GET)
+    let view = (req.method() == Method::GET)
         .then(|| app::article_id_from_path(req.uri().path()))
         .flatten()
-        .filter(|_| is_countable_view(req.headers()));
+        .filter(|_| is_countable_view(req.headers()))
+        .map(|id| {
+            let client = client_address_text(
+                &state.site.trusted_proxies,
+                req.extensions()
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0),
+                req.headers(),
+            );
+            let agent = req
+                .headers()
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (id, client, agent)
+        });
     let res = next.run(req).await;
-    if let Some(id) = article
+    if let Some((id, client, agent)) = view
         && (res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED)
     {
-        state.hits.record(id);
+        state.hits.record_view(id, &client, &agent);
     }
     res
 }

@@ -1,4 +1,5 @@
 use entity::user::Role;
+use sea_orm::EntityTrait;
 
 use crate::helpers::{STAFF_PASSWORD, TestApp, csrf_of, flash_of};
 use crate::on_both_backends;
@@ -25,7 +26,7 @@ async fn first_setup_runs_once_from_this_machine(app: &TestApp) {
     let wrong = client
         .post(app.url("/admin/setup"))
         .form(&[
-            ("code", "0000-0000"),
+            ("code", "AAAA-AAAA-AAAA"),
             ("username", "intruder"),
             ("password", STAFF_PASSWORD),
             ("confirm", STAFF_PASSWORD),
@@ -37,8 +38,8 @@ async fn first_setup_runs_once_from_this_machine(app: &TestApp) {
     assert!(flash_of(&wrong).unwrap().contains("设置码不正确"));
     assert_eq!(service::auth::user_count(&app.db).await.unwrap(), 0);
 
-    let code = app.state.site.setup_code.clone();
-    assert_eq!(code.len(), 9, "{code}");
+    let code = app.state.setup.code().to_owned();
+    assert_eq!(code.len(), 14, "twelve characters in three groups: {code}");
     let res = client
         .post(app.url("/admin/setup"))
         .form(&[
@@ -520,7 +521,7 @@ async fn plain_uploads_carry_the_token_in_the_form(app: &TestApp) {
     .unwrap();
     assert_eq!(
         flash_of(&wrong).as_deref(),
-        Some("error|页面已过期，请刷新后重试")
+        Some("error|页面已过期，请刷新页面后重新提交")
     );
     let in_url = post(
         form(None),
@@ -530,7 +531,7 @@ async fn plain_uploads_carry_the_token_in_the_form(app: &TestApp) {
     .unwrap();
     assert_eq!(
         flash_of(&in_url).as_deref(),
-        Some("error|页面已过期，请刷新后重试")
+        Some("error|页面已过期，请刷新页面后重新提交")
     );
     let after = service::media::list(&app.db, None, 0, 100).await.unwrap().1;
     assert_eq!(
@@ -540,3 +541,107 @@ async fn plain_uploads_carry_the_token_in_the_form(app: &TestApp) {
     );
 }
 on_both_backends!(plain_uploads_carry_the_token_in_the_form);
+
+/// A burst of simultaneous wrong passwords for one account: each attempt is counted before
+/// its password is checked, so at most the limit of them is checked, and the right password
+/// that follows is refused until the lock ends.
+async fn a_burst_of_guesses_checks_at_most_five_passwords(app: &TestApp) {
+    app.create_staff("target", Role::Editor).await;
+    let before = app.state.passwords.checks();
+    let mut burst = Vec::new();
+    for i in 0..50 {
+        let client = app.browser();
+        let url = app.url("/admin/login");
+        burst.push(tokio::spawn(async move {
+            let res = client
+                .post(url)
+                .form(&[
+                    ("username", "target"),
+                    ("password", format!("wrong password {i}").as_str()),
+                    ("next", "/admin"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            res.status().as_u16()
+        }));
+    }
+    for b in burst {
+        assert_eq!(b.await.unwrap(), 303);
+    }
+    let checked = app.state.passwords.checks() - before;
+    assert!(
+        checked <= service::auth::MAX_FAILURES_PER_ACCOUNT as u64,
+        "{checked} passwords were checked in a burst of 50"
+    );
+    let right = app
+        .post_login(&app.browser(), "target", STAFF_PASSWORD)
+        .await;
+    assert_eq!(right.status(), 303);
+    assert_eq!(
+        flash_of(&right).as_deref(),
+        Some("error|登录尝试次数过多，请15分钟后再试")
+    );
+    assert_eq!(
+        app.state.passwords.checks() - before,
+        checked,
+        "the refused attempt checked nothing"
+    );
+    // When the lock has ended, the right password works.
+    entity::login_throttle::Entity::update_many()
+        .col_expr(
+            entity::login_throttle::Column::LockedUntil,
+            sea_orm::sea_query::Expr::value(Some(
+                chrono::Utc::now() - chrono::Duration::seconds(1),
+            )),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let right = app
+        .post_login(&app.browser(), "target", STAFF_PASSWORD)
+        .await;
+    assert_eq!(right.headers()["location"], "/admin");
+}
+on_both_backends!(a_burst_of_guesses_checks_at_most_five_passwords);
+
+/// Ten wrong setup codes close first-time setup until the server restarts, even for the
+/// right code.
+async fn setup_closes_after_ten_wrong_codes(app: &TestApp) {
+    let client = app.browser();
+    let post = |code: &'static str| {
+        client
+            .post(app.url("/admin/setup"))
+            .form(&[
+                ("code", code),
+                ("username", "chief"),
+                ("password", STAFF_PASSWORD),
+                ("confirm", STAFF_PASSWORD),
+            ])
+            .send()
+    };
+    for _ in 0..9 {
+        let res = post("AAAA-BBBB-CCCC").await.unwrap();
+        assert!(flash_of(&res).unwrap().contains("设置码不正确"));
+    }
+    let tenth = post("AAAA-BBBB-CCCC").await.unwrap();
+    assert!(flash_of(&tenth).unwrap().contains("初始化已关闭"));
+    assert!(app.state.setup.is_closed());
+    let code = app.state.setup.code().to_owned();
+    let res = client
+        .post(app.url("/admin/setup"))
+        .form(&[
+            ("code", code.as_str()),
+            ("username", "chief"),
+            ("password", STAFF_PASSWORD),
+            ("confirm", STAFF_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    assert_eq!(service::auth::user_count(&app.db).await.unwrap(), 0);
+    let page = client.get(app.url("/admin/setup")).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains("初始化已关闭"));
+}
+on_both_backends!(setup_closes_after_ten_wrong_codes);

@@ -202,3 +202,64 @@ async fn pages_are_served_compressed(app: &TestApp) {
     assert_eq!(br.headers()["content-encoding"], "br");
 }
 on_both_backends!(pages_are_served_compressed);
+
+/// Query strings no page reads never make cache entries: 10,000 different ones against one
+/// article leave the cache as it was (the home page still in it), and other spellings of a
+/// page's address move to the one address.
+async fn query_strings_cannot_flood_the_page_cache(app: &TestApp) {
+    let a = app.some_article().await;
+    let path = format!("/articles/{}", a.id);
+    assert_eq!(app.get("/").await.status(), 200);
+    assert_eq!(app.get(&path).await.status(), 200);
+    let entries = app.cache.len();
+    assert!(entries >= 2);
+
+    let queries: Vec<String> = (0..10_000)
+        .map(|i| match i % 4 {
+            0 => format!("{path}?page={i}"),
+            1 => format!("{path}?utm_source=x{i}"),
+            2 => format!("{path}?from=singlemessage&n={i}"),
+            _ => format!("{path}?{i}"),
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    for chunk in queries.chunks(625) {
+        let (client, urls) = (
+            app.client.clone(),
+            chunk.iter().map(|q| app.url(q)).collect::<Vec<_>>(),
+        );
+        tasks.push(tokio::spawn(async move {
+            for url in urls {
+                let res = client.get(&url).send().await.unwrap();
+                assert_eq!(res.status(), 200, "{url}");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(app.cache.len(), entries, "no entry was added");
+    let home = app.get("/").await;
+    assert_eq!(home.status(), 200);
+    assert!(app.cache.len() == entries, "the home page was still cached");
+
+    for (from, to) in [
+        (format!("/articles/000{}", a.id), path.clone()),
+        (format!("{path}/"), path.clone()),
+        ("/columns/news/".to_owned(), "/columns/news".to_owned()),
+        (
+            "/columns/news?page=1".to_owned(),
+            "/columns/news".to_owned(),
+        ),
+        (
+            "/columns/news?page=02".to_owned(),
+            "/columns/news?page=2".to_owned(),
+        ),
+    ] {
+        let res = app.get(&from).await;
+        assert_eq!(res.status(), 301, "{from}");
+        assert_eq!(res.headers()["location"], to.as_str(), "{from}");
+    }
+    assert_eq!(app.cache.len(), entries);
+}
+on_both_backends!(query_strings_cannot_flood_the_page_cache);

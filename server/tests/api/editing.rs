@@ -5,40 +5,8 @@ use entity::user::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{Staff, TestApp};
+use crate::helpers::{Staff, TestApp, call, form, some_column};
 use crate::on_both_backends;
-
-async fn call(app: &TestApp, staff: &Staff, path: &str, body: Value) -> (u16, Value) {
-    let res = staff
-        .client
-        .post(app.url(path))
-        .header("x-csrf-token", &staff.csrf)
-        .header("accept", "application/json")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-async fn some_column(app: &TestApp) -> i32 {
-    let cats = service::category::all(&app.db).await.unwrap();
-    service::category::by_slug(&cats, "zone-news").unwrap().id
-}
-
-fn form(column: i32, title: &str, status: &str, published_at: &str) -> Value {
-    json!({
-        "id": null, "category_id": column, "title": title, "subtitle": "", "source": "本网",
-        "author": "测试编辑", "summary": "摘要", "body": "<p>第一段。</p><p>第二段。</p>",
-        "cover_image_id": null, "cover_src": null, "is_headline": false, "is_recommended": false,
-        "is_slideshow": false, "status": status, "published_at": published_at
-    })
-}
 
 async fn writing_revising_and_restoring(app: &TestApp) {
     app.create_staff("writer", Role::Editor).await;
@@ -469,7 +437,7 @@ async fn uploads_are_checked_cleaned_and_resized(app: &TestApp) {
     );
 
     let (status, err) = upload(app, &staff, "bomb.png", bomb_png()).await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 400);
     assert!(
         err["BadRequest"]
             .as_str()
@@ -484,7 +452,7 @@ async fn uploads_are_checked_cleaned_and_resized(app: &TestApp) {
         "这是一份文本文件，不是图片".as_bytes().to_vec(),
     )
     .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 400);
     assert_eq!(
         err["BadRequest"],
         "文件内容不是受支持的图片，只能上传 JPEG、PNG、WebP 或 GIF 图片"
@@ -595,3 +563,156 @@ async fn autosaves_come_back_in_the_editor(app: &TestApp) {
     assert!(!page.contains("新文章的草稿"));
 }
 on_both_backends!(autosaves_come_back_in_the_editor);
+
+/// Draft keys longer than their column, or of odd characters, are refused (before, a long
+/// key was stored cut short and never found again, so every autosave added a row); each
+/// person keeps at most `MAX_AUTOSAVES_PER_USER` unsaved copies.
+async fn draft_keys_are_checked_and_autosaves_bounded(app: &TestApp) {
+    app.create_staff("prolific", Role::Editor).await;
+    let staff = app.sign_in("prolific").await;
+    let column = some_column(app).await;
+    let draft = |key: String| json!({"draft_key": key, "form": form(column, "草稿", "draft", "")});
+    for bad in ["x".repeat(81), "new:<script>".to_owned(), String::new()] {
+        let (status, body) = call(app, &staff, "/api/admin/articles/autosave", draft(bad)).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.to_string().contains("草稿标识无效"), "{body}");
+    }
+    let long_ok = format!("new:{}", "k".repeat(76));
+    for _ in 0..3 {
+        let (status, _) = call(
+            app,
+            &staff,
+            "/api/admin/articles/autosave",
+            draft(long_ok.clone()),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let user = entity::user::Entity::find()
+        .filter(entity::user::Column::Username.eq("prolific"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let rows = || async {
+        entity::article_autosave::Entity::find()
+            .filter(entity::article_autosave::Column::UserId.eq(user.id))
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(rows().await, 1, "the same key is one row however long");
+    for i in 0..60 {
+        let (status, _) = call(
+            app,
+            &staff,
+            "/api/admin/articles/autosave",
+            draft(format!("new:many{i}")),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    assert_eq!(rows().await, service::editorial::MAX_AUTOSAVES_PER_USER);
+    // A save with a bad key is refused before anything is stored.
+    let (status, _) = call(
+        app,
+        &staff,
+        "/api/admin/articles/save",
+        json!({"draft_key": "y".repeat(200), "form": form(column, "不应保存", "published", "")}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let stored = entity::article::Entity::find()
+        .filter(entity::article::Column::Title.eq("不应保存"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+}
+on_both_backends!(draft_keys_are_checked_and_autosaves_bounded);
+
+/// Pasting is linear in its size: a paste of 20,000 picture tags (each a rescan of the whole
+/// text before) comes back at once, and the server keeps serving pages meanwhile.
+async fn a_paste_of_many_pictures_is_cleaned_in_one_pass(app: &TestApp) {
+    app.create_staff("word-user", Role::Editor).await;
+    let staff = app.sign_in("word-user").await;
+    let html = "<p class=MsoNormal>段落文字。</p><img src=\"file:///C:/Temp/image001.png\">"
+        .repeat(20_000);
+    let started = std::time::Instant::now();
+    let (status, out) = call(
+        app,
+        &staff,
+        "/api/admin/articles/paste",
+        json!({ "html": html, "rtf": "" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{out}");
+    let warnings = out["warnings"].to_string();
+    assert!(
+        warnings.contains("有 20000 张图片无法从剪贴板读取"),
+        "{warnings}"
+    );
+    eprintln!("20,000-picture paste cleaned in {:?}", started.elapsed());
+}
+on_both_backends!(a_paste_of_many_pictures_is_cleaned_in_one_pass);
+
+/// The largest paste accepted (20 MB of HTML beside 60 MB of RTF) is cleaned; anything
+/// larger is refused with a message, not an error page or a frozen server.
+async fn the_largest_pastes_are_cleaned_or_refused_with_a_message(app: &TestApp) {
+    app.create_staff("big-paster", Role::Editor).await;
+    let staff = app.sign_in("big-paster").await;
+    let paragraph = format!(
+        "<p class=MsoNormal>{}</p>\n",
+        "开发区高质量发展。".repeat(40)
+    );
+    let max_html = service::paste::MAX_HTML_BYTES;
+    let html = paragraph.repeat(max_html / paragraph.len());
+    let rtf = format!(
+        "{{\\rtf1 {}}}",
+        "\\par 开发区 text ".repeat((service::paste::MAX_RTF_BYTES - 64) / 20)
+    );
+    assert!(html.len() + rtf.len() > 60 * 1024 * 1024);
+    let started = std::time::Instant::now();
+    let pending = {
+        let (client, csrf, url) = (
+            staff.client.clone(),
+            staff.csrf.clone(),
+            app.url("/api/admin/articles/paste"),
+        );
+        let body = json!({ "html": html, "rtf": rtf }).to_string();
+        tokio::spawn(async move {
+            let res = client
+                .post(url)
+                .header("x-csrf-token", csrf)
+                .header("accept", "application/json")
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        })
+    };
+    // Pages are served while it runs.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, _) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    let (status, body) = pending.await.unwrap();
+    assert_eq!(status, 200, "{}", &body[..body.len().min(300)]);
+    eprintln!(
+        "largest paste ({} MB) cleaned in {:?}",
+        (max_html + service::paste::MAX_RTF_BYTES) >> 20,
+        started.elapsed()
+    );
+
+    let (status, out) = call(
+        app,
+        &staff,
+        "/api/admin/articles/paste",
+        json!({ "html": "x".repeat(max_html + 1), "rtf": "" }),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(out.to_string().contains("粘贴的内容过大"), "{out}");
+}
+on_both_backends!(the_largest_pastes_are_cleaned_or_refused_with_a_message);

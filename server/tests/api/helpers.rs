@@ -5,9 +5,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use app::server::AppState;
 use chrono::Utc;
 use entity::article;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, Database, EntityTrait};
+use serde_json::{Value, json};
 use server::config::Settings;
 use server::startup::{Application, connect_and_migrate};
+use service::db::Db;
 
 /// A request that takes longer than this is a hang: the test fails with the URL instead.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -24,8 +26,10 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
-    pub db: DatabaseConnection,
+    pub db: Db,
     pub settings: Settings,
+    /// This server's page cache.
+    pub cache: std::sync::Arc<server::page_cache::PageCache>,
     pg_database: Option<String>,
     _dir: tempfile::TempDir,
 }
@@ -84,6 +88,14 @@ async fn fresh_pg_database() -> Option<(String, String)> {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// [`spawn_app`] with some settings changed (environment-style overrides).
+pub async fn spawn_app_with(
+    backend: Backend,
+    overrides: &'static [(&'static str, &'static str)],
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, pg_database) = match backend {
         Backend::Sqlite => (
@@ -100,6 +112,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     };
     let uploads = shared_uploads();
     let env = move |k: &str| -> Option<String> {
+        if let Some((_, v)) = overrides.iter().find(|(name, _)| *name == k) {
+            return Some((*v).to_owned());
+        }
         match k {
             "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
             "DATABASE_URL" => Some(database_url.clone()),
@@ -120,6 +135,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .unwrap();
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
+    let cache = app.page_cache();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .user_agent(BROWSER_UA)
@@ -133,6 +149,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         state,
         db,
         settings,
+        cache,
         pg_database,
         _dir: dir,
     })
@@ -236,6 +253,7 @@ impl TestApp {
     pub async fn create_staff(&self, username: &str, role: entity::user::Role) {
         service::auth::create_user(
             &self.db,
+            &self.state.passwords,
             &service::audit::Actor::system("test"),
             username,
             "",
@@ -336,4 +354,37 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Posts JSON to a back-office endpoint as `staff`; returns the status and the JSON (or text).
+pub async fn call(app: &TestApp, staff: &Staff, path: &str, body: Value) -> (u16, Value) {
+    let res = staff
+        .client
+        .post(app.url(path))
+        .header("x-csrf-token", &staff.csrf)
+        .header("accept", "application/json")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+pub async fn some_column(app: &TestApp) -> i32 {
+    let cats = service::category::all(&app.db).await.unwrap();
+    service::category::by_slug(&cats, "zone-news").unwrap().id
+}
+
+pub fn form(column: i32, title: &str, status: &str, published_at: &str) -> Value {
+    json!({
+        "id": null, "category_id": column, "title": title, "subtitle": "", "source": "本网",
+        "author": "测试编辑", "summary": "摘要", "body": "<p>第一段。</p><p>第二段。</p>",
+        "cover_image_id": null, "cover_src": null, "is_headline": false, "is_recommended": false,
+        "is_slideshow": false, "status": status, "published_at": published_at
+    })
 }

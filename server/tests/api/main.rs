@@ -15,3 +15,5 @@ mod helpers;
 mod hits;
 mod portal;
 mod prefs;
+mod security;
+mod writes;

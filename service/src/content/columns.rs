@@ -3,12 +3,12 @@
 use chrono::Utc;
 use entity::{article, category, page};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use crate::audit::{self, Actor};
 use crate::cache::{self, tag};
+use crate::db::Db;
 use crate::{Error, Result};
 
 use super::{clip, required};
@@ -37,7 +37,7 @@ pub struct ColumnInput {
 
 /// Creates or updates a column.
 pub async fn save_column(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     id: Option<i32>,
     input: ColumnInput,
@@ -142,7 +142,7 @@ pub async fn save_column(
 }
 
 /// Deletes a column that has no sub-columns and no articles.
-pub async fn delete_column(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<()> {
+pub async fn delete_column(db: &Db, actor: &Actor, id: i32) -> Result<()> {
     let txn = db.begin().await?;
     let c = category::Entity::find_by_id(id)
         .one(&txn)
@@ -191,7 +191,7 @@ pub async fn delete_column(db: &DatabaseConnection, actor: &Actor, id: i32) -> R
 
 /// Saves the single page of a column.
 pub async fn save_page(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     category_id: i32,
     title: &str,

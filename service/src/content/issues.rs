@@ -3,12 +3,13 @@
 use chrono::{DateTime, Utc};
 use entity::{article, image, magazine_issue, magazine_issue_article};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 
 use crate::audit::{self, Actor};
 use crate::cache::{self, tag};
+use crate::db::Db;
 use crate::{Error, Result};
 
 use super::{clip, required};
@@ -26,7 +27,7 @@ pub struct IssueInput {
 }
 
 pub async fn save_issue(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     id: Option<i32>,
     input: IssueInput,
@@ -101,7 +102,7 @@ pub async fn save_issue(
     Ok(saved)
 }
 
-pub async fn delete_issue(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<()> {
+pub async fn delete_issue(db: &Db, actor: &Actor, id: i32) -> Result<()> {
     let txn = db.begin().await?;
     let i = magazine_issue::Entity::find_by_id(id)
         .one(&txn)
@@ -156,7 +157,7 @@ pub async fn toc(
 
 /// Adds an article to an issue's table of contents.
 pub async fn add_toc_entry(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     issue_id: i32,
     article_id: i32,
@@ -196,11 +197,7 @@ pub async fn add_toc_entry(
     Ok(())
 }
 
-pub async fn remove_toc_entry(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    entry_id: i32,
-) -> Result<i32> {
+pub async fn remove_toc_entry(db: &Db, actor: &Actor, entry_id: i32) -> Result<i32> {
     let txn = db.begin().await?;
     let e = magazine_issue_article::Entity::find_by_id(entry_id)
         .one(&txn)

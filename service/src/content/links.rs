@@ -2,19 +2,20 @@
 
 use entity::{link, link_group};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 
 use crate::audit::{self, Actor};
 use crate::cache::{self, tag};
+use crate::db::Db;
 use crate::{Error, Result};
 
 use super::required;
 
 /// Saves a footer link group (`id` None creates one).
 pub async fn save_link_group(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     id: Option<i32>,
     name: &str,
@@ -51,7 +52,7 @@ pub async fn save_link_group(
     Ok(())
 }
 
-pub async fn delete_link_group(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<()> {
+pub async fn delete_link_group(db: &Db, actor: &Actor, id: i32) -> Result<()> {
     let txn = db.begin().await?;
     let g = link_group::Entity::find_by_id(id)
         .one(&txn)
@@ -78,7 +79,7 @@ pub async fn delete_link_group(db: &DatabaseConnection, actor: &Actor, id: i32) 
 
 /// Saves a footer link (`id` None creates one in `group_id`).
 pub async fn save_link(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     id: Option<i32>,
     group_id: i32,
@@ -129,7 +130,7 @@ pub async fn save_link(
     Ok(())
 }
 
-pub async fn delete_link(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<()> {
+pub async fn delete_link(db: &Db, actor: &Actor, id: i32) -> Result<()> {
     let txn = db.begin().await?;
     let l = link::Entity::find_by_id(id)
         .one(&txn)

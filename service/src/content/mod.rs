@@ -2,10 +2,11 @@
 //! footer links and settings. Every change is one transaction with its audit entry and the
 //! page-cache invalidations of what it affects.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::TransactionTrait;
 
 use crate::audit::{self, Actor};
 use crate::cache::{self, tag};
+use crate::db::Db;
 use crate::{Error, Result};
 
 fn clip(s: &str, max: usize) -> String {
@@ -34,11 +35,7 @@ pub use links::*;
 pub use notices::*;
 
 /// Saves the site settings, logging which ones changed.
-pub async fn save_settings(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    new: &crate::site::Settings,
-) -> Result<()> {
+pub async fn save_settings(db: &Db, actor: &Actor, new: &crate::site::Settings) -> Result<()> {
     let txn = db.begin().await?;
     let old = crate::site::settings(&txn).await?;
     let changed: Vec<&str> = old

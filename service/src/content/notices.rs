@@ -2,13 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use entity::notice;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set, TransactionTrait};
 
 use crate::audit::{self, Actor};
 use crate::cache::{self, tag};
+use crate::db::Db;
 use crate::{Error, Result};
 
 use super::required;
@@ -23,7 +21,7 @@ pub struct NoticeInput {
 }
 
 pub async fn save_notice(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     id: Option<i32>,
     input: NoticeInput,
@@ -82,7 +80,7 @@ pub async fn save_notice(
     Ok(saved)
 }
 
-pub async fn delete_notice(db: &DatabaseConnection, actor: &Actor, id: i32) -> Result<()> {
+pub async fn delete_notice(db: &Db, actor: &Actor, id: i32) -> Result<()> {
     let txn = db.begin().await?;
     let n = notice::Entity::find_by_id(id)
         .one(&txn)

@@ -8,14 +8,15 @@ use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
 use entity::{article_autosave, article_revision};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::article::neighbours;
 use crate::audit::{self, Actor};
 use crate::cache::{self, tag};
+use crate::db::Db;
 use crate::{Error, Result};
 mod history;
 
@@ -189,7 +190,7 @@ fn status_name(s: ArticleStatus) -> &'static str {
 /// a revision, the audit entry, and the page-cache invalidations of every page that showed
 /// it before or shows it after.
 pub async fn save(
-    db: &DatabaseConnection,
+    db: &Db,
     actor: &Actor,
     id: Option<i32>,
     input: ArticleInput,
@@ -298,12 +299,7 @@ pub enum Bulk {
 }
 
 /// Applies a bulk action to `ids`; returns how many articles changed.
-pub async fn bulk(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    ids: &[i32],
-    action: Bulk,
-) -> Result<usize> {
+pub async fn bulk(db: &Db, actor: &Actor, ids: &[i32], action: Bulk) -> Result<usize> {
     if ids.is_empty() {
         return Err(Error::Invalid("请先勾选文章".into()));
     }
@@ -358,7 +354,7 @@ pub async fn bulk(
 /// Publishes every scheduled article whose time has come. Each goes live exactly once even
 /// with several servers running this: only the transaction whose conditional update changes
 /// the row goes on to list, invalidate and log it. Returns the ids published here.
-pub async fn publish_due(db: &DatabaseConnection) -> Result<Vec<i32>> {
+pub async fn publish_due(db: &Db) -> Result<Vec<i32>> {
     let now = Utc::now();
     let due: Vec<i32> = article::Entity::find()
         .select_only()

@@ -14,11 +14,11 @@ use entity::{
     notice_attachment, page,
 };
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set,
-    TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
 };
 use serde::Deserialize;
 
+use crate::db::Db;
 use crate::html::escape;
 use crate::site::{self, Settings};
 use crate::time::parse_local;
@@ -142,11 +142,7 @@ pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool> {
 /// Seeds the demo content if the database is empty; returns `None` when it already had
 /// content. Images are drawn into `uploads_dir/demo/`. Everything in the database is written
 /// in one transaction.
-pub async fn seed_demo(
-    db: &DatabaseConnection,
-    uploads_dir: &Path,
-    tz: Tz,
-) -> Result<Option<SeedReport>> {
+pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<SeedReport>> {
     if !is_empty(db).await? {
         return Ok(None);
     }

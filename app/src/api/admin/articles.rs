@@ -269,15 +269,12 @@ pub async fn paste_html(html: String, rtf: String) -> Result<PasteResult, AppErr
     use crate::server::{require_staff, state};
     let staff = require_staff()?;
     let state = state()?;
-    if html.len() > 20 * 1024 * 1024 || rtf.len() > 60 * 1024 * 1024 {
-        return Err(AppError::BadRequest("粘贴的内容过大，请分段粘贴".into()));
-    }
     let p = service::paste::clean(
         &state.db,
         &state.site.uploads_dir,
         &staff.actor(),
-        &html,
-        &rtf,
+        html,
+        rtf,
     )
     .await?;
     Ok(PasteResult {

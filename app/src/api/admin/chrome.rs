@@ -48,6 +48,8 @@ pub struct LoginState {
     pub flash: Option<Flash>,
     /// No account exists yet and this request may run first-time setup.
     pub setup_available: bool,
+    /// Setup would be available, but too many wrong codes closed it until a restart.
+    pub setup_closed: bool,
 }
 
 #[server(prefix = "/api/staff", endpoint = "login-state", input = leptos::server_fn::codec::GetUrl)]
@@ -57,10 +59,13 @@ pub async fn get_login_state() -> Result<LoginState, AppError> {
     let settings = service::site::settings(&state.db).await?;
     let local = use_context::<http::request::Parts>()
         .is_some_and(|p| crate::server::is_local_unproxied(&p));
-    let setup_available = local && service::auth::user_count(&state.db).await? == 0;
+    let no_accounts = local && service::auth::user_count(&state.db).await? == 0;
+    let setup_closed = no_accounts && state.setup.is_closed();
+    let setup_available = no_accounts && !setup_closed;
     Ok(LoginState {
         site_name: settings.site_name,
         flash: super::form::take_flash().map(|(ok, message)| Flash { ok, message }),
         setup_available,
+        setup_closed,
     })
 }

@@ -118,6 +118,7 @@ pub async fn save(
     form: EditorForm,
 ) -> Result<SaveResult, AppError> {
     let tz = state.site.time_zone;
+    let draft_key = service::editorial::parse_draft_key(draft_key)?;
     let status = Status::from_code(&form.status)
         .ok_or_else(|| AppError::BadRequest("未知的文章状态".into()))?;
     let published_at = match form.published_at.trim() {

@@ -157,8 +157,10 @@ pub async fn create_user(
     use crate::server::{require_admin, state};
     let staff = require_admin()?;
     let result = async {
+        let state = state()?;
         service::auth::create_user(
-            &state()?.db,
+            &state.db,
+            &state.passwords,
             &staff.actor(),
             &username,
             &display_name,
@@ -185,14 +187,18 @@ pub async fn update_user(
     let staff = require_admin()?;
     let result = async {
         let active = is_active.as_deref().is_some_and(|v| !v.is_empty());
+        let state = state()?;
         service::users::update_user(
-            &state()?.db,
+            &state.db,
+            &state.passwords,
             &staff.actor(),
             id,
-            &display_name,
-            role_of(&role)?,
-            active,
-            password.as_deref(),
+            service::users::UserChanges {
+                display_name: &display_name,
+                role: role_of(&role)?,
+                is_active: active,
+                new_password: password.as_deref(),
+            },
         )
         .await?;
         Ok(())
