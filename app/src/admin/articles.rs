@@ -134,7 +134,7 @@ fn ArticleListView(
                         <option value="archive">"归档"</option>
                     </select>
                 </label>
-                <button type="submit" class="button" onclick="return confirm('确定对选中的文章执行此操作吗？')">"执行"</button>
+                <button type="submit" class="button" data-confirm="确定对选中的文章执行此操作吗？">"执行"</button>
             </div>
             <div class="table-wrap">
                 <table class="data">
@@ -299,7 +299,7 @@ fn DiffView(d: Diff) -> impl IntoView {
         <form method="post" action=RestoreRevision::PATH class="restore">
             <CsrfField />
             <input type="hidden" name="rev" value=d.revision_id />
-            <button type="submit" class="button primary" onclick="return confirm('恢复到这个版本？当前内容会作为新版本保留在历史中。')">"恢复到这个版本"</button>
+            <button type="submit" class="button primary" data-confirm="恢复到这个版本？当前内容会作为新版本保留在历史中。">"恢复到这个版本"</button>
         </form>
     }
     .into_any()

@@ -37,7 +37,7 @@ fn DeleteButton(action: &'static str, id: i32, question: &'static str) -> impl I
         <form method="post" action=action class="inline-form">
             <CsrfField />
             <input type="hidden" name="id" value=id />
-            <button type="submit" class="button danger small" onclick=format!("return confirm('{question}')")>"删除"</button>
+            <button type="submit" class="button danger small" data-confirm=question>"删除"</button>
         </form>
     }
 }

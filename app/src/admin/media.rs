@@ -60,7 +60,7 @@ pub fn MediaPage() -> impl IntoView {
                                 <form method="post" action=DeleteMedia::PATH>
                                     <CsrfField />
                                     <input type="hidden" name="id" value=i.id />
-                                    <button type="submit" class="button danger" onclick="return confirm('确定删除这张图片吗？')">"删除"</button>
+                                    <button type="submit" class="button danger" data-confirm="确定删除这张图片吗？">"删除"</button>
                                 </form>
                             </li>
                         }).collect_view()}

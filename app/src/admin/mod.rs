@@ -14,7 +14,7 @@ mod richtext;
 pub mod sys;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta, Title, Script};
 use leptos_router::hooks::use_location;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -116,6 +116,9 @@ pub fn AdminHead(#[prop(into)] title: String) -> impl IntoView {
         <Title text=format!("{title} - 管理后台") />
         <Meta name="robots" content="noindex, nofollow" />
         <Link rel="stylesheet" href="/admin.css" />
+        // Asks before destructive buttons (`data-confirm`): a file, not inline handlers,
+        // which the Content-Security-Policy refuses.
+        <Script src="/admin.js" defer="defer" />
     }
 }
 

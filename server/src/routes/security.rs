@@ -113,9 +113,16 @@ pub fn policy(html: &str, back_office: bool) -> String {
             seen.push(hash);
         }
     }
-    let frames = if back_office { "'none'" } else { "'self'" };
+    // The back office's rich-text editor uses the browser's editing commands, which write
+    // style attributes into what they insert (they are stripped when the article is saved);
+    // reader pages have none.
+    let (frames, style_attributes) = if back_office {
+        ("'none'", " style-src-attr 'unsafe-inline';")
+    } else {
+        ("'self'", "")
+    };
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self'; \
+        "default-src 'self'; script-src {scripts}; style-src 'self';{style_attributes} \
          img-src 'self' data: blob: https: http:; font-src 'self'; connect-src 'self'; \
          media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors {frames}"
@@ -200,7 +207,18 @@ mod tests {
         assert!(!p.contains("unsafe-inline"), "{p}");
         assert!(p.contains("frame-ancestors 'self'"));
         assert!(p.contains("object-src 'none'"));
-        assert!(policy("", true).contains("frame-ancestors 'none'"));
+        assert!(!p.contains("style-src-attr"), "{p}");
+        let admin = policy("", true);
+        assert!(admin.contains("frame-ancestors 'none'"));
+        assert!(admin.contains("style-src-attr 'unsafe-inline'"));
+        assert!(!script_part(&admin).contains("unsafe-inline"));
+    }
+
+    fn script_part(policy: &str) -> &str {
+        policy
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap_or_default()
     }
 
     #[test]
