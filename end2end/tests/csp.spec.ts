@@ -69,7 +69,23 @@ test("back-office pages and the editor run with their policy and no violation", 
     await page.waitForLoadState("networkidle");
     expect(await violations(), path).toEqual([]);
   }
-  // The editor comes alive, takes typing and a paste, and previews.
+  // Destructive buttons still ask first (a script file, not an inline handler): declining
+  // keeps the picture.
+  await page.goto("/admin/media");
+  const cards = page.locator("button[data-confirm]");
+  const before = await cards.count();
+  expect(before).toBeGreaterThan(0);
+  let asked = "";
+  page.once("dialog", (d) => {
+    asked = d.message();
+    void d.dismiss();
+  });
+  await cards.first().click();
+  await expect.poll(() => asked).toBe("确定删除这张图片吗？");
+  await expect(page).toHaveURL(/\/admin\/media$/);
+  expect(await page.locator("button[data-confirm]").count()).toBe(before);
+
+  // The editor comes alive and takes typing and a paste.
   await page.goto("/admin/articles/new");
   await expect(page.locator(".editor.live")).toBeVisible();
   await page.locator(".title-input").fill("内容安全策略检查");
