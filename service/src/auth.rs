@@ -378,6 +378,15 @@ pub async fn login(
         }
         Err(e) => return Err(e.into()),
     };
+    // A hash made with older settings is replaced now that the password is known (made
+    // before the transaction: the writer is not held while argon2 works; if the worker is
+    // busy it waits for the next sign-in).
+    let rehashed = match &found {
+        Some(u) if ok && crate::passwords::needs_rehash(&u.password_hash) => {
+            passwords.hash(password).await.ok()
+        }
+        _ => None,
+    };
     let txn = db.begin().await?;
     let Some(user) = found.filter(|_| ok) else {
         audit::record(
@@ -419,6 +428,9 @@ pub async fn login(
     .await?;
     let mut m: user::ActiveModel = user.clone().into();
     m.last_login_at = Set(Some(now));
+    if let Some(hash) = rehashed {
+        m.password_hash = Set(hash);
+    }
     let user = m.update(&txn).await?;
     audit::record(
         &txn,

@@ -462,3 +462,66 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
     .unwrap();
     assert_eq!(ip_failures().await, failures_before);
 }
+
+/// An account whose hash was made with older settings (19 MiB) still signs in, and its hash
+/// is replaced by one with the current settings; the session stays valid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn older_password_hashes_are_replaced_at_sign_in() {
+    use service::auth;
+    let t = seeded().await;
+    let passwords = service::passwords::Passwords::start().unwrap();
+    let actor = service::audit::Actor::system("test");
+    let user = auth::create_user(
+        &t.db,
+        &passwords,
+        &actor,
+        "veteran",
+        "",
+        "a-long-enough-password",
+        entity::user::Role::Editor,
+    )
+    .await
+    .unwrap();
+    // What earlier versions stored: the argon2 crate's defaults (m=19456, t=2).
+    let old = {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        argon2::Argon2::default()
+            .hash_password(b"a-long-enough-password", &salt)
+            .unwrap()
+            .to_string()
+    };
+    let mut m: entity::user::ActiveModel = user.clone().into();
+    m.password_hash = Set(old.clone());
+    m.update(&t.db).await.unwrap();
+    assert!(service::passwords::needs_rehash(&old));
+    let (signed_in, _) = auth::login(
+        &t.db,
+        &passwords,
+        "veteran",
+        "a-long-enough-password",
+        "198.51.100.9",
+        "t",
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))
+    .unwrap();
+    assert!(
+        signed_in
+            .password_hash
+            .starts_with("$argon2id$v=19$m=7168,t=5,p=1$")
+    );
+    assert_eq!(signed_in.password_changed_at, user.password_changed_at);
+    // And the new hash signs in too.
+    auth::login(
+        &t.db,
+        &passwords,
+        "veteran",
+        "a-long-enough-password",
+        "198.51.100.9",
+        "t",
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))
+    .unwrap();
+}

@@ -14,7 +14,7 @@ mod richtext;
 pub mod sys;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title, Script};
+use leptos_meta::{Link, Meta, Script, Title};
 use leptos_router::hooks::use_location;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
