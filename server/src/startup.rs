@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::server::gate::Gate;
 use app::server::{AppState, SetupGate, SiteConfig};
 use app::{App, shell};
 use axum::Router;
@@ -69,6 +70,9 @@ pub fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState> {
             trusted_proxies: settings.trusted_proxies.clone(),
         }),
         passwords: Passwords::start().context("cannot start the password worker")?,
+        // A few sign-ins at a time keep the password worker busy; up to 256 more wait (a
+        // few kilobytes each) for at most 20 seconds.
+        logins: Arc::new(Gate::new(4, 256, Duration::from_secs(20))),
         setup: Arc::new(SetupGate::generate()),
     })
 }

@@ -3,6 +3,7 @@
 
 pub mod client;
 mod error_response;
+pub mod gate;
 pub mod share;
 mod staff;
 mod state;

@@ -44,6 +44,8 @@ pub struct AppState {
     pub site: Arc<SiteConfig>,
     /// The password worker (argon2id with its memory allocated once).
     pub passwords: Arc<Passwords>,
+    /// Sign-in attempts worked on at once (the rest wait, then are told to retry).
+    pub logins: Arc<super::gate::Gate>,
     pub setup: Arc<SetupGate>,
 }
 

@@ -26,6 +26,13 @@ fn user_agent(headers: &HeaderMap) -> String {
         .to_owned()
 }
 
+/// Asks the browser to retry in a few seconds.
+fn busy(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    res
+}
+
 #[derive(Deserialize)]
 pub struct LoginForm {
     username: String,
@@ -59,16 +66,21 @@ pub async fn login(
         flash(&mut res, kind, message, state.site.secure_cookies);
         res
     };
-    match auth::login(
+    // A few sign-ins are worked on at once; the rest wait here with little memory (the work
+    // is boxed only once a turn comes), and past the gate's limits are asked to retry.
+    let Ok(_turn) = state.logins.enter().await else {
+        return busy(back("error", "登录的人较多，请稍等几秒后再试"));
+    };
+    let attempt = Box::pin(auth::login(
         &state.db,
         &state.passwords,
         &form.username,
         &form.password,
         &ip,
         &user_agent(&headers),
-    )
-    .await
-    {
+    ))
+    .await;
+    match attempt {
         Ok((_, session)) => {
             // The old session of this browser, if any, ends: the id always changes on login.
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
@@ -89,12 +101,7 @@ pub async fn login(
             );
             res
         }
-        Err(LoginError::Busy) => {
-            let mut res = back("error", "登录的人较多，请稍等几秒后再试");
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            res
-        }
+        Err(LoginError::Busy) => busy(back("error", "登录的人较多，请稍等几秒后再试")),
         Err(LoginError::Db(e)) => {
             tracing::error!(error = %e, "login failed");
             AppError::Unavailable.into_response()

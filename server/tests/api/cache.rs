@@ -263,3 +263,27 @@ async fn query_strings_cannot_flood_the_page_cache(app: &TestApp) {
     assert_eq!(app.cache.len(), entries);
 }
 on_both_backends!(query_strings_cannot_flood_the_page_cache);
+
+/// A burst of readers of a page that is not cached yet renders it once: the others wait for
+/// that render and are served from the cache.
+async fn a_burst_of_readers_renders_a_page_once(app: &TestApp) {
+    let a = app.some_article().await;
+    let url = app.url(&format!("/articles/{}", a.id));
+    let before = app.cache.renders();
+    let burst: Vec<_> = (0..50)
+        .map(|_| {
+            let (client, url) = (app.client.clone(), url.clone());
+            tokio::spawn(async move {
+                let res = client.get(&url).send().await.unwrap();
+                (res.status().as_u16(), res.text().await.unwrap())
+            })
+        })
+        .collect();
+    for b in burst {
+        let (status, html) = b.await.unwrap();
+        assert_eq!(status, 200);
+        assert!(html.contains(&a.title.replace('&', "&amp;")));
+    }
+    assert_eq!(app.cache.renders() - before, 1, "rendered once for 50 readers");
+}
+on_both_backends!(a_burst_of_readers_renders_a_page_once);
