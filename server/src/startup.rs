@@ -113,6 +113,10 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
                 service::media::MAX_BYTES + 64 * 1024,
             )),
         )
+        .route(
+            app::api::admin::articles::PASTE_URL,
+            post(routes::paste::paste),
+        )
         .nest_service("/media", routes::media::service(&state.site.uploads_dir))
         .leptos_routes(&state, page_routes, {
             let options = state.leptos_options.clone();

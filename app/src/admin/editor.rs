@@ -14,8 +14,8 @@ use wasm_bindgen::JsCast;
 
 use super::editor_html::{exec, figure, paragraphs};
 use crate::api::admin::articles::{
-    AutosaveArticle, DiscardAutosave, EditorData, EditorForm, PasteHtml, PasteResult, PreviewBody,
-    SaveArticle, SaveResult, Status,
+    AutosaveArticle, DiscardAutosave, EditorData, EditorForm, PASTE_URL, PasteRequest, PasteResult,
+    PreviewBody, SaveArticle, SaveResult, Status,
 };
 use crate::components::browser::{document, post_json, upload_image};
 
@@ -218,10 +218,9 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
             });
         } else if !html.trim().is_empty() {
             status.set("正在整理粘贴的内容…".into());
-            let args = PasteHtml { html, rtf };
+            let args = PasteRequest { html, rtf };
             spawn_local(async move {
-                match post_json::<_, PasteResult>(PasteHtml::PATH, &args, &csrf.get_value(), false)
-                    .await
+                match post_json::<_, PasteResult>(PASTE_URL, &args, &csrf.get_value(), false).await
                 {
                     Ok(p) => {
                         insert_html(&p.html);

@@ -14,7 +14,7 @@ const MB: usize = 1024 * 1024;
 pub fn limit_for(path: &str) -> usize {
     match path {
         // Word/WPS clipboard HTML and RTF (pictures as hex) of a long document.
-        "/api/admin/articles/paste" => 96 * MB,
+        p if p == app::api::admin::articles::PASTE_URL => 96 * MB,
         p if p == app::api::admin::media::UPLOAD_URL => service::media::MAX_BYTES + 64 * 1024,
         p if p.starts_with("/api/admin/") => 8 * MB,
         _ => 2 * MB,

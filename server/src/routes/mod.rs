@@ -7,6 +7,7 @@ pub mod headers;
 pub mod health;
 pub mod hits;
 pub mod media;
+pub mod paste;
 pub mod prefs;
 pub mod security;
 pub mod sitemap;

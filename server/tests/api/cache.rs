@@ -284,6 +284,10 @@ async fn a_burst_of_readers_renders_a_page_once(app: &TestApp) {
         assert_eq!(status, 200);
         assert!(html.contains(&a.title.replace('&', "&amp;")));
     }
-    assert_eq!(app.cache.renders() - before, 1, "rendered once for 50 readers");
+    assert_eq!(
+        app.cache.renders() - before,
+        1,
+        "rendered once for 50 readers"
+    );
 }
 on_both_backends!(a_burst_of_readers_renders_a_page_once);

@@ -22,8 +22,13 @@ const PUBLIC_SERVER_FNS: &[&str] = &[
 /// Back-office pages anyone may open.
 const PUBLIC_ADMIN_PAGES: &[&str] = &["/admin/login", "/admin/setup"];
 
-/// Plain form handlers of the back office (not server functions, not pages).
-const FORM_HANDLERS: &[&str] = &["/admin/logout", "/admin/password"];
+/// Plain handlers of the back office (not server functions, not pages).
+const FORM_HANDLERS: &[&str] = &[
+    "/admin/logout",
+    "/admin/password",
+    app::api::admin::articles::PASTE_URL,
+    app::api::admin::media::UPLOAD_URL,
+];
 
 fn server_fns() -> Vec<(String, String)> {
     leptos::server_fn::axum::server_fn_paths()

@@ -255,33 +255,25 @@ pub async fn preview_body(body: String) -> Result<String, AppError> {
     Ok(service::media::with_srcset(&state.db, &html).await?)
 }
 
+/// Where the editor sends what is pasted: a plain route of the server (not a server
+/// function), because a paste can be tens of megabytes of JSON, which the server decodes on
+/// a blocking thread.
+pub const PASTE_URL: &str = "/api/admin/articles/paste";
+
+/// What is pasted: the clipboard's HTML and, from Word, its RTF (with the pictures).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasteRequest {
+    pub html: String,
+    #[serde(default)]
+    pub rtf: String,
+}
+
 /// What pasting produced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasteResult {
     pub html: String,
     pub images: usize,
     pub warnings: Vec<String>,
-}
-
-/// Cleans pasted HTML (Word, WPS, web pages) and uploads its pictures.
-#[server(prefix = "/api/admin", endpoint = "articles/paste", input = Json)]
-pub async fn paste_html(html: String, rtf: String) -> Result<PasteResult, AppError> {
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
-    let state = state()?;
-    let p = service::paste::clean(
-        &state.db,
-        &state.site.uploads_dir,
-        &staff.actor(),
-        html,
-        rtf,
-    )
-    .await?;
-    Ok(PasteResult {
-        html: p.html,
-        images: p.images,
-        warnings: p.warnings,
-    })
 }
 
 /// A revision in the list.
