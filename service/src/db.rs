@@ -6,7 +6,8 @@
 //! (`BEGIN IMMEDIATE`). SQLite allows one writer at a time; queuing writers in order on that
 //! one connection, instead of letting many connections fight in SQLite's busy handler, means
 //! no write ever fails with "database is locked", and in WAL mode readers never wait for it.
-//! On PostgreSQL both are the same pool.
+//! On PostgreSQL they are two pools (16 readers, 8 writers), so that writers waiting for
+//! row locks never take the connections reads need.
 
 use std::path::Path;
 use std::time::Duration;
@@ -53,6 +54,9 @@ pub fn sqlite_file(url: &str) -> Option<&Path> {
 
 /// Connections that read at once from a SQLite file.
 const SQLITE_READERS: u32 = 8;
+/// PostgreSQL connections per server: for reads, and for writes and transactions.
+const PG_READERS: u32 = 16;
+const PG_WRITERS: u32 = 8;
 /// How long a write waits for its turn on the writer before it gives up. Writes queue in
 /// arrival order; each usually holds the writer for a few milliseconds.
 const WRITE_QUEUE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -239,13 +243,15 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
     };
     match backend {
         Backend::Postgres => {
-            let mut options = base(16);
-            // Writers queue for a connection like everyone else, but may wait longer.
-            options.acquire_timeout(WRITE_QUEUE_TIMEOUT.min(Duration::from_secs(30)));
-            let pool = Database::connect(options).await?;
+            // Writers get connections of their own, so that however many are waiting for
+            // row locks, reads always find a free connection.
+            let mut writer = base(PG_WRITERS);
+            writer.acquire_timeout(WRITE_QUEUE_TIMEOUT);
+            let write = Database::connect(writer).await?;
+            let read = Database::connect(base(PG_READERS)).await?;
             Ok(Db {
-                read: pool.clone(),
-                write: pool,
+                read,
+                write,
                 backend,
             })
         }
