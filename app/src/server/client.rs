@@ -141,6 +141,17 @@ pub fn client_address_text(
         .unwrap_or_default()
 }
 
+/// [`client_address_text`] of a request: its socket peer comes from axum's `ConnectInfo`.
+pub fn client_of<B>(trusted: &TrustedProxies, req: &http::Request<B>) -> String {
+    client_address_text(
+        trusted,
+        req.extensions()
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0),
+        req.headers(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,7 +57,8 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let ip = client_address_text(&state.site.trusted_proxies, Some(addr), &headers);
+    let ip =
+        app::server::client::client_address_text(&state.site.trusted_proxies, Some(addr), &headers);
     let back = |kind: &str, message: &str| {
         let mut res = redirect(&format!(
             "/admin/login?next={}",

@@ -10,7 +10,6 @@
 use std::net::SocketAddr;
 
 use app::error::AppError;
-use app::server::client::client_address_text;
 use app::server::{AppState, Staff};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Form, Request, State};
@@ -54,13 +53,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// The client's address of a request (see `app::server::client`), as text.
 pub fn client_ip(state: &AppState, req: &Request) -> String {
-    client_address_text(
-        &state.site.trusted_proxies,
-        req.extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0),
-        req.headers(),
-    )
+    app::server::client::client_of(&state.site.trusted_proxies, req)
 }
 
 fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {

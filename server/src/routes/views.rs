@@ -1,8 +1,6 @@
-use std::net::SocketAddr;
-
-use app::server::client::client_address_text;
+use app::server::client::client_of;
 use app::server::{AppState, is_countable_view};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -17,13 +15,7 @@ pub async fn count_views(State(state): State<AppState>, req: Request, next: Next
         .flatten()
         .filter(|_| is_countable_view(req.headers()))
         .map(|id| {
-            let client = client_address_text(
-                &state.site.trusted_proxies,
-                req.extensions()
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .map(|c| c.0),
-                req.headers(),
-            );
+            let client = client_of(&state.site.trusted_proxies, &req);
             let agent = req
                 .headers()
                 .get(header::USER_AGENT)

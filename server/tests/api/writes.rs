@@ -25,17 +25,13 @@ async fn concurrent_saves_autosaves_and_a_hit_flush_all_succeed(app: &TestApp) {
         );
     }
 
-    let mut saves = Vec::new();
-    for i in 0..32 {
+    // Each request in its own task, so that they are all in flight at once.
+    let post = |i: usize, path: &'static str, body: serde_json::Value| {
         let staff = &editors[i % 2];
-        let (client, csrf, url) = (staff.client.clone(), staff.csrf.clone(), app.url(""));
-        let body = json!({
-            "draft_key": format!("new:burst{i}"),
-            "form": form(column, &format!("并发保存测试 {i:02}"), "published", ""),
-        });
-        saves.push(tokio::spawn(async move {
+        let (client, csrf, url) = (staff.client.clone(), staff.csrf.clone(), app.url(path));
+        tokio::spawn(async move {
             let res = client
-                .post(format!("{url}/api/admin/articles/save"))
+                .post(url)
                 .header("x-csrf-token", csrf)
                 .header("accept", "application/json")
                 .json(&body)
@@ -43,28 +39,22 @@ async fn concurrent_saves_autosaves_and_a_hit_flush_all_succeed(app: &TestApp) {
                 .await
                 .unwrap();
             (res.status().as_u16(), res.text().await.unwrap())
-        }));
-    }
-    let mut autosaves = Vec::new();
-    for i in 0..16 {
-        let staff = &editors[i % 2];
-        let (client, csrf, url) = (staff.client.clone(), staff.csrf.clone(), app.url(""));
-        let body = json!({
-            "draft_key": format!("new:typing{i}"),
-            "form": form(column, &format!("自动保存测试 {i:02}"), "draft", ""),
-        });
-        autosaves.push(tokio::spawn(async move {
-            let res = client
-                .post(format!("{url}/api/admin/articles/autosave"))
-                .header("x-csrf-token", csrf)
-                .header("accept", "application/json")
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            (res.status().as_u16(), res.text().await.unwrap())
-        }));
-    }
+        })
+    };
+    let saves: Vec<_> = (0..32)
+        .map(|i| {
+            let title = format!("并发保存测试 {i:02}");
+            let body = json!({"draft_key": format!("new:burst{i}"), "form": form(column, &title, "published", "")});
+            post(i, "/api/admin/articles/save", body)
+        })
+        .collect();
+    let autosaves: Vec<_> = (0..16)
+        .map(|i| {
+            let title = format!("自动保存测试 {i:02}");
+            let body = json!({"draft_key": format!("new:typing{i}"), "form": form(column, &title, "draft", "")});
+            post(i, "/api/admin/articles/autosave", body)
+        })
+        .collect();
     let flushed = {
         let (hits, db, tz) = (
             app.state.hits.clone(),
