@@ -15,11 +15,22 @@ pub enum Canonical {
     Redirect(String),
 }
 
+/// Pages holding a reader's form (留言箱, tracking, 投稿): each showing carries a signed
+/// token of its own and what the reader sent, so they are never stored, by the page cache or
+/// anyone else.
+pub fn is_form_page(path: &str) -> bool {
+    path == "/messages" || path.starts_with("/messages/")
+}
+
 /// The query parameters the page at `path` reads.
 fn parameters_read(path: &str) -> &'static [&'static str] {
     match path.strip_prefix("/columns/") {
         Some(slug) if !slug.contains('/') && !slug.is_empty() => &["page"],
-        _ => &[],
+        _ => match path {
+            "/messages" => &["page"],
+            "/messages/track" => &["code", "new"],
+            _ => &[],
+        },
     }
 }
 

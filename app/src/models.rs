@@ -110,7 +110,7 @@ pub struct ImageView {
 }
 
 /// What every page puts in its `<head>` for search engines and social cards.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeoInfo {
     pub title: String,
     pub description: String,
@@ -285,5 +285,94 @@ pub struct HomePage {
     pub magazine: Option<IssueCard>,
     pub services: HomeBlock,
     pub service_pages: Vec<NavLink>,
+    pub seo: SeoInfo,
+}
+
+/// An answered message shown on `/messages`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicMessage {
+    pub subject: String,
+    /// The name the reader gave (never a contact detail).
+    pub name: String,
+    /// `2020年12月29日 11:06`
+    pub asked_at: String,
+    pub content: String,
+    pub reply: String,
+    pub replied_at: String,
+}
+
+/// A problem with one field of a reader's form, shown next to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+/// The 留言 form as the reader sees it: empty, or their text back with the problems.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageFormState {
+    /// The signed form token (time served and the question).
+    pub token: String,
+    /// The arithmetic question, when the form asks it.
+    pub question: Option<String>,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub subject: String,
+    pub content: String,
+    pub wants_public: bool,
+    pub consent: bool,
+    /// A message for the top of the form.
+    pub notice: Option<String>,
+    pub problems: Vec<FieldProblem>,
+}
+
+impl MessageFormState {
+    /// The problem with `field`, if any.
+    pub fn problem(&self, field: &str) -> Option<String> {
+        self.problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| p.message.clone())
+    }
+}
+
+/// `/messages`: the answered public messages and the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessagesPage {
+    pub items: Vec<PublicMessage>,
+    pub pager: Pager,
+    pub form: MessageFormState,
+    /// The personal-information notice.
+    pub privacy_href: String,
+    pub max_content: usize,
+    pub seo: SeoInfo,
+}
+
+/// What tracking found for the reader.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedMessage {
+    pub code: String,
+    pub subject: String,
+    pub content: String,
+    pub asked_at: String,
+    /// 待答复 / 已答复 …
+    pub status: String,
+    /// The reply, shown to the reader even when it is not public.
+    pub reply: Option<String>,
+    pub replied_at: Option<String>,
+    pub is_published: bool,
+}
+
+/// `/messages/track`: the tracking form, and what it found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackPage {
+    pub code: String,
+    pub contact: String,
+    /// Just sent: this is the new message's receipt.
+    pub is_new: bool,
+    pub found: Option<TrackedMessage>,
+    /// Nothing matched, the form was incomplete, or too many tries.
+    pub notice: Option<String>,
     pub seo: SeoInfo,
 }

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_init;
 mod m20261127_000002_portal;
 mod m20261127_000003_admin;
+mod m20261201_000004_messages;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_init::Migration),
             Box::new(m20261127_000002_portal::Migration),
             Box::new(m20261127_000003_admin::Migration),
+            Box::new(m20261201_000004_messages::Migration),
         ]
     }
 }

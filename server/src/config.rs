@@ -43,6 +43,10 @@ pub const CACHE_POLL_MS: Key = key("cache", "poll-ms", "PORTICO_CACHE_POLL_MS");
 pub const SESSION_IDLE_MINS: Key = key("admin", "session-idle-mins", "PORTICO_SESSION_IDLE_MINS");
 pub const SESSION_MAX_HOURS: Key = key("admin", "session-max-hours", "PORTICO_SESSION_MAX_HOURS");
 pub const TRUSTED_PROXIES: Key = key("site", "trusted-proxies", "PORTICO_TRUSTED_PROXIES");
+pub const FORMS_PER_HOUR: Key = key("forms", "per-hour", "PORTICO_FORMS_PER_HOUR");
+pub const FORMS_CHALLENGE_AFTER: Key =
+    key("forms", "challenge-after", "PORTICO_FORMS_CHALLENGE_AFTER");
+pub const FORMS_MIN_SECS: Key = key("forms", "min-secs", "PORTICO_FORMS_MIN_SECS");
 
 /// Every key, for documentation and for rejecting unknown ones.
 pub const KEYS: &[Key] = &[
@@ -64,6 +68,9 @@ pub const KEYS: &[Key] = &[
     SESSION_IDLE_MINS,
     SESSION_MAX_HOURS,
     TRUSTED_PROXIES,
+    FORMS_PER_HOUR,
+    FORMS_CHALLENGE_AFTER,
+    FORMS_MIN_SECS,
 ];
 
 /// A configuration problem, shown as one line.
@@ -107,6 +114,8 @@ pub struct Settings {
     /// The operator's reverse proxies and load balancers: only from these is the client's
     /// address read from `X-Forwarded-For` (see `app::server::client`).
     pub trusted_proxies: TrustedProxies,
+    /// Limits of the public forms (留言, 投稿).
+    pub forms: service::forms::Policy,
 }
 
 impl Settings {
@@ -217,6 +226,25 @@ impl Settings {
                 format!("{e}; expected addresses or ranges such as \"127.0.0.1, 10.0.0.0/8\"")
             })
         })?;
+        let per_hour = src.parse(FORMS_PER_HOUR, "10", |s| match s.parse::<i32>() {
+            Ok(n @ 1..=10_000) => Ok(n),
+            _ => Err("expected a whole number from 1 to 10000".to_owned()),
+        })?;
+        let challenge_after =
+            src.parse(FORMS_CHALLENGE_AFTER, "3", |s| match s.parse::<i32>() {
+                Ok(n @ 0..=10_000) => Ok(n),
+                _ => Err("expected a whole number from 0 (always ask) to 10000".to_owned()),
+            })?;
+        let min_secs = src.parse(FORMS_MIN_SECS, "3", |s| match s.parse::<i64>() {
+            Ok(n @ 0..=600) => Ok(n),
+            _ => Err("expected seconds from 0 to 600".to_owned()),
+        })?;
+        let forms = service::forms::Policy {
+            per_hour,
+            challenge_after,
+            min_age: chrono::Duration::seconds(min_secs),
+            ..service::forms::Policy::default()
+        };
 
         // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
         // hashed names exactly when that file is there.
@@ -248,6 +276,7 @@ impl Settings {
             cache_poll,
             sessions: service::auth::SessionPolicy { idle, absolute },
             trusted_proxies,
+            forms,
         })
     }
 }

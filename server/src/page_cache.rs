@@ -63,6 +63,10 @@ impl Key {
         }
         let path_and_query = match app::canonical::canonical(path, uri.query()) {
             app::canonical::Canonical::Redirect(to) => return Lookup::Redirect(to),
+            // Forms are rendered for each reader, never stored.
+            app::canonical::Canonical::Page(_) if app::canonical::is_form_page(path) => {
+                return Lookup::Pass;
+            }
             app::canonical::Canonical::Page(p) => p,
         };
         let font_size = req

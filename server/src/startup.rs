@@ -56,7 +56,10 @@ fn redact(url: &str) -> String {
 }
 
 /// The state every handler shares.
-pub fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState> {
+pub async fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState> {
+    let form_keys = service::forms::Keys::load(&db)
+        .await
+        .context("cannot read or make the forms' signing key")?;
     Ok(AppState {
         leptos_options: settings.leptos.clone(),
         db,
@@ -74,6 +77,10 @@ pub fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState> {
         // few kilobytes each) for at most 20 seconds.
         logins: Arc::new(Gate::new(4, 256, Duration::from_secs(20))),
         setup: Arc::new(SetupGate::generate()),
+        forms: Arc::new(app::server::FormsConfig {
+            keys: form_keys,
+            policy: settings.forms,
+        }),
     })
 }
 
@@ -103,6 +110,8 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
         .route("/sitemap.xml", get(routes::sitemap::sitemap))
         .route("/sitemaps/{file}", get(routes::sitemap::sitemap_file))
         .route("/robots.txt", get(routes::sitemap::robots))
+        .route("/messages", post(routes::forms::post_message))
+        .route("/messages/track", post(routes::forms::post_track))
         .route("/admin/login", post(admin_auth::login))
         .route("/admin/logout", post(admin_auth::logout))
         .route("/admin/setup", post(admin_auth::setup))
@@ -269,7 +278,7 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
-        let state = build_state(&settings, db)?;
+        let state = build_state(&settings, db).await?;
         if service::auth::user_count(&state.db).await.unwrap_or(1) == 0 {
             tracing::warn!(
                 "尚无管理员账号。请在服务器本机打开 {}/admin/setup ，设置码 {}（或运行 portico create-admin）",

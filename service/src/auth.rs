@@ -104,29 +104,33 @@ pub fn random_token() -> Result<String> {
 /// The characters of setup codes: no 0/O, 1/I/L or other look-alikes.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
-/// A first-time setup code: 12 random characters from [`CODE_ALPHABET`] (about 59 bits),
-/// grouped in fours for reading: `7KQF-M3XP-9TWA`.
-pub fn setup_code() -> Result<String> {
+/// `len` random characters from [`CODE_ALPHABET`] (about 5 bits each).
+pub fn random_code(len: usize) -> Result<String> {
     let n = CODE_ALPHABET.len();
     // The largest multiple of n that fits in a byte: bytes above it are drawn again, so
     // every character is equally likely.
     let limit = 256 - 256 % n;
-    let mut chars = Vec::with_capacity(12);
-    while chars.len() < 12 {
+    let mut chars = String::with_capacity(len);
+    let mut count = 0;
+    while count < len {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         for b in bytes {
             let b = usize::from(b);
-            if b < limit && chars.len() < 12 {
+            if b < limit && count < len {
                 chars.push(char::from(CODE_ALPHABET[b % n]));
+                count += 1;
             }
         }
     }
-    Ok(chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-"))
+    Ok(chars)
+}
+
+/// A first-time setup code: 12 random characters from [`CODE_ALPHABET`] (about 59 bits),
+/// grouped in fours for reading: `7KQF-M3XP-9TWA`.
+pub fn setup_code() -> Result<String> {
+    let code = random_code(12)?;
+    Ok(format!("{}-{}-{}", &code[0..4], &code[4..8], &code[8..12]))
 }
 
 /// The session id stored for a cookie token.

@@ -43,6 +43,10 @@ pub struct Settings {
     /// The header logo: a site path (`/media/…`) or an http(s) address; empty shows the
     /// built-in emblem.
     pub logo_url: String,
+    /// Words refused in readers' messages and submissions: one per line.
+    pub blocked_words: String,
+    /// The most web links a reader's message or submission may hold.
+    pub max_links: String,
 }
 
 impl Default for Settings {
@@ -59,13 +63,15 @@ impl Default for Settings {
             icp: String::new(),
             copyright: String::new(),
             logo_url: String::new(),
+            blocked_words: String::new(),
+            max_links: crate::forms::DEFAULT_MAX_LINKS.to_string(),
         }
     }
 }
 
 impl Settings {
     /// Every setting as (key in the `site_settings` table, value).
-    pub fn entries(&self) -> [(&'static str, &str); 11] {
+    pub fn entries(&self) -> [(&'static str, &str); 13] {
         [
             ("site_name", &self.site_name),
             ("magazine_name", &self.magazine_name),
@@ -78,6 +84,8 @@ impl Settings {
             ("icp", &self.icp),
             ("copyright", &self.copyright),
             ("logo_url", &self.logo_url),
+            ("blocked_words", &self.blocked_words),
+            ("max_links", &self.max_links),
         ]
     }
 
@@ -95,6 +103,8 @@ impl Settings {
             "icp" => &mut self.icp,
             "copyright" => &mut self.copyright,
             "logo_url" => &mut self.logo_url,
+            "blocked_words" => &mut self.blocked_words,
+            "max_links" => &mut self.max_links,
             _ => return false,
         };
         *field = value;

@@ -104,7 +104,7 @@ pub fn ColumnEditPage() -> impl IntoView {
                                 {f.kinds.into_iter().map(|(k, l)| { let sel = k == f.kind; view! { <option value=k selected=sel>{l}</option> } }).collect_view()}
                             </select>
                         </label>
-                        <label>"简介（用于搜索引擎描述）"<textarea name="description" maxlength="500" rows="3">{f.description}</textarea></label>
+                        <label>"简介（用于搜索引擎描述）"<textarea name="description" maxlength="500" rows="3">{crate::components::textarea_text(&f.description)}</textarea></label>
                         <label>"排序（数字小的在前）"<input name="sort_order" type="number" value=f.sort_order /></label>
                         <label class="check"><input type="checkbox" name="show_in_nav" value="on" checked=f.show_in_nav />"一级栏目显示在网站导航中"</label>
                         <div class="actions"><button type="submit" class="button primary">"保存"</button><a class="button subtle" href="/admin/columns">"返回"</a></div>
@@ -331,7 +331,7 @@ fn IssueEditor(f: IssueForm) -> impl IntoView {
                 <label>"出版时间"<input name="published_at" type="datetime-local" step="1" value=f.published_at required /></label>
             </div>
             <label>"本期主题"<input name="title" value=f.title maxlength="200" /></label>
-            <label>"本期导读"<textarea name="summary" maxlength="1000" rows="3">{f.summary}</textarea></label>
+            <label>"本期导读"<textarea name="summary" maxlength="1000" rows="3">{crate::components::textarea_text(&f.summary)}</textarea></label>
             <label>"封面图片编号（在“媒体库”上传后可见编号）"<input name="cover_image_id" type="number" min="1" value=f.cover_image_id.map(|i| i.to_string()).unwrap_or_default() /></label>
             {f.cover_src.map(|src| view! { <img class="cover-preview" src=src alt="当前封面" /> })}
             <div class="actions"><button type="submit" class="button primary">"保存"</button><a class="button subtle" href="/admin/magazine">"返回"</a></div>

@@ -9,6 +9,7 @@ mod editor;
 mod editor_html;
 pub mod login;
 pub mod media;
+pub mod messages;
 pub mod password;
 mod richtext;
 pub mod sys;
@@ -39,6 +40,11 @@ const MENU: &[MenuItem] = &[
     MenuItem {
         href: "/admin/articles",
         label: "文章",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/messages",
+        label: "留言",
         admin_only: false,
     },
     MenuItem {

@@ -29,9 +29,19 @@ pub fn SettingsPage() -> impl IntoView {
                     <label>"公众号二维码链接（生成二维码用）"<input name="wechat_qr_url" value=s.wechat_qr_url maxlength="500" /></label>
                     <label>"QQ 交流群号"<input name="qq_group" value=s.qq_group maxlength="30" /></label>
                     <label>"留言邮箱"<input name="contact_email" type="email" value=s.contact_email maxlength="100" /></label>
-                    <label>"页脚信息（每行一条）"<textarea name="footer_text" rows="4" maxlength="1000">{s.footer_text}</textarea></label>
+                    <label>"页脚信息（每行一条）"<textarea name="footer_text" rows="4" maxlength="1000">{crate::components::textarea_text(&s.footer_text)}</textarea></label>
                     <label>"ICP 备案号"<input name="icp" value=s.icp maxlength="100" /></label>
                     <label>"版权信息"<input name="copyright" value=s.copyright maxlength="200" /></label>
+                    <fieldset class="stack">
+                        <legend>"留言与投稿"</legend>
+                        <label>"禁用词（每行一个）"
+                            <textarea name="blocked_words" rows="6">{crate::components::textarea_text(&s.blocked_words)}</textarea>
+                            <small class="hint">"读者留言和投稿中出现这些词语时不予提交，并提示读者修改。不区分大小写和全角半角。"</small>
+                        </label>
+                        <label>"每条留言或投稿最多可包含的网址数"
+                            <input name="max_links" type="number" min="0" max="100" value=s.max_links class="short" />
+                        </label>
+                    </fieldset>
                     <div class="actions"><button type="submit" class="button primary">"保存"</button></div>
                 </form>
             }

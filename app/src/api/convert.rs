@@ -125,11 +125,8 @@ pub fn chrome(
         .flatten();
     Chrome {
         wechat_qr_svg,
-        contact_href: if settings.contact_email.trim().is_empty() {
-            "/columns/contact".into()
-        } else {
-            format!("mailto:{}", settings.contact_email.trim())
-        },
+        // 留言 and 留言箱 lead to the message box.
+        contact_href: "/messages".into(),
         nav,
         notices: notices.iter().map(|n| notice_link(site, n)).collect(),
         link_groups: groups

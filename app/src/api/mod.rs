@@ -4,13 +4,14 @@
 
 pub mod admin;
 pub mod articles;
+pub mod messages;
 pub mod portal;
 pub mod site;
 
 #[cfg(feature = "ssr")]
 mod column;
 #[cfg(feature = "ssr")]
-mod convert;
+pub(crate) mod convert;
 #[cfg(feature = "ssr")]
 mod home;
 

@@ -12,3 +12,30 @@ pub mod popover;
 pub mod seo;
 pub mod share;
 pub mod slideshow;
+
+/// The text of a `<textarea>` as its child in a view: Leptos writes textarea children without
+/// escaping them, so a reader's `</textarea><script>` would end the element. Escaped here, the
+/// browser decodes it back to exactly the text.
+pub fn textarea_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn textarea_text_cannot_end_its_element() {
+        assert_eq!(
+            super::textarea_text("a</textarea><b>&amp;"),
+            "a&lt;/textarea&gt;&lt;b&gt;&amp;amp;"
+        );
+    }
+}

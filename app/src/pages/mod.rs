@@ -8,6 +8,7 @@ pub mod error;
 pub mod favorites;
 pub mod home;
 pub mod issue;
+pub mod messages;
 pub mod notice;
 
 use leptos::prelude::*;

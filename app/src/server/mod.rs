@@ -3,13 +3,14 @@
 
 pub mod client;
 mod error_response;
+pub mod forms;
 pub mod gate;
 pub mod share;
 mod staff;
 mod state;
 
 pub use staff::{Staff, current_staff, require_admin, require_staff};
-pub use state::{AppState, SetupCheck, SetupGate, SiteConfig};
+pub use state::{AppState, FormsConfig, SetupCheck, SetupGate, SiteConfig};
 
 use http::HeaderMap;
 use http::request::Parts;

@@ -47,6 +47,15 @@ pub struct AppState {
     /// Sign-in attempts worked on at once (the rest wait, then are told to retry).
     pub logins: Arc<super::gate::Gate>,
     pub setup: Arc<SetupGate>,
+    /// The public forms' signing key and limits.
+    pub forms: Arc<FormsConfig>,
+}
+
+/// What the public forms (留言, 投稿) are checked with.
+#[derive(Clone, Debug)]
+pub struct FormsConfig {
+    pub keys: service::forms::Keys,
+    pub policy: service::forms::Policy,
 }
 
 /// First-time setup: the code printed to this server's log at start while no account exists

@@ -17,6 +17,8 @@ pub fn limit_for(path: &str) -> usize {
         p if p == app::api::admin::articles::PASTE_URL => 96 * MB,
         p if p == app::api::admin::media::UPLOAD_URL => service::media::MAX_BYTES + 64 * 1024,
         p if p.starts_with("/api/admin/") => 8 * MB,
+        // A message of 2,000 characters is at most 54 KB once percent-encoded.
+        "/messages" | "/messages/track" => 128 * 1024,
         _ => 2 * MB,
     }
 }

@@ -17,7 +17,11 @@ pub async fn cache_control(req: Request, next: Next) -> Response {
         }
     } else if path.starts_with("/media/") {
         "public, max-age=86400"
-    } else if path.starts_with("/api/") || path.starts_with("/prefs/") || path == "/healthz" {
+    } else if path.starts_with("/api/")
+        || path.starts_with("/prefs/")
+        || path == "/healthz"
+        || app::canonical::is_form_page(&path)
+    {
         "no-store"
     } else {
         // Public pages: stored by browsers and proxies, revalidated with the ETag each time;

@@ -3,6 +3,7 @@
 pub mod body_limit;
 pub mod errors;
 pub mod feeds;
+pub mod forms;
 pub mod headers;
 pub mod health;
 pub mod hits;

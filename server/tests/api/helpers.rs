@@ -122,6 +122,8 @@ pub async fn spawn_app_with(
             "PORTICO_UPLOADS_DIR" => Some(uploads.display().to_string()),
             "PORTICO_HIT_FLUSH_SECS" => Some("5".into()),
             "PORTICO_CACHE_POLL_MS" => Some("100".into()),
+            // Tests post forms the moment they get them.
+            "PORTICO_FORMS_MIN_SECS" => Some("0".into()),
             _ => None,
         }
     };

@@ -13,6 +13,7 @@ mod feeds;
 mod guards;
 mod helpers;
 mod hits;
+mod messages;
 mod portal;
 mod prefs;
 mod security;

@@ -52,6 +52,13 @@ struct CategorySeed {
     kind: String,
     #[serde(default)]
     description: String,
+    /// Listed in the main navigation (true unless said otherwise).
+    #[serde(default = "yes")]
+    nav: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -195,7 +202,7 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
             kind: Set(c.kind.clone()),
             description: Set(c.description.clone()),
             sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
-            show_in_nav: Set(true),
+            show_in_nav: Set(c.nav),
             listed_count: Set(0),
             created_at: Set(now),
             updated_at: Set(now),

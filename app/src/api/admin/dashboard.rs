@@ -31,6 +31,8 @@ pub struct Dashboard {
     pub top_30: Vec<TopArticle>,
     /// Scheduled articles, soonest first: (id, title, `2026年11月28日 09:00`).
     pub upcoming: Vec<(i32, String, String)>,
+    /// Readers' messages waiting for a reply.
+    pub messages_waiting: u64,
 }
 
 #[server(prefix = "/api/admin", endpoint = "dashboard", input = leptos::server_fn::codec::GetUrl)]
@@ -95,5 +97,6 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             .collect(),
         daily,
         by_status,
+        messages_waiting: service::messages::counts(db).await?.new,
     })
 }

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod links;
 pub mod magazine;
 pub mod media;
+pub mod messages;
 pub mod sys;
 
 #[cfg(feature = "ssr")]

@@ -21,6 +21,8 @@ pub struct SettingsForm {
     pub icp: String,
     pub copyright: String,
     pub logo_url: String,
+    pub blocked_words: String,
+    pub max_links: String,
 }
 
 #[server(prefix = "/api/admin/sys", endpoint = "settings", input = GetUrl)]
@@ -40,6 +42,8 @@ pub async fn get_settings_form() -> Result<SettingsForm, AppError> {
         icp: s.icp,
         copyright: s.copyright,
         logo_url: s.logo_url,
+        blocked_words: s.blocked_words,
+        max_links: s.max_links,
     })
 }
 
@@ -56,6 +60,8 @@ pub async fn save_settings(
     icp: String,
     copyright: String,
     logo_url: String,
+    blocked_words: Option<String>,
+    max_links: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::finish;
     use crate::server::{require_admin, state};
@@ -83,6 +89,31 @@ pub async fn save_settings(
         if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
             return Err(AppError::BadRequest("留言邮箱格式不正确".into()));
         }
+        let db = &state()?.db;
+        let before = service::site::settings(db).await?;
+        let max_links = match max_links.as_deref().map(str::trim) {
+            None => before.max_links,
+            Some(n) => match n.parse::<u16>() {
+                Ok(n) if n <= 100 => n.to_string(),
+                _ => {
+                    return Err(AppError::BadRequest(
+                        "留言和投稿中的网址数量上限应为 0 到 100 之间的整数".into(),
+                    ));
+                }
+            },
+        };
+        let blocked_words = match blocked_words {
+            None => before.blocked_words,
+            Some(w) => {
+                let lines: Vec<String> = w
+                    .lines()
+                    .map(|l| l.trim().chars().take(50).collect::<String>())
+                    .filter(|l| !l.is_empty())
+                    .take(2000)
+                    .collect();
+                lines.join("\n")
+            }
+        };
         let settings = service::site::Settings {
             site_name: clip(site_name, 50),
             magazine_name: clip(magazine_name, 50),
@@ -95,8 +126,10 @@ pub async fn save_settings(
             icp: clip(icp, 100),
             copyright: clip(copyright, 200),
             logo_url: clip(logo_url, 500),
+            blocked_words,
+            max_links,
         };
-        service::content::save_settings(&state()?.db, &staff.actor(), &settings).await?;
+        service::content::save_settings(db, &staff.actor(), &settings).await?;
         Ok(())
     }
     .await;

@@ -1,0 +1,228 @@
+//! 留言 in the back office: the queue, one message, and what staff do with it (reply,
+//! publish, set aside as spam, delete). Every change is in the audit log.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::models::Pager;
+
+/// Messages per page of the queue.
+pub const PER_PAGE: u64 = 30;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRow {
+    pub id: i32,
+    pub code: String,
+    pub subject: String,
+    pub name: String,
+    pub received_at: String,
+    pub status: String,
+    pub wants_public: bool,
+}
+
+/// One tab of the queue: its filter code, label and count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueTab {
+    pub code: String,
+    pub label: String,
+    pub count: u64,
+    pub current: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageQueue {
+    pub tabs: Vec<QueueTab>,
+    pub rows: Vec<MessageRow>,
+    pub pager: Pager,
+}
+
+#[server(prefix = "/api/admin", endpoint = "messages/list", input = GetUrl)]
+pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue, AppError> {
+    use service::messages::{self, Filter};
+
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    let filter = Filter::parse(&filter);
+    let page = page.max(1);
+    let counts = messages::counts(&state.db).await?;
+    let (rows, total) = messages::list(&state.db, filter, page, PER_PAGE).await?;
+    let tz = state.site.time_zone;
+    let tab = |f: Filter, label: &str, count: u64| QueueTab {
+        code: f.code().to_owned(),
+        label: label.to_owned(),
+        count,
+        current: f == filter,
+    };
+    Ok(MessageQueue {
+        tabs: vec![
+            tab(Filter::New, "待答复", counts.new),
+            tab(Filter::Replied, "已答复", counts.replied),
+            tab(Filter::Published, "已公开", counts.published),
+            tab(Filter::Spam, "垃圾留言", counts.spam),
+            tab(
+                Filter::All,
+                "全部",
+                counts.new + counts.replied + counts.spam,
+            ),
+        ],
+        rows: rows
+            .into_iter()
+            .map(|m| MessageRow {
+                status: messages::status_label(&m).to_owned(),
+                id: m.id,
+                code: m.code,
+                subject: m.subject,
+                name: m.name,
+                received_at: service::time::format_datetime(m.created_at, tz),
+                wants_public: m.wants_public,
+            })
+            .collect(),
+        pager: Pager {
+            page,
+            pages: total.div_ceil(PER_PAGE).max(1),
+            total,
+            base: format!("/admin/messages?filter={}", filter.code()),
+        },
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageDetail {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub subject: String,
+    pub content: String,
+    pub wants_public: bool,
+    pub status: String,
+    pub is_spam: bool,
+    pub is_replied: bool,
+    pub is_published: bool,
+    pub reply: String,
+    pub replied: String,
+    pub received_at: String,
+}
+
+#[server(prefix = "/api/admin", endpoint = "messages/one", input = GetUrl)]
+pub async fn get_message(id: i32) -> Result<MessageDetail, AppError> {
+    use entity::message::MessageStatus;
+
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    let m = service::messages::get(&state.db, id).await?;
+    let tz = state.site.time_zone;
+    Ok(MessageDetail {
+        status: service::messages::status_label(&m).to_owned(),
+        id: m.id,
+        is_spam: m.status == MessageStatus::Spam,
+        is_replied: m.replied_at.is_some(),
+        is_published: m.is_published,
+        replied: m
+            .replied_at
+            .map(|t| format!("{} {}", service::time::format_datetime(t, tz), m.replied_by))
+            .unwrap_or_default(),
+        code: m.code,
+        name: m.name,
+        phone: m.phone,
+        email: m.email,
+        subject: m.subject,
+        content: m.content,
+        wants_public: m.wants_public,
+        reply: m.reply,
+        received_at: service::time::format_datetime(m.created_at, tz),
+    })
+}
+
+fn back_to(id: i32) -> String {
+    format!("/admin/messages/{id}")
+}
+
+#[server(prefix = "/api/admin", endpoint = "messages/reply")]
+pub async fn reply_message(
+    id: i32,
+    reply: String,
+    publish: Option<String>,
+) -> Result<(), AppError> {
+    use super::form::{checked, finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let publish = checked(&publish);
+    let result = async {
+        service::messages::reply(&state()?.db, &staff.actor(), id, &reply, publish).await?;
+        go_to(&back_to(id));
+        Ok(())
+    }
+    .await;
+    finish(
+        result,
+        if publish {
+            "答复已保存，并已在留言箱公开"
+        } else {
+            "答复已保存（不公开）"
+        },
+    )
+}
+
+#[server(prefix = "/api/admin", endpoint = "messages/publish")]
+pub async fn publish_message(id: i32, publish: String) -> Result<(), AppError> {
+    use super::form::{finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let publish = publish == "1";
+    let result = async {
+        service::messages::set_published(&state()?.db, &staff.actor(), id, publish).await?;
+        go_to(&back_to(id));
+        Ok(())
+    }
+    .await;
+    finish(
+        result,
+        if publish {
+            "已在留言箱公开"
+        } else {
+            "已取消公开"
+        },
+    )
+}
+
+#[server(prefix = "/api/admin", endpoint = "messages/spam")]
+pub async fn spam_message(id: i32, spam: String) -> Result<(), AppError> {
+    use super::form::{finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let spam = spam == "1";
+    let result = async {
+        service::messages::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
+        go_to(&back_to(id));
+        Ok(())
+    }
+    .await;
+    finish(
+        result,
+        if spam {
+            "已标记为垃圾留言"
+        } else {
+            "已移回留言队列"
+        },
+    )
+}
+
+#[server(prefix = "/api/admin", endpoint = "messages/delete")]
+pub async fn delete_message(id: i32) -> Result<(), AppError> {
+    use super::form::{finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let result = async {
+        service::messages::delete(&state()?.db, &staff.actor(), id).await?;
+        go_to("/admin/messages");
+        Ok(())
+    }
+    .await;
+    finish(result, "留言已删除")
+}

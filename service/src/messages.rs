@@ -1,0 +1,760 @@
+//! 留言箱: readers' messages to the association, the association's replies, and the public
+//! list of answered messages.
+//!
+//! A reader's message goes through [`submit`]: the form token, the per-client counters, the
+//! checks of every field and of the content rules, the arithmetic question when it is due,
+//! and then one transaction that stores it (or finds the same text sent within the hour).
+//! The receipt code is only handed out after that transaction has committed.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use entity::message::{self, MessageStatus};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use crate::audit::{self, Actor};
+use crate::db::Db;
+use crate::forms::{self, ContentRules, Keys, Policy, TokenProblem};
+use crate::{Error, Result};
+
+/// The name of the form, in its tokens and counters.
+pub const FORM: &str = "message";
+/// Receipt codes start with this: 留言.
+pub const CODE_PREFIX: &str = "LY";
+
+pub const MAX_NAME: usize = 50;
+pub const MAX_SUBJECT: usize = 100;
+pub const MAX_CONTENT: usize = 2000;
+pub const MAX_REPLY: usize = 5000;
+
+/// What a reader typed, as it arrived (nothing trimmed yet).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub subject: String,
+    pub content: String,
+    pub wants_public: bool,
+    pub consent: bool,
+    /// The answer to the question, if it was asked.
+    pub answer: String,
+}
+
+/// A problem with one field, told to the reader next to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The form field's name (`name`, `phone`, `content`, …).
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+/// A message that passed every check, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub subject: String,
+    pub content: String,
+    pub wants_public: bool,
+}
+
+/// Text without control characters (line breaks and tabs kept), trimmed.
+pub fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect::<String>()
+        .replace("\r\n", "\n")
+        .trim()
+        .to_owned()
+}
+
+fn one_line(s: &str) -> String {
+    clean_text(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Checks every field; all problems are reported at once.
+pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = one_line(&draft.name);
+    if name.is_empty() {
+        errors.push(field_error("name", "请填写您的姓名或称呼"));
+    } else if name.chars().count() > MAX_NAME {
+        errors.push(field_error("name", format!("姓名不能超过{MAX_NAME}个字")));
+    }
+    let phone_in = draft.phone.trim();
+    let email_in = draft.email.trim();
+    let phone = if phone_in.is_empty() {
+        String::new()
+    } else {
+        match forms::phone(phone_in) {
+            Some(p) => p,
+            None => {
+                errors.push(field_error(
+                    "phone",
+                    "电话号码格式不正确：请填写11位手机号码，或带区号的固定电话（如 010-12345678）",
+                ));
+                String::new()
+            }
+        }
+    };
+    let email = if email_in.is_empty() {
+        String::new()
+    } else {
+        match forms::email(email_in) {
+            Some(e) => e,
+            None => {
+                errors.push(field_error(
+                    "email",
+                    "电子邮箱格式不正确，例如 name@example.com",
+                ));
+                String::new()
+            }
+        }
+    };
+    if phone_in.is_empty() && email_in.is_empty() {
+        errors.push(field_error(
+            "phone",
+            "请至少填写一种联系方式（电话或电子邮箱），以便我们答复您",
+        ));
+    }
+    let subject = one_line(&draft.subject);
+    if subject.is_empty() {
+        errors.push(field_error("subject", "请填写留言主题"));
+    } else if subject.chars().count() > MAX_SUBJECT {
+        errors.push(field_error(
+            "subject",
+            format!("主题不能超过{MAX_SUBJECT}个字"),
+        ));
+    }
+    let content = clean_text(&draft.content);
+    let length = content.chars().count();
+    if content.is_empty() {
+        errors.push(field_error("content", "请填写留言内容"));
+    } else if length > MAX_CONTENT {
+        errors.push(field_error(
+            "content",
+            format!("留言内容不能超过{MAX_CONTENT}个字（现在{length}个字）"),
+        ));
+    }
+    let whole = format!("{name}\n{subject}\n{content}");
+    let blocked = rules.blocked_in(&whole);
+    if !blocked.is_empty() {
+        errors.push(field_error(
+            "content",
+            format!("内容含有不允许发布的词语：{}", blocked.join("、")),
+        ));
+    }
+    let links = forms::link_count(&whole);
+    if links > rules.max_links {
+        errors.push(field_error(
+            "content",
+            format!(
+                "内容中的网址过多（{links}个），最多可包含{}个",
+                rules.max_links
+            ),
+        ));
+    }
+    if !draft.consent {
+        errors.push(field_error(
+            "consent",
+            "请阅读并同意《个人信息保护说明》后再提交",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Checked {
+        name,
+        phone,
+        email,
+        subject,
+        content,
+        wants_public: draft.wants_public,
+    })
+}
+
+/// What became of a reader's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored (committed); the reader gets this receipt code.
+    Stored { code: String },
+    /// The same text from the same contact within the hour: already stored under this code.
+    AlreadyStored { code: String },
+    /// Not stored: show the form again with the reader's text and these messages.
+    Refused(Refusal),
+    /// Too many from this client: try again after this moment.
+    Limited { until: DateTime<Utc> },
+}
+
+/// Why a message was not stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// A message for the top of the form (token problems, duplicates, dropped posts).
+    pub notice: Option<String>,
+    pub errors: Vec<FieldError>,
+    /// Ask the arithmetic question on the form shown again.
+    pub challenge: bool,
+    /// 409 rather than 422.
+    pub conflict: bool,
+}
+
+impl Refusal {
+    fn notice(text: &str) -> Refusal {
+        Refusal {
+            notice: Some(text.to_owned()),
+            errors: Vec::new(),
+            challenge: false,
+            conflict: false,
+        }
+    }
+}
+
+/// Everything [`submit`] needs besides the message.
+pub struct Context<'a> {
+    pub keys: &'a Keys,
+    pub policy: &'a Policy,
+    pub rules: &'a ContentRules,
+    /// The client's address as [`crate`]'s callers decide it (never stored as such).
+    pub client: &'a str,
+    pub time_zone: Tz,
+    pub now: DateTime<Utc>,
+}
+
+/// The counter key of a client for a form.
+pub fn counter_key(keys: &Keys, form: &str, client: &str) -> String {
+    format!("{form}:{}", keys.client_key(client))
+}
+
+/// Whether the form shown to `client` should ask the question from the start.
+pub async fn challenge_due(db: &Db, keys: &Keys, policy: &Policy, client: &str) -> Result<bool> {
+    let n = forms::count(db, &counter_key(keys, FORM, client), Utc::now()).await?;
+    Ok(n >= policy.challenge_after)
+}
+
+/// Takes a reader's message through every check and stores it.
+///
+/// `honeypot` is the hidden field people never fill in; `token` the form's signed token.
+pub async fn submit(
+    db: &Db,
+    cx: &Context<'_>,
+    token: &str,
+    honeypot: &str,
+    draft: &Draft,
+) -> Result<Outcome> {
+    if !honeypot.trim().is_empty() {
+        tracing::info!("a message with the hidden field filled in was dropped");
+        return Ok(Outcome::Refused(Refusal::notice(
+            "提交未被接受，请刷新页面后重试",
+        )));
+    }
+    let token = match cx.keys.verify(FORM, token, cx.policy, cx.now) {
+        Ok(t) => t,
+        Err(problem) => {
+            if problem == TokenProblem::TooFast {
+                tracing::info!("a message sent too quickly after its form was served was refused");
+            }
+            return Ok(Outcome::Refused(Refusal::notice(problem.message())));
+        }
+    };
+    let key = counter_key(cx.keys, FORM, cx.client);
+    let sent = forms::count(db, &key, cx.now).await?;
+    if sent >= cx.policy.per_hour {
+        return Ok(Outcome::Limited {
+            until: forms::window_end(db, &key, cx.now).await?,
+        });
+    }
+    let checked = match check(draft, cx.rules) {
+        Ok(c) => c,
+        Err(errors) => {
+            return Ok(Outcome::Refused(Refusal {
+                notice: None,
+                errors,
+                challenge: sent >= cx.policy.challenge_after,
+                conflict: false,
+            }));
+        }
+    };
+    let challenge = sent >= cx.policy.challenge_after || forms::looks_like_spam(&checked.content);
+    if challenge && !token.question.is_answered_by(&draft.answer) {
+        // Wrong answers count, so guessing runs into the limit.
+        forms::bump(db, &key, cx.now).await?;
+        let message = if draft.answer.trim().is_empty() {
+            "请回答验证问题"
+        } else {
+            "验证问题的答案不正确，请重新计算"
+        };
+        return Ok(Outcome::Refused(Refusal {
+            notice: None,
+            errors: vec![field_error("answer", message)],
+            challenge: true,
+            conflict: false,
+        }));
+    }
+    store(db, cx, &key, checked).await
+}
+
+/// Stores a checked message in one transaction: the counter, the duplicate check and the row.
+async fn store(db: &Db, cx: &Context<'_>, key: &str, m: Checked) -> Result<Outcome> {
+    let hash = forms::content_hash(&[&m.subject, &m.content]);
+    let date = cx
+        .now
+        .with_timezone(&cx.time_zone)
+        .format("%Y%m%d")
+        .to_string();
+    for _ in 0..5 {
+        let txn = db.begin().await?;
+        let earlier = message::Entity::find()
+            .filter(message::Column::ContentHash.eq(hash.clone()))
+            .filter(message::Column::CreatedAt.gt(cx.now - forms::WINDOW))
+            .order_by_asc(message::Column::Id)
+            .all(&txn)
+            .await?;
+        if let Some(same) = earlier.iter().find(|e| {
+            (!m.phone.is_empty() && forms::phone_digits(&e.phone) == forms::phone_digits(&m.phone))
+                || (!m.email.is_empty() && e.email == m.email)
+        }) {
+            // Sent twice (a double click, a resend after a lost answer): one message.
+            return Ok(Outcome::AlreadyStored {
+                code: same.code.clone(),
+            });
+        }
+        if !earlier.is_empty() {
+            txn.rollback().await?;
+            return Ok(Outcome::Refused(Refusal {
+                notice: Some("相同内容的留言在一小时内已经提交过，请勿重复提交".into()),
+                errors: Vec::new(),
+                challenge: false,
+                conflict: true,
+            }));
+        }
+        let code = forms::receipt_code(CODE_PREFIX, &date)?;
+        let taken = message::Entity::find()
+            .filter(message::Column::Code.eq(code.clone()))
+            .count(&txn)
+            .await?
+            > 0;
+        if taken {
+            txn.rollback().await?;
+            continue;
+        }
+        forms::bump(&txn, key, cx.now).await?;
+        message::ActiveModel {
+            code: Set(code.clone()),
+            name: Set(m.name.clone()),
+            phone: Set(m.phone.clone()),
+            email: Set(m.email.clone()),
+            subject: Set(m.subject.clone()),
+            content: Set(m.content.clone()),
+            wants_public: Set(m.wants_public),
+            status: Set(MessageStatus::New),
+            is_published: Set(false),
+            reply: Set(String::new()),
+            replied_at: Set(None),
+            replied_by: Set(String::new()),
+            content_hash: Set(hash.clone()),
+            client_key: Set(cx.keys.client_key(cx.client)),
+            created_at: Set(cx.now),
+            updated_at: Set(cx.now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        return Ok(Outcome::Stored { code });
+    }
+    Err(Error::Busy)
+}
+
+/// Answered messages shown on `/messages`, newest first: page `page` (from 1) of `per_page`,
+/// and the total.
+pub async fn published(
+    db: &impl ConnectionTrait,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<message::Model>, u64)> {
+    let query = message::Entity::find()
+        .filter(message::Column::IsPublished.eq(true))
+        .filter(message::Column::WantsPublic.eq(true))
+        .filter(message::Column::Status.eq(MessageStatus::Replied));
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(message::Column::CreatedAt)
+        .order_by_desc(message::Column::Id)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The message with receipt `code` whose phone or e-mail is `contact`; `None` when either
+/// does not match (the reader is told the same in both cases).
+pub async fn track(
+    db: &impl ConnectionTrait,
+    code: &str,
+    contact: &str,
+) -> Result<Option<message::Model>> {
+    let code = code.trim().to_ascii_uppercase();
+    let contact = contact.trim();
+    if code.is_empty() || code.len() > 24 || contact.is_empty() {
+        return Ok(None);
+    }
+    let Some(m) = message::Entity::find()
+        .filter(message::Column::Code.eq(code))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let digits = forms::phone_digits(contact);
+    let by_phone = !m.phone.is_empty()
+        && digits.len() >= 7
+        && forms::phone_digits(&m.phone).trim_start_matches("86")
+            == digits.trim_start_matches("86");
+    let by_email = !m.email.is_empty() && m.email == contact.to_lowercase();
+    Ok((by_phone || by_email).then_some(m))
+}
+
+// ---------- The back office ----------
+
+/// Which messages the queue shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Filter {
+    /// Waiting for a reply.
+    #[default]
+    New,
+    Replied,
+    Published,
+    Spam,
+    All,
+}
+
+impl Filter {
+    pub fn parse(s: &str) -> Filter {
+        match s {
+            "replied" => Filter::Replied,
+            "published" => Filter::Published,
+            "spam" => Filter::Spam,
+            "all" => Filter::All,
+            _ => Filter::New,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Filter::New => "new",
+            Filter::Replied => "replied",
+            Filter::Published => "published",
+            Filter::Spam => "spam",
+            Filter::All => "all",
+        }
+    }
+
+    fn condition(self) -> Condition {
+        use message::Column as C;
+        match self {
+            Filter::New => Condition::all().add(C::Status.eq(MessageStatus::New)),
+            Filter::Replied => Condition::all().add(C::Status.eq(MessageStatus::Replied)),
+            Filter::Published => Condition::all().add(C::IsPublished.eq(true)),
+            Filter::Spam => Condition::all().add(C::Status.eq(MessageStatus::Spam)),
+            Filter::All => Condition::all(),
+        }
+    }
+}
+
+/// How many messages each filter holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub new: u64,
+    pub replied: u64,
+    pub published: u64,
+    pub spam: u64,
+}
+
+pub async fn counts(db: &impl ConnectionTrait) -> Result<Counts> {
+    let count = |f: Filter| async move {
+        message::Entity::find()
+            .filter(f.condition())
+            .count(db)
+            .await
+    };
+    Ok(Counts {
+        new: count(Filter::New).await?,
+        replied: count(Filter::Replied).await?,
+        published: count(Filter::Published).await?,
+        spam: count(Filter::Spam).await?,
+    })
+}
+
+/// One page of the queue, newest first, and the total.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: Filter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<message::Model>, u64)> {
+    let query = message::Entity::find().filter(filter.condition());
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(message::Column::CreatedAt)
+        .order_by_desc(message::Column::Id)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<message::Model> {
+    message::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+fn summary(m: &message::Model) -> String {
+    format!(
+        "{} {}",
+        m.code,
+        m.subject.chars().take(40).collect::<String>()
+    )
+}
+
+/// Replies to a message (or changes the reply), publishing it with the question when
+/// `publish` is set and the reader allowed it.
+pub async fn reply(
+    db: &Db,
+    actor: &Actor,
+    id: i32,
+    text: &str,
+    publish: bool,
+) -> Result<message::Model> {
+    let text = clean_text(text);
+    if text.is_empty() {
+        return Err(Error::Invalid("请填写答复内容".into()));
+    }
+    if text.chars().count() > MAX_REPLY {
+        return Err(Error::Invalid(format!("答复不能超过{MAX_REPLY}个字")));
+    }
+    let txn = db.begin().await?;
+    let m = get(&txn, id).await?;
+    if publish && !m.wants_public {
+        return Err(Error::Invalid(
+            "留言人选择了不公开，这条留言只能私下答复".into(),
+        ));
+    }
+    let now = Utc::now();
+    let first = m.replied_at.is_none();
+    let mut am: message::ActiveModel = m.clone().into();
+    am.reply = Set(text);
+    am.status = Set(MessageStatus::Replied);
+    am.replied_at = Set(Some(m.replied_at.unwrap_or(now)));
+    am.replied_by = Set(actor.username.chars().take(50).collect());
+    am.is_published = Set(publish);
+    am.updated_at = Set(now);
+    let saved = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        if first {
+            "message.reply"
+        } else {
+            "message.reply.update"
+        },
+        "message",
+        id,
+        format!(
+            "{}{}",
+            summary(&saved),
+            if publish {
+                "（公开）"
+            } else {
+                "（不公开）"
+            }
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Shows or hides an answered public message on `/messages`.
+pub async fn set_published(db: &Db, actor: &Actor, id: i32, publish: bool) -> Result<()> {
+    let txn = db.begin().await?;
+    let m = get(&txn, id).await?;
+    if publish {
+        if !m.wants_public {
+            return Err(Error::Invalid(
+                "留言人选择了不公开，这条留言不能公开".into(),
+            ));
+        }
+        if m.status != MessageStatus::Replied {
+            return Err(Error::Invalid("请先答复，再公开这条留言".into()));
+        }
+    }
+    message::Entity::update_many()
+        .col_expr(message::Column::IsPublished, Expr::value(publish))
+        .col_expr(message::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(message::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        if publish {
+            "message.publish"
+        } else {
+            "message.unpublish"
+        },
+        "message",
+        id,
+        summary(&m),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets a message aside as spam (never shown), or takes it back into the queue.
+pub async fn set_spam(db: &Db, actor: &Actor, id: i32, spam: bool) -> Result<()> {
+    let txn = db.begin().await?;
+    let m = get(&txn, id).await?;
+    let status = match (spam, m.replied_at.is_some()) {
+        (true, _) => MessageStatus::Spam,
+        (false, true) => MessageStatus::Replied,
+        (false, false) => MessageStatus::New,
+    };
+    message::Entity::update_many()
+        .col_expr(message::Column::Status, Expr::value(status))
+        .col_expr(
+            message::Column::IsPublished,
+            Expr::value(m.is_published && !spam),
+        )
+        .col_expr(message::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(message::Column::Id.eq(id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        if spam {
+            "message.spam"
+        } else {
+            "message.unspam"
+        },
+        "message",
+        id,
+        summary(&m),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes a message for good (the audit log keeps its code and subject).
+pub async fn delete(db: &Db, actor: &Actor, id: i32) -> Result<()> {
+    let txn = db.begin().await?;
+    let m = get(&txn, id).await?;
+    message::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record(&txn, actor, "message.delete", "message", id, summary(&m)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The Chinese name of a message's state.
+pub fn status_label(m: &message::Model) -> &'static str {
+    match (m.status, m.is_published) {
+        (MessageStatus::Spam, _) => "垃圾留言",
+        (MessageStatus::Replied, true) => "已答复（已公开）",
+        (MessageStatus::Replied, false) => "已答复",
+        (MessageStatus::New, _) => "待答复",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Draft {
+        Draft {
+            name: "王先生".into(),
+            phone: "13812345678".into(),
+            email: String::new(),
+            subject: "咨询申报".into(),
+            content: "请问今年的申报材料什么时候可以下载？".into(),
+            wants_public: true,
+            consent: true,
+            answer: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_good_message_passes() {
+        let c = check(&draft(), &ContentRules::default()).unwrap();
+        assert_eq!(c.name, "王先生");
+        assert_eq!(c.phone, "13812345678");
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field() {
+        let bad = Draft {
+            name: " ".into(),
+            phone: "123".into(),
+            email: "nope".into(),
+            subject: String::new(),
+            content: "字".repeat(MAX_CONTENT + 1),
+            wants_public: false,
+            consent: false,
+            answer: String::new(),
+        };
+        let errors = check(&bad, &ContentRules::default()).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        for f in ["name", "phone", "email", "subject", "content", "consent"] {
+            assert!(fields.contains(&f), "{f} missing from {fields:?}");
+        }
+        let no_contact = Draft {
+            phone: String::new(),
+            ..draft()
+        };
+        let errors = check(&no_contact, &ContentRules::default()).unwrap_err();
+        assert_eq!(errors[0].field, "phone");
+    }
+
+    #[test]
+    fn content_rules_apply_to_every_text_field() {
+        let rules = ContentRules {
+            blocked: vec!["代开发票".into()],
+            max_links: 1,
+        };
+        let blocked = Draft {
+            subject: "代开发票".into(),
+            ..draft()
+        };
+        assert!(check(&blocked, &rules).is_err());
+        let links = Draft {
+            content: "看 http://a.cn 和 http://b.cn".into(),
+            ..draft()
+        };
+        assert!(check(&links, &rules).is_err());
+    }
+
+    #[test]
+    fn control_characters_go_and_lines_stay() {
+        assert_eq!(clean_text(" a\u{0}b\r\nc \u{7}"), "ab\nc");
+    }
+}
