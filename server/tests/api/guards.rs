@@ -17,6 +17,9 @@ const PUBLIC_SERVER_FNS: &[&str] = &[
     "/api/portal/notice",
     "/api/portal/issue",
     "/api/staff/login-state",
+    // 留言箱: read-only (the posts are plain form routes with their own checks).
+    "/api/messages/page",
+    "/api/messages/track",
 ];
 
 /// Back-office pages anyone may open.
