@@ -139,10 +139,6 @@ pub async fn get_message(id: i32) -> Result<MessageDetail, AppError> {
     })
 }
 
-fn back_to(id: i32) -> String {
-    format!("/admin/messages/{id}")
-}
-
 #[server(prefix = "/api/admin", endpoint = "messages/reply")]
 pub async fn reply_message(
     id: i32,
@@ -155,7 +151,7 @@ pub async fn reply_message(
     let publish = checked(&publish);
     let result = async {
         service::messages::reply(&state()?.db, &staff.actor(), id, &reply, publish).await?;
-        go_to(&back_to(id));
+        go_to(&format!("/admin/messages/{id}"));
         Ok(())
     }
     .await;
@@ -177,7 +173,7 @@ pub async fn publish_message(id: i32, publish: String) -> Result<(), AppError> {
     let publish = publish == "1";
     let result = async {
         service::messages::set_published(&state()?.db, &staff.actor(), id, publish).await?;
-        go_to(&back_to(id));
+        go_to(&format!("/admin/messages/{id}"));
         Ok(())
     }
     .await;
@@ -199,7 +195,7 @@ pub async fn spam_message(id: i32, spam: String) -> Result<(), AppError> {
     let spam = spam == "1";
     let result = async {
         service::messages::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
-        go_to(&back_to(id));
+        go_to(&format!("/admin/messages/{id}"));
         Ok(())
     }
     .await;
