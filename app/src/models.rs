@@ -153,7 +153,7 @@ pub struct Pager {
     pub page: u64,
     pub pages: u64,
     pub total: u64,
-    /// The list's URL without `?page=`.
+    /// The list's URL without `page=` (it may carry other parameters).
     pub base: String,
 }
 
@@ -163,7 +163,8 @@ impl Pager {
         if n <= 1 {
             self.base.clone()
         } else {
-            format!("{}?page={n}", self.base)
+            let joiner = if self.base.contains('?') { '&' } else { '?' };
+            format!("{}{joiner}page={n}", self.base)
         }
     }
 }
