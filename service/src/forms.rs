@@ -430,9 +430,29 @@ pub fn receipt_code(prefix: &str, local_date: &str) -> Result<String> {
     ))
 }
 
+/// Whether `s` is shaped like a receipt code (`LY20261201-7F3K`), in any case.
+pub fn is_receipt_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 15
+        && b[..2].iter().all(u8::is_ascii_alphabetic)
+        && b[2..10].iter().all(u8::is_ascii_digit)
+        && b[10] == b'-'
+        && b[11..].iter().all(u8::is_ascii_alphanumeric)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn receipt_codes_have_one_shape() {
+        let code = receipt_code("LY", "20261201").unwrap();
+        assert!(is_receipt_code(&code), "{code}");
+        assert!(is_receipt_code("ly20261201-7f3k"));
+        assert!(!is_receipt_code("LY20261201-7F3"));
+        assert!(!is_receipt_code("<b>x</b>"));
+        assert!(!is_receipt_code("LY2026120１-7F3K"));
+    }
 
     #[test]
     fn tokens_round_trip_and_refuse_tampering_and_timing() {

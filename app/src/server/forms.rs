@@ -111,11 +111,20 @@ pub async fn messages_page(state: &AppState, page: u64) -> Result<MessagesPage, 
 pub fn track_page(state: &AppState, code: String, is_new: bool) -> TrackPage {
     let mut page = match use_context::<TrackEcho>() {
         Some(TrackEcho(echo)) => echo,
-        None => TrackPage {
-            code: code.chars().take(24).collect(),
-            is_new: is_new && !code.is_empty(),
-            ..TrackPage::default()
-        },
+        None => {
+            // Only something shaped like a receipt is shown as one (a link cannot make the
+            // page announce anything else).
+            let code = if service::forms::is_receipt_code(&code) {
+                code.to_ascii_uppercase()
+            } else {
+                String::new()
+            };
+            TrackPage {
+                is_new: is_new && !code.is_empty(),
+                code,
+                ..TrackPage::default()
+            }
+        }
     };
     page.seo = crate::api::convert::seo(
         &state.site,

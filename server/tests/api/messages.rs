@@ -140,6 +140,11 @@ async fn a_message_is_stored_tracked_answered_and_published(app: &TestApp) {
     let (status, receipt) = app.get_text(&sent.location).await;
     assert_eq!(status, 200);
     assert!(receipt.contains(&code) && receipt.contains("留言已提交"));
+    // A link cannot make the page announce anything but a receipt code.
+    let (_, fake) = app
+        .get_text("/messages/track?code=%E5%B7%B2%E5%8F%97%E7%90%86&new=1")
+        .await;
+    assert!(!fake.contains("留言已提交") && !fake.contains("已受理"));
 
     // Tracking: the wrong contact shows nothing of the message.
     let wrong = post(
