@@ -26,6 +26,9 @@ cargo leptos build --release --split --precompress
 say "kill -9 check: nothing acknowledged is lost (SQLite, PostgreSQL)"
 ./scripts/crash-check.sh
 
+say "readers' forms under load: 500 messages at once, one stored row per receipt (SQLite, PostgreSQL)"
+./scripts/bench-forms.sh
+
 say "end-to-end tests in Chromium"
 (cd end2end && npx playwright test)
 
