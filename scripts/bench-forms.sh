@@ -19,6 +19,9 @@ export LEPTOS_SITE_ROOT=target/site
 node scripts/form-load.mjs --database "sqlite://$WORK/forms.db?mode=rwc" --readers "$READERS" --port 3919
 if psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null 2>&1; then
   node scripts/form-load.mjs --database "$PG_BASE/$PG_DB" --readers "$READERS" --port 3920
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI=true but PostgreSQL at $PG_ADMIN is unreachable" >&2
+  exit 1
 else
   echo "skipped: PostgreSQL not reachable at $PG_ADMIN" >&2
 fi

@@ -500,3 +500,154 @@ async fn tracking_is_limited(app: &TestApp) {
     assert_eq!(last, 429);
 }
 on_both_backends!(tracking_is_limited);
+
+/// Posts a back-office form as a browser without script would.
+async fn staff_post(
+    app: &TestApp,
+    staff: &crate::helpers::Staff,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let mut all: Vec<(&str, &str)> = vec![("csrf_token", staff.csrf.as_str())];
+    all.extend_from_slice(fields);
+    let res = staff
+        .client
+        .post(app.url(path))
+        .header("referer", app.url("/admin/messages"))
+        .header("accept", "text/html")
+        .form(&all)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let flash = crate::helpers::flash_of(&res).unwrap_or_default();
+    (status, flash)
+}
+
+async fn staff_handle_messages_in_the_back_office(app: &TestApp) {
+    use app::api::admin::messages::{DeleteMessage, PublishMessage, ReplyMessage, SpamMessage};
+    use leptos::server_fn::ServerFn;
+
+    let sent = send(
+        app,
+        &app.browser(),
+        &good("后台处理", "请问协会年会在哪里举办？", "13812345678"),
+    )
+    .await;
+    assert_eq!(sent.status, 303);
+    let code = code_of(&sent.location);
+    let id = message::Entity::find()
+        .filter(message::Column::Code.eq(code.clone()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    app.create_staff("msg-editor", entity::user::Role::Editor)
+        .await;
+    let staff = app.sign_in("msg-editor").await;
+
+    // The queue and the dashboard show it waiting, with the contact only in the back office.
+    let queue = staff
+        .client
+        .get(app.url("/admin/messages"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains(&code) && queue.contains("待答复"));
+    let dashboard = staff
+        .client
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(dashboard.contains("待答复留言"));
+    let detail = staff
+        .client
+        .get(app.url(&format!("/admin/messages/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(detail.contains("电话 13812345678"));
+
+    // Reply and publish in one step; then unpublish, spam, and delete.
+    let id_text = id.to_string();
+    let (status, flash) = staff_post(
+        app,
+        &staff,
+        ReplyMessage::PATH,
+        &[
+            ("id", &id_text),
+            ("reply", "年会将在北京举办，具体安排另行通知。"),
+            ("publish", "on"),
+        ],
+    )
+    .await;
+    assert!((300..400).contains(&status), "{status}");
+    assert!(flash.starts_with("ok|"), "{flash}");
+    let (_, public) = app.get_text("/messages").await;
+    assert!(public.contains("年会将在北京举办"));
+
+    let (_, flash) = staff_post(
+        app,
+        &staff,
+        PublishMessage::PATH,
+        &[("id", &id_text), ("publish", "0")],
+    )
+    .await;
+    assert!(flash.starts_with("ok|"), "{flash}");
+    let (_, public) = app.get_text("/messages").await;
+    assert!(!public.contains("年会将在北京举办"));
+
+    let (_, flash) = staff_post(
+        app,
+        &staff,
+        SpamMessage::PATH,
+        &[("id", &id_text), ("spam", "1")],
+    )
+    .await;
+    assert!(flash.starts_with("ok|"), "{flash}");
+    let m = service::messages::get(&app.db, id).await.unwrap();
+    assert_eq!(m.status, message::MessageStatus::Spam);
+    // Spam cannot be published.
+    let (_, flash) = staff_post(
+        app,
+        &staff,
+        PublishMessage::PATH,
+        &[("id", &id_text), ("publish", "1")],
+    )
+    .await;
+    assert!(flash.starts_with("error|"), "{flash}");
+
+    let (_, flash) = staff_post(app, &staff, DeleteMessage::PATH, &[("id", &id_text)]).await;
+    assert!(flash.starts_with("ok|"), "{flash}");
+    assert_eq!(stored(app).await, 0);
+
+    // Every action is in the audit log, by the editor.
+    let (rows, _) = service::audit::list(&app.db, &service::audit::Filter::default(), 0, 50)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.object_type == "message" && r.username == "msg-editor")
+        .map(|r| r.action.as_str())
+        .collect();
+    for a in [
+        "message.reply",
+        "message.unpublish",
+        "message.spam",
+        "message.delete",
+    ] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
+}
+on_both_backends!(staff_handle_messages_in_the_back_office);
