@@ -561,7 +561,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                                 form.update(|f| f.summary = v);
                                 touched();
                             }
-                        >{form.with_untracked(|f| f.summary.clone())}</textarea>
+                        >{form.with_untracked(|f| crate::components::textarea_text(&f.summary))}</textarea>
                     </label>
                     <div class="cover">
                         <span class="label">"封面图片"</span>

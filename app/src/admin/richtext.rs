@@ -56,7 +56,7 @@ pub fn RichTextField(name: String, initial: String) -> impl IntoView {
                 on:input=move |_| sync()
                 on:blur=move |_| sync()
             ></div>
-            <textarea name=name node_ref=raw rows="14" class="raw-html" hidden=move || live.get()>{initial}</textarea>
+            <textarea name=name node_ref=raw rows="14" class="raw-html" hidden=move || live.get()>{crate::components::textarea_text(&initial)}</textarea>
         </div>
     }
 }

@@ -399,6 +399,28 @@ async fn the_editor_page_is_filled_in_before_script(app: &TestApp) {
         "save waits for the script"
     );
     assert!(html.contains("<noscript>") && html.contains("需要浏览器启用 JavaScript"));
+
+    // Text in a textarea cannot end it (Leptos writes textarea children as they are).
+    use sea_orm::{ActiveModelTrait, Set};
+    entity::article::ActiveModel {
+        id: Set(a.id),
+        summary: Set("摘要</textarea><script>alert(1)</script>".into()),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    let html = staff
+        .client
+        .get(app.url(&format!("/admin/articles/{}", a.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("</textarea><script>alert(1)"));
+    assert!(html.contains("摘要&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"));
 }
 on_both_backends!(the_editor_page_is_filled_in_before_script);
 
