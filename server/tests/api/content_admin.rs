@@ -2,28 +2,8 @@ use std::time::Duration;
 
 use entity::user::Role;
 
-use crate::helpers::{Staff, TestApp, flash_of};
+use crate::helpers::{TestApp, flash_of, post_form};
 use crate::on_both_backends;
-
-/// Posts a back-office form the way a browser without script would.
-async fn post_form(
-    app: &TestApp,
-    staff: &Staff,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut all: Vec<(&str, &str)> = vec![("csrf_token", staff.csrf.as_str())];
-    all.extend_from_slice(fields);
-    staff
-        .client
-        .post(app.url(path))
-        .header("referer", app.url("/admin"))
-        .header("accept", "text/html")
-        .form(&all)
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn ok(res: reqwest::Response) -> reqwest::Response {
     assert!(res.status().is_redirection(), "status {}", res.status());

@@ -390,3 +390,23 @@ pub fn form(column: i32, title: &str, status: &str, published_at: &str) -> Value
         "is_slideshow": false, "status": status, "published_at": published_at
     })
 }
+
+/// Posts a back-office form the way a browser without script would.
+pub async fn post_form(
+    app: &TestApp,
+    staff: &Staff,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut all: Vec<(&str, &str)> = vec![("csrf_token", staff.csrf.as_str())];
+    all.extend_from_slice(fields);
+    staff
+        .client
+        .post(app.url(path))
+        .header("referer", app.url("/admin"))
+        .header("accept", "text/html")
+        .form(&all)
+        .send()
+        .await
+        .unwrap()
+}

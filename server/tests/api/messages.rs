@@ -501,27 +501,16 @@ async fn tracking_is_limited(app: &TestApp) {
 }
 on_both_backends!(tracking_is_limited);
 
-/// Posts a back-office form as a browser without script would.
+/// A back-office form post: its status and the one-time message it left.
 async fn staff_post(
     app: &TestApp,
     staff: &crate::helpers::Staff,
     path: &str,
     fields: &[(&str, &str)],
 ) -> (u16, String) {
-    let mut all: Vec<(&str, &str)> = vec![("csrf_token", staff.csrf.as_str())];
-    all.extend_from_slice(fields);
-    let res = staff
-        .client
-        .post(app.url(path))
-        .header("referer", app.url("/admin/messages"))
-        .header("accept", "text/html")
-        .form(&all)
-        .send()
-        .await
-        .unwrap();
+    let res = crate::helpers::post_form(app, staff, path, fields).await;
     let status = res.status().as_u16();
-    let flash = crate::helpers::flash_of(&res).unwrap_or_default();
-    (status, flash)
+    (status, crate::helpers::flash_of(&res).unwrap_or_default())
 }
 
 async fn staff_handle_messages_in_the_back_office(app: &TestApp) {
