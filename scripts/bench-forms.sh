@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Readers' forms under load, on the release build, on SQLite and PostgreSQL: 500 readers (each
-# from an address of its own) send a message at once; every receipt must be exactly one stored
-# message and nothing may answer 5xx. `READERS=N` changes the count. Needs target/release/portico.
+# from an address of its own) send a message at once, then a manuscript with a small PDF; every
+# receipt must be exactly one stored item (and file) and nothing may answer 5xx. `READERS=N`
+# changes the count. Needs target/release/portico.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 READERS="${READERS:-500}"

@@ -17,6 +17,7 @@ use crate::admin::dashboard::DashboardPage;
 use crate::admin::login::{LoginPage, SetupPage};
 use crate::admin::media::MediaPage;
 use crate::admin::messages::{MessagePage, MessageQueuePage};
+use crate::admin::submissions::{SubmissionPage, SubmissionQueuePage};
 use crate::admin::password::PasswordPage;
 use crate::admin::sys::{SettingsPage, UsersPage};
 use crate::pages::article::ArticlePage;
@@ -26,6 +27,7 @@ use crate::pages::favorites::FavoritesPage;
 use crate::pages::home::HomePage;
 use crate::pages::issue::IssuePage;
 use crate::pages::messages::{MessagesPage, TrackPage};
+use crate::pages::submit::{SubmitPage, SubmitTrackPage};
 use crate::pages::notice::NoticePage;
 
 /// The HTML document around every page.
@@ -64,6 +66,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/magazine/:year/:number") view=IssuePage ssr=SsrMode::Async />
                 <Route path=StaticSegment("messages") view=MessagesPage ssr=SsrMode::Async />
                 <Route path=path!("/messages/track") view=TrackPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("submit") view=SubmitPage ssr=SsrMode::Async />
+                <Route path=path!("/submit/track") view=SubmitTrackPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=DashboardPage ssr=SsrMode::Async />
@@ -77,6 +81,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/media") view=MediaPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/messages") view=MessageQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/messages/:id") view=MessagePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/submissions") view=SubmissionQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/submissions/:id") view=SubmissionPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/columns") view=ColumnsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/columns/:id") view=ColumnEditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pages") view=PagesPage ssr=SsrMode::Async />

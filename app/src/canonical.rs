@@ -19,7 +19,9 @@ pub enum Canonical {
 /// token of its own and what the reader sent, so they are never stored, by the page cache or
 /// anyone else.
 pub fn is_form_page(path: &str) -> bool {
-    path == "/messages" || path.starts_with("/messages/")
+    ["/messages", "/submit"]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
 }
 
 /// The query parameters the page at `path` reads.
@@ -28,7 +30,7 @@ fn parameters_read(path: &str) -> &'static [&'static str] {
         Some(slug) if !slug.contains('/') && !slug.is_empty() => &["page"],
         _ => match path {
             "/messages" => &["page"],
-            "/messages/track" => &["code", "new"],
+            "/messages/track" | "/submit/track" => &["code", "new"],
             _ => &[],
         },
     }

@@ -176,6 +176,9 @@ pub struct SinglePage {
     pub body_html: String,
     /// `2020年12月29日`
     pub updated: String,
+    /// What the page invites readers to do (the 投稿 instructions lead to the form).
+    #[serde(default)]
+    pub submit_form: bool,
 }
 
 /// A magazine issue as a card (archive, home page).
@@ -374,6 +377,90 @@ pub struct TrackPage {
     pub is_new: bool,
     pub found: Option<TrackedMessage>,
     /// Nothing matched, the form was incomplete, or too many tries.
+    pub notice: Option<String>,
+    pub seo: SeoInfo,
+}
+
+/// The 投稿 form as the reader sees it: empty, or their text back with the problems.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitFormState {
+    /// The signed form token (time served and the question).
+    pub token: String,
+    /// The arithmetic question, when the form asks it.
+    pub question: Option<String>,
+    pub name: String,
+    pub organization: String,
+    pub phone: String,
+    pub email: String,
+    pub title: String,
+    /// The suggested column's id, as the form sends it.
+    pub column: String,
+    pub content: String,
+    pub consent: bool,
+    /// A message for the top of the form.
+    pub notice: Option<String>,
+    pub problems: Vec<FieldProblem>,
+    /// The files the reader had chosen; a browser cannot be given them back, so the page
+    /// names them and asks for them again.
+    pub files_to_choose_again: Vec<String>,
+}
+
+impl SubmitFormState {
+    /// The problems with `field`, joined.
+    pub fn problem(&self, field: &str) -> Option<String> {
+        let all: Vec<&str> = self
+            .problems
+            .iter()
+            .filter(|p| p.field == field)
+            .map(|p| p.message.as_str())
+            .collect();
+        (!all.is_empty()).then(|| all.join("；"))
+    }
+}
+
+/// A column a manuscript may be suggested for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnChoice {
+    pub id: i32,
+    pub name: String,
+}
+
+/// `/submit`: the 投稿 form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitPage {
+    pub form: SubmitFormState,
+    pub columns: Vec<ColumnChoice>,
+    /// The instructions (投稿须知).
+    pub guide_href: String,
+    pub privacy_href: String,
+    pub max_content: usize,
+    pub max_files: usize,
+    pub max_file_mb: usize,
+    pub max_total_mb: usize,
+    pub seo: SeoInfo,
+}
+
+/// What tracking found of a submission.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedSubmission {
+    pub code: String,
+    pub title: String,
+    pub sent_at: String,
+    /// 已收到，待审阅 / 已采用 / 未采用
+    pub status: String,
+    /// Why it was not accepted.
+    pub reason: Option<String>,
+    pub files: Vec<String>,
+}
+
+/// `/submit/track`: the tracking form, and what it found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitTrackPage {
+    pub code: String,
+    pub contact: String,
+    /// Just sent: this is the new submission's receipt.
+    pub is_new: bool,
+    pub found: Option<TrackedSubmission>,
     pub notice: Option<String>,
     pub seo: SeoInfo,
 }

@@ -21,6 +21,8 @@ pub mod notice_attachment;
 pub mod page;
 pub mod session;
 pub mod site_setting;
+pub mod submission;
+pub mod submission_file;
 pub mod user;
 
 pub mod prelude {

@@ -7,6 +7,7 @@ mod m20261127_000001_init;
 mod m20261127_000002_portal;
 mod m20261127_000003_admin;
 mod m20261201_000004_messages;
+mod m20261201_000005_submissions;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_portal::Migration),
             Box::new(m20261127_000003_admin::Migration),
             Box::new(m20261201_000004_messages::Migration),
+            Box::new(m20261201_000005_submissions::Migration),
         ]
     }
 }

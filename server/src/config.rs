@@ -35,6 +35,7 @@ pub const DATABASE_URL: Key = key("database", "url", "DATABASE_URL");
 pub const PUBLIC_URL: Key = key("site", "public-url", "PORTICO_PUBLIC_URL");
 pub const TIME_ZONE: Key = key("site", "time-zone", "PORTICO_TIME_ZONE");
 pub const UPLOADS_DIR: Key = key("site", "uploads-dir", "PORTICO_UPLOADS_DIR");
+pub const PRIVATE_DIR: Key = key("site", "private-dir", "PORTICO_PRIVATE_DIR");
 pub const SEED_DEMO: Key = key("site", "seed-demo", "PORTICO_SEED_DEMO");
 pub const HIT_FLUSH_SECS: Key = key("hits", "flush-secs", "PORTICO_HIT_FLUSH_SECS");
 pub const LOG: Key = key("log", "level", "PORTICO_LOG");
@@ -47,6 +48,13 @@ pub const FORMS_PER_HOUR: Key = key("forms", "per-hour", "PORTICO_FORMS_PER_HOUR
 pub const FORMS_CHALLENGE_AFTER: Key =
     key("forms", "challenge-after", "PORTICO_FORMS_CHALLENGE_AFTER");
 pub const FORMS_MIN_SECS: Key = key("forms", "min-secs", "PORTICO_FORMS_MIN_SECS");
+pub const MAIL_HOST: Key = key("mail", "host", "PORTICO_MAIL_HOST");
+pub const MAIL_PORT: Key = key("mail", "port", "PORTICO_MAIL_PORT");
+pub const MAIL_SECURITY: Key = key("mail", "security", "PORTICO_MAIL_SECURITY");
+pub const MAIL_USER: Key = key("mail", "user", "PORTICO_MAIL_USER");
+pub const MAIL_PASSWORD: Key = key("mail", "password", "PORTICO_MAIL_PASSWORD");
+pub const MAIL_FROM: Key = key("mail", "from", "PORTICO_MAIL_FROM");
+pub const MAIL_NOTIFY: Key = key("mail", "notify", "PORTICO_MAIL_NOTIFY");
 
 /// Every key, for documentation and for rejecting unknown ones.
 pub const KEYS: &[Key] = &[
@@ -60,6 +68,7 @@ pub const KEYS: &[Key] = &[
     PUBLIC_URL,
     TIME_ZONE,
     UPLOADS_DIR,
+    PRIVATE_DIR,
     SEED_DEMO,
     HIT_FLUSH_SECS,
     LOG,
@@ -71,6 +80,13 @@ pub const KEYS: &[Key] = &[
     FORMS_PER_HOUR,
     FORMS_CHALLENGE_AFTER,
     FORMS_MIN_SECS,
+    MAIL_HOST,
+    MAIL_PORT,
+    MAIL_SECURITY,
+    MAIL_USER,
+    MAIL_PASSWORD,
+    MAIL_FROM,
+    MAIL_NOTIFY,
 ];
 
 /// A configuration problem, shown as one line.
@@ -102,6 +118,8 @@ pub struct Settings {
     pub public_url: String,
     pub time_zone: Tz,
     pub uploads_dir: PathBuf,
+    /// Files never served to readers (投稿 attachments); beside the uploads by default.
+    pub private_dir: PathBuf,
     pub seed_demo: bool,
     pub hit_flush: Duration,
     pub log: String,
@@ -116,6 +134,8 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// Limits of the public forms (留言, 投稿).
     pub forms: service::forms::Policy,
+    /// E-mail notices; `None` when `[mail] host` is empty.
+    pub mail: Option<service::mail::MailConfig>,
 }
 
 impl Settings {
@@ -199,6 +219,23 @@ impl Settings {
             })
         })?;
         let uploads_dir = PathBuf::from(src.parse(UPLOADS_DIR, "data/uploads", non_empty)?);
+        let private_dir = src.parse(PRIVATE_DIR, "", |s| {
+            Ok(if s.is_empty() {
+                uploads_dir
+                    .parent()
+                    .map(|p| p.join("private"))
+                    .unwrap_or_else(|| PathBuf::from("private"))
+            } else {
+                PathBuf::from(s)
+            })
+        })?;
+        if private_dir.starts_with(&uploads_dir) {
+            return Err(ConfigError::bad(
+                PRIVATE_DIR,
+                &Origin::File,
+                "must not be inside the uploads directory (everything there is public)",
+            ));
+        }
         let seed_demo = src.parse(SEED_DEMO, "true", parse_bool)?;
         let hit_flush = src.parse(HIT_FLUSH_SECS, "2", |s| match s.parse::<u64>() {
             Ok(n @ 1..=5) => Ok(Duration::from_secs(n)),
@@ -245,6 +282,7 @@ impl Settings {
             min_age: chrono::Duration::seconds(min_secs),
             ..service::forms::Policy::default()
         };
+        let mail = mail_config(&src)?;
 
         // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
         // hashed names exactly when that file is there.
@@ -269,6 +307,7 @@ impl Settings {
             public_url,
             time_zone,
             uploads_dir,
+            private_dir,
             seed_demo,
             hit_flush,
             log,
@@ -277,8 +316,56 @@ impl Settings {
             sessions: service::auth::SessionPolicy { idle, absolute },
             trusted_proxies,
             forms,
+            mail,
         })
     }
+}
+
+/// `[mail]`: off when the host is empty; otherwise every value is checked now, so a typo is
+/// found at start-up rather than when the first notice is due.
+fn mail_config<F: Fn(&str) -> Option<String>>(
+    src: &Source<F>,
+) -> Result<Option<service::mail::MailConfig>, ConfigError> {
+    let text = |s: &str| Ok::<_, String>(s.to_owned());
+    let host = src.parse(MAIL_HOST, "", text)?;
+    if host.is_empty() {
+        return Ok(None);
+    }
+    let security = src.parse(MAIL_SECURITY, "starttls", |s| {
+        service::mail::Security::parse(s)
+            .ok_or_else(|| "expected \"starttls\", \"tls\" or \"none\"".to_owned())
+    })?;
+    let default_port = match security {
+        service::mail::Security::Tls => "465",
+        service::mail::Security::StartTls => "587",
+        service::mail::Security::None => "25",
+    };
+    let port = src.parse(MAIL_PORT, default_port, |s| {
+        s.parse::<u16>()
+            .map_err(|_| "expected a port number".to_owned())
+    })?;
+    let from = src.parse(MAIL_FROM, "", non_empty)?;
+    let notify = src.parse(MAIL_NOTIFY, "", |s| {
+        Ok::<_, String>(
+            s.split([',', ';', ' '])
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    })?;
+    let config = service::mail::MailConfig {
+        host,
+        port,
+        security,
+        user: src.parse(MAIL_USER, "", text)?,
+        password: src.parse(MAIL_PASSWORD, "", text)?,
+        from,
+        notify,
+    };
+    service::mail::Mailer::new(&config)
+        .map_err(|m| ConfigError::bad(MAIL_HOST, &Origin::File, m))?;
+    Ok(Some(config))
 }
 
 struct Source<F> {

@@ -68,6 +68,7 @@ pub async fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState
             public_url: settings.public_url.clone(),
             time_zone: settings.time_zone,
             uploads_dir: settings.uploads_dir.clone(),
+            private_dir: settings.private_dir.clone(),
             sessions: settings.sessions,
             secure_cookies: settings.public_url.starts_with("https://"),
             trusted_proxies: settings.trusted_proxies.clone(),
@@ -81,6 +82,10 @@ pub async fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState
             keys: form_keys,
             policy: settings.forms,
         }),
+        mail: match &settings.mail {
+            Some(c) => Some(service::mail::Mailer::new(c).map_err(anyhow::Error::msg)?),
+            None => None,
+        },
     })
 }
 
@@ -112,6 +117,16 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
         .route("/robots.txt", get(routes::sitemap::robots))
         .route("/messages", post(routes::forms::post_message))
         .route("/messages/track", post(routes::forms::post_track))
+        .route("/submit", post(routes::submit::post_submit))
+        .route("/submit/track", post(routes::submit::post_submit_track))
+        .route(
+            "/api/admin/submissions/{id}/files/{file}",
+            get(routes::submit::download),
+        )
+        .route(
+            app::api::admin::articles::DOCX_URL,
+            post(routes::submit::import_docx),
+        )
         .route("/admin/login", post(admin_auth::login))
         .route("/admin/logout", post(admin_auth::logout))
         .route("/admin/setup", post(admin_auth::setup))

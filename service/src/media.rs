@@ -2,7 +2,7 @@
 //! location and the like), with resized WebP variants for `srcset`.
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ::image::{ImageFormat, ImageReader, Limits};
 use chrono::{Datelike, Utc};
@@ -162,24 +162,6 @@ fn strip_webp(b: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// A random file stem.
-fn stem() -> Result<String> {
-    Ok(crate::auth::random_token()?
-        .chars()
-        .take(16)
-        .collect::<String>()
-        .replace(['-', '_'], "x"))
-}
-
-fn write_file(root: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
-    let path: PathBuf = root.join(rel);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, bytes)?;
-    Ok(())
-}
-
 /// What an upload says about itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Details {
@@ -293,13 +275,14 @@ fn process(bytes: &[u8], uploads_dir: &Path) -> Result<Processed> {
 
     let now = Utc::now();
     let dir = format!("{}/{:02}", now.year(), now.month());
-    let name = stem()?;
+    let name = crate::storage::stem()?;
+    let store = crate::storage::Store::new(uploads_dir);
     let original = format!("{dir}/{name}.{ext}");
     let cleaned = match strip_metadata(format, bytes) {
         Some(c) => c,
         None => reencoded(&decoded, format)?,
     };
-    write_file(uploads_dir, &original, &cleaned)?;
+    store.put(&original, &cleaned)?;
     let mut variants = Vec::new();
     for &width in VARIANT_WIDTHS.iter().filter(|&&vw| vw < w) {
         let height = ((u64::from(h) * u64::from(width)) / u64::from(w)).max(1) as u32;
@@ -308,7 +291,7 @@ fn process(bytes: &[u8], uploads_dir: &Path) -> Result<Processed> {
             .to_rgba8();
         let webp = webp::Encoder::from_rgba(small.as_raw(), width, height).encode(80.0);
         let path = format!("{dir}/{name}-{width}.webp");
-        write_file(uploads_dir, &path, &webp)?;
+        store.put(&path, &webp)?;
         variants.push(Variant { width, path });
     }
     Ok(Processed {
@@ -461,10 +444,11 @@ pub async fn delete(db: &Db, uploads_dir: &Path, actor: &Actor, id: i32) -> Resu
     )
     .await?;
     txn.commit().await?;
+    let store = crate::storage::Store::new(uploads_dir);
     for v in variants_of(&img) {
-        let _ = std::fs::remove_file(uploads_dir.join(v.path));
+        store.remove(&v.path);
     }
-    let _ = std::fs::remove_file(uploads_dir.join(&img.path));
+    store.remove(&img.path);
     Ok(())
 }
 

@@ -6,8 +6,7 @@
 //! and then one transaction that stores it (or finds the same text sent within the hour).
 //! The receipt code is only handed out after that transaction has committed.
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
+use chrono::Utc;
 use entity::message::{self, MessageStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -17,7 +16,10 @@ use sea_orm::{
 
 use crate::audit::{self, Actor};
 use crate::db::Db;
-use crate::forms::{self, ContentRules, Keys, Policy, TokenProblem};
+use crate::forms::{self, ContentRules, Keys, Policy};
+pub use crate::forms::{
+    Context, FieldError, Outcome, Refusal, clean_text, counter_key, field_error,
+};
 use crate::{Error, Result};
 
 /// The name of the form, in its tokens and counters.
@@ -44,21 +46,6 @@ pub struct Draft {
     pub answer: String,
 }
 
-/// A problem with one field, told to the reader next to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    /// The form field's name (`name`, `phone`, `content`, …).
-    pub field: &'static str,
-    pub message: String,
-}
-
-fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field,
-        message: message.into(),
-    }
-}
-
 /// A message that passed every check, ready to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
@@ -70,77 +57,12 @@ pub struct Checked {
     pub wants_public: bool,
 }
 
-/// Text without control characters (line breaks and tabs kept), trimmed.
-pub fn clean_text(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect::<String>()
-        .replace("\r\n", "\n")
-        .trim()
-        .to_owned()
-}
-
-fn one_line(s: &str) -> String {
-    clean_text(s)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Checks every field; all problems are reported at once.
 pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let name = one_line(&draft.name);
-    if name.is_empty() {
-        errors.push(field_error("name", "请填写您的姓名或称呼"));
-    } else if name.chars().count() > MAX_NAME {
-        errors.push(field_error("name", format!("姓名不能超过{MAX_NAME}个字")));
-    }
-    let phone_in = draft.phone.trim();
-    let email_in = draft.email.trim();
-    let phone = if phone_in.is_empty() {
-        String::new()
-    } else {
-        match forms::phone(phone_in) {
-            Some(p) => p,
-            None => {
-                errors.push(field_error(
-                    "phone",
-                    "电话号码格式不正确：请填写11位手机号码，或带区号的固定电话（如 010-12345678）",
-                ));
-                String::new()
-            }
-        }
-    };
-    let email = if email_in.is_empty() {
-        String::new()
-    } else {
-        match forms::email(email_in) {
-            Some(e) => e,
-            None => {
-                errors.push(field_error(
-                    "email",
-                    "电子邮箱格式不正确，例如 name@example.com",
-                ));
-                String::new()
-            }
-        }
-    };
-    if phone_in.is_empty() && email_in.is_empty() {
-        errors.push(field_error(
-            "phone",
-            "请至少填写一种联系方式（电话或电子邮箱），以便我们答复您",
-        ));
-    }
-    let subject = one_line(&draft.subject);
-    if subject.is_empty() {
-        errors.push(field_error("subject", "请填写留言主题"));
-    } else if subject.chars().count() > MAX_SUBJECT {
-        errors.push(field_error(
-            "subject",
-            format!("主题不能超过{MAX_SUBJECT}个字"),
-        ));
-    }
+    let name = forms::required_line(&draft.name, MAX_NAME, "name", "您的姓名或称呼", &mut errors);
+    let (phone, email) = forms::contact(&draft.phone, &draft.email, &mut errors);
+    let subject = forms::required_line(&draft.subject, MAX_SUBJECT, "subject", "留言主题", &mut errors);
     let content = clean_text(&draft.content);
     let length = content.chars().count();
     if content.is_empty() {
@@ -151,30 +73,8 @@ pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked
             format!("留言内容不能超过{MAX_CONTENT}个字（现在{length}个字）"),
         ));
     }
-    let whole = format!("{name}\n{subject}\n{content}");
-    let blocked = rules.blocked_in(&whole);
-    if !blocked.is_empty() {
-        errors.push(field_error(
-            "content",
-            format!("内容含有不允许发布的词语：{}", blocked.join("、")),
-        ));
-    }
-    let links = forms::link_count(&whole);
-    if links > rules.max_links {
-        errors.push(field_error(
-            "content",
-            format!(
-                "内容中的网址过多（{links}个），最多可包含{}个",
-                rules.max_links
-            ),
-        ));
-    }
-    if !draft.consent {
-        errors.push(field_error(
-            "consent",
-            "请阅读并同意《个人信息保护说明》后再提交",
-        ));
-    }
+    forms::content_rules(&format!("{name}\n{subject}\n{content}"), rules, "content", &mut errors);
+    forms::consent(draft.consent, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -188,62 +88,9 @@ pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked
     })
 }
 
-/// What became of a reader's message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Stored (committed); the reader gets this receipt code.
-    Stored { code: String },
-    /// The same text from the same contact within the hour: already stored under this code.
-    AlreadyStored { code: String },
-    /// Not stored: show the form again with the reader's text and these messages.
-    Refused(Refusal),
-    /// Too many from this client: try again after this moment.
-    Limited { until: DateTime<Utc> },
-}
-
-/// Why a message was not stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    /// A message for the top of the form (token problems, duplicates, dropped posts).
-    pub notice: Option<String>,
-    pub errors: Vec<FieldError>,
-    /// Ask the arithmetic question on the form shown again.
-    pub challenge: bool,
-    /// 409 rather than 422.
-    pub conflict: bool,
-}
-
-impl Refusal {
-    fn notice(text: &str) -> Refusal {
-        Refusal {
-            notice: Some(text.to_owned()),
-            errors: Vec::new(),
-            challenge: false,
-            conflict: false,
-        }
-    }
-}
-
-/// Everything [`submit`] needs besides the message.
-pub struct Context<'a> {
-    pub keys: &'a Keys,
-    pub policy: &'a Policy,
-    pub rules: &'a ContentRules,
-    /// The client's address as [`crate`]'s callers decide it (never stored as such).
-    pub client: &'a str,
-    pub time_zone: Tz,
-    pub now: DateTime<Utc>,
-}
-
-/// The counter key of a client for a form.
-pub fn counter_key(keys: &Keys, form: &str, client: &str) -> String {
-    format!("{form}:{}", keys.client_key(client))
-}
-
 /// Whether the form shown to `client` should ask the question from the start.
 pub async fn challenge_due(db: &Db, keys: &Keys, policy: &Policy, client: &str) -> Result<bool> {
-    let n = forms::count(db, &counter_key(keys, FORM, client), Utc::now()).await?;
-    Ok(n >= policy.challenge_after)
+    forms::challenge_due(db, keys, policy, FORM, client).await
 }
 
 /// Takes a reader's message through every check and stores it.
@@ -256,66 +103,24 @@ pub async fn submit(
     honeypot: &str,
     draft: &Draft,
 ) -> Result<Outcome> {
-    if !honeypot.trim().is_empty() {
-        tracing::info!("a message with the hidden field filled in was dropped");
-        return Ok(Outcome::Refused(Refusal::notice(
-            "提交未被接受，请刷新页面后重试",
-        )));
-    }
-    let token = match cx.keys.verify(FORM, token, cx.policy, cx.now) {
-        Ok(t) => t,
-        Err(problem) => {
-            if problem == TokenProblem::TooFast {
-                tracing::info!("a message sent too quickly after its form was served was refused");
-            }
-            return Ok(Outcome::Refused(Refusal::notice(problem.message())));
-        }
+    let admitted = match forms::admit(db, cx, FORM, token, honeypot).await? {
+        Ok(a) => a,
+        Err(outcome) => return Ok(outcome),
     };
-    let key = counter_key(cx.keys, FORM, cx.client);
-    let sent = forms::count(db, &key, cx.now).await?;
-    if sent >= cx.policy.per_hour {
-        return Ok(Outcome::Limited {
-            until: forms::window_end(db, &key, cx.now).await?,
-        });
-    }
     let checked = match check(draft, cx.rules) {
         Ok(c) => c,
-        Err(errors) => {
-            return Ok(Outcome::Refused(Refusal {
-                notice: None,
-                errors,
-                challenge: sent >= cx.policy.challenge_after,
-                conflict: false,
-            }));
-        }
+        Err(errors) => return Ok(admitted.refused(errors)),
     };
-    let challenge = sent >= cx.policy.challenge_after || forms::looks_like_spam(&checked.content);
-    if challenge && !token.question.is_answered_by(&draft.answer) {
-        // Wrong answers count, so guessing runs into the limit.
-        forms::bump(db, &key, cx.now).await?;
-        let message = if draft.answer.trim().is_empty() {
-            "请回答验证问题"
-        } else {
-            "验证问题的答案不正确，请重新计算"
-        };
-        return Ok(Outcome::Refused(Refusal {
-            notice: None,
-            errors: vec![field_error("answer", message)],
-            challenge: true,
-            conflict: false,
-        }));
+    if let Some(refusal) = forms::question(db, cx, &admitted, &checked.content, &draft.answer).await? {
+        return Ok(Outcome::Refused(refusal));
     }
-    store(db, cx, &key, checked).await
+    store(db, cx, &admitted.key, checked).await
 }
 
 /// Stores a checked message in one transaction: the counter, the duplicate check and the row.
 async fn store(db: &Db, cx: &Context<'_>, key: &str, m: Checked) -> Result<Outcome> {
     let hash = forms::content_hash(&[&m.subject, &m.content]);
-    let date = cx
-        .now
-        .with_timezone(&cx.time_zone)
-        .format("%Y%m%d")
-        .to_string();
+    let date = cx.local_date();
     for _ in 0..5 {
         let txn = db.begin().await?;
         let earlier = message::Entity::find()
@@ -324,10 +129,10 @@ async fn store(db: &Db, cx: &Context<'_>, key: &str, m: Checked) -> Result<Outco
             .order_by_asc(message::Column::Id)
             .all(&txn)
             .await?;
-        if let Some(same) = earlier.iter().find(|e| {
-            (!m.phone.is_empty() && forms::phone_digits(&e.phone) == forms::phone_digits(&m.phone))
-                || (!m.email.is_empty() && e.email == m.email)
-        }) {
+        if let Some(same) = earlier
+            .iter()
+            .find(|e| forms::same_contact(&e.phone, &e.email, &m.phone, &m.email))
+        {
             // Sent twice (a double click, a resend after a lost answer): one message.
             return Ok(Outcome::AlreadyStored {
                 code: same.code.clone(),
@@ -335,12 +140,7 @@ async fn store(db: &Db, cx: &Context<'_>, key: &str, m: Checked) -> Result<Outco
         }
         if !earlier.is_empty() {
             txn.rollback().await?;
-            return Ok(Outcome::Refused(Refusal {
-                notice: Some("相同内容的留言在一小时内已经提交过，请勿重复提交".into()),
-                errors: Vec::new(),
-                challenge: false,
-                conflict: true,
-            }));
+            return Ok(Outcome::Refused(Refusal::duplicate("留言")));
         }
         let code = forms::receipt_code(CODE_PREFIX, &date)?;
         let taken = message::Entity::find()
@@ -421,13 +221,7 @@ pub async fn track(
     else {
         return Ok(None);
     };
-    let digits = forms::phone_digits(contact);
-    let by_phone = !m.phone.is_empty()
-        && digits.len() >= 7
-        && forms::phone_digits(&m.phone).trim_start_matches("86")
-            == digits.trim_start_matches("86");
-    let by_email = !m.email.is_empty() && m.email == contact.to_lowercase();
-    Ok((by_phone || by_email).then_some(m))
+    Ok(forms::contact_matches(&m.phone, &m.email, contact).then_some(m))
 }
 
 // ---------- The back office ----------

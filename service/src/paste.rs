@@ -305,6 +305,12 @@ pub async fn clean(
     Ok(pasted)
 }
 
+/// Cleans article HTML from elsewhere (a paste, a converted document) down to what the
+/// article body allows.
+pub fn clean_markup(html: &str) -> String {
+    tidy(&CLEANER.clean(html).to_string())
+}
+
 /// Removes empty paragraphs and turns `b`/`i` into `strong`/`em`.
 fn tidy(html: &str) -> String {
     let mut s = html

@@ -152,6 +152,9 @@ fn ArticleListView(
 fn editor_view(data: EditorData, chrome_csrf: String) -> AnyView {
     view! {
         <noscript><p class="flash flash-error">"文章编辑器需要浏览器启用 JavaScript；启用后刷新本页即可编辑。"</p></noscript>
+        {data.submission.clone().map(|(code, href)| view! {
+            <p class="from-submission">"本文来自读者投稿 "<a href=href>{code}</a>"，作者和单位已自动填入。"</p>
+        })}
         <ArticleEditor data csrf=chrome_csrf />
     }
     .into_any()

@@ -93,6 +93,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <div class="stat"><span class="stat-value">{c.value}</span><span class="stat-label">{format!("{}文章", c.label)}</span></div>
             }).collect_view()}
             <a class="stat" href="/admin/messages"><span class="stat-value">{d.messages_waiting}</span><span class="stat-label">"待答复留言"</span></a>
+            <a class="stat" href="/admin/submissions"><span class="stat-value">{d.submissions_waiting}</span><span class="stat-label">"待审阅投稿"</span></a>
             <div class="stat"><span class="stat-value">{d.views_today}</span><span class="stat-label">"今日浏览"</span></div>
             <div class="stat"><span class="stat-value">{d.views_7}</span><span class="stat-label">"近 7 天浏览"</span></div>
             <div class="stat"><span class="stat-value">{d.views_30}</span><span class="stat-label">"近 30 天浏览"</span></div>

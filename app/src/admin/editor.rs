@@ -14,10 +14,11 @@ use wasm_bindgen::JsCast;
 
 use super::editor_html::{exec, figure, paragraphs};
 use crate::api::admin::articles::{
-    AutosaveArticle, DiscardAutosave, EditorData, EditorForm, PASTE_URL, PasteRequest, PasteResult,
+    AutosaveArticle, DOCX_URL, DiscardAutosave, EditorData, EditorForm, PASTE_URL, PasteRequest,
+    PasteResult,
     PreviewBody, SaveArticle, SaveResult, Status,
 };
-use crate::components::browser::{document, post_json, upload_image};
+use crate::components::browser::{document, post_json, upload_file, upload_image};
 
 /// How often unsaved changes are autosaved.
 const AUTOSAVE_EVERY: Duration = Duration::from_secs(5);
@@ -31,12 +32,14 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
         autosaved,
         revisions,
         public_href,
+        submission: _,
     } = data;
     let form = RwSignal::new(initial.clone());
     let key = RwSignal::new(draft_key);
     let csrf = StoredValue::new(csrf);
     let body = NodeRef::<html::Div>::new();
     let file_input = NodeRef::<html::Input>::new();
+    let docx_input = NodeRef::<html::Input>::new();
     let cover_input = NodeRef::<html::Input>::new();
     let status = RwSignal::new(String::new());
     let error = RwSignal::new(String::new());
@@ -268,6 +271,35 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
             }
         });
     };
+    let pick_docx = move |_| {
+        remember_selection();
+        if let Some(i) = docx_input.get_untracked() {
+            i.click();
+        }
+    };
+    let docx_chosen = move |_| {
+        let Some(input) = docx_input.get_untracked() else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|l| l.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        status.set("正在导入 Word 文档…".into());
+        spawn_local(async move {
+            match upload_file::<PasteResult>(DOCX_URL, &file, &csrf.get_value()).await {
+                Ok(p) => {
+                    insert_html(&p.html);
+                    warnings.set(p.warnings);
+                    status.set(format!("已导入 Word 文档，{} 张图片已放入媒体库", p.images));
+                }
+                Err(e) => {
+                    status.set(String::new());
+                    error.set(e);
+                }
+            }
+        });
+    };
     let cover_chosen = move |_| {
         let Some(input) = cover_input.get_untracked() else {
             return;
@@ -461,10 +493,12 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                         {tool("1. 列表", "编号列表", "insertOrderedList", "")}
                         <button type="button" class="tool" title="链接" on:mousedown=|e| e.prevent_default() on:click=link_tool>"链接"</button>
                         <button type="button" class="tool" title="插入图片" on:mousedown=|e| e.prevent_default() on:click=pick_image>"插入图片"</button>
+                        <button type="button" class="tool" title="导入 Word 文档（.docx）的标题、段落、表格和图片" on:mousedown=|e| e.prevent_default() on:click=pick_docx>"导入 Word"</button>
                         {tool("清除格式", "清除格式", "removeFormat", "")}
                         {tool("↶", "撤销", "undo", "")}
                         {tool("↷", "重做", "redo", "")}
                         <input type="file" accept="image/jpeg,image/png,image/webp,image/gif" hidden node_ref=file_input on:change=image_chosen />
+                        <input type="file" accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document" hidden node_ref=docx_input on:change=docx_chosen />
                     </div>
                     <div
                         class="body-editor prose"

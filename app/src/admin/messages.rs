@@ -73,7 +73,7 @@ pub fn MessageQueuePage() -> impl IntoView {
 
 /// A one-button form posting `name=value` for message `id`.
 #[component]
-fn ActionButton(
+pub(crate) fn ActionButton(
     action: &'static str,
     id: i32,
     name: &'static str,

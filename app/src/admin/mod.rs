@@ -10,6 +10,7 @@ mod editor_html;
 pub mod login;
 pub mod media;
 pub mod messages;
+pub mod submissions;
 pub mod password;
 mod richtext;
 pub mod sys;
@@ -45,6 +46,11 @@ const MENU: &[MenuItem] = &[
     MenuItem {
         href: "/admin/messages",
         label: "留言",
+        admin_only: false,
+    },
+    MenuItem {
+        href: "/admin/submissions",
+        label: "投稿",
         admin_only: false,
     },
     MenuItem {

@@ -61,6 +61,7 @@ pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage,
                     title: p.title,
                     body_html,
                     updated: service::time::format_date(p.updated_at, site.time_zone),
+                    submit_form: column.kind == "submit",
                 },
             }
         }

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod articles;
 pub mod messages;
+pub mod submit;
 pub mod portal;
 pub mod site;
 

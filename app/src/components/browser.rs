@@ -189,6 +189,15 @@ pub struct Uploaded {
 
 /// Uploads an image file to the media library.
 pub async fn upload_image(file: &web_sys::File, csrf: &str) -> Result<Uploaded, String> {
+    upload_file(crate::api::admin::media::UPLOAD_URL, file, csrf).await
+}
+
+/// Sends `file` as the multipart field `file` to a back-office route that answers JSON.
+pub async fn upload_file<T: serde::de::DeserializeOwned>(
+    url: &str,
+    file: &web_sys::File,
+    csrf: &str,
+) -> Result<T, String> {
     let form = web_sys::FormData::new().map_err(|_| "浏览器不支持")?;
     form.append_with_blob_and_filename("file", file, &file.name())
         .map_err(|_| "文件无法读取")?;
@@ -199,9 +208,8 @@ pub async fn upload_image(file: &web_sys::File, csrf: &str) -> Result<Uploaded, 
     let _ = headers.set("accept", "application/json");
     let _ = headers.set("x-csrf-token", csrf);
     init.set_headers(&headers);
-    let request =
-        web_sys::Request::new_with_str_and_init(crate::api::admin::media::UPLOAD_URL, &init)
-            .map_err(|_| "请求无法发出")?;
+    let request = web_sys::Request::new_with_str_and_init(url, &init)
+        .map_err(|_| "请求无法发出")?;
     let text = send(request).await?;
     serde_json::from_str(&text).map_err(|_| "服务器的回答无法读取".to_owned())
 }

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod menu;
 pub mod pager;
 pub mod popover;
+pub mod reader_form;
 pub mod seo;
 pub mod share;
 pub mod slideshow;

@@ -115,6 +115,12 @@ fn ColumnView(c: Column) -> impl IntoView {
         ColumnBody::Single { page } => view! {
             <article class="single-page">
                 {(page.title != heading).then(|| view! { <h2 class="single-title">{page.title}</h2> })}
+                {page.submit_form.then(|| view! {
+                    <p class="page-actions">
+                        <a class="button primary" href="/submit">"在线投稿"</a>
+                        <a href="/submit/track">"查询投稿结果"</a>
+                    </p>
+                })}
                 <div class="prose" inner_html=page.body_html></div>
                 <p class="updated">{format!("更新时间：{}", page.updated)}</p>
             </article>

@@ -10,6 +10,7 @@ use super::column::{PageParam, parse_page};
 use super::{PageView, SitePage};
 use crate::api::messages::{get_messages, get_track};
 use crate::components::pager::Pagination;
+use crate::components::reader_form::ReaderFormHelper;
 use crate::components::seo::Seo;
 use crate::error::AppError;
 use crate::models::{MessageFormState, MessagesPage as Page, PublicMessage, TrackPage as Track};
@@ -44,7 +45,7 @@ fn problem_of(form: &MessageFormState, field: &str) -> (Option<String>, Option<&
 }
 
 #[component]
-fn FieldError(id: String, message: Option<String>) -> impl IntoView {
+pub(crate) fn FieldError(id: String, message: Option<String>) -> impl IntoView {
     message.map(|m| view! { <p class="field-error" id=id>{m}</p> })
 }
 
@@ -83,7 +84,7 @@ fn MessagesView(p: Page) -> impl IntoView {
                             <p>{f.notice.clone().unwrap_or_else(|| "留言还没有提交，请按提示修改后再提交。您填写的内容都还在。".into())}</p>
                         </div>
                     })}
-                    <form method="post" action="/messages" class="reader-form" accept-charset="utf-8">
+                    <form method="post" action="/messages" class="reader-form" accept-charset="utf-8" id="message-form">
                         <input type="hidden" name="token" value=f.token.clone() />
                         <div class="hp" aria-hidden="true">
                             <label>"请勿填写此项"<input name="website" tabindex="-1" autocomplete="off" /></label>
@@ -139,6 +140,7 @@ fn MessagesView(p: Page) -> impl IntoView {
                                 "我已阅读并同意"<a href=p.privacy_href.clone() target="_blank">"《个人信息保护说明》"</a></label>
                             <FieldError id="msg-consent-error".into() message=consent_err />
                         </div>
+                        <ReaderFormHelper form_id="message-form".into() />
                         <div class="form-actions">
                             <button type="submit" class="button primary">"提交留言"</button>
                             <a href="/messages/track">"已留言？查询办理进度"</a>

@@ -9,6 +9,7 @@ pub mod favorites;
 pub mod home;
 pub mod issue;
 pub mod messages;
+pub mod submit;
 pub mod notice;
 
 use leptos::prelude::*;

@@ -170,3 +170,128 @@ pub fn problems(errors: &[messages::FieldError]) -> Vec<FieldProblem> {
         })
         .collect()
 }
+
+/// The 投稿 form posted back: shown instead of an empty form.
+#[derive(Clone, Debug)]
+pub struct SubmitEcho(pub crate::models::SubmitFormState);
+
+/// What submission tracking found, for the page rendered as the answer to the post.
+#[derive(Clone, Debug)]
+pub struct SubmitTrackEcho(pub crate::models::SubmitTrackPage);
+
+/// `/submit`: the form (fresh, or the reader's own text coming back).
+pub async fn submit_page(state: &AppState) -> Result<crate::models::SubmitPage, AppError> {
+    use service::submissions as s;
+    let forms = &state.forms;
+    let mut form = match use_context::<SubmitEcho>() {
+        Some(SubmitEcho(echo)) => echo,
+        None => {
+            let client = client_of_render(state);
+            let due = service::forms::challenge_due(
+                &state.db,
+                &forms.keys,
+                &forms.policy,
+                s::FORM,
+                &client,
+            )
+            .await?;
+            crate::models::SubmitFormState {
+                question: due.then(String::new),
+                ..Default::default()
+            }
+        }
+    };
+    let (token, question) = forms.keys.issue(s::FORM, Utc::now())?;
+    if form.question.is_some() {
+        form.question = Some(question.text());
+    }
+    form.token = token;
+    let columns = s::suggestable_columns(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| crate::models::ColumnChoice { id, name })
+        .collect();
+    Ok(crate::models::SubmitPage {
+        form,
+        columns,
+        guide_href: "/columns/submit".into(),
+        privacy_href: "/columns/privacy".into(),
+        max_content: s::MAX_CONTENT,
+        max_files: s::MAX_FILES,
+        max_file_mb: s::MAX_FILE_BYTES >> 20,
+        max_total_mb: s::MAX_TOTAL_BYTES >> 20,
+        seo: crate::api::convert::seo(
+            &state.site,
+            "在线投稿",
+            "向中国开发区协会投稿：填写稿件信息，上传 Word、WPS、PDF 或图片附件，凭受理编号查询审阅结果。",
+            "/submit",
+        ),
+    })
+}
+
+/// `/submit/track`: the tracking form, with what the tracking post found.
+pub fn submit_track_page(
+    state: &AppState,
+    code: String,
+    is_new: bool,
+) -> crate::models::SubmitTrackPage {
+    let mut page = match use_context::<SubmitTrackEcho>() {
+        Some(SubmitTrackEcho(echo)) => echo,
+        None => {
+            let code = if service::forms::is_receipt_code(&code) {
+                code.to_ascii_uppercase()
+            } else {
+                String::new()
+            };
+            crate::models::SubmitTrackPage {
+                is_new: is_new && !code.is_empty(),
+                code,
+                ..Default::default()
+            }
+        }
+    };
+    page.seo = crate::api::convert::seo(
+        &state.site,
+        "投稿查询",
+        "凭受理编号和联系方式查询投稿的审阅结果。",
+        "/submit/track",
+    );
+    page
+}
+
+/// What the author sees of their submission when tracking finds it.
+pub async fn tracked_submission(
+    state: &AppState,
+    s: entity::submission::Model,
+) -> Result<crate::models::TrackedSubmission, AppError> {
+    let files = service::submissions::review::files(&state.db, s.id)
+        .await?
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    let rejected = s.status == entity::submission::SubmissionStatus::Rejected;
+    Ok(crate::models::TrackedSubmission {
+        status: service::submissions::status_for_author(&s).into(),
+        code: s.code,
+        title: s.title,
+        sent_at: service::time::format_datetime(s.created_at, state.site.time_zone),
+        reason: rejected.then_some(s.reason),
+        files,
+    })
+}
+
+/// Writes the editors' decision to the author, when mail is set up and they gave an address.
+pub fn tell_author(state: &AppState, s: &entity::submission::Model, accepted: bool) {
+    if let Some(mail) = &state.mail
+        && !s.email.is_empty()
+    {
+        let (subject, body) = service::mail::decision_to_author(
+            &s.code,
+            &s.title,
+            accepted,
+            &s.reason,
+            &state.site.absolute(&format!("/submit/track?code={}", s.code)),
+        );
+        mail.tell_reader(&s.email, subject, body);
+    }
+}

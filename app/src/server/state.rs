@@ -18,6 +18,8 @@ pub struct SiteConfig {
     pub public_url: String,
     pub time_zone: Tz,
     pub uploads_dir: PathBuf,
+    /// Files never served to readers (投稿 attachments), in the private store.
+    pub private_dir: PathBuf,
     /// How long staff sessions last.
     pub sessions: service::auth::SessionPolicy,
     /// Whether cookies get the `Secure` flag (the public URL is https).
@@ -49,6 +51,8 @@ pub struct AppState {
     pub setup: Arc<SetupGate>,
     /// The public forms' signing key and limits.
     pub forms: Arc<FormsConfig>,
+    /// E-mail notices, when `[mail]` is configured.
+    pub mail: Option<service::mail::Mailer>,
 }
 
 /// What the public forms (留言, 投稿) are checked with.

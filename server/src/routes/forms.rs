@@ -50,7 +50,7 @@ pub fn decode_form(body: &[u8]) -> (Vec<(String, String)>, bool) {
     (fields, bad)
 }
 
-fn field(fields: &[(String, String)], name: &str) -> String {
+pub(crate) fn field(fields: &[(String, String)], name: &str) -> String {
     fields
         .iter()
         .find(|(k, _)| k == name)
@@ -63,13 +63,13 @@ fn checked(fields: &[(String, String)], name: &str) -> bool {
 }
 
 /// Reads a form body within the route's limit (see `body_limit`).
-async fn read_body(body: Body) -> Result<Bytes, AppError> {
+pub(crate) async fn read_body(body: Body) -> Result<Bytes, AppError> {
     axum::body::to_bytes(body, usize::MAX)
         .await
         .map_err(|_| AppError::TooLarge("提交的内容过长，请删减后再提交".into()))
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         res.headers_mut().insert(header::LOCATION, v);
@@ -81,7 +81,7 @@ fn see_other(to: &str) -> Response {
 
 /// Renders the page at `path` for this request, with `echo` in the render's context, under
 /// `status`.
-async fn render_page<T>(
+pub(crate) async fn render_page<T>(
     state: &AppState,
     parts: &Parts,
     path: &str,
@@ -124,7 +124,7 @@ where
 }
 
 /// When to try again, in words: `约 25 分钟后（14:05 以后）`.
-fn retry_words(until: chrono::DateTime<Utc>, state: &AppState) -> String {
+pub(crate) fn retry_words(until: chrono::DateTime<Utc>, state: &AppState) -> String {
     let minutes = ((until - Utc::now()).num_seconds().max(60) + 59) / 60;
     let local = until.with_timezone(&state.site.time_zone).format("%H:%M");
     format!("约 {minutes} 分钟后（{local} 以后）")
@@ -194,7 +194,20 @@ pub async fn post_message(State(state): State<AppState>, req: Request) -> Respon
     )
     .await;
     match outcome {
-        Ok(Outcome::Stored { code } | Outcome::AlreadyStored { code }) => {
+        Ok(Outcome::Stored { code }) => {
+            if let Some(mail) = &state.mail {
+                let (subject, body) = service::mail::new_message(
+                    &code,
+                    draft.name.trim(),
+                    draft.subject.trim(),
+                    draft.content.trim(),
+                    &state.site.absolute("/admin/messages"),
+                );
+                mail.notify_staff(subject, body);
+            }
+            see_other(&format!("/messages/track?code={code}&new=1"))
+        }
+        Ok(Outcome::AlreadyStored { code }) => {
             see_other(&format!("/messages/track?code={code}&new=1"))
         }
         Ok(Outcome::Refused(r)) => {
@@ -216,7 +229,7 @@ pub async fn post_message(State(state): State<AppState>, req: Request) -> Respon
                 retry_words(until, &state)
             ));
             echo.question = Some(String::new());
-            let mut res = render_page(
+            let res = render_page(
                 &state,
                 &parts,
                 "/messages",
@@ -224,17 +237,40 @@ pub async fn post_message(State(state): State<AppState>, req: Request) -> Respon
                 StatusCode::TOO_MANY_REQUESTS,
             )
             .await;
-            let secs = (until - Utc::now()).num_seconds().max(1);
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-            res
+            with_retry_after(res, until)
         }
         Err(e) => AppError::from(e).into_response(),
     }
 }
 
 /// Tracking tries one client may make per hour.
-const TRACKS_PER_HOUR: i32 = 30;
+pub(crate) const TRACKS_PER_HOUR: i32 = 30;
+
+/// Counts a tracking try of `client` (messages and submissions together); `Some(until)`
+/// when it has tried too often.
+pub(crate) async fn track_try(
+    state: &AppState,
+    client: &str,
+) -> Result<Option<chrono::DateTime<Utc>>, AppError> {
+    let now = Utc::now();
+    let key = service::forms::counter_key(&state.forms.keys, "track", client);
+    let tries = service::forms::bump(&state.db, &key, now).await?;
+    if tries <= TRACKS_PER_HOUR {
+        return Ok(None);
+    }
+    let until = service::forms::window_end(&state.db, &key, now)
+        .await
+        .unwrap_or(now + service::forms::WINDOW);
+    Ok(Some(until))
+}
+
+/// Adds `Retry-After` for a limit that ends at `until`.
+pub(crate) fn with_retry_after(mut res: Response, until: chrono::DateTime<Utc>) -> Response {
+    let secs = (until - Utc::now()).num_seconds().max(1);
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    res
+}
 
 /// `POST /messages/track`: a reader looks up a message by receipt code and contact.
 pub async fn post_track(State(state): State<AppState>, req: Request) -> Response {
@@ -250,21 +286,16 @@ pub async fn post_track(State(state): State<AppState>, req: Request) -> Response
         contact: field(&fields, "contact").trim().chars().take(100).collect(),
         ..TrackPage::default()
     };
-    let now = Utc::now();
-    let key = messages::counter_key(&state.forms.keys, "track", &client);
-    let tries = match service::forms::bump(&state.db, &key, now).await {
-        Ok(n) => n,
-        Err(e) => return AppError::from(e).into_response(),
+    let limited = match track_try(&state, &client).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
     };
-    let status = if tries > TRACKS_PER_HOUR {
-        let until = service::forms::window_end(&state.db, &key, now)
-            .await
-            .unwrap_or(now + service::forms::WINDOW);
+    let status = if let Some(until) = limited {
         page.notice = Some(format!(
             "查询次数过多，请{}再查询",
             retry_words(until, &state)
         ));
-        let mut res = render_page(
+        let res = render_page(
             &state,
             &parts,
             "/messages/track",
@@ -272,10 +303,7 @@ pub async fn post_track(State(state): State<AppState>, req: Request) -> Response
             StatusCode::TOO_MANY_REQUESTS,
         )
         .await;
-        let secs = (until - now).num_seconds().max(1);
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        return res;
+        return with_retry_after(res, until);
     } else if bad_utf8 || page.code.is_empty() || page.contact.is_empty() {
         page.notice = Some("请填写受理编号，以及留言时填写的电话或电子邮箱".into());
         StatusCode::UNPROCESSABLE_ENTITY

@@ -12,5 +12,6 @@ pub mod paste;
 pub mod prefs;
 pub mod security;
 pub mod sitemap;
+pub mod submit;
 pub mod upload;
 pub mod views;

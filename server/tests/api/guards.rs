@@ -20,6 +20,9 @@ const PUBLIC_SERVER_FNS: &[&str] = &[
     // 留言箱: read-only (the posts are plain form routes with their own checks).
     "/api/messages/page",
     "/api/messages/track",
+    // 投稿: the same.
+    "/api/submit/page",
+    "/api/submit/track",
 ];
 
 /// Back-office pages anyone may open.
@@ -31,6 +34,7 @@ const FORM_HANDLERS: &[&str] = &[
     "/admin/password",
     app::api::admin::articles::PASTE_URL,
     app::api::admin::media::UPLOAD_URL,
+    app::api::admin::articles::DOCX_URL,
 ];
 
 fn server_fns() -> Vec<(String, String)> {
@@ -128,6 +132,11 @@ async fn nothing_in_the_back_office_answers_strangers(app: &TestApp) {
             "{handler}"
         );
     }
+    // 投稿 attachments are for staff only.
+    assert_eq!(
+        call(&app.client, app, "GET", "/api/admin/submissions/1/files/1").await,
+        401
+    );
 }
 on_both_backends!(nothing_in_the_back_office_answers_strangers);
 

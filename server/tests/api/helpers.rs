@@ -111,6 +111,7 @@ pub async fn spawn_app_with(
         }
     };
     let uploads = shared_uploads();
+    let private = dir.path().join("private");
     let env = move |k: &str| -> Option<String> {
         if let Some((_, v)) = overrides.iter().find(|(name, _)| *name == k) {
             return Some((*v).to_owned());
@@ -120,6 +121,7 @@ pub async fn spawn_app_with(
             "DATABASE_URL" => Some(database_url.clone()),
             "PORTICO_PUBLIC_URL" => Some("http://portico.test".into()),
             "PORTICO_UPLOADS_DIR" => Some(uploads.display().to_string()),
+            "PORTICO_PRIVATE_DIR" => Some(private.display().to_string()),
             "PORTICO_HIT_FLUSH_SECS" => Some("5".into()),
             "PORTICO_CACHE_POLL_MS" => Some("100".into()),
             // Tests post forms the moment they get them.

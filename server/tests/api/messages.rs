@@ -8,7 +8,7 @@ use crate::helpers::{Backend, TestApp, spawn_app_with};
 use crate::on_both_backends;
 
 /// The value of the form field `name` in a page.
-fn input_value(html: &str, name: &str) -> Option<String> {
+pub fn input_value(html: &str, name: &str) -> Option<String> {
     let at = html.find(&format!("name=\"{name}\""))?;
     let start = html[..at].rfind('<')?;
     let end = at + html[at..].find('>')?;
@@ -18,7 +18,7 @@ fn input_value(html: &str, name: &str) -> Option<String> {
 }
 
 /// The answer to the arithmetic question shown on the page, if it asks one.
-fn answer_of(html: &str) -> Option<String> {
+pub fn answer_of(html: &str) -> Option<String> {
     let at = html.find("验证问题：")? + "验证问题：".len();
     let rest = &html[at..];
     let plus = rest.find(" 加 ")?;

@@ -190,6 +190,9 @@ pub struct EditorData {
     pub revisions: usize,
     /// The public URL when the article is visible.
     pub public_href: Option<String>,
+    /// The reader's submission (投稿) this article was accepted from: its code and page.
+    #[serde(default)]
+    pub submission: Option<(String, String)>,
 }
 
 /// The editor's data for article `id`, or for a new article.
@@ -259,6 +262,10 @@ pub async fn preview_body(body: String) -> Result<String, AppError> {
 /// function), because a paste can be tens of megabytes of JSON, which the server decodes on
 /// a blocking thread.
 pub const PASTE_URL: &str = "/api/admin/articles/paste";
+
+/// Where the editor sends a Word document to import (a plain multipart route of the server,
+/// answered with a [`PasteResult`]).
+pub const DOCX_URL: &str = "/api/admin/articles/docx";
 
 /// What is pasted: the clipboard's HTML and, from Word, its RTF (with the pictures).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,6 +33,8 @@ pub struct Dashboard {
     pub upcoming: Vec<(i32, String, String)>,
     /// Readers' messages waiting for a reply.
     pub messages_waiting: u64,
+    /// 投稿 not yet reviewed.
+    pub submissions_waiting: u64,
 }
 
 #[server(prefix = "/api/admin", endpoint = "dashboard", input = leptos::server_fn::codec::GetUrl)]
@@ -98,5 +100,6 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         daily,
         by_status,
         messages_waiting: service::messages::counts(db).await?.new,
+        submissions_waiting: service::submissions::review::counts(db).await?.new,
     })
 }

@@ -75,6 +75,9 @@ pub async fn load(
                 autosaved,
                 revisions: service::editorial::revisions(db, id).await?.len(),
                 public_href: public_href(&a),
+                submission: service::submissions::review::for_article(db, id)
+                    .await?
+                    .map(|s| (s.code, format!("/admin/submissions/{}", s.id))),
             })
         }
         None => {
@@ -106,6 +109,7 @@ pub async fn load(
                 autosaved,
                 revisions: 0,
                 public_href: None,
+                submission: None,
             })
         }
     }

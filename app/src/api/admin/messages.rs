@@ -150,7 +150,19 @@ pub async fn reply_message(
     let staff = require_staff()?;
     let publish = checked(&publish);
     let result = async {
-        service::messages::reply(&state()?.db, &staff.actor(), id, &reply, publish).await?;
+        let state = state()?;
+        let m = service::messages::reply(&state.db, &staff.actor(), id, &reply, publish).await?;
+        if let Some(mail) = &state.mail
+            && !m.email.is_empty()
+        {
+            let (subject, body) = service::mail::reply_to_reader(
+                &m.code,
+                &m.subject,
+                &m.reply,
+                &state.site.absolute(&format!("/messages/track?code={}", m.code)),
+            );
+            mail.tell_reader(&m.email, subject, body);
+        }
         go_to(&format!("/admin/messages/{id}"));
         Ok(())
     }

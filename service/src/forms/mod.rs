@@ -11,6 +11,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{Error, Result};
 
+mod pipeline;
+pub use pipeline::*;
+
 /// The site setting holding the forms' signing key (random, made once, shared by every app
 /// server through the database).
 const SECRET_KEY: &str = "forms_secret";

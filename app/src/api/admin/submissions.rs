@@ -1,0 +1,274 @@
+//! 投稿 in the back office: the review queue, one submission with its files, and what
+//! editors do with it (accept into a draft, decline with a reason, set aside as spam,
+//! delete). Every change is in the audit log.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use super::messages::QueueTab;
+use crate::error::AppError;
+use crate::models::{ColumnChoice, Pager};
+
+/// Submissions per page of the queue.
+pub const PER_PAGE: u64 = 30;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionRow {
+    pub id: i32,
+    pub code: String,
+    pub title: String,
+    pub name: String,
+    pub organization: String,
+    pub received_at: String,
+    pub files: u64,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionQueue {
+    pub tabs: Vec<QueueTab>,
+    pub rows: Vec<SubmissionRow>,
+    pub pager: Pager,
+}
+
+#[server(prefix = "/api/admin", endpoint = "submissions/list", input = GetUrl)]
+pub async fn get_submission_queue(
+    filter: String,
+    page: u64,
+) -> Result<SubmissionQueue, AppError> {
+    use service::submissions::review::{self, Filter};
+
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    let filter = Filter::parse(&filter);
+    let page = page.max(1);
+    let counts = review::counts(&state.db).await?;
+    let (rows, total) = review::list(&state.db, filter, page, PER_PAGE).await?;
+    let tz = state.site.time_zone;
+    let tab = |f: Filter, label: &str, count: u64| QueueTab {
+        code: f.code().to_owned(),
+        label: label.to_owned(),
+        count,
+        current: f == filter,
+    };
+    Ok(SubmissionQueue {
+        tabs: vec![
+            tab(Filter::New, "待审阅", counts.new),
+            tab(Filter::Accepted, "已采用", counts.accepted),
+            tab(Filter::Rejected, "已退回", counts.rejected),
+            tab(Filter::Spam, "垃圾投稿", counts.spam),
+            tab(
+                Filter::All,
+                "全部",
+                counts.new + counts.accepted + counts.rejected + counts.spam,
+            ),
+        ],
+        rows: rows
+            .into_iter()
+            .map(|(s, files)| SubmissionRow {
+                status: review::status_label(&s).to_owned(),
+                id: s.id,
+                code: s.code,
+                title: s.title,
+                name: s.name,
+                organization: s.organization,
+                received_at: service::time::format_datetime(s.created_at, tz),
+                files,
+            })
+            .collect(),
+        pager: Pager {
+            page,
+            pages: total.div_ceil(PER_PAGE).max(1),
+            total,
+            base: format!("/admin/submissions?filter={}", filter.code()),
+        },
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionFileRow {
+    pub name: String,
+    pub kind: String,
+    pub size: String,
+    pub href: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionDetail {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub organization: String,
+    pub phone: String,
+    pub email: String,
+    pub title: String,
+    pub suggested_column: Option<ColumnChoice>,
+    pub content: String,
+    pub files: Vec<SubmissionFileRow>,
+    pub status: String,
+    pub can_accept: bool,
+    pub can_reject: bool,
+    pub is_spam: bool,
+    pub reason: String,
+    pub handled: String,
+    /// The draft it became.
+    pub article_href: Option<String>,
+    pub received_at: String,
+    /// Columns a draft may be filed under.
+    pub columns: Vec<ColumnChoice>,
+}
+
+fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / 1048576.0)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+#[server(prefix = "/api/admin", endpoint = "submissions/one", input = GetUrl)]
+pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
+    use entity::submission::SubmissionStatus as S;
+    use service::submissions::{FileKind, review};
+
+    use crate::server::{require_staff, state};
+    require_staff()?;
+    let state = state()?;
+    let s = review::get(&state.db, id).await?;
+    let files = review::files(&state.db, id).await?;
+    let columns: Vec<ColumnChoice> = service::submissions::suggestable_columns(&state.db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| ColumnChoice { id, name })
+        .collect();
+    let tz = state.site.time_zone;
+    Ok(SubmissionDetail {
+        status: review::status_label(&s).to_owned(),
+        id: s.id,
+        can_accept: matches!(s.status, S::New | S::Rejected),
+        can_reject: matches!(s.status, S::New | S::Spam),
+        is_spam: s.status == S::Spam,
+        handled: s
+            .handled_at
+            .map(|t| format!("{} {}", service::time::format_datetime(t, tz), s.handled_by))
+            .unwrap_or_default(),
+        article_href: s.article_id.map(|a| format!("/admin/articles/{a}")),
+        suggested_column: s
+            .column_id
+            .and_then(|c| columns.iter().find(|x| x.id == c).cloned()),
+        files: files
+            .into_iter()
+            .map(|f| SubmissionFileRow {
+                kind: FileKind::parse(&f.kind)
+                    .map(FileKind::label)
+                    .unwrap_or("文件")
+                    .to_owned(),
+                size: size_text(f.size_bytes),
+                href: format!("/api/admin/submissions/{id}/files/{}", f.id),
+                name: f.name,
+            })
+            .collect(),
+        code: s.code,
+        name: s.name,
+        organization: s.organization,
+        phone: s.phone,
+        email: s.email,
+        title: s.title,
+        content: s.content,
+        reason: s.reason,
+        received_at: service::time::format_datetime(s.created_at, tz),
+        columns,
+    })
+}
+
+#[server(prefix = "/api/admin", endpoint = "submissions/accept")]
+pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
+    use super::form::{finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let result = async {
+        let state = state()?;
+        let private = service::storage::Store::new(&state.site.private_dir);
+        let done = service::submissions::review::accept(
+            &state.db,
+            &state.site.uploads_dir,
+            &private,
+            &staff.actor(),
+            id,
+            column,
+        )
+        .await?;
+        if let Ok(s) = service::submissions::review::get(&state.db, id).await {
+            crate::server::forms::tell_author(&state, &s, true);
+        }
+        go_to(&format!("/admin/articles/{}", done.article_id));
+        Ok(done)
+    }
+    .await;
+    let message = match &result {
+        Ok(done) if done.warnings.is_empty() => format!(
+            "已采用，存为草稿（导入图片 {} 张），请在编辑器中修改后发布",
+            done.images
+        ),
+        Ok(done) => format!("已采用，存为草稿。请注意：{}", done.warnings.join("；")),
+        Err(_) => String::new(),
+    };
+    finish(result.map(|_| ()), &message)
+}
+
+#[server(prefix = "/api/admin", endpoint = "submissions/reject")]
+pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> {
+    use super::form::{finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let result = async {
+        let state = state()?;
+        let s = service::submissions::review::reject(&state.db, &staff.actor(), id, &reason)
+            .await?;
+        crate::server::forms::tell_author(&state, &s, false);
+        go_to(&format!("/admin/submissions/{id}"));
+        Ok(())
+    }
+    .await;
+    finish(result, "已退回，作者查询时可以看到退回原因")
+}
+
+#[server(prefix = "/api/admin", endpoint = "submissions/spam")]
+pub async fn spam_submission(id: i32, spam: String) -> Result<(), AppError> {
+    use super::form::{finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let spam = spam == "1";
+    let result = async {
+        service::submissions::review::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
+        go_to(&format!("/admin/submissions/{id}"));
+        Ok(())
+    }
+    .await;
+    finish(
+        result,
+        if spam {
+            "已标记为垃圾投稿"
+        } else {
+            "已移回待审阅"
+        },
+    )
+}
+
+#[server(prefix = "/api/admin", endpoint = "submissions/delete")]
+pub async fn delete_submission(id: i32) -> Result<(), AppError> {
+    use super::form::{finish, go_to};
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let result = async {
+        let state = state()?;
+        let private = service::storage::Store::new(&state.site.private_dir);
+        service::submissions::review::delete(&state.db, &private, &staff.actor(), id).await?;
+        go_to("/admin/submissions");
+        Ok(())
+    }
+    .await;
+    finish(result, "投稿及其附件已删除")
+}

@@ -1,0 +1,389 @@
+//! 投稿 routes that are not pages: the reader's post (`POST /submit`, multipart with the
+//! files), tracking (`POST /submit/track`), the staff download of an attachment, and the
+//! editor's import of a .docx. Like the 留言 posts, a stored submission is answered with a
+//! redirect to its receipt, and anything refused with the form again, holding what the
+//! reader typed, under a status that says what went wrong.
+
+use app::error::AppError;
+use app::models::{SubmitFormState, SubmitTrackPage};
+use app::server::forms::{SubmitEcho, SubmitTrackEcho, problems};
+use app::server::{AppState, Staff};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chrono::Utc;
+use service::forms::{ContentRules, Outcome};
+use service::storage::Store;
+use service::submissions::{self, Draft, MAX_FILE_BYTES, Upload};
+
+use super::forms::{
+    decode_form, field, read_body, render_page, retry_words, see_other, track_try,
+    with_retry_after,
+};
+
+/// The largest text field read (the text itself may be 20,000 characters).
+const MAX_TEXT_FIELD: usize = 128 * 1024;
+
+/// What reading the multipart body ended with.
+enum Read {
+    Complete,
+    /// The body was larger than the route takes (413).
+    TooLarge,
+    /// The body broke off or was malformed (400).
+    Broken,
+}
+
+/// Reads the form's fields and files, stopping a file at [`MAX_FILE_BYTES`] (the rest of it
+/// is read and dropped, so the reader is told which file was too large).
+async fn read_multipart(
+    mut mp: Multipart,
+    fields: &mut Vec<(String, String)>,
+    files: &mut Vec<Upload>,
+) -> Read {
+    loop {
+        let mut f = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => return Read::Complete,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Read::TooLarge,
+            Err(_) => return Read::Broken,
+        };
+        let name = f.name().unwrap_or_default().to_owned();
+        let file_name = f.file_name().map(str::to_owned);
+        let limit = if file_name.is_some() {
+            MAX_FILE_BYTES
+        } else {
+            MAX_TEXT_FIELD
+        };
+        let mut bytes = Vec::new();
+        let mut over = false;
+        loop {
+            match f.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > limit {
+                        over = true;
+                    } else if !over {
+                        bytes.extend_from_slice(&chunk);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Read::TooLarge,
+                Err(_) => return Read::Broken,
+            }
+        }
+        match file_name {
+            Some(file_name) if name == "files" => {
+                if !(file_name.is_empty() && bytes.is_empty()) {
+                    files.push(Upload {
+                        name: file_name,
+                        bytes,
+                        too_large: over,
+                    });
+                }
+            }
+            Some(_) => {}
+            None => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                fields.push((name, text));
+            }
+        }
+    }
+}
+
+fn checked(fields: &[(String, String)], name: &str) -> bool {
+    fields.iter().any(|(k, v)| k == name && !v.is_empty())
+}
+
+/// `POST /submit`: a reader's manuscript.
+pub async fn post_submit(State(state): State<AppState>, req: Request) -> Response {
+    let client = app::server::client::client_of(&state.site.trusted_proxies, &req);
+    let (parts, body) = req.into_parts();
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    let req = Request::from_parts(parts.clone(), body);
+    let read = match Multipart::from_request(req, &state).await {
+        Ok(mp) => read_multipart(mp, &mut fields, &mut files).await,
+        Err(_) => Read::Broken,
+    };
+    let draft = Draft {
+        name: field(&fields, "name"),
+        organization: field(&fields, "organization"),
+        phone: field(&fields, "phone"),
+        email: field(&fields, "email"),
+        title: field(&fields, "title"),
+        column: field(&fields, "column"),
+        content: field(&fields, "content"),
+        consent: checked(&fields, "consent"),
+        answer: field(&fields, "answer"),
+        files,
+    };
+    let mut echo = SubmitFormState {
+        name: draft.name.clone(),
+        organization: draft.organization.clone(),
+        phone: draft.phone.clone(),
+        email: draft.email.clone(),
+        title: draft.title.clone(),
+        column: draft.column.clone(),
+        content: draft.content.clone(),
+        consent: draft.consent,
+        files_to_choose_again: draft.files.iter().map(|f| f.name.clone()).collect(),
+        ..SubmitFormState::default()
+    };
+    let refuse = |mut echo: SubmitFormState, notice: String, status: StatusCode| {
+        echo.notice = Some(notice);
+        render_page(&state, &parts, "/submit", SubmitEcho(echo), status)
+    };
+    match read {
+        Read::Complete => {}
+        Read::TooLarge => {
+            return refuse(
+                echo,
+                format!(
+                    "提交的附件过大：每个附件不超过{} MB，合计不超过{} MB。您填写的文字都还在，请重新选择附件。",
+                    MAX_FILE_BYTES >> 20,
+                    submissions::MAX_TOTAL_BYTES >> 20
+                ),
+                StatusCode::PAYLOAD_TOO_LARGE,
+            )
+            .await;
+        }
+        Read::Broken => {
+            return refuse(
+                echo,
+                "提交的内容不完整（可能是网络中断或页面已过期），没有保存。请检查后重新提交。"
+                    .into(),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    }
+    let rules = match service::site::settings(&state.db).await {
+        Ok(s) => ContentRules::from_settings(&s),
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let cx = service::forms::Context {
+        keys: &state.forms.keys,
+        policy: &state.forms.policy,
+        rules: &rules,
+        client: &client,
+        time_zone: state.site.time_zone,
+        now: Utc::now(),
+    };
+    let private = Store::new(&state.site.private_dir);
+    let outcome = submissions::submit(
+        &state.db,
+        &private,
+        &cx,
+        &field(&fields, "token"),
+        &field(&fields, "website"),
+        &draft,
+    )
+    .await;
+    match outcome {
+        Ok(Outcome::Stored { code }) => {
+            if let Some(mail) = &state.mail {
+                let (subject, body) = service::mail::new_submission(
+                    &code,
+                    draft.name.trim(),
+                    draft.organization.trim(),
+                    draft.title.trim(),
+                    draft.files.len(),
+                    &state.site.absolute("/admin/submissions"),
+                );
+                mail.notify_staff(subject, body);
+            }
+            see_other(&format!("/submit/track?code={code}&new=1"))
+        }
+        Ok(Outcome::AlreadyStored { code }) => {
+            see_other(&format!("/submit/track?code={code}&new=1"))
+        }
+        Ok(Outcome::Refused(r)) => {
+            let status = if r.conflict {
+                StatusCode::CONFLICT
+            } else if r.errors.is_empty() {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            echo.notice = r.notice;
+            echo.problems = problems(&r.errors);
+            echo.question = r.challenge.then(String::new);
+            render_page(&state, &parts, "/submit", SubmitEcho(echo), status).await
+        }
+        Ok(Outcome::Limited { until }) => {
+            echo.question = Some(String::new());
+            let res = refuse(
+                echo,
+                format!(
+                    "您投稿得太频繁了，请{}再提交。您填写的文字都还在。",
+                    retry_words(until, &state)
+                ),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await;
+            with_retry_after(res, until)
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// `POST /submit/track`: a reader looks up a submission by receipt code and contact.
+pub async fn post_submit_track(State(state): State<AppState>, req: Request) -> Response {
+    let client = app::server::client::client_of(&state.site.trusted_proxies, &req);
+    let (parts, body) = req.into_parts();
+    let bytes = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let (fields, bad_utf8) = decode_form(&bytes);
+    let mut page = SubmitTrackPage {
+        code: field(&fields, "code").trim().chars().take(24).collect(),
+        contact: field(&fields, "contact").trim().chars().take(100).collect(),
+        ..SubmitTrackPage::default()
+    };
+    let limited = match track_try(&state, &client).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let status = if let Some(until) = limited {
+        page.notice = Some(format!(
+            "查询次数过多，请{}再查询",
+            retry_words(until, &state)
+        ));
+        let res = render_page(
+            &state,
+            &parts,
+            "/submit/track",
+            SubmitTrackEcho(page),
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
+        return with_retry_after(res, until);
+    } else if bad_utf8 || page.code.is_empty() || page.contact.is_empty() {
+        page.notice = Some("请填写受理编号，以及投稿时填写的电话或电子邮箱".into());
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        match submissions::track(&state.db, &page.code, &page.contact).await {
+            Ok(Some(s)) => match app::server::forms::tracked_submission(&state, s).await {
+                Ok(found) => {
+                    page.found = Some(found);
+                    StatusCode::OK
+                }
+                Err(e) => return e.into_response(),
+            },
+            Ok(None) => {
+                page.notice = Some(
+                    "没有找到这篇投稿：请核对受理编号，并填写投稿时留下的电话或电子邮箱".into(),
+                );
+                StatusCode::NOT_FOUND
+            }
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    };
+    render_page(&state, &parts, "/submit/track", SubmitTrackEcho(page), status).await
+}
+
+/// `filename*=` of RFC 5987 (UTF-8, percent-encoded), with an ASCII fallback.
+fn disposition(name: &str) -> String {
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
+    format!(
+        "attachment; filename=\"attachment.{}\"; filename*=UTF-8''{}",
+        ext.chars().filter(char::is_ascii_alphanumeric).collect::<String>(),
+        app::server::share::encode(name)
+    )
+}
+
+/// `GET /api/admin/submissions/{id}/files/{file}`: an attachment, for staff only (the
+/// back-office guard turns everyone else away), always as a download.
+pub async fn download(
+    State(state): State<AppState>,
+    staff: Option<Extension<Staff>>,
+    Path((id, file)): Path<(i32, i32)>,
+) -> Response {
+    let Some(Extension(staff)) = staff else {
+        return AppError::Unauthorized.into_response();
+    };
+    let private = Store::new(&state.site.private_dir);
+    match submissions::review::download(&state.db, &private, &staff.actor(), id, file).await {
+        Ok((f, bytes)) => {
+            let mut res = bytes.into_response();
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&f.mime)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
+            if let Ok(v) = HeaderValue::from_str(&disposition(&f.name)) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; sandbox"),
+            );
+            res
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// `POST /api/admin/articles/docx`: a .docx (multipart field `file`) as article HTML, its
+/// pictures put into the media library; answered like a paste.
+pub async fn import_docx(
+    State(state): State<AppState>,
+    staff: Option<Extension<Staff>>,
+    mut mp: Multipart,
+) -> Response {
+    let Some(Extension(staff)) = staff else {
+        return AppError::Unauthorized.into_response();
+    };
+    let mut bytes = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(f)) if f.name() == Some("file") => match f.bytes().await {
+                Ok(b) => bytes = Some(b.to_vec()),
+                Err(_) => return too_large_or_broken(),
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return too_large_or_broken(),
+        }
+    }
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return AppError::BadRequest("请选择要导入的 Word 文档（.docx）".into()).into_response();
+    };
+    match service::docx::import(&state.db, &state.site.uploads_dir, &staff.actor(), bytes).await
+    {
+        Ok(p) => Json(app::api::admin::articles::PasteResult {
+            html: p.html,
+            images: p.images,
+            warnings: p.warnings,
+        })
+        .into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+fn too_large_or_broken() -> Response {
+    AppError::TooLarge(format!(
+        "文档没有完整上传，或超过了 {} MB",
+        MAX_FILE_BYTES >> 20
+    ))
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downloads_name_the_file_safely() {
+        let d = disposition("开发区 调研\".docx");
+        assert!(d.starts_with("attachment; filename=\"attachment.docx\"; filename*=UTF-8''"));
+        assert!(!d[d.find("''").unwrap_or(0)..].contains(' '));
+        assert!(!d.contains("调研"));
+    }
+}

@@ -1,0 +1,321 @@
+//! The steps every public form (留言, 投稿) takes a post through, in order: the hidden field,
+//! the signed token, the per-client limit, the checks of the fields (each form its own, with
+//! the shared ones here), the arithmetic question when it is due, and then the form's own
+//! transaction that stores the item. Only a committed item gets a receipt code.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::{ContentRules, Keys, Policy, Token, TokenProblem};
+use crate::Result;
+use crate::db::Db;
+
+/// A problem with one field, told to the reader next to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The form field's name (`name`, `phone`, `content`, …).
+    pub field: &'static str,
+    pub message: String,
+}
+
+pub fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+/// What became of a reader's post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored (committed); the reader gets this receipt code.
+    Stored { code: String },
+    /// The same text from the same contact within the hour: already stored under this code.
+    AlreadyStored { code: String },
+    /// Not stored: show the form again with the reader's text and these messages.
+    Refused(Refusal),
+    /// Too many from this client: try again after this moment.
+    Limited { until: DateTime<Utc> },
+}
+
+/// Why a post was not stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Refusal {
+    /// A message for the top of the form (token problems, duplicates, dropped posts).
+    pub notice: Option<String>,
+    pub errors: Vec<FieldError>,
+    /// Ask the arithmetic question on the form shown again.
+    pub challenge: bool,
+    /// 409 rather than 422.
+    pub conflict: bool,
+}
+
+impl Refusal {
+    pub fn notice(text: &str) -> Refusal {
+        Refusal {
+            notice: Some(text.to_owned()),
+            ..Refusal::default()
+        }
+    }
+
+    /// The same text sent within the hour by someone else (or with other contact details).
+    pub fn duplicate(what: &str) -> Refusal {
+        Refusal {
+            notice: Some(format!(
+                "相同内容的{what}在一小时内已经提交过，请勿重复提交"
+            )),
+            conflict: true,
+            ..Refusal::default()
+        }
+    }
+}
+
+/// Everything a form's `submit` needs besides what the reader typed.
+pub struct Context<'a> {
+    pub keys: &'a Keys,
+    pub policy: &'a Policy,
+    pub rules: &'a ContentRules,
+    /// The client's address as the caller decides it (never stored as such).
+    pub client: &'a str,
+    pub time_zone: Tz,
+    pub now: DateTime<Utc>,
+}
+
+impl Context<'_> {
+    /// Today's date where the site is, as receipt codes carry it (`20261201`).
+    pub fn local_date(&self) -> String {
+        self.now
+            .with_timezone(&self.time_zone)
+            .format("%Y%m%d")
+            .to_string()
+    }
+}
+
+/// The counter key of a client for a form.
+pub fn counter_key(keys: &Keys, form: &str, client: &str) -> String {
+    format!("{form}:{}", keys.client_key(client))
+}
+
+/// Whether the form shown to `client` should ask the question from the start.
+pub async fn challenge_due(
+    db: &Db,
+    keys: &Keys,
+    policy: &Policy,
+    form: &str,
+    client: &str,
+) -> Result<bool> {
+    let n = super::count(db, &counter_key(keys, form, client), Utc::now()).await?;
+    Ok(n >= policy.challenge_after)
+}
+
+/// A post that got past the hidden field, the token and the limit.
+#[derive(Clone, Debug)]
+pub struct Admitted {
+    /// The client's counter key for this form.
+    pub key: String,
+    /// How many this client sent within the hour.
+    pub sent: i32,
+    pub token: Token,
+    challenge_after: i32,
+}
+
+impl Admitted {
+    /// The refusal of a post whose fields have problems.
+    pub fn refused(&self, errors: Vec<FieldError>) -> Outcome {
+        Outcome::Refused(Refusal {
+            errors,
+            challenge: self.sent >= self.challenge_after,
+            ..Refusal::default()
+        })
+    }
+}
+
+/// The first steps: the hidden field people never fill in, the form's signed token, and the
+/// per-client limit. `Err` carries the outcome to answer with.
+pub async fn admit(
+    db: &Db,
+    cx: &Context<'_>,
+    form: &str,
+    token: &str,
+    honeypot: &str,
+) -> Result<std::result::Result<Admitted, Outcome>> {
+    if !honeypot.trim().is_empty() {
+        tracing::info!(form, "a post with the hidden field filled in was dropped");
+        return Ok(Err(Outcome::Refused(Refusal::notice(
+            "提交未被接受，请刷新页面后重试",
+        ))));
+    }
+    let token = match cx.keys.verify(form, token, cx.policy, cx.now) {
+        Ok(t) => t,
+        Err(problem) => {
+            if problem == TokenProblem::TooFast {
+                tracing::info!(form, "a post sent too quickly after its form was served");
+            }
+            return Ok(Err(Outcome::Refused(Refusal::notice(problem.message()))));
+        }
+    };
+    let key = counter_key(cx.keys, form, cx.client);
+    let sent = super::count(db, &key, cx.now).await?;
+    if sent >= cx.policy.per_hour {
+        return Ok(Err(Outcome::Limited {
+            until: super::window_end(db, &key, cx.now).await?,
+        }));
+    }
+    Ok(Ok(Admitted {
+        key,
+        sent,
+        token,
+        challenge_after: cx.policy.challenge_after,
+    }))
+}
+
+/// The question, once the fields are good: asked when the client has sent several within the
+/// hour or the text looks like spam. A wrong answer counts against the limit, so guessing
+/// runs into it.
+pub async fn question(
+    db: &Db,
+    cx: &Context<'_>,
+    admitted: &Admitted,
+    text: &str,
+    answer: &str,
+) -> Result<Option<Refusal>> {
+    let due = admitted.sent >= cx.policy.challenge_after || super::looks_like_spam(text);
+    if !due || admitted.token.question.is_answered_by(answer) {
+        return Ok(None);
+    }
+    super::bump(db, &admitted.key, cx.now).await?;
+    let message = if answer.trim().is_empty() {
+        "请回答验证问题"
+    } else {
+        "验证问题的答案不正确，请重新计算"
+    };
+    Ok(Some(Refusal {
+        errors: vec![field_error("answer", message)],
+        challenge: true,
+        ..Refusal::default()
+    }))
+}
+
+/// Text without control characters (line breaks and tabs kept), trimmed.
+pub fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect::<String>()
+        .replace("\r\n", "\n")
+        .trim()
+        .to_owned()
+}
+
+/// One line of text: control characters gone, runs of whitespace made one space.
+pub fn one_line(s: &str) -> String {
+    clean_text(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A one-line field that must be filled in and may hold at most `max` characters.
+pub fn required_line(
+    value: &str,
+    max: usize,
+    field: &'static str,
+    label: &str,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    let v = one_line(value);
+    if v.is_empty() {
+        errors.push(field_error(field, format!("请填写{label}")));
+    } else if v.chars().count() > max {
+        errors.push(field_error(field, format!("{label}不能超过{max}个字")));
+    }
+    v
+}
+
+/// Phone and e-mail: each checked when given, at least one required. Returns their stored
+/// forms (empty when not given or not valid).
+pub fn contact(phone: &str, email: &str, errors: &mut Vec<FieldError>) -> (String, String) {
+    let (phone_in, email_in) = (phone.trim(), email.trim());
+    let phone = if phone_in.is_empty() {
+        String::new()
+    } else {
+        super::phone(phone_in).unwrap_or_else(|| {
+            errors.push(field_error(
+                "phone",
+                "电话号码格式不正确：请填写11位手机号码，或带区号的固定电话（如 010-12345678）",
+            ));
+            String::new()
+        })
+    };
+    let email = if email_in.is_empty() {
+        String::new()
+    } else {
+        super::email(email_in).unwrap_or_else(|| {
+            errors.push(field_error(
+                "email",
+                "电子邮箱格式不正确，例如 name@example.com",
+            ));
+            String::new()
+        })
+    };
+    if phone_in.is_empty() && email_in.is_empty() {
+        errors.push(field_error(
+            "phone",
+            "请至少填写一种联系方式（电话或电子邮箱），以便我们答复您",
+        ));
+    }
+    (phone, email)
+}
+
+/// The block list and the link limit over all of a post's text, told at `field`.
+pub fn content_rules(
+    whole: &str,
+    rules: &ContentRules,
+    field: &'static str,
+    errors: &mut Vec<FieldError>,
+) {
+    let blocked = rules.blocked_in(whole);
+    if !blocked.is_empty() {
+        errors.push(field_error(
+            field,
+            format!("内容含有不允许发布的词语：{}", blocked.join("、")),
+        ));
+    }
+    let links = super::link_count(whole);
+    if links > rules.max_links {
+        errors.push(field_error(
+            field,
+            format!(
+                "内容中的网址过多（{links}个），最多可包含{}个",
+                rules.max_links
+            ),
+        ));
+    }
+}
+
+/// The consent to the personal-information notice.
+pub fn consent(given: bool, errors: &mut Vec<FieldError>) {
+    if !given {
+        errors.push(field_error(
+            "consent",
+            "请阅读并同意《个人信息保护说明》后再提交",
+        ));
+    }
+}
+
+/// Whether an earlier item's contact is this post's contact (the same person sending the
+/// same text twice).
+pub fn same_contact(phone_a: &str, email_a: &str, phone_b: &str, email_b: &str) -> bool {
+    (!phone_b.is_empty() && super::phone_digits(phone_a) == super::phone_digits(phone_b))
+        || (!email_b.is_empty() && email_a == email_b)
+}
+
+/// Whether `contact` (as a reader types it when tracking) is the stored phone or e-mail.
+pub fn contact_matches(phone: &str, email: &str, contact: &str) -> bool {
+    let contact = contact.trim();
+    let digits = super::phone_digits(contact);
+    let by_phone = !phone.is_empty()
+        && digits.len() >= 7
+        && super::phone_digits(phone).trim_start_matches("86") == digits.trim_start_matches("86");
+    let by_email = !email.is_empty() && email == contact.to_lowercase();
+    by_phone || by_email
+}

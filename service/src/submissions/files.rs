@@ -1,0 +1,214 @@
+//! What a 投稿 attachment is, decided by its content (never by its name): Word (.docx, or
+//! the older .doc and WPS 文字's .wps, both OLE compound files holding a Word document),
+//! PDF, JPEG or PNG.
+
+use std::io::{Cursor, Read};
+
+/// One submission holds at most this many files…
+pub const MAX_FILES: usize = 5;
+/// …each at most this large…
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+/// …and together at most this much.
+pub const MAX_TOTAL_BYTES: usize = 50 * 1024 * 1024;
+
+/// The kinds of file a submission may carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Docx,
+    Doc,
+    Wps,
+    Pdf,
+    Jpg,
+    Png,
+}
+
+impl FileKind {
+    pub fn ext(self) -> &'static str {
+        match self {
+            FileKind::Docx => "docx",
+            FileKind::Doc => "doc",
+            FileKind::Wps => "wps",
+            FileKind::Pdf => "pdf",
+            FileKind::Jpg => "jpg",
+            FileKind::Png => "png",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileKind::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            FileKind::Doc => "application/msword",
+            FileKind::Wps => "application/vnd.ms-works",
+            FileKind::Pdf => "application/pdf",
+            FileKind::Jpg => "image/jpeg",
+            FileKind::Png => "image/png",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FileKind> {
+        [
+            FileKind::Docx,
+            FileKind::Doc,
+            FileKind::Wps,
+            FileKind::Pdf,
+            FileKind::Jpg,
+            FileKind::Png,
+        ]
+        .into_iter()
+        .find(|k| k.ext() == s)
+    }
+
+    /// What staff see in the file list.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Docx => "Word 文档",
+            FileKind::Doc => "Word 97-2003 文档",
+            FileKind::Wps => "WPS 文字文档",
+            FileKind::Pdf => "PDF 文档",
+            FileKind::Jpg => "JPEG 图片",
+            FileKind::Png => "PNG 图片",
+        }
+    }
+}
+
+const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// What `bytes` are. `name` only tells a WPS file from a .doc when the content is an OLE
+/// Word document either way.
+pub fn sniff(name: &str, bytes: &[u8]) -> Option<FileKind> {
+    if bytes.starts_with(b"%PDF-") {
+        Some(FileKind::Pdf)
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(FileKind::Png)
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(FileKind::Jpg)
+    } else if bytes.starts_with(OLE) {
+        // The directory names its streams in UTF-16: a Word document has `WordDocument`
+        // (WPS 文字 writes the same), older WPS files `WpsContent`.
+        let word = utf16(b"WordDocument");
+        let wps = utf16(b"WpsContent");
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        if has(&wps) || (has(&word) && name.to_ascii_lowercase().ends_with(".wps")) {
+            Some(FileKind::Wps)
+        } else if has(&word) {
+            Some(FileKind::Doc)
+        } else {
+            None
+        }
+    } else if bytes.starts_with(b"PK\x03\x04") && is_word_zip(bytes) {
+        Some(FileKind::Docx)
+    } else {
+        None
+    }
+}
+
+fn utf16(ascii: &[u8]) -> Vec<u8> {
+    ascii.iter().flat_map(|b| [*b, 0]).collect()
+}
+
+/// The most a .docx may unpack to (a small file that unpacks to gigabytes is an attack).
+pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
+
+/// Whether a zip is a Word document (it has `word/document.xml`) of sane unpacked size.
+fn is_word_zip(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let mut total = 0u64;
+    let mut word = false;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else {
+            return false;
+        };
+        total = total.saturating_add(f.size());
+        word |= f.name() == "word/document.xml";
+    }
+    if !word || total > MAX_UNPACKED {
+        return false;
+    }
+    // The main part must really unpack (a corrupt or truncated file is refused here).
+    let Ok(f) = zip.by_name("word/document.xml") else {
+        return false;
+    };
+    let mut sink = Vec::new();
+    f.take(MAX_UNPACKED).read_to_end(&mut sink).is_ok()
+}
+
+/// A file name as staff will see it and as the download will offer it: no directories, no
+/// control characters, at most 100 characters; `附件` when nothing is left.
+pub fn clean_name(name: &str, kind: FileKind) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .collect::<String>()
+        .trim()
+        .chars()
+        .take(100)
+        .collect();
+    let stem = cleaned
+        .rsplit_once('.')
+        .map(|(s, _)| s.to_owned())
+        .unwrap_or(cleaned);
+    let stem = if stem.trim().is_empty() {
+        "附件".to_owned()
+    } else {
+        stem
+    };
+    // The extension follows the content, so a download always opens with the right program.
+    format!("{}.{}", stem.trim(), kind.ext())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    pub fn docx_bytes(document: &str) -> Vec<u8> {
+        let mut buf = Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default();
+        z.start_file("[Content_Types].xml", o).unwrap();
+        z.write_all(b"<Types/>").unwrap();
+        z.start_file("word/document.xml", o).unwrap();
+        z.write_all(document.as_bytes()).unwrap();
+        z.finish().unwrap();
+        buf.into_inner()
+    }
+
+    #[test]
+    fn kinds_come_from_content_not_names() {
+        assert_eq!(sniff("a.exe", b"%PDF-1.7\n"), Some(FileKind::Pdf));
+        assert_eq!(sniff("a.pdf", b"MZ\x90\x00"), None);
+        assert_eq!(sniff("a.jpg", b"\x89PNG\r\n\x1a\n...."), Some(FileKind::Png));
+        assert_eq!(sniff("x", &[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileKind::Jpg));
+        assert_eq!(sniff("a.docx", &docx_bytes("<w:document/>")), Some(FileKind::Docx));
+        // A zip that is not a Word document (a spreadsheet, an archive).
+        let mut buf = Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        z.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(b"<x/>").unwrap();
+        z.finish().unwrap();
+        assert_eq!(sniff("a.docx", &buf.into_inner()), None);
+        let mut ole = OLE.to_vec();
+        ole.extend(utf16(b"WordDocument"));
+        assert_eq!(sniff("稿件.doc", &ole), Some(FileKind::Doc));
+        assert_eq!(sniff("稿件.WPS", &ole), Some(FileKind::Wps));
+        let mut xls = OLE.to_vec();
+        xls.extend(utf16(b"Workbook"));
+        assert_eq!(sniff("a.doc", &xls), None);
+        assert_eq!(sniff("a.txt", b"<script>alert(1)</script>"), None);
+    }
+
+    #[test]
+    fn names_are_cleaned_and_follow_the_content() {
+        assert_eq!(clean_name("C:\\稿件\\开发区调研.DOCX", FileKind::Docx), "开发区调研.docx");
+        assert_eq!(clean_name("../../etc/passwd", FileKind::Pdf), "passwd.pdf");
+        assert_eq!(clean_name("photo.exe", FileKind::Jpg), "photo.jpg");
+        assert_eq!(clean_name("\"<>.png", FileKind::Png), "附件.png");
+        assert_eq!(clean_name("", FileKind::Pdf), "附件.pdf");
+    }
+}

@@ -1,0 +1,423 @@
+//! 投稿: manuscripts readers send to the association, with up to five attached files, and the
+//! editors' review of them (see [`review`]).
+//!
+//! A submission goes through the same steps as a message (see [`crate::forms`]); its files
+//! are written to the private store and flushed to disk before the transaction that records
+//! them commits, and removed again if it does not, so a receipt always means the text and
+//! every file are stored, and a refusal leaves nothing behind.
+
+use chrono::Utc;
+use entity::submission::{self, SubmissionStatus};
+use entity::submission_file;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use crate::db::Db;
+use crate::forms::{self, Context, FieldError, Outcome, Refusal, field_error};
+use crate::storage::Store;
+use crate::{Error, Result};
+
+mod files;
+pub mod review;
+
+pub use files::{FileKind, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, clean_name, sniff};
+
+/// The name of the form, in its tokens and counters.
+pub const FORM: &str = "submission";
+/// Receipt codes start with this: 投稿.
+pub const CODE_PREFIX: &str = "TG";
+
+pub const MAX_NAME: usize = 50;
+pub const MAX_ORGANIZATION: usize = 100;
+pub const MAX_TITLE: usize = 200;
+pub const MAX_CONTENT: usize = 20_000;
+
+/// A file as it arrived.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Upload {
+    /// The name the sender's computer gave it.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// The sender sent more than [`MAX_FILE_BYTES`]; `bytes` holds only the start.
+    pub too_large: bool,
+}
+
+/// What a reader sent, as it arrived (nothing trimmed yet).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub name: String,
+    pub organization: String,
+    pub phone: String,
+    pub email: String,
+    pub title: String,
+    /// The suggested column's id as the form sent it (empty: none).
+    pub column: String,
+    pub content: String,
+    pub consent: bool,
+    pub answer: String,
+    pub files: Vec<Upload>,
+}
+
+/// A file that passed the checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedFile {
+    pub name: String,
+    pub kind: FileKind,
+    pub bytes: Vec<u8>,
+}
+
+/// A submission that passed every check, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub name: String,
+    pub organization: String,
+    pub phone: String,
+    pub email: String,
+    pub title: String,
+    pub column_id: Option<i32>,
+    pub content: String,
+    pub files: Vec<CheckedFile>,
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1048576.0)
+}
+
+/// Checks the files: how many, how large, and what they are.
+fn check_files(uploads: &[Upload], errors: &mut Vec<FieldError>) -> Vec<CheckedFile> {
+    let uploads: Vec<&Upload> = uploads
+        .iter()
+        .filter(|u| !(u.bytes.is_empty() && u.name.trim().is_empty()))
+        .collect();
+    if uploads.len() > MAX_FILES {
+        errors.push(field_error(
+            "files",
+            format!("最多上传{MAX_FILES}个附件（现在{}个）", uploads.len()),
+        ));
+        return Vec::new();
+    }
+    let mut checked = Vec::new();
+    let mut total = 0usize;
+    for u in uploads {
+        let shown = forms::one_line(&u.name);
+        let shown = if shown.is_empty() { "附件".into() } else { shown };
+        total = total.saturating_add(u.bytes.len());
+        if u.too_large || u.bytes.len() > MAX_FILE_BYTES {
+            errors.push(field_error(
+                "files",
+                format!("附件“{shown}”超过{}，单个附件不能超过{}", mb(MAX_FILE_BYTES), mb(MAX_FILE_BYTES)),
+            ));
+            continue;
+        }
+        if u.bytes.is_empty() {
+            errors.push(field_error("files", format!("附件“{shown}”是空文件")));
+            continue;
+        }
+        match sniff(&u.name, &u.bytes) {
+            Some(kind) => checked.push(CheckedFile {
+                name: clean_name(&u.name, kind),
+                kind,
+                bytes: u.bytes.clone(),
+            }),
+            None => errors.push(field_error(
+                "files",
+                format!("附件“{shown}”不是可接受的格式：只接受 doc、docx、wps、pdf、jpg、png 文件（按文件内容识别，改扩展名无效）"),
+            )),
+        }
+    }
+    if total > MAX_TOTAL_BYTES {
+        errors.push(field_error(
+            "files",
+            format!("附件合计{}，超过了{}的上限", mb(total), mb(MAX_TOTAL_BYTES)),
+        ));
+    }
+    checked
+}
+
+/// Checks every field and file; all problems are reported at once. `columns` are the ids
+/// of the columns a submission may suggest.
+pub fn check(
+    draft: &Draft,
+    rules: &forms::ContentRules,
+    columns: &[i32],
+) -> std::result::Result<Checked, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let name = forms::required_line(&draft.name, MAX_NAME, "name", "作者姓名", &mut errors);
+    let organization = forms::one_line(&draft.organization);
+    if organization.chars().count() > MAX_ORGANIZATION {
+        errors.push(field_error(
+            "organization",
+            format!("单位名称不能超过{MAX_ORGANIZATION}个字"),
+        ));
+    }
+    let (phone, email) = forms::contact(&draft.phone, &draft.email, &mut errors);
+    let title = forms::required_line(&draft.title, MAX_TITLE, "title", "稿件标题", &mut errors);
+    let column_id = match draft.column.trim() {
+        "" => None,
+        s => match s.parse::<i32>() {
+            Ok(id) if columns.contains(&id) => Some(id),
+            _ => {
+                errors.push(field_error("column", "请从列表中选择建议栏目"));
+                None
+            }
+        },
+    };
+    let content = forms::clean_text(&draft.content);
+    let length = content.chars().count();
+    if length > MAX_CONTENT {
+        errors.push(field_error(
+            "content",
+            format!("正文不能超过{MAX_CONTENT}个字（现在{length}个字），较长的稿件请作为附件上传"),
+        ));
+    }
+    let files = check_files(&draft.files, &mut errors);
+    if content.is_empty() && draft.files.iter().all(|f| f.bytes.is_empty()) {
+        errors.push(field_error(
+            "content",
+            "请填写正文，或上传稿件附件",
+        ));
+    }
+    forms::content_rules(
+        &format!("{name}\n{organization}\n{title}\n{content}"),
+        rules,
+        "content",
+        &mut errors,
+    );
+    forms::consent(draft.consent, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Checked {
+        name,
+        organization,
+        phone,
+        email,
+        title,
+        column_id,
+        content,
+        files,
+    })
+}
+
+/// Takes a reader's submission through every check and stores it with its files.
+/// `private` is the store attachments go to.
+pub async fn submit(
+    db: &Db,
+    private: &Store,
+    cx: &Context<'_>,
+    token: &str,
+    honeypot: &str,
+    draft: &Draft,
+) -> Result<Outcome> {
+    let admitted = match forms::admit(db, cx, FORM, token, honeypot).await? {
+        Ok(a) => a,
+        Err(outcome) => return Ok(outcome),
+    };
+    let columns: Vec<i32> = suggestable_columns(db).await?.into_iter().map(|c| c.0).collect();
+    let checked = match check(draft, cx.rules, &columns) {
+        Ok(c) => c,
+        Err(errors) => return Ok(admitted.refused(errors)),
+    };
+    let text = format!("{}\n{}", checked.title, checked.content);
+    if let Some(refusal) = forms::question(db, cx, &admitted, &text, &draft.answer).await? {
+        return Ok(Outcome::Refused(refusal));
+    }
+    store(db, private, cx, &admitted.key, checked).await
+}
+
+/// The columns a submission may suggest (news and service lists), as `(id, name)`.
+pub async fn suggestable_columns(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>> {
+    Ok(crate::category::all(db)
+        .await?
+        .into_iter()
+        .filter(|c| matches!(c.kind.as_str(), "list" | "pictures"))
+        .map(|c| (c.id, c.name))
+        .collect())
+}
+
+fn hash_of(m: &Checked) -> String {
+    let files: Vec<String> = m
+        .files
+        .iter()
+        .map(|f| {
+            Sha256::digest(&f.bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        })
+        .collect();
+    let files = files.join(",");
+    forms::content_hash(&[&m.title, &m.content, &files])
+}
+
+/// Writes the files to the private store (flushed to disk), returning their paths.
+async fn write_files(private: &Store, files: &[CheckedFile]) -> Result<Vec<String>> {
+    let now = Utc::now();
+    let mut planned = Vec::new();
+    for f in files {
+        planned.push((
+            format!(
+                "submissions/{}/{}.{}",
+                now.format("%Y/%m"),
+                crate::storage::stem()?,
+                f.kind.ext()
+            ),
+            f.bytes.clone(),
+        ));
+    }
+    let store = private.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut written: Vec<String> = Vec::new();
+        for (path, bytes) in planned {
+            if let Err(e) = store.put(&path, &bytes) {
+                for p in &written {
+                    store.remove(p);
+                }
+                return Err(e);
+            }
+            written.push(path);
+        }
+        Ok(written)
+    })
+    .await
+    .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
+}
+
+/// Stores a checked submission: the files first (durably), then one transaction with the
+/// counter, the duplicate check, the row and the file rows. Files of a submission that is
+/// not committed are removed again.
+async fn store(
+    db: &Db,
+    private: &Store,
+    cx: &Context<'_>,
+    key: &str,
+    m: Checked,
+) -> Result<Outcome> {
+    let hash = hash_of(&m);
+    let paths = write_files(private, &m.files).await?;
+    let result = record(db, cx, key, &m, &hash, &paths).await;
+    if !matches!(result, Ok(Outcome::Stored { .. })) {
+        for p in &paths {
+            private.remove(p);
+        }
+    }
+    result
+}
+
+async fn record(
+    db: &Db,
+    cx: &Context<'_>,
+    key: &str,
+    m: &Checked,
+    hash: &str,
+    paths: &[String],
+) -> Result<Outcome> {
+    let date = cx.local_date();
+    for _ in 0..5 {
+        let txn = db.begin().await?;
+        let earlier = submission::Entity::find()
+            .filter(submission::Column::ContentHash.eq(hash))
+            .filter(submission::Column::CreatedAt.gt(cx.now - forms::WINDOW))
+            .order_by_asc(submission::Column::Id)
+            .all(&txn)
+            .await?;
+        if let Some(same) = earlier
+            .iter()
+            .find(|e| forms::same_contact(&e.phone, &e.email, &m.phone, &m.email))
+        {
+            return Ok(Outcome::AlreadyStored {
+                code: same.code.clone(),
+            });
+        }
+        if !earlier.is_empty() {
+            txn.rollback().await?;
+            return Ok(Outcome::Refused(Refusal::duplicate("稿件")));
+        }
+        let code = forms::receipt_code(CODE_PREFIX, &date)?;
+        let taken = submission::Entity::find()
+            .filter(submission::Column::Code.eq(code.clone()))
+            .count(&txn)
+            .await?
+            > 0;
+        if taken {
+            txn.rollback().await?;
+            continue;
+        }
+        forms::bump(&txn, key, cx.now).await?;
+        let saved = submission::ActiveModel {
+            code: Set(code.clone()),
+            name: Set(m.name.clone()),
+            organization: Set(m.organization.clone()),
+            phone: Set(m.phone.clone()),
+            email: Set(m.email.clone()),
+            title: Set(m.title.clone()),
+            column_id: Set(m.column_id),
+            content: Set(m.content.clone()),
+            status: Set(SubmissionStatus::New),
+            reason: Set(String::new()),
+            article_id: Set(None),
+            handled_by: Set(String::new()),
+            handled_at: Set(None),
+            content_hash: Set(hash.to_owned()),
+            client_key: Set(cx.keys.client_key(cx.client)),
+            created_at: Set(cx.now),
+            updated_at: Set(cx.now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for (f, path) in m.files.iter().zip(paths) {
+            submission_file::ActiveModel {
+                submission_id: Set(saved.id),
+                name: Set(f.name.clone()),
+                path: Set(path.clone()),
+                kind: Set(f.kind.ext().to_owned()),
+                mime: Set(f.kind.mime().to_owned()),
+                size_bytes: Set(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX)),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        txn.commit().await?;
+        return Ok(Outcome::Stored { code });
+    }
+    Err(Error::Busy)
+}
+
+/// The submission with receipt `code` whose phone or e-mail is `contact`; `None` when either
+/// does not match (the reader is told the same in both cases).
+pub async fn track(
+    db: &impl ConnectionTrait,
+    code: &str,
+    contact: &str,
+) -> Result<Option<submission::Model>> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.is_empty() || code.len() > 24 || contact.trim().is_empty() {
+        return Ok(None);
+    }
+    let Some(s) = submission::Entity::find()
+        .filter(submission::Column::Code.eq(code))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(forms::contact_matches(&s.phone, &s.email, contact).then_some(s))
+}
+
+/// What the author is told of their submission's state.
+pub fn status_for_author(s: &submission::Model) -> &'static str {
+    match s.status {
+        SubmissionStatus::New | SubmissionStatus::Spam => "已收到，待审阅",
+        SubmissionStatus::Accepted => "已采用，编辑正在编排",
+        SubmissionStatus::Rejected => "未采用",
+    }
+}
+
+#[cfg(test)]
+#[path = "submissions_test.rs"]
+mod tests;
