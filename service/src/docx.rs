@@ -132,7 +132,7 @@ impl<'a> Walker<'a> {
         if self.out.html[inner..].trim().is_empty() {
             self.out.html.truncate(start);
         } else {
-            self.push(&format!("</{tag}>\n"));
+            self.push(&format!("</{tag}>"));
         }
         // Text boxes are blocks of their own, after the paragraph that anchors them.
         for b in boxes {
@@ -257,7 +257,7 @@ impl<'a> Walker<'a> {
             }
             self.push("</tr>");
         }
-        self.push("</tbody></table>\n");
+        self.push("</tbody></table>");
     }
 
     fn block_sdt(&mut self, s: &StructuredDataTag) {
@@ -291,6 +291,7 @@ pub fn convert(bytes: &[u8]) -> Result<Converted> {
             DocumentChild::StructuredDataTag(s) => w.block_sdt(s),
             _ => {}
         }
+        w.push("\n");
     }
     Ok(w.out)
 }

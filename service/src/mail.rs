@@ -133,7 +133,7 @@ impl Mailer {
 pub fn new_message(code: &str, name: &str, subject: &str, content: &str, link: &str) -> (String, String) {
     (
         format!("【新留言】{subject}（{code}）"),
-        format!("{name} 在留言箱留言：\n\n主题：{subject}\n\n{content}\n\n请登录后台答复：{link}\n"),
+        format!("{name} 在留言箱留言（受理编号 {code}）：\n\n主题：{subject}\n\n{content}\n\n请登录后台答复：{link}\n"),
     )
 }
 
@@ -142,7 +142,7 @@ pub fn new_submission(code: &str, name: &str, organization: &str, title: &str, f
     (
         format!("【新投稿】{title}（{code}）"),
         format!(
-            "{name}（{}）投稿：\n\n标题：{title}\n附件：{files} 个\n\n请登录后台审阅：{link}\n",
+            "{name}（{}）投稿（受理编号 {code}）：\n\n标题：{title}\n附件：{files} 个\n\n请登录后台审阅：{link}\n",
             if organization.is_empty() { "未填单位" } else { organization }
         ),
     )

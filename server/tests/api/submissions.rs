@@ -316,7 +316,8 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
     // Decline with a reason the author sees.
     let id = declined.id.to_string();
     let res = post_form(app, &staff, "/api/admin/submissions/reject", &[("id", &id), ("reason", "")]).await;
-    assert_eq!(res.status(), 303);
+    let flash = crate::helpers::flash_of(&res).unwrap_or_default();
+    assert!(flash.starts_with("error|") && flash.contains("请填写退回原因"), "{flash}");
     let res = post_form(
         app,
         &staff,
@@ -324,7 +325,9 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
         &[("id", &id), ("reason", "题材与本刊栏目不符，欢迎改投其他稿件。")],
     )
     .await;
-    assert_eq!(res.status(), 303);
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let flash = crate::helpers::flash_of(&res).unwrap_or_default();
+    assert!(flash.starts_with("ok|"), "{flash}");
     let html = reader
         .post(app.url("/submit/track"))
         .form(&[("code", declined.code.as_str()), ("contact", "13912345678")])
@@ -344,7 +347,9 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
         &[("id", &accepted.id.to_string()), ("column", &column.to_string())],
     )
     .await;
-    assert_eq!(res.status(), 303);
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let flash = crate::helpers::flash_of(&res).unwrap_or_default();
+    assert!(flash.starts_with("ok|"), "{flash}");
     let after = submission::Entity::find_by_id(accepted.id).one(&app.db).await.unwrap().unwrap();
     assert_eq!(after.status, submission::SubmissionStatus::Accepted);
     let draft = article::Entity::find_by_id(after.article_id.unwrap())
@@ -359,6 +364,17 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
     assert!(draft.body.contains("<h2>一、园区概况</h2>"), "{}", draft.body);
     assert!(draft.body.contains("<img src=\"/media/"), "{}", draft.body);
     assert!(draft.body.contains("<td><p>指标</p></td>"), "{}", draft.body);
+    // The draft's editor names the submission it came from.
+    let editor = staff
+        .client
+        .get(app.url(&format!("/admin/articles/{}", draft.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(editor.contains("本文来自读者投稿") && editor.contains(&accepted.code));
     // Accepting twice is refused and makes no second draft.
     let drafts = article::Entity::find().count(&app.db).await.unwrap();
     let again = post_form(
@@ -368,10 +384,10 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
         &[("id", &accepted.id.to_string()), ("column", &column.to_string())],
     )
     .await;
-    assert_eq!(again.status(), 303);
-    assert!(crate::helpers::flash_of(&again).unwrap().contains("不能再次采用"));
+    let flash = crate::helpers::flash_of(&again).unwrap_or_default();
+    assert!(flash.starts_with("error|") && flash.contains("不能再次采用"), "{flash}");
     assert_eq!(article::Entity::find().count(&app.db).await.unwrap(), drafts);
-    let audit = service::audit::list(&app.db, &Default::default(), 1, 50).await.unwrap().0;
+    let audit = service::audit::list(&app.db, &Default::default(), 0, 50).await.unwrap().0;
     for action in ["submission.accept", "submission.reject", "submission.download"] {
         assert!(audit.iter().any(|a| a.action == action), "{action} in the audit log");
     }
