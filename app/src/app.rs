@@ -17,8 +17,8 @@ use crate::admin::dashboard::DashboardPage;
 use crate::admin::login::{LoginPage, SetupPage};
 use crate::admin::media::MediaPage;
 use crate::admin::messages::{MessagePage, MessageQueuePage};
-use crate::admin::submissions::{SubmissionPage, SubmissionQueuePage};
 use crate::admin::password::PasswordPage;
+use crate::admin::submissions::{SubmissionPage, SubmissionQueuePage};
 use crate::admin::sys::{SettingsPage, UsersPage};
 use crate::pages::article::ArticlePage;
 use crate::pages::column::ColumnPage;
@@ -27,8 +27,8 @@ use crate::pages::favorites::FavoritesPage;
 use crate::pages::home::HomePage;
 use crate::pages::issue::IssuePage;
 use crate::pages::messages::{MessagesPage, TrackPage};
-use crate::pages::submit::{SubmitPage, SubmitTrackPage};
 use crate::pages::notice::NoticePage;
+use crate::pages::submit::{SubmitPage, SubmitTrackPage};
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

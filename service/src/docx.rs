@@ -183,7 +183,11 @@ impl<'a> Walker<'a> {
 
     fn run(&mut self, r: &Run, boxes: &mut Vec<Vec<TextBoxContentChild>>) {
         let on = |v: Option<serde_json::Value>| matches!(v, Some(serde_json::Value::Bool(true)));
-        let bold = on(r.run_property.bold.as_ref().and_then(|b| serde_json::to_value(b).ok()));
+        let bold = on(r
+            .run_property
+            .bold
+            .as_ref()
+            .and_then(|b| serde_json::to_value(b).ok()));
         let italic = on(r
             .run_property
             .italic
@@ -274,7 +278,11 @@ impl<'a> Walker<'a> {
 
 /// Converts a .docx (blocking work: run it off the async threads).
 pub fn convert(bytes: &[u8]) -> Result<Converted> {
-    let not_word = || Error::Invalid("文件不是有效的 Word 文档（.docx），请在 Word 或 WPS 中另存为 .docx 后再试".into());
+    let not_word = || {
+        Error::Invalid(
+            "文件不是有效的 Word 文档（.docx），请在 Word 或 WPS 中另存为 .docx 后再试".into(),
+        )
+    };
     if crate::submissions::sniff("", bytes) != Some(FileKind::Docx) {
         return Err(not_word());
     }
@@ -311,18 +319,19 @@ pub async fn import(db: &Db, uploads_dir: &Path, actor: &Actor, bytes: Vec<u8>) 
     let mut pasted = Pasted::default();
     let mut html = converted.html;
     for (n, picture) in converted.pictures.iter().enumerate() {
-        let tag = match crate::media::store(db, uploads_dir, actor, picture, Default::default())
-            .await
-        {
-            Ok(img) => {
-                pasted.images += 1;
-                format!("<img src=\"/media/{}\" alt=\"\">", escape(&img.path))
-            }
-            Err(e) => {
-                pasted.warnings.push(format!("文档中的一张图片未能导入：{e}"));
-                String::new()
-            }
-        };
+        let tag =
+            match crate::media::store(db, uploads_dir, actor, picture, Default::default()).await {
+                Ok(img) => {
+                    pasted.images += 1;
+                    format!("<img src=\"/media/{}\" alt=\"\">", escape(&img.path))
+                }
+                Err(e) => {
+                    pasted
+                        .warnings
+                        .push(format!("文档中的一张图片未能导入：{e}"));
+                    String::new()
+                }
+            };
         html = html.replacen(&marker(n), &tag, 1);
     }
     if converted.skipped > 0 {

@@ -32,9 +32,9 @@ fn headings_paragraphs_tables_and_pictures_come_across_in_order() {
                 .add_run(Run::new().add_text("<脚本>")),
         )
         .add_paragraph(para("一、基本情况").style("a3"))
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_image(
-            Pic::new_with_dimensions(png(), 4, 3),
-        )))
+        .add_paragraph(
+            Paragraph::new().add_run(Run::new().add_image(Pic::new_with_dimensions(png(), 4, 3))),
+        )
         .add_paragraph(para(""))
         .add_table(docx_rs::Table::new(vec![
             TableRow::new(vec![
@@ -57,7 +57,8 @@ fn headings_paragraphs_tables_and_pictures_come_across_in_order() {
     assert!(h.contains("<td><p>120</p></td>"));
     assert!(!h.contains("<p></p>"));
     // What the article body keeps after cleaning.
-    let clean = crate::paste::clean_markup(&h.replace(&marker(0), "<img src=\"/media/x.png\" alt=\"\">"));
+    let clean =
+        crate::paste::clean_markup(&h.replace(&marker(0), "<img src=\"/media/x.png\" alt=\"\">"));
     assert!(clean.contains("<h2>园区发展综述</h2>"), "{clean}");
     assert!(clean.contains("<img src=\"/media/x.png\""), "{clean}");
     assert!(clean.contains("<table>"), "{clean}");

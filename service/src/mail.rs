@@ -71,7 +71,8 @@ impl Mailer {
             .map(|a| a.parse().map_err(|e| format!("[mail] notify {a:?}: {e}")))
             .collect::<Result<Vec<Mailbox>, String>>()?;
         let tls = || {
-            TlsParameters::new(c.host.clone()).map_err(|e| format!("[mail] TLS for {}: {e}", c.host))
+            TlsParameters::new(c.host.clone())
+                .map_err(|e| format!("[mail] TLS for {}: {e}", c.host))
         };
         let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host)
             .port(c.port)
@@ -99,12 +100,19 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body);
         let result = match message {
-            Ok(m) => self.transport.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
+            Ok(m) => self
+                .transport
+                .send(m)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
             Err(e) => Err(e.to_string()),
         };
         match result {
             Ok(()) => tracing::info!(to = %to.email, subject, "notice sent"),
-            Err(e) => tracing::warn!(to = %to.email, subject, error = %e, "a notice could not be sent"),
+            Err(e) => {
+                tracing::warn!(to = %to.email, subject, error = %e, "a notice could not be sent")
+            }
         }
     }
 
@@ -130,20 +138,39 @@ impl Mailer {
 }
 
 /// The notice to staff of a new message.
-pub fn new_message(code: &str, name: &str, subject: &str, content: &str, link: &str) -> (String, String) {
+pub fn new_message(
+    code: &str,
+    name: &str,
+    subject: &str,
+    content: &str,
+    link: &str,
+) -> (String, String) {
     (
         format!("【新留言】{subject}（{code}）"),
-        format!("{name} 在留言箱留言（受理编号 {code}）：\n\n主题：{subject}\n\n{content}\n\n请登录后台答复：{link}\n"),
+        format!(
+            "{name} 在留言箱留言（受理编号 {code}）：\n\n主题：{subject}\n\n{content}\n\n请登录后台答复：{link}\n"
+        ),
     )
 }
 
 /// The notice to staff of a new submission.
-pub fn new_submission(code: &str, name: &str, organization: &str, title: &str, files: usize, link: &str) -> (String, String) {
+pub fn new_submission(
+    code: &str,
+    name: &str,
+    organization: &str,
+    title: &str,
+    files: usize,
+    link: &str,
+) -> (String, String) {
     (
         format!("【新投稿】{title}（{code}）"),
         format!(
             "{name}（{}）投稿（受理编号 {code}）：\n\n标题：{title}\n附件：{files} 个\n\n请登录后台审阅：{link}\n",
-            if organization.is_empty() { "未填单位" } else { organization }
+            if organization.is_empty() {
+                "未填单位"
+            } else {
+                organization
+            }
         ),
     )
 }
@@ -152,12 +179,20 @@ pub fn new_submission(code: &str, name: &str, organization: &str, title: &str, f
 pub fn reply_to_reader(code: &str, subject: &str, reply: &str, link: &str) -> (String, String) {
     (
         format!("您的留言已答复（{code}）"),
-        format!("您好！\n\n您在留言箱的留言“{subject}”（受理编号 {code}）已有答复：\n\n{reply}\n\n查询：{link}\n\n此邮件由系统自动发送，请勿直接回复。\n"),
+        format!(
+            "您好！\n\n您在留言箱的留言“{subject}”（受理编号 {code}）已有答复：\n\n{reply}\n\n查询：{link}\n\n此邮件由系统自动发送，请勿直接回复。\n"
+        ),
     )
 }
 
 /// The editors' decision, to the author of a submission.
-pub fn decision_to_author(code: &str, title: &str, accepted: bool, reason: &str, link: &str) -> (String, String) {
+pub fn decision_to_author(
+    code: &str,
+    title: &str,
+    accepted: bool,
+    reason: &str,
+    link: &str,
+) -> (String, String) {
     let what = if accepted {
         "已被采用，编辑正在编排，刊发后即可在网站上看到。".to_owned()
     } else {
@@ -165,6 +200,8 @@ pub fn decision_to_author(code: &str, title: &str, accepted: bool, reason: &str,
     };
     (
         format!("您的投稿有了审阅结果（{code}）"),
-        format!("您好！\n\n您的投稿《{title}》（受理编号 {code}）{what}\n\n查询：{link}\n\n感谢您对协会工作的支持。此邮件由系统自动发送，请勿直接回复。\n"),
+        format!(
+            "您好！\n\n您的投稿《{title}》（受理编号 {code}）{what}\n\n查询：{link}\n\n感谢您对协会工作的支持。此邮件由系统自动发送，请勿直接回复。\n"
+        ),
     )
 }

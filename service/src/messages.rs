@@ -62,7 +62,13 @@ pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked
     let mut errors = Vec::new();
     let name = forms::required_line(&draft.name, MAX_NAME, "name", "您的姓名或称呼", &mut errors);
     let (phone, email) = forms::contact(&draft.phone, &draft.email, &mut errors);
-    let subject = forms::required_line(&draft.subject, MAX_SUBJECT, "subject", "留言主题", &mut errors);
+    let subject = forms::required_line(
+        &draft.subject,
+        MAX_SUBJECT,
+        "subject",
+        "留言主题",
+        &mut errors,
+    );
     let content = clean_text(&draft.content);
     let length = content.chars().count();
     if content.is_empty() {
@@ -73,7 +79,12 @@ pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked
             format!("留言内容不能超过{MAX_CONTENT}个字（现在{length}个字）"),
         ));
     }
-    forms::content_rules(&format!("{name}\n{subject}\n{content}"), rules, "content", &mut errors);
+    forms::content_rules(
+        &format!("{name}\n{subject}\n{content}"),
+        rules,
+        "content",
+        &mut errors,
+    );
     forms::consent(draft.consent, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -111,7 +122,9 @@ pub async fn submit(
         Ok(c) => c,
         Err(errors) => return Ok(admitted.refused(errors)),
     };
-    if let Some(refusal) = forms::question(db, cx, &admitted, &checked.content, &draft.answer).await? {
+    if let Some(refusal) =
+        forms::question(db, cx, &admitted, &checked.content, &draft.answer).await?
+    {
         return Ok(Outcome::Refused(refusal));
     }
     store(db, cx, &admitted.key, checked).await

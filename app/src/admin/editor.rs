@@ -15,8 +15,7 @@ use wasm_bindgen::JsCast;
 use super::editor_html::{exec, figure, paragraphs};
 use crate::api::admin::articles::{
     AutosaveArticle, DOCX_URL, DiscardAutosave, EditorData, EditorForm, PASTE_URL, PasteRequest,
-    PasteResult,
-    PreviewBody, SaveArticle, SaveResult, Status,
+    PasteResult, PreviewBody, SaveArticle, SaveResult, Status,
 };
 use crate::components::browser::{document, post_json, upload_file, upload_image};
 

@@ -10,9 +10,9 @@ mod editor_html;
 pub mod login;
 pub mod media;
 pub mod messages;
-pub mod submissions;
 pub mod password;
 mod richtext;
+pub mod submissions;
 pub mod sys;
 
 use leptos::prelude::*;

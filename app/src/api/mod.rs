@@ -5,9 +5,9 @@
 pub mod admin;
 pub mod articles;
 pub mod messages;
-pub mod submit;
 pub mod portal;
 pub mod site;
+pub mod submit;
 
 #[cfg(feature = "ssr")]
 mod column;

@@ -20,5 +20,7 @@ pub async fn get_submit() -> Result<SubmitPage, AppError> {
 pub async fn get_submit_track(code: String, is_new: bool) -> Result<SubmitTrackPage, AppError> {
     use crate::server::state;
     let state = state()?;
-    Ok(crate::server::forms::submit_track_page(&state, code, is_new))
+    Ok(crate::server::forms::submit_track_page(
+        &state, code, is_new,
+    ))
 }

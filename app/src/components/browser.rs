@@ -208,8 +208,8 @@ pub async fn upload_file<T: serde::de::DeserializeOwned>(
     let _ = headers.set("accept", "application/json");
     let _ = headers.set("x-csrf-token", csrf);
     init.set_headers(&headers);
-    let request = web_sys::Request::new_with_str_and_init(url, &init)
-        .map_err(|_| "请求无法发出")?;
+    let request =
+        web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| "请求无法发出")?;
     let text = send(request).await?;
     serde_json::from_str(&text).map_err(|_| "服务器的回答无法读取".to_owned())
 }

@@ -23,7 +23,10 @@ const FILE_TYPES: &[&str] = &["doc", "docx", "wps", "pdf", "jpg", "jpeg", "png"]
 /// Enhances the form with id `form_id` (placed inside it). With `files`, the form is sent
 /// with a progress bar.
 #[island(lazy)]
-pub fn ReaderFormHelper(form_id: String, #[prop(optional)] files: Option<FileLimits>) -> impl IntoView {
+pub fn ReaderFormHelper(
+    form_id: String,
+    #[prop(optional)] files: Option<FileLimits>,
+) -> impl IntoView {
     let progress = RwSignal::new(None::<u32>);
     let failed = RwSignal::new(None::<String>);
     Effect::new(move |_| enhance(&form_id, files, progress, failed));
@@ -62,7 +65,10 @@ fn enhance(
         let f = leak(Closure::<dyn Fn()>::new(move || counter(&a)));
         let _ = area.add_event_listener_with_callback("input", &f);
     }
-    for field in all(&form, "input:not([type=hidden]):not([tabindex='-1']), textarea, select") {
+    for field in all(
+        &form,
+        "input:not([type=hidden]):not([tabindex='-1']), textarea, select",
+    ) {
         let (fm, el) = (form.clone(), field.clone());
         let f = leak(Closure::<dyn Fn()>::new(move || {
             show(&el, check(&fm, &el, files));
@@ -75,27 +81,32 @@ fn enhance(
         let _ = field.add_event_listener_with_callback(event, &f);
     }
     let fm = form.clone();
-    let on_submit = leak(Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
-        let mut first = None;
-        for el in all(&fm, "input:not([type=hidden]):not([tabindex='-1']), textarea, select") {
-            let problem = check(&fm, &el, files);
-            if problem.is_some() && first.is_none() {
-                first = Some(el.clone());
+    let on_submit = leak(Closure::<dyn Fn(web_sys::Event)>::new(
+        move |e: web_sys::Event| {
+            let mut first = None;
+            for el in all(
+                &fm,
+                "input:not([type=hidden]):not([tabindex='-1']), textarea, select",
+            ) {
+                let problem = check(&fm, &el, files);
+                if problem.is_some() && first.is_none() {
+                    first = Some(el.clone());
+                }
+                show(&el, problem);
             }
-            show(&el, problem);
-        }
-        if let Some(el) = first {
-            e.prevent_default();
-            if let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
-                let _ = h.focus();
+            if let Some(el) = first {
+                e.prevent_default();
+                if let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = h.focus();
+                }
+                return;
             }
-            return;
-        }
-        if files.is_some() {
-            e.prevent_default();
-            upload(&fm, progress, failed);
-        }
-    }));
+            if files.is_some() {
+                e.prevent_default();
+                upload(&fm, progress, failed);
+            }
+        },
+    ));
     let _ = form.add_event_listener_with_callback("submit", &on_submit);
 }
 
@@ -127,7 +138,11 @@ fn label_of(el: &Element) -> String {
         return "此项".into();
     };
     document()
-        .and_then(|d| d.query_selector(&format!("label[for='{id}']")).ok().flatten())
+        .and_then(|d| {
+            d.query_selector(&format!("label[for='{id}']"))
+                .ok()
+                .flatten()
+        })
         .and_then(|l| l.first_child())
         .and_then(|n| n.text_content())
         .map(|t| t.trim().to_owned())
@@ -171,7 +186,9 @@ fn check(form: &HtmlFormElement, el: &Element, files: Option<FileLimits>) -> Opt
     let v = value(el);
     let v = v.trim();
     if kind == "checkbox" {
-        let checked = el.dyn_ref::<HtmlInputElement>().is_some_and(|i| i.checked());
+        let checked = el
+            .dyn_ref::<HtmlInputElement>()
+            .is_some_and(|i| i.checked());
         return (el.has_attribute("required") && !checked)
             .then(|| "请阅读并同意《个人信息保护说明》后再提交".to_owned());
     }
@@ -181,7 +198,10 @@ fn check(form: &HtmlFormElement, el: &Element, files: Option<FileLimits>) -> Opt
     if el.has_attribute("required") && v.is_empty() {
         return Some(format!("请填写{}", label_of(el)));
     }
-    if let Some(max) = el.get_attribute("maxlength").and_then(|m| m.parse::<usize>().ok()) {
+    if let Some(max) = el
+        .get_attribute("maxlength")
+        .and_then(|m| m.parse::<usize>().ok())
+    {
         let n = v.chars().count();
         if n > max {
             return Some(format!("{}不能超过{max}个字（现在{n}个字）", label_of(el)));
@@ -225,13 +245,20 @@ fn check_files(el: &Element, l: FileLimits) -> Option<String> {
     let list = el.dyn_ref::<HtmlInputElement>()?.files()?;
     let chosen: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     if chosen.len() > l.max_files {
-        return Some(format!("最多上传{}个附件（现在{}个）", l.max_files, chosen.len()));
+        return Some(format!(
+            "最多上传{}个附件（现在{}个）",
+            l.max_files,
+            chosen.len()
+        ));
     }
     let mb = 1024.0 * 1024.0;
     let mut total = 0.0;
     for f in &chosen {
         let name = f.name();
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
         if !FILE_TYPES.contains(&ext.as_str()) {
             return Some(format!(
                 "附件“{name}”不是可接受的格式：只接受 doc、docx、wps、pdf、jpg、png 文件"
@@ -291,10 +318,8 @@ fn show(el: &Element, problem: Option<String>) {
             slot.set_text_content(Some(&message));
             let _ = el.set_attribute("aria-invalid", "true");
             if !described.split(' ').any(|d| d == error_id) {
-                let _ = el.set_attribute(
-                    "aria-describedby",
-                    format!("{error_id} {described}").trim(),
-                );
+                let _ =
+                    el.set_attribute("aria-describedby", format!("{error_id} {described}").trim());
             }
         }
         None => {
@@ -302,7 +327,10 @@ fn show(el: &Element, problem: Option<String>) {
                 s.remove();
             }
             let _ = el.remove_attribute("aria-invalid");
-            let rest: Vec<&str> = described.split(' ').filter(|d| *d != error_id && !d.is_empty()).collect();
+            let rest: Vec<&str> = described
+                .split(' ')
+                .filter(|d| *d != error_id && !d.is_empty())
+                .collect();
             if rest.is_empty() {
                 let _ = el.remove_attribute("aria-describedby");
             } else {
@@ -315,7 +343,11 @@ fn show(el: &Element, problem: Option<String>) {
 /// Sends the form with its files, showing how much is uploaded. The server answers as it
 /// does without script: a receipt (followed to its page) or the form again with the reasons
 /// (shown as the page).
-fn upload(form: &HtmlFormElement, progress: RwSignal<Option<u32>>, failed: RwSignal<Option<String>>) {
+fn upload(
+    form: &HtmlFormElement,
+    progress: RwSignal<Option<u32>>,
+    failed: RwSignal<Option<String>>,
+) {
     let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
         let _ = form.submit();
         return;

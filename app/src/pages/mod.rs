@@ -9,8 +9,8 @@ pub mod favorites;
 pub mod home;
 pub mod issue;
 pub mod messages;
-pub mod submit;
 pub mod notice;
+pub mod submit;
 
 use leptos::prelude::*;
 use serde::Serialize;

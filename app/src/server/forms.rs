@@ -290,7 +290,9 @@ pub fn tell_author(state: &AppState, s: &entity::submission::Model, accepted: bo
             &s.title,
             accepted,
             &s.reason,
-            &state.site.absolute(&format!("/submit/track?code={}", s.code)),
+            &state
+                .site
+                .absolute(&format!("/submit/track?code={}", s.code)),
         );
         mail.tell_reader(&s.email, subject, body);
     }

@@ -18,8 +18,7 @@ use service::storage::Store;
 use service::submissions::{self, Draft, MAX_FILE_BYTES, Upload};
 
 use super::forms::{
-    decode_form, field, read_body, render_page, retry_words, see_other, track_try,
-    with_retry_after,
+    decode_form, field, read_body, render_page, retry_words, see_other, track_try, with_retry_after,
 };
 
 /// The largest text field read (the text itself may be 20,000 characters).
@@ -280,7 +279,14 @@ pub async fn post_submit_track(State(state): State<AppState>, req: Request) -> R
             Err(e) => return AppError::from(e).into_response(),
         }
     };
-    render_page(&state, &parts, "/submit/track", SubmitTrackEcho(page), status).await
+    render_page(
+        &state,
+        &parts,
+        "/submit/track",
+        SubmitTrackEcho(page),
+        status,
+    )
+    .await
 }
 
 /// `filename*=` of RFC 5987 (UTF-8, percent-encoded), with an ASCII fallback.
@@ -288,7 +294,9 @@ fn disposition(name: &str) -> String {
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
     format!(
         "attachment; filename=\"attachment.{}\"; filename*=UTF-8''{}",
-        ext.chars().filter(char::is_ascii_alphanumeric).collect::<String>(),
+        ext.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>(),
         app::server::share::encode(name)
     )
 }
@@ -355,8 +363,7 @@ pub async fn import_docx(
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return AppError::BadRequest("请选择要导入的 Word 文档（.docx）".into()).into_response();
     };
-    match service::docx::import(&state.db, &state.site.uploads_dir, &staff.actor(), bytes).await
-    {
+    match service::docx::import(&state.db, &state.site.uploads_dir, &staff.actor(), bytes).await {
         Ok(p) => Json(app::api::admin::articles::PasteResult {
             html: p.html,
             images: p.images,

@@ -69,10 +69,16 @@ async fn smtp_listener() -> (u16, Arc<Mutex<Vec<Mail>>>) {
 
 /// The headers and the body of a mail, with a base64 or quoted-printable body decoded.
 fn decoded(lines: &[String]) -> String {
-    let split = lines.iter().position(|l| l.is_empty()).unwrap_or(lines.len());
+    let split = lines
+        .iter()
+        .position(|l| l.is_empty())
+        .unwrap_or(lines.len());
     let headers = lines[..split].join("\n");
     let body = &lines[(split + 1).min(lines.len())..];
-    let text = if headers.to_ascii_lowercase().contains("content-transfer-encoding: base64") {
+    let text = if headers
+        .to_ascii_lowercase()
+        .contains("content-transfer-encoding: base64")
+    {
         let joined: String = body.concat();
         String::from_utf8_lossy(
             &base64::engine::general_purpose::STANDARD
@@ -92,12 +98,14 @@ fn quoted_printable(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'=' && i + 2 < b.len() + 1 {
-            if let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        let escaped = (b[i] == b'=')
+            .then(|| s.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        if let Some(v) = escaped {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -133,7 +141,10 @@ async fn app_with_mail(port: u16) -> TestApp {
         ("PORTICO_MAIL_PORT", leak(port.to_string())),
         ("PORTICO_MAIL_SECURITY", "none"),
         ("PORTICO_MAIL_FROM", "协会网站 <noreply@portico.test>"),
-        ("PORTICO_MAIL_NOTIFY", "office@portico.test, editor@portico.test"),
+        (
+            "PORTICO_MAIL_NOTIFY",
+            "office@portico.test, editor@portico.test",
+        ),
     ]));
     spawn_app_with(Backend::Sqlite, overrides)
         .await
@@ -161,7 +172,8 @@ async fn staff_hear_of_new_items_and_readers_receive_replies() {
     // A submission.
     let mut fields = crate::submissions::good("园区招商新做法");
     fields.push(("email", "author@example.com"));
-    let sent = crate::submissions::send(&app, &reader, &fields, &[("a.pdf", b"%PDF-1.4".to_vec())]).await;
+    let sent =
+        crate::submissions::send(&app, &reader, &fields, &[("a.pdf", b"%PDF-1.4".to_vec())]).await;
     assert_eq!(sent.status, 303, "{}", sent.body);
     let m = wait_for(&inbox, "office@portico.test", "园区招商新做法").await;
     assert!(m.text.contains("附件：1 个"), "{}", m.text);
@@ -178,7 +190,10 @@ async fn staff_hear_of_new_items_and_readers_receive_replies() {
         &app,
         &staff,
         "/api/admin/messages/reply",
-        &[("id", &msg.id.to_string()), ("reply", "材料已发布在协会服务栏目。")],
+        &[
+            ("id", &msg.id.to_string()),
+            ("reply", "材料已发布在协会服务栏目。"),
+        ],
     )
     .await;
     assert!(res.status().is_redirection(), "{}", res.status());
@@ -201,7 +216,10 @@ async fn staff_hear_of_new_items_and_readers_receive_replies() {
         &app,
         &staff,
         "/api/admin/submissions/reject",
-        &[("id", &sub.id.to_string()), ("reason", "篇幅过长，请精简到三千字以内。")],
+        &[
+            ("id", &sub.id.to_string()),
+            ("reason", "篇幅过长，请精简到三千字以内。"),
+        ],
     )
     .await;
     assert!(res.status().is_redirection(), "{}", res.status());
@@ -226,9 +244,6 @@ async fn an_unreachable_mail_server_loses_nothing() {
     )
     .await;
     assert_eq!(sent.status, 303);
-    assert_eq!(
-        service::messages::counts(&app.db).await.unwrap().new,
-        1
-    );
+    assert_eq!(service::messages::counts(&app.db).await.unwrap().new, 1);
     app.cleanup().await;
 }

@@ -63,7 +63,7 @@ async fn form_fields(app: &TestApp, client: &reqwest::Client) -> Vec<(String, St
     fields
 }
 
-pub fn good<'a>(title: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn good(title: &str) -> Vec<(&str, &str)> {
     vec![
         ("name", "李华"),
         ("organization", "示范经济技术开发区管委会"),
@@ -146,13 +146,24 @@ async fn a_manuscript_with_files_is_stored_and_tracked(app: &TestApp) {
         app,
         &reader,
         &good("园区服务企业的三点做法"),
-        &[("调研.docx", manuscript_docx()), ("附表.PDF", b"%PDF-1.4\n%...".to_vec())],
+        &[
+            ("调研.docx", manuscript_docx()),
+            ("附表.PDF", b"%PDF-1.4\n%...".to_vec()),
+        ],
     )
     .await;
     assert_eq!(sent.status, 303, "{}", sent.body);
-    assert!(sent.location.starts_with("/submit/track?code=TG"), "{}", sent.location);
+    assert!(
+        sent.location.starts_with("/submit/track?code=TG"),
+        "{}",
+        sent.location
+    );
     let code = code_of(&sent.location);
-    let s = submission::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let s = submission::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(s.code, code);
     assert_eq!(s.organization, "示范经济技术开发区管委会");
     let files = submission_file::Entity::find().all(&app.db).await.unwrap();
@@ -207,7 +218,10 @@ async fn bad_files_are_refused_with_the_text_kept_and_nothing_stored(app: &TestA
     .await;
     assert_eq!(sent.status, 422);
     assert!(sent.body.contains("附件“稿件.pdf”不是可接受的格式"));
-    assert!(sent.body.contains("带可执行文件的稿件"), "the title comes back");
+    assert!(
+        sent.body.contains("带可执行文件的稿件"),
+        "the title comes back"
+    );
     assert!(sent.body.contains("请重新选择附件：稿件.pdf"));
     // Six files.
     let six: Vec<(&str, Vec<u8>)> = (0..6).map(|_| ("a.pdf", b"%PDF-1.4".to_vec())).collect();
@@ -218,10 +232,18 @@ async fn bad_files_are_refused_with_the_text_kept_and_nothing_stored(app: &TestA
     let big = [b"%PDF-1.4\n".as_slice(), &vec![b'0'; 21 * 1024 * 1024]].concat();
     let sent = send(app, &reader, &good("太大的附件"), &[("大.pdf", big)]).await;
     assert_eq!(sent.status, 422);
-    assert!(sent.body.contains("附件“大.pdf”超过20.0 MB"), "{}", &sent.body[..200.min(sent.body.len())]);
+    assert!(
+        sent.body.contains("附件“大.pdf”超过20.0 MB"),
+        "{}",
+        &sent.body[..200.min(sent.body.len())]
+    );
     // More than 50 MB together: the body itself is too large.
     let part = [b"%PDF-1.4\n".as_slice(), &vec![b'0'; 18 * 1024 * 1024]].concat();
-    let three = vec![("1.pdf", part.clone()), ("2.pdf", part.clone()), ("3.pdf", part)];
+    let three = vec![
+        ("1.pdf", part.clone()),
+        ("2.pdf", part.clone()),
+        ("3.pdf", part),
+    ];
     let sent = send(app, &reader, &good("合计太大"), &three).await;
     assert_eq!(sent.status, 413);
     assert!(sent.body.contains("合计不超过50 MB"));
@@ -234,7 +256,10 @@ async fn bad_files_are_refused_with_the_text_kept_and_nothing_stored(app: &TestA
     );
     let res = reader
         .post(app.url("/submit"))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(body)
         .send()
         .await
@@ -280,7 +305,8 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
     let all = submission::Entity::find().all(&app.db).await.unwrap();
     let accepted = all.iter().find(|s| s.title == "接受的稿件").unwrap();
     let declined = all.iter().find(|s| s.title == "退回的稿件").unwrap();
-    app.create_staff("reviewer", entity::user::Role::Editor).await;
+    app.create_staff("reviewer", entity::user::Role::Editor)
+        .await;
     let staff = app.sign_in("reviewer").await;
     let queue = staff
         .client
@@ -294,35 +320,61 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
     assert!(queue.contains("接受的稿件") && queue.contains("退回的稿件"));
     // Download: an attachment, never shown inline, never sniffed.
     let file = submission_file::Entity::find().all(&app.db).await.unwrap();
-    let docx = file.iter().find(|f| f.submission_id == accepted.id).unwrap();
+    let docx = file
+        .iter()
+        .find(|f| f.submission_id == accepted.id)
+        .unwrap();
     let res = staff
         .client
-        .get(app.url(&format!("/api/admin/submissions/{}/files/{}", accepted.id, docx.id)))
+        .get(app.url(&format!(
+            "/api/admin/submissions/{}/files/{}",
+            accepted.id, docx.id
+        )))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert_eq!(res.bytes().await.unwrap().to_vec(), doc);
     // A file of another submission is not found through this one.
     let wrong = staff
         .client
-        .get(app.url(&format!("/api/admin/submissions/{}/files/{}", declined.id, docx.id)))
+        .get(app.url(&format!(
+            "/api/admin/submissions/{}/files/{}",
+            declined.id, docx.id
+        )))
         .send()
         .await
         .unwrap();
     assert_eq!(wrong.status(), 404);
     // Decline with a reason the author sees.
     let id = declined.id.to_string();
-    let res = post_form(app, &staff, "/api/admin/submissions/reject", &[("id", &id), ("reason", "")]).await;
-    let flash = crate::helpers::flash_of(&res).unwrap_or_default();
-    assert!(flash.starts_with("error|") && flash.contains("请填写退回原因"), "{flash}");
     let res = post_form(
         app,
         &staff,
         "/api/admin/submissions/reject",
-        &[("id", &id), ("reason", "题材与本刊栏目不符，欢迎改投其他稿件。")],
+        &[("id", &id), ("reason", "")],
+    )
+    .await;
+    let flash = crate::helpers::flash_of(&res).unwrap_or_default();
+    assert!(
+        flash.starts_with("error|") && flash.contains("请填写退回原因"),
+        "{flash}"
+    );
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/submissions/reject",
+        &[
+            ("id", &id),
+            ("reason", "题材与本刊栏目不符，欢迎改投其他稿件。"),
+        ],
     )
     .await;
     assert!(res.status().is_redirection(), "{}", res.status());
@@ -344,13 +396,20 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
         app,
         &staff,
         "/api/admin/submissions/accept",
-        &[("id", &accepted.id.to_string()), ("column", &column.to_string())],
+        &[
+            ("id", &accepted.id.to_string()),
+            ("column", &column.to_string()),
+        ],
     )
     .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let flash = crate::helpers::flash_of(&res).unwrap_or_default();
     assert!(flash.starts_with("ok|"), "{flash}");
-    let after = submission::Entity::find_by_id(accepted.id).one(&app.db).await.unwrap().unwrap();
+    let after = submission::Entity::find_by_id(accepted.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(after.status, submission::SubmissionStatus::Accepted);
     let draft = article::Entity::find_by_id(after.article_id.unwrap())
         .one(&app.db)
@@ -361,9 +420,17 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
     assert_eq!(draft.category_id, column);
     assert_eq!(draft.author, "李华");
     assert_eq!(draft.source, "示范经济技术开发区管委会");
-    assert!(draft.body.contains("<h2>一、园区概况</h2>"), "{}", draft.body);
+    assert!(
+        draft.body.contains("<h2>一、园区概况</h2>"),
+        "{}",
+        draft.body
+    );
     assert!(draft.body.contains("<img src=\"/media/"), "{}", draft.body);
-    assert!(draft.body.contains("<td><p>指标</p></td>"), "{}", draft.body);
+    assert!(
+        draft.body.contains("<td><p>指标</p></td>"),
+        "{}",
+        draft.body
+    );
     // The draft's editor names the submission it came from.
     let editor = staff
         .client
@@ -381,15 +448,34 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
         app,
         &staff,
         "/api/admin/submissions/accept",
-        &[("id", &accepted.id.to_string()), ("column", &column.to_string())],
+        &[
+            ("id", &accepted.id.to_string()),
+            ("column", &column.to_string()),
+        ],
     )
     .await;
     let flash = crate::helpers::flash_of(&again).unwrap_or_default();
-    assert!(flash.starts_with("error|") && flash.contains("不能再次采用"), "{flash}");
-    assert_eq!(article::Entity::find().count(&app.db).await.unwrap(), drafts);
-    let audit = service::audit::list(&app.db, &Default::default(), 0, 50).await.unwrap().0;
-    for action in ["submission.accept", "submission.reject", "submission.download"] {
-        assert!(audit.iter().any(|a| a.action == action), "{action} in the audit log");
+    assert!(
+        flash.starts_with("error|") && flash.contains("不能再次采用"),
+        "{flash}"
+    );
+    assert_eq!(
+        article::Entity::find().count(&app.db).await.unwrap(),
+        drafts
+    );
+    let audit = service::audit::list(&app.db, &Default::default(), 0, 50)
+        .await
+        .unwrap()
+        .0;
+    for action in [
+        "submission.accept",
+        "submission.reject",
+        "submission.download",
+    ] {
+        assert!(
+            audit.iter().any(|a| a.action == action),
+            "{action} in the audit log"
+        );
     }
 }
 on_both_backends!(editors_download_decline_and_accept_into_a_draft);

@@ -182,9 +182,15 @@ mod tests {
     fn kinds_come_from_content_not_names() {
         assert_eq!(sniff("a.exe", b"%PDF-1.7\n"), Some(FileKind::Pdf));
         assert_eq!(sniff("a.pdf", b"MZ\x90\x00"), None);
-        assert_eq!(sniff("a.jpg", b"\x89PNG\r\n\x1a\n...."), Some(FileKind::Png));
+        assert_eq!(
+            sniff("a.jpg", b"\x89PNG\r\n\x1a\n...."),
+            Some(FileKind::Png)
+        );
         assert_eq!(sniff("x", &[0xFF, 0xD8, 0xFF, 0xE0]), Some(FileKind::Jpg));
-        assert_eq!(sniff("a.docx", &docx_bytes("<w:document/>")), Some(FileKind::Docx));
+        assert_eq!(
+            sniff("a.docx", &docx_bytes("<w:document/>")),
+            Some(FileKind::Docx)
+        );
         // A zip that is not a Word document (a spreadsheet, an archive).
         let mut buf = Cursor::new(Vec::new());
         let mut z = zip::ZipWriter::new(&mut buf);
@@ -205,7 +211,10 @@ mod tests {
 
     #[test]
     fn names_are_cleaned_and_follow_the_content() {
-        assert_eq!(clean_name("C:\\稿件\\开发区调研.DOCX", FileKind::Docx), "开发区调研.docx");
+        assert_eq!(
+            clean_name("C:\\稿件\\开发区调研.DOCX", FileKind::Docx),
+            "开发区调研.docx"
+        );
         assert_eq!(clean_name("../../etc/passwd", FileKind::Pdf), "passwd.pdf");
         assert_eq!(clean_name("photo.exe", FileKind::Jpg), "photo.jpg");
         assert_eq!(clean_name("\"<>.png", FileKind::Png), "附件.png");

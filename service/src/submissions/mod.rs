@@ -103,12 +103,20 @@ fn check_files(uploads: &[Upload], errors: &mut Vec<FieldError>) -> Vec<CheckedF
     let mut total = 0usize;
     for u in uploads {
         let shown = forms::one_line(&u.name);
-        let shown = if shown.is_empty() { "附件".into() } else { shown };
+        let shown = if shown.is_empty() {
+            "附件".into()
+        } else {
+            shown
+        };
         total = total.saturating_add(u.bytes.len());
         if u.too_large || u.bytes.len() > MAX_FILE_BYTES {
             errors.push(field_error(
                 "files",
-                format!("附件“{shown}”超过{}，单个附件不能超过{}", mb(MAX_FILE_BYTES), mb(MAX_FILE_BYTES)),
+                format!(
+                    "附件“{shown}”超过{}，单个附件不能超过{}",
+                    mb(MAX_FILE_BYTES),
+                    mb(MAX_FILE_BYTES)
+                ),
             ));
             continue;
         }
@@ -175,10 +183,7 @@ pub fn check(
     }
     let files = check_files(&draft.files, &mut errors);
     if content.is_empty() && draft.files.iter().all(|f| f.bytes.is_empty()) {
-        errors.push(field_error(
-            "content",
-            "请填写正文，或上传稿件附件",
-        ));
+        errors.push(field_error("content", "请填写正文，或上传稿件附件"));
     }
     forms::content_rules(
         &format!("{name}\n{organization}\n{title}\n{content}"),
@@ -216,7 +221,11 @@ pub async fn submit(
         Ok(a) => a,
         Err(outcome) => return Ok(outcome),
     };
-    let columns: Vec<i32> = suggestable_columns(db).await?.into_iter().map(|c| c.0).collect();
+    let columns: Vec<i32> = suggestable_columns(db)
+        .await?
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
     let checked = match check(draft, cx.rules, &columns) {
         Ok(c) => c,
         Err(errors) => return Ok(admitted.refused(errors)),

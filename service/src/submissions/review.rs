@@ -9,8 +9,8 @@ use entity::submission::{self, SubmissionStatus};
 use entity::submission_file;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use super::FileKind;
@@ -303,7 +303,15 @@ pub async fn delete(db: &Db, private: &Store, actor: &Actor, id: i32) -> Result<
         .exec(&txn)
         .await?;
     submission::Entity::delete_by_id(id).exec(&txn).await?;
-    audit::record(&txn, actor, "submission.delete", "submission", id, summary(&s)).await?;
+    audit::record(
+        &txn,
+        actor,
+        "submission.delete",
+        "submission",
+        id,
+        summary(&s),
+    )
+    .await?;
     txn.commit().await?;
     for f in files {
         private.remove(&f.path);
@@ -350,7 +358,10 @@ pub async fn accept(
     }
     // Claimed first, so two editors accepting at once make one draft, not two.
     let claimed = submission::Entity::update_many()
-        .col_expr(submission::Column::Status, Expr::value(SubmissionStatus::Accepted))
+        .col_expr(
+            submission::Column::Status,
+            Expr::value(SubmissionStatus::Accepted),
+        )
         .filter(submission::Column::Id.eq(id))
         .filter(submission::Column::Status.eq(s.status))
         .exec(db)
@@ -365,7 +376,10 @@ pub async fn accept(
             let txn = db.begin().await?;
             let now = Utc::now();
             submission::Entity::update_many()
-                .col_expr(submission::Column::ArticleId, Expr::value(Some(made.article_id)))
+                .col_expr(
+                    submission::Column::ArticleId,
+                    Expr::value(Some(made.article_id)),
+                )
                 .col_expr(submission::Column::UpdatedAt, Expr::value(now))
                 .col_expr(submission::Column::HandledAt, Expr::value(Some(now)))
                 .col_expr(
@@ -430,10 +444,12 @@ async fn make_draft(
     if body.trim().is_empty() {
         body = text_to_html(&s.content);
     }
-    for f in files
-        .iter()
-        .filter(|f| matches!(FileKind::parse(&f.kind), Some(FileKind::Jpg | FileKind::Png)))
-    {
+    for f in files.iter().filter(|f| {
+        matches!(
+            FileKind::parse(&f.kind),
+            Some(FileKind::Jpg | FileKind::Png)
+        )
+    }) {
         let details = crate::media::Details {
             alt: f
                 .name

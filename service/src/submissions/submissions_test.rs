@@ -106,7 +106,15 @@ fn every_field_is_checked_at_once() {
     let e = check(&d, &ContentRules::default(), &[7]).unwrap_err();
     assert_eq!(
         fields(&e),
-        ["name", "organization", "phone", "title", "column", "content", "consent"]
+        [
+            "name",
+            "organization",
+            "phone",
+            "title",
+            "column",
+            "content",
+            "consent"
+        ]
     );
 }
 

@@ -159,7 +159,9 @@ pub async fn reply_message(
                 &m.code,
                 &m.subject,
                 &m.reply,
-                &state.site.absolute(&format!("/messages/track?code={}", m.code)),
+                &state
+                    .site
+                    .absolute(&format!("/messages/track?code={}", m.code)),
             );
             mail.tell_reader(&m.email, subject, body);
         }

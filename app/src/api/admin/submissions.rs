@@ -33,10 +33,7 @@ pub struct SubmissionQueue {
 }
 
 #[server(prefix = "/api/admin", endpoint = "submissions/list", input = GetUrl)]
-pub async fn get_submission_queue(
-    filter: String,
-    page: u64,
-) -> Result<SubmissionQueue, AppError> {
+pub async fn get_submission_queue(filter: String, page: u64) -> Result<SubmissionQueue, AppError> {
     use service::submissions::review::{self, Filter};
 
     use crate::server::{require_staff, state};
@@ -120,20 +117,19 @@ pub struct SubmissionDetail {
     pub columns: Vec<ColumnChoice>,
 }
 
-fn size_text(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / 1048576.0)
-    } else {
-        format!("{} KB", (bytes + 1023) / 1024)
-    }
-}
-
 #[server(prefix = "/api/admin", endpoint = "submissions/one", input = GetUrl)]
 pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
     use entity::submission::SubmissionStatus as S;
     use service::submissions::{FileKind, review};
 
     use crate::server::{require_staff, state};
+    fn size_text(bytes: i64) -> String {
+        if bytes >= 1024 * 1024 {
+            format!("{:.1} MB", bytes as f64 / 1048576.0)
+        } else {
+            format!("{} KB", (bytes + 1023) / 1024)
+        }
+    }
     require_staff()?;
     let state = state()?;
     let s = review::get(&state.db, id).await?;
@@ -225,8 +221,8 @@ pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> 
     let staff = require_staff()?;
     let result = async {
         let state = state()?;
-        let s = service::submissions::review::reject(&state.db, &staff.actor(), id, &reason)
-            .await?;
+        let s =
+            service::submissions::review::reject(&state.db, &staff.actor(), id, &reason).await?;
         crate::server::forms::tell_author(&state, &s, false);
         go_to(&format!("/admin/submissions/{id}"));
         Ok(())
