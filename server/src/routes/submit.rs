@@ -31,6 +31,8 @@ enum Read {
     TooLarge,
     /// The body broke off or was malformed (400).
     Broken,
+    /// A text field was not valid UTF-8 (400; kept with the bad bytes replaced).
+    BadText,
 }
 
 /// Reads the form's fields and files, stopping a file at [`MAX_FILE_BYTES`] (the rest of it
@@ -40,9 +42,11 @@ async fn read_multipart(
     fields: &mut Vec<(String, String)>,
     files: &mut Vec<Upload>,
 ) -> Read {
+    let mut bad_text = false;
     loop {
         let mut f = match mp.next_field().await {
             Ok(Some(f)) => f,
+            Ok(None) if bad_text => return Read::BadText,
             Ok(None) => return Read::Complete,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Read::TooLarge,
             Err(_) => return Read::Broken,
@@ -82,7 +86,13 @@ async fn read_multipart(
             }
             Some(_) => {}
             None => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let text = match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        bad_text = true;
+                        String::from_utf8_lossy(e.as_bytes()).into_owned()
+                    }
+                };
                 fields.push((name, text));
             }
         }
@@ -143,6 +153,15 @@ pub async fn post_submit(State(state): State<AppState>, req: Request) -> Respons
                     submissions::MAX_TOTAL_BYTES >> 20
                 ),
                 StatusCode::PAYLOAD_TOO_LARGE,
+            )
+            .await;
+        }
+        Read::BadText => {
+            return refuse(
+                echo,
+                "提交的内容中有无法识别的字符（可能是浏览器或输入法的编码问题），请检查后重新提交。您填写的文字都还在。"
+                    .into(),
+                StatusCode::BAD_REQUEST,
             )
             .await;
         }

@@ -282,6 +282,26 @@ async fn bad_files_are_refused_with_the_text_kept_and_nothing_stored(app: &TestA
     assert_eq!(sent.status, 422);
     assert!(!sent.body.contains("<script>alert(1)"));
     assert!(sent.body.contains("&lt;script&gt;alert(1)"));
+    // A text field that is not UTF-8.
+    let token = form_fields(app, &reader).await[0].1.clone();
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n编码"
+    )
+    .into_bytes();
+    body.extend_from_slice(b"\xff\xfe");
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let res = reader
+        .post(app.url("/submit"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert!(res.text().await.unwrap().contains("无法识别的字符"));
     // The hidden field.
     let mut fields = good("机器人投稿");
     fields.push(("website", "http://spam.example"));
@@ -479,3 +499,77 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
     }
 }
 on_both_backends!(editors_download_decline_and_accept_into_a_draft);
+
+async fn the_limit_counts_submissions_per_client(app: &TestApp) {
+    let reader = app.browser();
+    for i in 0..2 {
+        let title = format!("限额内的稿件 {i}");
+        let sent = send(app, &reader, &good(&title), &[]).await;
+        assert_eq!(sent.status, 303, "{}", sent.body);
+    }
+    let sent = send(app, &reader, &good("超出限额的稿件"), &[]).await;
+    assert_eq!(sent.status, 429);
+    assert!(sent.body.contains("您投稿得太频繁了") && sent.body.contains("超出限额的稿件"));
+    assert_eq!(rows(app).await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_limit_counts_submissions_per_client_on_sqlite() {
+    let app = crate::helpers::spawn_app_with(
+        crate::helpers::Backend::Sqlite,
+        &[("PORTICO_FORMS_PER_HOUR", "2")],
+    )
+    .await
+    .unwrap();
+    the_limit_counts_submissions_per_client(&app).await;
+    app.cleanup().await;
+}
+
+async fn the_editor_imports_a_word_document(app: &TestApp) {
+    app.create_staff("importer", entity::user::Role::Editor)
+        .await;
+    let staff = app.sign_in("importer").await;
+    let post = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("稿件.docx"),
+        );
+        staff
+            .client
+            .post(app.url(app::api::admin::articles::DOCX_URL))
+            .header("x-csrf-token", &staff.csrf)
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+    };
+    let res = post(manuscript_docx()).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let json: serde_json::Value = res.json().await.unwrap();
+    let html = json["html"].as_str().unwrap();
+    assert!(html.contains("<h2>一、园区概况</h2>"), "{html}");
+    assert!(html.contains("<img src=\"/media/"), "{html}");
+    assert_eq!(json["images"], 1);
+    // The picture is in the media library and served.
+    let src = html
+        .split("src=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert_eq!(app.get(src).await.status(), 200);
+    // A file that is not a Word document: a message, not a 500.
+    let res = post(b"%PDF-1.4".to_vec()).await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains(".docx"));
+    // Without the CSRF token: refused.
+    let res = staff
+        .client
+        .post(app.url(app::api::admin::articles::DOCX_URL))
+        .multipart(reqwest::multipart::Form::new().text("file", "x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+}
+on_both_backends!(the_editor_imports_a_word_document);
