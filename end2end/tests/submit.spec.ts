@@ -32,11 +32,13 @@ test("a reader submits a manuscript with a .docx, an editor accepts it into a dr
   await page.getByRole("button", { name: "提交稿件" }).click();
   await expect(page.locator("#sub-name-error")).toHaveText(/请填写作者姓名/);
   await expect(page.locator("#sub-phone-error")).toContainText("至少填写一种联系方式");
+  await expect(page.locator("#sub-consent-error")).toContainText("请阅读并同意");
+  await expect(page.getByLabel("作者姓名")).toBeFocused();
   await expect(page).toHaveURL(/\/submit$/);
   await page.getByLabel("附件").setInputFiles({ name: "说明.txt", mimeType: "text/plain", buffer: Buffer.from("x") });
   await expect(page.locator("#sub-files-error")).toContainText("不是可接受的格式");
   await page.getByLabel("正文").fill("字");
-  await expect(page.locator(".char-count")).toContainText("已输入 1 字");
+  await expect(page.locator(".char-count")).toContainText("已输入 1 / 20000 字");
 
   const title = `园区招商服务的新做法 ${Date.now()}`;
   const docx = manuscript("一、园区概况", "今年园区新增企业四十家，服务体系进一步完善。");

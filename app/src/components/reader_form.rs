@@ -171,7 +171,7 @@ fn counter(area: &Element) {
             el
         }
     };
-    el.set_text_content(Some(&format!("已输入 {n} 字，最多 {max} 字")));
+    el.set_text_content(Some(&format!("已输入 {n} / {max} 字")));
     let _ = el.class_list().toggle_with_force("over", n > max);
 }
 

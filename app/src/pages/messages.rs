@@ -124,7 +124,7 @@ fn MessagesView(p: Page) -> impl IntoView {
                             <FieldError id="msg-content-error".into() message=content_err />
                         </div>
                         <div class="field check">
-                            <label><input type="checkbox" name="public" value="yes" checked=f.wants_public />"答复后可以公开我的留言和答复（只显示称呼，不显示联系方式）"</label>
+                            <label><input type="checkbox" name="public" value="yes" checked=f.wants_public /><span>"答复后可以公开我的留言和答复（只显示称呼，不显示联系方式）"</span></label>
                         </div>
                         {f.question.clone().map(|q| view! {
                             <div class="field challenge">
@@ -135,9 +135,9 @@ fn MessagesView(p: Page) -> impl IntoView {
                             </div>
                         })}
                         <div class="field check">
-                            <label><input type="checkbox" name="consent" value="yes" required checked=f.consent
+                            <label><input type="checkbox" id="msg-consent" name="consent" value="yes" required checked=f.consent
                                 aria-invalid=consent_inv aria-describedby=consent_err.as_ref().map(|_| "msg-consent-error") />
-                                "我已阅读并同意"<a href=p.privacy_href.clone() target="_blank">"《个人信息保护说明》"</a></label>
+                                <span>"我已阅读并同意"<a href=p.privacy_href.clone() target="_blank">"《个人信息保护说明》"</a></span></label>
                             <FieldError id="msg-consent-error".into() message=consent_err />
                         </div>
                         <ReaderFormHelper form_id="message-form".into() />

@@ -66,6 +66,7 @@ fn SubmitView(p: Page) -> impl IntoView {
                 <h1>"在线投稿"</h1>
                 <p class="lead">"欢迎各开发区、会员单位和读者投稿。投稿前请阅读"<a href=p.guide_href.clone()>"投稿须知"</a>"；提交后您将获得受理编号，可凭编号查询审阅结果。"</p>
             </header>
+            <div class="messages-layout submit-layout">
             <section class="message-form-panel submit-panel" aria-labelledby="submit-form-title">
                 <h2 id="submit-form-title">"稿件信息"</h2>
                 {has_problems.then(|| view! {
@@ -152,9 +153,9 @@ fn SubmitView(p: Page) -> impl IntoView {
                         </div>
                     })}
                     <div class="field check">
-                        <label><input type="checkbox" name="consent" value="yes" required checked=f.consent
+                        <label><input type="checkbox" id="sub-consent" name="consent" value="yes" required checked=f.consent
                             aria-invalid=inv(&consent_err) aria-describedby=described(&consent_err, "sub-consent-error", "") />
-                            "我已阅读并同意"<a href=p.privacy_href.clone() target="_blank">"《个人信息保护说明》"</a>"，并保证稿件为本人原创"</label>
+                            <span>"我已阅读并同意"<a href=p.privacy_href.clone() target="_blank">"《个人信息保护说明》"</a>"，并保证稿件为本人原创"</span></label>
                         <FieldError id="sub-consent-error".into() message=consent_err.clone() />
                     </div>
                     <ReaderFormHelper form_id="submit-form".into() files=limits />
@@ -164,6 +165,18 @@ fn SubmitView(p: Page) -> impl IntoView {
                     </div>
                 </form>
             </section>
+            <aside class="submit-guide" aria-labelledby="submit-guide-title">
+                <h2 id="submit-guide-title">"投稿说明"</h2>
+                <ul>
+                    <li>"稿件须为原创，观点明确，数据准确，文责自负。"</li>
+                    <li>"新闻稿件一般不超过1500字，研究类文章一般不超过8000字。"</li>
+                    <li>"图片请提供原图，并在正文或附件中注明拍摄者和图片说明。"</li>
+                    <li>"提交后获得受理编号；编辑部审阅后，可凭编号和联系方式查询结果，未采用的稿件可看到编辑部意见。"</li>
+                </ul>
+                <p><a href=p.guide_href.clone()>"阅读完整的投稿须知"</a></p>
+                <p><a href="/submit/track">"查询投稿结果"</a></p>
+            </aside>
+            </div>
         </div>
     }
     .into_any()
