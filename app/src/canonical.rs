@@ -193,6 +193,21 @@ mod tests {
     }
 
     #[test]
+    fn reader_forms_are_form_pages_and_keep_their_parameters() {
+        for p in ["/messages", "/messages/track", "/submit", "/submit/track"] {
+            assert!(is_form_page(p), "{p}");
+        }
+        for p in ["/submits", "/messagesx", "/columns/submit", "/"] {
+            assert!(!is_form_page(p), "{p}");
+        }
+        assert_eq!(
+            canonical("/submit/track", Some("code=TG20261201-AB12&new=1&x=2")),
+            page("/submit/track?code=TG20261201-AB12&new=1")
+        );
+        assert_eq!(canonical("/submit", Some("utm=1")), page("/submit"));
+    }
+
+    #[test]
     fn other_spellings_move_to_the_one_address() {
         assert_eq!(canonical("/articles/0037", None), moved("/articles/37"));
         assert_eq!(canonical("/articles/37/", None), moved("/articles/37"));

@@ -20,6 +20,33 @@ pub struct FileLimits {
 
 const FILE_TYPES: &[&str] = &["doc", "docx", "wps", "pdf", "jpg", "jpeg", "png"];
 
+/// The fields a reader fills in (not the token, not the field robots fill in).
+const FIELDS: &str = "input:not([type=hidden]):not([tabindex='-1']), textarea, select";
+
+/// Phone and e-mail: either one answers the "at least one contact" rule for both.
+fn is_contact(el: &Element) -> bool {
+    matches!(el.get_attribute("name").as_deref(), Some("phone" | "email"))
+}
+
+/// Checks a field again and shows the result, and its contact partner's.
+fn recheck(form: &HtmlFormElement, el: &Element, files: Option<FileLimits>) {
+    show(el, check(form, el, files));
+    recheck_partner(form, el, files);
+}
+
+/// For a contact field, the other one when its problem is shown (the "at least one" rule is
+/// on the pair, told at the phone): typing an e-mail address clears it.
+fn recheck_partner(form: &HtmlFormElement, el: &Element, files: Option<FileLimits>) {
+    if !is_contact(el) {
+        return;
+    }
+    for other in all(form, "input[name=phone], input[name=email]") {
+        if other != *el && other.has_attribute("aria-invalid") {
+            show(&other, check(form, &other, files));
+        }
+    }
+}
+
 /// Enhances the form with id `form_id` (placed inside it). With `files`, the form is sent
 /// with a progress bar.
 #[island(lazy)]
@@ -65,29 +92,33 @@ fn enhance(
         let f = leak(Closure::<dyn Fn()>::new(move || counter(&a)));
         let _ = area.add_event_listener_with_callback("input", &f);
     }
-    for field in all(
-        &form,
-        "input:not([type=hidden]):not([tabindex='-1']), textarea, select",
-    ) {
+    for field in all(&form, FIELDS) {
+        let kind = field.get_attribute("type").unwrap_or_default();
         let (fm, el) = (form.clone(), field.clone());
-        let f = leak(Closure::<dyn Fn()>::new(move || {
-            show(&el, check(&fm, &el, files));
-        }));
-        let event = if field.get_attribute("type").as_deref() == Some("file") {
+        // Told when the reader leaves the field (or picks something)…
+        let leave = leak(Closure::<dyn Fn()>::new(move || recheck(&fm, &el, files)));
+        let event = if matches!(kind.as_str(), "file" | "checkbox") || field.tag_name() == "SELECT"
+        {
             "change"
         } else {
             "blur"
         };
-        let _ = field.add_event_listener_with_callback(event, &f);
+        let _ = field.add_event_listener_with_callback(event, &leave);
+        // …and, once told, cleared as soon as it is put right.
+        let (fm, el) = (form.clone(), field.clone());
+        let typing = leak(Closure::<dyn Fn()>::new(move || {
+            if el.has_attribute("aria-invalid") {
+                show(&el, check(&fm, &el, files));
+            }
+            recheck_partner(&fm, &el, files);
+        }));
+        let _ = field.add_event_listener_with_callback("input", &typing);
     }
     let fm = form.clone();
     let on_submit = leak(Closure::<dyn Fn(web_sys::Event)>::new(
         move |e: web_sys::Event| {
             let mut first = None;
-            for el in all(
-                &fm,
-                "input:not([type=hidden]):not([tabindex='-1']), textarea, select",
-            ) {
+            for el in all(&fm, FIELDS) {
                 let problem = check(&fm, &el, files);
                 if problem.is_some() && first.is_none() {
                     first = Some(el.clone());

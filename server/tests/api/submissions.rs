@@ -142,6 +142,12 @@ fn code_of(location: &str) -> String {
 
 async fn a_manuscript_with_files_is_stored_and_tracked(app: &TestApp) {
     let reader = app.browser();
+    // Each showing of the form carries its own token: never stored by anyone.
+    let page = reader.get(app.url("/submit")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("园区动态"));
     let sent = send(
         app,
         &reader,
