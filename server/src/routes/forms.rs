@@ -272,43 +272,92 @@ pub(crate) fn with_retry_after(mut res: Response, until: chrono::DateTime<Utc>) 
     res
 }
 
-/// `POST /messages/track`: a reader looks up a message by receipt code and contact.
-pub async fn post_track(State(state): State<AppState>, req: Request) -> Response {
+/// A tracking post, read: the code and contact typed, and what to answer.
+pub(crate) struct TrackPost {
+    parts: Parts,
+    pub code: String,
+    pub contact: String,
+    pub step: TrackStep,
+}
+
+pub(crate) enum TrackStep {
+    /// Too many tries from this client: say so, and when to try again.
+    Limited {
+        notice: String,
+        until: chrono::DateTime<Utc>,
+    },
+    /// The code or the contact is missing (or was not UTF-8).
+    Incomplete,
+    /// Look it up.
+    Lookup,
+}
+
+/// Reads a tracking post (`code`, `contact`) and counts the try.
+pub(crate) async fn read_track(state: &AppState, req: Request) -> Result<TrackPost, Response> {
     let client = app::server::client::client_of(&state.site.trusted_proxies, &req);
     let (parts, body) = req.into_parts();
-    let bytes = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
+    let bytes = read_body(body).await.map_err(IntoResponse::into_response)?;
     let (fields, bad_utf8) = decode_form(&bytes);
+    let code: String = field(&fields, "code").trim().chars().take(24).collect();
+    let contact: String = field(&fields, "contact").trim().chars().take(100).collect();
+    let limited = track_try(state, &client)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let step = match limited {
+        Some(until) => TrackStep::Limited {
+            notice: format!("查询次数过多，请{}再查询", retry_words(until, state)),
+            until,
+        },
+        None if bad_utf8 || code.is_empty() || contact.is_empty() => TrackStep::Incomplete,
+        None => TrackStep::Lookup,
+    };
+    Ok(TrackPost {
+        parts,
+        code,
+        contact,
+        step,
+    })
+}
+
+/// Answers a tracking post with the tracking page at `path` (`echo` holds what it shows).
+pub(crate) async fn answer_track<T>(
+    state: &AppState,
+    post: &TrackPost,
+    path: &str,
+    echo: T,
+    status: StatusCode,
+) -> Response
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let res = render_page(state, &post.parts, path, echo, status).await;
+    match &post.step {
+        TrackStep::Limited { until, .. } => with_retry_after(res, *until),
+        _ => res,
+    }
+}
+
+/// `POST /messages/track`: a reader looks up a message by receipt code and contact.
+pub async fn post_track(State(state): State<AppState>, req: Request) -> Response {
+    let post = match read_track(&state, req).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
     let mut page = TrackPage {
-        code: field(&fields, "code").trim().chars().take(24).collect(),
-        contact: field(&fields, "contact").trim().chars().take(100).collect(),
+        code: post.code.clone(),
+        contact: post.contact.clone(),
         ..TrackPage::default()
     };
-    let limited = match track_try(&state, &client).await {
-        Ok(l) => l,
-        Err(e) => return e.into_response(),
-    };
-    let status = if let Some(until) = limited {
-        page.notice = Some(format!(
-            "查询次数过多，请{}再查询",
-            retry_words(until, &state)
-        ));
-        let res = render_page(
-            &state,
-            &parts,
-            "/messages/track",
-            TrackEcho(page),
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
-        return with_retry_after(res, until);
-    } else if bad_utf8 || page.code.is_empty() || page.contact.is_empty() {
-        page.notice = Some("请填写受理编号，以及留言时填写的电话或电子邮箱".into());
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        match messages::track(&state.db, &page.code, &page.contact).await {
+    let status = match &post.step {
+        TrackStep::Limited { notice, .. } => {
+            page.notice = Some(notice.clone());
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        TrackStep::Incomplete => {
+            page.notice = Some("请填写受理编号，以及留言时填写的电话或电子邮箱".into());
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        TrackStep::Lookup => match messages::track(&state.db, &post.code, &post.contact).await {
             Ok(Some(m)) => {
                 page.found = Some(app::server::forms::tracked(m, &state.site));
                 StatusCode::OK
@@ -320,9 +369,9 @@ pub async fn post_track(State(state): State<AppState>, req: Request) -> Response
                 StatusCode::NOT_FOUND
             }
             Err(e) => return AppError::from(e).into_response(),
-        }
+        },
     };
-    render_page(&state, &parts, "/messages/track", TrackEcho(page), status).await
+    answer_track(&state, &post, "/messages/track", TrackEcho(page), status).await
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ use service::storage::Store;
 use service::submissions::{self, Draft, MAX_FILE_BYTES, Upload};
 
 use super::forms::{
-    decode_form, field, read_body, render_page, retry_words, see_other, track_try, with_retry_after,
+    TrackStep, answer_track, field, read_track, render_page, retry_words, see_other,
+    with_retry_after,
 };
 
 /// The largest text field read (the text itself may be 20,000 characters).
@@ -247,41 +248,25 @@ pub async fn post_submit(State(state): State<AppState>, req: Request) -> Respons
 
 /// `POST /submit/track`: a reader looks up a submission by receipt code and contact.
 pub async fn post_submit_track(State(state): State<AppState>, req: Request) -> Response {
-    let client = app::server::client::client_of(&state.site.trusted_proxies, &req);
-    let (parts, body) = req.into_parts();
-    let bytes = match read_body(body).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
+    let post = match read_track(&state, req).await {
+        Ok(p) => p,
+        Err(res) => return res,
     };
-    let (fields, bad_utf8) = decode_form(&bytes);
     let mut page = SubmitTrackPage {
-        code: field(&fields, "code").trim().chars().take(24).collect(),
-        contact: field(&fields, "contact").trim().chars().take(100).collect(),
+        code: post.code.clone(),
+        contact: post.contact.clone(),
         ..SubmitTrackPage::default()
     };
-    let limited = match track_try(&state, &client).await {
-        Ok(l) => l,
-        Err(e) => return e.into_response(),
-    };
-    let status = if let Some(until) = limited {
-        page.notice = Some(format!(
-            "查询次数过多，请{}再查询",
-            retry_words(until, &state)
-        ));
-        let res = render_page(
-            &state,
-            &parts,
-            "/submit/track",
-            SubmitTrackEcho(page),
-            StatusCode::TOO_MANY_REQUESTS,
-        )
-        .await;
-        return with_retry_after(res, until);
-    } else if bad_utf8 || page.code.is_empty() || page.contact.is_empty() {
-        page.notice = Some("请填写受理编号，以及投稿时填写的电话或电子邮箱".into());
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        match submissions::track(&state.db, &page.code, &page.contact).await {
+    let status = match &post.step {
+        TrackStep::Limited { notice, .. } => {
+            page.notice = Some(notice.clone());
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        TrackStep::Incomplete => {
+            page.notice = Some("请填写受理编号，以及投稿时填写的电话或电子邮箱".into());
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        TrackStep::Lookup => match submissions::track(&state.db, &post.code, &post.contact).await {
             Ok(Some(s)) => match app::server::forms::tracked_submission(&state, s).await {
                 Ok(found) => {
                     page.found = Some(found);
@@ -296,11 +281,11 @@ pub async fn post_submit_track(State(state): State<AppState>, req: Request) -> R
                 StatusCode::NOT_FOUND
             }
             Err(e) => return AppError::from(e).into_response(),
-        }
+        },
     };
-    render_page(
+    answer_track(
         &state,
-        &parts,
+        &post,
         "/submit/track",
         SubmitTrackEcho(page),
         status,
