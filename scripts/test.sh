@@ -26,7 +26,7 @@ cargo leptos build --release --split --precompress
 say "kill -9 check: nothing acknowledged is lost (SQLite, PostgreSQL)"
 ./scripts/crash-check.sh
 
-say "readers' forms under load: 500 messages at once, one stored row per receipt (SQLite, PostgreSQL)"
+say "readers' forms under load: 500 messages, then 500 manuscripts with a PDF, at once (SQLite, PostgreSQL)"
 ./scripts/bench-forms.sh
 
 say "end-to-end tests in Chromium"
