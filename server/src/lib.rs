@@ -2,6 +2,7 @@
 
 pub mod admin_auth;
 pub mod cli;
+pub mod compress;
 pub mod config;
 pub mod page_cache;
 pub mod routes;

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
@@ -22,6 +21,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+
+use crate::compress::{brotli_best, brotli_fast, gunzip, gzip_best, gzip_fast};
 
 /// The largest page body kept (sitemaps of 50,000 URLs fit).
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -143,18 +144,15 @@ impl Entry {
         tags: Vec<String>,
         variant: FontSize,
     ) -> Entry {
-        let mut hasher = DefaultHasher::new();
-        body.hash(&mut hasher);
-        let etag = format!("W/\"{:016x}-{}\"", hasher.finish(), variant.code());
         let modified = SystemTime::now();
+        let (etag, last_modified) = validators(body, variant, modified);
         Entry {
             content_type,
-            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("W/\"0\"")),
-            last_modified: HeaderValue::from_str(&httpdate::fmt_http_date(modified))
-                .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
+            etag,
+            last_modified,
             modified,
-            gzip: gzip(body),
-            brotli: brotli(body),
+            gzip: gzip_best(body),
+            brotli: brotli_best(body),
             tags,
             csp: None,
             seq: 0,
@@ -171,39 +169,9 @@ impl Entry {
         self.gzip.len() + self.brotli.len() + self.tags.iter().map(String::len).sum::<usize>() + 256
     }
 
-    /// Whether the client's copy is this one (`If-None-Match`, else `If-Modified-Since`).
+    /// Whether the client's copy is this one.
     fn not_modified(&self, headers: &HeaderMap) -> bool {
-        if let Some(inm) = headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-        {
-            let ours = self
-                .etag
-                .to_str()
-                .unwrap_or_default()
-                .trim_start_matches("W/");
-            return inm == "*"
-                || inm
-                    .split(',')
-                    .any(|t| t.trim().trim_start_matches("W/") == ours);
-        }
-        if let Some(since) = headers
-            .get(header::IF_MODIFIED_SINCE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| httpdate::parse_http_date(v).ok())
-        {
-            let ours = self
-                .modified
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            let theirs = since
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            return ours <= theirs;
-        }
-        false
+        not_modified(headers, &self.etag, self.modified)
     }
 
     /// The response to a request for this page.
@@ -244,53 +212,107 @@ impl Entry {
     }
 }
 
-fn gzip(body: &[u8]) -> Bytes {
-    // Level 6: the same size as 9 on these pages, in less time.
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    let _ = enc.write_all(body);
-    enc.finish().map(Bytes::from).unwrap_or_default()
+/// A page's weak `ETag` (its bytes and the font size it was rendered for) and
+/// `Last-Modified`.
+fn validators(body: &[u8], variant: FontSize, modified: SystemTime) -> (HeaderValue, HeaderValue) {
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    let etag = format!("W/\"{:016x}-{}\"", hasher.finish(), variant.code());
+    (
+        HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("W/\"0\"")),
+        HeaderValue::from_str(&httpdate::fmt_http_date(modified))
+            .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
+    )
 }
 
-fn gunzip(gz: &[u8]) -> Bytes {
-    let mut out = Vec::new();
-    let _ = flate2::read::GzDecoder::new(gz).read_to_end(&mut out);
-    Bytes::from(out)
-}
-
-fn brotli(body: &[u8]) -> Bytes {
-    // Quality 6 with a window as large as a page: within 2% of quality 9's size on our
-    // pages at a sixth of the time, and about 2 MB of working memory instead of 32 MB
-    // (quality 9's hash table). Very large bodies (sitemaps) get quality 5 and a larger
-    // window.
-    let (quality, window) = if body.len() > 512 * 1024 {
-        (5, 20)
-    } else {
-        (6, 18)
-    };
-    let mut out = Vec::new();
+/// Whether the client's copy is this one (`If-None-Match`, else `If-Modified-Since`).
+fn not_modified(headers: &HeaderMap, etag: &HeaderValue, modified: SystemTime) -> bool {
+    if let Some(inm) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
     {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, window);
-        let _ = w.write_all(body);
+        let ours = etag.to_str().unwrap_or_default().trim_start_matches("W/");
+        return inm == "*"
+            || inm
+                .split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == ours);
     }
-    Bytes::from(out)
+    if let Some(since) = headers
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+    {
+        let secs = |t: SystemTime| {
+            t.duration_since(SystemTime::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+        };
+        return secs(modified) <= secs(since);
+    }
+    false
+}
+
+/// The answer to the request that rendered a page: compressed only in the encoding the
+/// client prefers, at the fast level (the thorough copies for the cache are made afterwards,
+/// off the request path), with the same validators the cached copy will have.
+fn fresh_response(
+    mut parts: axum::http::response::Parts,
+    body: &Bytes,
+    req_headers: &HeaderMap,
+    head: bool,
+    variant: FontSize,
+) -> Response {
+    let (etag, last_modified) = validators(body, variant, SystemTime::now());
+    let h = &mut parts.headers;
+    h.remove(header::CONTENT_LENGTH);
+    h.insert(header::ETAG, etag.clone());
+    h.insert(header::LAST_MODIFIED, last_modified);
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Cookie"),
+    );
+    if not_modified(req_headers, &etag, SystemTime::now()) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_TYPE);
+        return Response::from_parts(parts, Body::empty());
+    }
+    let (data, encoding) = match Encoding::preferred(req_headers) {
+        Encoding::Brotli => (brotli_fast(body), Some("br")),
+        Encoding::Gzip => (gzip_fast(body), Some("gzip")),
+        Encoding::Identity => (body.clone(), None),
+    };
+    let h = &mut parts.headers;
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(data.len()));
+    if let Some(e) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+    }
+    Response::from_parts(
+        parts,
+        if head {
+            Body::empty()
+        } else {
+            Body::from(data)
+        },
+    )
 }
 
 /// What a request that missed the cache does.
-enum Turn<'c> {
+enum Turn {
     /// Render the page (the guard tells waiting requests when it is done).
-    Render(Option<InFlight<'c>>),
+    Render(Option<InFlight>),
     /// Another request just rendered it: look again.
     Rendered,
 }
 
-/// A page being rendered; waiting requests are woken when it is dropped.
-struct InFlight<'c> {
-    cache: &'c PageCache,
+/// A page being rendered (and then compressed for the cache); waiting requests are woken
+/// when it is dropped.
+struct InFlight {
+    cache: Arc<PageCache>,
     key: Key,
     done: Arc<tokio::sync::Notify>,
 }
 
-impl Drop for InFlight<'_> {
+impl Drop for InFlight {
     fn drop(&mut self) {
         if let Ok(mut map) = self.cache.in_flight.lock() {
             map.remove(&self.key);
@@ -345,7 +367,7 @@ impl PageCache {
     }
 
     /// Whether this request renders `key` or waits for the request already rendering it.
-    async fn render_or_wait(&self, key: &Key) -> Turn<'_> {
+    async fn render_or_wait(self: &Arc<Self>, key: &Key) -> Turn {
         let waiting = {
             let Ok(mut map) = self.in_flight.lock() else {
                 return Turn::Render(None);
@@ -362,7 +384,7 @@ impl PageCache {
                     let done = Arc::new(tokio::sync::Notify::new());
                     map.insert(key.clone(), done.clone());
                     return Turn::Render(Some(InFlight {
-                        cache: self,
+                        cache: self.clone(),
                         key: key.clone(),
                         done,
                     }));
@@ -495,15 +517,20 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, mut req: Request, next: 
         return entry.respond(req.headers(), head);
     }
     // One render per page at a time: requests for a page being rendered wait for it and are
-    // served from the cache (a burst of readers of a fresh page renders it once).
-    let _rendering = match cache.render_or_wait(&key).await {
-        Turn::Render(guard) => guard,
-        Turn::Rendered => {
-            if let Some(entry) = cache.get(&key) {
-                return entry.respond(req.headers(), head);
+    // served from the cache (a burst of readers of a fresh page renders it once). Without a
+    // cache there is nothing to wait for.
+    let rendering = if !cache.enabled() {
+        None
+    } else {
+        match cache.render_or_wait(&key).await {
+            Turn::Render(guard) => guard,
+            Turn::Rendered => {
+                if let Some(entry) = cache.get(&key) {
+                    return entry.respond(req.headers(), head);
+                }
+                // Not stored (an error page, or invalidated meanwhile): render it here.
+                None
             }
-            // Not stored (an error page, or invalidated meanwhile): render it here.
-            None
         }
     };
     // And a bounded number of renders at once, so a flood of different misses queues
@@ -532,36 +559,37 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, mut req: Request, next: 
         }
     };
     let tags = tags.take();
-    if tags.is_empty() {
-        // Nothing says when this page would go stale: do not keep it.
-        return Response::from_parts(parts, Body::from(bytes));
-    }
-    // Compressing takes milliseconds of CPU: done on a blocking thread, so the threads that
-    // serve other requests (cached pages among them) never wait for it.
     let variant = key.font_size;
-    let csp = parts.headers.get(header::CONTENT_SECURITY_POLICY).cloned();
-    let Ok(_turn) = cache.compressing.acquire().await else {
-        return AppError::Internal.into_response();
-    };
-    let entry = match tokio::task::spawn_blocking(move || {
-        Entry::new(content_type, &bytes, tags, variant).with_csp(csp)
-    })
-    .await
-    {
-        Ok(entry) => entry,
-        Err(e) => {
-            tracing::warn!(error = %e, "compressing a page failed");
-            return AppError::Internal.into_response();
-        }
-    };
-    let entry = cache.insert(key, entry, epoch);
-    let mut res = entry.respond(&req_headers, head);
-    for (name, value) in parts.headers.iter() {
-        if !res.headers().contains_key(name) && name != header::CONTENT_LENGTH {
-            res.headers_mut().insert(name.clone(), value.clone());
-        }
+    let fresh = fresh_response(parts, &bytes, &req_headers, head, variant);
+    if tags.is_empty() || !cache.enabled() {
+        // Nothing says when this page would go stale (or there is no cache): not kept.
+        return fresh;
     }
-    res
+    // The thorough copies take milliseconds of CPU: made after this answer has gone, on a
+    // blocking thread, one per core at a time; requests for the same page wait for them
+    // (the guard) and are then served from the cache.
+    let csp = fresh
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .cloned();
+    let keeper = cache.clone();
+    tokio::spawn(async move {
+        let _rendering = rendering;
+        let Ok(_turn) = keeper.compressing.acquire().await else {
+            return;
+        };
+        let built = tokio::task::spawn_blocking(move || {
+            Entry::new(content_type, &bytes, tags, variant).with_csp(csp)
+        })
+        .await;
+        match built {
+            Ok(entry) => {
+                keeper.insert(key, entry, epoch);
+            }
+            Err(e) => tracing::warn!(error = %e, "compressing a page failed"),
+        }
+    });
+    fresh
 }
 
 #[cfg(test)]

@@ -1,4 +1,6 @@
 //! Unit tests of `page_cache`.
+use std::io::Read;
+
 use super::*;
 
 fn req(uri: &str, cookie: Option<&str>) -> Request {
