@@ -60,7 +60,7 @@ pub async fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState
     let form_keys = service::forms::Keys::load(&db)
         .await
         .context("cannot read or make the forms' signing key")?;
-    Ok(AppState {
+    Ok(AppState::new(app::server::AppStateInner {
         leptos_options: settings.leptos.clone(),
         db,
         hits: Arc::new(HitBuffer::new()),
@@ -86,7 +86,7 @@ pub async fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState
             Some(c) => Some(service::mail::Mailer::new(c).map_err(anyhow::Error::msg)?),
             None => None,
         },
-    })
+    }))
 }
 
 /// The Leptos page routes, generated once per process.

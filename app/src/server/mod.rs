@@ -10,7 +10,7 @@ mod staff;
 mod state;
 
 pub use staff::{Staff, current_staff, require_admin, require_staff};
-pub use state::{AppState, FormsConfig, SetupCheck, SetupGate, SiteConfig};
+pub use state::{AppState, AppStateInner, FormsConfig, SetupCheck, SetupGate, SiteConfig};
 
 use http::HeaderMap;
 use http::request::Parts;
