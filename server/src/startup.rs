@@ -143,8 +143,10 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
         )
         .nest_service("/media", routes::media::service(&state.site.uploads_dir))
         .leptos_routes(&state, page_routes, {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
+            // Behind an Arc: the route services are cloned for every request, and with them
+            // this closure; the options themselves are only cloned when a page is rendered.
+            let options = Arc::new(state.leptos_options.clone());
+            move || shell((*options).clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(routes::security::csp))
