@@ -142,18 +142,12 @@ async fn store(db: &Db, cx: &Context<'_>, key: &str, m: Checked) -> Result<Outco
             .order_by_asc(message::Column::Id)
             .all(&txn)
             .await?;
-        if let Some(same) = earlier
+        let mine = earlier
             .iter()
-            .find(|e| forms::same_contact(&e.phone, &e.email, &m.phone, &m.email))
-        {
-            // Sent twice (a double click, a resend after a lost answer): one message.
-            return Ok(Outcome::AlreadyStored {
-                code: same.code.clone(),
-            });
-        }
-        if !earlier.is_empty() {
-            txn.rollback().await?;
-            return Ok(Outcome::Refused(Refusal::duplicate("留言")));
+            .map(|e| (e.code.as_str(), e.phone.as_str(), e.email.as_str()));
+        if let Some(outcome) = forms::repeated(mine, &m.phone, &m.email, "留言") {
+            // The transaction is dropped, so nothing it did is kept.
+            return Ok(outcome);
         }
         let code = forms::receipt_code(CODE_PREFIX, &date)?;
         let taken = message::Entity::find()

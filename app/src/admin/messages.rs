@@ -33,13 +33,7 @@ pub fn MessageQueuePage() -> impl IntoView {
         <AdminPage data render={|q: MessageQueue| AdminView {
             title: "留言".into(),
             content: view! {
-                <nav class="tabs" aria-label="留言分类">
-                    {q.tabs.into_iter().map(|t| view! {
-                        <a href=format!("/admin/messages?filter={}", t.code) class:current=t.current aria-current=t.current.then_some("page")>
-                            {t.label}<span class="count">{t.count}</span>
-                        </a>
-                    }).collect_view()}
-                </nav>
+                <QueueTabs tabs=q.tabs base="/admin/messages" label="留言分类" />
                 {if q.rows.is_empty() {
                     view! { <p class="empty">"这里没有留言。"</p> }.into_any()
                 } else {
@@ -68,6 +62,24 @@ pub fn MessageQueuePage() -> impl IntoView {
             }
             .into_any(),
         }} />
+    }
+}
+
+/// The filter tabs of a back-office queue, each with its count.
+#[component]
+pub(crate) fn QueueTabs(
+    tabs: Vec<crate::api::admin::messages::QueueTab>,
+    base: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label=label>
+            {tabs.into_iter().map(|t| view! {
+                <a href=format!("{base}?filter={}", t.code) class:current=t.current aria-current=t.current.then_some("page")>
+                    {t.label}<span class="count">{t.count}</span>
+                </a>
+            }).collect_view()}
+        </nav>
     }
 }
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::messages::ActionButton;
+use super::messages::{ActionButton, QueueTabs};
 use super::{AdminPage, AdminView, CsrfField};
 use crate::api::admin::submissions::{
     AcceptSubmission, DeleteSubmission, RejectSubmission, SpamSubmission, SubmissionDetail,
@@ -34,13 +34,7 @@ pub fn SubmissionQueuePage() -> impl IntoView {
         <AdminPage data render={|q: SubmissionQueue| AdminView {
             title: "投稿".into(),
             content: view! {
-                <nav class="tabs" aria-label="投稿分类">
-                    {q.tabs.into_iter().map(|t| view! {
-                        <a href=format!("/admin/submissions?filter={}", t.code) class:current=t.current aria-current=t.current.then_some("page")>
-                            {t.label}<span class="count">{t.count}</span>
-                        </a>
-                    }).collect_view()}
-                </nav>
+                <QueueTabs tabs=q.tabs base="/admin/submissions" label="投稿分类" />
                 {if q.rows.is_empty() {
                     view! { <p class="empty">"这里没有投稿。"</p> }.into_any()
                 } else {

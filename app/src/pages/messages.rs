@@ -240,23 +240,39 @@ fn TrackView(t: Track) -> impl IntoView {
                     })}
                 </section>
             })}
-            <form method="post" action="/messages/track" class="reader-form track-form" accept-charset="utf-8">
-                <div class="field-row">
-                    <div class="field">
-                        <label for="track-code">"受理编号"</label>
-                        <input id="track-code" name="code" value=t.code.clone() required maxlength="24" autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="LY20261201-XXXX" />
-                    </div>
-                    <div class="field">
-                        <label for="track-contact">"电话或电子邮箱"</label>
-                        <input id="track-contact" name="contact" value=t.contact.clone() required maxlength="100" autocomplete="email" />
-                    </div>
-                </div>
-                <div class="form-actions">
-                    <button type="submit" class="button primary">"查询"</button>
-                    <a href="/messages">"返回留言箱"</a>
-                </div>
-            </form>
+            <TrackForm action="/messages/track" code=t.code.clone() contact=t.contact.clone()
+                placeholder="LY20261201-XXXX" back_href="/messages" back_label="返回留言箱" />
         </div>
     }
     .into_any()
+}
+
+/// The tracking form of a reader's form: receipt code and contact, posted to `action`.
+#[component]
+pub(crate) fn TrackForm(
+    action: &'static str,
+    code: String,
+    contact: String,
+    placeholder: &'static str,
+    back_href: &'static str,
+    back_label: &'static str,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="reader-form track-form" accept-charset="utf-8">
+            <div class="field-row">
+                <div class="field">
+                    <label for="track-code">"受理编号"</label>
+                    <input id="track-code" name="code" value=code required maxlength="24" autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder=placeholder />
+                </div>
+                <div class="field">
+                    <label for="track-contact">"电话或电子邮箱"</label>
+                    <input id="track-contact" name="contact" value=contact required maxlength="100" autocomplete="email" />
+                </div>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button primary">"查询"</button>
+                <a href=back_href>{back_label}</a>
+            </div>
+        </form>
+    }
 }

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::messages::FieldError;
+use super::messages::{FieldError, TrackForm};
 use super::{PageView, SitePage};
 use crate::api::submit::{get_submit, get_submit_track};
 use crate::components::reader_form::{FileLimits, ReaderFormHelper};
@@ -237,22 +237,8 @@ fn TrackView(t: Track) -> impl IntoView {
                     })}
                 </section>
             })}
-            <form method="post" action="/submit/track" class="reader-form track-form" accept-charset="utf-8">
-                <div class="field-row">
-                    <div class="field">
-                        <label for="track-code">"受理编号"</label>
-                        <input id="track-code" name="code" value=t.code.clone() required maxlength="24" autocomplete="off" autocapitalize="characters" spellcheck="false" placeholder="TG20261201-XXXX" />
-                    </div>
-                    <div class="field">
-                        <label for="track-contact">"电话或电子邮箱"</label>
-                        <input id="track-contact" name="contact" value=t.contact.clone() required maxlength="100" autocomplete="email" />
-                    </div>
-                </div>
-                <div class="form-actions">
-                    <button type="submit" class="button primary">"查询"</button>
-                    <a href="/submit">"我要投稿"</a>
-                </div>
-            </form>
+            <TrackForm action="/submit/track" code=t.code.clone() contact=t.contact.clone()
+                placeholder="TG20261201-XXXX" back_href="/submit" back_label="我要投稿" />
         </div>
     }
     .into_any()

@@ -123,6 +123,18 @@ where
     res
 }
 
+/// The status of a refused post: 409 the same text from someone else, 400 the form itself
+/// (token, hidden field), 422 a field.
+pub(crate) fn refusal_status(r: &service::forms::Refusal) -> StatusCode {
+    if r.conflict {
+        StatusCode::CONFLICT
+    } else if r.errors.is_empty() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// When to try again, in words: `约 25 分钟后（14:05 以后）`.
 pub(crate) fn retry_words(until: chrono::DateTime<Utc>, state: &AppState) -> String {
     let minutes = ((until - Utc::now()).num_seconds().max(60) + 59) / 60;
@@ -211,13 +223,7 @@ pub async fn post_message(State(state): State<AppState>, req: Request) -> Respon
             see_other(&format!("/messages/track?code={code}&new=1"))
         }
         Ok(Outcome::Refused(r)) => {
-            let status = if r.conflict {
-                StatusCode::CONFLICT
-            } else if r.errors.is_empty() {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = refusal_status(&r);
             echo.notice = r.notice;
             echo.problems = problems(&r.errors);
             echo.question = r.challenge.then(String::new);

@@ -18,8 +18,8 @@ use service::storage::Store;
 use service::submissions::{self, Draft, MAX_FILE_BYTES, Upload};
 
 use super::forms::{
-    TrackStep, answer_track, field, read_track, render_page, retry_words, see_other,
-    with_retry_after,
+    TrackStep, answer_track, field, read_track, refusal_status, render_page, retry_words,
+    see_other, with_retry_after,
 };
 
 /// The largest text field read (the text itself may be 20,000 characters).
@@ -217,13 +217,7 @@ pub async fn post_submit(State(state): State<AppState>, req: Request) -> Respons
             see_other(&format!("/submit/track?code={code}&new=1"))
         }
         Ok(Outcome::Refused(r)) => {
-            let status = if r.conflict {
-                StatusCode::CONFLICT
-            } else if r.errors.is_empty() {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = refusal_status(&r);
             echo.notice = r.notice;
             echo.problems = problems(&r.errors);
             echo.question = r.challenge.then(String::new);

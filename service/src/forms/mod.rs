@@ -448,6 +448,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_same_text_again_is_one_item_or_a_refusal() {
+        let earlier = [
+            ("LY20261201-AAAA", "13812345678", ""),
+            ("LY20261201-BBBB", "", "a@b.cn"),
+        ];
+        assert_eq!(repeated([], "13812345678", "", "留言"), None);
+        assert_eq!(
+            repeated(earlier, "138-1234-5678", "", "留言"),
+            Some(Outcome::AlreadyStored {
+                code: "LY20261201-AAAA".into()
+            })
+        );
+        assert_eq!(
+            repeated(earlier, "", "a@b.cn", "留言"),
+            Some(Outcome::AlreadyStored {
+                code: "LY20261201-BBBB".into()
+            })
+        );
+        assert_eq!(
+            repeated(earlier, "13900000000", "", "稿件"),
+            Some(Outcome::Refused(Refusal::duplicate("稿件")))
+        );
+    }
+
+    #[test]
     fn receipt_codes_have_one_shape() {
         let code = receipt_code("LY", "20261201").unwrap();
         assert!(is_receipt_code(&code), "{code}");

@@ -309,6 +309,28 @@ pub fn same_contact(phone_a: &str, email_a: &str, phone_b: &str, email_b: &str) 
         || (!email_b.is_empty() && email_a == email_b)
 }
 
+/// What the same text sent within the hour means for a new post: the earlier item's receipt
+/// when it came from the same contact (a double click, a resend after a lost answer), a
+/// refusal when it came from someone else, nothing when there is none. `earlier` holds each
+/// earlier item's code, phone and e-mail; `what` names the item (`留言`, `稿件`).
+pub fn repeated<'a>(
+    earlier: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    phone: &str,
+    email: &str,
+    what: &str,
+) -> Option<Outcome> {
+    let mut any = false;
+    for (code, p, e) in earlier {
+        if same_contact(p, e, phone, email) {
+            return Some(Outcome::AlreadyStored {
+                code: code.to_owned(),
+            });
+        }
+        any = true;
+    }
+    any.then(|| Outcome::Refused(Refusal::duplicate(what)))
+}
+
 /// Whether `contact` (as a reader types it when tracking) is the stored phone or e-mail.
 pub fn contact_matches(phone: &str, email: &str, contact: &str) -> bool {
     let contact = contact.trim();

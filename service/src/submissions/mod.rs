@@ -16,7 +16,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::db::Db;
-use crate::forms::{self, Context, FieldError, Outcome, Refusal, field_error};
+use crate::forms::{self, Context, FieldError, Outcome, field_error};
 use crate::storage::Store;
 use crate::{Error, Result};
 
@@ -333,17 +333,12 @@ async fn record(
             .order_by_asc(submission::Column::Id)
             .all(&txn)
             .await?;
-        if let Some(same) = earlier
+        let mine = earlier
             .iter()
-            .find(|e| forms::same_contact(&e.phone, &e.email, &m.phone, &m.email))
-        {
-            return Ok(Outcome::AlreadyStored {
-                code: same.code.clone(),
-            });
-        }
-        if !earlier.is_empty() {
-            txn.rollback().await?;
-            return Ok(Outcome::Refused(Refusal::duplicate("稿件")));
+            .map(|e| (e.code.as_str(), e.phone.as_str(), e.email.as_str()));
+        if let Some(outcome) = forms::repeated(mine, &m.phone, &m.email, "稿件") {
+            // The transaction is dropped, so nothing it did is kept.
+            return Ok(outcome);
         }
         let code = forms::receipt_code(CODE_PREFIX, &date)?;
         let taken = submission::Entity::find()
