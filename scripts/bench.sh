@@ -4,11 +4,13 @@
 #   scripts/bench.sh [ARTICLES]        (default 100000)
 #
 # Builds the release site, generates a synthetic site of ARTICLES articles through the service
-# layer (SQLite), starts Portico, saves its home and article pages to disk, serves those files
-# with nginx on another loopback port (gzip_static, the same compressed bytes a browser gets),
-# and runs wrk (2 threads, 32 connections, 10 s, Accept-Encoding: gzip) against both in the same
-# run. Then it measures column-page and deep-pagination latency with the page cache off (every
-# request rendered from the database) and on, and prints the server's peak memory (RSS).
+# layer (SQLite), starts Portico, saves its article, home and column pages to disk, serves those
+# files with nginx on another loopback port (gzip_static, the same compressed bytes a browser
+# gets), and runs wrk (2 threads, 32 connections, 10 s, Accept-Encoding: gzip) against both in
+# the same run. The article is a demo article with its picture (about 1,000 Chinese characters,
+# 3 KB of text). Then the same article with the page cache off (every request rendered from
+# the database: a cache miss) at 32 connections, column-page and deep-pagination latency with
+# the cache off and on, and the server's peak memory (RSS).
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
@@ -66,8 +68,12 @@ start_server() { # port, extra env...
 start_server $PORT
 SERVER_PID=${PIDS[-1]}
 BASE="http://127.0.0.1:$PORT"
-FEED=$(curl -fs "$BASE/rss.xml")
-ARTICLE=$(grep -o '/articles/[0-9]*' <<<"$FEED" | sed -n 1p)
+# A demo article with a picture in its body (the demo articles come first).
+ARTICLE=""
+for id in $(seq 1 100); do
+  if curl -fs "$BASE/articles/$id" 2>/dev/null | grep -q '<figure class="figure"'; then ARTICLE="/articles/$id"; break; fi
+done
+[ -n "$ARTICLE" ] || { echo "no demo article with a picture" >&2; exit 1; }
 NEWS=$(curl -fs "$BASE/columns/news")
 LAST_PAGE=$(grep -o '第 1 / [0-9]* 页' <<<"$NEWS" | grep -o '[0-9]*' | sed -n 2p)
 
@@ -75,7 +81,8 @@ say "saving the pages for nginx"
 mkdir -p "$WORK/www"
 curl -fs -A "$UA" "$BASE/" -o "$WORK/www/index.html"
 curl -fs -A "$UA" "$BASE$ARTICLE" -o "$WORK/www/article.html"
-gzip -9 -k "$WORK/www/index.html" "$WORK/www/article.html"
+curl -fs -A "$UA" "$BASE/columns/news" -o "$WORK/www/column.html"
+gzip -9 -k "$WORK/www/index.html" "$WORK/www/article.html" "$WORK/www/column.html"
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 2;
 pid $WORK/nginx.pid;
@@ -97,6 +104,7 @@ http {
     root $WORK/www;
     gzip_static on;
     location = /article { try_files /article.html =404; }
+    location = /column { try_files /column.html =404; }
   }
 }
 NGINX
@@ -112,13 +120,19 @@ run_wrk() { # label url threads connections seconds
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
 
 # Warm the cache before timing.
-for url in "$BASE/" "$BASE$ARTICLE"; do curl -fs -H "Accept-Encoding: gzip" -A "$UA" "$url" >/dev/null; done
+for url in "$BASE/" "$BASE$ARTICLE" "$BASE/columns/news"; do curl -fs -H "Accept-Encoding: gzip" -A "$UA" "$url" >/dev/null; done
 
-say "wrk -t2 -c32 -d10s, Accept-Encoding: gzip (same machine as the servers)"
+say "cached pages: wrk -t2 -c32 -d10s, Accept-Encoding: gzip (same machine as the servers)"
+printf 'article %s: %s bytes of HTML\n' "$ARTICLE" "$(wc -c <"$WORK/www/article.html")"
 printf '%-28s %10s %9s %9s\n' "page" "req/s" "p50 ms" "p99 ms"
 declare -A RPS
-for page in article home; do
-  if [ $page = article ]; then p_url="$BASE$ARTICLE"; n_url="http://127.0.0.1:$NGINX_PORT/article"; else p_url="$BASE/"; n_url="http://127.0.0.1:$NGINX_PORT/"; fi
+NGINX_BASE="http://127.0.0.1:$NGINX_PORT"
+for page in article home column; do
+  case $page in
+    article) p_url="$BASE$ARTICLE"; n_url="$NGINX_BASE/article" ;;
+    home) p_url="$BASE/"; n_url="$NGINX_BASE/" ;;
+    column) p_url="$BASE/columns/news"; n_url="$NGINX_BASE/column" ;;
+  esac
   r=$(run_wrk "$p_url" 2 32 10); RPS[portico-$page]=$(field "$r" rps)
   printf '%-28s %10s %9s %9s\n' "portico $page" "$(field "$r" rps)" "$(field "$r" p50)" "$(field "$r" p99)"
   r=$(run_wrk "$n_url" 2 32 10); RPS[nginx-$page]=$(field "$r" rps)
@@ -126,9 +140,18 @@ for page in article home; do
   awk -v a="${RPS[portico-$page]}" -v b="${RPS[nginx-$page]}" -v p="$page" 'BEGIN { printf "%-28s %10.2fx\n", "ratio " p " (portico/nginx)", a / b }'
 done
 
-say "column pages at $ARTICLES articles (1 connection, 5 s each)"
 start_server $UNCACHED_PORT PORTICO_CACHE_MB=0
 UNCACHED="http://127.0.0.1:$UNCACHED_PORT"
+say "cache misses: the same pages rendered for every request (cache off), wrk -t2 -c32 -d10s, gzip"
+printf '%-28s %10s %9s %9s\n' "page" "req/s" "p50 ms" "p99 ms"
+for spec in "uncached article|$UNCACHED$ARTICLE" "uncached home|$UNCACHED/" "uncached column|$UNCACHED/columns/news"; do
+  label=${spec%%|*}; url=${spec#*|}
+  curl -fs -o /dev/null "$url" || { echo "$url failed" >&2; exit 1; }
+  r=$(run_wrk "$url" 2 32 10)
+  printf '%-28s %10s %9s %9s\n' "$label" "$(field "$r" rps)" "$(field "$r" p50)" "$(field "$r" p99)"
+done
+
+say "column pages at $ARTICLES articles (1 connection, 5 s each)"
 printf '%-44s %9s %9s %9s\n' "page" "p50 ms" "p95 ms" "p99 ms"
 for spec in "uncached /columns/news|$UNCACHED/columns/news" \
             "uncached /columns/zone-news?page=2|$UNCACHED/columns/zone-news?page=2" \

@@ -86,6 +86,9 @@ pub async fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState
             Some(c) => Some(service::mail::Mailer::new(c).map_err(anyhow::Error::msg)?),
             None => None,
         },
+        // The log follower drops it at once; the age limit is a backstop.
+        common: Arc::new(service::site::Common::new(COMMON_MAX_AGE)),
+        chrome: Default::default(),
     }))
 }
 
@@ -194,15 +197,27 @@ fn spawn_hit_flusher(state: &AppState, settings: &Settings) -> JoinHandle<()> {
     })
 }
 
-/// Reads the page-cache invalidation log from `after` on and drops the stale pages; returns
-/// the position to read from next time.
-pub async fn apply_invalidations(db: &Db, cache: &PageCache, mut after: i64) -> i64 {
+/// How long the site data every page shares may be kept without a change in the log.
+const COMMON_MAX_AGE: Duration = Duration::from_secs(30);
+
+/// Reads the page-cache invalidation log from `after` on and drops the stale pages (and the
+/// shared site data when the change touched it); returns the position to read from next time.
+pub async fn apply_invalidations(
+    db: &Db,
+    cache: &PageCache,
+    common: &service::site::Common,
+    mut after: i64,
+) -> i64 {
     loop {
         match service::cache::since(db, after, 1000).await {
             Ok(rows) if !rows.is_empty() => {
                 let full = rows.len() == 1000;
                 after = rows.last().map(|r| r.0).unwrap_or(after);
                 let tags: Vec<String> = rows.into_iter().map(|r| r.1).collect();
+                // First the data pages are made from, then the pages.
+                if tags.iter().any(|t| t == service::cache::tag::CHROME) {
+                    common.forget();
+                }
                 let dropped = cache.invalidate(&tags);
                 tracing::debug!(tags = tags.len(), dropped, "page cache invalidated");
                 if !full {
@@ -223,6 +238,7 @@ pub async fn apply_invalidations(db: &Db, cache: &PageCache, mut after: i64) -> 
 fn spawn_invalidation_follower(
     db: Db,
     cache: Arc<PageCache>,
+    common: Arc<service::site::Common>,
     every: Duration,
     start: i64,
     sessions: service::auth::SessionPolicy,
@@ -234,7 +250,7 @@ fn spawn_invalidation_follower(
         let mut last_prune = std::time::Instant::now();
         loop {
             tick.tick().await;
-            after = apply_invalidations(&db, &cache, after).await;
+            after = apply_invalidations(&db, &cache, &common, after).await;
             if last_prune.elapsed() > Duration::from_secs(3600) {
                 last_prune = std::time::Instant::now();
                 let _ = service::cache::prune(&db, chrono::Utc::now() - chrono::Duration::days(1))
@@ -313,6 +329,7 @@ impl Application {
             spawn_invalidation_follower(
                 state.db.clone(),
                 cache.clone(),
+                state.common.clone(),
                 settings.cache_poll,
                 start,
                 settings.sessions,

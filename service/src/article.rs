@@ -50,18 +50,20 @@ pub async fn neighbours(
         return Ok((None, None));
     };
     let same_column = visible(now).add(article::Column::CategoryId.eq(of.category_id));
-    let older = Condition::any()
-        .add(article::Column::PublishedAt.lt(at))
+    // The plain bound on `published_at` beside the exact condition lets the index scan start
+    // at this article instead of at the newest (or oldest) one of the column.
+    let older = Condition::all()
+        .add(article::Column::PublishedAt.lte(at))
         .add(
-            Condition::all()
-                .add(article::Column::PublishedAt.eq(at))
+            Condition::any()
+                .add(article::Column::PublishedAt.lt(at))
                 .add(article::Column::Id.lt(of.id)),
         );
-    let newer = Condition::any()
-        .add(article::Column::PublishedAt.gt(at))
+    let newer = Condition::all()
+        .add(article::Column::PublishedAt.gte(at))
         .add(
-            Condition::all()
-                .add(article::Column::PublishedAt.eq(at))
+            Condition::any()
+                .add(article::Column::PublishedAt.gt(at))
                 .add(article::Column::Id.gt(of.id)),
         );
     let prev = link_query(same_column.clone().add(older))

@@ -12,10 +12,9 @@ pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
     let state = state()?;
     let now = chrono::Utc::now();
     let article = service::article::find_published(&state.db, id, now).await?;
-    let categories = service::category::all(&state.db).await?;
+    let shared = state.common.get(&state.db).await?;
     let (prev, next) = service::article::neighbours(&state.db, &article, now).await?;
     let cover = service::article::cover(&state.db, &article).await?;
-    let settings = service::site::settings(&state.db).await?;
     tag_page(
         [
             Some(article.id),
@@ -32,10 +31,10 @@ pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
     let hits = u64::try_from(article.hits).unwrap_or(0) + state.hits.unflushed(id) + this_view;
     let mut page = super::convert::article_page(
         &state.site,
-        &settings.site_name,
+        &shared.settings.site_name,
         article,
         cover,
-        &categories,
+        &shared.categories,
         prev,
         next,
         hits,

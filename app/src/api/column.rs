@@ -24,13 +24,14 @@ fn pager(base: String, page: u64, per_page: u64, total: u64) -> Result<Pager, Ap
 
 pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage, AppError> {
     let (db, site, now) = (&state.db, &state.site, Utc::now());
-    let categories = service::category::all(db).await?;
-    let column = service::category::by_slug(&categories, slug)
+    let shared = state.common.get(db).await?;
+    let categories = &shared.categories;
+    let column = service::category::by_slug(categories, slug)
         .ok_or(AppError::NotFound)?
         .clone();
-    let path = service::category::path(&categories, column.id);
+    let path = service::category::path(categories, column.id);
     let section = path.first().cloned().unwrap_or_else(|| column.clone());
-    let siblings = service::category::children(&categories, section.id);
+    let siblings = service::category::children(categories, section.id);
     let crumbs = convert::crumbs(&path);
     let href = column_href(&column.slug);
     let description = if column.description.is_empty() {
@@ -48,7 +49,7 @@ pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage,
             // A section of pages without its own content shows its first page.
             let mut found = service::page::for_column(db, column.id).await?;
             if found.is_none()
-                && let Some(first) = service::category::children(&categories, column.id).first()
+                && let Some(first) = service::category::children(categories, column.id).first()
             {
                 found = service::page::for_column(db, first.id).await?;
             }

@@ -4,7 +4,7 @@
 use entity::{article, category, image, notice, notice_attachment};
 use service::article::{ArticleLink, ListItem};
 use service::magazine::Issue;
-use service::site::{LinkGroup as ServiceLinkGroup, Settings};
+use service::site::Shared;
 use service::time::{format_date, format_datetime, format_short_date};
 
 use crate::models::{
@@ -100,20 +100,16 @@ pub fn tabs(section: &category::Model, children: &[category::Model], current: i3
     tabs
 }
 
-pub fn chrome(
-    site: &SiteConfig,
-    settings: Settings,
-    categories: &[category::Model],
-    notices: &[notice::Model],
-    groups: Vec<ServiceLinkGroup>,
-    font_size: FontSize,
-) -> Chrome {
+/// The chrome of every page, made from one copy of the shared site data (and kept with it:
+/// the QR code alone is worth not remaking). The reader's font size is set by the caller.
+pub fn chrome(site: &SiteConfig, shared: &Shared) -> Chrome {
+    let settings = &shared.settings;
     let mut nav = vec![NavLink {
         name: "首页".into(),
         href: "/".into(),
     }];
     nav.extend(
-        service::category::nav_sections(categories)
+        service::category::nav_sections(&shared.categories)
             .into_iter()
             .map(|c| NavLink {
                 href: column_href(&c.slug),
@@ -128,17 +124,22 @@ pub fn chrome(
         // 留言 and 留言箱 lead to the message box.
         contact_href: "/messages".into(),
         nav,
-        notices: notices.iter().map(|n| notice_link(site, n)).collect(),
-        link_groups: groups
-            .into_iter()
+        notices: shared
+            .notices
+            .iter()
+            .map(|n| notice_link(site, n))
+            .collect(),
+        link_groups: shared
+            .link_groups
+            .iter()
             .map(|g| LinkGroup {
-                name: g.name,
+                name: g.name.clone(),
                 links: g
                     .links
-                    .into_iter()
+                    .iter()
                     .map(|l| NavLink {
-                        name: l.name,
-                        href: l.url,
+                        name: l.name.clone(),
+                        href: l.url.clone(),
                     })
                     .collect(),
             })
@@ -151,14 +152,14 @@ pub fn chrome(
             .map(str::to_owned)
             .collect(),
         logo_url: Some(settings.logo_url.trim().to_owned()).filter(|u| !u.is_empty()),
-        site_name: settings.site_name,
-        magazine_name: settings.magazine_name,
-        slogan: settings.slogan,
-        wechat_account: settings.wechat_account,
-        qq_group: settings.qq_group,
-        icp: settings.icp,
-        copyright: settings.copyright,
-        font_size,
+        site_name: settings.site_name.clone(),
+        magazine_name: settings.magazine_name.clone(),
+        slogan: settings.slogan.clone(),
+        wechat_account: settings.wechat_account.clone(),
+        qq_group: settings.qq_group.clone(),
+        icp: settings.icp.clone(),
+        copyright: settings.copyright.clone(),
+        font_size: FontSize::default(),
     }
 }
 

@@ -18,8 +18,8 @@ const BLOCK_ITEMS: u64 = 7;
 
 pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
     let (db, site, now) = (&state.db, &state.site, Utc::now());
-    let categories = service::category::all(db).await?;
-    let settings = service::site::settings(db).await?;
+    let shared = state.common.get(db).await?;
+    let (categories, settings) = (&shared.categories, &shared.settings);
 
     let slides = service::article::flagged(db, Flag::Slideshow, 5, true, now)
         .await?
@@ -50,17 +50,16 @@ pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
         .collect();
 
     let mut blocks = Vec::new();
-    if let Some(news) = service::category::by_slug(&categories, NEWS_SECTION) {
-        for child in service::category::children(&categories, news.id) {
+    if let Some(news) = service::category::by_slug(categories, NEWS_SECTION) {
+        for child in service::category::children(categories, news.id) {
             if child.kind == "list" {
                 blocks.push(block(state, &child).await?);
             }
         }
     }
-    let (services, service_pages) = match service::category::by_slug(&categories, SERVICES_SECTION)
-    {
+    let (services, service_pages) = match service::category::by_slug(categories, SERVICES_SECTION) {
         Some(section) => {
-            let pages = service::category::children(&categories, section.id)
+            let pages = service::category::children(categories, section.id)
                 .into_iter()
                 .filter(|c| c.kind == "page")
                 .map(|c| NavLink {

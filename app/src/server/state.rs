@@ -72,6 +72,10 @@ pub struct AppStateInner {
     pub forms: Arc<FormsConfig>,
     /// E-mail notices, when `[mail]` is configured.
     pub mail: Option<service::mail::Mailer>,
+    /// The settings, columns, footer links and notices every page shows, read once.
+    pub common: Arc<service::site::Common>,
+    /// The chrome made of the current `common` copy.
+    pub chrome: service::site::Derived<crate::models::Chrome>,
 }
 
 /// What the public forms (留言, 投稿) are checked with.

@@ -94,13 +94,12 @@ pub async fn site_feed(
 ) -> Response {
     let now = Utc::now();
     let result = async {
-        let settings = service::site::settings(&state.db).await?;
-        let categories = service::category::all(&state.db).await?;
+        let shared = state.common.get(&state.db).await?;
         let items = service::article::latest_items(&state.db, FEED_ITEMS, now).await?;
-        Ok::<_, service::Error>((settings, categories, items))
+        Ok::<_, service::Error>((shared, items))
     }
     .await;
-    let (settings, categories, items) = match result {
+    let (shared, items) = match result {
         Ok(r) => r,
         Err(e) => return unavailable(e),
     };
@@ -108,6 +107,7 @@ pub async fn site_feed(
         t.add(tag::FEED);
         t.add(tag::CHROME);
     }
+    let (settings, categories) = (&shared.settings, &shared.categories);
     let names = |id: i32| {
         categories
             .iter()
@@ -138,18 +138,17 @@ pub async fn column_feed(
 ) -> Response {
     let now = Utc::now();
     let result = async {
-        let settings = service::site::settings(&state.db).await?;
-        let categories = service::category::all(&state.db).await?;
-        let column = service::category::by_slug(&categories, &slug)
+        let shared = state.common.get(&state.db).await?;
+        let column = service::category::by_slug(&shared.categories, &slug)
             .filter(|c| c.kind == "list" || c.kind == "pictures")
             .cloned()
             .ok_or(service::Error::NotFound)?;
         let ids = service::listing::page_ids(&state.db, column.id, 0, FEED_ITEMS, now).await?;
         let items = service::article::list_items(&state.db, &ids).await?;
-        Ok::<_, service::Error>((settings, categories, column, items))
+        Ok::<_, service::Error>((shared, column, items))
     }
     .await;
-    let (settings, categories, column, items) = match result {
+    let (shared, column, items) = match result {
         Ok(r) => r,
         Err(e) => return unavailable(e),
     };
@@ -157,6 +156,7 @@ pub async fn column_feed(
         t.add(tag::list(column.id));
         t.add(tag::CHROME);
     }
+    let (settings, categories) = (&shared.settings, &shared.categories);
     let names = |id: i32| {
         categories
             .iter()

@@ -298,3 +298,74 @@ async fn a_burst_of_readers_renders_a_page_once(app: &TestApp) {
     );
 }
 on_both_backends!(a_burst_of_readers_renders_a_page_once);
+
+/// The settings, columns, links and notices every page shows are read once per server and
+/// kept (`service::site::Common`): with the page cache off, every page below is rendered
+/// afresh, so what it shows comes from that copy. A change made anywhere must reach it on
+/// every server within a poll, and a scheduled notice must appear when it comes due.
+async fn shared_site_data_follows_changes(app: &TestApp) {
+    let other = app.second_server().await;
+    let a = app.some_article().await;
+    let path = format!("/articles/{}", a.id);
+    for base in [app.address.as_str(), other.as_str()] {
+        let html = reqwest::get(format!("{base}{path}"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("开发区协会（测试改名）"));
+    }
+    let mut settings = service::site::settings(&app.db).await.unwrap();
+    settings.site_name = "开发区协会（测试改名）".into();
+    service::content::save_settings(&app.db, &service::audit::Actor::system("test"), &settings)
+        .await
+        .unwrap();
+    eventually_contains(app, &app.url(&path), "开发区协会（测试改名）").await;
+    eventually_contains(app, &format!("{other}{path}"), "开发区协会（测试改名）").await;
+
+    // A notice scheduled a moment ahead: absent now, in the strip once due.
+    let due = chrono::Utc::now() + chrono::Duration::milliseconds(2500);
+    service::content::save_notice(
+        &app.db,
+        &service::audit::Actor::system("test"),
+        None,
+        service::content::NoticeInput {
+            title: "定时发布的测试通知".into(),
+            body: "<p>正文</p>".into(),
+            published_at: due,
+            is_published: true,
+        },
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, html) = app.get_text(&path).await;
+    assert!(
+        !html.contains("定时发布的测试通知"),
+        "shown before it is due"
+    );
+    eventually_contains(app, &app.url(&path), "定时发布的测试通知").await;
+    assert!(chrono::Utc::now() >= due);
+}
+
+mod shared_site_data_follows_changes {
+    use crate::helpers::{Backend, spawn_app_with};
+
+    const NO_CACHE: &[(&str, &str)] = &[("PORTICO_CACHE_MB", "0")];
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let app = spawn_app_with(Backend::Sqlite, NO_CACHE).await.unwrap();
+        super::shared_site_data_follows_changes(&app).await;
+        app.cleanup().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(app) = spawn_app_with(Backend::Postgres, NO_CACHE).await {
+            super::shared_site_data_follows_changes(&app).await;
+            app.cleanup().await;
+        }
+    }
+}
