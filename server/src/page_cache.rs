@@ -95,14 +95,15 @@ pub enum Encoding {
 
 impl Encoding {
     pub fn preferred(headers: &HeaderMap) -> Encoding {
-        let accept = headers
-            .get_all(header::ACCEPT_ENCODING)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-            .join(",");
+        let values = headers.get_all(header::ACCEPT_ENCODING);
+        let parts = || {
+            values
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+        };
         let accepts = |name: &str| {
-            accept.split(',').any(|part| {
+            parts().any(|part| {
                 let mut it = part.split(';');
                 let coding = it.next().unwrap_or_default().trim();
                 let refused = it.any(|p| {

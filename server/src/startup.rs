@@ -17,6 +17,7 @@ use service::passwords::Passwords;
 use service::seed::SeedReport;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tower::ServiceBuilder;
 
 use crate::admin_auth;
 use crate::config::Settings;
@@ -109,7 +110,7 @@ pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
 /// behind the page cache.
 pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
     let page_routes = page_routes();
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(routes::health::health))
         .route("/prefs/font-size", get(routes::prefs::font_size))
         .route("/api/hits/{id}", get(routes::hits::hits))
@@ -152,29 +153,35 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
             move || shell((*options).clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(routes::security::csp))
-        .layer(axum::middleware::from_fn(admin_auth::guard_layer))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            admin_auth::session_layer,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            cache,
-            page_cache::layer,
-        ))
-        .layer(axum::middleware::from_fn(routes::errors::by_route))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            routes::views::count_views,
-        ))
-        .layer(axum::middleware::from_fn(routes::headers::cache_control))
-        .layer(axum::middleware::from_fn(routes::body_limit::layer))
-        .layer(axum::extract::DefaultBodyLimit::disable())
+        .with_state(state.clone());
+    // The middleware wraps the router as a whole rather than each route (`Router::layer`
+    // clones a route's whole stack, boxed, for every request): a page served from the cache
+    // never reaches routing at all. Outermost first.
+    let stack = ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(
             routes::security::Https(state.site.secure_cookies),
             routes::security::headers,
         ))
-        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn(routes::body_limit::layer))
+        .layer(axum::middleware::from_fn(routes::headers::cache_control))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            routes::views::count_views,
+        ))
+        .layer(axum::middleware::from_fn(routes::errors::by_route))
+        .layer(axum::middleware::from_fn_with_state(
+            cache,
+            page_cache::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            admin_auth::session_layer,
+        ))
+        .layer(axum::middleware::from_fn(admin_auth::guard_layer))
+        .layer(axum::middleware::from_fn(routes::security::csp))
+        .service(router);
+    Router::new().fallback_service(stack)
 }
 
 /// Writes buffered view counts to the database every `settings.hit_flush`.

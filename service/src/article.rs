@@ -49,30 +49,35 @@ pub async fn neighbours(
     let Some(at) = of.published_at else {
         return Ok((None, None));
     };
-    let same_column = visible(now).add(article::Column::CategoryId.eq(of.category_id));
-    // The plain bound on `published_at` beside the exact condition lets the index scan start
-    // at this article instead of at the newest (or oldest) one of the column.
-    let older = Condition::all()
-        .add(article::Column::PublishedAt.lte(at))
+    // Each side is one index range that starts at this article: the newest older one is
+    // found at once instead of scanning down from the newest of the column (two upper bounds
+    // on `published_at` leave SQLite using either).
+    let published = Condition::all()
+        .add(article::Column::Status.eq(ArticleStatus::Published))
+        .add(article::Column::CategoryId.eq(of.category_id));
+    let older = published
+        .clone()
+        .add(article::Column::PublishedAt.lte(std::cmp::min(at, now)))
         .add(
             Condition::any()
                 .add(article::Column::PublishedAt.lt(at))
                 .add(article::Column::Id.lt(of.id)),
         );
-    let newer = Condition::all()
+    let newer = published
         .add(article::Column::PublishedAt.gte(at))
+        .add(article::Column::PublishedAt.lte(now))
         .add(
             Condition::any()
                 .add(article::Column::PublishedAt.gt(at))
                 .add(article::Column::Id.gt(of.id)),
         );
-    let prev = link_query(same_column.clone().add(older))
+    let prev = link_query(older)
         .order_by_desc(article::Column::PublishedAt)
         .order_by_desc(article::Column::Id)
         .into_tuple::<(i32, String, Option<DateTime<Utc>>)>()
         .one(db)
         .await?;
-    let next = link_query(same_column.add(newer))
+    let next = link_query(newer)
         .order_by_asc(article::Column::PublishedAt)
         .order_by_asc(article::Column::Id)
         .into_tuple::<(i32, String, Option<DateTime<Utc>>)>()

@@ -7,43 +7,65 @@ use axum::response::Response;
 /// but are revalidated on every use (a cheap `304` from the page cache), so a correction, an
 /// unpublished article or a scheduled one going live reaches readers at once.
 pub async fn cache_control(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
+    let kind = Kind::of(req.uri().path());
     let mut res = next.run(req).await;
-    let value = if path.starts_with("/pkg/") {
-        if res.status().is_success() && is_hashed(&path) {
-            "public, max-age=31536000, immutable"
-        } else {
-            "public, max-age=300"
+    let value = match kind {
+        Kind::Asset { hashed } => {
+            if res.status().is_success() && hashed {
+                "public, max-age=31536000, immutable"
+            } else {
+                "public, max-age=300"
+            }
         }
-    } else if path.starts_with("/media/") {
-        "public, max-age=86400"
-    } else if path.starts_with("/api/")
-        || path.starts_with("/prefs/")
-        || path == "/healthz"
-        || app::canonical::is_form_page(&path)
-    {
-        "no-store"
-    } else {
+        Kind::Media => "public, max-age=86400",
+        Kind::Private => "no-store",
         // Public pages: stored by browsers and proxies, revalidated with the ETag each time;
         // errors are not kept (a 404 for an article that is about to go live must not stick).
-        match res.status().as_u16() {
+        Kind::Page => match res.status().as_u16() {
             200 | 301 | 304 => "public, no-cache",
             _ => "no-store",
-        }
+        },
     };
     res.headers_mut()
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static(value));
-    if !path.starts_with("/pkg/")
-        && !path.starts_with("/media/")
-        && !res.headers().contains_key(header::VARY)
-    {
+    if matches!(kind, Kind::Page | Kind::Private) && !res.headers().contains_key(header::VARY) {
         res.headers_mut().insert(
             header::VARY,
             HeaderValue::from_static("Accept-Encoding, Cookie"),
         );
     }
     res
+}
+
+/// What a path is, for caching: decided before the request is passed on, so that the path
+/// need not be kept.
+#[derive(Clone, Copy)]
+enum Kind {
+    Asset { hashed: bool },
+    Media,
+    Private,
+    Page,
+}
+
+impl Kind {
+    fn of(path: &str) -> Kind {
+        if path.starts_with("/pkg/") {
+            Kind::Asset {
+                hashed: is_hashed(path),
+            }
+        } else if path.starts_with("/media/") {
+            Kind::Media
+        } else if path.starts_with("/api/")
+            || path.starts_with("/prefs/")
+            || path == "/healthz"
+            || app::canonical::is_form_page(path)
+        {
+            Kind::Private
+        } else {
+            Kind::Page
+        }
+    }
 }
 
 /// cargo-leptos names hashed files `portico.<hash>.js`.
