@@ -121,25 +121,20 @@ pub fn is_local_unproxied(parts: &Parts) -> bool {
 
 /// Whether this request is a page view to count: not a robot, not a prefetch or prerender.
 pub fn is_countable_view(headers: &HeaderMap) -> bool {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-    };
-    let purpose = format!(
-        "{} {} {} {}",
-        header("sec-purpose"),
-        header("purpose"),
-        header("x-purpose"),
-        header("x-moz")
-    );
-    if purpose.contains("prefetch") || purpose.contains("preview") || purpose.contains("prerender")
-    {
-        return false;
-    }
-    !service::hits::is_bot(&header("user-agent"))
+    // Read on every request for an article (cached or not): nothing is allocated unless a
+    // purpose header is there, which is rare.
+    let prefetch = ["sec-purpose", "purpose", "x-purpose", "x-moz"]
+        .iter()
+        .filter_map(|name| headers.get(*name).and_then(|v| v.to_str().ok()))
+        .any(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("prefetch") || v.contains("preview") || v.contains("prerender")
+        });
+    let agent = headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    !prefetch && !service::hits::is_bot(agent)
 }
 
 #[cfg(test)]
