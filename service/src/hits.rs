@@ -36,7 +36,6 @@ pub const MAX_READERS: usize = 100_000;
 
 /// Who has been counted recently, by keyed hash.
 struct Seen {
-    key: std::hash::RandomState,
     started: Instant,
     /// Reader/article hash -> second (since `started`) it was last counted.
     at: HashMap<u64, u32>,
@@ -46,7 +45,6 @@ struct Seen {
 impl Default for Seen {
     fn default() -> Self {
         Seen {
-            key: std::hash::RandomState::new(),
             started: Instant::now(),
             at: HashMap::new(),
             last_prune: 0,
@@ -59,6 +57,8 @@ impl Default for Seen {
 pub struct HitBuffer {
     counts: Mutex<Counts>,
     seen: Mutex<Seen>,
+    /// The key of the reader hashes, random per process.
+    key: std::hash::RandomState,
 }
 
 impl HitBuffer {
@@ -69,11 +69,21 @@ impl HitBuffer {
     /// Counts a page view of article `id` by the reader at `client` with `user_agent`, unless
     /// that reader was counted for it within [`VIEW_WINDOW`]. Returns whether it counted.
     pub fn record_view(&self, id: i32, client: &str, user_agent: &str) -> bool {
+        self.record_reader(id, self.reader(id, client, user_agent))
+    }
+
+    /// Who is reading article `id`: the keyed hash [`Self::record_reader`] takes. Worked out
+    /// before a page is served, so that nothing about the request need be kept meanwhile.
+    pub fn reader(&self, id: i32, client: &str, user_agent: &str) -> u64 {
+        self.key.hash_one((client, user_agent, id))
+    }
+
+    /// [`Self::record_view`] for a reader already hashed by [`Self::reader`].
+    pub fn record_reader(&self, id: i32, reader: u64) -> bool {
         let window = u32::try_from(VIEW_WINDOW.as_secs()).unwrap_or(u32::MAX);
         {
             let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
             let now = u32::try_from(seen.started.elapsed().as_secs()).unwrap_or(u32::MAX);
-            let reader = seen.key.hash_one((client, user_agent, id));
             if seen
                 .at
                 .get(&reader)

@@ -20,15 +20,14 @@ pub async fn count_views(State(state): State<AppState>, req: Request, next: Next
                 .headers()
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            (id, client, agent)
+                .unwrap_or_default();
+            (id, state.hits.reader(id, &client, agent))
         });
     let res = next.run(req).await;
-    if let Some((id, client, agent)) = view
+    if let Some((id, reader)) = view
         && (res.status() == StatusCode::OK || res.status() == StatusCode::NOT_MODIFIED)
     {
-        state.hits.record_view(id, &client, &agent);
+        state.hits.record_reader(id, reader);
     }
     res
 }
