@@ -98,6 +98,23 @@ fn copy_with_selection(text: &str) -> Option<bool> {
     Some(ok)
 }
 
+/// GETs `url` from this site and returns the answer's text; `None` on any failure.
+pub async fn get_text(url: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
+        .await
+        .ok()?
+        .dyn_into::<web_sys::Response>()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
+}
+
 /// GETs `url` from this site and parses the JSON answer; `None` on any failure. A plain
 /// `fetch`, so that islands need no server-function client in the browser bundle.
 pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Option<T> {

@@ -1,25 +1,47 @@
 //! 点击量 that stays right on cached pages: the server renders the count of when the page was
-//! made; once live, the island asks for the current one.
+//! made; once live, [`HitCountRefresh`] asks for the current one and writes it in. The island
+//! has no props (the article is named by the element's `data-article`), so the browser bundle
+//! needs no JSON.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::browser::get_json;
+use super::browser::{document, get_text};
 
-/// Where the current count of an article is read.
+/// Where the current count of an article is read (a plain number).
 pub fn hits_url(id: i32) -> String {
     format!("/api/hits/{id}")
 }
 
-#[island]
+#[component]
 pub fn HitCount(id: i32, initial: u64) -> impl IntoView {
-    let count = RwSignal::new(initial);
+    view! {
+        <span data-article=id class="hit-count">{initial}</span>
+        <HitCountRefresh />
+    }
+}
+
+#[island]
+pub fn HitCountRefresh() -> impl IntoView {
     Effect::new(move |_| {
+        let Some(el) =
+            document().and_then(|d| d.query_selector(".hit-count[data-article]").ok().flatten())
+        else {
+            return;
+        };
+        let Some(id) = el
+            .get_attribute("data-article")
+            .and_then(|v| v.parse::<i32>().ok())
+        else {
+            return;
+        };
         spawn_local(async move {
-            if let Some(n) = get_json::<u64>(&hits_url(id)).await {
-                count.set(n);
+            if let Some(n) = get_text(&hits_url(id))
+                .await
+                .and_then(|t| t.trim().parse::<u64>().ok())
+            {
+                el.set_text_content(Some(&n.to_string()));
             }
         });
     });
-    view! { <span class="hit-count">{move || count.get()}</span> }
 }

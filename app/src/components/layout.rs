@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::menu::NavMenu;
-use super::popover::Popover;
+use super::popover::{Popover, Popovers};
 use crate::models::{Chrome, DatedLink, LinkGroup, NavLink};
 
 /// The site frame around a page's content. `active` is the href of the navigation item to
@@ -51,6 +51,7 @@ pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) 
             <NoticeStrip notices />
             <main id="main" class="wrap main" tabindex="-1">{children()}</main>
             <Footer link_groups footer_lines icp copyright contact_href />
+            <Popovers />
         </div>
     }
     .into_any()
