@@ -1,23 +1,18 @@
 //! 字体 大 / 中 / 小. Plain links that set a cookie on the server and come back (so it works
-//! without script); once hydrated, a click changes the size at once and sets the same cookie,
-//! so the next page is rendered at the chosen size from the start.
+//! without script); once [`FontSizeLive`] is live, a click changes the size at once and sets
+//! the same cookie, so the next page is rendered at the chosen size from the start. The island
+//! has no props (it reads the links' `data-size`), so the browser bundle needs no JSON.
 
+use leptos::ev;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::browser::{document, set_cookie};
 use crate::prefs::FontSize;
 
 /// `back_query` is the current path, already percent-encoded for the query string.
-#[island]
+#[component]
 pub fn FontSizeSwitcher(current: FontSize, back_query: String) -> impl IntoView {
-    let size = RwSignal::new(current);
-    let choose = move |s: FontSize| {
-        size.set(s);
-        set_cookie(&s.cookie());
-        if let Some(site) = document().and_then(|d| d.query_selector(".site").ok().flatten()) {
-            let _ = site.set_attribute("data-fs", s.code());
-        }
-    };
     view! {
         <span class="font-size" role="group" aria-label="字体大小">
             <span class="meta-label">"字体："</span>
@@ -28,20 +23,61 @@ pub fn FontSizeSwitcher(current: FontSize, back_query: String) -> impl IntoView 
                         <a
                             href=format!("/prefs/font-size?size={}&back={}", s.code(), back_query)
                             class="fs-option"
-                            class:active=move || size.get() == s
-                            aria-current=move || (size.get() == s).then_some("true")
+                            class:active=s == current
+                            aria-current=(s == current).then_some("true")
                             title=format!("{}号字体", s.label())
                             data-size=s.code()
-                            on:click=move |ev| {
-                                ev.prevent_default();
-                                choose(s);
-                            }
                         >
                             {s.label()}
                         </a>
                     }
                 })
                 .collect_view()}
+            <FontSizeLive />
         </span>
     }
+}
+
+/// Applies `size` to the page and remembers it.
+fn choose(size: FontSize) {
+    set_cookie(&size.cookie());
+    let Some(doc) = document() else {
+        return;
+    };
+    if let Ok(Some(site)) = doc.query_selector(".site") {
+        let _ = site.set_attribute("data-fs", size.code());
+    }
+    if let Ok(links) = doc.query_selector_all("a.fs-option") {
+        for link in (0..links.length())
+            .filter_map(|i| links.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        {
+            let chosen = link.get_attribute("data-size").as_deref() == Some(size.code());
+            let _ = link.class_list().toggle_with_force("active", chosen);
+            let _ = if chosen {
+                link.set_attribute("aria-current", "true")
+            } else {
+                link.remove_attribute("aria-current")
+            };
+        }
+    }
+}
+
+#[island]
+pub fn FontSizeLive() -> impl IntoView {
+    Effect::new(move |_| {
+        let clicks = window_event_listener(ev::click, move |e| {
+            let size = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("a.fs-option[data-size]").ok().flatten())
+                .and_then(|link| link.get_attribute("data-size"))
+                .and_then(|code| FontSize::from_code(&code));
+            if let Some(size) = size {
+                e.prevent_default();
+                choose(size);
+            }
+        });
+        on_cleanup(move || clicks.remove());
+    });
 }
