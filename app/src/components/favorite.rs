@@ -1,13 +1,12 @@
 //! 收藏: favorites kept in the reader's own browser (localStorage), a toggle on article pages
 //! and the 我的收藏 list, whose titles and dates come from the server.
 
-use gloo_storage::{LocalStorage, Storage};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
 
-use super::browser::get_json;
+use super::browser::{document, get_json};
 use crate::api::articles::FAVORITES_ENDPOINT;
 use crate::models::FavoriteItem;
 
@@ -16,18 +15,51 @@ pub const STORAGE_KEY: &str = "portico.favorites";
 /// The most favorites kept; the oldest go first.
 const MAX_FAVORITES: usize = 200;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 struct Saved {
     id: i32,
     title: String,
 }
 
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The saved list: a JSON array of `{"id": …, "title": …}`, read and written with the
+/// browser's own JSON (so the bundle carries no JSON code of its own).
 fn load() -> Vec<Saved> {
-    LocalStorage::get(STORAGE_KEY).unwrap_or_default()
+    let Some(raw) = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()) else {
+        return Vec::new();
+    };
+    let Ok(array) = js_sys::JSON::parse(&raw).and_then(|v| v.dyn_into::<js_sys::Array>()) else {
+        return Vec::new();
+    };
+    array
+        .iter()
+        .filter_map(|item| {
+            let id = js_sys::Reflect::get(&item, &"id".into()).ok()?.as_f64()?;
+            let id = (id.fract() == 0.0 && id >= 1.0 && id <= f64::from(i32::MAX))
+                .then_some(id as i32)?;
+            let title = js_sys::Reflect::get(&item, &"title".into())
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default();
+            Some(Saved { id, title })
+        })
+        .collect()
 }
 
 fn store(list: &[Saved]) {
-    let _ = LocalStorage::set(STORAGE_KEY, list);
+    let array = js_sys::Array::new();
+    for saved in list {
+        let item = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&item, &"id".into(), &JsValue::from(saved.id));
+        let _ = js_sys::Reflect::set(&item, &"title".into(), &JsValue::from_str(&saved.title));
+        array.push(&item);
+    }
+    if let (Some(storage), Ok(text)) = (storage(), js_sys::JSON::stringify(&array)) {
+        let _ = storage.set_item(STORAGE_KEY, &String::from(text));
+    }
 }
 
 fn contains(id: i32) -> bool {
@@ -65,39 +97,83 @@ fn on_other_tab_change(f: impl Fn() + 'static) {
     on_cleanup(move || handle.remove());
 }
 
-/// The 收藏 button of an article. Disabled until the island is live (it needs the
+/// The 收藏 button of an article. Disabled until [`FavoriteLive`] is live (it needs the
 /// browser's storage).
-#[island]
+#[component]
 pub fn FavoriteToggle(id: i32, title: String) -> impl IntoView {
-    let saved = RwSignal::new(false);
-    let ready = RwSignal::new(false);
-    Effect::new(move |_| {
-        saved.set(contains(id));
-        ready.set(true);
-        on_other_tab_change(move || saved.set(contains(id)));
-    });
     view! {
         <button
             type="button"
             class="fav-toggle"
-            class:saved=move || saved.get()
-            aria-pressed=move || saved.get().to_string()
-            disabled=move || !ready.get()
-            title=move || {
-                if !ready.get() {
-                    "收藏需要浏览器启用 JavaScript"
-                } else if saved.get() {
-                    "取消收藏"
-                } else {
-                    "收藏本文，可在“我的收藏”中查看"
-                }
-            }
-            on:click=move |_| saved.set(toggle(id, &title))
+            data-id=id
+            data-title=title
+            aria-pressed="false"
+            disabled
+            title="收藏需要浏览器启用 JavaScript"
         >
-            <span class="fav-star" aria-hidden="true">{move || if saved.get() { "★" } else { "☆" }}</span>
-            {move || if saved.get() { "已收藏" } else { "收藏" }}
+            <span class="fav-star" aria-hidden="true">"☆"</span>
+            <span class="fav-label">"收藏"</span>
         </button>
+        <FavoriteLive />
     }
+}
+
+/// Shows whether the article of `button` is saved.
+fn show(button: &web_sys::Element, saved: bool) {
+    let _ = button.class_list().toggle_with_force("saved", saved);
+    let _ = button.set_attribute("aria-pressed", if saved { "true" } else { "false" });
+    let _ = button.set_attribute(
+        "title",
+        if saved {
+            "取消收藏"
+        } else {
+            "收藏本文，可在“我的收藏”中查看"
+        },
+    );
+    let _ = button.remove_attribute("disabled");
+    if let Ok(Some(star)) = button.query_selector(".fav-star") {
+        star.set_text_content(Some(if saved { "★" } else { "☆" }));
+    }
+    if let Ok(Some(label)) = button.query_selector(".fav-label") {
+        label.set_text_content(Some(if saved { "已收藏" } else { "收藏" }));
+    }
+}
+
+fn toggle_button() -> Option<(web_sys::Element, i32)> {
+    let button = document()?
+        .query_selector("button.fav-toggle[data-id]")
+        .ok()
+        .flatten()?;
+    let id = button.get_attribute("data-id")?.parse().ok()?;
+    Some((button, id))
+}
+
+/// Brings the page's 收藏 button to life (no props: the article is read from its `data-id`).
+#[island]
+pub fn FavoriteLive() -> impl IntoView {
+    Effect::new(move |_| {
+        let Some((button, id)) = toggle_button() else {
+            return;
+        };
+        show(&button, contains(id));
+        on_other_tab_change(move || {
+            if let Some((button, id)) = toggle_button() {
+                show(&button, contains(id));
+            }
+        });
+        let clicks = window_event_listener(ev::click, move |e| {
+            let on_toggle = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("button.fav-toggle").ok().flatten())
+                .is_some();
+            if on_toggle && let Some((button, id)) = toggle_button() {
+                let title = button.get_attribute("data-title").unwrap_or_default();
+                show(&button, toggle(id, &title));
+            }
+        });
+        on_cleanup(move || clicks.remove());
+    });
 }
 
 #[derive(Clone, Debug, PartialEq)]
