@@ -118,20 +118,7 @@ pub async fn get_text(url: &str) -> Option<String> {
 /// GETs `url` from this site and parses the JSON answer; `None` on any failure. A plain
 /// `fetch`, so that islands need no server-function client in the browser bundle.
 pub async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Option<T> {
-    let window = web_sys::window()?;
-    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
-        .await
-        .ok()?
-        .dyn_into::<web_sys::Response>()
-        .ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
-    serde_json::from_str(&text).ok()
+    serde_json::from_str(&get_text(url).await?).ok()
 }
 
 /// The message of a failed back-office call: the server's own (Chinese) message when it sent
