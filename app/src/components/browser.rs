@@ -1,10 +1,96 @@
 //! Small helpers over browser APIs for the islands. They are only ever called from event
 //! handlers and effects, which run in the browser; on the server they do nothing.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use leptos::prelude::Effect;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 pub fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
+}
+
+/// Starts a behaviour-only island: runs `start` once, when the island is live in the browser
+/// (never while the page is rendered on the server). Every reader island goes through this
+/// one non-generic path, so each adds only its own code to the always-loaded bundle.
+pub fn when_live(start: fn()) {
+    Effect::new(move |_| start());
+}
+
+/// Calls `handler` for every `event` on the window. The islands of a server-rendered page
+/// are never unmounted, so the listener lives as long as the page.
+pub fn on_window(event: &str, handler: impl Fn(web_sys::Event) + 'static) {
+    listen(event, Box::new(handler));
+}
+
+fn listen(event: &str, handler: Box<dyn Fn(web_sys::Event)>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let closure = Closure::wrap(handler);
+    if window
+        .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())
+        .is_ok()
+    {
+        closure.forget();
+    }
+}
+
+/// Runs a task in the browser (boxed, so that every task shares one executor path).
+pub fn spawn(task: impl Future<Output = ()> + 'static) {
+    spawn_boxed(Box::pin(task));
+}
+
+fn spawn_boxed(task: Pin<Box<dyn Future<Output = ()>>>) {
+    wasm_bindgen_futures::spawn_local(task);
+}
+
+/// The element matching `selector` that the event happened in (its target or an ancestor).
+pub fn target_closest(event: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    event
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(selector)
+        .ok()
+        .flatten()
+}
+
+/// The key of a keyboard event (empty for other events).
+pub fn key_of(event: &web_sys::Event) -> String {
+    event
+        .dyn_ref::<web_sys::KeyboardEvent>()
+        .map(web_sys::KeyboardEvent::key)
+        .unwrap_or_default()
+}
+
+/// The first element of the page matching `selector`.
+pub fn select(selector: &str) -> Option<web_sys::Element> {
+    document()?.query_selector(selector).ok()?
+}
+
+/// Every element of the page matching `selector`.
+pub fn select_all(selector: &str) -> Vec<web_sys::Element> {
+    document()
+        .and_then(|d| d.query_selector_all(selector).ok())
+        .map(elements)
+        .unwrap_or_default()
+}
+
+/// Every element inside `root` matching `selector`.
+pub fn select_all_in(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
+    root.query_selector_all(selector)
+        .map(elements)
+        .unwrap_or_default()
+}
+
+fn elements(list: web_sys::NodeList) -> Vec<web_sys::Element> {
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .collect()
 }
 
 /// Focuses an element if it can take focus.

@@ -1,12 +1,10 @@
 //! 收藏: favorites kept in the reader's own browser (localStorage), a toggle on article pages
 //! and the 我的收藏 list, whose titles and dates come from the server.
 
-use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::browser::{document, get_json};
+use super::browser::{get_json, on_window, select, spawn, target_closest, when_live};
 use crate::api::articles::FAVORITES_ENDPOINT;
 use crate::models::FavoriteItem;
 
@@ -89,12 +87,14 @@ fn toggle(id: i32, title: &str) -> bool {
 
 /// Runs `f` whenever another tab changes the favorites.
 fn on_other_tab_change(f: impl Fn() + 'static) {
-    let handle = window_event_listener(ev::storage, move |e| {
-        if e.key().is_none_or(|k| k == STORAGE_KEY) {
+    on_window("storage", move |e| {
+        let key = e
+            .dyn_ref::<web_sys::StorageEvent>()
+            .and_then(web_sys::StorageEvent::key);
+        if key.is_none_or(|k| k == STORAGE_KEY) {
             f();
         }
     });
-    on_cleanup(move || handle.remove());
 }
 
 /// The 收藏 button of an article. Disabled until [`FavoriteLive`] is live (it needs the
@@ -140,40 +140,37 @@ fn show(button: &web_sys::Element, saved: bool) {
 }
 
 fn toggle_button() -> Option<(web_sys::Element, i32)> {
-    let button = document()?
-        .query_selector("button.fav-toggle[data-id]")
-        .ok()
-        .flatten()?;
+    let button = select("button.fav-toggle[data-id]")?;
     let id = button.get_attribute("data-id")?.parse().ok()?;
     Some((button, id))
+}
+
+fn refresh_toggle() {
+    if let Some((button, id)) = toggle_button() {
+        show(&button, contains(id));
+    }
+}
+
+fn start() {
+    if toggle_button().is_none() {
+        return;
+    }
+    refresh_toggle();
+    on_other_tab_change(refresh_toggle);
+    on_window("click", |e| {
+        if target_closest(&e, "button.fav-toggle").is_some()
+            && let Some((button, id)) = toggle_button()
+        {
+            let title = button.get_attribute("data-title").unwrap_or_default();
+            show(&button, toggle(id, &title));
+        }
+    });
 }
 
 /// Brings the page's 收藏 button to life (no props: the article is read from its `data-id`).
 #[island]
 pub fn FavoriteLive() -> impl IntoView {
-    Effect::new(move |_| {
-        let Some((button, id)) = toggle_button() else {
-            return;
-        };
-        show(&button, contains(id));
-        on_other_tab_change(move || {
-            if let Some((button, id)) = toggle_button() {
-                show(&button, contains(id));
-            }
-        });
-        let clicks = window_event_listener(ev::click, move |e| {
-            let on_toggle = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest("button.fav-toggle").ok().flatten())
-                .is_some();
-            if on_toggle && let Some((button, id)) = toggle_button() {
-                let title = button.get_attribute("data-title").unwrap_or_default();
-                show(&button, toggle(id, &title));
-            }
-        });
-        on_cleanup(move || clicks.remove());
-    });
+    when_live(start);
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -198,7 +195,7 @@ pub fn FavoritesList() -> impl IntoView {
             return;
         }
         state.set(ListState::Loading);
-        spawn_local(async move {
+        spawn(async move {
             let url = format!("{FAVORITES_ENDPOINT}?ids={}", ids.join(","));
             state.set(match get_json::<Vec<FavoriteItem>>(&url).await {
                 Some(items) => ListState::Ready(items),

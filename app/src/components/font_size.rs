@@ -3,11 +3,9 @@
 //! the same cookie, so the next page is rendered at the chosen size from the start. The island
 //! has no props (it reads the links' `data-size`), so the browser bundle needs no JSON.
 
-use leptos::ev;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use super::browser::{document, set_cookie};
+use super::browser::{on_window, select, select_all, set_cookie, target_closest, when_live};
 use crate::prefs::FontSize;
 
 /// `back_query` is the current path, already percent-encoded for the query string.
@@ -41,43 +39,33 @@ pub fn FontSizeSwitcher(current: FontSize, back_query: String) -> impl IntoView 
 /// Applies `size` to the page and remembers it.
 fn choose(size: FontSize) {
     set_cookie(&size.cookie());
-    let Some(doc) = document() else {
-        return;
-    };
-    if let Ok(Some(site)) = doc.query_selector(".site") {
+    if let Some(site) = select(".site") {
         let _ = site.set_attribute("data-fs", size.code());
     }
-    if let Ok(links) = doc.query_selector_all("a.fs-option") {
-        for link in (0..links.length())
-            .filter_map(|i| links.item(i))
-            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
-        {
-            let chosen = link.get_attribute("data-size").as_deref() == Some(size.code());
-            let _ = link.class_list().toggle_with_force("active", chosen);
-            let _ = if chosen {
-                link.set_attribute("aria-current", "true")
-            } else {
-                link.remove_attribute("aria-current")
-            };
-        }
+    for link in select_all("a.fs-option") {
+        let chosen = link.get_attribute("data-size").as_deref() == Some(size.code());
+        let _ = link.class_list().toggle_with_force("active", chosen);
+        let _ = if chosen {
+            link.set_attribute("aria-current", "true")
+        } else {
+            link.remove_attribute("aria-current")
+        };
     }
+}
+
+fn start() {
+    on_window("click", |e| {
+        let size = target_closest(&e, "a.fs-option[data-size]")
+            .and_then(|link| link.get_attribute("data-size"))
+            .and_then(|code| FontSize::from_code(&code));
+        if let Some(size) = size {
+            e.prevent_default();
+            choose(size);
+        }
+    });
 }
 
 #[island]
 pub fn FontSizeLive() -> impl IntoView {
-    Effect::new(move |_| {
-        let clicks = window_event_listener(ev::click, move |e| {
-            let size = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest("a.fs-option[data-size]").ok().flatten())
-                .and_then(|link| link.get_attribute("data-size"))
-                .and_then(|code| FontSize::from_code(&code));
-            if let Some(size) = size {
-                e.prevent_default();
-                choose(size);
-            }
-        });
-        on_cleanup(move || clicks.remove());
-    });
+    when_live(start);
 }

@@ -4,9 +4,8 @@
 //! needs no JSON.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::browser::{document, get_text};
+use super::browser::{get_text, select, spawn, when_live};
 
 /// Where the current count of an article is read (a plain number).
 pub fn hits_url(id: i32) -> String {
@@ -21,27 +20,27 @@ pub fn HitCount(id: i32, initial: u64) -> impl IntoView {
     }
 }
 
+fn start() {
+    let Some(el) = select(".hit-count[data-article]") else {
+        return;
+    };
+    let Some(id) = el
+        .get_attribute("data-article")
+        .and_then(|v| v.parse::<i32>().ok())
+    else {
+        return;
+    };
+    spawn(async move {
+        if let Some(n) = get_text(&hits_url(id))
+            .await
+            .and_then(|t| t.trim().parse::<u64>().ok())
+        {
+            el.set_text_content(Some(&n.to_string()));
+        }
+    });
+}
+
 #[island]
 pub fn HitCountRefresh() -> impl IntoView {
-    Effect::new(move |_| {
-        let Some(el) =
-            document().and_then(|d| d.query_selector(".hit-count[data-article]").ok().flatten())
-        else {
-            return;
-        };
-        let Some(id) = el
-            .get_attribute("data-article")
-            .and_then(|v| v.parse::<i32>().ok())
-        else {
-            return;
-        };
-        spawn_local(async move {
-            if let Some(n) = get_text(&hits_url(id))
-                .await
-                .and_then(|t| t.trim().parse::<u64>().ok())
-            {
-                el.set_text_content(Some(&n.to_string()));
-            }
-        });
-    });
+    when_live(start);
 }

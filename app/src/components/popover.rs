@@ -3,11 +3,10 @@
 //! the open one (returning focus to its button), a click outside closes it, and the × button
 //! inside appears and works. The island has no props, so the browser bundle needs no JSON.
 
-use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::browser::{document, focus, is_outside};
+use super::browser::{focus, is_outside, key_of, on_window, select_all, target_closest, when_live};
 
 #[component]
 pub fn Popover(
@@ -34,12 +33,8 @@ pub fn Popover(
 
 /// Every open popover of the page.
 fn open_popovers() -> Vec<web_sys::HtmlDetailsElement> {
-    let Some(list) = document().and_then(|d| d.query_selector_all("details.popover[open]").ok())
-    else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
+    select_all("details.popover[open]")
+        .into_iter()
         .filter_map(|n| n.dyn_into::<web_sys::HtmlDetailsElement>().ok())
         .collect()
 }
@@ -51,42 +46,31 @@ fn close(details: &web_sys::HtmlDetailsElement, return_focus: bool) {
     }
 }
 
+fn start() {
+    for button in select_all(".popover-close") {
+        let _ = button.remove_attribute("hidden");
+    }
+    on_window("keydown", |e| {
+        if key_of(&e) == "Escape" {
+            for details in open_popovers() {
+                close(&details, true);
+            }
+        }
+    });
+    on_window("click", |e| {
+        let on_close = target_closest(&e, ".popover-close").is_some();
+        for details in open_popovers() {
+            if is_outside(&e, &details) {
+                close(&details, false);
+            } else if on_close {
+                close(&details, true);
+            }
+        }
+    });
+}
+
 /// The behaviour of every [`Popover`] on the page (place it once).
 #[island]
 pub fn Popovers() -> impl IntoView {
-    Effect::new(move |_| {
-        if let Some(list) = document().and_then(|d| d.query_selector_all(".popover-close").ok()) {
-            for button in (0..list.length())
-                .filter_map(|i| list.item(i))
-                .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                button.set_hidden(false);
-            }
-        }
-        let keys = window_event_listener(ev::keydown, move |e| {
-            if e.key() == "Escape" {
-                for details in open_popovers() {
-                    close(&details, true);
-                }
-            }
-        });
-        let clicks = window_event_listener(ev::click, move |e| {
-            let on_close = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest(".popover-close").ok().flatten())
-                .is_some();
-            for details in open_popovers() {
-                if is_outside(&e, &details) {
-                    close(&details, false);
-                } else if on_close {
-                    close(&details, true);
-                }
-            }
-        });
-        on_cleanup(move || {
-            keys.remove();
-            clicks.remove();
-        });
-    });
+    when_live(start);
 }

@@ -1,12 +1,11 @@
 //! The 分享 panel: a WeChat QR code of the page, Weibo / QQ / Qzone links, the page address
 //! to copy, and (once [`ShareLive`] is live) copy-link and the system share sheet.
 
-use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
-use super::browser::{can_web_share, copy_text, document, web_share};
+use super::browser::{
+    can_web_share, copy_text, on_window, select, spawn, target_closest, web_share, when_live,
+};
 use super::popover::Popover;
 use crate::models::ShareLinks;
 
@@ -51,51 +50,45 @@ fn ShareActions(url: String, title: String) -> impl IntoView {
     }
 }
 
+fn start() {
+    if let Some(actions) = select(".share-actions") {
+        let _ = actions.remove_attribute("hidden");
+    }
+    if can_web_share()
+        && let Some(button) = select(".share-actions .web-share")
+    {
+        let _ = button.remove_attribute("hidden");
+    }
+    on_window("click", |e| {
+        let Some(button) = target_closest(&e, ".share-actions button") else {
+            return;
+        };
+        let Some(actions) = button.closest(".share-actions").ok().flatten() else {
+            return;
+        };
+        let url = actions.get_attribute("data-url").unwrap_or_default();
+        let title = actions.get_attribute("data-title").unwrap_or_default();
+        let status = actions.query_selector(".share-status").ok().flatten();
+        if button.class_list().contains("copy-link") {
+            spawn(async move {
+                let message = if copy_text(&url).await {
+                    "链接已复制"
+                } else {
+                    "复制失败，请手动复制上方地址"
+                };
+                if let Some(status) = status {
+                    status.set_text_content(Some(message));
+                }
+            });
+        } else if button.class_list().contains("web-share") {
+            spawn(async move { web_share(&title, &url).await });
+        }
+    });
+}
+
 /// Brings the share buttons of the page to life (no props: what to share is read from the
 /// `data-url` and `data-title` of their box).
 #[island]
 pub fn ShareLive() -> impl IntoView {
-    Effect::new(move |_| {
-        let Some(doc) = document() else {
-            return;
-        };
-        if let Ok(Some(actions)) = doc.query_selector(".share-actions") {
-            let _ = actions.remove_attribute("hidden");
-        }
-        if can_web_share()
-            && let Ok(Some(button)) = doc.query_selector(".share-actions .web-share")
-        {
-            let _ = button.remove_attribute("hidden");
-        }
-        let clicks = window_event_listener(ev::click, move |e| {
-            let Some(button) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.closest(".share-actions button").ok().flatten())
-            else {
-                return;
-            };
-            let Some(actions) = button.closest(".share-actions").ok().flatten() else {
-                return;
-            };
-            let url = actions.get_attribute("data-url").unwrap_or_default();
-            let title = actions.get_attribute("data-title").unwrap_or_default();
-            let status = actions.query_selector(".share-status").ok().flatten();
-            if button.class_list().contains("copy-link") {
-                spawn_local(async move {
-                    let message = if copy_text(&url).await {
-                        "链接已复制"
-                    } else {
-                        "复制失败，请手动复制上方地址"
-                    };
-                    if let Some(status) = status {
-                        status.set_text_content(Some(message));
-                    }
-                });
-            } else if button.class_list().contains("web-share") {
-                spawn_local(async move { web_share(&title, &url).await });
-            }
-        });
-        on_cleanup(move || clicks.remove());
-    });
+    when_live(start);
 }
