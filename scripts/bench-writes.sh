@@ -18,7 +18,7 @@ PG_DB="portico_bench_writes_$$"
 
 setup_build
 say "release build"
-if ! cargo leptos build --release --split --precompress >/tmp/portico-bench-build.log 2>&1; then
+if ! build_site >/tmp/portico-bench-build.log 2>&1; then
   cat /tmp/portico-bench-build.log >&2
   exit 1
 fi

@@ -31,7 +31,7 @@ done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 say "release build"
-if ! cargo leptos build --release --split --precompress >/tmp/portico-bench-build.log 2>&1; then
+if ! build_site >/tmp/portico-bench-build.log 2>&1; then
   cat /tmp/portico-bench-build.log >&2
   exit 1
 fi

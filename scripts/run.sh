@@ -6,6 +6,6 @@ source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
 setup_build
 say "building the release site"
-cargo leptos build --release --split --precompress
+build_site
 say "starting Portico at http://127.0.0.1:3000 (Ctrl-C stops it)"
 exec target/release/portico serve

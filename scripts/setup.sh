@@ -2,6 +2,7 @@
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again and again.
 #   setup_build     Rust wasm target, cargo-leptos, wasm-bindgen-cli, npm packages (wasm-opt)
 #   setup_browser   Debian's Chromium, for the end-to-end tests
+#   build_site      the release site (server and both browser bundles)
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
@@ -11,6 +12,19 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# The release site: the server, the stylesheet and the reader bundle (project "portico"), then
+# the full bundle (project "portico-full": forms, 我的收藏, editors) into its own site root,
+# copied under target/site/pkg/full where the server finds it.
+build_site() {
+  (
+    cd "$ROOT"
+    cargo leptos build --release --split --precompress --project portico
+    cargo leptos build --release --split --precompress --project portico-full --frontend-only
+    rm -rf target/site/pkg/full
+    cp -r target/site-full/pkg/full target/site/pkg/full
+  )
 }
 
 setup_build() {

@@ -16,12 +16,13 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 say "clippy: browser (wasm) build"
 cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+cargo clippy -p app -p frontend-full --target wasm32-unknown-unknown --features app/full -- -D warnings
 
 say "unit, service and API tests"
 cargo test --workspace
 
 say "release build"
-cargo leptos build --release --split --precompress
+build_site
 
 say "kill -9 check: nothing acknowledged is lost (SQLite, PostgreSQL)"
 ./scripts/crash-check.sh

@@ -1,7 +1,7 @@
-//! The document shell and the route table.
+//! The route table (the document shell around it is `server::shell`).
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{SsrMode, StaticSegment, path};
 
@@ -29,54 +29,6 @@ use crate::pages::issue::IssuePage;
 use crate::pages::messages::{MessagesPage, TrackPage};
 use crate::pages::notice::NoticePage;
 use crate::pages::submit::{SubmitPage, SubmitTrackPage};
-
-/// The HTML document around every page.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let css = stylesheet_href(&options);
-    view! {
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="theme-color" content="#0b4a8b" />
-                <link rel="stylesheet" id="site-css" href=css />
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
-                <MetaTags />
-            </head>
-            <body>
-                <App />
-            </body>
-        </html>
-    }
-}
-
-/// The stylesheet's address, with the hash cargo-leptos put in its name. Found once per
-/// process: leptos_meta's `HashedStylesheet` reads the hash file on every render.
-fn stylesheet_href(options: &LeptosOptions) -> &'static str {
-    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HREF.get_or_init(|| {
-        let hash = options
-            .hash_files
-            .then(|| {
-                let exe = std::env::current_exe().ok()?;
-                let file = exe.parent()?.join(options.hash_file.as_ref());
-                let hashes = std::fs::read_to_string(file).ok()?;
-                hashes.lines().find_map(|line| {
-                    let (kind, hash) = line.split_once(':')?;
-                    (kind.trim() == "css").then(|| hash.trim().to_owned())
-                })
-            })
-            .flatten();
-        let name = match hash {
-            Some(h) => format!("{}.{h}.css", options.output_name),
-            None => format!("{}.css", options.output_name),
-        };
-        format!("/{}/{name}", options.site_pkg_dir)
-    })
-}
 
 #[component]
 pub fn App() -> impl IntoView {

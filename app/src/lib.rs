@@ -17,8 +17,10 @@ mod server_fn_args;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-pub use app::{App, shell};
+pub use app::App;
 pub use error::AppError;
+#[cfg(feature = "ssr")]
+pub use server::shell::shell;
 
 /// The article id of an article page path (`/articles/{id}`), if it is one.
 pub fn article_id_from_path(path: &str) -> Option<i32> {

@@ -149,6 +149,34 @@ test("reader pages never download back-office code", async ({ page }) => {
   expect(requested.filter((p) => /article_?editor|rich_?text/i.test(p))).toEqual([]);
 });
 
+test("reader pages download at most 60 KB of wasm and JS, and only the reader bundle", async ({
+  page,
+  context,
+}) => {
+  for (const path of ["/", "/articles/1", "/columns/news"]) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    const urls = new Map<string, string>();
+    const bytes = new Map<string, number>();
+    cdp.on("Network.responseReceived", (e) => urls.set(e.requestId, e.response.url));
+    cdp.on("Network.loadingFinished", (e) => bytes.set(e.requestId, e.encodedDataLength));
+    await page.goto(path, { waitUntil: "networkidle" });
+    await expect(page.locator(".menu-fallback")).toBeHidden();
+    await page.waitForTimeout(1000);
+    let total = 0;
+    const scripts: string[] = [];
+    for (const [id, url] of urls) {
+      if (!/\.(wasm|js)(\?|$)/.test(url)) continue;
+      scripts.push(new URL(url).pathname);
+      total += bytes.get(id) ?? 0;
+    }
+    expect(scripts.filter((p) => p.startsWith("/pkg/full/")), path).toEqual([]);
+    expect(scripts.length, path).toBeGreaterThan(0);
+    expect(total / 1024, `${path}: ${scripts.join(" ")}`).toBeLessThanOrEqual(60);
+    await cdp.detach();
+  }
+});
+
 test("the back office refuses a wrong password without saying which part was wrong", async ({
   page,
 }) => {

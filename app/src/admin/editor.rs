@@ -22,7 +22,11 @@ use crate::components::browser::{document, post_json, upload_file, upload_image}
 /// How often unsaved changes are autosaved.
 const AUTOSAVE_EVERY: Duration = Duration::from_secs(5);
 
-#[island(lazy)]
+// Readers' pages load the reader bundle, built without `full`: there this is a plain component
+// (never called in the browser), so its code, data and bindings are not in what they download.
+// The server and the full bundle (`frontend-full`) have the island.
+#[cfg_attr(any(feature = "ssr", feature = "full"), island(lazy))]
+#[cfg_attr(not(any(feature = "ssr", feature = "full")), component)]
 pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
     let EditorData {
         form: initial,

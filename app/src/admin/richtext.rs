@@ -7,7 +7,11 @@ use leptos::prelude::*;
 
 use super::editor_html::exec;
 
-#[island(lazy)]
+// Readers' pages load the reader bundle, built without `full`: there this is a plain component
+// (never called in the browser), so its code, data and bindings are not in what they download.
+// The server and the full bundle (`frontend-full`) have the island.
+#[cfg_attr(any(feature = "ssr", feature = "full"), island(lazy))]
+#[cfg_attr(not(any(feature = "ssr", feature = "full")), component)]
 pub fn RichTextField(name: String, initial: String) -> impl IntoView {
     let live = RwSignal::new(false);
     let body = NodeRef::<html::Div>::new();

@@ -185,7 +185,11 @@ enum ListState {
 /// 我的收藏: the saved articles, newest saved first, with titles and dates from the server.
 /// Articles that were removed or unpublished are simply not listed. Lazy: its code is a
 /// separate wasm chunk (built with `--split`) that only the favorites page loads.
-#[island(lazy)]
+// Readers' pages load the reader bundle, built without `full`: there this is a plain component
+// (never called in the browser), so its code, data and bindings are not in what they download.
+// The server and the full bundle (`frontend-full`) have the island.
+#[cfg_attr(any(feature = "ssr", feature = "full"), island(lazy))]
+#[cfg_attr(not(any(feature = "ssr", feature = "full")), component)]
 pub fn FavoritesList() -> impl IntoView {
     let state = RwSignal::new(ListState::NotLive);
     let reload = move || {

@@ -49,7 +49,11 @@ fn recheck_partner(form: &HtmlFormElement, el: &Element, files: Option<FileLimit
 
 /// Enhances the form with id `form_id` (placed inside it). With `files`, the form is sent
 /// with a progress bar.
-#[island(lazy)]
+// Readers' pages load the reader bundle, built without `full`: there this is a plain component
+// (never called in the browser), so its code, data and bindings are not in what they download.
+// The server and the full bundle (`frontend-full`) have the island.
+#[cfg_attr(any(feature = "ssr", feature = "full"), island(lazy))]
+#[cfg_attr(not(any(feature = "ssr", feature = "full")), component)]
 pub fn ReaderFormHelper(
     form_id: String,
     #[prop(optional)] files: Option<FileLimits>,

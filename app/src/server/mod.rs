@@ -6,6 +6,7 @@ mod error_response;
 pub mod forms;
 pub mod gate;
 pub mod share;
+pub mod shell;
 mod staff;
 mod state;
 

@@ -101,7 +101,7 @@ where
         },
         {
             let options = state.leptos_options.clone();
-            move || app::app::shell(options.clone())
+            move || app::shell(options.clone())
         },
     );
     let mut req = Request::new(Body::empty());
