@@ -28,6 +28,7 @@ use crate::pages::home::HomePage;
 use crate::pages::issue::IssuePage;
 use crate::pages::messages::{MessagesPage, TrackPage};
 use crate::pages::notice::NoticePage;
+use crate::pages::search::SearchPage;
 use crate::pages::submit::{SubmitPage, SubmitTrackPage};
 
 #[component]
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("favorites") view=FavoritesPage ssr=SsrMode::Async />
                 <Route path=path!("/columns/:slug") view=ColumnPage ssr=SsrMode::Async />
                 <Route path=path!("/notices/:id") view=NoticePage ssr=SsrMode::Async />
+                <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/magazine/:year/:number") view=IssuePage ssr=SsrMode::Async />
                 <Route path=StaticSegment("messages") view=MessagesPage ssr=SsrMode::Async />
                 <Route path=path!("/messages/track") view=TrackPage ssr=SsrMode::Async />

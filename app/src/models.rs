@@ -464,3 +464,65 @@ pub struct SubmitTrackPage {
     pub notice: Option<String>,
     pub seo: SeoInfo,
 }
+
+/// A stretch of a search result's title or snippet; `mark` is a searched word.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marked {
+    pub text: String,
+    pub mark: bool,
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub href: String,
+    /// 通知公告 or 单页 for what is not an article.
+    pub label: Option<String>,
+    /// The column's name (empty for notices).
+    pub column: String,
+    pub date: String,
+    pub title: Vec<Marked>,
+    pub snippet: Vec<Marked>,
+}
+
+/// A column the results can be narrowed to (`value` is its slug).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchColumn {
+    pub value: String,
+    pub name: String,
+    /// Nesting depth, for indenting the choice.
+    pub depth: usize,
+}
+
+/// The search form as the reader filled it in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchForm {
+    pub q: String,
+    pub column: String,
+    /// `YYYY-MM-DD`
+    pub from: String,
+    pub to: String,
+    /// `date` or empty (relevance).
+    pub sort: String,
+}
+
+/// `/search`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub seo: SeoInfo,
+    pub form: SearchForm,
+    pub columns: Vec<SearchColumn>,
+    /// The words searched for; empty when there was no query.
+    pub words: Vec<String>,
+    /// The query was cut to its first 64 characters or 8 words.
+    pub cut: bool,
+    /// A filter could not be read (a date, a column); it was left out.
+    pub notes: Vec<String>,
+    pub total: u64,
+    /// More than `total` documents match.
+    pub more: bool,
+    pub hits: Vec<SearchHit>,
+    pub pager: Option<Pager>,
+    /// For a query that found nothing: (query with a word left out, its URL, results).
+    pub fewer: Vec<(String, String, u64)>,
+}

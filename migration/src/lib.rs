@@ -8,6 +8,7 @@ mod m20261127_000002_portal;
 mod m20261127_000003_admin;
 mod m20261201_000004_messages;
 mod m20261201_000005_submissions;
+mod m20261204_000006_search;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_admin::Migration),
             Box::new(m20261201_000004_messages::Migration),
             Box::new(m20261201_000005_submissions::Migration),
+            Box::new(m20261204_000006_search::Migration),
         ]
     }
 }

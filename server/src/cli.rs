@@ -1,4 +1,4 @@
-//! `portico [serve|migrate|seed-demo]`.
+//! `portico [serve|migrate|seed-demo|create-admin|reindex|bench-data]`.
 
 use std::path::PathBuf;
 
@@ -51,6 +51,9 @@ pub enum Command {
         #[arg(long, default_value = "admin", value_parser = ["admin", "editor"])]
         role: String,
     },
+    /// Rebuild the search index from the content (safe while the site is serving: it works
+    /// in small transactions, and the old entries answer searches until replaced).
+    Reindex,
     /// For benchmarks: seed the demo content if needed, then add ARTICLES synthetic
     /// published articles.
     BenchData {
@@ -120,6 +123,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 user.id
             );
         }
+        Command::Reindex => {
+            let db = connect_and_migrate(&settings.database_url).await?;
+            reindex(&db).await?;
+        }
         Command::BenchData { articles } => {
             let db = connect_and_migrate(&settings.database_url).await?;
             seed_demo(&db, &settings).await?;
@@ -131,8 +138,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "added {n} articles in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            reindex(&db).await?;
         }
     }
+    Ok(())
+}
+
+/// Rebuilds the search index, showing progress on stderr.
+async fn reindex(db: &service::db::Db) -> anyhow::Result<()> {
+    use std::io::Write;
+    let started = std::time::Instant::now();
+    let mut last_shown = std::time::Instant::now();
+    let n = service::search::rebuild(db, |done, total| {
+        if last_shown.elapsed().as_millis() >= 500 || done == total {
+            last_shown = std::time::Instant::now();
+            let mut err = std::io::stderr();
+            let _ = write!(err, "\rindexing {done}/{total} documents");
+            let _ = err.flush();
+        }
+    })
+    .await
+    .context("rebuilding the search index failed")?;
+    eprintln!();
+    println!(
+        "indexed {n} documents in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

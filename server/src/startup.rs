@@ -309,6 +309,14 @@ impl Application {
                 "seeded the demo content into the empty database"
             );
         }
+        // A database from before search (or filled by an import) gets its index in the
+        // background; `portico reindex` does the same in the foreground, with progress.
+        let indexing = db.clone();
+        tokio::spawn(async move {
+            if let Err(e) = service::search::ensure_built(&indexing).await {
+                tracing::error!(error = %e, "building the search index failed");
+            }
+        });
         Self::with_database(settings, db).await
     }
 

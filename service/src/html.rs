@@ -90,6 +90,72 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The text of sanitized HTML, for search and snippets: tags dropped, entities decoded,
+/// a line break after each block (paragraph, heading, caption, table cell, `<br>`).
+pub fn to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(open) = rest.find(['<', '&']) {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        if rest.starts_with('<') {
+            let Some(close) = rest.find('>') else {
+                rest = "";
+                break;
+            };
+            let tag = rest[1..close].trim_start_matches('/');
+            let name: String = tag
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if matches!(
+                name.as_str(),
+                "p" | "br" | "h2" | "h3" | "h4" | "li" | "figcaption" | "td" | "th" | "tr" | "div"
+            ) && !out.ends_with('\n')
+                && !out.is_empty()
+            {
+                out.push('\n');
+            }
+            rest = &rest[close + 1..];
+        } else {
+            let end = rest[1..].find(';').map(|i| i + 1).filter(|i| *i <= 10);
+            let decoded = end.and_then(|end| decode_entity(&rest[1..end]));
+            match (end, decoded) {
+                (Some(end), Some(c)) => {
+                    out.push(c);
+                    rest = &rest[end + 1..];
+                }
+                _ => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim_end().to_owned()
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +217,16 @@ mod tests {
             escape(r#"<a href="x">&'"#),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn text_of_html_keeps_words_and_breaks_blocks() {
+        let html = r#"<h3>一、总体情况</h3><p>园区&amp;企业 &lt;b&gt; &#x4E2D;&#25991;</p><figure class="figure"><img src="/a.jpg" alt="图"><figcaption class="credit">图片来源：协会</figcaption></figure><p>第二段 &bogus; &</p>"#;
+        assert_eq!(
+            to_text(html),
+            "一、总体情况\n园区&企业 <b> 中文\n图片来源：协会\n第二段 &bogus; &"
+        );
+        assert_eq!(to_text("<p>未闭合"), "未闭合");
+        assert_eq!(to_text("a <b"), "a");
     }
 }

@@ -24,6 +24,7 @@ pub mod notice;
 pub mod page;
 pub mod passwords;
 pub mod paste;
+pub mod search;
 pub mod seed;
 pub mod site;
 pub mod sitemap;

@@ -76,7 +76,7 @@ fn ArticleListView(
     } = list;
     let filters = view! {
         <form method="get" class="filters" role="search" aria-label="筛选文章">
-            <label>"标题或摘要"<input name="q" value=text /></label>
+            <label>"关键词"<input type="search" name="q" value=text placeholder="标题、摘要或正文中的词语" /></label>
             <label>"栏目"
                 <select name="column">
                     <option value="">"全部栏目"</option>

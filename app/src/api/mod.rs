@@ -6,6 +6,7 @@ pub mod admin;
 pub mod articles;
 pub mod messages;
 pub mod portal;
+pub mod search;
 pub mod site;
 pub mod submit;
 

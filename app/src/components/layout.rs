@@ -146,7 +146,34 @@ fn Navigation(nav: Vec<NavLink>, active: String) -> impl IntoView {
             }
         })
         .collect_view();
-    view! { <NavMenu>{items}</NavMenu> }.into_any()
+    view! {
+        <NavMenu>
+            {items}
+            <HeaderSearch />
+        </NavMenu>
+    }
+    .into_any()
+}
+
+/// The search box of every page: a plain GET form (no script needed). In the navigation bar
+/// on wide screens, inside the collapsible menu on phones.
+#[component]
+fn HeaderSearch() -> impl IntoView {
+    view! {
+        <form class="nav-search" action="/search" method="get" role="search" aria-label="站内搜索">
+            <label class="visually-hidden" for="nav-search-q">"搜索本站"</label>
+            <input
+                id="nav-search-q"
+                type="search"
+                name="q"
+                maxlength="64"
+                placeholder="搜索新闻、通知"
+                autocomplete="off"
+                enterkeyhint="search"
+            />
+            <button type="submit">"搜索"</button>
+        </form>
+    }
 }
 
 #[component]

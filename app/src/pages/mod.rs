@@ -10,6 +10,7 @@ pub mod home;
 pub mod issue;
 pub mod messages;
 pub mod notice;
+pub mod search;
 pub mod submit;
 
 use leptos::prelude::*;

@@ -17,6 +17,7 @@ mod mail;
 mod messages;
 mod portal;
 mod prefs;
+mod search;
 mod security;
 mod submissions;
 mod writes;

@@ -166,6 +166,9 @@ pub async fn delete_column(db: &Db, actor: &Actor, id: i32) -> Result<()> {
         )));
     }
     category::Entity::delete_by_id(id).exec(&txn).await?;
+    if let Some(p) = crate::page::for_column(&txn, id).await? {
+        crate::search::remove(&txn, crate::search::Kind::Page, p.id).await?;
+    }
     cache::invalidate(
         &txn,
         [
@@ -220,6 +223,7 @@ pub async fn save_page(
         Some(_) => m.update(&txn).await?,
         None => m.insert(&txn).await?,
     };
+    crate::search::index(&txn, &crate::search::Doc::page(&saved)).await?;
     cache::invalidate(&txn, [tag::page(category_id)]).await?;
     audit::record(
         &txn,

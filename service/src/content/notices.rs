@@ -54,6 +54,7 @@ pub async fn save_notice(
         Some(_) => m.update(&txn).await?,
         None => m.insert(&txn).await?,
     };
+    crate::search::index(&txn, &crate::search::Doc::notice(&saved)).await?;
     cache::invalidate(&txn, [tag::NOTICES, tag::CHROME, tag::HOME, tag::SITEMAP]).await?;
     audit::record(
         &txn,
@@ -87,6 +88,7 @@ pub async fn delete_notice(db: &Db, actor: &Actor, id: i32) -> Result<()> {
         .await?
         .ok_or(Error::NotFound)?;
     notice::Entity::delete_by_id(id).exec(&txn).await?;
+    crate::search::remove(&txn, crate::search::Kind::Notice, id).await?;
     cache::invalidate(&txn, [tag::NOTICES, tag::CHROME, tag::HOME, tag::SITEMAP]).await?;
     audit::record(
         &txn,

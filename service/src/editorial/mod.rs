@@ -142,8 +142,8 @@ fn site_tags() -> Vec<String> {
         .collect()
 }
 
-/// Writes `model`'s new state: listings, invalidations (before and after), a revision when
-/// asked, and the audit entry. Runs inside the caller's transaction.
+/// Writes `model`'s new state: listings, search index, invalidations (before and after), a
+/// revision when asked, and the audit entry. Runs inside the caller's transaction.
 async fn apply(
     txn: &impl ConnectionTrait,
     actor: &Actor,
@@ -160,6 +160,7 @@ async fn apply(
         tags.extend(showing(txn, b, &categories, now).await?);
     }
     crate::listing::sync(txn, after, &categories).await?;
+    crate::search::index_article(txn, after).await?;
     tags.extend(showing(txn, after, &categories, now).await?);
     cache::invalidate(txn, tags).await?;
     if revision {
@@ -412,7 +413,7 @@ pub struct Search {
     /// `headline`, `recommended` or `slideshow`.
     pub flag: Option<String>,
     pub author: Option<String>,
-    /// Text within the title or summary.
+    /// Words searched for in the title, summary and text (the readers' search).
     pub text: Option<String>,
 }
 
@@ -454,10 +455,13 @@ pub async fn search(
         cond = cond.add(article::Column::Author.contains(a));
     }
     if let Some(t) = s.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        // The readers' search, over every status: words anywhere in the title, summary or
+        // text; a text without any word (punctuation only) matches nothing.
         cond = cond.add(
-            Condition::any()
-                .add(article::Column::Title.contains(t))
-                .add(article::Column::Summary.contains(t)),
+            match crate::search::article_ids_sql(db.get_database_backend(), t) {
+                Some(ids) => sea_orm::sea_query::Expr::cust(format!("articles.id IN ({ids})")),
+                None => sea_orm::sea_query::Expr::cust("1 = 0"),
+            },
         );
     }
     let total = article::Entity::find()

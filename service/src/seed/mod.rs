@@ -420,6 +420,7 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
     }
 
     crate::listing::rebuild_all(&txn).await?;
+    crate::search::index_all(&txn).await?;
     txn.commit().await?;
     Ok(Some(report))
 }

@@ -1,0 +1,249 @@
+//! `/search`: the reader's search over articles, notices and single pages.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::error::AppError;
+use crate::models::{SearchForm, SearchPage};
+
+/// Results per page.
+pub const PER_PAGE: u64 = 20;
+
+/// One page of results (`page` from 1) for the search form's fields.
+#[server(endpoint = "portal/search", input = GetUrl)]
+pub async fn get_search(
+    q: String,
+    column: String,
+    from: String,
+    to: String,
+    sort: String,
+    page: u64,
+) -> Result<SearchPage, AppError> {
+    use crate::server::state;
+    let state = state()?;
+    let form = SearchForm {
+        q,
+        column,
+        from,
+        to,
+        sort,
+    };
+    load::search(&state, form, page).await
+}
+
+#[cfg(feature = "ssr")]
+mod load {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use service::search::{Kind, Piece, Query, Sort};
+
+    use super::PER_PAGE;
+    use crate::api::convert::{article_href, column_href, notice_href};
+    use crate::error::AppError;
+    use crate::models::{Marked, Pager, SearchColumn, SearchForm, SearchHit, SearchPage};
+    use crate::server::AppState;
+    use crate::server_fn_args::encode;
+    use entity::category;
+
+    /// The URL of a search (without `page`).
+    fn href(form: &SearchForm, q: &str) -> String {
+        let mut url = format!("/search?q={}", encode(q));
+        for (name, value) in [
+            ("column", &form.column),
+            ("from", &form.from),
+            ("to", &form.to),
+            ("sort", &form.sort),
+        ] {
+            if !value.is_empty() {
+                url.push_str(&format!("&{name}={}", encode(value)));
+            }
+        }
+        url
+    }
+
+    fn marked(pieces: Vec<Piece>) -> Vec<Marked> {
+        pieces
+            .into_iter()
+            .map(|p| Marked {
+                text: p.text,
+                mark: p.mark,
+            })
+            .collect()
+    }
+
+    /// A date typed into the form, as the start of that day in the site's zone (`end`: the
+    /// start of the next day).
+    fn day(text: &str, end: bool, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
+        let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+        let date = if end { date.succ_opt()? } else { date };
+        let local = date
+            .and_hms_opt(0, 0, 0)?
+            .and_local_timezone(tz)
+            .earliest()?;
+        Some(local.with_timezone(&Utc))
+    }
+
+    /// The columns a reader may narrow to, in tree order: every column that lists articles,
+    /// notices or pages.
+    fn columns(all: &[category::Model]) -> Vec<SearchColumn> {
+        fn walk(
+            all: &[category::Model],
+            parent: Option<i32>,
+            depth: usize,
+            out: &mut Vec<SearchColumn>,
+        ) {
+            for c in all.iter().filter(|c| c.parent_id == parent) {
+                if c.kind != "magazine" && c.kind != "submit" {
+                    out.push(SearchColumn {
+                        value: c.slug.clone(),
+                        name: c.name.clone(),
+                        depth,
+                    });
+                }
+                walk(all, Some(c.id), depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(all, None, 0, &mut out);
+        out
+    }
+
+    /// A column and all below it.
+    fn subtree(all: &[category::Model], id: i32) -> Vec<i32> {
+        let mut ids = vec![id];
+        let mut i = 0;
+        while i < ids.len() {
+            let parent = ids[i];
+            ids.extend(
+                all.iter()
+                    .filter(|c| c.parent_id == Some(parent))
+                    .map(|c| c.id),
+            );
+            i += 1;
+        }
+        ids
+    }
+
+    pub async fn search(
+        state: &AppState,
+        mut form: SearchForm,
+        page: u64,
+    ) -> Result<SearchPage, AppError> {
+        let (db, site, now) = (&state.db, &state.site, Utc::now());
+        let common = state.common.get(db).await?;
+        let all = &common.categories;
+        // Keep the form's own text bounded (the query itself is cut by the service).
+        form.q = form.q.chars().take(200).collect();
+        for v in [
+            &mut form.column,
+            &mut form.from,
+            &mut form.to,
+            &mut form.sort,
+        ] {
+            *v = v.chars().take(64).collect();
+        }
+        let mut notes = Vec::new();
+        let mut query = Query {
+            text: form.q.clone(),
+            sort: if form.sort == "date" {
+                Sort::Date
+            } else {
+                Sort::Relevance
+            },
+            page: page.max(1) - 1,
+            per_page: PER_PAGE,
+            ..Query::default()
+        };
+        if !form.column.is_empty() {
+            match all.iter().find(|c| c.slug == form.column) {
+                Some(c) if c.kind == "notices" => query.kind = Some(Kind::Notice),
+                Some(c) => query.columns = Some(subtree(all, c.id)),
+                None => {
+                    notes.push("所选栏目不存在，已在全部栏目中搜索".to_owned());
+                    form.column.clear();
+                }
+            }
+        }
+        for (text, end, slot) in [
+            (&mut form.from, false, &mut query.from),
+            (&mut form.to, true, &mut query.until),
+        ] {
+            if text.is_empty() {
+                continue;
+            }
+            match day(text, end, site.time_zone) {
+                Some(at) => *slot = Some(at),
+                None => {
+                    notes.push(format!("日期“{text}”无法识别，已忽略（格式如 2025-01-31）"));
+                    text.clear();
+                }
+            }
+        }
+        let found = service::search::search(db, &query, now).await?;
+        let pages = found.total.div_ceil(PER_PAGE).max(1);
+        if page == 0 || (page > 1 && page > pages) {
+            return Err(AppError::NotFound);
+        }
+        let base = href(&form, &form.q);
+        let fewer = if found.total == 0 && found.words.len() > 1 {
+            service::search::fewer_words(db, &query, now)
+                .await?
+                .into_iter()
+                .map(|(q, n)| (q.clone(), href(&form, &q), n))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let hits = found
+            .hits
+            .into_iter()
+            .map(|h| {
+                let column = h.category_id.and_then(|id| all.iter().find(|c| c.id == id));
+                let (href, label) = match h.kind {
+                    Kind::Article => (article_href(h.ref_id), None),
+                    Kind::Notice => (notice_href(h.ref_id), Some("通知公告".to_owned())),
+                    Kind::Page => (
+                        column.map_or_else(|| "/".to_owned(), |c| column_href(&c.slug)),
+                        Some("单页".to_owned()),
+                    ),
+                };
+                SearchHit {
+                    href,
+                    label,
+                    column: column.map(|c| c.name.clone()).unwrap_or_default(),
+                    date: service::time::format_date(h.at, site.time_zone),
+                    title: marked(h.title),
+                    snippet: marked(h.snippet),
+                }
+            })
+            .collect();
+        let title = if found.words.is_empty() {
+            "站内搜索".to_owned()
+        } else {
+            format!("搜索：{}", found.words.join(" "))
+        };
+        let seo = crate::api::convert::seo(
+            site,
+            &title,
+            "在本站搜索新闻、通知公告和栏目页面。",
+            "/search",
+        );
+        Ok(SearchPage {
+            seo,
+            columns: columns(all),
+            cut: found.cut,
+            notes,
+            total: found.total,
+            more: found.more,
+            pager: (!found.words.is_empty() && found.total > 0).then(|| Pager {
+                page: page.max(1),
+                pages,
+                total: found.total,
+                base,
+            }),
+            words: found.words,
+            hits,
+            fewer,
+            form,
+        })
+    }
+}

@@ -1,0 +1,386 @@
+//! Search over articles, notices and single pages, in the main database.
+//!
+//! Every searchable thing has one row in `search_docs` and its tokens (see [`tokens`]) in the
+//! index: an FTS5 table on SQLite, `tsvector` columns with GIN indexes on PostgreSQL. Saving
+//! content updates its row in the same transaction as the save ([`index`], [`remove`]), so
+//! every app server sees a change at once. `key` is the document's date in microseconds
+//! (made unique), so "newest first" is the order of the key on both databases.
+
+mod highlight;
+mod query;
+mod sql;
+pub mod tokens;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use entity::article::{self, ArticleStatus};
+use entity::{category, notice, page};
+use sea_orm::{ColumnTrait, QuerySelect};
+use sea_orm::{
+    ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+pub use highlight::Piece;
+pub use query::*;
+
+use crate::Result;
+use crate::db::Db;
+use sql::Sql;
+
+/// What a document is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Kind {
+    Article,
+    Notice,
+    Page,
+}
+
+impl Kind {
+    fn code(self) -> i16 {
+        match self {
+            Kind::Article => 1,
+            Kind::Notice => 2,
+            Kind::Page => 3,
+        }
+    }
+
+    fn from_code(code: i16) -> Option<Kind> {
+        match code {
+            1 => Some(Kind::Article),
+            2 => Some(Kind::Notice),
+            3 => Some(Kind::Page),
+            _ => None,
+        }
+    }
+}
+
+/// How many characters of an article's text count as its lead (with the summary).
+const LEAD_CHARS: usize = 200;
+
+/// A document as it is indexed.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    pub kind: Kind,
+    pub ref_id: i32,
+    pub category_id: Option<i32>,
+    /// Shown to readers (published, and dated now or earlier).
+    pub public: bool,
+    pub at: DateTime<Utc>,
+    pub title: String,
+    /// Summary and opening: a match here ranks above one further down.
+    pub lead: String,
+    /// The whole text.
+    pub body: String,
+}
+
+impl Doc {
+    pub fn article(a: &article::Model) -> Doc {
+        let text = crate::html::to_text(&a.body);
+        let opening: String = text.chars().take(LEAD_CHARS).collect();
+        Doc {
+            kind: Kind::Article,
+            ref_id: a.id,
+            category_id: Some(a.category_id),
+            public: a.status == ArticleStatus::Published && a.published_at.is_some(),
+            at: a.published_at.unwrap_or(a.updated_at),
+            title: a.title.clone(),
+            lead: format!("{}\n{}\n{opening}", a.subtitle, a.summary),
+            body: text,
+        }
+    }
+
+    pub fn notice(n: &notice::Model) -> Doc {
+        let text = crate::html::to_text(&n.body);
+        Doc {
+            kind: Kind::Notice,
+            ref_id: n.id,
+            category_id: None,
+            public: n.is_published,
+            at: n.published_at,
+            title: n.title.clone(),
+            lead: text.chars().take(LEAD_CHARS).collect(),
+            body: text,
+        }
+    }
+
+    pub fn page(p: &page::Model) -> Doc {
+        let text = crate::html::to_text(&p.body);
+        Doc {
+            kind: Kind::Page,
+            ref_id: p.id,
+            category_id: Some(p.category_id),
+            public: true,
+            at: p.updated_at,
+            title: p.title.clone(),
+            lead: text.chars().take(LEAD_CHARS).collect(),
+            body: text,
+        }
+    }
+}
+
+/// The tokens of a document's fields, as stored: space-separated.
+struct Fields {
+    title: String,
+    lead: String,
+    all: String,
+    chars: String,
+}
+
+impl Fields {
+    fn of(doc: &Doc) -> Fields {
+        let title = tokens::index_tokens(&doc.title);
+        let lead = tokens::index_tokens(&doc.lead);
+        let body = tokens::index_tokens(&doc.body);
+        let join =
+            |set: &BTreeSet<String>| set.iter().map(String::as_str).collect::<Vec<_>>().join(" ");
+        let lead_all: BTreeSet<String> = title.union(&lead).cloned().collect();
+        let all: BTreeSet<String> = lead_all.union(&body).cloned().collect();
+        Fields {
+            chars: join(&tokens::title_chars(&doc.title)),
+            // Each field includes the ones above it: `lead` is title + lead, `all` is
+            // everything, so a tier is one column on both databases.
+            title: join(&title),
+            lead: join(&lead_all),
+            all: join(&all),
+        }
+    }
+}
+
+/// The key of a time: microseconds since 1970.
+fn key_of(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+/// Removes a document from the index (nothing happens when it is not there).
+pub async fn remove(db: &impl ConnectionTrait, kind: Kind, ref_id: i32) -> Result<()> {
+    let backend = db.get_database_backend();
+    let mut q = Sql::new(backend, "SELECT key FROM search_docs WHERE kind = ");
+    q.value(kind.code()).push(" AND ref_id = ").value(ref_id);
+    let Some(row) = db.query_one_raw(q.build()).await? else {
+        return Ok(());
+    };
+    let key: i64 = row.try_get("", "key")?;
+    delete_key(db, key).await
+}
+
+async fn delete_key(db: &impl ConnectionTrait, key: i64) -> Result<()> {
+    let backend = db.get_database_backend();
+    if backend == sea_orm::DbBackend::Sqlite {
+        let mut q = Sql::new(backend, "DELETE FROM search_fts WHERE rowid = ");
+        q.value(key);
+        db.execute_raw(q.build()).await?;
+    }
+    let mut q = Sql::new(backend, "DELETE FROM search_docs WHERE key = ");
+    q.value(key);
+    db.execute_raw(q.build()).await?;
+    Ok(())
+}
+
+/// A free key at or just after `at` (documents published in the same microsecond get the
+/// next ones).
+async fn free_key(db: &impl ConnectionTrait, wanted: i64) -> Result<i64> {
+    let mut q = Sql::new(
+        db.get_database_backend(),
+        "SELECT key FROM search_docs WHERE key >= ",
+    );
+    q.value(wanted)
+        .push(" AND key < ")
+        .value(wanted.saturating_add(100_000))
+        .push(" ORDER BY key");
+    let taken: Vec<i64> = db
+        .query_all_raw(q.build())
+        .await?
+        .iter()
+        .filter_map(|r| r.try_get::<i64>("", "key").ok())
+        .collect();
+    let mut key = wanted;
+    for t in taken {
+        if t != key {
+            break;
+        }
+        key += 1;
+    }
+    Ok(key)
+}
+
+/// Writes a document into the index, replacing what was there for it. Call it inside the
+/// transaction that saves the content.
+pub async fn index(db: &impl ConnectionTrait, doc: &Doc) -> Result<()> {
+    remove(db, doc.kind, doc.ref_id).await?;
+    let key = free_key(db, key_of(doc.at)).await?;
+    let f = Fields::of(doc);
+    let backend = db.get_database_backend();
+    let mut q = Sql::new(
+        backend,
+        "INSERT INTO search_docs (key, kind, ref_id, category_id, public, title",
+    );
+    if backend == sea_orm::DbBackend::Postgres {
+        q.push(", title_tsv, lead_tsv, all_tsv, chars_tsv");
+    }
+    q.push(") VALUES (")
+        .value(key)
+        .push(", ")
+        .value(doc.kind.code())
+        .push(", ")
+        .value(doc.ref_id)
+        .push(", ")
+        .value(doc.category_id)
+        .push(", ")
+        .value(doc.public)
+        .push(", ")
+        .value(doc.title.clone());
+    if backend == sea_orm::DbBackend::Postgres {
+        for v in [&f.title, &f.lead, &f.all, &f.chars] {
+            q.push(", array_to_tsvector(string_to_array(")
+                .value(v.clone())
+                .push(", ' '))");
+        }
+    }
+    q.push(")");
+    db.execute_raw(q.build()).await?;
+    if backend == sea_orm::DbBackend::Sqlite {
+        let mut q = Sql::new(
+            backend,
+            "INSERT INTO search_fts (rowid, title, lead, body, chars) VALUES (",
+        );
+        q.value(key)
+            .push(", ")
+            .value(f.title)
+            .push(", ")
+            .value(f.lead)
+            .push(", ")
+            .value(f.all)
+            .push(", ")
+            .value(f.chars)
+            .push(")");
+        db.execute_raw(q.build()).await?;
+    }
+    Ok(())
+}
+
+/// Indexes an article (or removes it from the index when it no longer exists).
+pub async fn index_article(db: &impl ConnectionTrait, a: &article::Model) -> Result<()> {
+    index(db, &Doc::article(a)).await
+}
+
+/// How many documents the index holds.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64> {
+    let q = Sql::new(
+        db.get_database_backend(),
+        "SELECT COUNT(*) AS n FROM search_docs",
+    );
+    let row = db.query_one_raw(q.build()).await?;
+    Ok(row
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or(0))
+}
+
+/// Rebuilds the whole index from the content, in small transactions so the site keeps
+/// serving (and searching) meanwhile; `progress(done, total)` is called after each batch.
+/// Documents whose content is gone are removed. Returns how many documents were indexed.
+pub async fn rebuild(db: &Db, mut progress: impl FnMut(u64, u64)) -> Result<u64> {
+    const BATCH: u64 = 200;
+    let articles = article::Entity::find().count(db).await?;
+    let notices = notice::Entity::find().count(db).await?;
+    let pages = page::Entity::find().count(db).await?;
+    let total = articles + notices + pages;
+    let mut done = 0u64;
+    let mut last_id = 0;
+    loop {
+        let batch = article::Entity::find()
+            .filter(article::Column::Id.gt(last_id))
+            .order_by_asc(article::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let Some(last) = batch.last() else { break };
+        last_id = last.id;
+        let txn = db.begin().await?;
+        for a in &batch {
+            index(&txn, &Doc::article(a)).await?;
+        }
+        txn.commit().await?;
+        done += batch.len() as u64;
+        progress(done, total);
+    }
+    let txn = db.begin().await?;
+    done += index_notices_and_pages(&txn).await?;
+    remove_orphans(&txn).await?;
+    txn.commit().await?;
+    progress(done, total);
+    Ok(done)
+}
+
+/// Indexes every notice and single page; returns how many.
+async fn index_notices_and_pages(db: &impl ConnectionTrait) -> Result<u64> {
+    let columns: BTreeSet<i32> = category::Entity::find()
+        .select_only()
+        .column(category::Column::Id)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut done = 0;
+    for n in notice::Entity::find().all(db).await? {
+        index(db, &Doc::notice(&n)).await?;
+        done += 1;
+    }
+    for p in page::Entity::find().all(db).await? {
+        if columns.contains(&p.category_id) {
+            index(db, &Doc::page(&p)).await?;
+        } else {
+            remove(db, Kind::Page, p.id).await?;
+        }
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// Indexes all content at once, inside the caller's transaction (the demo seed).
+pub async fn index_all(db: &impl ConnectionTrait) -> Result<u64> {
+    let mut done = 0;
+    for a in article::Entity::find().all(db).await? {
+        index(db, &Doc::article(&a)).await?;
+        done += 1;
+    }
+    Ok(done + index_notices_and_pages(db).await?)
+}
+
+/// Deletes documents whose article, notice or page no longer exists.
+async fn remove_orphans(db: &impl ConnectionTrait) -> Result<()> {
+    let backend = db.get_database_backend();
+    let orphans = Sql::new(
+        backend,
+        "SELECT key FROM search_docs d WHERE \
+         (d.kind = 1 AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.ref_id)) OR \
+         (d.kind = 2 AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.id = d.ref_id)) OR \
+         (d.kind = 3 AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.id = d.ref_id))",
+    );
+    for row in db.query_all_raw(orphans.build()).await? {
+        let key: i64 = row.try_get("", "key")?;
+        delete_key(db, key).await?;
+    }
+    Ok(())
+}
+
+/// Builds the index at startup when it is empty but there is content (a database from
+/// before search, or one filled by an import): on a small site this takes a moment; on a
+/// large one `portico reindex` shows its progress.
+pub async fn ensure_built(db: &Db) -> Result<()> {
+    if count(db).await? > 0 {
+        return Ok(());
+    }
+    let content = article::Entity::find().count(db).await?
+        + notice::Entity::find().count(db).await?
+        + page::Entity::find().count(db).await?;
+    if content == 0 {
+        return Ok(());
+    }
+    tracing::info!(documents = content, "building the search index");
+    let n = rebuild(db, |_, _| {}).await?;
+    tracing::info!(documents = n, "search index built");
+    Ok(())
+}

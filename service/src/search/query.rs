@@ -1,0 +1,536 @@
+//! Answering a search: which documents match, in which order, and the marked titles and
+//! snippets of one page of them.
+//!
+//! Relevance is a tier and then the date: documents whose title holds every word first,
+//! then those whose lead (subtitle, summary, opening) holds them, then the rest; newer
+//! above older within a tier. Every tier is a range of the date-ordered key, so a page costs
+//! the same for a rare word and for one in every article. A search pages through at most
+//! [`MAX_RESULTS`] documents, and counts exactly up to there.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeZone, Utc};
+use entity::{article, notice, page};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use super::highlight::{self, Piece};
+use super::sql::Sql;
+use super::tokens::{self, Need};
+use super::{Kind, key_of};
+use crate::Result;
+
+/// Longer queries are cut to this many characters.
+pub const MAX_QUERY_CHARS: usize = 64;
+/// At most this many words are searched for.
+pub const MAX_WORDS: usize = 8;
+/// A search shows (and counts) at most this many documents.
+pub const MAX_RESULTS: u64 = 1000;
+/// Characters of a snippet.
+const SNIPPET_CHARS: usize = 110;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Date,
+}
+
+/// A reader's search.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    pub text: String,
+    /// Only documents in these columns.
+    pub columns: Option<Vec<i32>>,
+    pub kind: Option<Kind>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub sort: Sort,
+    /// From 0.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// One result.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub kind: Kind,
+    pub ref_id: i32,
+    pub category_id: Option<i32>,
+    pub at: DateTime<Utc>,
+    pub title: Vec<Piece>,
+    pub snippet: Vec<Piece>,
+}
+
+/// A page of results.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    /// The words searched for (normalized).
+    pub words: Vec<String>,
+    /// The query was longer than [`MAX_QUERY_CHARS`] or had more than [`MAX_WORDS`] words.
+    pub cut: bool,
+    /// Matching documents, at most [`MAX_RESULTS`].
+    pub total: u64,
+    /// There are more than [`MAX_RESULTS`].
+    pub more: bool,
+    pub hits: Vec<Hit>,
+}
+
+/// The words of a query and whether it was cut.
+pub fn parse(text: &str) -> (Vec<tokens::Word>, bool) {
+    let kept: String = text.chars().take(MAX_QUERY_CHARS).collect();
+    let mut cut = kept.len() < text.len();
+    let mut words = tokens::query_words(&kept);
+    if words.len() > MAX_WORDS {
+        words.truncate(MAX_WORDS);
+        cut = true;
+    }
+    (words, cut)
+}
+
+/// Every token and title character the words need.
+#[derive(Clone, Debug, Default)]
+struct Needs {
+    tokens: Vec<String>,
+    chars: Vec<String>,
+}
+
+impl Needs {
+    fn of(words: &[tokens::Word]) -> Needs {
+        let mut n = Needs::default();
+        for w in words {
+            match &w.need {
+                Need::Tokens(t) => n.tokens.extend(t.iter().cloned()),
+                Need::TitleChar(c) => n.chars.push(c.clone()),
+            }
+        }
+        n.tokens.sort();
+        n.tokens.dedup();
+        n.chars.sort();
+        n.chars.dedup();
+        n
+    }
+
+    fn is_empty(&self) -> bool {
+        self.tokens.is_empty() && self.chars.is_empty()
+    }
+}
+
+/// The fields a tier looks in; each includes the ones before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tier {
+    Title,
+    Lead,
+    All,
+}
+
+impl Tier {
+    fn column(self) -> &'static str {
+        match self {
+            Tier::Title => "title",
+            Tier::Lead => "lead",
+            Tier::All => "body",
+        }
+    }
+
+    fn vector(self) -> &'static str {
+        match self {
+            Tier::Title => "title_tsv",
+            Tier::Lead => "lead_tsv",
+            Tier::All => "all_tsv",
+        }
+    }
+
+    fn before(self) -> Option<Tier> {
+        match self {
+            Tier::Title => None,
+            Tier::Lead => Some(Tier::Title),
+            Tier::All => Some(Tier::Lead),
+        }
+    }
+}
+
+/// Which documents may be shown.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Filter {
+    /// Readers: only public documents dated at or before this key.
+    pub public_until: Option<i64>,
+    pub from: Option<i64>,
+    pub kind: Option<Kind>,
+    pub columns: Option<Vec<i32>>,
+}
+
+fn fts_group(column: &str, items: &[String]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    format!("{{{column}}} : ({})", quoted.join(" AND "))
+}
+
+fn tsquery(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|t| format!("'{}'", t.replace('\\', "\\\\").replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// The FTS5 expression of a tier (documents in `tier` but not in the one before it when
+/// `only` is set).
+fn fts_expr(needs: &Needs, tier: Tier, only: bool) -> String {
+    let mut parts = Vec::new();
+    if !needs.tokens.is_empty() {
+        parts.push(fts_group(tier.column(), &needs.tokens));
+    }
+    if !needs.chars.is_empty() {
+        parts.push(fts_group("chars", &needs.chars));
+    }
+    let expr = format!("({})", parts.join(" AND "));
+    match tier.before().filter(|_| only && !needs.tokens.is_empty()) {
+        Some(b) => format!("{expr} NOT ({})", fts_group(b.column(), &needs.tokens)),
+        None => expr,
+    }
+}
+
+enum Want {
+    Rows { offset: u64, limit: u64 },
+    Count { cap: u64 },
+}
+
+/// The statement for a tier: its rows (newest first) or its size up to a cap.
+fn statement(
+    db: &impl ConnectionTrait,
+    needs: &Needs,
+    tier: Tier,
+    only: bool,
+    filter: &Filter,
+    want: &Want,
+) -> Sql {
+    let backend = db.get_database_backend();
+    let cols = "d.key, d.kind, d.ref_id, d.category_id, d.title";
+    let select = match want {
+        Want::Rows { .. } => format!("SELECT {cols} FROM "),
+        Want::Count { .. } => "SELECT COUNT(*) AS n FROM (SELECT 1 FROM ".to_owned(),
+    };
+    let mut q = Sql::new(backend, &select);
+    let order_key = if q.postgres() {
+        q.push("search_docs d WHERE TRUE");
+        if !needs.tokens.is_empty() {
+            q.push(&format!(" AND d.{} @@ ", tier.vector()))
+                .value(tsquery(&needs.tokens))
+                .push("::tsquery");
+            if let Some(b) = tier.before().filter(|_| only) {
+                q.push(&format!(" AND NOT (d.{} @@ ", b.vector()))
+                    .value(tsquery(&needs.tokens))
+                    .push("::tsquery)");
+            }
+        }
+        if !needs.chars.is_empty() {
+            q.push(" AND d.chars_tsv @@ ")
+                .value(tsquery(&needs.chars))
+                .push("::tsquery");
+        }
+        "d.key"
+    } else {
+        q.push("search_fts JOIN search_docs d ON d.key = search_fts.rowid WHERE search_fts MATCH ")
+            .value(fts_expr(needs, tier, only));
+        "search_fts.rowid"
+    };
+    if let Some(until) = filter.public_until {
+        q.push(&format!(" AND {order_key} <= ")).value(until);
+        q.push(" AND d.public = ").value(true);
+    }
+    if let Some(from) = filter.from {
+        q.push(&format!(" AND {order_key} >= ")).value(from);
+    }
+    if let Some(kind) = filter.kind {
+        q.push(" AND d.kind = ").value(kind.code());
+    }
+    if let Some(columns) = &filter.columns {
+        let list: Vec<String> = columns.iter().map(i32::to_string).collect();
+        if list.is_empty() {
+            q.push(" AND FALSE");
+        } else {
+            q.push(&format!(" AND d.category_id IN ({})", list.join(",")));
+        }
+    }
+    match want {
+        Want::Rows { offset, limit } => {
+            q.push(&format!(
+                " ORDER BY {order_key} DESC LIMIT {limit} OFFSET {offset}"
+            ));
+        }
+        Want::Count { cap } => {
+            q.push(&format!(" LIMIT {cap}) t"));
+        }
+    }
+    q
+}
+
+/// A row of `search_docs`.
+struct Row {
+    key: i64,
+    kind: Kind,
+    ref_id: i32,
+    category_id: Option<i32>,
+    title: String,
+}
+
+async fn rows(
+    db: &impl ConnectionTrait,
+    needs: &Needs,
+    tier: Tier,
+    only: bool,
+    filter: &Filter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Row>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let q = statement(db, needs, tier, only, filter, &Want::Rows { offset, limit });
+    let mut out = Vec::new();
+    for r in db.query_all_raw(q.build()).await? {
+        let Some(kind) = Kind::from_code(r.try_get("", "kind")?) else {
+            continue;
+        };
+        out.push(Row {
+            key: r.try_get("", "key")?,
+            kind,
+            ref_id: r.try_get("", "ref_id")?,
+            category_id: r.try_get("", "category_id")?,
+            title: r.try_get("", "title")?,
+        });
+    }
+    Ok(out)
+}
+
+async fn count(
+    db: &impl ConnectionTrait,
+    needs: &Needs,
+    tier: Tier,
+    filter: &Filter,
+    cap: u64,
+) -> Result<u64> {
+    let q = statement(db, needs, tier, false, filter, &Want::Count { cap });
+    let n: i64 = match db.query_one_raw(q.build()).await? {
+        Some(r) => r.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+impl Query {
+    fn filter(&self, now: DateTime<Utc>) -> Filter {
+        let until = self.until.map_or(now, |u| u.min(now));
+        Filter {
+            public_until: Some(key_of(until)),
+            from: self.from.map(key_of),
+            kind: self.kind,
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+/// The rows of results `start..end` in relevance order: the title tier, then the lead tier,
+/// then the rest.
+async fn by_relevance(
+    db: &impl ConnectionTrait,
+    needs: &Needs,
+    filter: &Filter,
+    start: u64,
+    end: u64,
+) -> Result<Vec<Row>> {
+    if needs.tokens.is_empty() {
+        // Only title characters: there is one tier.
+        return rows(db, needs, Tier::Title, false, filter, start, end - start).await;
+    }
+    let in_title = count(db, needs, Tier::Title, filter, end).await?;
+    let in_lead = count(db, needs, Tier::Lead, filter, end).await?;
+    let mut out = Vec::new();
+    let mut tier_start = 0;
+    for (tier, tier_end) in [
+        (Tier::Title, in_title),
+        (Tier::Lead, in_lead),
+        (Tier::All, end),
+    ] {
+        let from = start.max(tier_start);
+        let to = end.min(tier_end);
+        if to > from {
+            let only = tier != Tier::Title;
+            out.extend(rows(db, needs, tier, only, filter, from - tier_start, to - from).await?);
+        }
+        tier_start = tier_end.max(tier_start);
+    }
+    Ok(out)
+}
+
+/// Runs a reader's search: one page of hits, with marked titles and snippets.
+pub async fn search(db: &impl ConnectionTrait, q: &Query, now: DateTime<Utc>) -> Result<Found> {
+    let (words, cut) = parse(&q.text);
+    let mut found = Found {
+        words: words.iter().map(|w| w.text.clone()).collect(),
+        cut,
+        ..Found::default()
+    };
+    let needs = Needs::of(&words);
+    if needs.is_empty() {
+        return Ok(found);
+    }
+    let filter = q.filter(now);
+    let all = count(db, &needs, Tier::All, &filter, MAX_RESULTS + 1).await?;
+    found.more = all > MAX_RESULTS;
+    found.total = all.min(MAX_RESULTS);
+    let per_page = q.per_page.clamp(1, 100);
+    let start = q.page.saturating_mul(per_page);
+    let end = (start + per_page).min(found.total);
+    if start >= end {
+        return Ok(found);
+    }
+    let rows = match q.sort {
+        Sort::Date => rows(db, &needs, Tier::All, false, &filter, start, end - start).await?,
+        Sort::Relevance => by_relevance(db, &needs, &filter, start, end).await?,
+    };
+    found.hits = hits(db, rows, &found.words).await?;
+    Ok(found)
+}
+
+/// How many documents match `words` (up to [`MAX_RESULTS`] + 1) with the query's filters.
+async fn count_words(
+    db: &impl ConnectionTrait,
+    words: &[tokens::Word],
+    filter: &Filter,
+) -> Result<u64> {
+    let needs = Needs::of(words);
+    if needs.is_empty() {
+        return Ok(0);
+    }
+    count(db, &needs, Tier::All, filter, MAX_RESULTS + 1).await
+}
+
+/// For a query of several words that found nothing: the queries with one word left out that
+/// do find something, with how many they find (at most [`MAX_RESULTS`] + 1).
+pub async fn fewer_words(
+    db: &impl ConnectionTrait,
+    q: &Query,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, u64)>> {
+    let (words, _) = parse(&q.text);
+    if words.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let filter = q.filter(now);
+    let mut out = Vec::new();
+    for skip in 0..words.len() {
+        let rest: Vec<tokens::Word> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, w)| w.clone())
+            .collect();
+        let n = count_words(db, &rest, &filter).await?;
+        if n > 0 {
+            let text: Vec<&str> = rest.iter().map(|w| w.text.as_str()).collect();
+            out.push((text.join(" "), n));
+        }
+    }
+    Ok(out)
+}
+
+/// Turns rows into hits: the text each snippet is cut from is read for this page only.
+async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Result<Vec<Hit>> {
+    let ids = |kind: Kind| -> Vec<i32> {
+        rows.iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.ref_id)
+            .collect()
+    };
+    let mut texts: HashMap<(Kind, i32), String> = HashMap::new();
+    let articles: Vec<(i32, String, String)> = article::Entity::find()
+        .select_only()
+        .columns([
+            article::Column::Id,
+            article::Column::Summary,
+            article::Column::Body,
+        ])
+        .filter(article::Column::Id.is_in(ids(Kind::Article)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, summary, body) in articles {
+        let text = format!("{summary}\n{}", crate::html::to_text(&body));
+        texts.insert((Kind::Article, id), text);
+    }
+    let notices: Vec<(i32, String)> = notice::Entity::find()
+        .select_only()
+        .columns([notice::Column::Id, notice::Column::Body])
+        .filter(notice::Column::Id.is_in(ids(Kind::Notice)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, body) in notices {
+        texts.insert((Kind::Notice, id), crate::html::to_text(&body));
+    }
+    let pages: Vec<(i32, String)> = page::Entity::find()
+        .select_only()
+        .columns([page::Column::Id, page::Column::Body])
+        .filter(page::Column::Id.is_in(ids(Kind::Page)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, body) in pages {
+        texts.insert((Kind::Page, id), crate::html::to_text(&body));
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let text = texts.remove(&(r.kind, r.ref_id)).unwrap_or_default();
+            Hit {
+                kind: r.kind,
+                ref_id: r.ref_id,
+                category_id: r.category_id,
+                at: Utc.timestamp_micros(r.key).single().unwrap_or_default(),
+                title: highlight::marked(&r.title, words),
+                snippet: highlight::snippet(text.trim(), words, SNIPPET_CHARS),
+            }
+        })
+        .collect())
+}
+
+/// SQL selecting the ids of the articles (any status) whose text matches `text`, for the
+/// back office's article list, or `None` when `text` has no words. Values are written into
+/// the statement (they are made of letters, digits and Han characters only, and quoted).
+pub fn article_ids_sql(backend: sea_orm::DbBackend, text: &str) -> Option<String> {
+    let (words, _) = parse(text);
+    let needs = Needs::of(&words);
+    if needs.is_empty() {
+        return None;
+    }
+    let literal = |s: String| format!("'{}'", s.replace('\'', "''"));
+    Some(match backend {
+        sea_orm::DbBackend::Postgres => {
+            let mut cond = Vec::new();
+            if !needs.tokens.is_empty() {
+                cond.push(format!(
+                    "all_tsv @@ {}::tsquery",
+                    literal(tsquery(&needs.tokens))
+                ));
+            }
+            if !needs.chars.is_empty() {
+                cond.push(format!(
+                    "chars_tsv @@ {}::tsquery",
+                    literal(tsquery(&needs.chars))
+                ));
+            }
+            format!(
+                "SELECT ref_id FROM search_docs WHERE kind = 1 AND {}",
+                cond.join(" AND ")
+            )
+        }
+        _ => format!(
+            "SELECT d.ref_id FROM search_fts JOIN search_docs d ON d.key = search_fts.rowid \
+             WHERE search_fts MATCH {} AND d.kind = 1",
+            literal(fts_expr(&needs, Tier::All, false))
+        ),
+    })
+}
