@@ -54,6 +54,13 @@ pub enum Command {
     /// Rebuild the search index from the content (safe while the site is serving: it works
     /// in small transactions, and the old entries answer searches until replaced).
     Reindex,
+    /// For benchmarks: how long saving an article takes, and how much of it is the search
+    /// index (COUNT saves of a demo article through the editor's save, then COUNT index
+    /// writes of it alone).
+    BenchSave {
+        #[arg(long, default_value_t = 200)]
+        count: u32,
+    },
     /// For benchmarks: seed the demo content if needed, then add ARTICLES synthetic
     /// published articles.
     BenchData {
@@ -127,6 +134,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect_and_migrate(&settings.database_url).await?;
             reindex(&db).await?;
         }
+        Command::BenchSave { count } => {
+            let db = connect_and_migrate(&settings.database_url).await?;
+            seed_demo(&db, &settings).await?;
+            bench_save(&db, count).await?;
+        }
         Command::BenchData { articles } => {
             let db = connect_and_migrate(&settings.database_url).await?;
             seed_demo(&db, &settings).await?;
@@ -141,6 +153,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             reindex(&db).await?;
         }
     }
+    Ok(())
+}
+
+/// Times `count` saves of the first demo article and `count` search-index writes of it.
+async fn bench_save(db: &service::db::Db, count: u32) -> anyhow::Result<()> {
+    use sea_orm::{EntityTrait, TransactionTrait};
+    let article = entity::article::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .context("no article 1: seed the demo content first")?;
+    let actor = Actor::system("bench-save");
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut saves = Vec::new();
+    for i in 0..count.max(1) {
+        let mut input = service::editorial::ArticleInput::from_model(&article);
+        input.body = format!("{}<p>修订 {i}</p>", article.body);
+        let started = std::time::Instant::now();
+        service::editorial::save(db, &actor, Some(article.id), input)
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        saves.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let mut indexes = Vec::new();
+    for _ in 0..count.max(1) {
+        // Timed inside the transaction: in a save the index shares the save's commit.
+        let txn = db.begin().await?;
+        let started = std::time::Instant::now();
+        service::search::index_article(&txn, &article)
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+        indexes.push(started.elapsed().as_secs_f64() * 1000.0);
+        txn.commit().await?;
+    }
+    let (save, index) = (median(saves), median(indexes));
+    println!(
+        "article of {} characters: save {save:.2} ms (median of {count}), of which the search \
+         index {index:.2} ms alone: +{:.0}% over the save without it",
+        article.body.chars().count(),
+        100.0 * index / (save - index).max(0.001)
+    );
     Ok(())
 }
 
@@ -164,6 +219,9 @@ async fn reindex(db: &service::db::Db) -> anyhow::Result<()> {
         "indexed {n} documents in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    if let Ok(Some(bytes)) = service::search::size_bytes(db).await {
+        println!("search index: {:.1} MB", bytes as f64 / 1_048_576.0);
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 use crate::error::AppError;
-use crate::models::{SearchForm, SearchPage};
+use crate::models::SearchPage;
 
 /// Results per page.
 pub const PER_PAGE: u64 = 20;
@@ -21,7 +21,7 @@ pub async fn get_search(
 ) -> Result<SearchPage, AppError> {
     use crate::server::state;
     let state = state()?;
-    let form = SearchForm {
+    let form = crate::models::SearchForm {
         q,
         column,
         from,

@@ -140,6 +140,8 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
         })
         .collect_view();
     let by_date = sort == "date";
+    // The filters fold away until one is used (they take a phone's whole screen).
+    let narrowed = !column.is_empty() || !from.is_empty() || !to.is_empty() || by_date;
     view! {
         <form class="search-form" action="/search" method="get" role="search">
             <div class="search-main">
@@ -156,6 +158,8 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
                 />
                 <button type="submit" class="button primary">"搜索"</button>
             </div>
+            <details class="search-more" open=narrowed>
+            <summary>"按栏目、日期筛选或排序"</summary>
             <div class="search-filters">
                 <label>
                     <span>"栏目"</span>
@@ -180,6 +184,7 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
                     </select>
                 </label>
             </div>
+            </details>
         </form>
     }
 }

@@ -277,6 +277,28 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64> {
         .unwrap_or(0))
 }
 
+/// How many bytes the index takes on disk (its tables and indexes), when the database can
+/// tell.
+pub async fn size_bytes(db: &impl ConnectionTrait) -> Result<Option<u64>> {
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "SELECT pg_total_relation_size('search_docs')::BIGINT AS n",
+        _ => {
+            "SELECT SUM(pgsize) AS n FROM dbstat WHERE name LIKE 'search%' \
+              OR name = 'idx_search_docs_ref' OR name LIKE 'sqlite_autoindex_search%'"
+        }
+    };
+    let q = Sql::new(db.get_database_backend(), sql);
+    Ok(match db.query_one_raw(q.build()).await {
+        Ok(Some(row)) => row
+            .try_get::<Option<i64>>("", "n")
+            .ok()
+            .flatten()
+            .and_then(|n| u64::try_from(n).ok()),
+        // No dbstat in this SQLite build: the size is unknown.
+        _ => None,
+    })
+}
+
 /// Rebuilds the whole index from the content, in small transactions so the site keeps
 /// serving (and searching) meanwhile; `progress(done, total)` is called after each batch.
 /// Documents whose content is gone are removed. Returns how many documents were indexed.

@@ -445,7 +445,9 @@ async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Re
             .map(|r| r.ref_id)
             .collect()
     };
-    let mut texts: HashMap<(Kind, i32), String> = HashMap::new();
+    // (text, fallback): a snippet comes from the text, or from the fallback (an article's
+    // summary) when only that holds a word.
+    let mut texts: HashMap<(Kind, i32), (String, String)> = HashMap::new();
     let articles: Vec<(i32, String, String)> = article::Entity::find()
         .select_only()
         .columns([
@@ -458,8 +460,7 @@ async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Re
         .all(db)
         .await?;
     for (id, summary, body) in articles {
-        let text = format!("{summary}\n{}", crate::html::to_text(&body));
-        texts.insert((Kind::Article, id), text);
+        texts.insert((Kind::Article, id), (crate::html::to_text(&body), summary));
     }
     let notices: Vec<(i32, String)> = notice::Entity::find()
         .select_only()
@@ -469,7 +470,10 @@ async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Re
         .all(db)
         .await?;
     for (id, body) in notices {
-        texts.insert((Kind::Notice, id), crate::html::to_text(&body));
+        texts.insert(
+            (Kind::Notice, id),
+            (crate::html::to_text(&body), String::new()),
+        );
     }
     let pages: Vec<(i32, String)> = page::Entity::find()
         .select_only()
@@ -479,19 +483,29 @@ async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Re
         .all(db)
         .await?;
     for (id, body) in pages {
-        texts.insert((Kind::Page, id), crate::html::to_text(&body));
+        texts.insert(
+            (Kind::Page, id),
+            (crate::html::to_text(&body), String::new()),
+        );
     }
     Ok(rows
         .into_iter()
         .map(|r| {
-            let text = texts.remove(&(r.kind, r.ref_id)).unwrap_or_default();
+            let (text, fallback) = texts.remove(&(r.kind, r.ref_id)).unwrap_or_default();
+            let mut snippet = highlight::snippet(text.trim(), words, SNIPPET_CHARS);
+            if !snippet.iter().any(|p| p.mark) && !fallback.trim().is_empty() {
+                let other = highlight::snippet(fallback.trim(), words, SNIPPET_CHARS);
+                if other.iter().any(|p| p.mark) {
+                    snippet = other;
+                }
+            }
             Hit {
                 kind: r.kind,
                 ref_id: r.ref_id,
                 category_id: r.category_id,
                 at: Utc.timestamp_micros(r.key).single().unwrap_or_default(),
                 title: highlight::marked(&r.title, words),
-                snippet: highlight::snippet(text.trim(), words, SNIPPET_CHARS),
+                snippet,
             }
         })
         .collect())
