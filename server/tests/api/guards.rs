@@ -16,6 +16,8 @@ const PUBLIC_SERVER_FNS: &[&str] = &[
     "/api/portal/column",
     "/api/portal/notice",
     "/api/portal/issue",
+    // Search: reads published content only.
+    "/api/portal/search",
     "/api/staff/login-state",
     // 留言箱: read-only (the posts are plain form routes with their own checks).
     "/api/messages/page",
