@@ -160,7 +160,9 @@ async fn apply(
         tags.extend(showing(txn, b, &categories, now).await?);
     }
     crate::listing::sync(txn, after, &categories).await?;
-    crate::search::index_article(txn, after).await?;
+    if before.is_none_or(|b| crate::search::article_changed(b, after)) {
+        crate::search::index_article(txn, after).await?;
+    }
     tags.extend(showing(txn, after, &categories, now).await?);
     cache::invalidate(txn, tags).await?;
     if revision {

@@ -11,7 +11,7 @@ mod query;
 mod sql;
 pub mod tokens;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
@@ -83,7 +83,9 @@ impl Doc {
             ref_id: a.id,
             category_id: Some(a.category_id),
             public: a.status == ArticleStatus::Published && a.published_at.is_some(),
-            at: a.published_at.unwrap_or(a.updated_at),
+            // Unpublished articles are only searched in the back office; a stable date keeps
+            // their row in place from one save to the next.
+            at: a.published_at.unwrap_or(a.created_at),
             title: a.title.clone(),
             lead: format!("{}\n{}\n{opening}", a.subtitle, a.summary),
             body: text,
@@ -129,20 +131,32 @@ struct Fields {
 
 impl Fields {
     fn of(doc: &Doc) -> Fields {
-        let title = tokens::index_tokens(&doc.title);
-        let lead = tokens::index_tokens(&doc.lead);
-        let body = tokens::index_tokens(&doc.body);
-        let join =
-            |set: &BTreeSet<String>| set.iter().map(String::as_str).collect::<Vec<_>>().join(" ");
-        let lead_all: BTreeSet<String> = title.union(&lead).cloned().collect();
-        let all: BTreeSet<String> = lead_all.union(&body).cloned().collect();
-        Fields {
-            chars: join(&tokens::title_chars(&doc.title)),
+        // Each token once, with the fields it is in (1 title, 2 lead, 4 body).
+        let mut seen: HashMap<String, u8> = HashMap::with_capacity(doc.body.len() / 2);
+        for (text, bit) in [(&doc.title, 1u8), (&doc.lead, 2), (&doc.body, 4)] {
+            tokens::each_index_token(text, |t| *seen.entry(t).or_default() |= bit);
+        }
+        let mut title = String::new();
+        let mut lead = String::new();
+        let mut all = String::with_capacity(seen.len() * 8);
+        for (token, bits) in &seen {
             // Each field includes the ones above it: `lead` is title + lead, `all` is
             // everything, so a tier is one column on both databases.
-            title: join(&title),
-            lead: join(&lead_all),
-            all: join(&all),
+            for (field, wanted) in [(&mut title, 1u8), (&mut lead, 3), (&mut all, 7)] {
+                if bits & wanted != 0 {
+                    if !field.is_empty() {
+                        field.push(' ');
+                    }
+                    field.push_str(token);
+                }
+            }
+        }
+        let chars: Vec<String> = tokens::title_chars(&doc.title).into_iter().collect();
+        Fields {
+            title,
+            lead,
+            all,
+            chars: chars.join(" "),
         }
     }
 }
@@ -154,14 +168,10 @@ fn key_of(at: DateTime<Utc>) -> i64 {
 
 /// Removes a document from the index (nothing happens when it is not there).
 pub async fn remove(db: &impl ConnectionTrait, kind: Kind, ref_id: i32) -> Result<()> {
-    let backend = db.get_database_backend();
-    let mut q = Sql::new(backend, "SELECT key FROM search_docs WHERE kind = ");
-    q.value(kind.code()).push(" AND ref_id = ").value(ref_id);
-    let Some(row) = db.query_one_raw(q.build()).await? else {
-        return Ok(());
-    };
-    let key: i64 = row.try_get("", "key")?;
-    delete_key(db, key).await
+    match key_for(db, kind, ref_id).await? {
+        Some(key) => delete_key(db, key).await,
+        None => Ok(()),
+    }
 }
 
 async fn delete_key(db: &impl ConnectionTrait, key: i64) -> Result<()> {
@@ -204,42 +214,93 @@ async fn free_key(db: &impl ConnectionTrait, wanted: i64) -> Result<i64> {
     Ok(key)
 }
 
+/// The key a document has in the index, if it is there.
+async fn key_for(db: &impl ConnectionTrait, kind: Kind, ref_id: i32) -> Result<Option<i64>> {
+    let mut q = Sql::new(
+        db.get_database_backend(),
+        "SELECT key FROM search_docs WHERE kind = ",
+    );
+    q.value(kind.code()).push(" AND ref_id = ").value(ref_id);
+    Ok(match db.query_one_raw(q.build()).await? {
+        Some(row) => Some(row.try_get("", "key")?),
+        None => None,
+    })
+}
+
 /// Writes a document into the index, replacing what was there for it. Call it inside the
 /// transaction that saves the content.
 pub async fn index(db: &impl ConnectionTrait, doc: &Doc) -> Result<()> {
-    remove(db, doc.kind, doc.ref_id).await?;
-    let key = free_key(db, key_of(doc.at)).await?;
-    let f = Fields::of(doc);
     let backend = db.get_database_backend();
-    let mut q = Sql::new(
-        backend,
-        "INSERT INTO search_docs (key, kind, ref_id, category_id, public, title",
-    );
-    if backend == sea_orm::DbBackend::Postgres {
-        q.push(", title_tsv, lead_tsv, all_tsv, chars_tsv");
-    }
-    q.push(") VALUES (")
-        .value(key)
-        .push(", ")
-        .value(doc.kind.code())
-        .push(", ")
-        .value(doc.ref_id)
-        .push(", ")
-        .value(doc.category_id)
-        .push(", ")
-        .value(doc.public)
-        .push(", ")
-        .value(doc.title.clone());
-    if backend == sea_orm::DbBackend::Postgres {
-        for v in [&f.title, &f.lead, &f.all, &f.chars] {
-            q.push(", array_to_tsvector(string_to_array(")
-                .value(v.clone())
-                .push(", ' '))");
+    let postgres = backend == sea_orm::DbBackend::Postgres;
+    let wanted = key_of(doc.at);
+    let f = Fields::of(doc);
+    let key = match key_for(db, doc.kind, doc.ref_id).await? {
+        // The same date: the row is updated where it is.
+        Some(key) if (wanted..wanted.saturating_add(100_000)).contains(&key) => {
+            if !postgres {
+                let mut q = Sql::new(backend, "DELETE FROM search_fts WHERE rowid = ");
+                q.value(key);
+                db.execute_raw(q.build()).await?;
+            }
+            let mut q = Sql::new(backend, "UPDATE search_docs SET category_id = ");
+            q.value(doc.category_id)
+                .push(", public = ")
+                .value(doc.public)
+                .push(", title = ")
+                .value(doc.title.clone());
+            if postgres {
+                for (column, v) in [
+                    ("title_tsv", &f.title),
+                    ("lead_tsv", &f.lead),
+                    ("all_tsv", &f.all),
+                    ("chars_tsv", &f.chars),
+                ] {
+                    q.push(&format!(", {column} = array_to_tsvector(string_to_array("))
+                        .value(v.clone())
+                        .push(", ' '))");
+                }
+            }
+            q.push(" WHERE key = ").value(key);
+            db.execute_raw(q.build()).await?;
+            key
         }
-    }
-    q.push(")");
-    db.execute_raw(q.build()).await?;
-    if backend == sea_orm::DbBackend::Sqlite {
+        existing => {
+            if let Some(old) = existing {
+                delete_key(db, old).await?;
+            }
+            let key = free_key(db, wanted).await?;
+            let mut q = Sql::new(
+                backend,
+                "INSERT INTO search_docs (key, kind, ref_id, category_id, public, title",
+            );
+            if postgres {
+                q.push(", title_tsv, lead_tsv, all_tsv, chars_tsv");
+            }
+            q.push(") VALUES (")
+                .value(key)
+                .push(", ")
+                .value(doc.kind.code())
+                .push(", ")
+                .value(doc.ref_id)
+                .push(", ")
+                .value(doc.category_id)
+                .push(", ")
+                .value(doc.public)
+                .push(", ")
+                .value(doc.title.clone());
+            if postgres {
+                for v in [&f.title, &f.lead, &f.all, &f.chars] {
+                    q.push(", array_to_tsvector(string_to_array(")
+                        .value(v.clone())
+                        .push(", ' '))");
+                }
+            }
+            q.push(")");
+            db.execute_raw(q.build()).await?;
+            key
+        }
+    };
+    if !postgres {
         let mut q = Sql::new(
             backend,
             "INSERT INTO search_fts (rowid, title, lead, body, chars) VALUES (",
@@ -259,9 +320,20 @@ pub async fn index(db: &impl ConnectionTrait, doc: &Doc) -> Result<()> {
     Ok(())
 }
 
-/// Indexes an article (or removes it from the index when it no longer exists).
+/// Indexes an article.
 pub async fn index_article(db: &impl ConnectionTrait, a: &article::Model) -> Result<()> {
     index(db, &Doc::article(a)).await
+}
+
+/// Whether a change of an article touches what the index holds of it.
+pub fn article_changed(before: &article::Model, after: &article::Model) -> bool {
+    before.title != after.title
+        || before.subtitle != after.subtitle
+        || before.summary != after.summary
+        || before.body != after.body
+        || before.status != after.status
+        || before.published_at != after.published_at
+        || before.category_id != after.category_id
 }
 
 /// How many documents the index holds.

@@ -101,19 +101,26 @@ fn joins(group: &[Run], out: &mut impl Extend<String>) {
     }
 }
 
-/// The distinct tokens of a field's text (not yet normalized).
-pub fn index_tokens(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+/// Collects tokens into a closure (`Extend` for an `FnMut(String)`).
+struct Sink<F>(F);
+
+impl<F: FnMut(String)> Extend<String> for Sink<F> {
+    fn extend<I: IntoIterator<Item = String>>(&mut self, items: I) {
+        for item in items {
+            (self.0)(item);
+        }
+    }
+}
+
+/// Calls `f` with every token of a field's text (not yet normalized); tokens may repeat.
+pub fn each_index_token(text: &str, f: impl FnMut(String)) {
+    let mut out = Sink(f);
     for group in groups(&normalize(text)) {
         joins(&group, &mut out);
         for run in group {
             match run {
-                Run::Word(w) => {
-                    out.insert(w);
-                }
-                Run::Han(h) if h.len() == 1 => {
-                    out.insert(h.iter().collect());
-                }
+                Run::Word(w) => out.extend([w]),
+                Run::Han(h) if h.len() == 1 => out.extend([h.iter().collect::<String>()]),
                 Run::Han(h) => {
                     ngrams(&h, 2, &mut out);
                     ngrams(&h, 3, &mut out);
@@ -121,6 +128,14 @@ pub fn index_tokens(text: &str) -> BTreeSet<String> {
             }
         }
     }
+}
+
+/// The distinct tokens of a field's text (not yet normalized).
+pub fn index_tokens(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    each_index_token(text, |t| {
+        out.insert(t);
+    });
     out
 }
 
