@@ -309,8 +309,8 @@ impl Application {
                 "seeded the demo content into the empty database"
             );
         }
-        // A database from before search (or filled by an import) gets its index in the
-        // background; `portico reindex` does the same in the foreground, with progress.
+        // A small database from before search (or filled by an import) gets its index in
+        // the background; a large one is asked to run `portico reindex` (with progress).
         let indexing = db.clone();
         tokio::spawn(async move {
             if let Err(e) = service::search::ensure_built(&indexing).await {

@@ -525,3 +525,30 @@ async fn older_password_hashes_are_replaced_at_sign_in() {
     .map_err(|e| format!("{e:?}"))
     .unwrap();
 }
+
+#[tokio::test]
+async fn an_empty_search_index_of_a_small_site_is_built_at_start() {
+    use sea_orm::ConnectionTrait;
+    let t = seeded().await;
+    let indexed = service::search::count(&t.db).await.unwrap();
+    assert!(indexed > 40, "the seed indexes its content ({indexed})");
+    // A database from before search: the index is empty.
+    t.db.execute_unprepared("DELETE FROM search_fts")
+        .await
+        .unwrap();
+    t.db.execute_unprepared("DELETE FROM search_docs")
+        .await
+        .unwrap();
+    assert_eq!(service::search::count(&t.db).await.unwrap(), 0);
+    service::search::ensure_built(&t.db).await.unwrap();
+    assert_eq!(service::search::count(&t.db).await.unwrap(), indexed);
+    let q = service::search::Query {
+        text: "理事会".into(),
+        per_page: 20,
+        ..Default::default()
+    };
+    let found = service::search::search(&t.db, &q, Utc::now())
+        .await
+        .unwrap();
+    assert!(found.total > 0 && !found.hits.is_empty());
+}

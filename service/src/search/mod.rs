@@ -460,9 +460,13 @@ async fn remove_orphans(db: &impl ConnectionTrait) -> Result<()> {
     Ok(())
 }
 
+/// Above this many documents an empty index is not built at startup (every server would
+/// start the same long job): the log asks for `portico reindex` instead.
+const BUILD_AT_START_MAX: u64 = 5_000;
+
 /// Builds the index at startup when it is empty but there is content (a database from
-/// before search, or one filled by an import): on a small site this takes a moment; on a
-/// large one `portico reindex` shows its progress.
+/// before search, or one filled by an import) and the site is small; a large site is asked
+/// to run `portico reindex`, which shows its progress.
 pub async fn ensure_built(db: &Db) -> Result<()> {
     if count(db).await? > 0 {
         return Ok(());
@@ -471,6 +475,13 @@ pub async fn ensure_built(db: &Db) -> Result<()> {
         + notice::Entity::find().count(db).await?
         + page::Entity::find().count(db).await?;
     if content == 0 {
+        return Ok(());
+    }
+    if content > BUILD_AT_START_MAX {
+        tracing::warn!(
+            documents = content,
+            "the search index is empty: run `portico reindex` to build it (search finds nothing until then)"
+        );
         return Ok(());
     }
     tracing::info!(documents = content, "building the search index");
