@@ -80,7 +80,8 @@ fn SearchView(p: Page) -> impl IntoView {
     } = p;
     let searched = !words.is_empty();
     let title = seo.title.clone();
-    let summary = searched.then(|| {
+    // A search that found nothing says so below, with what to try instead.
+    let summary = (searched && total > 0).then(|| {
         let count = if more {
             format!(
                 "找到超过 {total} 条结果，仅显示前 {total} 条，可增加关键词或按栏目、日期缩小范围。"
@@ -225,7 +226,7 @@ fn NoResults(words: Vec<String>, fewer: Vec<(String, String, u64)>) -> impl Into
         .join("");
     view! {
         <div class="search-none">
-            <p class="state-empty">{format!("没有找到同时包含{asked}的内容。")}</p>
+            <p class="state-empty" role="status">{format!("没有找到同时包含{asked}的内容。")}</p>
             {(!fewer.is_empty()).then(|| view! {
                 <p>"减少一个词语后可以找到："</p>
                 <ul class="search-fewer">
