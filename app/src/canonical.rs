@@ -24,6 +24,12 @@ pub fn is_form_page(path: &str) -> bool {
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
 }
 
+/// Pages rendered for every request and never stored by the page cache: the readers' forms,
+/// and search results (one page per query string, which anyone can vary without end).
+pub fn is_uncached_page(path: &str) -> bool {
+    is_form_page(path) || path == "/search"
+}
+
 /// The query parameters the page at `path` reads.
 fn parameters_read(path: &str) -> &'static [&'static str] {
     match path.strip_prefix("/columns/") {

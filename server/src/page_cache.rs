@@ -62,15 +62,10 @@ impl Key {
         if req.headers().contains_key(header::AUTHORIZATION) {
             return Lookup::Pass;
         }
-        // Search results: one page per query string, which anyone can vary without end, so
-        // they are rendered each time (a few milliseconds) and never stored.
-        if path == "/search" {
-            return Lookup::Pass;
-        }
         let path_and_query = match app::canonical::canonical(path, uri.query()) {
             app::canonical::Canonical::Redirect(to) => return Lookup::Redirect(to),
-            // Forms are rendered for each reader, never stored.
-            app::canonical::Canonical::Page(_) if app::canonical::is_form_page(path) => {
+            // Forms and search results are rendered for each request, never stored.
+            app::canonical::Canonical::Page(_) if app::canonical::is_uncached_page(path) => {
                 return Lookup::Pass;
             }
             app::canonical::Canonical::Page(p) => p,

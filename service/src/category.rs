@@ -48,6 +48,21 @@ pub fn children(all: &[category::Model], id: i32) -> Vec<category::Model> {
         .collect()
 }
 
+/// `id` and every column below it, at any depth.
+pub fn with_descendants(all: &[category::Model], id: i32) -> Vec<i32> {
+    let mut ids = vec![id];
+    let mut i = 0;
+    while let Some(&parent) = ids.get(i) {
+        ids.extend(
+            all.iter()
+                .filter(|c| c.parent_id == Some(parent))
+                .map(|c| c.id),
+        );
+        i += 1;
+    }
+    ids
+}
+
 /// `id` and all its ancestors (the columns an article in `id` is listed under).
 pub fn with_ancestors(all: &[category::Model], id: i32) -> Vec<i32> {
     path(all, id).into_iter().map(|c| c.id).collect()

@@ -107,22 +107,6 @@ mod load {
         out
     }
 
-    /// A column and all below it.
-    fn subtree(all: &[category::Model], id: i32) -> Vec<i32> {
-        let mut ids = vec![id];
-        let mut i = 0;
-        while i < ids.len() {
-            let parent = ids[i];
-            ids.extend(
-                all.iter()
-                    .filter(|c| c.parent_id == Some(parent))
-                    .map(|c| c.id),
-            );
-            i += 1;
-        }
-        ids
-    }
-
     pub async fn search(
         state: &AppState,
         mut form: SearchForm,
@@ -156,7 +140,7 @@ mod load {
         if !form.column.is_empty() {
             match all.iter().find(|c| c.slug == form.column) {
                 Some(c) if c.kind == "notices" => query.kind = Some(Kind::Notice),
-                Some(c) => query.columns = Some(subtree(all, c.id)),
+                Some(c) => query.columns = Some(service::category::with_descendants(all, c.id)),
                 None => {
                     notes.push("所选栏目不存在，已在全部栏目中搜索".to_owned());
                     form.column.clear();

@@ -2,8 +2,6 @@
 //! one transaction), status changes, revisions, autosaves, search, and the scheduler that
 //! publishes scheduled articles on time.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
 use entity::{article_autosave, article_revision};
@@ -429,19 +427,7 @@ pub async fn search(
     let mut cond = Condition::all();
     if let Some(c) = s.category_id {
         let all = crate::category::all(db).await?;
-        let mut ids = BTreeSet::new();
-        ids.insert(c);
-        loop {
-            let before = ids.len();
-            for cat in &all {
-                if cat.parent_id.is_some_and(|p| ids.contains(&p)) {
-                    ids.insert(cat.id);
-                }
-            }
-            if ids.len() == before {
-                break;
-            }
-        }
+        let ids = crate::category::with_descendants(&all, c);
         cond = cond.add(article::Column::CategoryId.is_in(ids));
     }
     if let Some(st) = s.status {
