@@ -9,6 +9,7 @@ mod m20261127_000003_admin;
 mod m20261201_000004_messages;
 mod m20261201_000005_submissions;
 mod m20261204_000006_search;
+pub mod m20261205_000007_search_grams;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_messages::Migration),
             Box::new(m20261201_000005_submissions::Migration),
             Box::new(m20261204_000006_search::Migration),
+            Box::new(m20261205_000007_search_grams::Migration),
         ]
     }
 }

@@ -269,13 +269,21 @@ fn spawn_invalidation_follower(
 }
 
 /// Publishes scheduled articles when their time comes (checked every second, by every
-/// server; the conditional update in `publish_due` lets exactly one of them do it).
+/// server; the conditional update in `publish_due` lets exactly one of them do it), and once
+/// a minute merges recent saves into the search index (`service::search::tidy`).
 fn spawn_scheduler(db: Db) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_tidy = std::time::Instant::now();
         loop {
             tick.tick().await;
+            if last_tidy.elapsed() >= Duration::from_secs(60) {
+                last_tidy = std::time::Instant::now();
+                if let Err(e) = service::search::tidy(&db).await {
+                    tracing::warn!(error = %e, "merging saves into the search index failed");
+                }
+            }
             match service::editorial::publish_due(&db).await {
                 Ok(ids) if !ids.is_empty() => tracing::info!(?ids, "published scheduled articles"),
                 Ok(_) => {}

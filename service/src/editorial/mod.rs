@@ -419,6 +419,23 @@ pub struct Search {
 
 /// Page `page` (from 0) of articles matching `search`, newest change first.
 pub async fn search(
+    db: &crate::db::Db,
+    s: &Search,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<article::Model>, u64)> {
+    // Words go through the search index, which PostgreSQL must read through its GIN index.
+    if s.text.is_some()
+        && let Some(txn) = crate::search::search_transaction(db).await?
+    {
+        let out = search_in(&txn, s, page, per_page).await?;
+        txn.commit().await?;
+        return Ok(out);
+    }
+    search_in(db, s, page, per_page).await
+}
+
+async fn search_in(
     db: &impl ConnectionTrait,
     s: &Search,
     page: u64,

@@ -3,20 +3,32 @@
 //!
 //! Relevance is a tier and then the date: documents whose title holds every word first,
 //! then those whose lead (subtitle, summary, opening) holds them, then the rest; newer
-//! above older within a tier. Every tier is a range of the date-ordered key, so a page costs
-//! the same for a rare word and for one in every article. A search pages through at most
-//! [`MAX_RESULTS`] documents, and counts exactly up to there.
+//! above older within a tier. A page is made from the newest documents of each tier (each
+//! tier includes the ones before it), so a page costs about the same for a rare word and for
+//! one in every article. A search pages through at most [`MAX_RESULTS`] documents, and
+//! counts exactly up to there.
+//!
+//! On PostgreSQL every statement of a search runs in one read transaction that tells the
+//! planner to use the GIN index: its estimates do not count reading the token lists, and a
+//! plan that reads them for every row (a sequential scan, or the primary key walked
+//! backwards) takes seconds where the index takes milliseconds. The newest documents of a
+//! word found in thousands are looked for in the newest months first (each document's month
+//! is one of its grams), so only those rows are read.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Utc};
 use entity::{article, notice, page};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
+
+use crate::db::Db;
 
 use super::highlight::{self, Piece};
 use super::sql::Sql;
 use super::tokens::{self, Need};
-use super::{Kind, key_of};
+use super::{IN_LEAD, IN_TITLE, Kind, MONTH, TITLE_CHAR, gram, int_array, key_of};
 use crate::Result;
 
 /// Longer queries are cut to this many characters.
@@ -132,19 +144,12 @@ impl Tier {
         }
     }
 
-    fn vector(self) -> &'static str {
+    /// The prefix of its grams on PostgreSQL.
+    fn prefix(self) -> &'static str {
         match self {
-            Tier::Title => "title_tsv",
-            Tier::Lead => "lead_tsv",
-            Tier::All => "all_tsv",
-        }
-    }
-
-    fn before(self) -> Option<Tier> {
-        match self {
-            Tier::Title => None,
-            Tier::Lead => Some(Tier::Title),
-            Tier::All => Some(Tier::Lead),
+            Tier::Title => IN_TITLE,
+            Tier::Lead => IN_LEAD,
+            Tier::All => "",
         }
     }
 }
@@ -167,17 +172,8 @@ fn fts_group(column: &str, items: &[String]) -> String {
     format!("{{{column}}} : ({})", quoted.join(" AND "))
 }
 
-fn tsquery(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|t| format!("'{}'", t.replace('\\', "\\\\").replace('\'', "''")))
-        .collect::<Vec<_>>()
-        .join(" & ")
-}
-
-/// The FTS5 expression of a tier (documents in `tier` but not in the one before it when
-/// `only` is set).
-fn fts_expr(needs: &Needs, tier: Tier, only: bool) -> String {
+/// The FTS5 expression of a tier.
+fn fts_expr(needs: &Needs, tier: Tier) -> String {
     let mut parts = Vec::new();
     if !needs.tokens.is_empty() {
         parts.push(fts_group(tier.column(), &needs.tokens));
@@ -185,24 +181,58 @@ fn fts_expr(needs: &Needs, tier: Tier, only: bool) -> String {
     if !needs.chars.is_empty() {
         parts.push(fts_group("chars", &needs.chars));
     }
-    let expr = format!("({})", parts.join(" AND "));
-    match tier.before().filter(|_| only && !needs.tokens.is_empty()) {
-        Some(b) => format!("{expr} NOT ({})", fts_group(b.column(), &needs.tokens)),
-        None => expr,
+    format!("({})", parts.join(" AND "))
+}
+
+/// The grams a document of a tier holds on PostgreSQL.
+fn tier_grams(needs: &Needs, tier: Tier) -> Vec<i32> {
+    let mut out: Vec<i32> = needs
+        .tokens
+        .iter()
+        .map(|t| gram(tier.prefix(), t))
+        .collect();
+    out.extend(needs.chars.iter().map(|c| gram(TITLE_CHAR, c)));
+    out
+}
+
+/// The month grams from the month of `until` back `months` months, and the key where the
+/// oldest of them starts.
+fn month_window(until: i64, months: u32) -> (Vec<i32>, i64) {
+    let at = Utc.timestamp_micros(until).single().unwrap_or_default();
+    let (mut year, mut month) = (at.year(), at.month());
+    let mut grams = Vec::new();
+    let mut start = i64::MIN;
+    for _ in 0..months {
+        grams.push(gram(MONTH, &format!("{year:04}{month:02}")));
+        start = Utc
+            .with_ymd_and_hms(year, month, 1, 0, 0, 0)
+            .single()
+            .map_or(i64::MIN, key_of);
+        (year, month) = if month == 1 {
+            (year - 1, 12)
+        } else {
+            (year, month - 1)
+        };
     }
+    (grams, start)
 }
 
 enum Want {
-    Rows { offset: u64, limit: u64 },
-    Count { cap: u64 },
+    /// The newest `limit` rows (within the months of `window` on PostgreSQL).
+    Rows {
+        limit: u64,
+        window: Option<Vec<i32>>,
+    },
+    Count {
+        cap: u64,
+    },
 }
 
-/// The statement for a tier: its rows (newest first) or its size up to a cap.
+/// The statement for a tier: its newest rows or its size up to a cap.
 fn statement(
     db: &impl ConnectionTrait,
     needs: &Needs,
     tier: Tier,
-    only: bool,
     filter: &Filter,
     want: &Want,
 ) -> Sql {
@@ -214,26 +244,19 @@ fn statement(
     };
     let mut q = Sql::new(backend, &select);
     let order_key = if q.postgres() {
-        q.push("search_docs d WHERE TRUE");
-        if !needs.tokens.is_empty() {
-            q.push(&format!(" AND d.{} @@ ", tier.vector()))
-                .value(tsquery(&needs.tokens))
-                .push("::tsquery");
-            if let Some(b) = tier.before().filter(|_| only) {
-                q.push(&format!(" AND NOT (d.{} @@ ", b.vector()))
-                    .value(tsquery(&needs.tokens))
-                    .push("::tsquery)");
-            }
-        }
-        if !needs.chars.is_empty() {
-            q.push(" AND d.chars_tsv @@ ")
-                .value(tsquery(&needs.chars))
-                .push("::tsquery");
+        q.push("search_docs d WHERE d.grams @> ")
+            .push(&int_array(&tier_grams(needs, tier)));
+        if let Want::Rows {
+            window: Some(months),
+            ..
+        } = want
+        {
+            q.push(" AND d.grams && ").push(&int_array(months));
         }
         "d.key"
     } else {
         q.push("search_fts JOIN search_docs d ON d.key = search_fts.rowid WHERE search_fts MATCH ")
-            .value(fts_expr(needs, tier, only));
+            .value(fts_expr(needs, tier));
         "search_fts.rowid"
     };
     if let Some(until) = filter.public_until {
@@ -255,10 +278,8 @@ fn statement(
         }
     }
     match want {
-        Want::Rows { offset, limit } => {
-            q.push(&format!(
-                " ORDER BY {order_key} DESC LIMIT {limit} OFFSET {offset}"
-            ));
+        Want::Rows { limit, .. } => {
+            q.push(&format!(" ORDER BY {order_key} DESC LIMIT {limit}"));
         }
         Want::Count { cap } => {
             q.push(&format!(" LIMIT {cap}) t"));
@@ -276,19 +297,15 @@ struct Row {
     title: String,
 }
 
-async fn rows(
+async fn select_rows(
     db: &impl ConnectionTrait,
     needs: &Needs,
     tier: Tier,
-    only: bool,
     filter: &Filter,
-    offset: u64,
     limit: u64,
+    window: Option<Vec<i32>>,
 ) -> Result<Vec<Row>> {
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
-    let q = statement(db, needs, tier, only, filter, &Want::Rows { offset, limit });
+    let q = statement(db, needs, tier, filter, &Want::Rows { limit, window });
     let mut out = Vec::new();
     for r in db.query_all_raw(q.build()).await? {
         let Some(kind) = Kind::from_code(r.try_get("", "kind")?) else {
@@ -305,6 +322,41 @@ async fn rows(
     Ok(out)
 }
 
+/// How wide the windows of newest months are that PostgreSQL looks in first for a word found
+/// in many documents, before looking everywhere.
+const WINDOWS: [u32; 2] = [1, 3];
+
+/// The newest `limit` documents of a tier. `many`: the search matches more than
+/// [`MAX_RESULTS`] documents, so on PostgreSQL the newest months are tried first.
+async fn newest(
+    db: &impl ConnectionTrait,
+    needs: &Needs,
+    tier: Tier,
+    filter: &Filter,
+    limit: u64,
+    many: bool,
+) -> Result<Vec<Row>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    if let (true, true, Some(until)) = (
+        many,
+        db.get_database_backend() == sea_orm::DbBackend::Postgres,
+        filter.public_until,
+    ) {
+        for months in WINDOWS {
+            let (grams, start) = month_window(until, months);
+            let rows = select_rows(db, needs, tier, filter, limit, Some(grams)).await?;
+            // Every match from `start` on is in the window: enough of them are the newest.
+            let whole = filter.from.is_some_and(|from| from >= start);
+            if rows.len() as u64 >= limit || whole {
+                return Ok(rows);
+            }
+        }
+    }
+    select_rows(db, needs, tier, filter, limit, None).await
+}
+
 async fn count(
     db: &impl ConnectionTrait,
     needs: &Needs,
@@ -312,7 +364,7 @@ async fn count(
     filter: &Filter,
     cap: u64,
 ) -> Result<u64> {
-    let q = statement(db, needs, tier, false, filter, &Want::Count { cap });
+    let q = statement(db, needs, tier, filter, &Want::Count { cap });
     let n: i64 = match db.query_one_raw(q.build()).await? {
         Some(r) => r.try_get("", "n")?,
         None => 0,
@@ -332,41 +384,84 @@ impl Query {
     }
 }
 
-/// The rows of results `start..end` in relevance order: the title tier, then the lead tier,
-/// then the rest.
+/// The rows of results `start..end` in relevance order: the title tier, then the rest of the
+/// lead tier, then the rest. Each tier includes the one before it, so the newest `end` of a
+/// tier hold every row of it that can be on the page once the tiers before it are complete.
 async fn by_relevance(
     db: &impl ConnectionTrait,
     needs: &Needs,
     filter: &Filter,
-    start: u64,
-    end: u64,
+    (start, end): (u64, u64),
+    many: bool,
 ) -> Result<Vec<Row>> {
-    if needs.tokens.is_empty() {
+    let tiers: &[Tier] = if needs.tokens.is_empty() {
         // Only title characters: there is one tier.
-        return rows(db, needs, Tier::Title, false, filter, start, end - start).await;
-    }
-    let in_title = count(db, needs, Tier::Title, filter, end).await?;
-    let in_lead = count(db, needs, Tier::Lead, filter, end).await?;
-    let mut out = Vec::new();
-    let mut tier_start = 0;
-    for (tier, tier_end) in [
-        (Tier::Title, in_title),
-        (Tier::Lead, in_lead),
-        (Tier::All, end),
-    ] {
-        let from = start.max(tier_start);
-        let to = end.min(tier_end);
-        if to > from {
-            let only = tier != Tier::Title;
-            out.extend(rows(db, needs, tier, only, filter, from - tier_start, to - from).await?);
+        &[Tier::Title]
+    } else {
+        &[Tier::Title, Tier::Lead, Tier::All]
+    };
+    let mut out: Vec<Row> = Vec::new();
+    let mut seen: HashSet<i64> = HashSet::new();
+    for &tier in tiers {
+        for row in newest(db, needs, tier, filter, end, many).await? {
+            if out.len() as u64 >= end {
+                break;
+            }
+            if seen.insert(row.key) {
+                out.push(row);
+            }
         }
-        tier_start = tier_end.max(tier_start);
+        if out.len() as u64 >= end {
+            break;
+        }
     }
-    Ok(out)
+    Ok(out
+        .into_iter()
+        .skip(usize::try_from(start).unwrap_or(usize::MAX))
+        .collect())
+}
+
+/// A read transaction that, on PostgreSQL, keeps the planner on the GIN index (see the
+/// module documentation). On SQLite, whose transactions all go through the one writer, a
+/// search reads directly.
+pub(crate) async fn search_transaction(db: &Db) -> Result<Option<sea_orm::DatabaseTransaction>> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(None);
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+        .await?;
+    txn.execute_unprepared("SET LOCAL enable_indexscan = off")
+        .await?;
+    Ok(Some(txn))
 }
 
 /// Runs a reader's search: one page of hits, with marked titles and snippets.
-pub async fn search(db: &impl ConnectionTrait, q: &Query, now: DateTime<Utc>) -> Result<Found> {
+pub async fn search(db: &Db, q: &Query, now: DateTime<Utc>) -> Result<Found> {
+    match search_transaction(db).await? {
+        Some(txn) => {
+            let found = search_in(&txn, q, now).await?;
+            txn.commit().await?;
+            Ok(found)
+        }
+        None => search_in(db, q, now).await,
+    }
+}
+
+/// For a query of several words that found nothing: the queries with one word left out that
+/// do find something, with how many they find (at most [`MAX_RESULTS`] + 1).
+pub async fn fewer_words(db: &Db, q: &Query, now: DateTime<Utc>) -> Result<Vec<(String, u64)>> {
+    match search_transaction(db).await? {
+        Some(txn) => {
+            let out = fewer_words_in(&txn, q, now).await?;
+            txn.commit().await?;
+            Ok(out)
+        }
+        None => fewer_words_in(db, q, now).await,
+    }
+}
+
+async fn search_in(db: &impl ConnectionTrait, q: &Query, now: DateTime<Utc>) -> Result<Found> {
     let (words, cut) = parse(&q.text);
     let mut found = Found {
         words: words.iter().map(|w| w.text.clone()).collect(),
@@ -388,29 +483,19 @@ pub async fn search(db: &impl ConnectionTrait, q: &Query, now: DateTime<Utc>) ->
         return Ok(found);
     }
     let rows = match q.sort {
-        Sort::Date => rows(db, &needs, Tier::All, false, &filter, start, end - start).await?,
-        Sort::Relevance => by_relevance(db, &needs, &filter, start, end).await?,
+        Sort::Date => {
+            let rows = newest(db, &needs, Tier::All, &filter, end, found.more).await?;
+            rows.into_iter()
+                .skip(usize::try_from(start).unwrap_or(usize::MAX))
+                .collect()
+        }
+        Sort::Relevance => by_relevance(db, &needs, &filter, (start, end), found.more).await?,
     };
     found.hits = hits(db, rows, &found.words).await?;
     Ok(found)
 }
 
-/// How many documents match `words` (up to [`MAX_RESULTS`] + 1) with the query's filters.
-async fn count_words(
-    db: &impl ConnectionTrait,
-    words: &[tokens::Word],
-    filter: &Filter,
-) -> Result<u64> {
-    let needs = Needs::of(words);
-    if needs.is_empty() {
-        return Ok(0);
-    }
-    count(db, &needs, Tier::All, filter, MAX_RESULTS + 1).await
-}
-
-/// For a query of several words that found nothing: the queries with one word left out that
-/// do find something, with how many they find (at most [`MAX_RESULTS`] + 1).
-pub async fn fewer_words(
+async fn fewer_words_in(
     db: &impl ConnectionTrait,
     q: &Query,
     now: DateTime<Utc>,
@@ -428,7 +513,11 @@ pub async fn fewer_words(
             .filter(|(i, _)| *i != skip)
             .map(|(_, w)| w.clone())
             .collect();
-        let n = count_words(db, &rest, &filter).await?;
+        let needs = Needs::of(&rest);
+        if needs.is_empty() {
+            continue;
+        }
+        let n = count(db, &needs, Tier::All, &filter, MAX_RESULTS + 1).await?;
         if n > 0 {
             let text: Vec<&str> = rest.iter().map(|w| w.text.as_str()).collect();
             out.push((text.join(" "), n));
@@ -513,38 +602,23 @@ async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Re
 
 /// SQL selecting the ids of the articles (any status) whose text matches `text`, for the
 /// back office's article list, or `None` when `text` has no words. Values are written into
-/// the statement (they are made of letters, digits and Han characters only, and quoted).
+/// the statement (grams are integers; FTS5 tokens are letters, digits and Han characters
+/// only, and quoted).
 pub fn article_ids_sql(backend: sea_orm::DbBackend, text: &str) -> Option<String> {
     let (words, _) = parse(text);
     let needs = Needs::of(&words);
     if needs.is_empty() {
         return None;
     }
-    let literal = |s: String| format!("'{}'", s.replace('\'', "''"));
     Some(match backend {
-        sea_orm::DbBackend::Postgres => {
-            let mut cond = Vec::new();
-            if !needs.tokens.is_empty() {
-                cond.push(format!(
-                    "all_tsv @@ {}::tsquery",
-                    literal(tsquery(&needs.tokens))
-                ));
-            }
-            if !needs.chars.is_empty() {
-                cond.push(format!(
-                    "chars_tsv @@ {}::tsquery",
-                    literal(tsquery(&needs.chars))
-                ));
-            }
-            format!(
-                "SELECT ref_id FROM search_docs WHERE kind = 1 AND {}",
-                cond.join(" AND ")
-            )
-        }
+        sea_orm::DbBackend::Postgres => format!(
+            "SELECT ref_id FROM search_docs WHERE kind = 1 AND grams @> {}",
+            int_array(&tier_grams(&needs, Tier::All))
+        ),
         _ => format!(
             "SELECT d.ref_id FROM search_fts JOIN search_docs d ON d.key = search_fts.rowid \
-             WHERE search_fts MATCH {} AND d.kind = 1",
-            literal(fts_expr(&needs, Tier::All, false))
+             WHERE search_fts MATCH '{}' AND d.kind = 1",
+            fts_expr(&needs, Tier::All).replace('\'', "''")
         ),
     })
 }
