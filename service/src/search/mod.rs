@@ -122,6 +122,15 @@ impl Doc {
     }
 }
 
+/// Each token of a document once, with the fields it is in (1 title, 2 lead, 4 body).
+fn field_tokens(doc: &Doc) -> HashMap<String, u8> {
+    let mut seen: HashMap<String, u8> = HashMap::with_capacity(doc.body.len() / 2);
+    for (text, bit) in [(&doc.title, 1u8), (&doc.lead, 2), (&doc.body, 4)] {
+        tokens::each_index_token(text, |t| *seen.entry(t).or_default() |= bit);
+    }
+    seen
+}
+
 /// The tokens of a document's fields, as stored: space-separated.
 struct Fields {
     title: String,
@@ -132,11 +141,7 @@ struct Fields {
 
 impl Fields {
     fn of(doc: &Doc) -> Fields {
-        // Each token once, with the fields it is in (1 title, 2 lead, 4 body).
-        let mut seen: HashMap<String, u8> = HashMap::with_capacity(doc.body.len() / 2);
-        for (text, bit) in [(&doc.title, 1u8), (&doc.lead, 2), (&doc.body, 4)] {
-            tokens::each_index_token(text, |t| *seen.entry(t).or_default() |= bit);
-        }
+        let seen = field_tokens(doc);
         let mut title = String::new();
         let mut lead = String::new();
         let mut all = String::with_capacity(seen.len() * 8);
@@ -192,10 +197,7 @@ fn month_gram(key: i64) -> i32 {
 /// title-or-lead token again under its prefix, the title's characters and the month. One
 /// indexed array answers every tier of a search with "contains all of these".
 fn grams(doc: &Doc, key: i64) -> Vec<i32> {
-    let mut seen: HashMap<String, u8> = HashMap::with_capacity(doc.body.len() / 2);
-    for (text, bit) in [(&doc.title, 1u8), (&doc.lead, 2), (&doc.body, 4)] {
-        tokens::each_index_token(text, |t| *seen.entry(t).or_default() |= bit);
-    }
+    let seen = field_tokens(doc);
     let mut out = Vec::with_capacity(seen.len() + seen.len() / 4 + 40);
     for (token, bits) in &seen {
         out.push(gram("", token));
