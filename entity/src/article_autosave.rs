@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// The editor's latest unsaved state of an article, kept so a closed tab loses nothing.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "article_autosaves")]
 pub struct Model {
     #[sea_orm(primary_key)]

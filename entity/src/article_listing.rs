@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// A published article as listed under one column: one row for its own column and one for
 /// each ancestor, so a section's list is a single index range.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "article_listings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A saved state of an article (every field, as JSON).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "article_revisions")]
 pub struct Model {
     #[sea_orm(primary_key)]

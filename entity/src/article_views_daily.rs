@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// Views of an article on one day (in the site's time zone).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "article_views_daily")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// A page-cache tag made stale by a change. Every app server polls this log and drops the
 /// cached pages that carry the tag, so a change made on one server reaches all of them.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "cache_invalidations")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// How often one client used a public form (留言, 投稿, tracking) in the current window.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "form_counters")]
 pub struct Model {
     /// `<form>:<keyed hash of the client address>`.

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A group of footer links (政府部门, 行业协会, 新闻媒体, 友情链接).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "link_groups")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// Failed logins of one account name or one address.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "login_throttles")]
 pub struct Model {
     /// `user:<name>` or `ip:<address>`.

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An issue of the magazine 《中国开发区》.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "magazine_issues")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One line of an issue's table of contents, linking to an article.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "magazine_issue_articles")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A file attached to a notice, stored under the uploads directory.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "notice_attachments")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A single page (单页): the content of a `page` column such as 协会简介.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "pages")]
 pub struct Model {
     #[sea_orm(primary_key)]

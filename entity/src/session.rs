@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A signed-in browser. The id is the SHA-256 of the token in the cookie.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

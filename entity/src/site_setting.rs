@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One site setting (site name, WeChat account, QQ group, footer text …) as a key/value pair.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "site_settings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

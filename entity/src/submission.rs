@@ -23,7 +23,7 @@ pub enum SubmissionStatus {
 }
 
 /// 投稿: a manuscript a reader sent to the association.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "submissions")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -64,6 +64,18 @@ const WRITE_QUEUE_TIMEOUT: Duration = Duration::from_secs(60);
 /// beside the server, a backup).
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// One connection pool's use.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolUse {
+    pub name: &'static str,
+    /// Connections open now.
+    pub open: u32,
+    /// Of those, waiting for work.
+    pub idle: usize,
+    /// The most it may open.
+    pub max: u32,
+}
+
 /// The database handle: reads go to a pool of readers, writes and transactions to the
 /// writer. Cheap to clone. Implements sea-orm's [`ConnectionTrait`] and
 /// [`TransactionTrait`], so every service function takes it as it is.
@@ -89,6 +101,31 @@ impl Db {
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.read.ping().await?;
         self.write.ping().await
+    }
+
+    /// How the readers' and the writer's connection pools are used (for `/metrics`).
+    pub fn pool_use(&self) -> [PoolUse; 2] {
+        let of = |name: &'static str, conn: &DatabaseConnection| match self.backend {
+            Backend::Sqlite => {
+                let p = conn.get_sqlite_connection_pool();
+                PoolUse {
+                    name,
+                    open: p.size(),
+                    idle: p.num_idle(),
+                    max: p.options().get_max_connections(),
+                }
+            }
+            Backend::Postgres => {
+                let p = conn.get_postgres_connection_pool();
+                PoolUse {
+                    name,
+                    open: p.size(),
+                    idle: p.num_idle(),
+                    max: p.options().get_max_connections(),
+                }
+            }
+        };
+        [of("read", &self.read), of("write", &self.write)]
     }
 
     /// Closes every connection.
@@ -355,8 +392,32 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
 }
 
 /// Applies every pending migration.
+/// On PostgreSQL the servers of a cluster may start together: one migrates while the others
+/// wait on an advisory lock (held by a connection of its own), then find nothing to do.
 pub async fn migrate(db: &Db) -> Result<(), DbErr> {
-    Migrator::up(db.writer(), None).await
+    if db.backend != Backend::Postgres {
+        return Migrator::up(db.writer(), None).await;
+    }
+    const MIGRATION_LOCK: i64 = 0x504f_5254_4943_4f31; // "PORTICO1"
+    let lock_err = |e: sea_orm::sqlx::Error| DbErr::Custom(format!("migration lock: {e}"));
+    let mut holder = db
+        .write
+        .get_postgres_connection_pool()
+        .acquire()
+        .await
+        .map_err(lock_err)?;
+    sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await
+        .map_err(lock_err)?;
+    let result = Migrator::up(db.writer(), None).await;
+    sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(MIGRATION_LOCK)
+        .execute(&mut *holder)
+        .await
+        .map_err(lock_err)?;
+    result
 }
 
 #[cfg(test)]

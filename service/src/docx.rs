@@ -4,7 +4,6 @@
 //! the media library like pasted ones, and the result is cleaned like a paste.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use docx_rs::{
     Break, BreakType, DocumentChild, DrawingData, Image, InsertChild, MoveToChild, Paragraph,
@@ -306,7 +305,12 @@ pub fn convert(bytes: &[u8]) -> Result<Converted> {
 
 /// Converts a .docx and puts its pictures into the media library: the article HTML, cleaned
 /// like a paste, with what could not be carried over.
-pub async fn import(db: &Db, uploads_dir: &Path, actor: &Actor, bytes: Vec<u8>) -> Result<Pasted> {
+pub async fn import(
+    db: &Db,
+    media: &crate::storage::Store,
+    actor: &Actor,
+    bytes: Vec<u8>,
+) -> Result<Pasted> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(Error::Invalid(format!(
             "Word 文档不能超过 {} MB",
@@ -319,19 +323,18 @@ pub async fn import(db: &Db, uploads_dir: &Path, actor: &Actor, bytes: Vec<u8>) 
     let mut pasted = Pasted::default();
     let mut html = converted.html;
     for (n, picture) in converted.pictures.iter().enumerate() {
-        let tag =
-            match crate::media::store(db, uploads_dir, actor, picture, Default::default()).await {
-                Ok(img) => {
-                    pasted.images += 1;
-                    format!("<img src=\"/media/{}\" alt=\"\">", escape(&img.path))
-                }
-                Err(e) => {
-                    pasted
-                        .warnings
-                        .push(format!("文档中的一张图片未能导入：{e}"));
-                    String::new()
-                }
-            };
+        let tag = match crate::media::store(db, media, actor, picture, Default::default()).await {
+            Ok(img) => {
+                pasted.images += 1;
+                format!("<img src=\"/media/{}\" alt=\"\">", escape(&img.path))
+            }
+            Err(e) => {
+                pasted
+                    .warnings
+                    .push(format!("文档中的一张图片未能导入：{e}"));
+                String::new()
+            }
+        };
         html = html.replacen(&marker(n), &tag, 1);
     }
     if converted.skipped > 0 {

@@ -13,6 +13,10 @@ pub enum Error {
     Unavailable(DbErr),
     #[error("database error: {0}")]
     Db(DbErr),
+    /// The file store (a directory or an S3 bucket) cannot be reached or did not answer in
+    /// time: a 503 for what needs it.
+    #[error("file storage unavailable: {0}")]
+    StorageUnavailable(String),
     /// Too much of one kind of work is waiting (password checks): try again shortly.
     #[error("busy")]
     Busy,

@@ -5,6 +5,7 @@
 pub mod article;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cache;
 pub mod category;
 pub mod content;

@@ -2,7 +2,6 @@
 //! location and the like), with resized WebP variants for `srcset`.
 
 use std::io::Cursor;
-use std::path::Path;
 
 use ::image::{ImageFormat, ImageReader, Limits};
 use chrono::{Datelike, Utc};
@@ -15,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Actor};
 use crate::db::Db;
+use crate::storage::Store;
 use crate::{Error, Result};
 
 /// The largest upload accepted.
@@ -173,7 +173,7 @@ pub struct Details {
 /// Checks, cleans and stores an uploaded image with its variants.
 pub async fn store(
     db: &Db,
-    uploads_dir: &Path,
+    media: &Store,
     actor: &Actor,
     bytes: &[u8],
     details: Details,
@@ -196,11 +196,11 @@ pub async fn store(
         .await
         .map_err(|_| Error::Invalid("服务器正在关闭，请稍后再试".into()))?;
     let owned = bytes.to_vec();
-    let dir_root = uploads_dir.to_path_buf();
-    let processed = tokio::task::spawn_blocking(move || process(&owned, &dir_root))
+    let processed = tokio::task::spawn_blocking(move || process(&owned))
         .await
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
     let Processed {
+        files,
         original,
         variants,
         width: w,
@@ -209,9 +209,20 @@ pub async fn store(
         mime,
         now,
     } = processed;
+    // The files first: a row never points at a file that is not there. If a write fails,
+    // the ones already written are removed again.
+    let mut written: Vec<&str> = Vec::new();
+    for (path, bytes) in &files {
+        if let Err(e) = media.put(path, bytes.clone()).await {
+            for p in written {
+                media.remove(p).await;
+            }
+            return Err(e);
+        }
+        written.push(path);
+    }
     let clip = |s: String, n: usize| s.trim().chars().take(n).collect::<String>();
-    let txn = db.begin().await?;
-    let saved = image::Entity::insert(image::ActiveModel {
+    let row = image::ActiveModel {
         path: Set(original.clone()),
         alt: Set(clip(details.alt, 255)),
         caption: Set(clip(details.caption, 255)),
@@ -223,24 +234,35 @@ pub async fn store(
         mime: Set(mime.into()),
         created_at: Set(now),
         ..Default::default()
-    })
-    .exec_with_returning(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        actor,
-        "media.upload",
-        "image",
-        saved.id,
-        format!("上传图片 {original}（{w}×{h}）"),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
+    };
+    let saved = async {
+        let txn = db.begin().await?;
+        let saved = image::Entity::insert(row).exec_with_returning(&txn).await?;
+        audit::record(
+            &txn,
+            actor,
+            "media.upload",
+            "image",
+            saved.id,
+            format!("上传图片 {original}（{w}×{h}）"),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<_, Error>(saved)
+    }
+    .await;
+    if saved.is_err() {
+        for (path, _) in &files {
+            media.remove(path).await;
+        }
+    }
+    saved
 }
 
-/// What [`process`] wrote.
+/// What [`process`] made: the files to store and what the row says of them.
 struct Processed {
+    /// (path, bytes): the cleaned original, then each variant.
+    files: Vec<(String, Vec<u8>)>,
     original: String,
     variants: Vec<Variant>,
     width: u32,
@@ -250,8 +272,8 @@ struct Processed {
     now: chrono::DateTime<Utc>,
 }
 
-/// Checks the image, writes the cleaned original and its WebP variants (blocking work).
-fn process(bytes: &[u8], uploads_dir: &Path) -> Result<Processed> {
+/// Checks the image, cleans the original and makes its WebP variants (blocking work).
+fn process(bytes: &[u8]) -> Result<Processed> {
     let (format, ext, mime) = kind(bytes)?;
     let reader = ImageReader::with_format(Cursor::new(bytes), format);
     let (w, h) = reader
@@ -276,13 +298,13 @@ fn process(bytes: &[u8], uploads_dir: &Path) -> Result<Processed> {
     let now = Utc::now();
     let dir = format!("{}/{:02}", now.year(), now.month());
     let name = crate::storage::stem()?;
-    let store = crate::storage::Store::new(uploads_dir);
     let original = format!("{dir}/{name}.{ext}");
     let cleaned = match strip_metadata(format, bytes) {
         Some(c) => c,
         None => reencoded(&decoded, format)?,
     };
-    store.put(&original, &cleaned)?;
+    let size = cleaned.len();
+    let mut files = vec![(original.clone(), cleaned)];
     let mut variants = Vec::new();
     for &width in VARIANT_WIDTHS.iter().filter(|&&vw| vw < w) {
         let height = ((u64::from(h) * u64::from(width)) / u64::from(w)).max(1) as u32;
@@ -291,15 +313,16 @@ fn process(bytes: &[u8], uploads_dir: &Path) -> Result<Processed> {
             .to_rgba8();
         let webp = webp::Encoder::from_rgba(small.as_raw(), width, height).encode(80.0);
         let path = format!("{dir}/{name}-{width}.webp");
-        store.put(&path, &webp)?;
+        files.push((path.clone(), webp.to_vec()));
         variants.push(Variant { width, path });
     }
     Ok(Processed {
+        files,
         original,
         variants,
         width: w,
         height: h,
-        size: cleaned.len(),
+        size,
         mime,
         now,
     })
@@ -420,7 +443,7 @@ pub async fn describe(db: &Db, actor: &Actor, id: i32, details: Details) -> Resu
 }
 
 /// Deletes an image and its files, unless it is in use.
-pub async fn delete(db: &Db, uploads_dir: &Path, actor: &Actor, id: i32) -> Result<()> {
+pub async fn delete(db: &Db, media: &Store, actor: &Actor, id: i32) -> Result<()> {
     let txn = db.begin().await?;
     let img = image::Entity::find_by_id(id)
         .one(&txn)
@@ -444,11 +467,10 @@ pub async fn delete(db: &Db, uploads_dir: &Path, actor: &Actor, id: i32) -> Resu
     )
     .await?;
     txn.commit().await?;
-    let store = crate::storage::Store::new(uploads_dir);
     for v in variants_of(&img) {
-        store.remove(&v.path);
+        media.remove(&v.path).await;
     }
-    store.remove(&img.path);
+    media.remove(&img.path).await;
     Ok(())
 }
 

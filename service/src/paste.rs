@@ -3,7 +3,6 @@
 //! of being kept as `data:` or `file:` links.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::LazyLock;
 
 use base64::Engine;
@@ -251,7 +250,7 @@ async fn off_the_runtime<T: Send + 'static>(
 /// threads; contents over the limits are refused with a message.
 pub async fn clean(
     db: &Db,
-    uploads_dir: &Path,
+    media: &crate::storage::Store,
     actor: &Actor,
     html: String,
     rtf: String,
@@ -277,7 +276,7 @@ pub async fn clean(
                     alt: alt.clone(),
                     ..Default::default()
                 };
-                match media::store(db, uploads_dir, actor, &bytes, details).await {
+                match media::store(db, media, actor, &bytes, details).await {
                     Ok(img) => {
                         pasted.images += 1;
                         out.push_str(&format!(

@@ -17,14 +17,11 @@ async fn seeded() -> Db {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
     let db = service::db::connect(&url).await.unwrap();
     service::db::migrate(&db).await.unwrap();
-    seed::seed_demo(
-        &db,
-        &dir.path().join("uploads"),
-        service::time::DEFAULT_TIME_ZONE,
-    )
-    .await
-    .unwrap()
-    .expect("an empty database is seeded");
+    let media = service::storage::Store::local(dir.path().join("uploads")).unwrap();
+    seed::seed_demo(&db, &media, service::time::DEFAULT_TIME_ZONE)
+        .await
+        .unwrap()
+        .expect("an empty database is seeded");
     Db { db, _dir: dir }
 }
 
@@ -76,7 +73,8 @@ async fn seeding_fills_an_empty_database_once() {
     assert_eq!(settings.site_name, "中国开发区协会");
     assert!(!settings.qq_group.is_empty());
     // A second run leaves the content alone.
-    let again = seed::seed_demo(&t.db, t._dir.path(), service::time::DEFAULT_TIME_ZONE)
+    let media = service::storage::Store::local(t._dir.path().join("uploads")).unwrap();
+    let again = seed::seed_demo(&t.db, &media, service::time::DEFAULT_TIME_ZONE)
         .await
         .unwrap();
     assert!(again.is_none());

@@ -4,7 +4,6 @@
 mod images;
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -21,6 +20,7 @@ use serde::Deserialize;
 use crate::db::Db;
 use crate::html::escape;
 use crate::site::{self, Settings};
+use crate::storage::Store;
 use crate::time::parse_local;
 use crate::{Error, Result};
 
@@ -147,9 +147,9 @@ pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool> {
 }
 
 /// Seeds the demo content if the database is empty; returns `None` when it already had
-/// content. Images are drawn into `uploads_dir/demo/`. Everything in the database is written
-/// in one transaction.
-pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<SeedReport>> {
+/// content. Images are drawn into `demo/` of the media store. Everything in the database is
+/// written in one transaction.
+pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedReport>> {
     if !is_empty(db).await? {
         return Ok(None);
     }
@@ -166,9 +166,6 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
         toml::from_str(PAGES).map_err(|e| Error::Invalid(format!("pages.toml: {e}")))?;
     let magazine: MagazineFile =
         toml::from_str(MAGAZINE).map_err(|e| Error::Invalid(format!("magazine.toml: {e}")))?;
-
-    let media_dir = uploads_dir.join(DEMO_MEDIA_DIR);
-    std::fs::create_dir_all(&media_dir)?;
 
     let now = Utc::now();
     let txn = db.begin().await?;
@@ -253,7 +250,7 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
         .await?;
         for (name, text) in &n.attachments {
             let file = format!("{DEMO_MEDIA_DIR}/notice-{}-{name}", k + 1);
-            std::fs::write(uploads_dir.join(&file), text)?;
+            media.put(&file, text.clone().into_bytes()).await?;
             notice_attachment::ActiveModel {
                 notice_id: Set(saved.id),
                 title: Set(name.clone()),
@@ -296,11 +293,7 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
         let figure = match &a.image_caption {
             Some(caption) => {
                 let file = format!("{DEMO_MEDIA_DIR}/illustration-{:02}.jpg", n + 1);
-                draw_once(
-                    &uploads_dir.join(&file),
-                    n as u64,
-                    images::Kind::Illustration,
-                )?;
+                let size = draw_once(media, &file, n as u64, images::Kind::Illustration).await?;
                 let img = image::ActiveModel {
                     path: Set(file.clone()),
                     alt: Set(caption.clone()),
@@ -309,7 +302,7 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
                     width: Set(images::WIDTH as i32),
                     height: Set(images::HEIGHT as i32),
                     variants: Set("[]".into()),
-                    size_bytes: Set(file_size(&uploads_dir.join(&file))),
+                    size_bytes: Set(size),
                     mime: Set("image/jpeg".into()),
                     created_at: Set(at),
                     ..Default::default()
@@ -369,7 +362,7 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
             "{DEMO_MEDIA_DIR}/cover-{}-{:02}.jpg",
             issue.year, issue.number
         );
-        draw_once(&uploads_dir.join(&file), k as u64, images::Kind::Cover)?;
+        let size = draw_once(media, &file, k as u64, images::Kind::Cover).await?;
         let cover = image::ActiveModel {
             path: Set(file.clone()),
             alt: Set(format!(
@@ -381,7 +374,7 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
             width: Set(images::COVER_WIDTH as i32),
             height: Set(images::COVER_HEIGHT as i32),
             variants: Set("[]".into()),
-            size_bytes: Set(file_size(&uploads_dir.join(&file))),
+            size_bytes: Set(size),
             mime: Set("image/jpeg".into()),
             created_at: Set(at),
             ..Default::default()
@@ -425,27 +418,24 @@ pub async fn seed_demo(db: &Db, uploads_dir: &Path, tz: Tz) -> Result<Option<See
     Ok(Some(report))
 }
 
-/// Draws illustration `n` to `target` unless it is already there (the drawings are
-/// deterministic). Written under a temporary name and renamed, so a reader never sees half a
-/// file.
-fn draw_once(target: &Path, n: u64, kind: images::Kind) -> Result<()> {
-    if target.exists() {
-        return Ok(());
-    }
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = target.with_extension(format!("{}-{unique}.tmp", std::process::id()));
-    images::draw(kind, n)
-        .save_with_format(&tmp, ::image::ImageFormat::Jpeg)
-        .map_err(|e| Error::Io(std::io::Error::other(e)))?;
-    std::fs::rename(&tmp, target)?;
-    Ok(())
-}
-
-fn file_size(path: &Path) -> i64 {
-    std::fs::metadata(path)
-        .map(|m| i64::try_from(m.len()).unwrap_or(0))
-        .unwrap_or(0)
+/// Draws illustration `n` to `path` of the media store unless it is already there (the
+/// drawings are deterministic); returns the file's size.
+async fn draw_once(media: &Store, path: &str, n: u64, kind: images::Kind) -> Result<i64> {
+    let size = match media.head(path).await {
+        Ok(meta) => meta.size,
+        Err(Error::NotFound) => {
+            let mut jpeg = std::io::Cursor::new(Vec::new());
+            images::draw(kind, n)
+                .write_to(&mut jpeg, ::image::ImageFormat::Jpeg)
+                .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+            let bytes = jpeg.into_inner();
+            let size = bytes.len() as u64;
+            media.put(path, bytes).await?;
+            size
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(i64::try_from(size).unwrap_or(0))
 }
 
 fn local_time(text: &str, tz: Tz) -> Result<DateTime<Utc>> {

@@ -262,7 +262,7 @@ fn hash_of(m: &Checked) -> String {
     forms::content_hash(&[&m.title, &m.content, &files])
 }
 
-/// Writes the files to the private store (flushed to disk), returning their paths.
+/// Writes the files to the private store (durably), returning their paths.
 async fn write_files(private: &Store, files: &[CheckedFile]) -> Result<Vec<String>> {
     let now = Utc::now();
     let mut planned = Vec::new();
@@ -277,22 +277,17 @@ async fn write_files(private: &Store, files: &[CheckedFile]) -> Result<Vec<Strin
             f.bytes.clone(),
         ));
     }
-    let store = private.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut written: Vec<String> = Vec::new();
-        for (path, bytes) in planned {
-            if let Err(e) = store.put(&path, &bytes) {
-                for p in &written {
-                    store.remove(p);
-                }
-                return Err(e);
+    let mut written: Vec<String> = Vec::new();
+    for (path, bytes) in planned {
+        if let Err(e) = private.put(&path, bytes).await {
+            for p in &written {
+                private.remove(p).await;
             }
-            written.push(path);
+            return Err(e);
         }
-        Ok(written)
-    })
-    .await
-    .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// Stores a checked submission: the files first (durably), then one transaction with the
@@ -310,7 +305,7 @@ async fn store(
     let result = record(db, cx, key, &m, &hash, &paths).await;
     if !matches!(result, Ok(Outcome::Stored { .. })) {
         for p in &paths {
-            private.remove(p);
+            private.remove(p).await;
         }
     }
     result

@@ -1,8 +1,6 @@
 //! The editors' side of 投稿: the review queue, reading and downloading, declining with a
 //! reason the author sees, and accepting into a draft article.
 
-use std::path::Path;
-
 use chrono::Utc;
 use entity::article::ArticleStatus;
 use entity::submission::{self, SubmissionStatus};
@@ -153,11 +151,7 @@ pub async fn download(
         .await?
         .filter(|f| f.submission_id == id)
         .ok_or(Error::NotFound)?;
-    let store = private.clone();
-    let path = file.path.clone();
-    let bytes = tokio::task::spawn_blocking(move || store.get(&path))
-        .await
-        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
+    let bytes = private.get(&file.path).await?;
     audit::record(
         db,
         actor,
@@ -314,7 +308,7 @@ pub async fn delete(db: &Db, private: &Store, actor: &Actor, id: i32) -> Result<
     .await?;
     txn.commit().await?;
     for f in files {
-        private.remove(&f.path);
+        private.remove(&f.path).await;
     }
     Ok(())
 }
@@ -344,7 +338,7 @@ pub struct Accepted {
 /// organization are filled in, and the submission records the draft.
 pub async fn accept(
     db: &Db,
-    uploads_dir: &Path,
+    media: &Store,
     private: &Store,
     actor: &Actor,
     id: i32,
@@ -371,7 +365,7 @@ pub async fn accept(
             "这篇投稿已被其他编辑处理，请刷新后再看".into(),
         ));
     }
-    match make_draft(db, uploads_dir, private, actor, &s, column_id).await {
+    match make_draft(db, media, private, actor, &s, column_id).await {
         Ok(made) => {
             let txn = db.begin().await?;
             let now = Utc::now();
@@ -415,7 +409,7 @@ pub async fn accept(
 /// Makes the draft article of an accepted submission.
 async fn make_draft(
     db: &Db,
-    uploads_dir: &Path,
+    media: &Store,
     private: &Store,
     actor: &Actor,
     s: &submission::Model,
@@ -429,7 +423,7 @@ async fn make_draft(
         .find(|f| FileKind::parse(&f.kind) == Some(FileKind::Docx));
     let mut body = String::new();
     if let Some(f) = docx {
-        match crate::docx::import(db, uploads_dir, actor, private.get(&f.path)?).await {
+        match crate::docx::import(db, media, actor, private.get(&f.path).await?).await {
             Ok(p) => {
                 images += p.images;
                 warnings.extend(p.warnings);
@@ -460,7 +454,7 @@ async fn make_draft(
             credit: s.name.clone(),
             ..Default::default()
         };
-        match crate::media::store(db, uploads_dir, actor, &private.get(&f.path)?, details).await {
+        match crate::media::store(db, media, actor, &private.get(&f.path).await?, details).await {
             Ok(img) => {
                 images += 1;
                 body.push_str(&format!(
