@@ -1,4 +1,4 @@
-//! `portico [serve|migrate|seed-demo|create-admin|reindex|bench-data]`.
+//! `portico [serve|migrate|seed-demo|create-admin|reindex|backup|restore|move-to|bench-data]`.
 
 use std::path::PathBuf;
 
@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::startup::{Application, connect_and_migrate, seed_demo};
+use crate::startup::{Application, connect_and_migrate, open_stores, seed_demo};
 use crate::telemetry;
 use entity::user::Role;
 use service::audit::Actor;
@@ -54,6 +54,45 @@ pub enum Command {
     /// Rebuild the search index from the content (safe while the site is serving: it works
     /// in small transactions, and the old entries answer searches until replaced).
     Reindex,
+    /// Write one archive of the whole site (every table and every stored file) to FILE,
+    /// consistently while the site is serving.
+    Backup {
+        /// The archive to write (e.g. portico-2026-12-05.tar.gz); replaced once complete.
+        file: PathBuf,
+    },
+    /// Load an archive made by `backup` into the configured database and storage, which must
+    /// be empty. The whole archive is checked before anything is written.
+    Restore {
+        file: PathBuf,
+        /// Replace the rows of a database that is not empty (its files stay; files of the
+        /// same name are overwritten).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy this site (the configured database and storage) to another database and,
+    /// optionally, other storage, then compare the two: the way from SQLite and a local
+    /// directory to PostgreSQL and S3 (or back). Changes made after its snapshot are not
+    /// copied, so stop editing first; then point the configuration at the new place.
+    MoveTo {
+        /// The target database: postgres://USER@HOST/DB or sqlite://PATH?mode=rwc (empty).
+        #[arg(long)]
+        database: String,
+        /// The target storage: s3://bucket/prefix or file:///directory [default: the
+        /// configured storage, unchanged].
+        #[arg(long)]
+        storage: Option<String>,
+        /// The S3 server of the target storage (e.g. http://127.0.0.1:8333).
+        #[arg(long, env = "PORTICO_S3_ENDPOINT")]
+        endpoint: Option<String>,
+        #[arg(long, env = "PORTICO_S3_REGION", default_value = "us-east-1")]
+        region: String,
+        /// Path-style S3 requests (most self-hosted servers need them).
+        #[arg(long, env = "PORTICO_S3_PATH_STYLE")]
+        path_style: bool,
+        /// Where the intermediate archive goes [default: the system's temporary directory].
+        #[arg(long)]
+        work_dir: Option<PathBuf>,
+    },
     /// For benchmarks: how long saving an article takes, and how much of it is the search
     /// index (COUNT saves of a demo article through the editor's save, then COUNT index
     /// writes of it alone).
@@ -88,7 +127,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::SeedDemo => {
             let db = connect_and_migrate(&settings.database_url).await?;
-            match seed_demo(&db, &settings).await? {
+            match seed_demo(&db, &open_stores(&settings)?, &settings).await? {
                 Some(r) => println!(
                     "seeded {} columns, {} articles, {} images, {} notices, {} links",
                     r.categories, r.articles, r.images, r.notices, r.links
@@ -134,14 +173,42 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect_and_migrate(&settings.database_url).await?;
             reindex(&db).await?;
         }
+        Command::Backup { file } => {
+            let db = connect_and_migrate(&settings.database_url).await?;
+            crate::backup::backup(&db, &open_stores(&settings)?, &file).await?;
+        }
+        Command::Restore { file, force } => {
+            let db = connect_and_migrate(&settings.database_url).await?;
+            crate::backup::restore(&db, &open_stores(&settings)?, &file, force).await?;
+        }
+        Command::MoveTo {
+            database,
+            storage,
+            endpoint,
+            region,
+            path_style,
+            work_dir,
+        } => {
+            let target = match storage {
+                Some(url) => service::storage::Location::parse(
+                    &url,
+                    endpoint.as_deref(),
+                    &region,
+                    path_style,
+                )
+                .map_err(|e| anyhow::anyhow!("--storage: {e}"))?,
+                None => settings.storage.clone(),
+            };
+            crate::backup::move_to(&settings, &database, &target, work_dir.as_deref()).await?;
+        }
         Command::BenchSave { count } => {
             let db = connect_and_migrate(&settings.database_url).await?;
-            seed_demo(&db, &settings).await?;
+            seed_demo(&db, &open_stores(&settings)?, &settings).await?;
             bench_save(&db, count).await?;
         }
         Command::BenchData { articles } => {
             let db = connect_and_migrate(&settings.database_url).await?;
-            seed_demo(&db, &settings).await?;
+            seed_demo(&db, &open_stores(&settings)?, &settings).await?;
             let started = std::time::Instant::now();
             let n = service::synth::generate(&db, articles)
                 .await

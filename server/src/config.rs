@@ -55,6 +55,11 @@ pub const MAIL_USER: Key = key("mail", "user", "PORTICO_MAIL_USER");
 pub const MAIL_PASSWORD: Key = key("mail", "password", "PORTICO_MAIL_PASSWORD");
 pub const MAIL_FROM: Key = key("mail", "from", "PORTICO_MAIL_FROM");
 pub const MAIL_NOTIFY: Key = key("mail", "notify", "PORTICO_MAIL_NOTIFY");
+pub const STORAGE_URL: Key = key("storage", "url", "PORTICO_STORAGE_URL");
+pub const S3_ENDPOINT: Key = key("storage", "endpoint", "PORTICO_S3_ENDPOINT");
+pub const S3_REGION: Key = key("storage", "region", "PORTICO_S3_REGION");
+pub const S3_PATH_STYLE: Key = key("storage", "path-style", "PORTICO_S3_PATH_STYLE");
+pub const METRICS_ALLOW: Key = key("metrics", "allow", "PORTICO_METRICS_ALLOW");
 
 /// Every key, for documentation and for rejecting unknown ones.
 pub const KEYS: &[Key] = &[
@@ -87,6 +92,11 @@ pub const KEYS: &[Key] = &[
     MAIL_PASSWORD,
     MAIL_FROM,
     MAIL_NOTIFY,
+    STORAGE_URL,
+    S3_ENDPOINT,
+    S3_REGION,
+    S3_PATH_STYLE,
+    METRICS_ALLOW,
 ];
 
 /// A configuration problem, shown as one line.
@@ -117,9 +127,11 @@ pub struct Settings {
     /// The base URL readers use, without a trailing slash.
     pub public_url: String,
     pub time_zone: Tz,
-    pub uploads_dir: PathBuf,
-    /// Files never served to readers (投稿 attachments); beside the uploads by default.
-    pub private_dir: PathBuf,
+    /// Where uploaded files are kept: the directories `[site] uploads-dir` and `private-dir`,
+    /// or the bucket of `[storage] url`.
+    pub storage: service::storage::Location,
+    /// Addresses `/metrics` answers (others get 404).
+    pub metrics_allow: TrustedProxies,
     pub seed_demo: bool,
     pub hit_flush: Duration,
     pub log: String,
@@ -236,6 +248,12 @@ impl Settings {
                 "must not be inside the uploads directory (everything there is public)",
             ));
         }
+        let storage = storage_config(&src, uploads_dir, private_dir)?;
+        let metrics_allow = src.parse(METRICS_ALLOW, "127.0.0.1, ::1", |s| {
+            TrustedProxies::parse(s).map_err(|e| {
+                format!("{e}; expected addresses or ranges such as \"127.0.0.1, 10.0.0.0/8\"")
+            })
+        })?;
         let seed_demo = src.parse(SEED_DEMO, "true", parse_bool)?;
         let hit_flush = src.parse(HIT_FLUSH_SECS, "2", |s| match s.parse::<u64>() {
             Ok(n @ 1..=5) => Ok(Duration::from_secs(n)),
@@ -306,8 +324,8 @@ impl Settings {
             database_url,
             public_url,
             time_zone,
-            uploads_dir,
-            private_dir,
+            storage,
+            metrics_allow,
             seed_demo,
             hit_flush,
             log,
@@ -319,6 +337,27 @@ impl Settings {
             mail,
         })
     }
+}
+
+/// `[storage]`: the local directories unless `url` names a bucket (or another directory).
+fn storage_config<F: Fn(&str) -> Option<String>>(
+    src: &Source<F>,
+    uploads_dir: PathBuf,
+    private_dir: PathBuf,
+) -> Result<service::storage::Location, ConfigError> {
+    let text = |s: &str| Ok::<_, String>(s.to_owned());
+    let endpoint = src.parse(S3_ENDPOINT, "", text)?;
+    let region = src.parse(S3_REGION, "us-east-1", text)?;
+    let path_style = src.parse(S3_PATH_STYLE, "false", parse_bool)?;
+    src.parse(STORAGE_URL, "", |url| {
+        if url.is_empty() {
+            return Ok(service::storage::Location::Local {
+                media: uploads_dir,
+                private: private_dir,
+            });
+        }
+        service::storage::Location::parse(url, Some(&endpoint), &region, path_style)
+    })
 }
 
 /// `[mail]`: off when the host is empty; otherwise every value is checked now, so a typo is

@@ -106,3 +106,39 @@ fn trusted_proxies_are_a_list_of_addresses_or_ranges() {
     let err = load("[admin]\nbehind-proxy = true\n", &[]).unwrap_err();
     assert!(err.0.contains("trusted-proxies"), "{}", err.0);
 }
+
+#[test]
+fn storage_is_local_directories_or_a_bucket() {
+    use service::storage::{Location, S3Location};
+    let s = load("", &[]).unwrap();
+    assert_eq!(
+        s.storage,
+        Location::Local {
+            media: "data/uploads".into(),
+            private: "data/private".into()
+        }
+    );
+    let s = load(
+        "[storage]\nurl = \"s3://portico-site/prod\"\nendpoint = \"http://10.0.0.5:8333\"\npath-style = true\n",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        s.storage,
+        Location::S3(S3Location {
+            bucket: "portico-site".into(),
+            prefix: "prod".into(),
+            endpoint: Some("http://10.0.0.5:8333".into()),
+            region: "us-east-1".into(),
+            path_style: true,
+        })
+    );
+    let e = load("[storage]\nurl = \"ftp://x\"\n", &[]).unwrap_err();
+    assert!(e.0.contains("[storage] url"), "{e}");
+    let e = load("", &[("PORTICO_STORAGE_URL", "s3://Bad_Bucket/x")]).unwrap_err();
+    assert!(e.0.contains("PORTICO_STORAGE_URL"), "{e}");
+    // /metrics answers the configured addresses.
+    let s = load("[metrics]\nallow = [\"10.0.0.0/8\"]\n", &[]).unwrap();
+    assert!(s.metrics_allow.contains("10.1.2.3".parse().unwrap()));
+    assert!(!s.metrics_allow.contains("127.0.0.1".parse().unwrap()));
+}

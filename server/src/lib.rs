@@ -1,9 +1,11 @@
 //! The Portico server: configuration, start-up, and the routes that are not pages.
 
 pub mod admin_auth;
+pub mod backup;
 pub mod cli;
 pub mod compress;
 pub mod config;
+pub mod metrics;
 pub mod page_cache;
 pub mod routes;
 pub mod startup;

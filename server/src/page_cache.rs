@@ -326,6 +326,16 @@ impl Drop for InFlight {
 /// renders the page itself.
 const WAIT_FOR_RENDER: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// What [`PageCache::stats`] reports.
+#[derive(Clone, Copy, Debug)]
+pub struct CacheStats {
+    pub hits: u64,
+    /// Pages rendered because no cached copy was there.
+    pub misses: u64,
+    pub entries: usize,
+    pub bytes: usize,
+}
+
 /// The cache itself. Shared by all requests of one server.
 pub struct PageCache {
     /// Pages being rendered now, so that other requests for them wait instead of rendering
@@ -335,6 +345,8 @@ pub struct PageCache {
     rendering: tokio::sync::Semaphore,
     /// Pages rendered for lack of a cached copy (for tests and monitoring).
     renders: AtomicU64,
+    /// Pages answered from the cache.
+    hits: AtomicU64,
     entries: RwLock<HashMap<Key, Arc<Entry>>>,
     /// Compressions running at once: one per core, so a flood of misses queues instead of
     /// piling up compressor memory on the blocking threads.
@@ -354,6 +366,7 @@ impl PageCache {
             in_flight: std::sync::Mutex::new(HashMap::new()),
             rendering: tokio::sync::Semaphore::new(8 * cores),
             renders: AtomicU64::new(0),
+            hits: AtomicU64::new(0),
             entries: RwLock::new(HashMap::new()),
             compressing: tokio::sync::Semaphore::new(cores),
             bytes: AtomicUsize::new(0),
@@ -402,7 +415,21 @@ impl PageCache {
     }
 
     pub fn get(&self, key: &Key) -> Option<Arc<Entry>> {
-        self.entries.read().ok()?.get(key).cloned()
+        let found = self.entries.read().ok()?.get(key).cloned();
+        if found.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        found
+    }
+
+    /// Counters and sizes for monitoring.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.renders(),
+            entries: self.len(),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        }
     }
 
     pub fn epoch(&self) -> u64 {

@@ -15,6 +15,7 @@ use service::db::Db;
 use service::hits::HitBuffer;
 use service::passwords::Passwords;
 use service::seed::SeedReport;
+use service::storage::Stores;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tower::ServiceBuilder;
@@ -35,15 +36,29 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Opens the configured file stores (creating local directories).
+pub fn open_stores(settings: &Settings) -> anyhow::Result<Stores> {
+    Stores::open(&settings.storage).with_context(|| {
+        format!(
+            "cannot open the file storage ({})",
+            settings.storage.describe()
+        )
+    })
+}
+
 /// Seeds the demo content into an empty database.
-pub async fn seed_demo(db: &Db, settings: &Settings) -> anyhow::Result<Option<SeedReport>> {
-    service::seed::seed_demo(db, &settings.uploads_dir, settings.time_zone)
+pub async fn seed_demo(
+    db: &Db,
+    stores: &Stores,
+    settings: &Settings,
+) -> anyhow::Result<Option<SeedReport>> {
+    service::seed::seed_demo(db, &stores.media, settings.time_zone)
         .await
         .context("seeding the demo content failed")
 }
 
 /// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
@@ -57,7 +72,7 @@ fn redact(url: &str) -> String {
 }
 
 /// The state every handler shares.
-pub async fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState> {
+pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::Result<AppState> {
     let form_keys = service::forms::Keys::load(&db)
         .await
         .context("cannot read or make the forms' signing key")?;
@@ -68,12 +83,11 @@ pub async fn build_state(settings: &Settings, db: Db) -> anyhow::Result<AppState
         site: Arc::new(SiteConfig {
             public_url: settings.public_url.clone(),
             time_zone: settings.time_zone,
-            uploads_dir: settings.uploads_dir.clone(),
-            private_dir: settings.private_dir.clone(),
             sessions: settings.sessions,
             secure_cookies: settings.public_url.starts_with("https://"),
             trusted_proxies: settings.trusted_proxies.clone(),
         }),
+        files,
         passwords: Passwords::start().context("cannot start the password worker")?,
         // A few sign-ins at a time keep the password worker busy; up to 256 more wait (a
         // few kilobytes each) for at most 20 seconds.
@@ -108,10 +122,22 @@ pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
 
 /// All routes: the Leptos pages and server functions, and the routes that are not pages,
 /// behind the page cache.
-pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
+pub fn build_router(
+    state: AppState,
+    cache: Arc<PageCache>,
+    metrics_allow: &app::server::client::TrustedProxies,
+) -> Router {
     let page_routes = page_routes();
+    let metrics = Arc::new(crate::metrics::Metrics::default());
+    let metrics_sources = crate::metrics::Sources {
+        metrics: metrics.clone(),
+        cache: cache.clone(),
+        app: state.clone(),
+        allow: Arc::new(metrics_allow.clone()),
+    };
     let router = Router::new()
-        .route("/healthz", get(routes::health::health))
+        .route("/healthz", get(routes::health::alive))
+        .route("/readyz", get(routes::health::ready))
         .route("/prefs/font-size", get(routes::prefs::font_size))
         .route("/api/hits/{id}", get(routes::hits::hits))
         .route("/rss.xml", get(routes::feeds::site_feed))
@@ -145,7 +171,7 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
             app::api::admin::articles::PASTE_URL,
             post(routes::paste::paste),
         )
-        .nest_service("/media", routes::media::service(&state.site.uploads_dir))
+        .route("/media/{*path}", get(routes::media::media))
         .leptos_routes(&state, page_routes, {
             // Behind an Arc: the route services are cloned for every request, and with them
             // this closure; the options themselves are only cloned when a page is rendered.
@@ -158,6 +184,10 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
     // clones a route's whole stack, boxed, for every request): a page served from the cache
     // never reaches routing at all. Outermost first.
     let stack = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::record,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             routes::security::Https(state.site.secure_cookies),
             routes::security::headers,
@@ -181,7 +211,13 @@ pub fn build_router(state: AppState, cache: Arc<PageCache>) -> Router {
         .layer(axum::middleware::from_fn(admin_auth::guard_layer))
         .layer(axum::middleware::from_fn(routes::security::csp))
         .service(router);
-    Router::new().fallback_service(stack)
+    // `/metrics` beside the stack: never cached, never counted, answered to few.
+    Router::new()
+        .route(
+            "/metrics",
+            get(crate::metrics::handler).with_state(metrics_sources),
+        )
+        .fallback_service(stack)
 }
 
 /// Writes buffered view counts to the database every `settings.hit_flush`.
@@ -309,7 +345,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let db = connect_and_migrate(&settings.database_url).await?;
         if settings.seed_demo
-            && let Some(r) = seed_demo(&db, &settings).await?
+            && let Some(r) = seed_demo(&db, &open_stores(&settings)?, &settings).await?
         {
             tracing::info!(
                 articles = r.articles,
@@ -334,7 +370,7 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
-        let state = build_state(&settings, db).await?;
+        let state = build_state(&settings, db, open_stores(&settings)?).await?;
         if service::auth::user_count(&state.db).await.unwrap_or(1) == 0 {
             tracing::warn!(
                 "尚无管理员账号。请在服务器本机打开 {}/admin/setup ，设置码 {}（或运行 portico create-admin）",
@@ -359,7 +395,7 @@ impl Application {
             ),
         ];
         Ok(Application {
-            router: build_router(state.clone(), cache.clone()),
+            router: build_router(state.clone(), cache.clone(), &settings.metrics_allow),
             listener,
             state,
             cache,

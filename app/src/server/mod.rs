@@ -29,6 +29,10 @@ impl From<service::Error> for AppError {
                 tracing::error!(error = %e, "database unavailable");
                 AppError::Unavailable
             }
+            service::Error::StorageUnavailable(e) => {
+                tracing::error!(error = %e, "file storage unavailable");
+                AppError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "request failed");
                 AppError::Internal

@@ -1,4 +1,3 @@
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -17,9 +16,6 @@ pub struct SiteConfig {
     /// The public base URL, without a trailing slash: `https://www.example.org`.
     pub public_url: String,
     pub time_zone: Tz,
-    pub uploads_dir: PathBuf,
-    /// Files never served to readers (投稿 attachments), in the private store.
-    pub private_dir: PathBuf,
     /// How long staff sessions last.
     pub sessions: service::auth::SessionPolicy,
     /// Whether cookies get the `Secure` flag (the public URL is https).
@@ -63,6 +59,9 @@ pub struct AppStateInner {
     pub db: Db,
     pub hits: Arc<HitBuffer>,
     pub site: Arc<SiteConfig>,
+    /// The stored files: public media (`/media/`) and private 投稿 attachments, in a
+    /// directory or an S3 bucket.
+    pub files: service::storage::Stores,
     /// The password worker (argon2id with its memory allocated once).
     pub passwords: Arc<Passwords>,
     /// Sign-in attempts worked on at once (the rest wait, then are told to retry).

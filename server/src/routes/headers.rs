@@ -58,7 +58,7 @@ impl Kind {
             Kind::Media
         } else if path.starts_with("/api/")
             || path.starts_with("/prefs/")
-            || path == "/healthz"
+            || matches!(path, "/healthz" | "/readyz")
             || app::canonical::is_form_page(path)
         {
             Kind::Private

@@ -25,7 +25,7 @@ pub async fn paste(
     };
     match service::paste::clean(
         &state.db,
-        &state.site.uploads_dir,
+        &state.files.media,
         &staff.actor(),
         pasted.html,
         pasted.rtf,

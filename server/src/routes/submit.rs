@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::Utc;
 use service::forms::{ContentRules, Outcome};
-use service::storage::Store;
 use service::submissions::{self, Draft, MAX_FILE_BYTES, Upload};
 
 use super::forms::{
@@ -188,10 +187,9 @@ pub async fn post_submit(State(state): State<AppState>, req: Request) -> Respons
         time_zone: state.site.time_zone,
         now: Utc::now(),
     };
-    let private = Store::new(&state.site.private_dir);
     let outcome = submissions::submit(
         &state.db,
-        &private,
+        &state.files.private,
         &cx,
         &field(&fields, "token"),
         &field(&fields, "website"),
@@ -309,8 +307,9 @@ pub async fn download(
     let Some(Extension(staff)) = staff else {
         return AppError::Unauthorized.into_response();
     };
-    let private = Store::new(&state.site.private_dir);
-    match submissions::review::download(&state.db, &private, &staff.actor(), id, file).await {
+    match submissions::review::download(&state.db, &state.files.private, &staff.actor(), id, file)
+        .await
+    {
         Ok((f, bytes)) => {
             let mut res = bytes.into_response();
             let h = res.headers_mut();
@@ -361,7 +360,7 @@ pub async fn import_docx(
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return AppError::BadRequest("请选择要导入的 Word 文档（.docx）".into()).into_response();
     };
-    match service::docx::import(&state.db, &state.site.uploads_dir, &staff.actor(), bytes).await {
+    match service::docx::import(&state.db, &state.files.media, &staff.actor(), bytes).await {
         Ok(p) => Json(app::api::admin::articles::PasteResult {
             html: p.html,
             images: p.images,

@@ -102,7 +102,7 @@ pub async fn upload(
     }
     match service::media::store(
         &state.db,
-        &state.site.uploads_dir,
+        &state.files.media,
         &staff.actor(),
         &bytes,
         details,

@@ -296,7 +296,7 @@ async fn bulk_actions_change_status(app: &TestApp) {
 }
 on_both_backends!(bulk_actions_change_status);
 
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 255) as u8, (y % 255) as u8, 128])
     });
@@ -342,7 +342,7 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
-async fn upload(app: &TestApp, staff: &Staff, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+pub async fn upload(app: &TestApp, staff: &Staff, name: &str, bytes: Vec<u8>) -> (u16, Value) {
     let form = reqwest::multipart::Form::new()
         .part(
             "file",
@@ -375,7 +375,7 @@ async fn uploads_are_checked_cleaned_and_resized(app: &TestApp) {
         .unwrap()
         .unwrap();
     assert_eq!((model.width, model.height), (2000, 1200));
-    let stored = std::fs::read(app.state.site.uploads_dir.join(&model.path)).unwrap();
+    let stored = app.state.files.media.get(&model.path).await.unwrap();
     assert!(
         !stored.windows(11).any(|w| w == b"GPSLatitude"),
         "EXIF location is stripped"
@@ -386,7 +386,7 @@ async fn uploads_are_checked_cleaned_and_resized(app: &TestApp) {
         vec![480, 960, 1600]
     );
     for v in &variants {
-        let bytes = std::fs::read(app.state.site.uploads_dir.join(&v.path)).unwrap();
+        let bytes = app.state.files.media.get(&v.path).await.unwrap();
         assert_eq!(&bytes[8..12], b"WEBP");
         let decoded = image::load_from_memory(&bytes).unwrap();
         assert_eq!(decoded.width(), v.width);

@@ -50,6 +50,7 @@ on_both_backends!(unpublished_articles_are_404);
 async fn unreachable_database_is_503(app: &TestApp) {
     let a = app.some_article().await;
     assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
     app.state.db.close_by_ref().await.unwrap();
     let (status, html) = app.get_text(&format!("/articles/{}", a.id)).await;
     assert_eq!(status, 503);
@@ -58,7 +59,10 @@ async fn unreachable_database_is_503(app: &TestApp) {
         !html.to_lowercase().contains("pool"),
         "no internal error text"
     );
-    assert_eq!(app.get("/healthz").await.status(), 503);
+    // Alive, but not ready: the balancer sends readers elsewhere.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let (status, text) = app.get_text("/readyz").await;
+    assert_eq!((status, text.as_str()), (503, "unavailable: database"));
     assert_eq!(app.get("/").await.status(), 503);
 }
 on_both_backends!(unreachable_database_is_503);

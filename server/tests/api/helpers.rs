@@ -45,7 +45,7 @@ fn shared_uploads() -> PathBuf {
     .clone()
 }
 
-fn pg_admin_url() -> String {
+pub fn pg_admin_url() -> String {
     std::env::var("PORTICO_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
@@ -56,7 +56,7 @@ fn in_ci() -> bool {
 
 /// Creates a fresh PostgreSQL database; `None` (with a note) when PostgreSQL does not answer
 /// outside CI. In CI a missing PostgreSQL fails the test.
-async fn fresh_pg_database() -> Option<(String, String)> {
+pub async fn fresh_pg_database() -> Option<(String, String)> {
     static N: AtomicU32 = AtomicU32::new(0);
     let admin_url = pg_admin_url();
     let admin = match Database::connect(&admin_url).await {
@@ -96,6 +96,49 @@ pub async fn spawn_app_with(
     backend: Backend,
     overrides: &'static [(&'static str, &'static str)],
 ) -> Option<TestApp> {
+    let owned = overrides
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    spawn_app_env(backend, owned).await
+}
+
+/// The S3 server of the tests (SeaweedFS, started by scripts/test.sh): its endpoint and
+/// bucket. `None` (with a note) when it is not configured outside CI; in CI its absence
+/// fails the test.
+pub fn test_s3() -> Option<(String, String)> {
+    let endpoint = std::env::var("PORTICO_TEST_S3_ENDPOINT").unwrap_or_default();
+    let keys = std::env::var("AWS_ACCESS_KEY_ID").is_ok();
+    if endpoint.is_empty() || !keys {
+        assert!(
+            !in_ci(),
+            "CI=true but no S3 server for the tests: scripts/test.sh starts SeaweedFS and sets \
+             PORTICO_TEST_S3_ENDPOINT and AWS_ACCESS_KEY_ID"
+        );
+        eprintln!("skipped: no S3 server (PORTICO_TEST_S3_ENDPOINT, AWS_ACCESS_KEY_ID unset)");
+        return None;
+    }
+    let bucket =
+        std::env::var("PORTICO_TEST_S3_BUCKET").unwrap_or_else(|_| "portico-test".to_owned());
+    Some((endpoint, bucket))
+}
+
+/// Settings that put a test server's files in the test bucket, under one prefix per test
+/// process (uploads get random names, and the demo images are drawn once).
+pub fn s3_settings() -> Option<Vec<(String, String)>> {
+    let (endpoint, bucket) = test_s3()?;
+    Some(vec![
+        (
+            "PORTICO_STORAGE_URL".to_owned(),
+            format!("s3://{bucket}/api-{}", std::process::id()),
+        ),
+        ("PORTICO_S3_ENDPOINT".to_owned(), endpoint),
+        ("PORTICO_S3_PATH_STYLE".to_owned(), "true".to_owned()),
+    ])
+}
+
+/// [`spawn_app`] with settings given as owned pairs.
+pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, pg_database) = match backend {
         Backend::Sqlite => (
@@ -113,8 +156,8 @@ pub async fn spawn_app_with(
     let uploads = shared_uploads();
     let private = dir.path().join("private");
     let env = move |k: &str| -> Option<String> {
-        if let Some((_, v)) = overrides.iter().find(|(name, _)| *name == k) {
-            return Some((*v).to_owned());
+        if let Some((_, v)) = overrides.iter().find(|(name, _)| name == k) {
+            return Some(v.clone());
         }
         match k {
             "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
@@ -131,9 +174,13 @@ pub async fn spawn_app_with(
     };
     let settings = Settings::from_sources(None, "test", env).unwrap();
     let db = connect_and_migrate(&settings.database_url).await.unwrap();
-    service::seed::seed_demo(&db, &settings.uploads_dir, settings.time_zone)
-        .await
-        .unwrap();
+    service::seed::seed_demo(
+        &db,
+        &server::startup::open_stores(&settings).unwrap().media,
+        settings.time_zone,
+    )
+    .await
+    .unwrap();
     let app = Application::with_database(settings.clone(), db.clone())
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 
 mod admin;
 mod article;
+mod backup;
 mod cache;
 mod content_admin;
 mod editing;
@@ -15,9 +16,11 @@ mod helpers;
 mod hits;
 mod mail;
 mod messages;
+mod monitoring;
 mod portal;
 mod prefs;
 mod search;
 mod security;
+mod storage;
 mod submissions;
 mod writes;

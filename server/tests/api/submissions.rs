@@ -112,23 +112,10 @@ pub async fn send(
 }
 
 /// Files in the app's private store.
-fn stored_files(app: &TestApp) -> usize {
-    fn count(dir: &std::path::Path) -> usize {
-        std::fs::read_dir(dir)
-            .map(|rd| {
-                rd.flatten()
-                    .map(|e| {
-                        if e.path().is_dir() {
-                            count(&e.path())
-                        } else {
-                            1
-                        }
-                    })
-                    .sum()
-            })
-            .unwrap_or(0)
-    }
-    count(&app.settings.private_dir)
+async fn stored_files(app: &TestApp) -> usize {
+    use futures_util::TryStreamExt;
+    let files: Vec<(String, u64)> = app.state.files.private.list().try_collect().await.unwrap();
+    files.len()
 }
 
 async fn rows(app: &TestApp) -> u64 {
@@ -176,11 +163,11 @@ async fn a_manuscript_with_files_is_stored_and_tracked(app: &TestApp) {
     assert_eq!(files.len(), 2);
     assert_eq!(files[0].kind, "docx");
     assert_eq!(files[1].name, "附表.pdf");
-    assert_eq!(stored_files(app), 2);
+    assert_eq!(stored_files(app).await, 2);
     // Stored outside the web root, under generated names.
     for f in &files {
         assert!(!f.path.contains("附表") && !f.path.contains("调研"));
-        assert!(app.settings.private_dir.join(&f.path).is_file());
+        assert!(app.state.files.private.get(&f.path).await.is_ok());
         assert_eq!(app.get(&format!("/media/{}", f.path)).await.status(), 404);
     }
     // The receipt, then tracking: right contact shows it, a wrong one shows nothing.
@@ -314,7 +301,7 @@ async fn bad_files_are_refused_with_the_text_kept_and_nothing_stored(app: &TestA
     let sent = send(app, &reader, &fields, &[("a.pdf", b"%PDF-1.4".to_vec())]).await;
     assert_eq!(sent.status, 400);
     assert_eq!(rows(app).await, 0);
-    assert_eq!(stored_files(app), 0, "nothing half-stored");
+    assert_eq!(stored_files(app).await, 0, "nothing half-stored");
 }
 on_both_backends!(bad_files_are_refused_with_the_text_kept_and_nothing_stored);
 

@@ -117,7 +117,7 @@ pub async fn delete_media(id: i32) -> Result<(), AppError> {
     let staff = require_staff()?;
     let result = async {
         let state = state()?;
-        service::media::delete(&state.db, &state.site.uploads_dir, &staff.actor(), id).await?;
+        service::media::delete(&state.db, &state.files.media, &staff.actor(), id).await?;
         Ok(())
     }
     .await;

@@ -186,11 +186,10 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
     let staff = require_staff()?;
     let result = async {
         let state = state()?;
-        let private = service::storage::Store::new(&state.site.private_dir);
         let done = service::submissions::review::accept(
             &state.db,
-            &state.site.uploads_dir,
-            &private,
+            &state.files.media,
+            &state.files.private,
             &staff.actor(),
             id,
             column,
@@ -260,8 +259,8 @@ pub async fn delete_submission(id: i32) -> Result<(), AppError> {
     let staff = require_staff()?;
     let result = async {
         let state = state()?;
-        let private = service::storage::Store::new(&state.site.private_dir);
-        service::submissions::review::delete(&state.db, &private, &staff.actor(), id).await?;
+        service::submissions::review::delete(&state.db, &state.files.private, &staff.actor(), id)
+            .await?;
         go_to("/admin/submissions");
         Ok(())
     }
