@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check and test: formatting, clippy on the server
-# and the wasm build, unit/service/API tests (SQLite, and PostgreSQL when it answers — always
-# with CI=true), then the end-to-end tests in headless Chromium against the release build.
+# and the wasm build, unit/service/API tests (SQLite, and PostgreSQL when it answers; files on
+# a local directory and on SeaweedFS's S3, started here — both always with CI=true), then the
+# end-to-end tests in headless Chromium against the release build.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
@@ -18,6 +19,17 @@ say "clippy: browser (wasm) build"
 cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 cargo clippy -p app -p frontend-full --target wasm32-unknown-unknown --features app/full -- -D warnings
 
+say "starting SeaweedFS (S3) for the storage tests"
+source "$ROOT/scripts/lib/seaweedfs.sh"
+trap stop_seaweedfs EXIT
+if ! start_seaweedfs 18333; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "CI=true but SeaweedFS could not be started" >&2
+    exit 1
+  fi
+  echo "the S3 storage tests will be skipped" >&2
+fi
+
 say "unit, service and API tests"
 cargo test --workspace
 
@@ -26,6 +38,9 @@ build_site
 
 say "kill -9 check: nothing acknowledged is lost (SQLite, PostgreSQL)"
 ./scripts/crash-check.sh
+
+say "a cluster on this machine: PostgreSQL, SeaweedFS, two app servers, nginx; kill -9 under load"
+./scripts/cluster.sh
 
 say "readers' forms under load: 500 messages, then 500 manuscripts with a PDF, at once (SQLite, PostgreSQL)"
 ./scripts/bench-forms.sh
