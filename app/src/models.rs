@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::prefs::FontSize;
+use crate::prefs::ReaderPrefs;
 
 /// A link with its visible text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +50,7 @@ pub struct Chrome {
     pub icp: String,
     pub copyright: String,
     /// The reader's font size, from their cookie.
-    pub font_size: FontSize,
+    pub prefs: ReaderPrefs,
 }
 
 /// Share targets of a page, every value already percent-encoded into the URLs.

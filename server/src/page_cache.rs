@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use app::error::AppError;
-use app::prefs::FontSize;
+use app::prefs::ReaderPrefs;
 use app::server::PageTags;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -28,11 +28,11 @@ use crate::compress::{brotli_best, brotli_fast, gunzip, gzip_best, gzip_fast};
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// What a cached page is looked up by: its canonical path and query (see
-/// `app::canonical`) and the reader's font size.
+/// `app::canonical`) and the reader's font size and 无障碍 choices.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     path_and_query: String,
-    font_size: FontSize,
+    prefs: ReaderPrefs,
 }
 
 /// What the cache layer does with a request.
@@ -70,17 +70,15 @@ impl Key {
             }
             app::canonical::Canonical::Page(p) => p,
         };
-        let font_size = req
-            .headers()
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(FontSize::from_cookie_header)
-            .find(|s| *s != FontSize::default())
-            .unwrap_or_default();
+        let prefs = ReaderPrefs::from_cookie_headers(
+            req.headers()
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        );
         Lookup::Page(Key {
             path_and_query,
-            font_size,
+            prefs,
         })
     }
 }
@@ -143,7 +141,7 @@ impl Entry {
         content_type: HeaderValue,
         body: &[u8],
         tags: Vec<String>,
-        variant: FontSize,
+        variant: ReaderPrefs,
     ) -> Entry {
         let modified = SystemTime::now();
         let (etag, last_modified) = validators(body, variant, modified);
@@ -213,9 +211,13 @@ impl Entry {
     }
 }
 
-/// A page's weak `ETag` (its bytes and the font size it was rendered for) and
+/// A page's weak `ETag` (its bytes and the reader preferences it was rendered for) and
 /// `Last-Modified`.
-fn validators(body: &[u8], variant: FontSize, modified: SystemTime) -> (HeaderValue, HeaderValue) {
+fn validators(
+    body: &[u8],
+    variant: ReaderPrefs,
+    modified: SystemTime,
+) -> (HeaderValue, HeaderValue) {
     let mut hasher = DefaultHasher::new();
     body.hash(&mut hasher);
     let etag = format!("W/\"{:016x}-{}\"", hasher.finish(), variant.code());
@@ -261,7 +263,7 @@ fn fresh_response(
     body: &Bytes,
     req_headers: &HeaderMap,
     head: bool,
-    variant: FontSize,
+    variant: ReaderPrefs,
 ) -> Response {
     let (etag, last_modified) = validators(body, variant, SystemTime::now());
     let h = &mut parts.headers;
@@ -587,7 +589,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, mut req: Request, next: 
         }
     };
     let tags = tags.take();
-    let variant = key.font_size;
+    let variant = key.prefs;
     let fresh = fresh_response(parts, &bytes, &req_headers, head, variant);
     if tags.is_empty() || !cache.enabled() {
         // Nothing says when this page would go stale (or there is no cache): not kept.

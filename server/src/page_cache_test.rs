@@ -48,12 +48,24 @@ fn only_public_pages_are_cached_under_their_canonical_address() {
 }
 
 #[test]
-fn font_size_is_part_of_the_key() {
+fn reader_preferences_are_part_of_the_key() {
     let m = key("/articles/3", None);
     let l = key("/articles/3", Some("portico_fs=l"));
     let other = key("/articles/3", Some("x=1"));
+    let elder = key("/articles/3", Some("portico_a11y=e"));
+    let elder_large = key("/articles/3", Some("portico_fs=l; portico_a11y=e"));
+    let contrast = key("/articles/3", Some("portico_a11y=c"));
     assert_ne!(m, l);
     assert_eq!(m, other);
+    assert_ne!(m, elder);
+    assert_ne!(elder, elder_large);
+    assert_ne!(elder, contrast);
+    assert_eq!(elder, key("/articles/3", Some("portico_a11y=e?")));
+    // Two Cookie headers (HTTP/2 clients send one per cookie) are read together.
+    let mut two = req("/articles/3", Some("portico_fs=l"));
+    two.headers_mut()
+        .append(header::COOKIE, HeaderValue::from_static("portico_a11y=e"));
+    assert_eq!(Key::of(&two), Lookup::Page(elder_large));
 }
 
 #[test]
@@ -79,7 +91,7 @@ fn bodies_round_trip_through_every_encoding() {
         HeaderValue::from_static("text/html"),
         body.as_bytes(),
         vec!["x".into()],
-        FontSize::Medium,
+        ReaderPrefs::default(),
     );
     assert_eq!(gunzip(&e.gzip), body.as_bytes());
     let mut out = Vec::new();
@@ -96,7 +108,7 @@ fn etags_answer_conditional_requests() {
         HeaderValue::from_static("text/html"),
         b"page",
         vec![],
-        FontSize::Medium,
+        ReaderPrefs::default(),
     );
     let etag = e.etag.to_str().unwrap().to_owned();
     let mut h = HeaderMap::new();
@@ -121,7 +133,7 @@ fn invalidation_drops_exactly_the_tagged_pages() {
             HeaderValue::from_static("text/html"),
             path.as_bytes(),
             tags.iter().map(|t| t.to_string()).collect(),
-            FontSize::Medium,
+            ReaderPrefs::default(),
         );
         cache.insert(key, e, cache.epoch());
     };
@@ -145,7 +157,7 @@ fn a_page_rendered_across_an_invalidation_is_not_kept() {
         HeaderValue::from_static("text/html"),
         b"old",
         vec!["article:1".into()],
-        FontSize::Medium,
+        ReaderPrefs::default(),
     );
     cache.insert(key.clone(), e, epoch);
     assert!(cache.get(&key).is_none());
@@ -163,7 +175,7 @@ fn the_cache_stays_within_its_budget() {
             HeaderValue::from_static("text/html"),
             &body,
             vec!["t".into()],
-            FontSize::Medium,
+            ReaderPrefs::default(),
         );
         cache.insert(key, e, cache.epoch());
     }

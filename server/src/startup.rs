@@ -139,6 +139,8 @@ pub fn build_router(
         .route("/healthz", get(routes::health::alive))
         .route("/readyz", get(routes::health::ready))
         .route("/prefs/font-size", get(routes::prefs::font_size))
+        .route("/prefs/aid", get(routes::prefs::aid))
+        .route("/prefs/reset", get(routes::prefs::reset))
         .route("/api/hits/{id}", get(routes::hits::hits))
         .route("/rss.xml", get(routes::feeds::site_feed))
         .route("/columns/{slug}/rss.xml", get(routes::feeds::column_feed))

@@ -11,7 +11,6 @@ use crate::models::{
     ArticlePage, Attachment, Chrome, DatedLink, FavoriteItem, ImageView, IssueCard, LinkGroup,
     ListItemView, NavLink, NoticePage, SeoInfo, Tab,
 };
-use crate::prefs::FontSize;
 use crate::server::SiteConfig;
 use crate::server::share;
 
@@ -159,7 +158,7 @@ pub fn chrome(site: &SiteConfig, shared: &Shared) -> Chrome {
         qq_group: settings.qq_group.clone(),
         icp: settings.icp.clone(),
         copyright: settings.copyright.clone(),
-        font_size: FontSize::default(),
+        prefs: crate::prefs::ReaderPrefs::default(),
     }
 }
 

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::models::Chrome;
 
-/// Header, navigation, notices and footer of every page, and the reader's font size.
+/// Header, navigation, notices and footer of every page, and the reader's font size and 无障碍 choices.
 #[server(endpoint = "site/chrome")]
 pub async fn get_chrome() -> Result<Chrome, AppError> {
     use crate::server::{request_headers, state, tag_page};
@@ -14,10 +14,11 @@ pub async fn get_chrome() -> Result<Chrome, AppError> {
         .chrome
         .get_or(&shared, |s| super::convert::chrome(&state.site, s));
     let mut chrome = (*made).clone();
-    chrome.font_size = request_headers()
-        .get(http::header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(crate::prefs::FontSize::from_cookie_header)
-        .unwrap_or_default();
+    chrome.prefs = crate::prefs::ReaderPrefs::from_cookie_headers(
+        request_headers()
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    );
     Ok(chrome)
 }

@@ -3,9 +3,24 @@
 
 use leptos::prelude::*;
 
+use super::access::{AccessParts, AccessToolbar, AidSwitch};
 use super::menu::NavMenu;
 use super::popover::{Popover, Popovers};
 use crate::models::{Chrome, DatedLink, LinkGroup, NavLink};
+use crate::prefs::{Aid, Aids};
+
+/// The page being shown, as the address the page cache knows it by (the path and the query
+/// parameters the page reads): where the no-script preference switches come back to.
+fn current_page() -> String {
+    let location = leptos_router::hooks::use_location();
+    let path = location.pathname.get_untracked();
+    let search = location.search.get_untracked();
+    let query = (!search.is_empty()).then_some(search.as_str());
+    match crate::canonical::canonical(&path, query) {
+        crate::canonical::Canonical::Page(p) => p,
+        crate::canonical::Canonical::Redirect(to) => to,
+    }
+}
 
 /// The site frame around a page's content. `active` is the href of the navigation item to
 /// mark as current.
@@ -26,13 +41,17 @@ pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) 
         footer_lines,
         icp,
         copyright,
-        font_size,
+        prefs,
     } = chrome;
+    let aids = prefs.aids;
+    let back = current_page();
     // The home page has its own 通知公告 block.
     let notices = if active == "/" { Vec::new() } else { notices };
     let header = view! {
         <header class="site-header">
             <TopBar
+                aids
+                back=back.clone()
                 site_name=site_name.clone()
                 wechat_account
                 wechat_qr_svg
@@ -40,18 +59,26 @@ pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) 
                 contact_href=contact_href.clone()
             />
             <Masthead site_name logo_url magazine_name slogan />
-            <Navigation nav active />
+            <Navigation nav active aids back=back.clone() />
         </header>
     }
     .into_any();
     view! {
-        <div class="site" data-fs=font_size.code()>
+        <div
+            class="site"
+            data-fs=prefs.font_size.code()
+            data-elder=aids.has(Aid::Elder).then_some("")
+            data-contrast=aids.has(Aid::Contrast).then_some("")
+            data-cursor=aids.has(Aid::Cursor).then_some("")
+            data-guide=aids.has(Aid::Guide).then_some("")
+        >
             <a class="skip-link" href="#main">"跳到正文"</a>
             {header}
             <NoticeStrip notices />
             <main id="main" class="wrap main" tabindex="-1">{children()}</main>
             <Footer link_groups footer_lines icp copyright contact_href />
             <Popovers />
+            <AccessParts />
         </div>
     }
     .into_any()
@@ -59,6 +86,8 @@ pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) 
 
 #[component]
 fn TopBar(
+    aids: Aids,
+    back: String,
     site_name: String,
     wechat_account: String,
     wechat_qr_svg: Option<String>,
@@ -83,6 +112,8 @@ fn TopBar(
             <div class="wrap topbar-inner">
                 <span class="welcome">{format!("欢迎访问{site_name}网站")}</span>
                 <div class="header-widgets">
+                    <AidSwitch aid=Aid::Elder aids back=back.clone() class="elder-switch" />
+                    <AccessToolbar aids back />
                     <Popover label="收藏本站" class="bookmark-hint">
                         <p>"按 " <kbd>"Ctrl"</kbd> " + " <kbd>"D"</kbd> "（苹果电脑为 " <kbd>"⌘"</kbd> " + " <kbd>"D"</kbd> "）将本站加入浏览器收藏夹。"</p>
                         <p>"阅读文章时点击“☆ 收藏”，可在" <a href="/favorites">"我的收藏"</a> "中查看。"</p>
@@ -136,7 +167,7 @@ fn Masthead(
 }
 
 #[component]
-fn Navigation(nav: Vec<NavLink>, active: String) -> impl IntoView {
+fn Navigation(nav: Vec<NavLink>, active: String, aids: Aids, back: String) -> impl IntoView {
     let items = nav
         .into_iter()
         .map(|NavLink { name, href }| {
@@ -150,6 +181,9 @@ fn Navigation(nav: Vec<NavLink>, active: String) -> impl IntoView {
         <NavMenu>
             {items}
             <HeaderSearch />
+            <div class="nav-aids">
+                <AidSwitch aid=Aid::Elder aids back class="elder-switch" />
+            </div>
         </NavMenu>
     }
     .into_any()

@@ -1,6 +1,7 @@
 //! Building blocks of pages. Plain components render on the server only; the `#[island]`s
-//! (popover, menu, font size, share actions, favorites) are the only code readers download.
+//! (popover, menu, font size, 无障碍 toolbar, share actions, favorites) are the only code readers download.
 
+pub mod access;
 pub mod browser;
 pub mod favorite;
 pub mod font_size;

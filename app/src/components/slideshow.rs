@@ -173,7 +173,9 @@ impl Show {
 
     fn tick(&self) {
         let hidden = document().is_some_and(|d| d.hidden());
-        if self.count > 1 && !self.paused() && !self.still && !hidden {
+        // 长者模式 never advances by itself (it may be switched on while the page is open).
+        let elder = select(".site[data-elder]").is_some();
+        if self.count > 1 && !self.paused() && !self.still && !hidden && !elder {
             self.step(true);
         }
     }

@@ -12,7 +12,7 @@ use crate::components::seo::Seo;
 use crate::components::share::SharePanel;
 use crate::error::AppError;
 use crate::models::{ArticlePage as Article, DatedLink};
-use crate::prefs::FontSize;
+use crate::prefs::ReaderPrefs;
 
 /// Parses the `{id}` of the URL: a positive 32-bit number, nothing else.
 pub fn parse_id(raw: &str) -> Option<i32> {
@@ -90,7 +90,7 @@ pub fn Breadcrumb(crumbs: Vec<crate::models::NavLink>) -> impl IntoView {
 #[component]
 fn ArticleHeader(a: Article) -> impl IntoView {
     let back_query = format!("/articles/{}", a.id).replace('/', "%2F");
-    let font_size = use_context::<FontSize>().unwrap_or_default();
+    let font_size = use_context::<ReaderPrefs>().unwrap_or_default().font_size;
     let meta = view! {
         <div class="article-meta">
             {(!a.source.is_empty()).then(|| view! {

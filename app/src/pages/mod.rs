@@ -48,7 +48,7 @@ where
                     match chrome.await {
                         Err(error) => view! { <BareErrorPage error /> }.into_any(),
                         Ok(chrome) => {
-                            provide_context(chrome.font_size);
+                            provide_context(chrome.prefs);
                             provide_context(SiteName(chrome.site_name.clone()));
                             let page = match data {
                                 Ok(d) => render(d),

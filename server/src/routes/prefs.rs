@@ -1,6 +1,9 @@
-use app::prefs::{FontSize, safe_return_path};
+//! The no-script side of the reader's preferences: links and forms that set a cookie on the
+//! server and send the reader back to the page, rendered from then on with the choice.
+
+use app::prefs::{Aid, Aids, FontSize, ReaderPrefs, safe_return_path};
 use axum::extract::Query;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -10,18 +13,80 @@ pub struct FontSizeQuery {
     back: Option<String>,
 }
 
-/// `GET /prefs/font-size?size=l&back=/articles/3`: the no-script font-size links. Sets the
-/// cookie and sends the reader back to the page (a path on this site only).
-pub async fn font_size(Query(q): Query<FontSizeQuery>) -> Response {
-    let back = safe_return_path(q.back.as_deref().unwrap_or("/")).to_owned();
+/// A `303 See Other` back to `back` (a path on this site only) that sets `cookies`.
+fn back_to(back: Option<&str>, cookies: &[String]) -> Response {
+    let back = safe_return_path(back.unwrap_or("/")).to_owned();
     let location = HeaderValue::from_str(&back).unwrap_or(HeaderValue::from_static("/"));
     let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
-    if let Some(size) = q.size.as_deref().and_then(FontSize::from_code)
-        && let Ok(cookie) = HeaderValue::from_str(&size.cookie())
-    {
-        res.headers_mut().insert(header::SET_COOKIE, cookie);
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            res.headers_mut().append(header::SET_COOKIE, value);
+        }
     }
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
+}
+
+/// `GET /prefs/font-size?size=l&back=/articles/3`: the no-script font-size links.
+pub async fn font_size(Query(q): Query<FontSizeQuery>) -> Response {
+    let cookies: Vec<String> = q
+        .size
+        .as_deref()
+        .and_then(FontSize::from_code)
+        .map(FontSize::cookie)
+        .into_iter()
+        .collect();
+    back_to(q.back.as_deref(), &cookies)
+}
+
+#[derive(Deserialize)]
+pub struct AidQuery {
+    aid: Option<String>,
+    on: Option<String>,
+    back: Option<String>,
+}
+
+fn current_aids(headers: &HeaderMap) -> Aids {
+    ReaderPrefs::from_cookie_headers(
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    )
+    .aids
+}
+
+/// `GET /prefs/aid?aid=e&on=1&back=/`: the no-script 长者模式 and 无障碍 switches. Switches one
+/// aid on (`on=1`) or off (anything else), keeping the others as they are.
+pub async fn aid(headers: HeaderMap, Query(q): Query<AidQuery>) -> Response {
+    let cookies: Vec<String> = q
+        .aid
+        .as_deref()
+        .and_then(Aid::from_code)
+        .map(|aid| {
+            current_aids(&headers)
+                .with(aid, q.on.as_deref() == Some("1"))
+                .cookie()
+        })
+        .into_iter()
+        .collect();
+    back_to(q.back.as_deref(), &cookies)
+}
+
+#[derive(Deserialize)]
+pub struct ResetQuery {
+    back: Option<String>,
+}
+
+/// `GET /prefs/reset?back=/`: every reading preference back to the default.
+pub async fn reset(Query(q): Query<ResetQuery>) -> Response {
+    let cookies = [
+        Aids::default().cookie(),
+        format!(
+            "{}=; Path=/; Max-Age=0; SameSite=Lax",
+            app::prefs::FONT_SIZE_COOKIE
+        ),
+    ];
+    back_to(q.back.as_deref(), &cookies)
 }
