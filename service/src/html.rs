@@ -74,6 +74,58 @@ pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
+/// A stored body made ready to show under a page's `<h1>`: sanitized, and its headings
+/// renumbered from `<h2>` without gaps (an editor's 小标题 may be stored as `<h3>`, a pasted
+/// document may start at `<h4>` or jump from `<h2>` to `<h4>`). The levels keep their order:
+/// the highest level used becomes `<h2>`, the next `<h3>`, and so on.
+pub fn page_body(html: &str) -> String {
+    rank_headings(&sanitize(html))
+}
+
+/// Renumbers the headings of sanitized HTML from `<h2>` without gaps (see [`page_body`]).
+pub fn rank_headings(html: &str) -> String {
+    let level_at = |i: usize| -> Option<(u8, usize)> {
+        let rest = &html[i..];
+        let (skip, rest) = match rest.strip_prefix("</") {
+            Some(r) => (2, r),
+            None => (1, rest.strip_prefix('<')?),
+        };
+        let bytes = rest.as_bytes();
+        let level = match (bytes.first(), bytes.get(1), bytes.get(2)) {
+            (Some(b'h' | b'H'), Some(d @ b'1'..=b'6'), Some(b'>' | b' ' | b'/')) => d - b'0',
+            _ => return None,
+        };
+        Some((level, i + skip + 1))
+    };
+    let tags: Vec<(u8, usize)> = html
+        .match_indices('<')
+        .filter_map(|(i, _)| level_at(i))
+        .collect();
+    let mut used: Vec<u8> = tags.iter().map(|(l, _)| *l).collect();
+    used.sort_unstable();
+    used.dedup();
+    let rank = |level: u8| {
+        let index = used.iter().position(|l| *l == level).unwrap_or(0);
+        u8::try_from(index).unwrap_or(4).saturating_add(2).min(6)
+    };
+    if used
+        .iter()
+        .enumerate()
+        .all(|(i, l)| usize::from(*l) == i + 2)
+    {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for (level, digit) in tags {
+        out.push_str(&html[from..digit]);
+        out.push(char::from(b'0' + rank(level)));
+        from = digit + 1;
+    }
+    out.push_str(&html[from..]);
+    out
+}
+
 /// Escapes text for use inside HTML element content or a double-quoted attribute.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -153,6 +205,40 @@ fn decode_entity(name: &str) -> Option<char> {
             };
             char::from_u32(code)
         }
+    }
+}
+
+#[cfg(test)]
+mod heading_tests {
+    use super::{page_body, rank_headings};
+
+    #[test]
+    fn headings_are_renumbered_from_h2_without_gaps() {
+        assert_eq!(
+            rank_headings("<h3>一、概况</h3><p>甲</p><h3>二、做法</h3>"),
+            "<h2>一、概况</h2><p>甲</p><h2>二、做法</h2>"
+        );
+        assert_eq!(
+            rank_headings(r#"<h2>综述</h2><h4 title="x">细节</h4><h3>小结</h3>"#),
+            r#"<h2>综述</h2><h3 title="x">细节</h3><h3>小结</h3>"#
+        );
+        assert_eq!(
+            rank_headings("<h2>甲</h2><h3>乙</h3><p>&lt;h4&gt;不是标题</p>"),
+            "<h2>甲</h2><h3>乙</h3><p>&lt;h4&gt;不是标题</p>"
+        );
+        assert_eq!(rank_headings("<p>无标题</p><hr>"), "<p>无标题</p><hr>");
+        assert_eq!(
+            rank_headings("<h4>a</h4><header>b</header>"),
+            "<h2>a</h2><header>b</header>"
+        );
+    }
+
+    #[test]
+    fn page_bodies_are_sanitized_first() {
+        assert_eq!(
+            page_body("<h1>标题</h1><h3 onclick=\"x()\">小标题</h3><script>x()</script>"),
+            "标题<h2>小标题</h2>"
+        );
     }
 }
 

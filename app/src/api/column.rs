@@ -55,7 +55,7 @@ pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage,
             }
             let p = found.ok_or(AppError::NotFound)?;
             tag_page([tag::page(p.category_id)]);
-            let body_html = service::html::sanitize(&p.body);
+            let body_html = service::html::page_body(&p.body);
             seo.description = convert::describe(&convert::strip_tags(&body_html), 120);
             ColumnBody::Single {
                 page: SinglePage {

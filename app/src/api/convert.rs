@@ -215,7 +215,7 @@ pub fn notice_page(
     n: notice::Model,
     files: Vec<notice_attachment::Model>,
 ) -> NoticePage {
-    let body = service::html::sanitize(&n.body);
+    let body = service::html::page_body(&n.body);
     let text = strip_tags(&body);
     NoticePage {
         seo: seo(site, &n.title, &text, &notice_href(n.id)),
@@ -300,7 +300,7 @@ pub fn article_page(
     let published = a.published_at.unwrap_or(a.created_at);
     let href = article_href(a.id);
     let url = site.absolute(&href);
-    let body_html = service::html::sanitize(&a.body);
+    let body_html = service::html::page_body(&a.body);
     let description = if a.summary.trim().is_empty() {
         describe(&strip_tags(&body_html), 120)
     } else {

@@ -34,6 +34,7 @@ pub fn Slideshow(slides: Vec<Slide>) -> impl IntoView {
                         width=s.image.width
                         height=s.image.height
                         loading=if i == 0 { "eager" } else { "lazy" }
+                        fetchpriority=(i == 0).then_some("high")
                     />
                     <span class="slide-caption">{s.title.clone()}</span>
                 </a>

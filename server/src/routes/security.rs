@@ -129,8 +129,8 @@ pub fn policy(html: &str, back_office: bool) -> String {
     )
 }
 
-/// Gives each rendered HTML page its policy, with the hashes of its own inline scripts.
-/// Runs inside the page cache, which keeps the policy with the page.
+/// Gives each rendered HTML page its final markup (see [`crate::markup`]) and its policy, with
+/// the hashes of its own inline scripts. Runs inside the page cache, which keeps both.
 pub async fn csp(req: Request, next: Next) -> Response {
     let back_office = is_back_office(req.uri().path());
     let res = next.run(req).await;
@@ -140,6 +140,16 @@ pub async fn csp(req: Request, next: Next) -> Response {
     let (mut parts, body) = res.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE).await else {
         return app::error::AppError::Internal.into_response();
+    };
+    let bytes = match std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(crate::markup::tidy)
+    {
+        Some(tidied) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            bytes::Bytes::from(tidied)
+        }
+        None => bytes,
     };
     let policy = policy(&String::from_utf8_lossy(&bytes), back_office);
     if let Ok(value) = HeaderValue::from_str(&policy) {
