@@ -6,10 +6,11 @@
 //!   comment but calls a "bogus comment"; `<!---->` is the same empty comment, written validly.
 //! - The preload links for the browser bundle get the page's script nonce as their
 //!   `crossorigin` value; an unknown value means `anonymous`, which `crossorigin=""` says
-//!   validly. They also get `fetchpriority="low"` (as Leptos gives them when hydration is
-//!   deferred, which islands always are): they only warm the cache for the islands, which
-//!   start once the page is idle, and must not compete with the page's own text and first
-//!   picture.
+//!   validly. The script's gets `fetchpriority="low"` (as Leptos gives it when hydration is
+//!   deferred, which islands always are), and the WebAssembly's is dropped: the islands
+//!   start once the page is idle, and the 60 KB of wasm fetched before then would compete
+//!   with the page's own text and first picture on a slow phone connection (the small
+//!   script, preloaded, asks for the wasm as soon as it runs).
 //! - Resources resolved late are streamed as `<script>`s after `</html>`; a parser puts them at
 //!   the end of `<body>` anyway, so that is where they are written.
 
@@ -83,15 +84,19 @@ fn replace_bogus_comments(html: &str) -> String {
     out
 }
 
-/// The preload links: `crossorigin` values other than the three HTML knows as `""`, and
-/// `fetchpriority="low"` where they have none.
+/// The preload links: the WebAssembly's dropped, `crossorigin` values other than the three
+/// HTML knows as `""`, and `fetchpriority="low"` where there is none.
 fn preload_links(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
     while let Some(at) = find_ignore_case(rest, "<link") {
         let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
         out.push_str(&rest[..at]);
-        out.push_str(&fix_link(&rest[at..end]));
+        let tag = &rest[at..end];
+        let wasm = tag.contains(" rel=\"preload\"") && tag.contains(".wasm\"");
+        if !wasm {
+            out.push_str(&fix_link(tag));
+        }
         rest = &rest[end..];
     }
     out.push_str(rest);
@@ -179,11 +184,11 @@ mod tests {
 
     #[test]
     fn preload_links_lose_the_nonce_as_crossorigin() {
-        let html = r#"<head><link rel="modulepreload" href="/a.js" crossorigin="n0nce-x"><link rel="preload" crossorigin="anonymous" as="fetch" fetchpriority="high"><link rel="stylesheet" href="/a.css" crossorigin="x"></head><p> crossorigin="n0nce-x"</p>"#;
+        let html = r#"<head><link rel="modulepreload" href="/a.js" crossorigin="n0nce-x"><link rel="preload" href="/pkg/a.wasm" as="fetch" crossorigin="n0nce-x"><link rel="preload" crossorigin="anonymous" as="image" fetchpriority="high"><link rel="stylesheet" href="/a.css" crossorigin="x"></head><p> crossorigin="n0nce-x"</p>"#;
         assert_eq!(
             tidy(html).as_deref(),
             Some(
-                r#"<head><link rel="modulepreload" href="/a.js" crossorigin="" fetchpriority="low"><link rel="preload" crossorigin="anonymous" as="fetch" fetchpriority="high"><link rel="stylesheet" href="/a.css" crossorigin="x"></head><p> crossorigin="n0nce-x"</p>"#
+                r#"<head><link rel="modulepreload" href="/a.js" crossorigin="" fetchpriority="low"><link rel="preload" crossorigin="anonymous" as="image" fetchpriority="high"><link rel="stylesheet" href="/a.css" crossorigin="x"></head><p> crossorigin="n0nce-x"</p>"#
             )
         );
     }

@@ -92,10 +92,7 @@ pub fn AccessLive() -> impl IntoView {
 
 /// The browser side (only ever runs in the browser).
 mod live {
-    use std::cell::RefCell;
-
     use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
 
     use crate::components::browser::{
         key_of, on_window, select, select_all, set_cookie, target_closest,
@@ -146,8 +143,19 @@ mod live {
         show(aids.with(aid, !aids.has(aid)));
     }
 
+    /// Whether 朗读 has been used on this page (its code is only loaded then).
+    static SPOKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    fn speech(action: &'static str) {
+        if action != "start" && !SPOKEN.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        SPOKEN.store(true, std::sync::atomic::Ordering::Relaxed);
+        crate::components::browser::spawn(super::speech::act(action.to_owned()));
+    }
+
     fn reset() {
-        stop_speech();
+        speech("stop");
         show(Aids::default());
         set_cookie(&format!(
             "{FONT_SIZE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"
@@ -184,12 +192,14 @@ mod live {
             return;
         }
         if let Some((h, v)) = guide_lines() {
+            // Whole pixels, formatted as integers (float formatting would add kilobytes).
+            let (x, y) = (x.round() as i32, y.round() as i32);
             let _ = h
                 .style()
-                .set_property("transform", &format!("translateY({y:.0}px)"));
+                .set_property("transform", &format!("translateY({y}px)"));
             let _ = v
                 .style()
-                .set_property("transform", &format!("translateX({x:.0}px)"));
+                .set_property("transform", &format!("translateX({x}px)"));
             let _ = h.class_list().add_1("placed");
             let _ = v.class_list().add_1("placed");
         }
@@ -202,7 +212,94 @@ mod live {
         }
     }
 
-    // ---- 朗读 ----
+    pub fn start() {
+        // Controls that need script appear now that it runs.
+        for form in select_all(".aid-form[hidden]") {
+            let _ = form.remove_attribute("hidden");
+        }
+        if super::speech::available()
+            && select("main .prose").is_some()
+            && let Some(button) = select(".speech-start")
+        {
+            let _ = button.remove_attribute("hidden");
+            let _ = button.set_attribute("aria-pressed", "false");
+        }
+        on_window("click", |e| {
+            if let Some(button) = target_closest(&e, "button[data-aid]") {
+                e.prevent_default();
+                if let Some(aid) = button
+                    .get_attribute("data-aid")
+                    .and_then(|c| Aid::from_code(&c))
+                {
+                    toggle(aid);
+                }
+            } else if target_closest(&e, "a[data-reset]").is_some() {
+                e.prevent_default();
+                reset();
+            } else if let Some(button) = target_closest(&e, "button[data-speech]") {
+                match button.get_attribute("data-speech").as_deref() {
+                    Some("start") => speech("start"),
+                    Some("pause") => speech("pause"),
+                    Some("stop") => speech("stop"),
+                    _ => {}
+                }
+            }
+        });
+        on_window("keydown", |e| {
+            if key_of(&e) == "Escape" {
+                speech("escape");
+            }
+        });
+        on_window("mousemove", |e| {
+            if let Some(m) = e.dyn_ref::<web_sys::MouseEvent>() {
+                place_guide(f64::from(m.client_x()), f64::from(m.client_y()));
+            }
+        });
+        // Keyboard readers: the guide crosses at the element that has the focus.
+        on_window("focusin", |e| {
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            {
+                let r = el.get_bounding_client_rect();
+                place_guide(r.left() + r.width() / 2.0, r.top() + r.height() / 2.0);
+            }
+        });
+        // Leaving the page stops the voice (it would go on reading a page no longer shown).
+        on_window("pagehide", |_| speech("stop"));
+    }
+}
+
+/// 朗读, in its own chunk of the browser bundle: loaded the first time a reader asks for it.
+mod speech {
+    use std::cell::RefCell;
+
+    use leptos::prelude::lazy;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    use crate::components::browser::{select, select_all};
+
+    /// Whether the browser can speak (checked without loading the rest).
+    pub fn available() -> bool {
+        synth().is_some()
+    }
+
+    /// Does what a 朗读 control asks: `start`, `pause` (or resume), `stop`, `escape` (stop
+    /// while reading).
+    #[lazy]
+    pub fn act(action: String) {
+        match action.as_str() {
+            "start" => start_speech(),
+            "pause" => pause_speech(),
+            "escape" => {
+                if READING.with_borrow(|r| !r.blocks.is_empty()) {
+                    stop_speech();
+                }
+            }
+            _ => stop_speech(),
+        }
+    }
 
     struct Reading {
         blocks: Vec<web_sys::Element>,
@@ -375,62 +472,5 @@ mod live {
             set_status("已停止朗读");
         }
         set_bar(false);
-    }
-
-    pub fn start() {
-        // Controls that need script appear now that it runs.
-        for form in select_all(".aid-form[hidden]") {
-            let _ = form.remove_attribute("hidden");
-        }
-        if synth().is_some()
-            && select("main .prose").is_some()
-            && let Some(button) = select(".speech-start")
-        {
-            let _ = button.remove_attribute("hidden");
-            let _ = button.set_attribute("aria-pressed", "false");
-        }
-        on_window("click", |e| {
-            if let Some(button) = target_closest(&e, "button[data-aid]") {
-                e.prevent_default();
-                if let Some(aid) = button
-                    .get_attribute("data-aid")
-                    .and_then(|c| Aid::from_code(&c))
-                {
-                    toggle(aid);
-                }
-            } else if target_closest(&e, "a[data-reset]").is_some() {
-                e.prevent_default();
-                reset();
-            } else if let Some(button) = target_closest(&e, "button[data-speech]") {
-                match button.get_attribute("data-speech").as_deref() {
-                    Some("start") => start_speech(),
-                    Some("pause") => pause_speech(),
-                    Some("stop") => stop_speech(),
-                    _ => {}
-                }
-            }
-        });
-        on_window("keydown", |e| {
-            if key_of(&e) == "Escape" && READING.with_borrow(|r| !r.blocks.is_empty()) {
-                stop_speech();
-            }
-        });
-        on_window("mousemove", |e| {
-            if let Some(m) = e.dyn_ref::<web_sys::MouseEvent>() {
-                place_guide(f64::from(m.client_x()), f64::from(m.client_y()));
-            }
-        });
-        // Keyboard readers: the guide crosses at the element that has the focus.
-        on_window("focusin", |e| {
-            if let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            {
-                let r = el.get_bounding_client_rect();
-                place_guide(r.left() + r.width() / 2.0, r.top() + r.height() / 2.0);
-            }
-        });
-        // Leaving the page stops the voice (it would go on reading a page no longer shown).
-        on_window("pagehide", |_| stop_speech());
     }
 }
