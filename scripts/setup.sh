@@ -1,7 +1,7 @@
 # Installs what building and testing Portico needs, skipping whatever is already there.
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again and again.
 #   setup_build     Rust wasm target, cargo-leptos, wasm-bindgen-cli, npm packages (wasm-opt)
-#   setup_browser   Debian's Chromium, for the end-to-end tests
+#   setup_browser   Debian's Chromium and Java, for the end-to-end and markup tests
 #   build_site      the release site (server and both browser bundles)
 
 CARGO_LEPTOS_VERSION=0.3.10
@@ -57,6 +57,12 @@ setup_browser() {
     say "installing Debian's Chromium"
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+  # Java runs the Nu HTML checker (vnu-jar, from npm) in the markup tests.
+  if ! command -v java >/dev/null; then
+    say "installing Debian's Java runtime (for the Nu HTML checker)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless
   fi
   # Chinese glyphs, so that pages are laid out (and screenshots look) as readers see them.
   if ! fc-list :lang=zh 2>/dev/null | grep -q .; then

@@ -35,7 +35,7 @@ test("Lighthouse mobile: 100 in every category on home, a column list and an art
         "--output=json",
         `--output-path=${out}`,
         `--only-categories=${CATEGORIES.join(",")}`,
-        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync",
       ],
       { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" }, stdio: "ignore" },
     );

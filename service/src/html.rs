@@ -76,13 +76,14 @@ pub fn sanitize(html: &str) -> String {
 
 /// A stored body made ready to show under a page's `<h1>`: sanitized, and its headings
 /// renumbered from `<h2>` without gaps (an editor's 小标题 may be stored as `<h3>`, a pasted
-/// document may start at `<h4>` or jump from `<h2>` to `<h4>`). The levels keep their order:
-/// the highest level used becomes `<h2>`, the next `<h3>`, and so on.
+/// document may start at `<h4>` or jump from `<h2>` to `<h4>`). The levels keep their order.
 pub fn page_body(html: &str) -> String {
     rank_headings(&sanitize(html))
 }
 
-/// Renumbers the headings of sanitized HTML from `<h2>` without gaps (see [`page_body`]).
+/// Renumbers the headings of sanitized HTML from `<h2>` without gaps (see [`page_body`]):
+/// the levels used are ranked (the highest becomes 2), and no heading is more than one level
+/// below the one before it.
 pub fn rank_headings(html: &str) -> String {
     let level_at = |i: usize| -> Option<(u8, usize)> {
         let rest = &html[i..];
@@ -97,29 +98,30 @@ pub fn rank_headings(html: &str) -> String {
         };
         Some((level, i + skip + 1))
     };
-    let tags: Vec<(u8, usize)> = html
+    // (level, index of its digit, whether it closes)
+    let tags: Vec<(u8, usize, bool)> = html
         .match_indices('<')
-        .filter_map(|(i, _)| level_at(i))
+        .filter_map(|(i, _)| level_at(i).map(|(l, d)| (l, d, html[i..].starts_with("</"))))
         .collect();
-    let mut used: Vec<u8> = tags.iter().map(|(l, _)| *l).collect();
+    let mut used: Vec<u8> = tags.iter().map(|(l, _, _)| *l).collect();
     used.sort_unstable();
     used.dedup();
     let rank = |level: u8| {
         let index = used.iter().position(|l| *l == level).unwrap_or(0);
         u8::try_from(index).unwrap_or(4).saturating_add(2).min(6)
     };
-    if used
-        .iter()
-        .enumerate()
-        .all(|(i, l)| usize::from(*l) == i + 2)
-    {
-        return html.to_owned();
-    }
+    // Each heading at most one level below the one before it (the page's <h1> comes first).
+    let mut previous = 1u8;
+    let mut open = 2u8;
     let mut out = String::with_capacity(html.len());
     let mut from = 0;
-    for (level, digit) in tags {
+    for (level, digit, closing) in tags {
+        if !closing {
+            open = rank(level).min(previous + 1);
+            previous = open;
+        }
         out.push_str(&html[from..digit]);
-        out.push(char::from(b'0' + rank(level)));
+        out.push(char::from(b'0' + open));
         from = digit + 1;
     }
     out.push_str(&html[from..]);
@@ -230,6 +232,10 @@ mod heading_tests {
         assert_eq!(
             rank_headings("<h4>a</h4><header>b</header>"),
             "<h2>a</h2><header>b</header>"
+        );
+        assert_eq!(
+            rank_headings("<h3>a</h3><h2>b</h2><h3>c</h3>"),
+            "<h2>a</h2><h2>b</h2><h3>c</h3>"
         );
     }
 
