@@ -210,92 +210,101 @@ async function fakeSpeech(page: Page) {
   });
 }
 
-test("every toolbar control works by keyboard and announces its state", async ({ page }) => {
-  await fakeSpeech(page);
-  await openFirstArticle(page);
-  await waitForAccess(page);
-  const summary = page.locator(".access > summary");
-  await summary.focus();
-  await page.keyboard.press("Enter");
-  await expect(page.locator("details.access")).toHaveAttribute("open", "");
+for (const [name, viewport] of [
+  ["desktop", { width: 1280, height: 900 }],
+  ["phone", { width: 390, height: 844 }],
+] as const) {
+  test.describe(`toolbar (${name})`, () => {
+    test.use({ viewport });
 
-  const press = async (code: string, key: string) => {
-    const button = page.locator(`.access-panel button[data-aid="${code}"]`);
-    await button.focus();
-    await page.keyboard.press(key);
-    return button;
-  };
-  // 大鼠标
-  const cursor = await press("p", "Enter");
-  await expect(cursor).toHaveAttribute("aria-pressed", "true");
-  await expect(page.locator(".site")).toHaveAttribute("data-cursor", "");
-  expect(await page.locator("main p").first().evaluate((el) => getComputedStyle(el).cursor)).toContain("url(");
-  // 高对比度
-  const contrast = await press("c", " ");
-  await expect(contrast).toHaveAttribute("aria-pressed", "true");
-  expect(await page.locator(".site").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(0, 0, 0)");
-  expect(await page.locator("main h1").evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 255, 255)");
-  expect(await lowContrast(page, 7)).toEqual([]);
-  // 十字线: follows the keyboard focus.
-  const guide = await press("g", "Enter");
-  await expect(guide).toHaveAttribute("aria-pressed", "true");
-  await page.keyboard.press("Tab");
-  await expect(page.locator(".guide-x")).toBeVisible();
-  await expect(page.locator(".guide-y")).toBeVisible();
-  await page.mouse.move(300, 200);
-  await expect
-    .poll(() => page.locator(".guide-x").evaluate((el) => getComputedStyle(el).transform))
-    .toContain("200");
+    test("every toolbar control works by keyboard and announces its state", async ({ page }) => {
+      await fakeSpeech(page);
+      await openFirstArticle(page);
+      await waitForAccess(page);
+      const summary = page.locator(".access > summary");
+      await summary.focus();
+      await page.keyboard.press("Enter");
+      await expect(page.locator("details.access")).toHaveAttribute("open", "");
 
-  // 朗读: in zh-CN, paragraph by paragraph, the one being read highlighted; pause and stop.
-  await summary.focus();
-  const read = page.locator(".speech-start");
-  await expect(read).toBeVisible();
-  await read.focus();
-  await page.keyboard.press("Enter");
-  const spoken = () => page.evaluate(() => (window as any).__speech.spoken as { text: string; lang: string }[]);
-  await expect.poll(async () => (await spoken()).length).toBe(1);
-  const first = (await spoken())[0];
-  expect(first.lang).toBe("zh-CN");
-  expect(first.text).toBe((await page.locator("main h1").textContent())!.trim());
-  await expect(page.locator("main h1")).toHaveClass(/speaking/);
-  await expect(page.locator(".speech-status")).toContainText("正在朗读：第 1 段");
-  await page.evaluate(() => (window as any).__endUtterance());
-  await expect.poll(async () => (await spoken()).length).toBe(2);
-  await expect(page.locator("main h1")).not.toHaveClass(/speaking/);
-  await expect(page.locator(".prose .speaking")).toHaveCount(1);
-  await expect(page.locator(".speech-status")).toContainText("第 2 段");
-  const pause = page.locator(".speech-pause");
-  await expect(pause).toBeFocused();
-  await page.keyboard.press("Enter");
-  await expect(pause).toHaveText("继续");
-  await expect(pause).toHaveAttribute("aria-pressed", "true");
-  expect(await page.evaluate(() => (window as any).__speech.paused)).toBe(true);
-  await expect(page.locator(".speech-status")).toHaveText("已暂停");
-  await page.keyboard.press("Enter");
-  expect(await page.evaluate(() => (window as any).__speech.paused)).toBe(false);
-  await page.locator(".speech-stop").focus();
-  await page.keyboard.press("Enter");
-  await expect(page.locator(".speech-bar")).toBeHidden();
-  await expect(page.locator(".speaking")).toHaveCount(0);
-  // A cancelled utterance that still reports its end does not start the next block.
-  await page.evaluate(() => (window as any).__endUtterance());
-  expect((await spoken()).length).toBe(2);
+      const press = async (code: string, key: string) => {
+        const button = page.locator(`.access-panel button[data-aid="${code}"]`);
+        await button.focus();
+        await page.keyboard.press(key);
+        return button;
+      };
+      // 大鼠标
+      const cursor = await press("p", "Enter");
+      await expect(cursor).toHaveAttribute("aria-pressed", "true");
+      await expect(page.locator(".site")).toHaveAttribute("data-cursor", "");
+      expect(await page.locator("main p").first().evaluate((el) => getComputedStyle(el).cursor)).toContain("url(");
+      // 高对比度
+      const contrast = await press("c", " ");
+      await expect(contrast).toHaveAttribute("aria-pressed", "true");
+      expect(await page.locator(".site").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(0, 0, 0)");
+      expect(await page.locator("main h1").evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 255, 255)");
+      expect(await lowContrast(page, 7)).toEqual([]);
+      // 十字线: follows the keyboard focus.
+      const guide = await press("g", "Enter");
+      await expect(guide).toHaveAttribute("aria-pressed", "true");
+      await page.keyboard.press("Tab");
+      await expect(page.locator(".guide-x")).toBeVisible();
+      await expect(page.locator(".guide-y")).toBeVisible();
+      await page.mouse.move(300, 200);
+      await expect
+        .poll(() => page.locator(".guide-x").evaluate((el) => getComputedStyle(el).transform))
+        .toContain("200");
 
-  // 重置: everything back, for the server too.
-  await summary.focus();
-  if ((await page.locator("details.access").getAttribute("open")) === null) await page.keyboard.press("Enter");
-  await page.locator(".aid-reset").focus();
-  await page.keyboard.press("Enter");
-  for (const code of ["e", "p", "c", "g"]) {
-    await expect(page.locator(`.access-panel button[data-aid="${code}"]`)).toHaveAttribute("aria-pressed", "false");
-  }
-  for (const attr of ["data-cursor", "data-contrast", "data-guide"]) {
-    await expect(page.locator(".site")).not.toHaveAttribute(attr, "");
-  }
-  await page.reload();
-  await expect(page.locator(".site")).not.toHaveAttribute("data-contrast", "");
-});
+      // 朗读: in zh-CN, paragraph by paragraph, the one being read highlighted; pause and stop.
+      await summary.focus();
+      const read = page.locator(".speech-start");
+      await expect(read).toBeVisible();
+      await read.focus();
+      await page.keyboard.press("Enter");
+      const spoken = () => page.evaluate(() => (window as any).__speech.spoken as { text: string; lang: string }[]);
+      await expect.poll(async () => (await spoken()).length).toBe(1);
+      const first = (await spoken())[0];
+      expect(first.lang).toBe("zh-CN");
+      expect(first.text).toBe((await page.locator("main h1").textContent())!.trim());
+      await expect(page.locator("main h1")).toHaveClass(/speaking/);
+      await expect(page.locator(".speech-status")).toContainText("正在朗读：第 1 段");
+      await page.evaluate(() => (window as any).__endUtterance());
+      await expect.poll(async () => (await spoken()).length).toBe(2);
+      await expect(page.locator("main h1")).not.toHaveClass(/speaking/);
+      await expect(page.locator(".prose .speaking")).toHaveCount(1);
+      await expect(page.locator(".speech-status")).toContainText("第 2 段");
+      const pause = page.locator(".speech-pause");
+      await expect(pause).toBeFocused();
+      await page.keyboard.press("Enter");
+      await expect(pause).toHaveText("继续");
+      await expect(pause).toHaveAttribute("aria-pressed", "true");
+      expect(await page.evaluate(() => (window as any).__speech.paused)).toBe(true);
+      await expect(page.locator(".speech-status")).toHaveText("已暂停");
+      await page.keyboard.press("Enter");
+      expect(await page.evaluate(() => (window as any).__speech.paused)).toBe(false);
+      await page.locator(".speech-stop").focus();
+      await page.keyboard.press("Enter");
+      await expect(page.locator(".speech-bar")).toBeHidden();
+      await expect(page.locator(".speaking")).toHaveCount(0);
+      // A cancelled utterance that still reports its end does not start the next block.
+      await page.evaluate(() => (window as any).__endUtterance());
+      expect((await spoken()).length).toBe(2);
+
+      // 重置: everything back, for the server too.
+      await summary.focus();
+      if ((await page.locator("details.access").getAttribute("open")) === null) await page.keyboard.press("Enter");
+      await page.locator(".aid-reset").focus();
+      await page.keyboard.press("Enter");
+      for (const code of ["e", "p", "c", "g"]) {
+        await expect(page.locator(`.access-panel button[data-aid="${code}"]`)).toHaveAttribute("aria-pressed", "false");
+      }
+      for (const attr of ["data-cursor", "data-contrast", "data-guide"]) {
+        await expect(page.locator(".site")).not.toHaveAttribute(attr, "");
+      }
+      await page.reload();
+      await expect(page.locator(".site")).not.toHaveAttribute("data-contrast", "");
+    });
+  });
+}
 
 test("朗读 is not offered where the browser cannot speak", async ({ page }) => {
   await page.addInitScript(() => Object.defineProperty(window, "speechSynthesis", { configurable: true, value: undefined }));
