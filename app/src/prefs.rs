@@ -44,16 +44,6 @@ impl FontSize {
         }
     }
 
-    /// The font size read from a `Cookie:` header value; the default when absent or garbled.
-    pub fn from_cookie_header(header: &str) -> FontSize {
-        header
-            .split(';')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(name, _)| name.trim() == FONT_SIZE_COOKIE)
-            .and_then(|(_, value)| FontSize::from_code(value))
-            .unwrap_or_default()
-    }
-
     /// The `Set-Cookie`/`document.cookie` value that remembers this size for a year.
     pub fn cookie(self) -> String {
         format!(
@@ -231,25 +221,17 @@ pub fn safe_return_path(back: &str) -> &str {
 mod tests {
     use super::*;
 
+    fn font_size(header: &str) -> FontSize {
+        ReaderPrefs::from_cookie_headers([header]).font_size
+    }
+
     #[test]
     fn reads_the_cookie_among_others() {
-        assert_eq!(
-            FontSize::from_cookie_header("a=1; portico_fs=l; b=2"),
-            FontSize::Large
-        );
-        assert_eq!(
-            FontSize::from_cookie_header("portico_fs=s"),
-            FontSize::Small
-        );
-        assert_eq!(
-            FontSize::from_cookie_header("portico_fs=huge"),
-            FontSize::Medium
-        );
-        assert_eq!(FontSize::from_cookie_header(""), FontSize::Medium);
-        assert_eq!(
-            FontSize::from_cookie_header("xportico_fs=l"),
-            FontSize::Medium
-        );
+        assert_eq!(font_size("a=1; portico_fs=l; b=2"), FontSize::Large);
+        assert_eq!(font_size("portico_fs=s"), FontSize::Small);
+        assert_eq!(font_size("portico_fs=huge"), FontSize::Medium);
+        assert_eq!(font_size(""), FontSize::Medium);
+        assert_eq!(font_size("xportico_fs=l"), FontSize::Medium);
     }
 
     #[test]
@@ -257,7 +239,7 @@ mod tests {
         for size in FontSize::ALL {
             let cookie = size.cookie();
             let pair = cookie.split(';').next().unwrap();
-            assert_eq!(FontSize::from_cookie_header(pair), size);
+            assert_eq!(font_size(pair), size);
         }
     }
 

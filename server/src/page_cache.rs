@@ -70,12 +70,7 @@ impl Key {
             }
             app::canonical::Canonical::Page(p) => p,
         };
-        let prefs = ReaderPrefs::from_cookie_headers(
-            req.headers()
-                .get_all(header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok()),
-        );
+        let prefs = app::server::reader_prefs(req.headers());
         Lookup::Page(Key {
             path_and_query,
             prefs,

@@ -14,11 +14,6 @@ pub async fn get_chrome() -> Result<Chrome, AppError> {
         .chrome
         .get_or(&shared, |s| super::convert::chrome(&state.site, s));
     let mut chrome = (*made).clone();
-    chrome.prefs = crate::prefs::ReaderPrefs::from_cookie_headers(
-        request_headers()
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-    );
+    chrome.prefs = crate::server::reader_prefs(&request_headers());
     Ok(chrome)
 }

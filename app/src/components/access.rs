@@ -97,7 +97,7 @@ mod live {
     use crate::components::browser::{
         key_of, on_window, select, select_all, set_cookie, target_closest,
     };
-    use crate::prefs::{Aid, Aids, FONT_SIZE_COOKIE};
+    use crate::prefs::{Aid, Aids, FontSize};
 
     fn site() -> Option<web_sys::Element> {
         select(".site")
@@ -157,21 +157,7 @@ mod live {
     fn reset() {
         speech("stop");
         show(Aids::default());
-        set_cookie(&format!(
-            "{FONT_SIZE_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"
-        ));
-        if let Some(site) = site() {
-            let _ = site.set_attribute("data-fs", "m");
-        }
-        for link in select_all("a.fs-option[data-size]") {
-            let chosen = link.get_attribute("data-size").as_deref() == Some("m");
-            let _ = link.class_list().toggle_with_force("active", chosen);
-            let _ = if chosen {
-                link.set_attribute("aria-current", "true")
-            } else {
-                link.remove_attribute("aria-current")
-            };
-        }
+        crate::components::font_size::choose(FontSize::default());
     }
 
     // ---- 十字线 ----

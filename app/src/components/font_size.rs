@@ -37,7 +37,7 @@ pub fn FontSizeSwitcher(current: FontSize, back_query: String) -> impl IntoView 
 }
 
 /// Applies `size` to the page and remembers it.
-fn choose(size: FontSize) {
+pub fn choose(size: FontSize) {
     set_cookie(&size.cookie());
     if let Some(site) = select(".site") {
         let _ = site.set_attribute("data-fs", size.code());

@@ -56,6 +56,16 @@ pub fn request_headers() -> HeaderMap {
         .unwrap_or_default()
 }
 
+/// The reader's font size and 无障碍 choices, from every `Cookie:` header of a request.
+pub fn reader_prefs(headers: &HeaderMap) -> crate::prefs::ReaderPrefs {
+    crate::prefs::ReaderPrefs::from_cookie_headers(
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    )
+}
+
 /// Sets the HTTP status of the response being rendered.
 pub fn set_status(code: u16) {
     if let (Some(res), Ok(status)) = (

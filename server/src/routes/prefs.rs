@@ -1,7 +1,7 @@
 //! The no-script side of the reader's preferences: links and forms that set a cookie on the
 //! server and send the reader back to the page, rendered from then on with the choice.
 
-use app::prefs::{Aid, Aids, FontSize, ReaderPrefs, safe_return_path};
+use app::prefs::{Aid, Aids, FontSize, safe_return_path};
 use axum::extract::Query;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -47,16 +47,6 @@ pub struct AidQuery {
     back: Option<String>,
 }
 
-fn current_aids(headers: &HeaderMap) -> Aids {
-    ReaderPrefs::from_cookie_headers(
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-    )
-    .aids
-}
-
 /// `GET /prefs/aid?aid=e&on=1&back=/`: the no-script 长者模式 and 无障碍 switches. Switches one
 /// aid on (`on=1`) or off (anything else), keeping the others as they are.
 pub async fn aid(headers: HeaderMap, Query(q): Query<AidQuery>) -> Response {
@@ -65,7 +55,8 @@ pub async fn aid(headers: HeaderMap, Query(q): Query<AidQuery>) -> Response {
         .as_deref()
         .and_then(Aid::from_code)
         .map(|aid| {
-            current_aids(&headers)
+            app::server::reader_prefs(&headers)
+                .aids
                 .with(aid, q.on.as_deref() == Some("1"))
                 .cookie()
         })
