@@ -104,6 +104,8 @@ pub struct FavoriteItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageView {
     pub src: String,
+    /// The WebP variants and the original, for `srcset` (`None` when there are no variants).
+    pub srcset: Option<String>,
     pub alt: String,
     pub width: i32,
     pub height: i32,

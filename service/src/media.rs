@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use ::image::{ImageFormat, ImageReader, Limits};
+use ::image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use chrono::{Datelike, Utc};
 use entity::{article, image, magazine_issue, notice, page};
 use sea_orm::{
@@ -272,6 +272,37 @@ struct Processed {
     now: chrono::DateTime<Utc>,
 }
 
+/// The paths of the WebP variants of a picture `width` pixels wide whose files are named
+/// after `stem` (a path without extension): `{stem}-{variant width}.webp`.
+pub fn variant_paths(stem: &str, width: u32) -> Vec<Variant> {
+    VARIANT_WIDTHS
+        .iter()
+        .filter(|&&vw| vw < width)
+        .map(|&vw| Variant {
+            width: vw,
+            path: format!("{stem}-{vw}.webp"),
+        })
+        .collect()
+}
+
+/// Resized WebP copies of `decoded` for `srcset`, at each of [`VARIANT_WIDTHS`] narrower than
+/// the picture (blocking work).
+pub fn webp_variants(decoded: &DynamicImage, stem: &str) -> Vec<(Variant, Vec<u8>)> {
+    let (w, h) = (decoded.width(), decoded.height());
+    variant_paths(stem, w)
+        .into_iter()
+        .map(|variant| {
+            let width = variant.width;
+            let height = ((u64::from(h) * u64::from(width)) / u64::from(w)).max(1) as u32;
+            let small = decoded
+                .resize_exact(width, height, ::image::imageops::FilterType::Triangle)
+                .to_rgba8();
+            let webp = webp::Encoder::from_rgba(small.as_raw(), width, height).encode(80.0);
+            (variant, webp.to_vec())
+        })
+        .collect()
+}
+
 /// Checks the image, cleans the original and makes its WebP variants (blocking work).
 fn process(bytes: &[u8]) -> Result<Processed> {
     let (format, ext, mime) = kind(bytes)?;
@@ -306,15 +337,9 @@ fn process(bytes: &[u8]) -> Result<Processed> {
     let size = cleaned.len();
     let mut files = vec![(original.clone(), cleaned)];
     let mut variants = Vec::new();
-    for &width in VARIANT_WIDTHS.iter().filter(|&&vw| vw < w) {
-        let height = ((u64::from(h) * u64::from(width)) / u64::from(w)).max(1) as u32;
-        let small = decoded
-            .resize_exact(width, height, ::image::imageops::FilterType::Triangle)
-            .to_rgba8();
-        let webp = webp::Encoder::from_rgba(small.as_raw(), width, height).encode(80.0);
-        let path = format!("{dir}/{name}-{width}.webp");
-        files.push((path.clone(), webp.to_vec()));
-        variants.push(Variant { width, path });
+    for (variant, bytes) in webp_variants(&decoded, &format!("{dir}/{name}")) {
+        files.push((variant.path.clone(), bytes));
+        variants.push(variant);
     }
     Ok(Processed {
         files,

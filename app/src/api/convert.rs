@@ -36,8 +36,22 @@ pub fn media_href(path: &str) -> String {
 }
 
 pub fn image_view(img: &image::Model) -> ImageView {
+    let variants = service::media::variants_of(img);
+    let srcset = (!variants.is_empty()).then(|| {
+        variants
+            .iter()
+            .map(|v| format!("{} {}w", media_href(&v.path), v.width))
+            .chain(std::iter::once(format!(
+                "{} {}w",
+                media_href(&img.path),
+                img.width
+            )))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
     ImageView {
         src: media_href(&img.path),
+        srcset,
         alt: img.alt.clone(),
         width: img.width,
         height: img.height,

@@ -17,6 +17,9 @@ use super::browser::{
 };
 use crate::models::Slide;
 
+/// How wide a slide is shown (the home page's left column; the whole width on phones).
+const SLIDE_SIZES: &str = "(max-width: 767.98px) 100vw, (max-width: 1199.98px) 60vw, 720px";
+
 /// Time each slide is shown.
 const INTERVAL: Duration = Duration::from_millis(5000);
 
@@ -30,6 +33,8 @@ pub fn Slideshow(slides: Vec<Slide>) -> impl IntoView {
                 <a class="slide" class:active=i == 0 href=s.href.clone()>
                     <img
                         src=s.image.src.clone()
+                        srcset=s.image.srcset.clone()
+                        sizes=s.image.srcset.is_some().then_some(SLIDE_SIZES)
                         alt=s.image.alt.clone()
                         width=s.image.width
                         height=s.image.height

@@ -175,7 +175,17 @@ fn PictureList(items: Vec<ListItemView>) -> impl IntoView {
                 <li>
                     <a href=i.href.clone()>
                         {i.thumb.map(|t| view! {
-                            <img src=t.src alt=t.alt width=t.width height=t.height loading="lazy" />
+                            <img
+                                src=t.src
+                                srcset=t.srcset.clone()
+                                sizes=t.srcset.is_some().then_some(
+                                    "(max-width: 767.98px) 100vw, (max-width: 1023.98px) 50vw, 400px",
+                                )
+                                alt=t.alt
+                                width=t.width
+                                height=t.height
+                                loading="lazy"
+                            />
                         })}
                         <span class="picture-title">{i.title}</span>
                     </a>
@@ -209,7 +219,15 @@ fn IssueArchive(issues: Vec<IssueCard>) -> impl IntoView {
                             <li>
                                 <a href=i.href.clone()>
                                     {i.cover.map(|c| view! {
-                                        <img src=c.src alt=c.alt width=c.width height=c.height loading="lazy" />
+                                        <img
+                                            src=c.src
+                                            srcset=c.srcset.clone()
+                                            sizes=c.srcset.is_some().then_some("200px")
+                                            alt=c.alt
+                                            width=c.width
+                                            height=c.height
+                                            loading="lazy"
+                                        />
                                     })}
                                     <strong>{i.label}</strong>
                                     <span>{i.theme}</span>

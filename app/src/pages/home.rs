@@ -125,7 +125,16 @@ fn MagazineBlock(issue: IssueCard) -> impl IntoView {
         <BlockBox title="《中国开发区》" more="/columns/magazine">
             <a class="issue-card" href=issue.href.clone()>
                 {issue.cover.map(|c| view! {
-                    <img class="issue-cover" src=c.src alt=c.alt width=c.width height=c.height loading="lazy" />
+                    <img
+                        class="issue-cover"
+                        src=c.src
+                        srcset=c.srcset.clone()
+                        sizes=c.srcset.is_some().then_some("120px")
+                        alt=c.alt
+                        width=c.width
+                        height=c.height
+                        loading="lazy"
+                    />
                 })}
                 <span class="issue-text">
                     <strong>{issue.label}</strong>

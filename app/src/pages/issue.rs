@@ -60,7 +60,15 @@ fn IssueView(i: Issue) -> impl IntoView {
         <section class="panel issue-page">
             <div class="issue-head">
                 {card.cover.clone().map(|c| view! {
-                    <img class="issue-cover" src=c.src alt=c.alt width=c.width height=c.height />
+                    <img
+                        class="issue-cover"
+                        src=c.src
+                        srcset=c.srcset.clone()
+                        sizes=c.srcset.is_some().then_some("220px")
+                        alt=c.alt
+                        width=c.width
+                        height=c.height
+                    />
                 })}
                 <div class="issue-info">
                     <p class="issue-magazine">"《中国开发区》"</p>

@@ -115,6 +115,59 @@ async fn every_portal_page_renders(app: &TestApp) {
 }
 on_both_backends!(every_portal_page_renders);
 
+/// The demo pictures come with WebP variants, and every page that shows them offers the
+/// variants in `srcset` (phones download a smaller file than the original).
+async fn pictures_offer_their_webp_variants(app: &TestApp) {
+    for (path, marker, sizes) in [
+        ("/", "class=\"slide", "100vw"),
+        ("/", "class=\"issue-cover\"", "120px"),
+        ("/columns/photo-news", "class=\"picture-list", "50vw"),
+        ("/columns/magazine", "class=\"issue-grid", "200px"),
+        ("/magazine/2026/11", "class=\"issue-cover\"", "220px"),
+    ] {
+        let (status, html) = app.get_text(path).await;
+        assert_eq!(status, 200, "{path}");
+        let at = html
+            .find(marker)
+            .unwrap_or_else(|| panic!("{path} lacks {marker}"));
+        // The picture the marker is on, or the first one after it.
+        let start = match html[..at].rfind('<') {
+            Some(open) if html[open..].starts_with("<img") => open,
+            _ => {
+                at + html[at..]
+                    .find("<img")
+                    .unwrap_or_else(|| panic!("{path}: no img"))
+            }
+        };
+        let img = &html[start..=start + html[start..].find('>').unwrap()];
+        let srcset = attr(img, "srcset").unwrap_or_else(|| panic!("{path}: {img} lacks srcset"));
+        assert!(
+            attr(img, "sizes").is_some_and(|s| s.contains(sizes)),
+            "{path}: {img}"
+        );
+        let candidates: Vec<&str> = srcset.split(", ").collect();
+        assert!(candidates.len() >= 2, "{path}: {srcset}");
+        assert!(candidates[0].ends_with(".webp 480w"), "{path}: {srcset}");
+        let src = attr(img, "src").unwrap_or_default();
+        assert!(
+            candidates.last().is_some_and(|c| c.starts_with(&src)),
+            "{path}: the original closes the set: {srcset}"
+        );
+        let first = candidates[0].split(' ').next().unwrap_or_default();
+        let response = app.get(first).await;
+        assert_eq!(response.status(), 200, "{first}");
+        assert_eq!(
+            response.headers()["content-type"].to_str().unwrap(),
+            "image/webp",
+            "{first}"
+        );
+        let bytes = response.bytes().await.unwrap();
+        let picture = image::load_from_memory(&bytes).unwrap();
+        assert_eq!(picture.width(), 480, "{first}");
+    }
+}
+on_both_backends!(pictures_offer_their_webp_variants);
+
 async fn notices_have_details_and_attachments(app: &TestApp) {
     let (_, list) = app.get_text("/columns/notices").await;
     let marker = "href=\"/notices/";

@@ -293,7 +293,7 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
         let figure = match &a.image_caption {
             Some(caption) => {
                 let file = format!("{DEMO_MEDIA_DIR}/illustration-{:02}.jpg", n + 1);
-                let size = draw_once(media, &file, n as u64, images::Kind::Illustration).await?;
+                let drawn = draw_once(media, &file, n as u64, images::Kind::Illustration).await?;
                 let img = image::ActiveModel {
                     path: Set(file.clone()),
                     alt: Set(caption.clone()),
@@ -301,8 +301,8 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
                     credit: Set(a.image_credit.clone()),
                     width: Set(images::WIDTH as i32),
                     height: Set(images::HEIGHT as i32),
-                    variants: Set("[]".into()),
-                    size_bytes: Set(size),
+                    variants: Set(drawn.variants),
+                    size_bytes: Set(drawn.size),
                     mime: Set("image/jpeg".into()),
                     created_at: Set(at),
                     ..Default::default()
@@ -362,7 +362,7 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
             "{DEMO_MEDIA_DIR}/cover-{}-{:02}.jpg",
             issue.year, issue.number
         );
-        let size = draw_once(media, &file, k as u64, images::Kind::Cover).await?;
+        let drawn = draw_once(media, &file, k as u64, images::Kind::Cover).await?;
         let cover = image::ActiveModel {
             path: Set(file.clone()),
             alt: Set(format!(
@@ -373,8 +373,8 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
             credit: Set(settings.magazine_name.clone()),
             width: Set(images::COVER_WIDTH as i32),
             height: Set(images::COVER_HEIGHT as i32),
-            variants: Set("[]".into()),
-            size_bytes: Set(size),
+            variants: Set(drawn.variants),
+            size_bytes: Set(drawn.size),
             mime: Set("image/jpeg".into()),
             created_at: Set(at),
             ..Default::default()
@@ -420,22 +420,59 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
 
 /// Draws illustration `n` to `path` of the media store unless it is already there (the
 /// drawings are deterministic); returns the file's size.
-async fn draw_once(media: &Store, path: &str, n: u64, kind: images::Kind) -> Result<i64> {
-    let size = match media.head(path).await {
-        Ok(meta) => meta.size,
-        Err(Error::NotFound) => {
+/// A demo picture in the media store: the JPEG's size and its WebP variants (as the image
+/// row stores them).
+struct Drawn {
+    size: i64,
+    variants: String,
+}
+
+/// Draws picture `n` of `kind` into `path` with its WebP variants, unless they are all stored
+/// already (tests share one media directory).
+async fn draw_once(media: &Store, path: &str, n: u64, kind: images::Kind) -> Result<Drawn> {
+    let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
+    let width = match kind {
+        images::Kind::Illustration => images::WIDTH,
+        images::Kind::Cover => images::COVER_WIDTH,
+    };
+    let variants = crate::media::variant_paths(stem, width);
+    let variants_json =
+        serde_json::to_string(&variants).map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    let mut size = None;
+    match media.head(path).await {
+        Ok(meta) => size = Some(meta.size),
+        Err(Error::NotFound) => {}
+        Err(e) => return Err(e),
+    }
+    let mut complete = size.is_some();
+    for v in &variants {
+        match media.head(&v.path).await {
+            Ok(_) => {}
+            Err(Error::NotFound) => complete = false,
+            Err(e) => return Err(e),
+        }
+    }
+    let size = match size {
+        Some(size) if complete => size,
+        _ => {
+            let picture = ::image::DynamicImage::ImageRgb8(images::draw(kind, n));
             let mut jpeg = std::io::Cursor::new(Vec::new());
-            images::draw(kind, n)
+            picture
                 .write_to(&mut jpeg, ::image::ImageFormat::Jpeg)
                 .map_err(|e| Error::Io(std::io::Error::other(e)))?;
             let bytes = jpeg.into_inner();
             let size = bytes.len() as u64;
+            for (variant, webp) in crate::media::webp_variants(&picture, stem) {
+                media.put(&variant.path, webp).await?;
+            }
             media.put(path, bytes).await?;
             size
         }
-        Err(e) => return Err(e),
     };
-    Ok(i64::try_from(size).unwrap_or(0))
+    Ok(Drawn {
+        size: i64::try_from(size).unwrap_or(0),
+        variants: variants_json,
+    })
 }
 
 fn local_time(text: &str, tz: Tz) -> Result<DateTime<Utc>> {

@@ -254,7 +254,7 @@ pub async fn preview_body(body: String) -> Result<String, AppError> {
     use crate::server::{require_staff, state};
     require_staff()?;
     let state = state()?;
-    let html = service::html::sanitize(&body);
+    let html = service::html::page_body(&body);
     Ok(service::media::with_srcset(&state.db, &html).await?)
 }
 
