@@ -17,5 +17,6 @@ export PORTICO_SEED_DEMO=true
 export PORTICO_ADMIN_PASSWORD="${E2E_STAFF_PASSWORD:-e2e-password-2026}"
 target/release/portico create-admin --username e2e-admin --display-name 测试管理员 >/dev/null
 target/release/portico create-admin --username e2e-editor --display-name 测试编辑 --role editor >/dev/null
+target/release/portico create-admin --username e2e-writer --display-name 测试撰稿人 --role writer >/dev/null
 unset PORTICO_ADMIN_PASSWORD
 exec target/release/portico serve

@@ -18,6 +18,7 @@ use crate::admin::login::{LoginPage, SetupPage};
 use crate::admin::media::MediaPage;
 use crate::admin::messages::{MessagePage, MessageQueuePage};
 use crate::admin::password::PasswordPage;
+use crate::admin::review::{ReviewPage, ReviewQueuePage};
 use crate::admin::submissions::{SubmissionPage, SubmissionQueuePage};
 use crate::admin::sys::{SettingsPage, UsersPage};
 use crate::pages::article::ArticlePage;
@@ -59,6 +60,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/articles/:id/revisions") view=RevisionsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/revisions/:rev") view=DiffPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/media") view=MediaPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/review") view=ReviewQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/review/:id") view=ReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/messages") view=MessageQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/messages/:id") view=MessagePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/submissions") view=SubmissionQueuePage ssr=SsrMode::Async />

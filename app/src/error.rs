@@ -18,6 +18,12 @@ pub enum AppError {
     Unauthorized,
     #[error("没有权限执行此操作")]
     Forbidden,
+    /// Forbidden, with the reason (e.g. 撰稿人不能发布文章): 403.
+    #[error("{0}")]
+    Refused(String),
+    /// Someone else changed it first, or it is locked: 409.
+    #[error("{0}")]
+    Conflict(String),
     /// The form's security token is missing or stale (CSRF): 403.
     #[error("页面已过期，请刷新页面后重新提交")]
     Expired,
@@ -43,7 +49,8 @@ impl AppError {
             AppError::Moved(_) => 301,
             AppError::BadRequest(_) => 400,
             AppError::Unauthorized => 401,
-            AppError::Forbidden | AppError::Expired => 403,
+            AppError::Forbidden | AppError::Refused(_) | AppError::Expired => 403,
+            AppError::Conflict(_) => 409,
             AppError::TooLarge(_) => 413,
             AppError::Unavailable | AppError::Busy => 503,
             AppError::Internal | AppError::Transport => 500,
@@ -57,7 +64,8 @@ impl AppError {
             AppError::Moved(_) => "页面已移动",
             AppError::BadRequest(_) => "请求有误",
             AppError::Unauthorized => "请先登录",
-            AppError::Forbidden => "没有权限",
+            AppError::Forbidden | AppError::Refused(_) => "没有权限",
+            AppError::Conflict(_) => "内容已有变化",
             AppError::Expired => "页面已过期",
             AppError::TooLarge(_) => "提交的内容过大",
             AppError::Unavailable => "网站暂时无法访问",

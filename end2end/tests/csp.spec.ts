@@ -53,6 +53,7 @@ test("back-office pages and the editor run with their policy and no violation", 
   for (const path of [
     "/admin",
     "/admin/articles",
+    "/admin/review",
     "/admin/media",
     "/admin/columns",
     "/admin/pages",

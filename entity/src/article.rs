@@ -46,6 +46,8 @@ pub struct Model {
     pub status: ArticleStatus,
     pub published_at: Option<DateTimeUtc>,
     pub hits: i64,
+    /// The staff member who created it (none for demo content and older articles).
+    pub owner_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -11,6 +11,9 @@ pub struct Model {
     pub username: String,
     #[sea_orm(column_type = "Text")]
     pub data: String,
+    /// What made it, when it was a step of the review (e.g. 提交审核, 退回修改：…); empty for
+    /// a plain save.
+    pub label: String,
     pub created_at: DateTimeUtc,
 }
 

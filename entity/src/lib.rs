@@ -3,6 +3,7 @@
 pub mod article;
 pub mod article_autosave;
 pub mod article_listing;
+pub mod article_review;
 pub mod article_revision;
 pub mod article_views_daily;
 pub mod audit_log;

@@ -11,9 +11,12 @@ pub enum Role {
     /// Everything, including users and settings.
     #[sea_orm(string_value = "admin")]
     Admin,
-    /// Content only.
+    /// Content only: writes, reviews and publishes.
     #[sea_orm(string_value = "editor")]
     Editor,
+    /// 撰稿人: writes their own drafts and submits them for review; never publishes.
+    #[sea_orm(string_value = "writer")]
+    Writer,
 }
 
 /// A staff account.
@@ -29,6 +32,8 @@ pub struct Model {
     pub password_hash: String,
     pub role: Role,
     pub is_active: bool,
+    /// Where review notices reach this person; empty for none.
+    pub email: String,
     pub last_login_at: Option<DateTimeUtc>,
     pub password_changed_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

@@ -10,6 +10,7 @@ mod m20261201_000004_messages;
 mod m20261201_000005_submissions;
 mod m20261204_000006_search;
 pub mod m20261205_000007_search_grams;
+mod m20261206_000008_review;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_submissions::Migration),
             Box::new(m20261204_000006_search::Migration),
             Box::new(m20261205_000007_search_grams::Migration),
+            Box::new(m20261206_000008_review::Migration),
         ]
     }
 }

@@ -47,8 +47,9 @@ pub enum Command {
         /// The name shown in the back office [default: the username].
         #[arg(long, default_value = "")]
         display_name: String,
-        /// `admin` (everything) or `editor` (content only).
-        #[arg(long, default_value = "admin", value_parser = ["admin", "editor"])]
+        /// `admin` (everything), `editor` (content: writes, reviews, publishes) or `writer`
+        /// (撰稿人: writes and submits for review).
+        #[arg(long, default_value = "admin", value_parser = ["admin", "editor", "writer"])]
         role: String,
     },
     /// Rebuild the search index from the content (safe while the site is serving: it works
@@ -142,10 +143,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let password = read_password()?;
             let db = connect_and_migrate(&settings.database_url).await?;
-            let role = if role == "editor" {
-                Role::Editor
-            } else {
-                Role::Admin
+            let role = match role.as_str() {
+                "editor" => Role::Editor,
+                "writer" => Role::Writer,
+                _ => Role::Admin,
             };
             let passwords = service::passwords::Passwords::start()?;
             let user = service::auth::create_user(

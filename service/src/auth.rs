@@ -202,6 +202,7 @@ pub fn role_label(role: Role) -> &'static str {
     match role {
         Role::Admin => "管理员",
         Role::Editor => "编辑",
+        Role::Writer => "撰稿人",
     }
 }
 

@@ -105,6 +105,7 @@ macro_rules! each_table {
             link,
             article,
             article_revision,
+            article_review,
             article_autosave,
             article_views_daily,
             article_listing,

@@ -8,6 +8,14 @@ pub enum Error {
     NotFound,
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// The person may not do this (a writer publishing, a reviewer approving their own
+    /// work); the message says why, in Chinese.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The thing changed under the caller (someone else reviewed it first, it is locked in
+    /// review); the message says what to do.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// The database cannot be reached (connection refused, pool exhausted, timed out).
     #[error("database unavailable: {0}")]
     Unavailable(DbErr),

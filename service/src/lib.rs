@@ -25,6 +25,7 @@ pub mod notice;
 pub mod page;
 pub mod passwords;
 pub mod paste;
+pub mod review;
 pub mod search;
 pub mod seed;
 pub mod site;

@@ -125,6 +125,11 @@ impl Mailer {
         }
     }
 
+    /// Writes to a staff member at `address` (review notices), like [`Mailer::tell_reader`].
+    pub fn tell_staff_member(&self, address: &str, subject: String, body: String) {
+        self.tell_reader(address, subject, body);
+    }
+
     /// Writes to a reader at `address` (sent in the background); a malformed address is
     /// skipped with a log line.
     pub fn tell_reader(&self, address: &str, subject: String, body: String) {
@@ -204,4 +209,29 @@ pub fn decision_to_author(
             "您好！\n\n您的投稿《{title}》（受理编号 {code}）{what}\n\n查询：{link}\n\n感谢您对协会工作的支持。此邮件由系统自动发送，请勿直接回复。\n"
         ),
     )
+}
+
+/// The notice to the editors that an article waits for review.
+pub fn review_submitted(title: &str, submitter: &str, link: &str) -> (String, String) {
+    (
+        format!("【待审核】{title}"),
+        format!("{submitter} 提交了稿件《{title}》，等待审核。\n\n请登录后台审核：{link}\n"),
+    )
+}
+
+/// The reviewer's decision, to whoever submitted the article.
+pub fn review_decided(title: &str, approved: bool, reason: &str, link: &str) -> (String, String) {
+    if approved {
+        (
+            format!("【已通过】{title}"),
+            format!("您提交的稿件《{title}》已审核通过。\n\n查看：{link}\n"),
+        )
+    } else {
+        (
+            format!("【退回修改】{title}"),
+            format!(
+                "您提交的稿件《{title}》被退回修改。退回原因：\n\n{reason}\n\n请登录后台修改后重新提交：{link}\n"
+            ),
+        )
+    }
 }

@@ -353,6 +353,11 @@ fn process(bytes: &[u8]) -> Result<Processed> {
     })
 }
 
+/// The image with id `id`, if there is one.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<Option<image::Model>> {
+    Ok(image::Entity::find_by_id(id).one(db).await?)
+}
+
 /// Page `page` (from 0) of the library, newest first, searching alt, caption, credit, path.
 pub async fn list(
     db: &impl ConnectionTrait,

@@ -49,6 +49,17 @@ pub struct Settings {
     pub blocked_words: String,
     /// The most web links a reader's message or submission may hold.
     pub max_links: String,
+    /// 先审后发: writers' articles go online only after review (`1`, the default) or on
+    /// submission (`0`).
+    pub review_writers: String,
+    /// Review levels: `1` (one review) or `2` (初审 then 终审 by another person).
+    pub review_levels: String,
+    /// Editors' own changes: `direct` (published by themselves, the default) or `peer`
+    /// (reviewed by another editor, like a writer's).
+    pub review_editors: String,
+    /// Mail the people concerned when an article is submitted, returned or approved (`1`), by
+    /// the SMTP settings of the message box; `0` (the default) sends nothing.
+    pub review_mail: String,
 }
 
 impl Default for Settings {
@@ -67,13 +78,17 @@ impl Default for Settings {
             logo_url: String::new(),
             blocked_words: String::new(),
             max_links: crate::forms::DEFAULT_MAX_LINKS.to_string(),
+            review_writers: "1".into(),
+            review_levels: "1".into(),
+            review_editors: "direct".into(),
+            review_mail: "0".into(),
         }
     }
 }
 
 impl Settings {
     /// Every setting as (key in the `site_settings` table, value).
-    pub fn entries(&self) -> [(&'static str, &str); 13] {
+    pub fn entries(&self) -> [(&'static str, &str); 17] {
         [
             ("site_name", &self.site_name),
             ("magazine_name", &self.magazine_name),
@@ -88,6 +103,10 @@ impl Settings {
             ("logo_url", &self.logo_url),
             ("blocked_words", &self.blocked_words),
             ("max_links", &self.max_links),
+            ("review_writers", &self.review_writers),
+            ("review_levels", &self.review_levels),
+            ("review_editors", &self.review_editors),
+            ("review_mail", &self.review_mail),
         ]
     }
 
@@ -107,6 +126,10 @@ impl Settings {
             "logo_url" => &mut self.logo_url,
             "blocked_words" => &mut self.blocked_words,
             "max_links" => &mut self.max_links,
+            "review_writers" => &mut self.review_writers,
+            "review_levels" => &mut self.review_levels,
+            "review_editors" => &mut self.review_editors,
+            "review_mail" => &mut self.review_mail,
             _ => return false,
         };
         *field = value;

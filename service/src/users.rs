@@ -31,6 +31,8 @@ pub struct UserChanges<'a> {
     pub is_active: bool,
     /// A new password, or nothing to keep the current one.
     pub new_password: Option<&'a str>,
+    /// Where review notices reach the person (empty for none), or nothing to keep it.
+    pub email: Option<&'a str>,
 }
 
 /// Changes an account's name, role or activity, or sets a new password for it (admins).
@@ -48,7 +50,15 @@ pub async fn update_user(
         role,
         is_active,
         new_password,
+        email,
     } = changes;
+    let email = email.map(str::trim);
+    if let Some(e) = email
+        && !e.is_empty()
+        && (!e.contains('@') || e.contains(char::is_whitespace) || e.chars().count() > 100)
+    {
+        return Err(Error::Invalid("邮箱格式不正确".into()));
+    }
     let new_password = new_password.filter(|p| !p.is_empty());
     if actor.user_id == Some(id) && (role != Role::Admin || !is_active) {
         return Err(Error::Invalid("不能降低自己的权限或停用自己的账号".into()));
@@ -82,6 +92,12 @@ pub async fn update_user(
     m.role = Set(role);
     m.is_active = Set(is_active);
     let mut changes = Vec::new();
+    if let Some(e) = email
+        && e != before.email
+    {
+        m.email = Set(e.to_owned());
+        changes.push("邮箱已修改".to_owned());
+    }
     if before.role != role {
         changes.push(format!(
             "角色：{} → {}",
@@ -128,4 +144,13 @@ pub async fn update_user(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The review-notice address of staff member `id`, when they have one.
+pub async fn email_of(db: &impl ConnectionTrait, id: i32) -> Result<Option<String>> {
+    Ok(user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|u| u.email)
+        .filter(|e| !e.is_empty()))
 }

@@ -7,8 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::editor::ArticleEditor;
 use super::{AdminPage, AdminPager, AdminView, CsrfField};
 use crate::api::admin::articles::{
-    ArticleList, BulkArticles, Diff, EditorData, RestoreRevision, Revisions, Status, get_diff,
-    get_editor, get_revisions, list_articles,
+    ArticleList, BulkArticles, Diff, EditorData, REVIEW_FILTERS, RestoreRevision, Revisions,
+    Status, get_diff, get_editor, get_revisions, list_articles,
 };
 use crate::api::admin::chrome::AdminChrome;
 use crate::error::AppError;
@@ -26,33 +26,37 @@ pub fn ArticleListPage() -> impl IntoView {
                 q.get("flag"),
                 q.get("author"),
                 q.get("q"),
+                q.get("review"),
                 q.get("page"),
             )
         },
-        |(column, status, flag, author, q, page)| {
+        |(column, status, flag, author, q, review, page)| {
             list_articles(
                 column.and_then(|c| c.parse().ok()),
                 status,
                 flag,
                 author,
                 q,
+                review,
                 page.and_then(|p| p.parse().ok()),
             )
         },
     );
     let params = move || {
         let q = query.read();
-        ["column", "status", "flag", "author", "q"].map(|k| (k, opt(q.get(k))))
+        ["column", "status", "flag", "author", "q", "review"].map(|k| (k, opt(q.get(k))))
     };
     view! {
         <AdminPage data render=move |list: ArticleList| {
             let p = params();
-            let [column, status, flag, author, text] = p.clone().map(|(_, v)| v);
+            let [column, status, flag, author, text, review] = p.clone().map(|(_, v)| v);
             let base = {
                 let kept: Vec<String> = p.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
                 if kept.is_empty() { "/admin/articles".to_owned() } else { format!("/admin/articles?{}", kept.join("&")) }
             };
-            AdminView { title: "文章".into(), content: view! { <ArticleListView list column status flag author text base /> }.into_any() }
+            let writer = use_context::<AdminChrome>().is_some_and(|c| c.is_writer);
+            let title = if writer { "我的稿件" } else { "文章" };
+            AdminView { title: title.into(), content: view! { <ArticleListView list column status flag author text review base writer /> }.into_any() }
         } />
     }
 }
@@ -65,7 +69,9 @@ fn ArticleListView(
     flag: String,
     author: String,
     text: String,
+    review: String,
     base: String,
+    writer: bool,
 ) -> impl IntoView {
     let ArticleList {
         rows,
@@ -87,6 +93,12 @@ fn ArticleListView(
                 <select name="status">
                     <option value="">"全部状态"</option>
                     {Status::ALL.into_iter().map(|s| view! { <option value=s.code() selected=s.code() == status>{s.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"审核"
+                <select name="review">
+                    <option value="">"不限"</option>
+                    {REVIEW_FILTERS.into_iter().map(|(v, l)| view! { <option value=v selected=v == review>{l}</option> }).collect_view()}
                 </select>
             </label>
             <label>"标记"
@@ -113,7 +125,10 @@ fn ArticleListView(
                         {r.flags.iter().map(|f| view! { <span class="tag">{f.clone()}</span> }).collect_view()}
                     </td>
                     <td class="nowrap">{r.column}</td>
-                    <td><span class=format!("status status-{}", r.status.code())>{r.status.label()}</span></td>
+                    <td>
+                        <span class=format!("status status-{}", r.status.code())>{r.status.label()}</span>
+                        {(!r.review.is_empty()).then(|| view! { <span class="status status-review">{r.review.clone()}</span> })}
+                    </td>
                     <td class="wide-only">{r.author}</td>
                     <td class="nowrap">{r.published}</td>
                     <td class="nowrap muted wide-only">{r.updated}</td>
@@ -126,7 +141,7 @@ fn ArticleListView(
         {filters}
         <form method="post" action=BulkArticles::PATH>
             <CsrfField />
-            <div class="bulk-bar">
+            <div class="bulk-bar" hidden=writer>
                 <label class="inline">"对选中的文章："
                     <select name="action">
                         <option value="publish">"发布"</option>
@@ -227,7 +242,7 @@ pub fn RevisionsPage() -> impl IntoView {
                                     <td>{format!("#{}", row.id)}</td>
                                     <td class="nowrap">{row.at}</td>
                                     <td>{row.username}</td>
-                                    <td>{row.title}</td>
+                                    <td>{row.title}{(!row.label.is_empty()).then(|| view! { <span class="tag">{row.label.clone()}</span> })}</td>
                                     <td><a href=format!("/admin/revisions/{}", row.id)>"与当前版本对比"</a></td>
                                 </tr>
                             }).collect_view()}

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use super::{AdminPage, AdminView};
-use crate::api::admin::dashboard::{Dashboard, TopArticle, get_dashboard};
+use crate::api::admin::chrome::AdminChrome;
+use crate::api::admin::dashboard::{Dashboard, MyReview, TopArticle, get_dashboard};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -85,13 +86,62 @@ fn TopList(title: &'static str, rows: Vec<TopArticle>) -> impl IntoView {
     }
 }
 
+/// My articles in review: where each stands, and why it came back.
+#[component]
+fn MyReviews(rows: Vec<MyReview>) -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h2>"我的稿件审核情况"</h2>
+            {if rows.is_empty() {
+                view! { <p class="empty">"没有正在审核或被退回的稿件。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {rows.into_iter().map(|r| view! {
+                            <li>
+                                <a href=format!("/admin/articles/{}", r.id)>{r.title}</a>
+                                <span class="status status-review">{r.state}</span>
+                                <span class="muted">{r.updated}</span>
+                                {(!r.note.is_empty()).then(|| view! { <p class="review-note">{format!("退回原因：{}", r.note)}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
 #[component]
 fn DashboardView(d: Dashboard) -> impl IntoView {
+    let writer = use_context::<AdminChrome>().is_some_and(|c| c.is_writer);
+    if writer {
+        return view! {
+            <MyReviews rows=d.mine />
+            <p><a class="button primary" href="/admin/articles/new">"写文章"</a>" "<a class="button" href="/admin/articles">"我的稿件"</a></p>
+        }
+        .into_any();
+    }
+    let review = if d.review_levels == 2 {
+        view! {
+            <a class="stat" href="/admin/review?level=1"><span class="stat-value">{d.review_first}</span><span class="stat-label">"待初审"</span></a>
+            <a class="stat" href="/admin/review?level=2"><span class="stat-value">{d.review_second}</span><span class="stat-label">"待终审"</span></a>
+        }
+        .into_any()
+    } else {
+        view! {
+            <a class="stat" href="/admin/review"><span class="stat-value">{d.review_first + d.review_second}</span><span class="stat-label">"待审核文章"</span></a>
+        }
+        .into_any()
+    };
+    let mine = (!d.mine.is_empty()).then(|| view! { <MyReviews rows=d.mine /> });
     view! {
         <div class="stat-grid">
             {d.by_status.into_iter().map(|c| view! {
                 <div class="stat"><span class="stat-value">{c.value}</span><span class="stat-label">{format!("{}文章", c.label)}</span></div>
             }).collect_view()}
+            {review}
             <a class="stat" href="/admin/messages"><span class="stat-value">{d.messages_waiting}</span><span class="stat-label">"待答复留言"</span></a>
             <a class="stat" href="/admin/submissions"><span class="stat-value">{d.submissions_waiting}</span><span class="stat-label">"待审阅投稿"</span></a>
             <div class="stat"><span class="stat-value">{d.views_today}</span><span class="stat-label">"今日浏览"</span></div>
@@ -122,6 +172,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             }}
             <p><a class="button primary" href="/admin/articles/new">"写文章"</a></p>
         </section>
+        {mine}
     }
     .into_any()
 }

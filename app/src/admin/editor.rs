@@ -15,7 +15,8 @@ use wasm_bindgen::JsCast;
 use super::editor_html::{exec, figure, paragraphs};
 use crate::api::admin::articles::{
     AutosaveArticle, DOCX_URL, DiscardAutosave, EditorData, EditorForm, PASTE_URL, PasteRequest,
-    PasteResult, PreviewBody, SaveArticle, SaveResult, Status,
+    PasteResult, PreviewBody, ReviewInfo, SaveArticle, SaveResult, Status, SubmitArticle,
+    SubmitResult,
 };
 use crate::components::browser::{document, post_json, upload_file, upload_image};
 
@@ -36,7 +37,12 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
         revisions,
         public_href,
         submission: _,
+        review,
+        reviewed,
+        is_writer,
     } = data;
+    let review = RwSignal::new(review);
+    let locked = move || review.with(|r| r.as_ref().is_some_and(|r| r.locked));
     let form = RwSignal::new(initial.clone());
     let key = RwSignal::new(draft_key);
     let csrf = StoredValue::new(csrf);
@@ -151,8 +157,28 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
         }
     };
 
-    let save = move || {
-        if saving.get_untracked() {
+    // Sends the saved article to the reviewers (after saving what is unsaved).
+    let submit_saved = move |id: i32| {
+        spawn_local(async move {
+            let args = SubmitArticle { id };
+            match post_json::<_, SubmitResult>(SubmitArticle::PATH, &args, &csrf.get_value(), false)
+                .await
+            {
+                Ok(r) => {
+                    review.set(r.review);
+                    public.set(r.public_href);
+                    status.set(r.message);
+                }
+                Err(e) => {
+                    status.set(String::new());
+                    error.set(e);
+                }
+            }
+            saving.set(false);
+        });
+    };
+    let save_then = move |and_submit: bool| {
+        if saving.get_untracked() || locked() {
             return;
         }
         saving.set(true);
@@ -174,6 +200,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                         f.published_at = r.published_at.clone();
                     });
                     public.set(r.public_href.clone());
+                    review.set(r.review.clone());
                     key.set(format!("article:{}", r.id));
                     dirty.set(false);
                     unsaved_since_autosave.set(false);
@@ -193,11 +220,20 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                 Err(e) => {
                     status.set(String::new());
                     error.set(e);
+                    saving.set(false);
+                    return;
                 }
             }
-            saving.set(false);
+            match form.with_untracked(|f| f.id) {
+                Some(id) if and_submit => {
+                    status.set("正在提交审核…".into());
+                    submit_saved(id);
+                }
+                _ => saving.set(false),
+            }
         });
     };
+    let save = move || save_then(false);
 
     let on_paste = move |e: web_sys::ClipboardEvent| {
         let Some(data) = e.clipboard_data() else {
@@ -527,16 +563,32 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                     }}
                 </div>
                 <aside class="editor-side">
+                    <ReviewNotice review />
                     <div class="side-actions">
-                        <button type="submit" class="button primary" disabled=move || !live.get() || saving.get()>
-                            {move || if saving.get() { "正在保存…" } else { "保存" }}
+                        <button type="submit" class="button" class:primary=!reviewed disabled=move || !live.get() || saving.get() || locked()>
+                            {move || if saving.get() { "正在保存…" } else if reviewed { "保存草稿" } else { "保存" }}
                         </button>
+                        {reviewed.then(|| view! {
+                            <button
+                                type="button"
+                                class="button primary"
+                                disabled=move || !live.get() || saving.get() || locked()
+                                on:click=move |_| save_then(true)
+                            >"提交审核"</button>
+                        })}
                         {move || public.get().map(|href| view! { <a class="button" href=href target="_blank" rel="noopener">"查看"</a> })}
                         {move || form.with(|f| f.id).map(|id| view! {
                             <a class="button subtle" href=format!("/admin/articles/{id}/revisions")>{format!("历史版本（{}）", revisions)}</a>
                         })}
                     </div>
-                    <label>
+                    {reviewed.then(|| view! {
+                        <p class="hint">
+                            {move || format!("状态：{}", Status::from_code(&form.with(|f| f.status.clone())).map(Status::label).unwrap_or("草稿"))}
+                            <br />
+                            "本站实行先审后发：保存后提交审核，由编辑审核通过后发布，发布时间由审核人决定。"
+                        </p>
+                    })}
+                    <label hidden=reviewed>
                         "状态"
                         <select on:change=move |e| {
                             let v = event_target_value(&e);
@@ -548,7 +600,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                    <label>
+                    <label hidden=reviewed>
                         "发布时间"
                         <input
                             type="datetime-local"
@@ -579,7 +631,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                    <fieldset class="flags">
+                    <fieldset class="flags" hidden=is_writer>
                         <legend>"标记"</legend>
                         {flag("头条", |f| f.is_headline, |f, v| f.is_headline = v)}
                         {flag("推荐", |f| f.is_recommended, |f, v| f.is_recommended = v)}
@@ -618,5 +670,29 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
             </form>
             <p class="loading" hidden=move || live.get()>"正在加载编辑器…（编辑文章需要浏览器启用 JavaScript）"</p>
         </div>
+    }
+}
+
+/// Where the article stands in review, above the editor's buttons: the state, the reason of a
+/// return, and the lock while a reviewer decides.
+#[component]
+fn ReviewNotice(review: RwSignal<Option<ReviewInfo>>) -> impl IntoView {
+    move || {
+        review.get().map(|r| {
+            let class = if r.note.is_empty() {
+                "review-notice"
+            } else {
+                "review-notice returned"
+            };
+            view! {
+                <div class=class role="status">
+                    <strong>{r.label.clone()}</strong>
+                    {r.locked.then(|| view! { <p>"已提交审核，审核结果出来前不能修改。"</p> })}
+                    {(!r.note.is_empty()).then(|| view! { <p>{format!("退回原因：{}", r.note)}</p> })}
+                    {r.editing_live.then(|| view! { <p>"这里是已发布文章的修改稿；审核通过前，网站上仍显示原来的版本。"</p> })}
+                    {r.review_href.clone().map(|h| view! { <p><a href=h>"去审核"</a></p> })}
+                </div>
+            }
+        })
     }
 }

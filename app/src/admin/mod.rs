@@ -11,6 +11,7 @@ pub mod login;
 pub mod media;
 pub mod messages;
 pub mod password;
+pub mod review;
 mod richtext;
 pub mod submissions;
 pub mod sys;
@@ -25,78 +26,93 @@ use crate::api::admin::chrome::{AdminChrome, Flash, get_admin_chrome};
 use crate::error::AppError;
 use crate::pages::error::ErrorContent;
 
+/// Who sees an entry of the menu.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    /// Everyone signed in, writers too.
+    All,
+    /// Editors and admins.
+    Editors,
+    Admins,
+}
+
 /// One entry of the back office's menu.
 struct MenuItem {
     href: &'static str,
     label: &'static str,
-    admin_only: bool,
+    who: Who,
 }
 
 const MENU: &[MenuItem] = &[
     MenuItem {
         href: "/admin",
         label: "仪表盘",
-        admin_only: false,
+        who: Who::All,
     },
     MenuItem {
         href: "/admin/articles",
         label: "文章",
-        admin_only: false,
+        who: Who::All,
+    },
+    MenuItem {
+        href: "/admin/review",
+        label: "待审核",
+        who: Who::Editors,
     },
     MenuItem {
         href: "/admin/messages",
         label: "留言",
-        admin_only: false,
+        who: Who::Editors,
     },
     MenuItem {
         href: "/admin/submissions",
         label: "投稿",
-        admin_only: false,
+        who: Who::Editors,
     },
     MenuItem {
         href: "/admin/media",
         label: "媒体库",
-        admin_only: false,
+        who: Who::All,
     },
     MenuItem {
         href: "/admin/columns",
         label: "栏目",
-        admin_only: false,
+        who: Who::Editors,
     },
     MenuItem {
         href: "/admin/pages",
         label: "单页",
-        admin_only: false,
+        who: Who::Editors,
     },
     MenuItem {
         href: "/admin/notices",
         label: "通知公告",
-        admin_only: false,
+        who: Who::Editors,
     },
     MenuItem {
         href: "/admin/magazine",
         label: "期刊",
-        admin_only: false,
+        who: Who::Editors,
     },
     MenuItem {
         href: "/admin/links",
         label: "友情链接",
-        admin_only: false,
+        who: Who::Editors,
     },
     MenuItem {
         href: "/admin/sys/settings",
         label: "网站设置",
-        admin_only: true,
+        who: Who::Admins,
     },
     MenuItem {
         href: "/admin/sys/users",
         label: "用户",
-        admin_only: true,
+        who: Who::Admins,
     },
     MenuItem {
         href: "/admin/sys/audit",
         label: "审计日志",
-        admin_only: true,
+        who: Who::Admins,
     },
 ];
 
@@ -187,12 +203,20 @@ fn AdminLayout(chrome: AdminChrome, title: String, children: Children) -> impl I
         .map(|m| m.href)
         .max_by_key(|h| h.len())
         .unwrap_or("/admin");
+    let waiting = chrome.waiting;
     let menu = MENU
         .iter()
-        .filter(|m| !m.admin_only || chrome.is_admin)
+        .filter(|m| match m.who {
+            Who::All => true,
+            Who::Editors => !chrome.is_writer,
+            Who::Admins => chrome.is_admin,
+        })
         .map(|m| {
             let here = m.href == current;
-            view! { <a href=m.href class:current=here aria-current=here.then_some("page")>{m.label}</a> }
+            let count = (m.href == "/admin/review" && waiting > 0).then(|| {
+                view! { <span class="menu-count" aria-label=format!("{waiting} 篇")>{waiting}</span> }
+            });
+            view! { <a href=m.href class:current=here aria-current=here.then_some("page")>{m.label}{count}</a> }
         })
         .collect_view();
     let AdminChrome {

@@ -36,10 +36,38 @@ pub fn SettingsPage() -> impl IntoView {
                         <legend>"留言与投稿"</legend>
                         <label>"禁用词（每行一个）"
                             <textarea name="blocked_words" rows="6">{crate::components::textarea_text(&s.blocked_words)}</textarea>
-                            <small class="hint">"读者留言和投稿中出现这些词语时不予提交，并提示读者修改。不区分大小写和全角半角。"</small>
+                            <small class="hint">"读者留言和投稿中出现这些词语时不予提交，并提示读者修改；文章提交审核时，审核人会看到标出的词语。不区分大小写和全角半角。"</small>
                         </label>
                         <label>"每条留言或投稿最多可包含的网址数"
                             <input name="max_links" type="number" min="0" max="100" value=s.max_links class="short" />
+                        </label>
+                    </fieldset>
+                    <fieldset class="stack">
+                        <legend>"审核（先审后发）"</legend>
+                        <label>"撰稿人的稿件"
+                            <select name="review_writers">
+                                <option value="1" selected=s.review_writers != "0">"须经编辑审核后发布"</option>
+                                <option value="0" selected=s.review_writers == "0">"提交即发布"</option>
+                            </select>
+                        </label>
+                        <label>"审核级别"
+                            <select name="review_levels">
+                                <option value="1" selected=s.review_levels != "2">"一级审核"</option>
+                                <option value="2" selected=s.review_levels == "2">"两级审核（初审、终审由不同的人进行）"</option>
+                            </select>
+                        </label>
+                        <label>"编辑自己的稿件"
+                            <select name="review_editors">
+                                <option value="direct" selected=s.review_editors != "peer">"编辑可直接发布"</option>
+                                <option value="peer" selected=s.review_editors == "peer">"须经其他编辑审核"</option>
+                            </select>
+                        </label>
+                        <label>"审核通知邮件"
+                            <select name="review_mail">
+                                <option value="0" selected=s.review_mail != "1">"不发送"</option>
+                                <option value="1" selected=s.review_mail == "1">"发送（提交审核时通知编辑部邮箱，退回和通过时通知提交人）"</option>
+                            </select>
+                            <small class="hint">"使用留言箱的邮件设置（Leptos.toml 的 [mail]）；提交人的邮箱在“用户”页面填写。"</small>
                         </label>
                     </fieldset>
                     <div class="actions"><button type="submit" class="button primary">"保存"</button></div>
@@ -59,7 +87,7 @@ pub fn UsersPage() -> impl IntoView {
             content: view! {
                 <div class="table-wrap">
                     <table class="data">
-                        <thead><tr><th>"用户名"</th><th>"显示名称"</th><th>"角色"</th><th>"启用"</th><th>"重设密码"</th><th>"最近登录"</th><th></th></tr></thead>
+                        <thead><tr><th>"用户名"</th><th>"显示名称"</th><th>"角色"</th><th>"邮箱（审核通知）"</th><th>"启用"</th><th>"重设密码"</th><th>"最近登录"</th><th></th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|u| {
                                 let form_id = format!("user-{}", u.id);
@@ -69,11 +97,13 @@ pub fn UsersPage() -> impl IntoView {
                                         <td><input form=form_id.clone() name="display_name" value=u.display_name maxlength="50" /></td>
                                         <td>
                                             <select form=form_id.clone() name="role" disabled=u.is_me>
-                                                <option value="editor" selected=!u.is_admin>"编辑"</option>
+                                                <option value="writer" selected=u.role == "writer">"撰稿人"</option>
+                                                <option value="editor" selected=u.role == "editor">"编辑"</option>
                                                 <option value="admin" selected=u.is_admin>"管理员"</option>
                                             </select>
                                             {u.is_me.then(|| view! { <input form=form_id.clone() type="hidden" name="role" value="admin" /> })}
                                         </td>
+                                        <td><input form=form_id.clone() type="email" name="email" value=u.email maxlength="100" aria-label=format!("{} 的邮箱", u.username) /></td>
                                         <td>
                                             <input form=form_id.clone() type="checkbox" name="is_active" value="on" checked=u.is_active disabled=u.is_me aria-label="启用" />
                                             {u.is_me.then(|| view! { <input form=form_id.clone() type="hidden" name="is_active" value="on" /> })}
@@ -101,7 +131,7 @@ pub fn UsersPage() -> impl IntoView {
                         <label>"用户名（登录用）"<input name="username" required minlength="3" maxlength="50" autocomplete="off" /></label>
                         <label>"显示名称"<input name="display_name" maxlength="50" /></label>
                         <label>"角色"
-                            <select name="role"><option value="editor">"编辑（管理内容）"</option><option value="admin">"管理员（全部权限）"</option></select>
+                            <select name="role"><option value="writer">"撰稿人（写稿并提交审核）"</option><option value="editor" selected>"编辑（审核、发布和管理内容）"</option><option value="admin">"管理员（全部权限）"</option></select>
                         </label>
                         <label>"初始密码（至少 10 个字符）"<input name="password" type="password" required minlength="10" maxlength="128" autocomplete="new-password" /></label>
                         <div class="actions"><button type="submit" class="button primary">"创建"</button></div>

@@ -10,7 +10,7 @@ pub mod shell;
 mod staff;
 mod state;
 
-pub use staff::{Staff, current_staff, require_admin, require_staff};
+pub use staff::{Staff, current_staff, require_admin, require_editor, require_staff};
 pub use state::{AppState, AppStateInner, FormsConfig, SetupCheck, SetupGate, SiteConfig};
 
 use http::HeaderMap;
@@ -24,6 +24,8 @@ impl From<service::Error> for AppError {
         match err {
             service::Error::NotFound => AppError::NotFound,
             service::Error::Invalid(msg) => AppError::BadRequest(msg),
+            service::Error::Forbidden(msg) => AppError::Refused(msg),
+            service::Error::Conflict(msg) => AppError::Conflict(msg),
             service::Error::Busy => AppError::Busy,
             service::Error::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");

@@ -22,6 +22,19 @@ impl Staff {
         self.user.role == Role::Admin
     }
 
+    /// 撰稿人: writes and submits, never reviews or publishes.
+    pub fn is_writer(&self) -> bool {
+        self.user.role == Role::Writer
+    }
+
+    /// This person as the review rules see them.
+    pub fn person(&self) -> service::review::Person {
+        service::review::Person {
+            actor: self.actor(),
+            role: self.user.role,
+        }
+    }
+
     /// The audit log's view of this person.
     pub fn actor(&self) -> Actor {
         Actor {
@@ -37,9 +50,20 @@ pub fn current_staff() -> Option<Staff> {
     use_context::<Parts>().and_then(|p| p.extensions.get::<Staff>().cloned())
 }
 
-/// Any signed-in staff member (editor or admin); 401 otherwise.
+/// Any signed-in staff member (writer, editor or admin); 401 otherwise. Only for what
+/// writers may do too: their own articles, pictures, the dashboard.
 pub fn require_staff() -> Result<Staff, AppError> {
     current_staff().ok_or(AppError::Unauthorized)
+}
+
+/// A signed-in editor or admin; 401 when not signed in, 403 for writers.
+pub fn require_editor() -> Result<Staff, AppError> {
+    let staff = require_staff()?;
+    if staff.is_writer() {
+        Err(AppError::Refused("撰稿人没有这项权限".into()))
+    } else {
+        Ok(staff)
+    }
 }
 
 /// A signed-in admin; 401 when not signed in, 403 for editors.

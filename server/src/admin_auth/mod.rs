@@ -39,6 +39,28 @@ fn is_admin_only(path: &str) -> bool {
     path == "/admin/sys" || path.starts_with("/admin/sys/") || path.starts_with("/api/admin/sys/")
 }
 
+/// What a writer (撰稿人) may open: the dashboard, their articles (the server functions check
+/// whose), revisions, pictures (list and upload), their password. Everything else in the
+/// back office (columns, notices, the magazine, links, messages, 投稿, reviews, settings)
+/// answers 403, before the handler's own check.
+fn writer_may_open(path: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "/admin",
+        "/admin/articles",
+        "/admin/media",
+        "/admin/password",
+        "/admin/logout",
+        "/api/admin/chrome",
+        "/api/admin/dashboard",
+        "/api/admin/media/list",
+        app::api::admin::media::UPLOAD_URL,
+    ];
+    EXACT.contains(&path)
+        || path.starts_with("/admin/articles/")
+        || path.starts_with("/admin/revisions/")
+        || (path.starts_with("/api/admin/articles/") && path != "/api/admin/articles/bulk")
+}
+
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -231,6 +253,9 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
     };
     if is_admin_only(&path) && staff.user.role != Role::Admin {
         return AppError::Forbidden.into_response();
+    }
+    if staff.user.role == Role::Writer && !writer_may_open(&path) {
+        return AppError::Refused("撰稿人没有这项权限".into()).into_response();
     }
     let mut req = req;
     if unsafe_method {

@@ -307,6 +307,9 @@ pub async fn download(
     let Some(Extension(staff)) = staff else {
         return AppError::Unauthorized.into_response();
     };
+    if staff.is_writer() {
+        return AppError::Forbidden.into_response();
+    }
     match submissions::review::download(&state.db, &state.files.private, &staff.actor(), id, file)
         .await
     {

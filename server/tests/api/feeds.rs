@@ -116,6 +116,7 @@ async fn large_sites_get_a_sitemap_index(app: &TestApp) {
         status: Set(ArticleStatus::Published),
         published_at: Set(Some(now)),
         hits: Set(0),
+        owner_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

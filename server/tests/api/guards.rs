@@ -216,3 +216,128 @@ async fn admin_only_endpoints_refuse_editors(app: &TestApp) {
     }
 }
 on_both_backends!(admin_only_endpoints_refuse_editors);
+
+/// What a writer (撰稿人) may call: their own articles (the functions check whose), pictures,
+/// the dashboard and the frame.
+const WRITER_SERVER_FNS: &[&str] = &[
+    "/api/admin/chrome",
+    "/api/admin/dashboard",
+    "/api/admin/media/list",
+    "/api/admin/articles/list",
+    "/api/admin/articles/editor",
+    "/api/admin/articles/save",
+    "/api/admin/articles/submit",
+    "/api/admin/articles/autosave",
+    "/api/admin/articles/discard",
+    "/api/admin/articles/preview",
+    "/api/admin/articles/revisions",
+    "/api/admin/articles/diff",
+    "/api/admin/articles/restore",
+];
+
+/// Back-office pages a writer may open.
+const WRITER_PAGES: &[&str] = &[
+    "/admin",
+    "/admin/password",
+    "/admin/articles",
+    "/admin/articles/new",
+    "/admin/articles/1",
+    "/admin/articles/1/revisions",
+    "/admin/revisions/1",
+    "/admin/media",
+];
+
+async fn writers_are_refused_everything_else(app: &TestApp) {
+    app.create_staff("only-writes", Role::Writer).await;
+    let writer = app.sign_in("only-writes").await;
+    let fns = server_fns();
+    for allowed in WRITER_SERVER_FNS {
+        assert!(
+            fns.iter().any(|(p, _)| p == allowed),
+            "{allowed} is still a server function"
+        );
+    }
+    let mut refused = 0;
+    for (path, method) in &fns {
+        if PUBLIC_SERVER_FNS.contains(&path.as_str()) || WRITER_SERVER_FNS.contains(&path.as_str())
+        {
+            continue;
+        }
+        let req = match method.as_str() {
+            "GET" => writer.client.get(app.url(path)),
+            _ => writer
+                .client
+                .post(app.url(path))
+                .header("x-csrf-token", &writer.csrf)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("id=1"),
+        };
+        let status = req.send().await.unwrap().status().as_u16();
+        assert_eq!(status, 403, "{method} {path} answered {status} to a writer");
+        refused += 1;
+    }
+    assert!(refused > 30, "only {refused} server functions were tried");
+    for handler in [
+        app::api::admin::articles::PASTE_URL,
+        app::api::admin::articles::DOCX_URL,
+    ] {
+        let status = writer
+            .client
+            .post(app.url(handler))
+            .header("x-csrf-token", &writer.csrf)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_ne!(status, 403, "{handler}: writers paste and import too");
+    }
+    assert_eq!(
+        writer
+            .client
+            .get(app.url("/api/admin/submissions/1/files/1"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    for page in admin_pages() {
+        if PUBLIC_ADMIN_PAGES.contains(&page.as_str()) {
+            continue;
+        }
+        let status = writer
+            .client
+            .get(app.url(&page))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        if WRITER_PAGES.contains(&page.as_str()) {
+            assert!(
+                status == 200 || status == 404 || status == 403,
+                "{page} answered {status} to a writer"
+            );
+        } else {
+            assert_eq!(status, 403, "{page} answered {status} to a writer");
+        }
+    }
+    // Pages of their own open.
+    for page in [
+        "/admin",
+        "/admin/articles",
+        "/admin/articles/new",
+        "/admin/media",
+    ] {
+        let status = writer
+            .client
+            .get(app.url(page))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200, "{page}");
+    }
+}
+on_both_backends!(writers_are_refused_everything_else);

@@ -19,6 +19,7 @@ mod messages;
 mod monitoring;
 mod portal;
 mod prefs;
+mod review;
 mod search;
 mod security;
 mod storage;

@@ -430,6 +430,14 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
         .unwrap()
         .unwrap();
     assert_eq!(draft.status, article::ArticleStatus::Draft);
+    // It waits for review like a writer's submission, in the reader's name.
+    let review = service::review::of_article(&app.db, draft.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(review.state, entity::article_review::ReviewState::Pending);
+    assert_eq!(review.submitter, "读者投稿：李华");
+    assert_eq!(review.submitted_by, None);
     assert_eq!(draft.category_id, column);
     assert_eq!(draft.author, "李华");
     assert_eq!(draft.source, "示范经济技术开发区管委会");

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
 use entity::{article_autosave, article_revision};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -140,14 +140,39 @@ fn site_tags() -> Vec<String> {
         .collect()
 }
 
+/// Stores a revision of article `article_id` holding `data`, labelled with the review step
+/// that made it (empty for a plain save).
+pub(crate) async fn record_revision(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    article_id: i32,
+    data: &ArticleInput,
+    label: &str,
+) -> Result<()> {
+    article_revision::Entity::insert(article_revision::ActiveModel {
+        article_id: Set(article_id),
+        user_id: Set(actor.user_id),
+        username: Set(actor.username.clone()),
+        data: Set(serde_json::to_string(data).unwrap_or_default()),
+        label: Set(label.chars().take(200).collect()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await?;
+    Ok(())
+}
+
 /// Writes `model`'s new state: listings, search index, invalidations (before and after), a
-/// revision when asked, and the audit entry. Runs inside the caller's transaction.
+/// revision (labelled `label`) when asked, and the audit entry. Runs inside the caller's
+/// transaction.
+#[allow(clippy::too_many_arguments)]
 async fn apply(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     before: Option<&article::Model>,
     after: &article::Model,
-    revision: bool,
+    revision: Option<&str>,
     action: &str,
     summary: String,
 ) -> Result<()> {
@@ -163,22 +188,20 @@ async fn apply(
     }
     tags.extend(showing(txn, after, &categories, now).await?);
     cache::invalidate(txn, tags).await?;
-    if revision {
-        article_revision::Entity::insert(article_revision::ActiveModel {
-            article_id: Set(after.id),
-            user_id: Set(actor.user_id),
-            username: Set(actor.username.clone()),
-            data: Set(serde_json::to_string(&ArticleInput::from_model(after)).unwrap_or_default()),
-            created_at: Set(now),
-            ..Default::default()
-        })
-        .exec(txn)
+    if let Some(label) = revision {
+        record_revision(
+            txn,
+            actor,
+            after.id,
+            &ArticleInput::from_model(after),
+            label,
+        )
         .await?;
     }
     audit::record(txn, actor, action, "article", after.id, summary).await
 }
 
-fn status_name(s: ArticleStatus) -> &'static str {
+pub(crate) fn status_name(s: ArticleStatus) -> &'static str {
     match s {
         ArticleStatus::Draft => "草稿",
         ArticleStatus::Scheduled => "定时发布",
@@ -187,19 +210,44 @@ fn status_name(s: ArticleStatus) -> &'static str {
     }
 }
 
+/// How a save is recorded, beyond the article itself.
+#[derive(Clone, Debug, Default)]
+pub struct Recording {
+    /// Who owns a new article (the staff member creating it).
+    pub owner: Option<i32>,
+    /// The revision's label: empty for a plain save, the review step otherwise.
+    pub label: String,
+    /// The audit action, instead of `article.create` / `article.update`.
+    pub action: Option<&'static str>,
+}
+
 /// Creates (`id` = None) or updates an article in one transaction: the row, its listings,
 /// a revision, the audit entry, and the page-cache invalidations of every page that showed
-/// it before or shows it after.
+/// it before or shows it after. The trusted path (command line, review approvals, editors
+/// who publish directly): staff requests go through [`crate::review::save`], which decides.
 pub async fn save(
     db: &Db,
     actor: &Actor,
     id: Option<i32>,
     input: ArticleInput,
 ) -> Result<article::Model> {
+    let txn = db.begin().await?;
+    let saved = save_in(&txn, actor, id, input, Recording::default()).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// [`save`] inside the caller's transaction.
+pub(crate) async fn save_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    id: Option<i32>,
+    input: ArticleInput,
+    recording: Recording,
+) -> Result<article::Model> {
     let now = Utc::now();
     let input = input.validate(now)?;
-    let txn = db.begin().await?;
-    if !crate::category::all(&txn)
+    if !crate::category::all(txn)
         .await?
         .iter()
         .any(|c| c.id == input.category_id)
@@ -209,7 +257,7 @@ pub async fn save(
     let before = match id {
         Some(id) => Some(
             article::Entity::find_by_id(id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .ok_or(Error::NotFound)?,
         ),
@@ -220,6 +268,7 @@ pub async fn save(
         None => article::ActiveModel {
             hits: Set(0),
             slug: Set(None),
+            owner_id: Set(recording.owner),
             created_at: Set(now),
             ..Default::default()
         },
@@ -239,8 +288,8 @@ pub async fn save(
     model.published_at = Set(input.published_at);
     model.updated_at = Set(now);
     let saved = match &before {
-        Some(_) => model.update(&txn).await?,
-        None => model.insert(&txn).await?,
+        Some(_) => model.update(txn).await?,
+        None => model.insert(txn).await?,
     };
     let summary = match &before {
         None => format!("新建《{}》（{}）", saved.title, status_name(saved.status)),
@@ -275,19 +324,31 @@ pub async fn save(
             format!("《{}》：{}", saved.title, changes.join("；"))
         }
     };
-    let action = if before.is_some() {
-        "article.update"
-    } else {
-        "article.create"
+    let action = match (recording.action, &before) {
+        (Some(action), _) => action,
+        (None, Some(_)) => "article.update",
+        (None, None) => "article.create",
     };
-    apply(&txn, actor, before.as_ref(), &saved, true, action, summary).await?;
+    let summary = match recording.label.as_str() {
+        "" => summary,
+        label => format!("{label}：{summary}"),
+    };
+    apply(
+        txn,
+        actor,
+        before.as_ref(),
+        &saved,
+        Some(&recording.label),
+        action,
+        summary,
+    )
+    .await?;
     // The editor's unsaved copy is now saved.
     article_autosave::Entity::delete_many()
         .filter(article_autosave::Column::ArticleId.eq(saved.id))
         .filter(article_autosave::Column::UserId.eq(actor.user_id.unwrap_or(0)))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(saved)
 }
 
@@ -341,7 +402,7 @@ pub async fn bulk(db: &Db, actor: &Actor, ids: &[i32], action: Bulk) -> Result<u
             actor,
             Some(&before),
             &after,
-            true,
+            Some(""),
             "article.status",
             summary,
         )
@@ -393,7 +454,7 @@ pub async fn publish_due(db: &Db) -> Result<Vec<i32>> {
             &Actor::system("scheduler"),
             None,
             &after,
-            false,
+            None,
             "article.publish",
             summary,
         )
@@ -415,6 +476,10 @@ pub struct Search {
     pub author: Option<String>,
     /// Words searched for in the title, summary and text (the readers' search).
     pub text: Option<String>,
+    /// Only the articles this staff member created (a writer's list).
+    pub owner: Option<i32>,
+    /// Only articles whose review is in this state (待审核, 退回修改, 修改待提交).
+    pub review: Option<entity::article_review::ReviewState>,
 }
 
 /// Page `page` (from 0) of articles matching `search`, newest change first.
@@ -458,6 +523,21 @@ async fn search_in(
     }
     if let Some(a) = s.author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         cond = cond.add(article::Column::Author.contains(a));
+    }
+    if let Some(owner) = s.owner {
+        cond = cond.add(article::Column::OwnerId.eq(owner));
+    }
+    if let Some(state) = s.review {
+        use entity::article_review;
+        cond = cond.add(
+            article::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(article_review::Column::ArticleId)
+                    .from(article_review::Entity)
+                    .and_where(article_review::Column::State.eq(state))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(t) = s.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         // The readers' search, over every status: words anywhere in the title, summary or

@@ -383,13 +383,25 @@ pub async fn accept(
                 .filter(submission::Column::Id.eq(id))
                 .exec(&txn)
                 .await?;
+            // The reader wrote it: it waits for review like a writer's submission.
+            crate::review::enter(
+                &txn,
+                actor,
+                made.article_id,
+                &format!("读者投稿：{}", s.name),
+            )
+            .await?;
             audit::record(
                 &txn,
                 actor,
                 "submission.accept",
                 "submission",
                 id,
-                format!("{}，存为草稿（文章 {}）", summary(&s), made.article_id),
+                format!(
+                    "{}，存为草稿并进入待审核（文章 {}）",
+                    summary(&s),
+                    made.article_id
+                ),
             )
             .await?;
             txn.commit().await?;

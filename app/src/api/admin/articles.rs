@@ -64,6 +64,8 @@ pub struct ArticleRow {
     pub title: String,
     pub column: String,
     pub status: Status,
+    /// Where its review stands (待审核, 退回修改, 修改待提交); empty when none is open.
+    pub review: String,
     pub flags: Vec<String>,
     pub author: String,
     pub updated: String,
@@ -83,7 +85,14 @@ pub struct ArticleList {
 /// Articles per page of the list.
 pub const LIST_PER_PAGE: u64 = 30;
 
-/// The article list, filtered.
+/// The review states the list filters by: (code, label).
+pub const REVIEW_FILTERS: [(&str, &str); 3] = [
+    ("pending", "待审核"),
+    ("returned", "退回修改"),
+    ("editing", "修改待提交"),
+];
+
+/// The article list, filtered; a writer sees only their own articles.
 #[server(prefix = "/api/admin", endpoint = "articles/list", input = GetUrl)]
 pub async fn list_articles(
     column: Option<i32>,
@@ -91,10 +100,12 @@ pub async fn list_articles(
     flag: Option<String>,
     author: Option<String>,
     q: Option<String>,
+    review: Option<String>,
     page: Option<u64>,
 ) -> Result<ArticleList, AppError> {
     use crate::server::{require_staff, state};
-    require_staff()?;
+    use entity::article_review::ReviewState;
+    let staff = require_staff()?;
     let state = state()?;
     let search = service::editorial::Search {
         category_id: column.filter(|c| *c > 0),
@@ -105,16 +116,26 @@ pub async fn list_articles(
         flag: flag.filter(|f| !f.is_empty()),
         author,
         text: q,
+        owner: staff.is_writer().then_some(staff.user.id),
+        review: match review.as_deref() {
+            Some("pending") => Some(ReviewState::Pending),
+            Some("returned") => Some(ReviewState::Returned),
+            Some("editing") => Some(ReviewState::Editing),
+            _ => None,
+        },
     };
     let page = page.unwrap_or(1).max(1);
     let (rows, total) =
         service::editorial::search(&state.db, &search, page - 1, LIST_PER_PAGE).await?;
     let categories = service::category::all(&state.db).await?;
+    let ids: Vec<i32> = rows.iter().map(|a| a.id).collect();
+    let reviews = service::review::of_articles(&state.db, &ids).await?;
+    let levels = service::review::Policy::load(&state.db).await?.levels;
     let tz = state.site.time_zone;
     Ok(ArticleList {
         rows: rows
             .into_iter()
-            .map(|a| super::convert::article_row(&a, &categories, tz))
+            .map(|a| super::convert::article_row(&a, reviews.get(&a.id), levels, &categories, tz))
             .collect(),
         columns: super::convert::column_options(&categories),
         page,
@@ -127,8 +148,8 @@ pub async fn list_articles(
 #[server(prefix = "/api/admin", endpoint = "articles/bulk")]
 pub async fn bulk_articles(ids: Option<Vec<i32>>, action: String) -> Result<usize, AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let state = state()?;
         let action = match action.as_str() {
@@ -137,10 +158,8 @@ pub async fn bulk_articles(ids: Option<Vec<i32>>, action: String) -> Result<usiz
             "archive" => service::editorial::Bulk::Archive,
             _ => return Err(AppError::BadRequest("未知的批量操作".into())),
         };
-        Ok(
-            service::editorial::bulk(&state.db, &staff.actor(), &ids.unwrap_or_default(), action)
-                .await?,
-        )
+        let ids = ids.unwrap_or_default();
+        Ok(service::review::bulk(&state.db, &staff.person(), &ids, action).await?)
     }
     .await;
     let message = match &result {
@@ -193,6 +212,31 @@ pub struct EditorData {
     /// The reader's submission (投稿) this article was accepted from: its code and page.
     #[serde(default)]
     pub submission: Option<(String, String)>,
+    /// Where the article stands in review, when a review is open.
+    #[serde(default)]
+    pub review: Option<ReviewInfo>,
+    /// The person's changes go through review (writers; editors when the site asks for peer
+    /// review): the editor offers 保存草稿 and 提交审核 instead of a status and a time.
+    #[serde(default)]
+    pub reviewed: bool,
+    /// 撰稿人: flags are the reviewers' to set.
+    #[serde(default)]
+    pub is_writer: bool,
+}
+
+/// Where an article stands in review, for the editor's notice and buttons.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewInfo {
+    /// 待审核 / 待初审 / 待终审 / 退回修改 / 修改待提交
+    pub label: String,
+    /// Why it was returned.
+    pub note: String,
+    /// Waiting for a reviewer: its writer cannot change it.
+    pub locked: bool,
+    /// The form holds the waiting edit of a live article, not what readers see.
+    pub editing_live: bool,
+    /// For reviewers: the page where it is reviewed.
+    pub review_href: Option<String>,
 }
 
 /// The editor's data for article `id`, or for a new article.
@@ -212,6 +256,9 @@ pub struct SaveResult {
     pub published_at: String,
     pub message: String,
     pub public_href: Option<String>,
+    /// Where the article stands in review after the save.
+    #[serde(default)]
+    pub review: Option<ReviewInfo>,
 }
 
 /// Saves the editor's form (creating the article when it has no id yet).
@@ -221,6 +268,26 @@ pub async fn save_article(draft_key: String, form: EditorForm) -> Result<SaveRes
     let staff = require_staff()?;
     let state = state()?;
     super::editor::save(&state, &staff, &draft_key, form).await
+}
+
+/// What submitting for review answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitResult {
+    pub message: String,
+    /// Blocked words in the submitted version: shown to the writer, highlighted for the
+    /// reviewer, never blocking.
+    pub hits: Vec<String>,
+    pub review: Option<ReviewInfo>,
+    pub public_href: Option<String>,
+}
+
+/// 提交审核: sends the saved article (or the saved edit of a live one) to the reviewers.
+#[server(prefix = "/api/admin", endpoint = "articles/submit", input = Json)]
+pub async fn submit_article(id: i32) -> Result<SubmitResult, AppError> {
+    use crate::server::{require_staff, state};
+    let staff = require_staff()?;
+    let state = state()?;
+    super::editor::submit(&state, &staff, id).await
 }
 
 /// Keeps the editor's unsaved copy; answers the time it was kept (`14:30:05`).
@@ -290,6 +357,9 @@ pub struct RevisionRow {
     pub at: String,
     pub username: String,
     pub title: String,
+    /// The review step that made it (提交审核, 退回修改：…); empty for a plain save.
+    #[serde(default)]
+    pub label: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,9 +372,9 @@ pub struct Revisions {
 #[server(prefix = "/api/admin", endpoint = "articles/revisions", input = GetUrl)]
 pub async fn get_revisions(id: i32) -> Result<Revisions, AppError> {
     use crate::server::{require_staff, state};
-    require_staff()?;
+    let staff = require_staff()?;
     let state = state()?;
-    super::editor::revisions(&state, id).await
+    super::editor::revisions(&state, &staff, id).await
 }
 
 /// One line of a side-by-side comparison.
@@ -340,9 +410,9 @@ pub struct Diff {
 #[server(prefix = "/api/admin", endpoint = "articles/diff", input = GetUrl)]
 pub async fn get_diff(rev: i32) -> Result<Diff, AppError> {
     use crate::server::{require_staff, state};
-    require_staff()?;
+    let staff = require_staff()?;
     let state = state()?;
-    super::editor::diff(&state, rev).await
+    super::editor::diff(&state, &staff, rev).await
 }
 
 /// Restores a revision (a plain form post); continues to the editor.
@@ -353,10 +423,14 @@ pub async fn restore_revision(rev: i32) -> Result<(), AppError> {
     let staff = require_staff()?;
     let result = async {
         let state = state()?;
-        let saved = service::editorial::restore(&state.db, &staff.actor(), rev).await?;
-        go_to(&format!("/admin/articles/{}", saved.id));
-        Ok(())
+        let saved = service::review::restore(&state.db, &staff.person(), rev).await?;
+        go_to(&format!("/admin/articles/{}", saved.article.id));
+        Ok(saved.direct)
     }
     .await;
-    finish(result, &format!("已恢复到版本 #{rev}，并保存为新版本"))
+    let message = match &result {
+        Ok(false) => format!("已按版本 #{rev} 修改，网站上的版本不变；提交审核并通过后生效"),
+        _ => format!("已恢复到版本 #{rev}，并保存为新版本"),
+    };
+    finish(result.map(|_| ()), &message)
 }

@@ -18,6 +18,12 @@ pub struct AdminChrome {
     pub display_name: String,
     pub role_label: String,
     pub is_admin: bool,
+    /// 撰稿人: the menu shows only their articles and pictures.
+    #[serde(default)]
+    pub is_writer: bool,
+    /// Articles waiting for review (shown beside 待审核 in the menu; 0 for writers).
+    #[serde(default)]
+    pub waiting: u64,
     /// For forms and script requests: the guard checks it on every change.
     pub csrf_token: String,
     pub flash: Option<Flash>,
@@ -36,6 +42,12 @@ pub async fn get_admin_chrome() -> Result<AdminChrome, AppError> {
         display_name: staff.user.display_name.clone(),
         role_label: service::auth::role_label(staff.user.role).to_owned(),
         is_admin: staff.is_admin(),
+        is_writer: staff.is_writer(),
+        waiting: if staff.is_writer() {
+            0
+        } else {
+            service::review::counts(&state.db).await?.waiting()
+        },
         csrf_token: staff.csrf_token.clone(),
         flash: super::form::take_flash().map(|(ok, message)| Flash { ok, message }),
     })

@@ -28,8 +28,8 @@ pub struct ColumnRow {
 
 #[server(prefix = "/api/admin", endpoint = "columns/list", input = GetUrl)]
 pub async fn get_columns() -> Result<Vec<ColumnRow>, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let all = service::category::all(&state.db).await?;
     let options = super::convert::column_options(&all);
@@ -71,8 +71,8 @@ pub struct ColumnForm {
 
 #[server(prefix = "/api/admin", endpoint = "columns/form", input = GetUrl)]
 pub async fn get_column_form(id: Option<i32>) -> Result<ColumnForm, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let all = service::category::all(&state.db).await?;
     let kinds = service::content::COLUMN_KINDS
@@ -126,8 +126,8 @@ pub async fn save_column(
     show_in_nav: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let state = state()?;
         let input = service::content::ColumnInput {
@@ -150,8 +150,8 @@ pub async fn save_column(
 #[server(prefix = "/api/admin", endpoint = "columns/delete")]
 pub async fn delete_column(id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result =
         async { Ok(service::content::delete_column(&state()?.db, &staff.actor(), id).await?) }
             .await;
@@ -171,8 +171,8 @@ pub struct PageRow {
 
 #[server(prefix = "/api/admin", endpoint = "pages/list", input = GetUrl)]
 pub async fn get_pages() -> Result<Vec<PageRow>, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let mut rows = Vec::new();
     for c in service::category::all(&state.db)
@@ -205,8 +205,8 @@ pub struct PageForm {
 
 #[server(prefix = "/api/admin", endpoint = "pages/form", input = GetUrl)]
 pub async fn get_page_form(category_id: i32) -> Result<PageForm, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let all = service::category::all(&state.db).await?;
     let c = all
@@ -229,8 +229,8 @@ pub async fn get_page_form(category_id: i32) -> Result<PageForm, AppError> {
 #[server(prefix = "/api/admin", endpoint = "pages/save")]
 pub async fn save_page(category_id: i32, title: String, body: String) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         service::content::save_page(&state()?.db, &staff.actor(), category_id, &title, &body)
             .await?;
@@ -252,8 +252,8 @@ pub struct NoticeRow {
 
 #[server(prefix = "/api/admin", endpoint = "notices/list", input = GetUrl)]
 pub async fn get_notices_admin() -> Result<Vec<NoticeRow>, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     Ok(service::content::all_notices(&state.db)
         .await?
@@ -278,8 +278,8 @@ pub struct NoticeForm {
 
 #[server(prefix = "/api/admin", endpoint = "notices/form", input = GetUrl)]
 pub async fn get_notice_form(id: Option<i32>) -> Result<NoticeForm, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let tz = state.site.time_zone;
     match id {
@@ -312,8 +312,8 @@ pub async fn save_notice(
     is_published: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let input = service::content::NoticeInput {
             title,
@@ -332,8 +332,8 @@ pub async fn save_notice(
 #[server(prefix = "/api/admin", endpoint = "notices/delete")]
 pub async fn delete_notice(id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result =
         async { Ok(service::content::delete_notice(&state()?.db, &staff.actor(), id).await?) }
             .await;

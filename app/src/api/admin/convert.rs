@@ -55,7 +55,13 @@ pub fn column_options(categories: &[category::Model]) -> Vec<ColumnOption> {
     out
 }
 
-pub fn article_row(a: &article::Model, categories: &[category::Model], tz: Tz) -> ArticleRow {
+pub fn article_row(
+    a: &article::Model,
+    review: Option<&entity::article_review::Model>,
+    levels: i16,
+    categories: &[category::Model],
+    tz: Tz,
+) -> ArticleRow {
     let mut flags = Vec::new();
     if a.is_headline {
         flags.push("头条".to_owned());
@@ -75,6 +81,9 @@ pub fn article_row(a: &article::Model, categories: &[category::Model], tz: Tz) -
             .map(|c| c.name.clone())
             .unwrap_or_default(),
         status: a.status.into(),
+        review: review
+            .map(|r| service::review::state_label(r, levels).to_owned())
+            .unwrap_or_default(),
         flags,
         author: a.author.clone(),
         updated: service::time::format_datetime(a.updated_at, tz),

@@ -35,6 +35,30 @@ pub struct Dashboard {
     pub messages_waiting: u64,
     /// 投稿 not yet reviewed.
     pub submissions_waiting: u64,
+    /// Articles waiting for 初审 (or the only review) and for 终审.
+    #[serde(default)]
+    pub review_first: u64,
+    #[serde(default)]
+    pub review_second: u64,
+    /// Two review levels are configured.
+    #[serde(default)]
+    pub review_levels: i16,
+    /// The signed-in person's own articles in review: where each stands and why it came back.
+    #[serde(default)]
+    pub mine: Vec<MyReview>,
+}
+
+/// One of my articles in review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyReview {
+    pub id: i32,
+    pub title: String,
+    /// 待审核 / 退回修改 / 修改待提交
+    pub state: String,
+    /// Why it was returned.
+    pub note: String,
+    /// `2026年12月05日 14:30`
+    pub updated: String,
 }
 
 #[server(prefix = "/api/admin", endpoint = "dashboard", input = leptos::server_fn::codec::GetUrl)]
@@ -42,7 +66,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use entity::article::ArticleStatus;
 
     use crate::server::{require_staff, state};
-    require_staff()?;
+    let staff = require_staff()?;
     let state = state()?;
     let (db, tz) = (&state.db, state.site.time_zone);
     let counts = service::stats::status_counts(db).await?;
@@ -59,6 +83,21 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         value: counts.iter().find(|c| c.0 == s).map(|c| c.1).unwrap_or(0),
     })
     .collect();
+    let review = service::review::counts(db).await?;
+    let levels = service::review::Policy::load(db).await?.levels;
+    let mine = service::review::of_person(db, staff.user.id)
+        .await?
+        .into_iter()
+        .map(|w| MyReview {
+            id: w.article.id,
+            title: service::review::proposal(&w.article, Some(&w.review))
+                .map(|p| p.title)
+                .unwrap_or_else(|_| w.article.title.clone()),
+            state: service::review::state_label(&w.review, levels).to_owned(),
+            note: w.review.note.clone(),
+            updated: service::time::format_datetime(w.review.updated_at, tz),
+        })
+        .collect();
     let days = service::stats::last_days(30, tz);
     let first = days.first().cloned().unwrap_or_default();
     let totals = service::stats::daily_totals(db, &first).await?;
@@ -101,5 +140,9 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         by_status,
         messages_waiting: service::messages::counts(db).await?.new,
         submissions_waiting: service::submissions::review::counts(db).await?.new,
+        review_first: review.first,
+        review_second: review.second,
+        review_levels: levels,
+        mine,
     })
 }

@@ -5,8 +5,8 @@ use entity::article::ArticleStatus;
 use similar::{ChangeTag, TextDiff};
 
 use super::articles::{
-    Autosaved, Diff, DiffLine, EditorData, EditorForm, FieldDiff, RevisionRow, Revisions,
-    SaveResult, Status,
+    Autosaved, Diff, DiffLine, EditorData, EditorForm, FieldDiff, ReviewInfo, RevisionRow,
+    Revisions, SaveResult, Status, SubmitResult,
 };
 use super::convert::{column_options, local_input, parse_local_input};
 use crate::error::AppError;
@@ -15,6 +15,50 @@ use crate::server::{AppState, Staff};
 fn public_href(a: &entity::article::Model) -> Option<String> {
     (a.status == ArticleStatus::Published && a.published_at.is_some_and(|t| t <= Utc::now()))
         .then(|| format!("/articles/{}", a.id))
+}
+
+/// Where `a` stands in review, for the editor.
+fn review_info(
+    staff: &Staff,
+    a: &entity::article::Model,
+    r: &entity::article_review::Model,
+    levels: i16,
+) -> ReviewInfo {
+    use entity::article_review::ReviewState;
+    ReviewInfo {
+        label: service::review::state_label(r, levels).to_owned(),
+        note: r.note.clone(),
+        locked: r.state == ReviewState::Pending,
+        editing_live: r.data.is_some() && service::review::is_live(a),
+        review_href: (!staff.is_writer() && r.state == ReviewState::Pending)
+            .then(|| format!("/admin/review/{}", a.id)),
+    }
+}
+
+/// The editor's form of an input (a revision, a waiting edit) of article `a`.
+fn form_of_input(
+    state: &AppState,
+    a: &entity::article::Model,
+    input: service::editorial::ArticleInput,
+    cover_src: Option<String>,
+) -> EditorForm {
+    EditorForm {
+        id: Some(a.id),
+        category_id: input.category_id,
+        title: input.title,
+        subtitle: input.subtitle,
+        source: input.source,
+        author: input.author,
+        summary: input.summary,
+        body: input.body,
+        cover_image_id: input.cover_image_id,
+        cover_src,
+        is_headline: input.is_headline,
+        is_recommended: input.is_recommended,
+        is_slideshow: input.is_slideshow,
+        status: Status::from(a.status).code().to_owned(),
+        published_at: local_input(a.published_at, state.site.time_zone),
+    }
 }
 
 fn form_of(
@@ -59,17 +103,42 @@ pub async fn load(
                 form,
             })
     };
+    let person = staff.person();
+    let policy = service::review::Policy::load(db).await?;
+    let reviewed = policy.reviews(staff.user.role);
     match id {
         Some(id) => {
-            let a = service::editorial::get(db, id).await?;
-            let cover = service::article::cover(db, &a).await?;
+            let a = service::review::get_for(db, &person, id).await?;
+            let review = service::review::of_article(db, id).await?;
             let draft_key = format!("article:{id}");
             let autosaved = service::editorial::autosaved(db, staff.user.id, &draft_key)
                 .await?
                 .filter(|m| m.updated_at > a.updated_at)
                 .and_then(autosaved_of);
+            // Someone whose changes are reviewed goes on with the waiting edit of a live
+            // article; editors who publish directly edit what readers see.
+            let waiting = review
+                .as_ref()
+                .filter(|r| reviewed && r.data.is_some())
+                .map(|r| service::review::proposal(&a, Some(r)))
+                .transpose()?;
+            let form = match waiting {
+                Some(input) => {
+                    let cover_src = match input.cover_image_id {
+                        Some(cid) => service::media::find(db, cid)
+                            .await?
+                            .map(|c| format!("/media/{}", c.path)),
+                        None => None,
+                    };
+                    form_of_input(state, &a, input, cover_src)
+                }
+                None => {
+                    let cover = service::article::cover(db, &a).await?;
+                    form_of(state, &a, cover.as_ref())
+                }
+            };
             Ok(EditorData {
-                form: form_of(state, &a, cover.as_ref()),
+                form,
                 columns,
                 draft_key,
                 autosaved,
@@ -78,6 +147,9 @@ pub async fn load(
                 submission: service::submissions::review::for_article(db, id)
                     .await?
                     .map(|s| (s.code, format!("/admin/submissions/{}", s.id))),
+                review: review.map(|r| review_info(staff, &a, &r, policy.levels)),
+                reviewed,
+                is_writer: staff.is_writer(),
             })
         }
         None => {
@@ -110,6 +182,9 @@ pub async fn load(
                 revisions: 0,
                 public_href: None,
                 submission: None,
+                review: None,
+                reviewed,
+                is_writer: staff.is_writer(),
             })
         }
     }
@@ -147,10 +222,20 @@ pub async fn save(
         status: status.into(),
         published_at,
     };
-    let saved = service::editorial::save(&state.db, &staff.actor(), form.id, input).await?;
+    let outcome = service::review::save(&state.db, &staff.person(), form.id, input).await?;
     service::editorial::discard_autosave(&state.db, staff.user.id, draft_key).await?;
+    let levels = service::review::Policy::load(&state.db).await?.levels;
+    let saved = outcome.article;
     let status = Status::from(saved.status);
+    let review = outcome
+        .review
+        .as_ref()
+        .map(|r| review_info(staff, &saved, r, levels));
     let message = match status {
+        _ if !outcome.direct => "已保存修改，网站上的版本不变；提交审核并通过后才会更新".to_owned(),
+        Status::Draft if review.is_none() && staff.person().role == entity::user::Role::Writer => {
+            "已保存为草稿，写好后请提交审核".to_owned()
+        }
         Status::Published => "已保存并发布".to_owned(),
         Status::Scheduled => format!(
             "已保存，将于 {} 自动发布",
@@ -168,11 +253,65 @@ pub async fn save(
         published_at: local_input(saved.published_at, tz),
         public_href: public_href(&saved),
         message,
+        review,
     })
 }
 
-pub async fn revisions(state: &AppState, id: i32) -> Result<Revisions, AppError> {
+pub async fn submit(state: &AppState, staff: &Staff, id: i32) -> Result<SubmitResult, AppError> {
+    let done = service::review::submit(&state.db, &staff.person(), id).await?;
     let a = service::editorial::get(&state.db, id).await?;
+    let levels = service::review::Policy::load(&state.db).await?.levels;
+    let mut message = if done.published {
+        "已发布（本站未要求审核撰稿人的稿件）".to_owned()
+    } else {
+        "已提交审核，审核结果出来前不能修改".to_owned()
+    };
+    if !done.hits.is_empty() {
+        message.push_str(&format!(
+            "。稿件含有需要注意的词语：{}，审核人会看到提示",
+            done.hits.join("、")
+        ));
+    }
+    if !done.published {
+        let link = state.site.absolute(&format!("/admin/review/{id}"));
+        let notice = service::mail::review_submitted(&a.title, &staff.user.display_name, &link);
+        notify_review(state, None, notice).await;
+    }
+    Ok(SubmitResult {
+        message,
+        hits: done.hits,
+        review: done.review.map(|r| review_info(staff, &a, &r, levels)),
+        public_href: public_href(&a),
+    })
+}
+
+/// A review notice by e-mail, when the site sends them and mail is configured: `None` for
+/// `to` tells the editors' address list (a submission), `Some(user)` that staff member. Never
+/// fails the action it follows: a problem is logged.
+pub async fn notify_review(state: &AppState, to: Option<Option<i32>>, notice: (String, String)) {
+    let Some(mail) = &state.mail else {
+        return;
+    };
+    let sends = service::review::Policy::load(&state.db)
+        .await
+        .is_ok_and(|p| p.mail);
+    if !sends {
+        return;
+    }
+    let (subject, body) = notice;
+    match to {
+        None => mail.notify_staff(subject, body),
+        Some(Some(user)) => match service::users::email_of(&state.db, user).await {
+            Ok(Some(address)) => mail.tell_staff_member(&address, subject, body),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "a review notice could not be addressed"),
+        },
+        Some(None) => {}
+    }
+}
+
+pub async fn revisions(state: &AppState, staff: &Staff, id: i32) -> Result<Revisions, AppError> {
+    let a = service::review::get_for(&state.db, &staff.person(), id).await?;
     let tz = state.site.time_zone;
     let rows = service::editorial::revisions(&state.db, id)
         .await?
@@ -188,6 +327,7 @@ pub async fn revisions(state: &AppState, id: i32) -> Result<Revisions, AppError>
             title: serde_json::from_str::<service::editorial::ArticleInput>(&r.data)
                 .map(|i| i.title)
                 .unwrap_or_default(),
+            label: r.label,
         })
         .collect();
     Ok(Revisions {
@@ -280,10 +420,28 @@ pub fn side_by_side(old: &str, new: &str) -> Vec<DiffLine> {
     out
 }
 
-pub async fn diff(state: &AppState, rev: i32) -> Result<Diff, AppError> {
+pub async fn diff(state: &AppState, staff: &Staff, rev: i32) -> Result<Diff, AppError> {
     let (r, old) = service::editorial::revision(&state.db, rev).await?;
-    let a = service::editorial::get(&state.db, r.article_id).await?;
+    let a = service::review::get_for(&state.db, &staff.person(), r.article_id).await?;
     let new = service::editorial::ArticleInput::from_model(&a);
+    let (fields, body) = compare(state, &old, &new).await?;
+    Ok(Diff {
+        article_id: a.id,
+        title: a.title.clone(),
+        revision_id: r.id,
+        revision_at: service::time::format_datetime(r.created_at, state.site.time_zone),
+        revision_user: r.username,
+        fields,
+        body,
+    })
+}
+
+/// Two versions of an article compared: its fields, then its body line by line.
+pub async fn compare(
+    state: &AppState,
+    old: &service::editorial::ArticleInput,
+    new: &service::editorial::ArticleInput,
+) -> Result<(Vec<FieldDiff>, Vec<DiffLine>), AppError> {
     let tz = state.site.time_zone;
     let categories = service::category::all(&state.db).await?;
     let column = |id: i32| {
@@ -323,13 +481,13 @@ pub async fn diff(state: &AppState, rev: i32) -> Result<Diff, AppError> {
         field("来源", old.source.clone(), new.source.clone()),
         field("作者", old.author.clone(), new.author.clone()),
         field("摘要", old.summary.clone(), new.summary.clone()),
-        field("标记", flags(&old), flags(&new)),
+        field("标记", flags(old), flags(new)),
         field(
             "状态",
             Status::from(old.status).label().into(),
             Status::from(new.status).label().into(),
         ),
-        field("发布时间", when(&old), when(&new)),
+        field("发布时间", when(old), when(new)),
         field(
             "封面图片",
             old.cover_image_id
@@ -340,15 +498,7 @@ pub async fn diff(state: &AppState, rev: i32) -> Result<Diff, AppError> {
                 .unwrap_or_default(),
         ),
     ];
-    Ok(Diff {
-        article_id: a.id,
-        title: a.title.clone(),
-        revision_id: r.id,
-        revision_at: service::time::format_datetime(r.created_at, tz),
-        revision_user: r.username,
-        fields,
-        body: side_by_side(&old.body, &new.body),
-    })
+    Ok((fields, side_by_side(&old.body, &new.body)))
 }
 
 #[cfg(test)]

@@ -24,8 +24,8 @@ pub struct LinkGroupRow {
 
 #[server(prefix = "/api/admin", endpoint = "links/list", input = GetUrl)]
 pub async fn get_links_admin() -> Result<Vec<LinkGroupRow>, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let groups = service::content::link_groups(&state.db).await?;
     Ok(groups
@@ -54,8 +54,8 @@ pub async fn save_link_group(
     sort_order: Option<i32>,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         Ok(service::content::save_link_group(
             &state()?.db,
@@ -73,8 +73,8 @@ pub async fn save_link_group(
 #[server(prefix = "/api/admin", endpoint = "links/group/delete")]
 pub async fn delete_link_group(id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result =
         async { Ok(service::content::delete_link_group(&state()?.db, &staff.actor(), id).await?) }
             .await;
@@ -90,8 +90,8 @@ pub async fn save_link(
     sort_order: Option<i32>,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         Ok(service::content::save_link(
             &state()?.db,
@@ -111,8 +111,8 @@ pub async fn save_link(
 #[server(prefix = "/api/admin", endpoint = "links/delete")]
 pub async fn delete_link(id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result =
         async { Ok(service::content::delete_link(&state()?.db, &staff.actor(), id).await?) }.await;
     finish(result, "链接已删除")

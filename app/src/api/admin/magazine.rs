@@ -20,8 +20,8 @@ pub struct IssueRow {
 
 #[server(prefix = "/api/admin", endpoint = "magazine/list", input = GetUrl)]
 pub async fn get_issues_admin() -> Result<Vec<IssueRow>, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     Ok(service::content::all_issues(&state.db)
         .await?
@@ -60,8 +60,8 @@ pub struct IssueForm {
 
 #[server(prefix = "/api/admin", endpoint = "magazine/form", input = GetUrl)]
 pub async fn get_issue_form(id: Option<i32>) -> Result<IssueForm, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let tz = state.site.time_zone;
     match id {
@@ -122,8 +122,8 @@ pub async fn save_issue(
     published_at: String,
 ) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let input = service::content::IssueInput {
             year,
@@ -145,8 +145,8 @@ pub async fn save_issue(
 #[server(prefix = "/api/admin", endpoint = "magazine/delete")]
 pub async fn delete_issue(id: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         service::content::delete_issue(&state()?.db, &staff.actor(), id).await?;
         go_to("/admin/magazine");
@@ -164,8 +164,8 @@ pub async fn add_toc(
     sort_order: Option<i32>,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         service::content::add_toc_entry(
             &state()?.db,
@@ -185,8 +185,8 @@ pub async fn add_toc(
 #[server(prefix = "/api/admin", endpoint = "magazine/toc/remove")]
 pub async fn remove_toc(entry_id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         service::content::remove_toc_entry(&state()?.db, &staff.actor(), entry_id).await?;
         Ok(())

@@ -88,8 +88,8 @@ pub async fn describe_media(
     credit: String,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let state = state()?;
         service::media::describe(
@@ -113,8 +113,8 @@ pub async fn describe_media(
 #[server(prefix = "/api/admin", endpoint = "media/delete")]
 pub async fn delete_media(id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let state = state()?;
         service::media::delete(&state.db, &state.files.media, &staff.actor(), id).await?;

@@ -42,8 +42,8 @@ pub struct MessageQueue {
 pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue, AppError> {
     use service::messages::{self, Filter};
 
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let filter = Filter::parse(&filter);
     let page = page.max(1);
@@ -112,8 +112,8 @@ pub struct MessageDetail {
 pub async fn get_message(id: i32) -> Result<MessageDetail, AppError> {
     use entity::message::MessageStatus;
 
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let m = service::messages::get(&state.db, id).await?;
     let tz = state.site.time_zone;
@@ -146,8 +146,8 @@ pub async fn reply_message(
     publish: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::{checked, finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let publish = checked(&publish);
     let result = async {
         let state = state()?;
@@ -182,8 +182,8 @@ pub async fn reply_message(
 #[server(prefix = "/api/admin", endpoint = "messages/publish")]
 pub async fn publish_message(id: i32, publish: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let publish = publish == "1";
     let result = async {
         service::messages::set_published(&state()?.db, &staff.actor(), id, publish).await?;
@@ -204,8 +204,8 @@ pub async fn publish_message(id: i32, publish: String) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "messages/spam")]
 pub async fn spam_message(id: i32, spam: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let spam = spam == "1";
     let result = async {
         service::messages::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
@@ -226,8 +226,8 @@ pub async fn spam_message(id: i32, spam: String) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "messages/delete")]
 pub async fn delete_message(id: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         service::messages::delete(&state()?.db, &staff.actor(), id).await?;
         go_to("/admin/messages");

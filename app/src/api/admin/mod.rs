@@ -11,6 +11,7 @@ pub mod links;
 pub mod magazine;
 pub mod media;
 pub mod messages;
+pub mod review;
 pub mod submissions;
 pub mod sys;
 

@@ -36,8 +36,8 @@ pub struct SubmissionQueue {
 pub async fn get_submission_queue(filter: String, page: u64) -> Result<SubmissionQueue, AppError> {
     use service::submissions::review::{self, Filter};
 
-    use crate::server::{require_staff, state};
-    require_staff()?;
+    use crate::server::{require_editor, state};
+    require_editor()?;
     let state = state()?;
     let filter = Filter::parse(&filter);
     let page = page.max(1);
@@ -122,7 +122,7 @@ pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
     use entity::submission::SubmissionStatus as S;
     use service::submissions::{FileKind, review};
 
-    use crate::server::{require_staff, state};
+    use crate::server::{require_editor, state};
     fn size_text(bytes: i64) -> String {
         if bytes >= 1024 * 1024 {
             format!("{:.1} MB", bytes as f64 / 1048576.0)
@@ -130,7 +130,7 @@ pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
             format!("{} KB", (bytes + 1023) / 1024)
         }
     }
-    require_staff()?;
+    require_editor()?;
     let state = state()?;
     let s = review::get(&state.db, id).await?;
     let files = review::files(&state.db, id).await?;
@@ -182,8 +182,8 @@ pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
 #[server(prefix = "/api/admin", endpoint = "submissions/accept")]
 pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let state = state()?;
         let done = service::submissions::review::accept(
@@ -216,8 +216,8 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "submissions/reject")]
 pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let state = state()?;
         let s =
@@ -233,8 +233,8 @@ pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> 
 #[server(prefix = "/api/admin", endpoint = "submissions/spam")]
 pub async fn spam_submission(id: i32, spam: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let spam = spam == "1";
     let result = async {
         service::submissions::review::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
@@ -255,8 +255,8 @@ pub async fn spam_submission(id: i32, spam: String) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "submissions/delete")]
 pub async fn delete_submission(id: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::server::{require_editor, state};
+    let staff = require_editor()?;
     let result = async {
         let state = state()?;
         service::submissions::review::delete(&state.db, &state.files.private, &staff.actor(), id)

@@ -23,6 +23,14 @@ pub struct SettingsForm {
     pub logo_url: String,
     pub blocked_words: String,
     pub max_links: String,
+    #[serde(default)]
+    pub review_writers: String,
+    #[serde(default)]
+    pub review_levels: String,
+    #[serde(default)]
+    pub review_editors: String,
+    #[serde(default)]
+    pub review_mail: String,
 }
 
 #[server(prefix = "/api/admin/sys", endpoint = "settings", input = GetUrl)]
@@ -44,6 +52,10 @@ pub async fn get_settings_form() -> Result<SettingsForm, AppError> {
         logo_url: s.logo_url,
         blocked_words: s.blocked_words,
         max_links: s.max_links,
+        review_writers: s.review_writers,
+        review_levels: s.review_levels,
+        review_editors: s.review_editors,
+        review_mail: s.review_mail,
     })
 }
 
@@ -62,6 +74,10 @@ pub async fn save_settings(
     logo_url: String,
     blocked_words: Option<String>,
     max_links: Option<String>,
+    review_writers: Option<String>,
+    review_levels: Option<String>,
+    review_editors: Option<String>,
+    review_mail: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::finish;
     use crate::server::{require_admin, state};
@@ -114,6 +130,23 @@ pub async fn save_settings(
                 lines.join("\n")
             }
         };
+        // A choice of a select: one of `allowed`, or what it was when the form did not send it.
+        let choice =
+            |sent: Option<String>, before: String, allowed: &[&str]| -> Result<String, AppError> {
+                match sent {
+                    None => Ok(before),
+                    Some(v) if allowed.contains(&v.trim()) => Ok(v.trim().to_owned()),
+                    Some(_) => Err(AppError::BadRequest("审核设置的取值不正确".into())),
+                }
+            };
+        let review_writers = choice(review_writers, before.review_writers.clone(), &["0", "1"])?;
+        let review_levels = choice(review_levels, before.review_levels.clone(), &["1", "2"])?;
+        let review_editors = choice(
+            review_editors,
+            before.review_editors.clone(),
+            &["direct", "peer"],
+        )?;
+        let review_mail = choice(review_mail, before.review_mail.clone(), &["0", "1"])?;
         let settings = service::site::Settings {
             site_name: clip(site_name, 50),
             magazine_name: clip(magazine_name, 50),
@@ -128,6 +161,10 @@ pub async fn save_settings(
             logo_url: clip(logo_url, 500),
             blocked_words,
             max_links,
+            review_writers,
+            review_levels,
+            review_editors,
+            review_mail,
         };
         service::content::save_settings(db, &staff.actor(), &settings).await?;
         Ok(())
@@ -142,7 +179,13 @@ pub struct UserRow {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// `admin`, `editor` or `writer`.
+    #[serde(default)]
+    pub role: String,
     pub is_active: bool,
+    /// Where review notices reach them.
+    #[serde(default)]
+    pub email: String,
     pub last_login: String,
     pub is_me: bool,
 }
@@ -161,7 +204,14 @@ pub async fn get_users() -> Result<Vec<UserRow>, AppError> {
             username: u.username,
             display_name: u.display_name,
             is_admin: u.role == entity::user::Role::Admin,
+            role: match u.role {
+                entity::user::Role::Admin => "admin",
+                entity::user::Role::Editor => "editor",
+                entity::user::Role::Writer => "writer",
+            }
+            .to_owned(),
             is_active: u.is_active,
+            email: u.email.clone(),
             last_login: u
                 .last_login_at
                 .map(|t| service::time::format_datetime(t, state.site.time_zone))
@@ -175,6 +225,7 @@ fn role_of(role: &str) -> Result<entity::user::Role, AppError> {
     match role {
         "admin" => Ok(entity::user::Role::Admin),
         "editor" => Ok(entity::user::Role::Editor),
+        "writer" => Ok(entity::user::Role::Writer),
         _ => Err(AppError::BadRequest("未知的角色".into())),
     }
 }
@@ -214,6 +265,7 @@ pub async fn update_user(
     role: String,
     is_active: Option<String>,
     password: Option<String>,
+    email: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::finish;
     use crate::server::{require_admin, state};
@@ -231,6 +283,7 @@ pub async fn update_user(
                 role: role_of(&role)?,
                 is_active: active,
                 new_password: password.as_deref(),
+                email: email.as_deref(),
             },
         )
         .await?;

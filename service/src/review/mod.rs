@@ -1,0 +1,729 @@
+//! 先审后发: who may put what online. Writers (撰稿人) write and submit; editors review and
+//! publish; a live article changes only when its edit is approved.
+//!
+//! Every staff request that changes an article comes through here ([`save`], [`bulk`],
+//! [`restore`], [`submit`], [`approve`], [`send_back`]) with the person's role, and is
+//! refused here when the role does not allow it, whatever the caller checked before.
+//!
+//! An article that readers can see (published or scheduled) keeps its row untouched while an
+//! edit of it waits: the edit lives in its review (`article_reviews.data`). An article that has
+//! never been online is its own proposal: its row is edited directly, and the review only
+//! records where it stands.
+
+use chrono::{DateTime, Utc};
+use entity::article::{self, ArticleStatus};
+use entity::article_review::{self, ReviewState};
+use entity::user::Role;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use crate::audit::{self, Actor};
+use crate::db::Db;
+use crate::editorial::{self, ArticleInput, Bulk, Recording};
+use crate::{Error, Result};
+
+mod queue;
+
+pub use queue::*;
+
+/// The longest reason for a return.
+pub const MAX_REASON: usize = 1000;
+
+/// A staff member acting, with the role that decides what they may do.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub actor: Actor,
+    pub role: Role,
+}
+
+impl Person {
+    fn user_id(&self) -> i32 {
+        self.actor.user_id.unwrap_or(0)
+    }
+
+    fn is_writer(&self) -> bool {
+        self.role == Role::Writer
+    }
+
+    /// Editors and admins review; writers never.
+    fn require_reviewer(&self) -> Result<()> {
+        if self.is_writer() {
+            Err(Error::Forbidden("撰稿人不能审核或发布文章".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The site's review rules (网站设置 → 审核).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Writers' submissions wait for a reviewer (otherwise they go online on submission).
+    pub writers: bool,
+    /// 1, or 2 for 初审 then 终审 by two different people.
+    pub levels: i16,
+    /// Editors' own changes are reviewed by another editor too.
+    pub editors: bool,
+    /// Review notices by e-mail.
+    pub mail: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy::from_settings(&crate::site::Settings::default())
+    }
+}
+
+impl Policy {
+    pub fn from_settings(s: &crate::site::Settings) -> Policy {
+        Policy {
+            writers: s.review_writers.trim() != "0",
+            levels: if s.review_levels.trim() == "2" { 2 } else { 1 },
+            editors: s.review_editors.trim() == "peer",
+            mail: s.review_mail.trim() == "1",
+        }
+    }
+
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Policy> {
+        Ok(Policy::from_settings(&crate::site::settings(db).await?))
+    }
+
+    /// Whether `role`'s changes to what readers see go through a review.
+    pub fn reviews(&self, role: Role) -> bool {
+        match role {
+            Role::Writer => true,
+            Role::Editor | Role::Admin => self.editors,
+        }
+    }
+}
+
+/// Readers can see it now, or it is approved to go online at its time.
+pub fn is_live(a: &article::Model) -> bool {
+    matches!(
+        a.status,
+        ArticleStatus::Published | ArticleStatus::Scheduled
+    )
+}
+
+/// The open review of article `id`, if any.
+pub async fn of_article(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<article_review::Model>> {
+    Ok(article_review::Entity::find()
+        .filter(article_review::Column::ArticleId.eq(id))
+        .one(db)
+        .await?)
+}
+
+/// The version waiting in a review: the edit of a live article, or the article itself.
+pub fn proposal(a: &article::Model, r: Option<&article_review::Model>) -> Result<ArticleInput> {
+    match r.and_then(|r| r.data.as_deref()) {
+        Some(data) => serde_json::from_str(data)
+            .map_err(|_| Error::Invalid("待审核版本的数据无法读取".into())),
+        None => Ok(ArticleInput::from_model(a)),
+    }
+}
+
+/// Writers may only touch their own articles.
+fn require_owner(person: &Person, a: &article::Model) -> Result<()> {
+    if person.is_writer() && a.owner_id != Some(person.user_id()) {
+        return Err(Error::Forbidden("撰稿人只能修改自己的稿件".into()));
+    }
+    Ok(())
+}
+
+fn locked() -> Error {
+    Error::Conflict("这篇稿件正在审核中，审核结束前不能修改".into())
+}
+
+/// What a save did.
+#[derive(Clone, Debug)]
+pub struct Saved {
+    pub article: article::Model,
+    /// The article's open review after the save.
+    pub review: Option<article_review::Model>,
+    /// The save changed the article's row (otherwise it went into the waiting edit).
+    pub direct: bool,
+}
+
+/// Saves what the editor sent, as `person` may: directly for editors who publish
+/// themselves; for writers (and editors under peer review) as a draft, or, on a live
+/// article, as the edit that waits for review while the live version stays.
+pub async fn save(db: &Db, person: &Person, id: Option<i32>, input: ArticleInput) -> Result<Saved> {
+    let policy = Policy::load(db).await?;
+    let txn = db.begin().await?;
+    let before = match id {
+        Some(id) => Some(editorial::get(&txn, id).await?),
+        None => None,
+    };
+    if let Some(b) = &before {
+        require_owner(person, b)?;
+    }
+    let review = match &before {
+        Some(b) => of_article(&txn, b.id).await?,
+        None => None,
+    };
+    let recording = Recording {
+        owner: Some(person.user_id()).filter(|&id| id > 0),
+        ..Default::default()
+    };
+    if !policy.reviews(person.role) {
+        let article = editorial::save_in(&txn, &person.actor, id, input, recording).await?;
+        // An editor who publishes a waiting draft directly has decided its review.
+        let review = match review {
+            Some(r) if r.data.is_none() && is_live(&article) => {
+                article_review::Entity::delete_by_id(r.id)
+                    .exec(&txn)
+                    .await?;
+                None
+            }
+            other => other,
+        };
+        txn.commit().await?;
+        return Ok(Saved {
+            review,
+            article,
+            direct: true,
+        });
+    }
+    if review
+        .as_ref()
+        .is_some_and(|r| r.state == ReviewState::Pending)
+    {
+        return Err(locked());
+    }
+    check_reviewed_input(person, before.as_ref(), &input)?;
+    match &before {
+        Some(b) if is_live(b) => {
+            let mut input = input.validate(Utc::now())?;
+            input.body = crate::html::sanitize(&input.body);
+            let review = keep_edit(&txn, person, b, review, &input).await?;
+            txn.commit().await?;
+            Ok(Saved {
+                article: b.clone(),
+                review: Some(review),
+                direct: false,
+            })
+        }
+        _ => {
+            let article = editorial::save_in(&txn, &person.actor, id, input, recording).await?;
+            txn.commit().await?;
+            Ok(Saved {
+                article,
+                review,
+                direct: true,
+            })
+        }
+    }
+}
+
+/// What someone under review may send: the status the article has (a draft stays a draft,
+/// a live article stays live), its time, and for writers its flags.
+fn check_reviewed_input(
+    person: &Person,
+    before: Option<&article::Model>,
+    input: &ArticleInput,
+) -> Result<()> {
+    let status = before.map_or(ArticleStatus::Draft, |b| b.status);
+    if input.status != status {
+        return Err(Error::Forbidden(if person.is_writer() {
+            "撰稿人不能发布、定时发布、撤下或归档文章，请提交审核".into()
+        } else {
+            "本站要求编辑的稿件也经其他编辑审核后发布，请提交审核".into()
+        }));
+    }
+    let published_at = before.and_then(|b| b.published_at);
+    if input.status == ArticleStatus::Draft
+        && input.published_at.is_some_and(|t| Some(t) != published_at)
+    {
+        return Err(Error::Forbidden("发布时间由审核人决定".into()));
+    }
+    if person.is_writer() {
+        let flags = |h: bool, r: bool, s: bool| (h, r, s);
+        let was = before.map_or((false, false, false), |b| {
+            flags(b.is_headline, b.is_recommended, b.is_slideshow)
+        });
+        if flags(input.is_headline, input.is_recommended, input.is_slideshow) != was {
+            return Err(Error::Forbidden(
+                "撰稿人不能设置头条、推荐或幻灯，请在提交时向审核人说明".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Keeps `input` as the waiting edit of live article `a` (its review in state 编辑中, or
+/// still 退回修改), with a revision labelled as such. The live row is not touched.
+async fn keep_edit(
+    txn: &DatabaseTransaction,
+    person: &Person,
+    a: &article::Model,
+    review: Option<article_review::Model>,
+    input: &ArticleInput,
+) -> Result<article_review::Model> {
+    let now = Utc::now();
+    let data = serde_json::to_string(input).map_err(|e| Error::Invalid(e.to_string()))?;
+    let saved = match review {
+        Some(r) => {
+            let mut m: article_review::ActiveModel = r.into();
+            m.data = Set(Some(data));
+            m.updated_at = Set(now);
+            m.update(txn).await?
+        }
+        None => {
+            article_review::ActiveModel {
+                article_id: Set(a.id),
+                state: Set(ReviewState::Editing),
+                level: Set(1),
+                data: Set(Some(data)),
+                note: Set(String::new()),
+                submitted_by: Set(None),
+                submitter: Set(String::new()),
+                first_reviewer_id: Set(None),
+                first_reviewer: Set(String::new()),
+                submitted_at: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?
+        }
+    };
+    editorial::record_revision(txn, &person.actor, a.id, input, "修改稿（未发布）").await?;
+    audit::record(
+        txn,
+        &person.actor,
+        "article.edit",
+        "article",
+        a.id,
+        format!(
+            "修改已发布的《{}》（待提交审核，网站上的版本不变）",
+            a.title
+        ),
+    )
+    .await?;
+    // The person's unsaved copy is now saved.
+    entity::article_autosave::Entity::delete_many()
+        .filter(entity::article_autosave::Column::ArticleId.eq(a.id))
+        .filter(entity::article_autosave::Column::UserId.eq(person.user_id()))
+        .exec(txn)
+        .await?;
+    Ok(saved)
+}
+
+/// What a submission did.
+#[derive(Clone, Debug)]
+pub struct Submitted {
+    pub review: Option<article_review::Model>,
+    /// Blocked words found in the submitted version (shown, never blocking).
+    pub hits: Vec<String>,
+    /// The site does not review writers: it went online at once.
+    pub published: bool,
+}
+
+/// Submits article `id` for review (提交审核): its draft, or the waiting edit of a live
+/// article. Locks it for its writer until a reviewer decides.
+pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
+    let policy = Policy::load(db).await?;
+    let rules = crate::forms::ContentRules::from_settings(&crate::site::settings(db).await?);
+    let txn = db.begin().await?;
+    let a = editorial::get(&txn, id).await?;
+    require_owner(person, &a)?;
+    let review = of_article(&txn, id).await?;
+    if review
+        .as_ref()
+        .is_some_and(|r| r.state == ReviewState::Pending)
+    {
+        return Err(Error::Conflict("这篇稿件已提交审核，请等待审核结果".into()));
+    }
+    if is_live(&a) && review.as_ref().and_then(|r| r.data.as_ref()).is_none() {
+        return Err(Error::Invalid(
+            "这篇文章已发布，没有需要提交的修改。请先修改并保存，再提交审核".into(),
+        ));
+    }
+    let proposal = proposal(&a, review.as_ref())?;
+    let hits = rules.blocked_in(&words_of(&proposal));
+    if !policy.reviews(person.role) || (person.is_writer() && !policy.writers) {
+        // Nothing to wait for: it goes online as a reviewer would approve it.
+        let label = "提交即发布（本站未要求审核）";
+        publish(&txn, &person.actor, &a, review, proposal, None, label).await?;
+        txn.commit().await?;
+        return Ok(Submitted {
+            review: None,
+            hits,
+            published: true,
+        });
+    }
+    let now = Utc::now();
+    let submitter = person.actor.username.clone();
+    let saved = match review {
+        Some(r) => {
+            let mut m: article_review::ActiveModel = r.into();
+            m.state = Set(ReviewState::Pending);
+            m.level = Set(1);
+            m.note = Set(String::new());
+            m.submitted_by = Set(Some(person.user_id()));
+            m.submitter = Set(submitter);
+            m.first_reviewer_id = Set(None);
+            m.first_reviewer = Set(String::new());
+            m.submitted_at = Set(Some(now));
+            m.updated_at = Set(now);
+            m.update(&txn).await?
+        }
+        None => {
+            article_review::ActiveModel {
+                article_id: Set(a.id),
+                state: Set(ReviewState::Pending),
+                level: Set(1),
+                data: Set(None),
+                note: Set(String::new()),
+                submitted_by: Set(Some(person.user_id())),
+                submitter: Set(submitter),
+                first_reviewer_id: Set(None),
+                first_reviewer: Set(String::new()),
+                submitted_at: Set(Some(now)),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    editorial::record_revision(&txn, &person.actor, a.id, &proposal, "提交审核").await?;
+    let mut summary = format!("《{}》提交审核", proposal.title);
+    if !hits.is_empty() {
+        summary.push_str(&format!("（含敏感词：{}）", hits.join("、")));
+    }
+    audit::record(
+        &txn,
+        &person.actor,
+        "article.submit",
+        "article",
+        a.id,
+        summary,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Submitted {
+        review: Some(saved),
+        hits,
+        published: false,
+    })
+}
+
+/// Puts draft `article_id`, written by someone outside the staff (a reader's 投稿), into the
+/// queue as submitted by `submitter`; `actor` is the editor who accepted it (any editor may
+/// review it, that one included).
+pub async fn enter(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    article_id: i32,
+    submitter: &str,
+) -> Result<()> {
+    let now = Utc::now();
+    article_review::ActiveModel {
+        article_id: Set(article_id),
+        state: Set(ReviewState::Pending),
+        level: Set(1),
+        data: Set(None),
+        note: Set(String::new()),
+        submitted_by: Set(None),
+        submitter: Set(submitter.chars().take(100).collect()),
+        first_reviewer_id: Set(None),
+        first_reviewer: Set(String::new()),
+        submitted_at: Set(Some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let a = editorial::get(txn, article_id).await?;
+    editorial::record_revision(
+        txn,
+        actor,
+        article_id,
+        &ArticleInput::from_model(&a),
+        "提交审核",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Everything of a version a blocked word can hide in.
+pub fn words_of(input: &ArticleInput) -> String {
+    [
+        input.title.as_str(),
+        &input.subtitle,
+        &input.summary,
+        &input.author,
+        &input.source,
+        &crate::html::to_text(&input.body),
+    ]
+    .join("\n")
+}
+
+/// What an approval did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Approved {
+    /// 初审通过: now waiting for 终审.
+    Passed,
+    /// Online now.
+    Published,
+    /// Approved to go online at its time.
+    Scheduled,
+}
+
+/// Approves the review of article `id` at `level` (the level the reviewer saw, so that two
+/// reviewers clicking at once approve it once: the second is told it was handled). At the
+/// last level the proposal goes online now, or at `at` when that is in the future.
+pub async fn approve(
+    db: &Db,
+    person: &Person,
+    id: i32,
+    level: i16,
+    at: Option<DateTime<Utc>>,
+) -> Result<Approved> {
+    person.require_reviewer()?;
+    let policy = Policy::load(db).await?;
+    let txn = db.begin().await?;
+    let a = editorial::get(&txn, id).await?;
+    let review = pending(&txn, id, level).await?;
+    if review.submitted_by == Some(person.user_id()) {
+        return Err(Error::Forbidden("不能审核自己提交的稿件".into()));
+    }
+    if level == 2 && review.first_reviewer_id == Some(person.user_id()) {
+        return Err(Error::Forbidden("终审须由初审以外的编辑进行".into()));
+    }
+    let proposal = proposal(&a, Some(&review))?;
+    if level < policy.levels {
+        let claimed = article_review::Entity::update_many()
+            .col_expr(article_review::Column::Level, Expr::value(level + 1))
+            .col_expr(
+                article_review::Column::FirstReviewerId,
+                Expr::value(Some(person.user_id())),
+            )
+            .col_expr(
+                article_review::Column::FirstReviewer,
+                Expr::value(person.actor.username.clone()),
+            )
+            .col_expr(article_review::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(article_review::Column::Id.eq(review.id))
+            .filter(article_review::Column::State.eq(ReviewState::Pending))
+            .filter(article_review::Column::Level.eq(level))
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected != 1 {
+            return Err(handled());
+        }
+        editorial::record_revision(&txn, &person.actor, id, &proposal, "初审通过").await?;
+        audit::record(
+            &txn,
+            &person.actor,
+            "article.review",
+            "article",
+            id,
+            format!("《{}》初审通过，待终审", proposal.title),
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(Approved::Passed);
+    }
+    // The conditional delete is the claim: of two reviewers at once, one deletes the row.
+    let claimed = article_review::Entity::delete_many()
+        .filter(article_review::Column::Id.eq(review.id))
+        .filter(article_review::Column::State.eq(ReviewState::Pending))
+        .filter(article_review::Column::Level.eq(level))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(handled());
+    }
+    let label = if policy.levels == 2 {
+        "终审通过"
+    } else {
+        "审核通过"
+    };
+    let saved = publish(&txn, &person.actor, &a, None, proposal, at, label).await?;
+    txn.commit().await?;
+    Ok(if saved.status == ArticleStatus::Scheduled {
+        Approved::Scheduled
+    } else {
+        Approved::Published
+    })
+}
+
+fn handled() -> Error {
+    Error::Conflict("这篇稿件刚被其他审核人处理，请刷新后查看".into())
+}
+
+/// The pending review of article `id` at `level`.
+async fn pending(txn: &impl ConnectionTrait, id: i32, level: i16) -> Result<article_review::Model> {
+    match of_article(txn, id).await? {
+        Some(r) if r.state == ReviewState::Pending && r.level == level => Ok(r),
+        Some(_) | None => Err(handled()),
+    }
+}
+
+/// Puts `proposal` online: now, keeping a live article's first publication time, or at `at`
+/// when that is in the future. Deletes the review (when still there).
+async fn publish(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    a: &article::Model,
+    review: Option<article_review::Model>,
+    proposal: ArticleInput,
+    at: Option<DateTime<Utc>>,
+    label: &str,
+) -> Result<article::Model> {
+    if let Some(r) = review {
+        article_review::Entity::delete_by_id(r.id).exec(txn).await?;
+    }
+    let now = Utc::now();
+    // A live article keeps its date; a scheduled one its time (unless the reviewer sets one).
+    let (status, published_at) = match (at, a.status) {
+        (Some(at), _) if at > now => (ArticleStatus::Scheduled, Some(at)),
+        (_, ArticleStatus::Published) => (ArticleStatus::Published, a.published_at.or(Some(now))),
+        (None, ArticleStatus::Scheduled) if a.published_at.is_some_and(|t| t > now) => {
+            (ArticleStatus::Scheduled, a.published_at)
+        }
+        _ => (ArticleStatus::Published, Some(now)),
+    };
+    let input = ArticleInput {
+        status,
+        published_at,
+        ..proposal
+    };
+    let label = match status {
+        ArticleStatus::Scheduled => format!("{label}，定时发布"),
+        _ => format!("{label}并发布"),
+    };
+    editorial::save_in(
+        txn,
+        actor,
+        Some(a.id),
+        input,
+        Recording {
+            owner: None,
+            label,
+            action: Some("article.approve"),
+        },
+    )
+    .await
+}
+
+/// Returns the review of article `id` at `level` to its writer (退回修改) with `reason`,
+/// which the writer sees. The live article, if any, is not touched.
+pub async fn send_back(db: &Db, person: &Person, id: i32, level: i16, reason: &str) -> Result<()> {
+    person.require_reviewer()?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::Invalid("请填写退回原因，撰稿人会看到它".into()));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(Error::Invalid(format!("退回原因不能超过{MAX_REASON}个字")));
+    }
+    let txn = db.begin().await?;
+    let a = editorial::get(&txn, id).await?;
+    let review = pending(&txn, id, level).await?;
+    if review.submitted_by == Some(person.user_id()) {
+        return Err(Error::Forbidden("不能审核自己提交的稿件".into()));
+    }
+    let claimed = article_review::Entity::update_many()
+        .col_expr(
+            article_review::Column::State,
+            Expr::value(ReviewState::Returned),
+        )
+        .col_expr(article_review::Column::Level, Expr::value(1_i16))
+        .col_expr(article_review::Column::Note, Expr::value(reason.to_owned()))
+        .col_expr(
+            article_review::Column::FirstReviewerId,
+            Expr::value(Option::<i32>::None),
+        )
+        .col_expr(article_review::Column::FirstReviewer, Expr::value(""))
+        .col_expr(article_review::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(article_review::Column::Id.eq(review.id))
+        .filter(article_review::Column::State.eq(ReviewState::Pending))
+        .filter(article_review::Column::Level.eq(level))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(handled());
+    }
+    let proposal = proposal(&a, Some(&review))?;
+    let label = format!("退回修改：{reason}");
+    editorial::record_revision(&txn, &person.actor, id, &proposal, &label).await?;
+    audit::record(
+        &txn,
+        &person.actor,
+        "article.return",
+        "article",
+        id,
+        format!("《{}》退回修改：{reason}", proposal.title),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The bulk actions of the article list, as `person` may: writers none; editors under peer
+/// review may take articles down but not put them online.
+pub async fn bulk(db: &Db, person: &Person, ids: &[i32], action: Bulk) -> Result<usize> {
+    person.require_reviewer()?;
+    if action == Bulk::Publish && Policy::load(db).await?.reviews(person.role) {
+        return Err(Error::Forbidden(
+            "本站要求编辑的稿件也经其他编辑审核后发布，不能批量发布".into(),
+        ));
+    }
+    editorial::bulk(db, &person.actor, ids, action).await
+}
+
+/// Restores article content from revision `revision_id`, as `person` may: like a save of that
+/// content (so under review it becomes the waiting edit).
+pub async fn restore(db: &Db, person: &Person, revision_id: i32) -> Result<Saved> {
+    let (rev, input) = editorial::revision(db, revision_id).await?;
+    let current = editorial::get(db, rev.article_id).await?;
+    require_owner(person, &current)?;
+    let mut restored = ArticleInput {
+        status: current.status,
+        published_at: current.published_at,
+        ..input
+    };
+    if person.is_writer() {
+        // Flags are the reviewers' to set.
+        restored.is_headline = current.is_headline;
+        restored.is_recommended = current.is_recommended;
+        restored.is_slideshow = current.is_slideshow;
+    }
+    let saved = save(db, person, Some(rev.article_id), restored).await?;
+    audit::record(
+        db,
+        &person.actor,
+        "article.restore",
+        "article",
+        rev.article_id,
+        format!("《{}》恢复到版本 #{}", saved.article.title, revision_id),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// Article `id` for `person`'s editor: writers only their own.
+pub async fn get_for(
+    db: &impl ConnectionTrait,
+    person: &Person,
+    id: i32,
+) -> Result<article::Model> {
+    let a = editorial::get(db, id).await?;
+    require_owner(person, &a)?;
+    Ok(a)
+}
+
+#[cfg(test)]
+mod tests;

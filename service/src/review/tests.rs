@@ -1,0 +1,108 @@
+use super::*;
+
+fn person(role: Role) -> Person {
+    Person {
+        actor: Actor {
+            user_id: Some(7),
+            username: "someone".into(),
+            ip: String::new(),
+        },
+        role,
+    }
+}
+
+fn input(status: ArticleStatus) -> ArticleInput {
+    ArticleInput {
+        category_id: 1,
+        title: "标题".into(),
+        subtitle: String::new(),
+        source: String::new(),
+        author: String::new(),
+        summary: String::new(),
+        body: "<p>正文</p>".into(),
+        cover_image_id: None,
+        is_headline: false,
+        is_recommended: false,
+        is_slideshow: false,
+        status,
+        published_at: None,
+    }
+}
+
+#[test]
+fn the_policy_reads_the_settings_with_safe_defaults() {
+    let p = Policy::default();
+    assert!(p.writers);
+    assert_eq!(p.levels, 1);
+    assert!(!p.editors);
+    assert!(p.reviews(Role::Writer));
+    assert!(!p.reviews(Role::Editor));
+    let mut s = crate::site::Settings {
+        review_levels: "2".into(),
+        review_editors: "peer".into(),
+        review_writers: "0".into(),
+        ..Default::default()
+    };
+    let p = Policy::from_settings(&s);
+    assert_eq!(p.levels, 2);
+    assert!(p.reviews(Role::Editor) && p.reviews(Role::Admin));
+    assert!(!p.writers);
+    s.review_levels = "many".into();
+    assert_eq!(Policy::from_settings(&s).levels, 1);
+}
+
+#[test]
+fn writers_keep_status_time_and_flags() {
+    let writer = person(Role::Writer);
+    assert!(check_reviewed_input(&writer, None, &input(ArticleStatus::Draft)).is_ok());
+    for status in [
+        ArticleStatus::Published,
+        ArticleStatus::Scheduled,
+        ArticleStatus::Archived,
+    ] {
+        assert!(matches!(
+            check_reviewed_input(&writer, None, &input(status)),
+            Err(Error::Forbidden(_))
+        ));
+    }
+    let mut flagged = input(ArticleStatus::Draft);
+    flagged.is_headline = true;
+    assert!(matches!(
+        check_reviewed_input(&writer, None, &flagged),
+        Err(Error::Forbidden(_))
+    ));
+    // An editor under peer review may set flags on a draft.
+    assert!(check_reviewed_input(&person(Role::Editor), None, &flagged).is_ok());
+    let mut timed = input(ArticleStatus::Draft);
+    timed.published_at = Some(Utc::now());
+    assert!(matches!(
+        check_reviewed_input(&writer, None, &timed),
+        Err(Error::Forbidden(_))
+    ));
+}
+
+#[test]
+fn reviewers_are_editors_and_admins() {
+    assert!(person(Role::Writer).require_reviewer().is_err());
+    assert!(person(Role::Editor).require_reviewer().is_ok());
+    assert!(person(Role::Admin).require_reviewer().is_ok());
+}
+
+#[test]
+fn blocked_words_are_marked_in_text_only() {
+    let html = r#"<p class="赌博">网上赌博与Casino</p><img alt="赌博" src="/x.png">"#;
+    let marked = mark_words(html, &["赌博".into(), "casino".into()]);
+    assert_eq!(
+        marked,
+        r#"<p class="赌博">网上<mark>赌博</mark>与<mark>Casino</mark></p><img alt="赌博" src="/x.png">"#
+    );
+    assert_eq!(mark_words("<p>无</p>", &[]), "<p>无</p>");
+}
+
+#[test]
+fn waiting_reads_like_a_person_would_say_it() {
+    assert_eq!(waited(chrono::Duration::seconds(20)), "刚刚");
+    assert_eq!(waited(chrono::Duration::minutes(12)), "12分钟");
+    assert_eq!(waited(chrono::Duration::hours(5)), "5小时");
+    assert_eq!(waited(chrono::Duration::days(3)), "3天");
+}
