@@ -541,7 +541,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                     </div>
                     <div
                         class="body-editor prose"
-                        contenteditable="true"
+                        contenteditable=move || if locked() { "false" } else { "true" }
                         role="textbox"
                         aria-multiline="true"
                         aria-label="正文"

@@ -216,7 +216,12 @@ fn AdminLayout(chrome: AdminChrome, title: String, children: Children) -> impl I
             let count = (m.href == "/admin/review" && waiting > 0).then(|| {
                 view! { <span class="menu-count" aria-label=format!("{waiting} 篇")>{waiting}</span> }
             });
-            view! { <a href=m.href class:current=here aria-current=here.then_some("page")>{m.label}{count}</a> }
+            let label = if chrome.is_writer && m.href == "/admin/articles" {
+                "我的稿件"
+            } else {
+                m.label
+            };
+            view! { <a href=m.href class:current=here aria-current=here.then_some("page")>{label}{count}</a> }
         })
         .collect_view();
     let AdminChrome {

@@ -107,7 +107,7 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
             view! {
                 <div class="table-wrap">
                     <table class="data">
-                        <thead><tr><th>"标题"</th><th>"栏目"</th><th>"提交人"</th><th>"提交时间"</th><th>"已等待"</th><th>"状态"</th><th>"提示"</th></tr></thead>
+                        <thead><tr><th>"标题"</th><th>"栏目"</th><th>"提交人"</th><th class="wide-only">"提交时间"</th><th>"已等待"</th><th>"状态"</th><th>"提示"</th></tr></thead>
                         <tbody>
                             {q.rows.into_iter().map(|r| {
                                 let href = format!("/admin/review/{}", r.article_id);
@@ -119,7 +119,7 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
                                         </td>
                                         <td>{r.column}</td>
                                         <td>{r.submitter}</td>
-                                        <td class="nowrap">{r.submitted_at}</td>
+                                        <td class="nowrap wide-only">{r.submitted_at}</td>
                                         <td class="nowrap">{r.waiting}</td>
                                         <td class="nowrap">{r.level}</td>
                                         <td>{(!r.hits.is_empty()).then(|| view! {
@@ -198,17 +198,12 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
     let id = r.article_id;
     let level = r.level;
     let hits = r.hits.clone();
-    let left_head = if r.is_edit {
-        "网站上的版本"
-    } else {
-        "（新稿件）"
-    };
     view! {
         <p><a href="/admin/review">"‹ 返回待审核列表"</a></p>
         <dl class="facts panel">
             <dt>"提交人"</dt><dd>{r.submitter.clone()}</dd>
             <dt>"提交时间"</dt><dd>{r.submitted_at.clone()}</dd>
-            <dt>"审核"</dt><dd>{r.step.clone()}</dd>
+            {(r.step != "审核").then(|| view! { <dt>"级别"</dt><dd>{r.step.clone()}</dd> })}
             {(!r.first_reviewer.is_empty()).then(|| view! { <dt>"初审"</dt><dd>{format!("{} 已通过", r.first_reviewer)}</dd> })}
             <dt>"类型"</dt><dd>{if r.is_edit { "已发布文章的修改（通过前网站上的版本不变）" } else { "新稿件" }}</dd>
             {r.public_href.clone().map(|h| view! { <dt>"网站上"</dt><dd><a href=h target="_blank" rel="noopener">"查看当前发布的版本"</a></dd> })}
@@ -223,34 +218,52 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
             }
             .into_any()
         }}
-        <h2>"修改对比"</h2>
-        <div class="diff-head">
-            <div>{left_head}</div>
-            <div>"提交审核的版本"</div>
-        </div>
-        <table class="diff">
-            <tbody>
-                {r.fields.iter().filter(|f| f.changed).map(|f| view! {
-                    <tr class="changed">
-                        <th>{f.label.clone()}</th>
-                        <td class="left">{f.left.clone()}</td>
-                        <td class="right">{marked(f.right.clone(), &hits)}</td>
-                    </tr>
-                }).collect_view()}
-                <tr><th colspan="3">"正文"</th></tr>
-                {r.body.iter().map(|l| view! {
-                    <tr class=l.kind.clone()>
-                        <th></th>
-                        <td class="left">{l.left.clone().unwrap_or_default()}</td>
-                        <td class="right">{marked(l.right.clone().unwrap_or_default(), &hits)}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-        <details class="panel">
-            <summary>"按网页效果阅读提交的版本"</summary>
-            <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
-        </details>
+        {if r.is_edit {
+            view! {
+                <h2>"修改对比"</h2>
+                <div class="diff-head">
+                    <div>"网站上的版本"</div>
+                    <div>"提交审核的版本"</div>
+                </div>
+                <table class="diff">
+                    <tbody>
+                        {r.fields.iter().filter(|f| f.changed).map(|f| view! {
+                            <tr class="changed">
+                                <th>{f.label.clone()}</th>
+                                <td class="left">{f.left.clone()}</td>
+                                <td class="right">{marked(f.right.clone(), &hits)}</td>
+                            </tr>
+                        }).collect_view()}
+                        <tr><th colspan="3">"正文"</th></tr>
+                        {r.body.iter().map(|l| view! {
+                            <tr class=l.kind.clone()>
+                                <th></th>
+                                <td class="left">{l.left.clone().unwrap_or_default()}</td>
+                                <td class="right">{marked(l.right.clone().unwrap_or_default(), &hits)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <details class="panel">
+                    <summary>"按网页效果阅读提交的版本"</summary>
+                    <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
+                </details>
+            }
+            .into_any()
+        } else {
+            view! {
+                <h2>"稿件内容"</h2>
+                <section class="panel">
+                    <dl class="facts">
+                        {r.fields.iter().filter(|f| !f.right.is_empty()).map(|f| view! {
+                            <dt>{f.label.clone()}</dt><dd>{marked(f.right.clone(), &hits)}</dd>
+                        }).collect_view()}
+                    </dl>
+                    <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
+                </section>
+            }
+            .into_any()
+        }}
         {if r.cannot_decide.is_empty() {
             view! {
                 <div class="review-decide">

@@ -32,6 +32,7 @@ impl Staff {
         service::review::Person {
             actor: self.actor(),
             role: self.user.role,
+            name: self.user.display_name.clone(),
         }
     }
 

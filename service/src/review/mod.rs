@@ -37,6 +37,8 @@ pub const MAX_REASON: usize = 1000;
 pub struct Person {
     pub actor: Actor,
     pub role: Role,
+    /// The name shown to reviewers (the display name).
+    pub name: String,
 }
 
 impl Person {
@@ -360,7 +362,7 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
         });
     }
     let now = Utc::now();
-    let submitter = person.actor.username.clone();
+    let submitter: String = person.name.chars().take(100).collect();
     let saved = match review {
         Some(r) => {
             let mut m: article_review::ActiveModel = r.into();
@@ -511,7 +513,7 @@ pub async fn approve(
             )
             .col_expr(
                 article_review::Column::FirstReviewer,
-                Expr::value(person.actor.username.clone()),
+                Expr::value(person.name.chars().take(100).collect::<String>()),
             )
             .col_expr(article_review::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(article_review::Column::Id.eq(review.id))

@@ -8,6 +8,7 @@ fn person(role: Role) -> Person {
             ip: String::new(),
         },
         role,
+        name: "某人".into(),
     }
 }
 
