@@ -119,7 +119,7 @@ fn ArticleListView(
         .map(|r| {
             view! {
                 <tr>
-                    <td><input type="checkbox" name="ids[]" value=r.id aria-label=format!("选择《{}》", r.title) /></td>
+                    {(!writer).then(|| view! { <td><input type="checkbox" name="ids[]" value=r.id aria-label=format!("选择《{}》", r.title) /></td> })}
                     <td class="title-cell">
                         <a href=format!("/admin/articles/{}", r.id)>{r.title.clone()}</a>
                         {r.flags.iter().map(|f| view! { <span class="tag">{f.clone()}</span> }).collect_view()}
@@ -153,7 +153,7 @@ fn ArticleListView(
             </div>
             <div class="table-wrap">
                 <table class="data">
-                    <thead><tr><th><span class="visually-hidden">"选择"</span></th><th>"标题"</th><th>"栏目"</th><th>"状态"</th><th class="wide-only">"作者"</th><th>"发布时间"</th><th class="wide-only">"最后修改"</th><th>"点击"</th></tr></thead>
+                    <thead><tr>{(!writer).then(|| view! { <th><span class="visually-hidden">"选择"</span></th> })}<th>"标题"</th><th>"栏目"</th><th>"状态"</th><th class="wide-only">"作者"</th><th>"发布时间"</th><th class="wide-only">"最后修改"</th><th>"点击"</th></tr></thead>
                     <tbody>{table_rows}</tbody>
                 </table>
                 {(total == 0).then(|| view! { <p class="empty">"没有符合条件的文章。"</p> })}

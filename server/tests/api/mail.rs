@@ -247,3 +247,76 @@ async fn an_unreachable_mail_server_loses_nothing() {
     assert_eq!(service::messages::counts(&app.db).await.unwrap().new, 1);
     app.cleanup().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_notices_reach_the_editors_and_the_writer() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (port, inbox) = smtp_listener().await;
+    let app = app_with_mail(port).await;
+    let mut s = service::site::settings(&app.db).await.unwrap();
+    s.review_mail = "1".into();
+    service::site::save_settings(&app.db, &s).await.unwrap();
+    app.create_staff("mail-writer", entity::user::Role::Writer)
+        .await;
+    app.create_staff("mail-reviewer", entity::user::Role::Editor)
+        .await;
+    entity::user::Entity::update_many()
+        .col_expr(
+            entity::user::Column::Email,
+            sea_orm::sea_query::Expr::value("writer@portico.test"),
+        )
+        .filter(entity::user::Column::Username.eq("mail-writer"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let writer = app.sign_in("mail-writer").await;
+    let reviewer = app.sign_in("mail-reviewer").await;
+    let column = crate::helpers::some_column(&app).await;
+    let (_, saved) = crate::review::save(
+        &app,
+        &writer,
+        crate::helpers::form(column, "开发区营商环境评价报告", "draft", ""),
+    )
+    .await;
+    let id = saved["id"].as_i64().unwrap();
+
+    assert_eq!(crate::review::submit(&app, &writer, id).await.0, 200);
+    for staff in ["office@portico.test", "editor@portico.test"] {
+        let m = wait_for(&inbox, staff, "提交了稿件《开发区营商环境评价报告》").await;
+        assert!(
+            m.text.contains(&format!("/admin/review/{id}")),
+            "{}",
+            m.text
+        );
+    }
+    assert_eq!(
+        crate::review::send_back(&app, &reviewer, id, "请补充评价指标说明").await,
+        200
+    );
+    let m = wait_for(&inbox, "writer@portico.test", "被退回修改").await;
+    assert!(m.text.contains("请补充评价指标说明"), "{}", m.text);
+    assert_eq!(crate::review::submit(&app, &writer, id).await.0, 200);
+    assert_eq!(crate::review::approve(&app, &reviewer, id, 1).await, 200);
+    wait_for(
+        &inbox,
+        "writer@portico.test",
+        "《开发区营商环境评价报告》已审核通过",
+    )
+    .await;
+
+    // Off: nothing more is sent.
+    s.review_mail = "0".into();
+    service::site::save_settings(&app.db, &s).await.unwrap();
+    let before = inbox.lock().unwrap().len();
+    let (_, saved) = crate::review::save(
+        &app,
+        &writer,
+        crate::helpers::form(column, "不发通知的稿件", "draft", ""),
+    )
+    .await;
+    let second = saved["id"].as_i64().unwrap();
+    assert_eq!(crate::review::submit(&app, &writer, second).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(inbox.lock().unwrap().len(), before);
+    app.cleanup().await;
+}

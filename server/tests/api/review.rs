@@ -12,7 +12,7 @@ use crate::helpers::{Staff, TestApp, call, form, some_column};
 use crate::on_both_backends;
 
 /// Changes the review settings.
-async fn set_policy(app: &TestApp, writers: &str, levels: &str, editors: &str) {
+pub async fn set_policy(app: &TestApp, writers: &str, levels: &str, editors: &str) {
     let mut s = service::site::settings(&app.db).await.unwrap();
     s.review_writers = writers.into();
     s.review_levels = levels.into();
@@ -35,7 +35,7 @@ async fn post_fn(staff: &Staff, base: &str, path: &str, fields: &[(&str, &str)])
         .as_u16()
 }
 
-async fn save(app: &TestApp, staff: &Staff, form: Value) -> (u16, Value) {
+pub async fn save(app: &TestApp, staff: &Staff, form: Value) -> (u16, Value) {
     let key = match form["id"].as_i64() {
         Some(id) => format!("article:{id}"),
         None => "new:review".to_owned(),
@@ -49,11 +49,11 @@ async fn save(app: &TestApp, staff: &Staff, form: Value) -> (u16, Value) {
     .await
 }
 
-async fn submit(app: &TestApp, staff: &Staff, id: i64) -> (u16, Value) {
+pub async fn submit(app: &TestApp, staff: &Staff, id: i64) -> (u16, Value) {
     call(app, staff, "/api/admin/articles/submit", json!({"id": id})).await
 }
 
-async fn approve(app: &TestApp, staff: &Staff, id: i64, level: i16) -> u16 {
+pub async fn approve(app: &TestApp, staff: &Staff, id: i64, level: i16) -> u16 {
     let (id, level) = (id.to_string(), level.to_string());
     post_fn(
         staff,
@@ -64,7 +64,7 @@ async fn approve(app: &TestApp, staff: &Staff, id: i64, level: i16) -> u16 {
     .await
 }
 
-async fn send_back(app: &TestApp, staff: &Staff, id: i64, reason: &str) -> u16 {
+pub async fn send_back(app: &TestApp, staff: &Staff, id: i64, reason: &str) -> u16 {
     let id = id.to_string();
     post_fn(
         staff,
