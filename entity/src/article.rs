@@ -1,3 +1,5 @@
+//! Articles (`articles`): the news of every column, with status, flags and owner.
+
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 

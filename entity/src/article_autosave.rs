@@ -1,3 +1,5 @@
+//! The editor's unsaved copies of articles (`article_autosaves`).
+
 use sea_orm::entity::prelude::*;
 
 /// The editor's latest unsaved state of an article, kept so a closed tab loses nothing.

@@ -1,3 +1,5 @@
+//! Where published articles are listed (`article_listings`): one row per article and column, ancestors included.
+
 use sea_orm::entity::prelude::*;
 
 /// A published article as listed under one column: one row for its own column and one for

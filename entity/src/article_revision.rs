@@ -1,3 +1,5 @@
+//! Saved states of articles (`article_revisions`), one per save or review step.
+
 use sea_orm::entity::prelude::*;
 
 /// A saved state of an article (every field, as JSON).

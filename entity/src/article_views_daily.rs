@@ -1,3 +1,5 @@
+//! Daily view counts of articles (`article_views_daily`), for the dashboard.
+
 use sea_orm::entity::prelude::*;
 
 /// Views of an article on one day (in the site's time zone).

@@ -1,3 +1,5 @@
+//! The audit log (`audit_log`): who changed what, when.
+
 use sea_orm::entity::prelude::*;
 
 /// Who changed what, when.

@@ -1,3 +1,5 @@
+//! The page-cache invalidation log (`cache_invalidations`) every app server follows.
+
 use sea_orm::entity::prelude::*;
 
 /// A page-cache tag made stale by a change. Every app server polls this log and drops the

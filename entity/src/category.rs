@@ -1,3 +1,5 @@
+//! Columns (栏目) of the site (`categories`), a tree.
+
 use sea_orm::entity::prelude::*;
 
 /// A column (栏目) of the site. Categories form a tree through `parent_id`.

@@ -1,3 +1,5 @@
+//! Rate counters of the readers' public forms (`form_counters`).
+
 use sea_orm::entity::prelude::*;
 
 /// How often one client used a public form (留言, 投稿, tracking) in the current window.

@@ -1,3 +1,5 @@
+//! Images of the media library (`images`) with their WebP variants.
+
 use sea_orm::entity::prelude::*;
 
 /// An uploaded (or generated) image, stored under the uploads directory.

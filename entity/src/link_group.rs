@@ -1,3 +1,5 @@
+//! Groups of footer links (`link_groups`).
+
 use sea_orm::entity::prelude::*;
 
 /// A group of footer links (政府部门, 行业协会, 新闻媒体, 友情链接).

@@ -1,3 +1,5 @@
+//! Failed sign-ins by account name and by address (`login_throttles`).
+
 use sea_orm::entity::prelude::*;
 
 /// Failed logins of one account name or one address.

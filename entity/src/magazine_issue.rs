@@ -1,3 +1,5 @@
+//! Issues of the magazine (`magazine_issues`).
+
 use sea_orm::entity::prelude::*;
 
 /// An issue of the magazine 《中国开发区》.

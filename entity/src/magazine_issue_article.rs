@@ -1,3 +1,5 @@
+//! The lines of a magazine issue's table of contents (`magazine_issue_articles`).
+
 use sea_orm::entity::prelude::*;
 
 /// One line of an issue's table of contents, linking to an article.

@@ -1,3 +1,5 @@
+//! Readers' messages to the association, 留言箱 (`messages`).
+
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -1,3 +1,5 @@
+//! 通知公告 (`notices`).
+
 use sea_orm::entity::prelude::*;
 
 /// 通知公告: short, dated announcements.

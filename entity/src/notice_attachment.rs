@@ -1,3 +1,5 @@
+//! Files attached to notices (`notice_attachments`).
+
 use sea_orm::entity::prelude::*;
 
 /// A file attached to a notice, stored under the uploads directory.

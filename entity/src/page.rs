@@ -1,3 +1,5 @@
+//! Single pages, 单页 (`pages`).
+
 use sea_orm::entity::prelude::*;
 
 /// A single page (单页): the content of a `page` column such as 协会简介.

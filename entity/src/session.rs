@@ -1,3 +1,5 @@
+//! Staff sessions (`sessions`), shared by every app server.
+
 use sea_orm::entity::prelude::*;
 
 /// A signed-in browser. The id is the SHA-256 of the token in the cookie.

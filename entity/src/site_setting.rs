@@ -1,3 +1,5 @@
+//! Site settings as key/value pairs (`site_settings`).
+
 use sea_orm::entity::prelude::*;
 
 /// One site setting (site name, WeChat account, QQ group, footer text …) as a key/value pair.

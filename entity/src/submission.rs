@@ -1,3 +1,5 @@
+//! Readers' manuscripts, 投稿 (`submissions`).
+
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 

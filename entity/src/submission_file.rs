@@ -1,3 +1,5 @@
+//! Files attached to manuscripts (`submission_files`), in the private store.
+
 use sea_orm::entity::prelude::*;
 
 /// A file attached to a submission, kept in the private store (never under `/media`).

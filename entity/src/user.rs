@@ -1,3 +1,5 @@
+//! Staff accounts (`users`) and their roles: admin, editor, writer (撰稿人).
+
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,8 @@
 //! Portico's business logic over the database: plain async functions grouped by domain.
-//! Every function takes `&impl ConnectionTrait`, so it also runs inside a transaction.
-//! No web framework code lives here.
+//! Functions that make a change of several rows take the [`db::Db`] handle and open their own
+//! transaction (on SQLite it queues writers on one connection); the others take `&impl
+//! ConnectionTrait`, so they also run inside a caller's transaction. No web framework code
+//! lives here.
 
 pub mod article;
 pub mod audit;

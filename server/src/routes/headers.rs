@@ -1,3 +1,5 @@
+//! `Cache-Control` of every response, by what was asked for (build assets, media, pages).
+
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;

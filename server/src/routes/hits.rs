@@ -1,3 +1,5 @@
+//! `GET /api/hits/{id}`: an article's view count as readers see it.
+
 use app::server::AppState;
 use axum::Json;
 use axum::extract::{Path, State};

@@ -1,3 +1,5 @@
+//! Counting article views as pages are served (in memory, flushed by `service::hits`).
+
 use app::server::client::client_of;
 use app::server::{AppState, is_countable_view};
 use axum::extract::{Request, State};
