@@ -13,8 +13,6 @@
 use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
 use entity::article_review::{self, ReviewState};
-use entity::user::Role;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     Set, TransactionTrait,
@@ -25,82 +23,16 @@ use crate::db::Db;
 use crate::editorial::{self, ArticleInput, Bulk, Recording};
 use crate::{Error, Result};
 
+mod decide;
+mod people;
 mod queue;
 
+pub use decide::*;
+pub use people::*;
 pub use queue::*;
 
 /// The longest reason for a return.
 pub const MAX_REASON: usize = 1000;
-
-/// A staff member acting, with the role that decides what they may do.
-#[derive(Clone, Debug)]
-pub struct Person {
-    pub actor: Actor,
-    pub role: Role,
-    /// The name shown to reviewers (the display name).
-    pub name: String,
-}
-
-impl Person {
-    fn user_id(&self) -> i32 {
-        self.actor.user_id.unwrap_or(0)
-    }
-
-    fn is_writer(&self) -> bool {
-        self.role == Role::Writer
-    }
-
-    /// Editors and admins review; writers never.
-    fn require_reviewer(&self) -> Result<()> {
-        if self.is_writer() {
-            Err(Error::Forbidden("撰稿人不能审核或发布文章".into()))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-/// The site's review rules (网站设置 → 审核).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Policy {
-    /// Writers' submissions wait for a reviewer (otherwise they go online on submission).
-    pub writers: bool,
-    /// 1, or 2 for 初审 then 终审 by two different people.
-    pub levels: i16,
-    /// Editors' own changes are reviewed by another editor too.
-    pub editors: bool,
-    /// Review notices by e-mail.
-    pub mail: bool,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Policy::from_settings(&crate::site::Settings::default())
-    }
-}
-
-impl Policy {
-    pub fn from_settings(s: &crate::site::Settings) -> Policy {
-        Policy {
-            writers: s.review_writers.trim() != "0",
-            levels: if s.review_levels.trim() == "2" { 2 } else { 1 },
-            editors: s.review_editors.trim() == "peer",
-            mail: s.review_mail.trim() == "1",
-        }
-    }
-
-    pub async fn load(db: &impl ConnectionTrait) -> Result<Policy> {
-        Ok(Policy::from_settings(&crate::site::settings(db).await?))
-    }
-
-    /// Whether `role`'s changes to what readers see go through a review.
-    pub fn reviews(&self, role: Role) -> bool {
-        match role {
-            Role::Writer => true,
-            Role::Editor | Role::Admin => self.editors,
-        }
-    }
-}
 
 /// Readers can see it now, or it is approved to go online at its time.
 pub fn is_live(a: &article::Model) -> bool {
@@ -136,6 +68,45 @@ fn require_owner(person: &Person, a: &article::Model) -> Result<()> {
         return Err(Error::Forbidden("撰稿人只能修改自己的稿件".into()));
     }
     Ok(())
+}
+
+/// A new review of article `article_id`: an edit being written (编辑中), nothing submitted.
+fn fresh(article_id: i32, now: DateTime<Utc>) -> article_review::ActiveModel {
+    article_review::ActiveModel {
+        article_id: Set(article_id),
+        state: Set(ReviewState::Editing),
+        level: Set(1),
+        data: Set(None),
+        note: Set(String::new()),
+        submitted_by: Set(None),
+        submitter: Set(String::new()),
+        first_reviewer_id: Set(None),
+        first_reviewer: Set(String::new()),
+        submitted_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+/// `m` submitted now by `by` (a staff member; none for a reader's 投稿) shown as `submitter`:
+/// waiting for the first level, an earlier return reason and 初审 cleared.
+fn submitted(
+    mut m: article_review::ActiveModel,
+    by: Option<i32>,
+    submitter: &str,
+    now: DateTime<Utc>,
+) -> article_review::ActiveModel {
+    m.state = Set(ReviewState::Pending);
+    m.level = Set(1);
+    m.note = Set(String::new());
+    m.submitted_by = Set(by);
+    m.submitter = Set(submitter.chars().take(100).collect());
+    m.first_reviewer_id = Set(None);
+    m.first_reviewer = Set(String::new());
+    m.submitted_at = Set(Some(now));
+    m.updated_at = Set(now);
+    m
 }
 
 fn locked() -> Error {
@@ -277,23 +248,9 @@ async fn keep_edit(
             m.update(txn).await?
         }
         None => {
-            article_review::ActiveModel {
-                article_id: Set(a.id),
-                state: Set(ReviewState::Editing),
-                level: Set(1),
-                data: Set(Some(data)),
-                note: Set(String::new()),
-                submitted_by: Set(None),
-                submitter: Set(String::new()),
-                first_reviewer_id: Set(None),
-                first_reviewer: Set(String::new()),
-                submitted_at: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?
+            let mut m = fresh(a.id, now);
+            m.data = Set(Some(data));
+            m.insert(txn).await?
         }
     };
     editorial::record_revision(txn, &person.actor, a.id, input, "修改稿（未发布）").await?;
@@ -331,8 +288,9 @@ pub struct Submitted {
 /// Submits article `id` for review (提交审核): its draft, or the waiting edit of a live
 /// article. Locks it for its writer until a reviewer decides.
 pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
-    let policy = Policy::load(db).await?;
-    let rules = crate::forms::ContentRules::from_settings(&crate::site::settings(db).await?);
+    let settings = crate::site::settings(db).await?;
+    let policy = Policy::from_settings(&settings);
+    let rules = crate::forms::ContentRules::from_settings(&settings);
     let txn = db.begin().await?;
     let a = editorial::get(&txn, id).await?;
     require_owner(person, &a)?;
@@ -353,7 +311,7 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
     if !policy.reviews(person.role) || (person.is_writer() && !policy.writers) {
         // Nothing to wait for: it goes online as a reviewer would approve it.
         let label = "提交即发布（本站未要求审核）";
-        publish(&txn, &person.actor, &a, review, proposal, None, label).await?;
+        decide::publish(&txn, &person.actor, &a, review, proposal, None, label).await?;
         txn.commit().await?;
         return Ok(Submitted {
             review: None,
@@ -362,40 +320,15 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
         });
     }
     let now = Utc::now();
-    let submitter: String = person.name.chars().take(100).collect();
-    let saved = match review {
-        Some(r) => {
-            let mut m: article_review::ActiveModel = r.into();
-            m.state = Set(ReviewState::Pending);
-            m.level = Set(1);
-            m.note = Set(String::new());
-            m.submitted_by = Set(Some(person.user_id()));
-            m.submitter = Set(submitter);
-            m.first_reviewer_id = Set(None);
-            m.first_reviewer = Set(String::new());
-            m.submitted_at = Set(Some(now));
-            m.updated_at = Set(now);
-            m.update(&txn).await?
-        }
-        None => {
-            article_review::ActiveModel {
-                article_id: Set(a.id),
-                state: Set(ReviewState::Pending),
-                level: Set(1),
-                data: Set(None),
-                note: Set(String::new()),
-                submitted_by: Set(Some(person.user_id())),
-                submitter: Set(submitter),
-                first_reviewer_id: Set(None),
-                first_reviewer: Set(String::new()),
-                submitted_at: Set(Some(now)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
-        }
+    let (is_new, m) = match review {
+        Some(r) => (false, r.into()),
+        None => (true, fresh(a.id, now)),
+    };
+    let m = submitted(m, Some(person.user_id()), &person.name, now);
+    let saved = if is_new {
+        m.insert(&txn).await?
+    } else {
+        m.update(&txn).await?
     };
     editorial::record_revision(&txn, &person.actor, a.id, &proposal, "提交审核").await?;
     let mut summary = format!("《{}》提交审核", proposal.title);
@@ -429,23 +362,9 @@ pub async fn enter(
     submitter: &str,
 ) -> Result<()> {
     let now = Utc::now();
-    article_review::ActiveModel {
-        article_id: Set(article_id),
-        state: Set(ReviewState::Pending),
-        level: Set(1),
-        data: Set(None),
-        note: Set(String::new()),
-        submitted_by: Set(None),
-        submitter: Set(submitter.chars().take(100).collect()),
-        first_reviewer_id: Set(None),
-        first_reviewer: Set(String::new()),
-        submitted_at: Set(Some(now)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    submitted(fresh(article_id, now), None, submitter, now)
+        .insert(txn)
+        .await?;
     let a = editorial::get(txn, article_id).await?;
     editorial::record_revision(
         txn,
@@ -469,209 +388,6 @@ pub fn words_of(input: &ArticleInput) -> String {
         &crate::html::to_text(&input.body),
     ]
     .join("\n")
-}
-
-/// What an approval did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Approved {
-    /// 初审通过: now waiting for 终审.
-    Passed,
-    /// Online now.
-    Published,
-    /// Approved to go online at its time.
-    Scheduled,
-}
-
-/// Approves the review of article `id` at `level` (the level the reviewer saw, so that two
-/// reviewers clicking at once approve it once: the second is told it was handled). At the
-/// last level the proposal goes online now, or at `at` when that is in the future.
-pub async fn approve(
-    db: &Db,
-    person: &Person,
-    id: i32,
-    level: i16,
-    at: Option<DateTime<Utc>>,
-) -> Result<Approved> {
-    person.require_reviewer()?;
-    let policy = Policy::load(db).await?;
-    let txn = db.begin().await?;
-    let a = editorial::get(&txn, id).await?;
-    let review = pending(&txn, id, level).await?;
-    if review.submitted_by == Some(person.user_id()) {
-        return Err(Error::Forbidden("不能审核自己提交的稿件".into()));
-    }
-    if level == 2 && review.first_reviewer_id == Some(person.user_id()) {
-        return Err(Error::Forbidden("终审须由初审以外的编辑进行".into()));
-    }
-    let proposal = proposal(&a, Some(&review))?;
-    if level < policy.levels {
-        let claimed = article_review::Entity::update_many()
-            .col_expr(article_review::Column::Level, Expr::value(level + 1))
-            .col_expr(
-                article_review::Column::FirstReviewerId,
-                Expr::value(Some(person.user_id())),
-            )
-            .col_expr(
-                article_review::Column::FirstReviewer,
-                Expr::value(person.name.chars().take(100).collect::<String>()),
-            )
-            .col_expr(article_review::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(article_review::Column::Id.eq(review.id))
-            .filter(article_review::Column::State.eq(ReviewState::Pending))
-            .filter(article_review::Column::Level.eq(level))
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
-            return Err(handled());
-        }
-        editorial::record_revision(&txn, &person.actor, id, &proposal, "初审通过").await?;
-        audit::record(
-            &txn,
-            &person.actor,
-            "article.review",
-            "article",
-            id,
-            format!("《{}》初审通过，待终审", proposal.title),
-        )
-        .await?;
-        txn.commit().await?;
-        return Ok(Approved::Passed);
-    }
-    // The conditional delete is the claim: of two reviewers at once, one deletes the row.
-    let claimed = article_review::Entity::delete_many()
-        .filter(article_review::Column::Id.eq(review.id))
-        .filter(article_review::Column::State.eq(ReviewState::Pending))
-        .filter(article_review::Column::Level.eq(level))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected != 1 {
-        return Err(handled());
-    }
-    let label = if policy.levels == 2 {
-        "终审通过"
-    } else {
-        "审核通过"
-    };
-    let saved = publish(&txn, &person.actor, &a, None, proposal, at, label).await?;
-    txn.commit().await?;
-    Ok(if saved.status == ArticleStatus::Scheduled {
-        Approved::Scheduled
-    } else {
-        Approved::Published
-    })
-}
-
-fn handled() -> Error {
-    Error::Conflict("这篇稿件刚被其他审核人处理，请刷新后查看".into())
-}
-
-/// The pending review of article `id` at `level`.
-async fn pending(txn: &impl ConnectionTrait, id: i32, level: i16) -> Result<article_review::Model> {
-    match of_article(txn, id).await? {
-        Some(r) if r.state == ReviewState::Pending && r.level == level => Ok(r),
-        Some(_) | None => Err(handled()),
-    }
-}
-
-/// Puts `proposal` online: now, keeping a live article's first publication time, or at `at`
-/// when that is in the future. Deletes the review (when still there).
-async fn publish(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    a: &article::Model,
-    review: Option<article_review::Model>,
-    proposal: ArticleInput,
-    at: Option<DateTime<Utc>>,
-    label: &str,
-) -> Result<article::Model> {
-    if let Some(r) = review {
-        article_review::Entity::delete_by_id(r.id).exec(txn).await?;
-    }
-    let now = Utc::now();
-    // A live article keeps its date; a scheduled one its time (unless the reviewer sets one).
-    let (status, published_at) = match (at, a.status) {
-        (Some(at), _) if at > now => (ArticleStatus::Scheduled, Some(at)),
-        (_, ArticleStatus::Published) => (ArticleStatus::Published, a.published_at.or(Some(now))),
-        (None, ArticleStatus::Scheduled) if a.published_at.is_some_and(|t| t > now) => {
-            (ArticleStatus::Scheduled, a.published_at)
-        }
-        _ => (ArticleStatus::Published, Some(now)),
-    };
-    let input = ArticleInput {
-        status,
-        published_at,
-        ..proposal
-    };
-    let label = match status {
-        ArticleStatus::Scheduled => format!("{label}，定时发布"),
-        _ => format!("{label}并发布"),
-    };
-    editorial::save_in(
-        txn,
-        actor,
-        Some(a.id),
-        input,
-        Recording {
-            owner: None,
-            label,
-            action: Some("article.approve"),
-        },
-    )
-    .await
-}
-
-/// Returns the review of article `id` at `level` to its writer (退回修改) with `reason`,
-/// which the writer sees. The live article, if any, is not touched.
-pub async fn send_back(db: &Db, person: &Person, id: i32, level: i16, reason: &str) -> Result<()> {
-    person.require_reviewer()?;
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(Error::Invalid("请填写退回原因，撰稿人会看到它".into()));
-    }
-    if reason.chars().count() > MAX_REASON {
-        return Err(Error::Invalid(format!("退回原因不能超过{MAX_REASON}个字")));
-    }
-    let txn = db.begin().await?;
-    let a = editorial::get(&txn, id).await?;
-    let review = pending(&txn, id, level).await?;
-    if review.submitted_by == Some(person.user_id()) {
-        return Err(Error::Forbidden("不能审核自己提交的稿件".into()));
-    }
-    let claimed = article_review::Entity::update_many()
-        .col_expr(
-            article_review::Column::State,
-            Expr::value(ReviewState::Returned),
-        )
-        .col_expr(article_review::Column::Level, Expr::value(1_i16))
-        .col_expr(article_review::Column::Note, Expr::value(reason.to_owned()))
-        .col_expr(
-            article_review::Column::FirstReviewerId,
-            Expr::value(Option::<i32>::None),
-        )
-        .col_expr(article_review::Column::FirstReviewer, Expr::value(""))
-        .col_expr(article_review::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(article_review::Column::Id.eq(review.id))
-        .filter(article_review::Column::State.eq(ReviewState::Pending))
-        .filter(article_review::Column::Level.eq(level))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected != 1 {
-        return Err(handled());
-    }
-    let proposal = proposal(&a, Some(&review))?;
-    let label = format!("退回修改：{reason}");
-    editorial::record_revision(&txn, &person.actor, id, &proposal, &label).await?;
-    audit::record(
-        &txn,
-        &person.actor,
-        "article.return",
-        "article",
-        id,
-        format!("《{}》退回修改：{reason}", proposal.title),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// The bulk actions of the article list, as `person` may: writers none; editors under peer

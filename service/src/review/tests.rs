@@ -1,4 +1,5 @@
 use super::*;
+use entity::user::Role;
 
 fn person(role: Role) -> Person {
     Person {

@@ -62,8 +62,9 @@ pub async fn get_queue(
     };
     let page = page.unwrap_or(1).max(1);
     let (waiting, total) = service::review::queue(db, &filter, page - 1, QUEUE_PER_PAGE).await?;
-    let policy = service::review::Policy::load(db).await?;
-    let rules = service::forms::ContentRules::from_settings(&service::site::settings(db).await?);
+    let settings = service::site::settings(db).await?;
+    let policy = service::review::Policy::from_settings(&settings);
+    let rules = service::forms::ContentRules::from_settings(&settings);
     let categories = service::category::all(db).await?;
     let counts = service::review::counts(db).await?;
     let tz = state.site.time_zone;
@@ -140,8 +141,9 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
         .await?
         .filter(|r| r.state == ReviewState::Pending)
         .ok_or(AppError::NotFound)?;
-    let policy = service::review::Policy::load(db).await?;
-    let rules = service::forms::ContentRules::from_settings(&service::site::settings(db).await?);
+    let settings = service::site::settings(db).await?;
+    let policy = service::review::Policy::from_settings(&settings);
+    let rules = service::forms::ContentRules::from_settings(&settings);
     let proposal = service::review::proposal(&a, Some(&review))?;
     let is_edit = review.data.is_some();
     let live = if is_edit {
