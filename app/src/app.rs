@@ -1,4 +1,4 @@
-//! The route table (the document shell around it is `server::shell`).
+//! The route table (the document shell around it is `ssr::shell`).
 
 use leptos::prelude::*;
 use leptos_meta::provide_meta_context;
@@ -9,14 +9,15 @@ use crate::admin::articles::{
     ArticleListPage, DiffPage, EditArticlePage, NewArticlePage, RevisionsPage,
 };
 use crate::admin::audit::AuditPage;
-use crate::admin::content::{
-    ColumnEditPage, ColumnsPage, IssueEditPage, IssuesPage, LinksPage, NoticeEditPage, NoticesPage,
-    PageEditPage, PagesPage,
-};
+use crate::admin::columns::{ColumnEditPage, ColumnsPage};
 use crate::admin::dashboard::DashboardPage;
+use crate::admin::links::LinksPage;
 use crate::admin::login::{LoginPage, SetupPage};
+use crate::admin::magazine::{IssueEditPage, MagazinePage};
 use crate::admin::media::MediaPage;
 use crate::admin::messages::{MessagePage, MessageQueuePage};
+use crate::admin::notices::{NoticeEditPage, NoticesPage};
+use crate::admin::pages::{PageEditPage, PagesPage};
 use crate::admin::password::PasswordPage;
 use crate::admin::review::{ReviewPage, ReviewQueuePage};
 use crate::admin::submissions::{SubmissionPage, SubmissionQueuePage};
@@ -72,7 +73,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/pages/:id") view=PageEditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/notices") view=NoticesPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/notices/:id") view=NoticeEditPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/magazine") view=IssuesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/magazine") view=MagazinePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/magazine/:id") view=IssueEditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/links") view=LinksPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/sys/settings") view=SettingsPage ssr=SsrMode::Async />

@@ -11,16 +11,16 @@ pub mod error;
 pub mod models;
 mod pages;
 pub mod prefs;
+pub mod query;
 mod response;
-mod server_fn_args;
 
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod ssr;
 
 pub use app::App;
 pub use error::AppError;
 #[cfg(feature = "ssr")]
-pub use server::shell::shell;
+pub use ssr::shell::shell;
 
 /// The article id of an article page path (`/articles/{id}`), if it is one.
 pub fn article_id_from_path(path: &str) -> Option<i32> {

@@ -4,11 +4,11 @@
 #[cfg(feature = "ssr")]
 mod imp {
     pub fn set_status(code: u16) {
-        crate::server::set_status(code);
+        crate::ssr::set_status(code);
     }
 
     pub fn set_location(path: &str) {
-        crate::server::set_location(path);
+        crate::ssr::set_location(path);
     }
 }
 

@@ -1,31 +1,19 @@
 //! Articles (`articles`): the news of every column, with status, flags and owner.
 
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
 /// Where an article is in its life.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
-)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-#[serde(rename_all = "lowercase")]
-pub enum ArticleStatus {
-    #[sea_orm(string_value = "draft")]
-    Draft,
-    #[sea_orm(string_value = "scheduled")]
-    Scheduled,
-    #[sea_orm(string_value = "published")]
-    Published,
-    #[sea_orm(string_value = "archived")]
-    Archived,
-}
+pub use vocab::ArticleStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "articles")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub category_id: i32,
+    /// The column (栏目); the table keeps its first name, `category_id`.
+    #[sea_orm(column_name = "category_id")]
+    #[serde(alias = "category_id")]
+    pub column_id: i32,
     pub title: String,
     pub subtitle: String,
     #[sea_orm(unique)]
@@ -57,12 +45,12 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(
-        belongs_to = "super::category::Entity",
-        from = "Column::CategoryId",
-        to = "super::category::Column::Id",
+        belongs_to = "super::column::Entity",
+        from = "Column::ColumnId",
+        to = "super::column::Column::Id",
         on_delete = "Restrict"
     )]
-    Category,
+    Column,
     #[sea_orm(
         belongs_to = "super::image::Entity",
         from = "Column::CoverImageId",
@@ -72,9 +60,9 @@ pub enum Relation {
     CoverImage,
 }
 
-impl Related<super::category::Entity> for Entity {
+impl Related<super::column::Entity> for Entity {
     fn to() -> RelationDef {
-        Relation::Category.def()
+        Relation::Column.def()
     }
 }
 

@@ -8,7 +8,10 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "article_listings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub category_id: i32,
+    /// The column (栏目); the table keeps its first name, `category_id`.
+    #[sea_orm(column_name = "category_id")]
+    #[serde(alias = "category_id")]
+    pub column_id: i32,
     #[sea_orm(primary_key, auto_increment = false)]
     pub article_id: i32,
     pub published_at: DateTimeUtc,

@@ -8,7 +8,7 @@ pub mod article_revision;
 pub mod article_views_daily;
 pub mod audit_log;
 pub mod cache_invalidation;
-pub mod category;
+pub mod column;
 pub mod form_counter;
 pub mod image;
 pub mod link;
@@ -28,7 +28,7 @@ pub mod user;
 
 pub mod prelude {
     pub use super::article::{ArticleStatus, Entity as Article};
-    pub use super::category::Entity as Category;
+    pub use super::column::Entity as Category;
     pub use super::image::Entity as Image;
     pub use super::link::Entity as Link;
     pub use super::link_group::Entity as LinkGroup;

@@ -9,7 +9,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     #[sea_orm(unique)]
-    pub category_id: i32,
+    /// The column (栏目); the table keeps its first name, `category_id`.
+    #[sea_orm(column_name = "category_id")]
+    #[serde(alias = "category_id")]
+    pub column_id: i32,
     pub title: String,
     /// Sanitized HTML.
     #[sea_orm(column_type = "Text")]

@@ -131,7 +131,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             match seed_demo(&db, &open_stores(&settings)?, &settings).await? {
                 Some(r) => println!(
                     "seeded {} columns, {} articles, {} images, {} notices, {} links",
-                    r.categories, r.articles, r.images, r.notices, r.links
+                    r.columns, r.articles, r.images, r.notices, r.links
                 ),
                 None => println!("the database already has content; nothing seeded"),
             }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::server::client::TrustedProxies;
+use app::ssr::client::TrustedProxies;
 use chrono_tz::Tz;
 use leptos::config::{Env, LeptosOptions};
 use toml::{Table, Value};
@@ -142,7 +142,7 @@ pub struct Settings {
     /// Staff session lifetimes.
     pub sessions: service::auth::SessionPolicy,
     /// The operator's reverse proxies and load balancers: only from these is the client's
-    /// address read from `X-Forwarded-For` (see `app::server::client`).
+    /// address read from `X-Forwarded-For` (see `app::ssr::client`).
     pub trusted_proxies: TrustedProxies,
     /// Limits of the public forms (留言, 投稿).
     pub forms: service::forms::Policy,

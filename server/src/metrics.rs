@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use app::server::AppState;
-use app::server::client::{TrustedProxies, client_address};
+use app::ssr::AppState;
+use app::ssr::client::{TrustedProxies, client_address};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;

@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 use app::error::AppError;
 use app::prefs::ReaderPrefs;
-use app::server::PageTags;
+use app::ssr::PageTags;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -70,7 +70,7 @@ impl Key {
             }
             app::canonical::Canonical::Page(p) => p,
         };
-        let prefs = app::server::reader_prefs(req.headers());
+        let prefs = app::ssr::reader_prefs(req.headers());
         Lookup::Page(Key {
             path_and_query,
             prefs,

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::server::gate::Gate;
-use app::server::{AppState, SetupGate, SiteConfig};
+use app::ssr::gate::Gate;
+use app::ssr::{AppState, SetupGate, SiteConfig};
 use app::{App, shell};
 use axum::Router;
 use axum::routing::{get, post};
@@ -76,7 +76,7 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
     let form_keys = service::forms::Keys::load(&db)
         .await
         .context("cannot read or make the forms' signing key")?;
-    Ok(AppState::new(app::server::AppStateInner {
+    Ok(AppState::new(app::ssr::AppStateInner {
         leptos_options: settings.leptos.clone(),
         db,
         hits: Arc::new(HitBuffer::new()),
@@ -93,7 +93,7 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
         // few kilobytes each) for at most 20 seconds.
         logins: Arc::new(Gate::new(4, 256, Duration::from_secs(20))),
         setup: Arc::new(SetupGate::generate()),
-        forms: Arc::new(app::server::FormsConfig {
+        forms: Arc::new(app::ssr::FormsConfig {
             keys: form_keys,
             policy: settings.forms,
         }),
@@ -125,7 +125,7 @@ pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
 pub fn build_router(
     state: AppState,
     cache: Arc<PageCache>,
-    metrics_allow: &app::server::client::TrustedProxies,
+    metrics_allow: &app::ssr::client::TrustedProxies,
 ) -> Router {
     let page_routes = page_routes();
     let metrics = Arc::new(crate::metrics::Metrics::default());

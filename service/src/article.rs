@@ -54,7 +54,7 @@ pub async fn neighbours(
     // on `published_at` leave SQLite using either).
     let published = Condition::all()
         .add(article::Column::Status.eq(ArticleStatus::Published))
-        .add(article::Column::CategoryId.eq(of.category_id));
+        .add(article::Column::ColumnId.eq(of.column_id));
     let older = published
         .clone()
         .add(article::Column::PublishedAt.lte(std::cmp::min(at, now)))
@@ -168,7 +168,7 @@ pub async fn add_hits(db: &impl ConnectionTrait, id: i32, by: u64) -> Result<boo
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListItem {
     pub id: i32,
-    pub category_id: i32,
+    pub column_id: i32,
     pub title: String,
     pub summary: String,
     pub published_at: DateTime<Utc>,
@@ -185,7 +185,7 @@ pub async fn list_items(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Li
         .select_only()
         .columns([
             article::Column::Id,
-            article::Column::CategoryId,
+            article::Column::ColumnId,
             article::Column::Title,
             article::Column::Summary,
             article::Column::PublishedAt,
@@ -206,10 +206,10 @@ pub async fn list_items(db: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Li
     };
     let mut items: Vec<ListItem> = rows
         .into_iter()
-        .filter_map(|(id, category_id, title, summary, at, cover_id)| {
+        .filter_map(|(id, column_id, title, summary, at, cover_id)| {
             Some(ListItem {
                 id,
-                category_id,
+                column_id,
                 title,
                 summary,
                 published_at: at?,

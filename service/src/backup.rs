@@ -99,7 +99,7 @@ macro_rules! each_table {
         $callback!($($args)*;
             site_setting,
             user,
-            category,
+            column,
             image,
             link_group,
             link,
@@ -527,9 +527,9 @@ async fn clear(txn: &DatabaseTransaction) -> Result<()> {
     session::Entity::delete_many().exec(txn).await?;
     login_throttle::Entity::delete_many().exec(txn).await?;
     // Columns point at their parents: unlinked before any is deleted.
-    category::Entity::update_many()
+    column::Entity::update_many()
         .col_expr(
-            category::Column::ParentId,
+            column::Column::ParentId,
             sea_orm::sea_query::Expr::value(Option::<i32>::None),
         )
         .exec(txn)
@@ -563,7 +563,7 @@ async fn insert_categories(
     bytes: &[u8],
     parents: &mut Vec<(i32, i32)>,
 ) -> Result<u64> {
-    let mut rows = parse_rows::<category::Entity>(bytes)?;
+    let mut rows = parse_rows::<column::Entity>(bytes)?;
     for row in &mut rows {
         if let Some(p) = row.parent_id.take() {
             parents.push((row.id, p));
@@ -571,7 +571,7 @@ async fn insert_categories(
     }
     let n = rows.len() as u64;
     if n > 0 {
-        category::Entity::insert_many(rows.into_iter().map(IntoActiveModel::into_active_model))
+        column::Entity::insert_many(rows.into_iter().map(IntoActiveModel::into_active_model))
             .exec(txn)
             .await?;
     }
@@ -584,7 +584,7 @@ async fn load_entry(
     bytes: &[u8],
     parents: &mut Vec<(i32, i32)>,
 ) -> Result<u64> {
-    if table == table_name::<category::Entity>() {
+    if table == table_name::<column::Entity>() {
         return insert_categories(txn, bytes, parents).await;
     }
     macro_rules! load {
@@ -695,12 +695,12 @@ pub async fn restore(
         }
     }
     for (id, parent) in parents {
-        category::Entity::update_many()
+        column::Entity::update_many()
             .col_expr(
-                category::Column::ParentId,
+                column::Column::ParentId,
                 sea_orm::sea_query::Expr::value(Some(parent)),
             )
-            .filter(category::Column::Id.eq(id))
+            .filter(column::Column::Id.eq(id))
             .exec(&txn)
             .await?;
     }

@@ -1,12 +1,12 @@
 //! Column listings: which published articles a column lists, newest first. An article is
 //! listed under its own column and every ancestor, one row each, so any column's page is one
-//! range of the `(category_id, published_at, article_id)` index, however deep the tree.
+//! range of the `(column_id, published_at, article_id)` index, however deep the tree.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
-use entity::{article_listing, category};
+use entity::{article_listing, column};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -15,9 +15,9 @@ use sea_orm::{
 use crate::Result;
 
 /// The columns `a` should be listed under, given its state.
-fn wanted(a: &article::Model, categories: &[category::Model]) -> Vec<i32> {
+fn wanted(a: &article::Model, columns: &[column::Model]) -> Vec<i32> {
     if a.status == ArticleStatus::Published && a.published_at.is_some() {
-        crate::category::with_ancestors(categories, a.category_id)
+        crate::column::with_ancestors(columns, a.column_id)
     } else {
         Vec::new()
     }
@@ -28,16 +28,16 @@ fn wanted(a: &article::Model, categories: &[category::Model]) -> Vec<i32> {
 pub async fn sync(
     db: &impl ConnectionTrait,
     a: &article::Model,
-    categories: &[category::Model],
+    columns: &[column::Model],
 ) -> Result<Vec<i32>> {
     let existing: Vec<i32> = article_listing::Entity::find()
         .select_only()
-        .column(article_listing::Column::CategoryId)
+        .column(article_listing::Column::ColumnId)
         .filter(article_listing::Column::ArticleId.eq(a.id))
         .into_tuple()
         .all(db)
         .await?;
-    let wanted = wanted(a, categories);
+    let wanted = wanted(a, columns);
     article_listing::Entity::delete_many()
         .filter(article_listing::Column::ArticleId.eq(a.id))
         .exec(db)
@@ -53,7 +53,7 @@ pub async fn sync(
     Ok(affected)
 }
 
-/// Inserts listing rows `(category_id, article_id, published_at)` in batches.
+/// Inserts listing rows `(column_id, article_id, published_at)` in batches.
 pub async fn insert_rows(
     db: &impl ConnectionTrait,
     rows: impl IntoIterator<Item = (i32, i32, DateTime<Utc>)>,
@@ -61,8 +61,8 @@ pub async fn insert_rows(
     let rows: Vec<article_listing::ActiveModel> = rows
         .into_iter()
         .map(
-            |(category_id, article_id, published_at)| article_listing::ActiveModel {
-                category_id: Set(category_id),
+            |(column_id, article_id, published_at)| article_listing::ActiveModel {
+                column_id: Set(column_id),
                 article_id: Set(article_id),
                 published_at: Set(published_at),
             },
@@ -80,15 +80,15 @@ pub async fn insert_rows(
 pub async fn recount(db: &impl ConnectionTrait, ids: &[i32]) -> Result<()> {
     for id in ids {
         let n = article_listing::Entity::find()
-            .filter(article_listing::Column::CategoryId.eq(*id))
+            .filter(article_listing::Column::ColumnId.eq(*id))
             .count(db)
             .await?;
-        category::Entity::update_many()
+        column::Entity::update_many()
             .col_expr(
-                category::Column::ListedCount,
+                column::Column::ListedCount,
                 sea_orm::sea_query::Expr::value(i32::try_from(n).unwrap_or(i32::MAX)),
             )
-            .filter(category::Column::Id.eq(*id))
+            .filter(column::Column::Id.eq(*id))
             .exec(db)
             .await?;
     }
@@ -97,26 +97,26 @@ pub async fn recount(db: &impl ConnectionTrait, ids: &[i32]) -> Result<()> {
 
 /// Rebuilds every listing from the articles (after bulk imports).
 pub async fn rebuild_all(db: &impl ConnectionTrait) -> Result<()> {
-    let categories = crate::category::all(db).await?;
+    let columns = crate::column::all(db).await?;
     article_listing::Entity::delete_many().exec(db).await?;
     let published: Vec<(i32, i32, Option<DateTime<Utc>>)> = article::Entity::find()
         .select_only()
         .columns([
             article::Column::Id,
-            article::Column::CategoryId,
+            article::Column::ColumnId,
             article::Column::PublishedAt,
         ])
         .filter(article::Column::Status.eq(ArticleStatus::Published))
         .into_tuple()
         .all(db)
         .await?;
-    let rows = published.into_iter().flat_map(|(id, category_id, at)| {
-        let chain = crate::category::with_ancestors(&categories, category_id);
+    let rows = published.into_iter().flat_map(|(id, column_id, at)| {
+        let chain = crate::column::with_ancestors(&columns, column_id);
         at.into_iter()
             .flat_map(move |at| chain.clone().into_iter().map(move |c| (c, id, at)))
     });
     insert_rows(db, rows).await?;
-    let ids: Vec<i32> = categories.iter().map(|c| c.id).collect();
+    let ids: Vec<i32> = columns.iter().map(|c| c.id).collect();
     recount(db, &ids).await
 }
 
@@ -124,7 +124,7 @@ pub async fn rebuild_all(db: &impl ConnectionTrait) -> Result<()> {
 /// the covering index only; the articles themselves are then fetched by id.
 pub async fn page_ids(
     db: &impl ConnectionTrait,
-    category_id: i32,
+    column_id: i32,
     page: u64,
     per_page: u64,
     now: DateTime<Utc>,
@@ -132,7 +132,7 @@ pub async fn page_ids(
     Ok(article_listing::Entity::find()
         .select_only()
         .column(article_listing::Column::ArticleId)
-        .filter(article_listing::Column::CategoryId.eq(category_id))
+        .filter(article_listing::Column::ColumnId.eq(column_id))
         .filter(article_listing::Column::PublishedAt.lte(now))
         .order_by_desc(article_listing::Column::PublishedAt)
         .order_by_desc(article_listing::Column::ArticleId)

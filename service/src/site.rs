@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
-use entity::{category, link, link_group, notice, site_setting};
+use entity::{column, link, link_group, notice, site_setting};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -226,7 +226,7 @@ pub const NOTICE_STRIP: u64 = 5;
 #[derive(Debug)]
 pub struct Shared {
     pub settings: Settings,
-    pub categories: Vec<category::Model>,
+    pub columns: Vec<column::Model>,
     pub link_groups: Vec<LinkGroup>,
     /// The newest [`NOTICE_STRIP`] published notices.
     pub notices: Vec<notice::Model>,
@@ -333,11 +333,53 @@ async fn read_shared(
     let expires = next_notice.map_or(now + max_age, |t| t.min(now + max_age));
     Ok(Shared {
         settings: settings(db).await?,
-        categories: crate::category::all(db).await?,
+        columns: crate::column::all(db).await?,
         link_groups: link_groups(db).await?,
         notices: latest_notices(db, NOTICE_STRIP, now).await?,
         expires,
     })
+}
+
+/// Saves the site settings, logging which ones changed.
+pub async fn update_settings(
+    db: &crate::db::Db,
+    actor: &crate::audit::Actor,
+    new: &crate::site::Settings,
+) -> Result<()> {
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let old = settings(&txn).await?;
+    let changed: Vec<&str> = old
+        .entries()
+        .iter()
+        .zip(new.entries().iter())
+        .filter(|(a, b)| a.1 != b.1)
+        .map(|(a, _)| a.0)
+        .collect();
+    save_settings(&txn, new).await?;
+    crate::cache::invalidate(
+        &txn,
+        [
+            crate::cache::tag::CHROME,
+            crate::cache::tag::HOME,
+            crate::cache::tag::FEED,
+        ],
+    )
+    .await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        "settings.update",
+        "settings",
+        "",
+        if changed.is_empty() {
+            "没有修改".to_owned()
+        } else {
+            format!("修改：{}", changed.join("、"))
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

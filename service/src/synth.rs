@@ -37,10 +37,13 @@ const TOPICS: &[&str] = &[
 
 /// Adds `count` published articles. Needs the demo columns (seed first).
 pub async fn generate(db: &Db, count: u64) -> Result<u64> {
-    let categories = crate::category::all(db).await?;
-    let columns: Vec<i32> = categories
+    let columns = crate::column::all(db).await?;
+    let columns: Vec<i32> = columns
         .iter()
-        .filter(|c| c.kind == "list" && crate::category::children(&categories, c.id).is_empty())
+        .filter(|c| {
+            c.kind == entity::column::ColumnKind::List
+                && crate::column::children(&columns, c.id).is_empty()
+        })
         .map(|c| c.id)
         .collect();
     if columns.is_empty() {
@@ -77,7 +80,7 @@ pub async fn generate(db: &Db, count: u64) -> Result<u64> {
                     / i64::try_from(count).unwrap_or(1).max(1);
             let at = now - Duration::minutes(back + 60);
             rows.push(article::ActiveModel {
-                category_id: Set(columns[k % columns.len()]),
+                column_id: Set(columns[k % columns.len()]),
                 title: Set(format!(
                     "{}{}（{n}）",
                     PLACES[(k / 7) % PLACES.len()],

@@ -32,7 +32,7 @@ async fn insert(
     at: chrono::DateTime<Utc>,
 ) -> article::Model {
     article::ActiveModel {
-        category_id: Set(like.category_id),
+        column_id: Set(like.column_id),
         title: Set(format!("测试文章 {status:?}")),
         subtitle: Set(String::new()),
         slug: Set(None),
@@ -175,7 +175,7 @@ async fn neighbours_stay_in_the_column_in_time_order() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(prev_model.category_id, a.category_id);
+    assert_eq!(prev_model.column_id, a.column_id);
     assert!(prev_model.published_at.unwrap() <= a.published_at.unwrap());
 }
 

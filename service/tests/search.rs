@@ -69,7 +69,7 @@ fn corpus() -> Vec<Doc> {
             Doc {
                 kind,
                 ref_id: i as i32 + 1,
-                category_id: (kind != Kind::Notice).then_some(1 + (i % 3) as i32),
+                column_id: (kind != Kind::Notice).then_some(1 + (i % 3) as i32),
                 public: i % 37 != 5,
                 at,
                 title: text(&mut rng, 1),
@@ -95,7 +95,7 @@ fn expected(docs: &[Doc], q: &Query) -> (Vec<(Kind, i32)>, u64, bool) {
             && q.kind.is_none_or(|k| d.kind == k)
             && q.columns
                 .as_ref()
-                .is_none_or(|c| d.category_id.is_some_and(|id| c.contains(&id)));
+                .is_none_or(|c| d.column_id.is_some_and(|id| c.contains(&id)));
         if !visible {
             continue;
         }

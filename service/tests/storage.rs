@@ -191,7 +191,7 @@ async fn images_variants_usage_and_deletes_on_both() {
 
         // In use (a page's body shows it): not deleted, files kept.
         let page = entity::page::ActiveModel {
-            category_id: Set(1),
+            column_id: Set(1),
             title: Set("关于我们".into()),
             body: Set(format!("<p><img src=\"/media/{}\" alt=\"\"></p>", img.path)),
             created_at: Set(chrono::Utc::now()),
@@ -224,18 +224,18 @@ async fn images_variants_usage_and_deletes_on_both() {
 
 /// A page needs a column; the test makes one the first time.
 async fn insert_page(db: &service::db::Db, page: entity::page::ActiveModel) -> i32 {
-    if entity::category::Entity::find_by_id(1)
+    if entity::column::Entity::find_by_id(1)
         .one(db)
         .await
         .unwrap()
         .is_none()
     {
-        entity::category::ActiveModel {
+        entity::column::ActiveModel {
             id: Set(1),
             parent_id: Set(None),
             name: Set("关于协会".into()),
             slug: Set("about".into()),
-            kind: Set("page".into()),
+            kind: Set(entity::column::ColumnKind::Page),
             description: Set(String::new()),
             sort_order: Set(0),
             show_in_nav: Set(true),

@@ -7,12 +7,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::editor::ArticleEditor;
 use super::{AdminPage, AdminPager, AdminView, CsrfField};
 use crate::api::admin::articles::{
-    ArticleList, BulkArticles, Diff, EditorData, REVIEW_FILTERS, RestoreRevision, Revisions,
-    Status, get_diff, get_editor, get_revisions, list_articles,
+    BulkArticles, REVIEW_FILTERS, RestoreRevision, get_diff, get_editor, get_revisions,
+    list_articles,
 };
-use crate::api::admin::chrome::AdminChrome;
 use crate::error::AppError;
-use crate::server_fn_args::{encode, opt};
+use crate::models::admin::AdminChrome;
+use crate::models::admin::{ArticleList, ArticleStatus, Diff, EditorData, Revisions};
+use crate::query::{encode, opt};
 
 #[component]
 pub fn ArticleListPage() -> impl IntoView {
@@ -92,7 +93,7 @@ fn ArticleListView(
             <label>"状态"
                 <select name="status">
                     <option value="">"全部状态"</option>
-                    {Status::ALL.into_iter().map(|s| view! { <option value=s.code() selected=s.code() == status>{s.label()}</option> }).collect_view()}
+                    {ArticleStatus::ALL.into_iter().map(|s| view! { <option value=s.code() selected=s.code() == status>{s.label()}</option> }).collect_view()}
                 </select>
             </label>
             <label>"审核"

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{AdminPage, AdminPager, AdminView};
-use crate::api::admin::audit::{AuditPage as Audit, get_audit};
-use crate::server_fn_args::opt;
+use crate::api::admin::audit::get_audit;
+use crate::models::admin::AuditList;
+use crate::query::opt;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -41,13 +42,13 @@ pub fn AuditPage() -> impl IntoView {
         ]
     };
     view! {
-        <AdminPage data render=move |a: Audit| {
+        <AdminPage data render=move |a: AuditList| {
             let [u, act, ot, text] = filters().map(|(_, v)| v);
             let base = {
                 let params: Vec<String> = filters()
                     .into_iter()
                     .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| format!("{k}={}", crate::server_fn_args::encode(&v)))
+                    .map(|(k, v)| format!("{k}={}", crate::query::encode(&v)))
                     .collect();
                 if params.is_empty() { "/admin/sys/audit".to_owned() } else { format!("/admin/sys/audit?{}", params.join("&")) }
             };

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::{AdminPage, AdminView};
-use crate::api::admin::chrome::AdminChrome;
-use crate::api::admin::dashboard::{Dashboard, MyReview, TopArticle, get_dashboard};
+use crate::api::admin::dashboard::get_dashboard;
+use crate::models::admin::AdminChrome;
+use crate::models::admin::{Dashboard, MyReview, TopArticle};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

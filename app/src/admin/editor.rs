@@ -14,11 +14,13 @@ use wasm_bindgen::JsCast;
 
 use super::editor_html::{exec, figure, paragraphs};
 use crate::api::admin::articles::{
-    AutosaveArticle, DOCX_URL, DiscardAutosave, EditorData, EditorForm, PASTE_URL, PasteRequest,
-    PasteResult, PreviewBody, ReviewInfo, SaveArticle, SaveResult, Status, SubmitArticle,
-    SubmitResult,
+    AutosaveArticle, DOCX_URL, DiscardAutosave, PASTE_URL, PreviewBody, SaveArticle, SubmitArticle,
 };
 use crate::components::browser::{document, post_json, upload_file, upload_image};
+use crate::models::admin::{
+    ArticleStatus, EditorData, EditorForm, PasteRequest, PasteResult, ReviewInfo, SaveResult,
+    SubmitResult,
+};
 
 /// How often unsaved changes are autosaved.
 const AUTOSAVE_EVERY: Duration = Duration::from_secs(5);
@@ -583,7 +585,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                     </div>
                     {reviewed.then(|| view! {
                         <p class="hint">
-                            {move || format!("状态：{}", Status::from_code(&form.with(|f| f.status.clone())).map(Status::label).unwrap_or("草稿"))}
+                            {move || format!("状态：{}", ArticleStatus::from_code(&form.with(|f| f.status.clone())).map(ArticleStatus::label).unwrap_or("草稿"))}
                             <br />
                             "本站实行先审后发：保存后提交审核，由编辑审核通过后发布，发布时间由审核人决定。"
                         </p>
@@ -595,7 +597,7 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                             form.update(|f| f.status = v);
                             touched();
                         }>
-                            {Status::ALL.into_iter().map(|s| view! {
+                            {ArticleStatus::ALL.into_iter().map(|s| view! {
                                 <option value=s.code() selected=move || form.with(|f| f.status == s.code())>{s.label()}</option>
                             }).collect_view()}
                         </select>
@@ -619,14 +621,14 @@ pub fn ArticleEditor(data: EditorData, csrf: String) -> impl IntoView {
                         "栏目"
                         <select on:change=move |e| {
                             if let Ok(v) = event_target_value(&e).parse() {
-                                form.update(|f| f.category_id = v);
+                                form.update(|f| f.column_id = v);
                                 touched();
                             }
                         }>
                             {columns.into_iter().map(|c| {
                                 let id = c.id;
                                 view! {
-                                    <option value=c.id disabled=!c.takes_articles selected=move || form.with(|f| f.category_id == id)>{c.label}</option>
+                                    <option value=c.id disabled=!c.takes_articles selected=move || form.with(|f| f.column_id == id)>{c.label}</option>
                                 }
                             }).collect_view()}
                         </select>

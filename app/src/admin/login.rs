@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{AdminHead, FlashMessage};
-use crate::api::admin::chrome::{LoginState, get_login_state};
+use crate::api::admin::chrome::get_login_state;
 use crate::error::AppError;
+use crate::models::admin::LoginState;
 use crate::pages::error::ErrorContent;
 
 #[component]

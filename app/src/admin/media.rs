@@ -5,11 +5,10 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 use super::{AdminPage, AdminPager, AdminView, CsrfField};
-use crate::api::admin::chrome::AdminChrome;
-use crate::api::admin::media::{
-    DeleteMedia, DescribeMedia, MediaPage as Media, UPLOAD_URL, list_media,
-};
-use crate::server_fn_args::{encode, opt};
+use crate::api::admin::media::{DeleteMedia, DescribeMedia, UPLOAD_URL, list_media};
+use crate::models::admin::AdminChrome;
+use crate::models::admin::MediaList;
+use crate::query::{encode, opt};
 
 #[component]
 pub fn MediaPage() -> impl IntoView {
@@ -19,7 +18,7 @@ pub fn MediaPage() -> impl IntoView {
         |(q, page)| list_media(q, page.and_then(|p| p.parse().ok())),
     );
     view! {
-        <AdminPage data render=move |m: Media| {
+        <AdminPage data render=move |m: MediaList| {
             let q = opt(query.read_untracked().get("q"));
             let csrf = use_context::<AdminChrome>().map(|c| c.csrf_token).unwrap_or_default();
             let base = if q.is_empty() { "/admin/media".to_owned() } else { format!("/admin/media?q={}", encode(&q)) };

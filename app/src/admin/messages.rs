@@ -7,11 +7,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{AdminPage, AdminView, CsrfField};
 use crate::api::admin::messages::{
-    DeleteMessage, MessageDetail, MessageQueue, PublishMessage, ReplyMessage, SpamMessage,
-    get_message, get_message_queue,
+    DeleteMessage, PublishMessage, ReplyMessage, SpamMessage, get_message, get_message_queue,
 };
 use crate::components::pager::Pagination;
 use crate::error::AppError;
+use crate::models::admin::{MessageDetail, MessageQueue};
 use crate::pages::article::parse_id;
 
 #[component]
@@ -68,7 +68,7 @@ pub fn MessageQueuePage() -> impl IntoView {
 /// The filter tabs of a back-office queue, each with its count.
 #[component]
 pub(crate) fn QueueTabs(
-    tabs: Vec<crate::api::admin::messages::QueueTab>,
+    tabs: Vec<crate::models::admin::QueueTab>,
     base: &'static str,
     label: &'static str,
 ) -> impl IntoView {

@@ -3,13 +3,17 @@
 
 pub mod articles;
 pub mod audit;
-pub mod content;
+pub mod columns;
 pub mod dashboard;
 mod editor;
 mod editor_html;
+pub mod links;
 pub mod login;
+pub mod magazine;
 pub mod media;
 pub mod messages;
+pub mod notices;
+pub mod pages;
 pub mod password;
 pub mod review;
 mod richtext;
@@ -22,8 +26,10 @@ use leptos_router::hooks::use_location;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::api::admin::chrome::{AdminChrome, Flash, get_admin_chrome};
+use crate::api::admin::chrome::get_admin_chrome;
 use crate::error::AppError;
+use crate::models::admin::{AdminChrome, Flash};
+use crate::pages::article::parse_id;
 use crate::pages::error::ErrorContent;
 
 /// Who sees an entry of the menu.
@@ -269,5 +275,26 @@ pub fn AdminPager(base: String, page: u64, pages: u64, total: u64) -> impl IntoV
             {(page > 1).then(|| view! { <a href=href(page - 1)>"上一页"</a> })}
             {(page < pages).then(|| view! { <a href=href(page + 1)>"下一页"</a> })}
         </nav>
+    }
+}
+
+/// `Some(id)` for `/…/{id}`, `None` for `/…/new`, an error for anything else.
+pub(crate) fn id_or_new(raw: Option<String>) -> Result<Option<i32>, AppError> {
+    match raw.as_deref() {
+        Some("new") => Ok(None),
+        Some(s) => parse_id(s).map(Some).ok_or(AppError::NotFound),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// A delete button in its own small form, asking first.
+#[component]
+pub(crate) fn DeleteButton(action: &'static str, id: i32, question: &'static str) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="inline-form">
+            <CsrfField />
+            <input type="hidden" name="id" value=id />
+            <button type="submit" class="button danger small" data-confirm=question>"删除"</button>
+        </form>
     }
 }

@@ -6,10 +6,9 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{AdminPage, AdminPager, AdminView, CsrfField};
-use crate::api::admin::review::{
-    ApproveReview, QueueData, ReturnReview, ReviewDetail, get_queue, get_review,
-};
+use crate::api::admin::review::{ApproveReview, ReturnReview, get_queue, get_review};
 use crate::error::AppError;
+use crate::models::admin::{QueueData, ReviewDetail};
 use crate::pages::article::parse_id;
 
 #[component]

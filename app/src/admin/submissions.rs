@@ -8,11 +8,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::messages::{ActionButton, QueueTabs};
 use super::{AdminPage, AdminView, CsrfField};
 use crate::api::admin::submissions::{
-    AcceptSubmission, DeleteSubmission, RejectSubmission, SpamSubmission, SubmissionDetail,
-    SubmissionQueue, get_submission, get_submission_queue,
+    AcceptSubmission, DeleteSubmission, RejectSubmission, SpamSubmission, get_submission,
+    get_submission_queue,
 };
 use crate::components::pager::Pagination;
 use crate::error::AppError;
+use crate::models::admin::{SubmissionDetail, SubmissionQueue};
 use crate::pages::article::parse_id;
 
 #[component]

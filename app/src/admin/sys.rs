@@ -4,9 +4,8 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::{AdminPage, AdminView, CsrfField};
-use crate::api::admin::sys::{
-    CreateUser, SaveSettings, SettingsForm, UpdateUser, UserRow, get_settings_form, get_users,
-};
+use crate::api::admin::sys::{CreateUser, SaveSettings, UpdateUser, get_settings_form, get_users};
+use crate::models::admin::{SettingsForm, UserRow};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

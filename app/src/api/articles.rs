@@ -8,7 +8,7 @@ use crate::models::{ArticlePage, FavoriteItem};
 pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
     use service::cache::tag;
 
-    use crate::server::{is_countable_view, request_headers, state, tag_page};
+    use crate::ssr::{is_countable_view, request_headers, state, tag_page};
     let state = state()?;
     let now = chrono::Utc::now();
     let article = service::article::find_published(&state.db, id, now).await?;
@@ -34,7 +34,7 @@ pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
         &shared.settings.site_name,
         article,
         cover,
-        &shared.categories,
+        &shared.columns,
         prev,
         next,
         hits,
@@ -51,7 +51,7 @@ pub const FAVORITES_ENDPOINT: &str = "/api/articles/favorites";
 /// browser). Unknown, removed and unpublished ids are left out; at most 200 are looked at.
 #[server(endpoint = "articles/favorites", input = leptos::server_fn::codec::GetUrl)]
 pub async fn favorite_articles(ids: String) -> Result<Vec<FavoriteItem>, AppError> {
-    use crate::server::state;
+    use crate::ssr::state;
     let state = state()?;
     let ids: Vec<i32> = ids
         .split(',')

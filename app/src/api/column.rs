@@ -1,13 +1,14 @@
 //! Loading column pages (every kind) and magazine issues.
 
 use chrono::Utc;
+use entity::column::{self, ColumnKind};
 use service::cache::tag;
 
 use super::convert::{self, column_href, seo};
 use super::portal::{NOTICES_PER_PAGE, PER_PAGE, PICTURES_PER_PAGE};
 use crate::error::AppError;
 use crate::models::{ColumnBody, ColumnPage, IssuePage, Pager, SinglePage, TocSection};
-use crate::server::{AppState, tag_page};
+use crate::ssr::{AppState, tag_page};
 
 fn pager(base: String, page: u64, per_page: u64, total: u64) -> Result<Pager, AppError> {
     let pages = total.div_ceil(per_page).max(1);
@@ -23,15 +24,15 @@ fn pager(base: String, page: u64, per_page: u64, total: u64) -> Result<Pager, Ap
 }
 
 pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage, AppError> {
-    let (db, site, now) = (&state.db, &state.site, Utc::now());
+    let (db, site) = (&state.db, &state.site);
     let shared = state.common.get(db).await?;
-    let categories = &shared.categories;
-    let column = service::category::by_slug(categories, slug)
+    let columns = &shared.columns;
+    let column = service::column::by_slug(columns, slug)
         .ok_or(AppError::NotFound)?
         .clone();
-    let path = service::category::path(categories, column.id);
+    let path = service::column::path(columns, column.id);
     let section = path.first().cloned().unwrap_or_else(|| column.clone());
-    let siblings = service::category::children(categories, section.id);
+    let siblings = service::column::children(columns, section.id);
     let crumbs = convert::crumbs(&path);
     let href = column_href(&column.slug);
     let description = if column.description.is_empty() {
@@ -41,78 +42,15 @@ pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage,
     };
     let mut seo = seo(site, &column.name, &description, &href);
 
-    let body = match column.kind.as_str() {
-        "page" | "submit" => {
-            if page != 1 {
-                return Err(AppError::NotFound);
-            }
-            // A section of pages without its own content shows its first page.
-            let mut found = service::page::for_column(db, column.id).await?;
-            if found.is_none()
-                && let Some(first) = service::category::children(categories, column.id).first()
-            {
-                found = service::page::for_column(db, first.id).await?;
-            }
-            let p = found.ok_or(AppError::NotFound)?;
-            tag_page([tag::page(p.category_id)]);
-            let body_html = service::html::page_body(&p.body);
-            seo.description = convert::describe(&convert::strip_tags(&body_html), 120);
-            ColumnBody::Single {
-                page: SinglePage {
-                    title: p.title,
-                    body_html,
-                    updated: service::time::format_date(p.updated_at, site.time_zone),
-                    submit_form: column.kind == "submit",
-                },
-            }
+    let body = match column.kind {
+        ColumnKind::Page | ColumnKind::Submit => {
+            single_page(state, columns, &column, page, &mut seo).await?
         }
-        "magazine" => {
-            if page != 1 {
-                return Err(AppError::NotFound);
-            }
-            tag_page([tag::MAGAZINE]);
-            let issues = service::magazine::issues(db, now).await?;
-            ColumnBody::Magazine {
-                issues: issues
-                    .iter()
-                    .map(|i| convert::issue_card(site, i))
-                    .collect(),
-            }
-        }
-        "notices" => {
-            tag_page([tag::NOTICES]);
-            let total = service::notice::count(db, now).await?;
-            let pager = pager(href.clone(), page, NOTICES_PER_PAGE, total)?;
-            let (items, _) = service::notice::page(db, page - 1, NOTICES_PER_PAGE, now).await?;
-            ColumnBody::Notices {
-                items: items
-                    .iter()
-                    .map(|n| convert::notice_link(site, n))
-                    .collect(),
-                pager,
-            }
-        }
-        kind => {
-            tag_page([tag::list(column.id)]);
-            let pictures = kind == "pictures";
-            let per_page = if pictures {
-                PICTURES_PER_PAGE
-            } else {
-                PER_PAGE
-            };
-            let total = u64::try_from(column.listed_count).unwrap_or(0);
-            let pager = pager(href.clone(), page, per_page, total)?;
-            let ids = service::listing::page_ids(db, column.id, page - 1, per_page, now).await?;
-            let items = service::article::list_items(db, &ids).await?;
+        ColumnKind::Magazine => magazine(state, page).await?,
+        ColumnKind::Notices => notices(state, &href, page).await?,
+        ColumnKind::List | ColumnKind::Pictures => {
             seo.feed = Some(site.absolute(&format!("{href}/rss.xml")));
-            ColumnBody::List {
-                items: items
-                    .into_iter()
-                    .map(|i| convert::list_item(site, i))
-                    .collect(),
-                pager,
-                pictures,
-            }
+            articles(state, &column, &href, page).await?
         }
     };
     if page > 1 {
@@ -127,6 +65,99 @@ pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage,
         crumbs,
         body,
         seo,
+    })
+}
+
+/// A single page (单页, or 投稿 with its form below); only page 1 exists.
+async fn single_page(
+    state: &AppState,
+    columns: &[column::Model],
+    column: &column::Model,
+    page: u64,
+    seo: &mut crate::models::SeoInfo,
+) -> Result<ColumnBody, AppError> {
+    if page != 1 {
+        return Err(AppError::NotFound);
+    }
+    let (db, site) = (&state.db, &state.site);
+    // A section of pages without its own content shows its first page.
+    let mut found = service::page::for_column(db, column.id).await?;
+    if found.is_none()
+        && let Some(first) = service::column::children(columns, column.id).first()
+    {
+        found = service::page::for_column(db, first.id).await?;
+    }
+    let p = found.ok_or(AppError::NotFound)?;
+    tag_page([tag::page(p.column_id)]);
+    let body_html = service::html::page_body(&p.body);
+    seo.description = convert::describe(&convert::strip_tags(&body_html), 120);
+    Ok(ColumnBody::Single {
+        page: SinglePage {
+            title: p.title,
+            body_html,
+            updated: service::time::format_date(p.updated_at, site.time_zone),
+            submit_form: column.kind == ColumnKind::Submit,
+        },
+    })
+}
+
+/// The magazine's published issues; only page 1 exists.
+async fn magazine(state: &AppState, page: u64) -> Result<ColumnBody, AppError> {
+    if page != 1 {
+        return Err(AppError::NotFound);
+    }
+    tag_page([tag::MAGAZINE]);
+    let issues = service::magazine::issues(&state.db, Utc::now()).await?;
+    Ok(ColumnBody::Magazine {
+        issues: issues
+            .iter()
+            .map(|i| convert::issue_card(&state.site, i))
+            .collect(),
+    })
+}
+
+/// One page of the published notices.
+async fn notices(state: &AppState, href: &str, page: u64) -> Result<ColumnBody, AppError> {
+    let (db, now) = (&state.db, Utc::now());
+    tag_page([tag::NOTICES]);
+    let total = service::notice::count(db, now).await?;
+    let pager = pager(href.to_owned(), page, NOTICES_PER_PAGE, total)?;
+    let (items, _) = service::notice::page(db, page - 1, NOTICES_PER_PAGE, now).await?;
+    Ok(ColumnBody::Notices {
+        items: items
+            .iter()
+            .map(|n| convert::notice_link(&state.site, n))
+            .collect(),
+        pager,
+    })
+}
+
+/// One page of the articles listed under a column (its whole subtree), as text or pictures.
+async fn articles(
+    state: &AppState,
+    column: &column::Model,
+    href: &str,
+    page: u64,
+) -> Result<ColumnBody, AppError> {
+    tag_page([tag::list(column.id)]);
+    let pictures = column.kind == ColumnKind::Pictures;
+    let per_page = if pictures {
+        PICTURES_PER_PAGE
+    } else {
+        PER_PAGE
+    };
+    let total = u64::try_from(column.listed_count).unwrap_or(0);
+    let pager = pager(href.to_owned(), page, per_page, total)?;
+    let ids =
+        service::listing::page_ids(&state.db, column.id, page - 1, per_page, Utc::now()).await?;
+    let items = service::article::list_items(&state.db, &ids).await?;
+    Ok(ColumnBody::List {
+        items: items
+            .into_iter()
+            .map(|i| convert::list_item(&state.site, i))
+            .collect(),
+        pager,
+        pictures,
     })
 }
 

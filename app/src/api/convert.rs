@@ -1,7 +1,8 @@
 //! From service types to wire types: formatting times in the site's zone, building URLs,
 //! sanitizing HTML on the way out.
 
-use entity::{article, category, image, notice, notice_attachment};
+use entity::column::ColumnKind;
+use entity::{article, column, image, notice, notice_attachment};
 use service::article::{ArticleLink, ListItem};
 use service::magazine::Issue;
 use service::site::Shared;
@@ -11,8 +12,8 @@ use crate::models::{
     ArticlePage, Attachment, Chrome, DatedLink, FavoriteItem, ImageView, IssueCard, LinkGroup,
     ListItemView, NavLink, NoticePage, SeoInfo, Tab,
 };
-use crate::server::SiteConfig;
-use crate::server::share;
+use crate::ssr::SiteConfig;
+use crate::ssr::share;
 
 pub fn article_href(id: i32) -> String {
     format!("/articles/{id}")
@@ -83,7 +84,7 @@ pub fn seo(site: &SiteConfig, title: &str, description: &str, path: &str) -> Seo
     }
 }
 
-pub fn crumbs(path: &[category::Model]) -> Vec<NavLink> {
+pub fn crumbs(path: &[column::Model]) -> Vec<NavLink> {
     path.iter()
         .map(|c| NavLink {
             name: c.name.clone(),
@@ -93,12 +94,12 @@ pub fn crumbs(path: &[category::Model]) -> Vec<NavLink> {
 }
 
 /// The tabs of a section: 全部 (the section itself) and its sub-columns.
-pub fn tabs(section: &category::Model, children: &[category::Model], current: i32) -> Vec<Tab> {
+pub fn tabs(section: &column::Model, children: &[column::Model], current: i32) -> Vec<Tab> {
     if children.is_empty() {
         return Vec::new();
     }
     let mut tabs = Vec::new();
-    if section.kind != "page" {
+    if section.kind != ColumnKind::Page {
         tabs.push(Tab {
             name: "全部".into(),
             href: column_href(&section.slug),
@@ -122,7 +123,7 @@ pub fn chrome(site: &SiteConfig, shared: &Shared) -> Chrome {
         href: "/".into(),
     }];
     nav.extend(
-        service::category::nav_sections(&shared.categories)
+        service::column::nav_sections(&shared.columns)
             .into_iter()
             .map(|c| NavLink {
                 href: column_href(&c.slug),
@@ -303,12 +304,12 @@ pub fn article_page(
     site_name: &str,
     a: article::Model,
     cover: Option<image::Model>,
-    categories: &[category::Model],
+    columns: &[column::Model],
     prev: Option<ArticleLink>,
     next: Option<ArticleLink>,
     hits: u64,
 ) -> ArticlePage {
-    let path = service::category::path(categories, a.category_id);
+    let path = service::column::path(columns, a.column_id);
     let crumbs = crumbs(&path);
     let section_href = crumbs.first().map(|c| c.href.clone()).unwrap_or_default();
     let published = a.published_at.unwrap_or(a.created_at);

@@ -1,13 +1,14 @@
 //! Loading the home page.
 
 use chrono::Utc;
+use entity::column::ColumnKind;
 use service::article::Flag;
 use service::cache::tag;
 
 use super::convert::{self, column_href, seo};
 use crate::error::AppError;
 use crate::models::{HomeBlock, HomePage, NavLink, Slide};
-use crate::server::{AppState, tag_page};
+use crate::ssr::{AppState, tag_page};
 
 /// The section whose sub-columns get a block each.
 const NEWS_SECTION: &str = "news";
@@ -19,7 +20,7 @@ const BLOCK_ITEMS: u64 = 7;
 pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
     let (db, site, now) = (&state.db, &state.site, Utc::now());
     let shared = state.common.get(db).await?;
-    let (categories, settings) = (&shared.categories, &shared.settings);
+    let (columns, settings) = (&shared.columns, &shared.settings);
 
     let slides = service::article::flagged(db, Flag::Slideshow, 5, true, now)
         .await?
@@ -50,18 +51,18 @@ pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
         .collect();
 
     let mut blocks = Vec::new();
-    if let Some(news) = service::category::by_slug(categories, NEWS_SECTION) {
-        for child in service::category::children(categories, news.id) {
-            if child.kind == "list" {
+    if let Some(news) = service::column::by_slug(columns, NEWS_SECTION) {
+        for child in service::column::children(columns, news.id) {
+            if child.kind == ColumnKind::List {
                 blocks.push(block(state, &child).await?);
             }
         }
     }
-    let (services, service_pages) = match service::category::by_slug(categories, SERVICES_SECTION) {
+    let (services, service_pages) = match service::column::by_slug(columns, SERVICES_SECTION) {
         Some(section) => {
-            let pages = service::category::children(categories, section.id)
+            let pages = service::column::children(columns, section.id)
                 .into_iter()
-                .filter(|c| c.kind == "page")
+                .filter(|c| c.kind == ColumnKind::Page)
                 .map(|c| NavLink {
                     href: column_href(&c.slug),
                     name: c.name,
@@ -108,7 +109,7 @@ pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
 }
 
 /// A column's newest titles.
-async fn block(state: &AppState, column: &entity::category::Model) -> Result<HomeBlock, AppError> {
+async fn block(state: &AppState, column: &entity::column::Model) -> Result<HomeBlock, AppError> {
     let now = Utc::now();
     tag_page([tag::list(column.id)]);
     let ids = service::listing::page_ids(&state.db, column.id, 0, BLOCK_ITEMS, now).await?;

@@ -10,15 +10,15 @@ use crate::models::{MessagesPage, TrackPage};
 /// `/messages`, page `page` (from 1).
 #[server(endpoint = "messages/page", input = GetUrl)]
 pub async fn get_messages(page: u64) -> Result<MessagesPage, AppError> {
-    use crate::server::state;
+    use crate::ssr::state;
     let state = state()?;
-    crate::server::forms::messages_page(&state, page).await
+    crate::ssr::forms::messages_page(&state, page).await
 }
 
 /// `/messages/track`; `code` prefills the form, `is_new` shows it as a fresh receipt.
 #[server(endpoint = "messages/track", input = GetUrl)]
 pub async fn get_track(code: String, is_new: bool) -> Result<TrackPage, AppError> {
-    use crate::server::state;
+    use crate::ssr::state;
     let state = state()?;
-    Ok(crate::server::forms::track_page(&state, code, is_new))
+    Ok(crate::ssr::forms::track_page(&state, code, is_new))
 }

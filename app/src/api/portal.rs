@@ -15,7 +15,7 @@ pub const NOTICES_PER_PAGE: u64 = 20;
 /// The home page.
 #[server(endpoint = "portal/home", input = GetUrl)]
 pub async fn get_home() -> Result<HomePage, AppError> {
-    use crate::server::{state, tag_page};
+    use crate::ssr::{state, tag_page};
     let state = state()?;
     tag_page([
         service::cache::tag::HOME,
@@ -28,7 +28,7 @@ pub async fn get_home() -> Result<HomePage, AppError> {
 /// Column `slug`, page `page` (from 1).
 #[server(endpoint = "portal/column", input = GetUrl)]
 pub async fn get_column(slug: String, page: u64) -> Result<ColumnPage, AppError> {
-    use crate::server::state;
+    use crate::ssr::state;
     let state = state()?;
     super::column::load(&state, &slug, page).await
 }
@@ -36,7 +36,7 @@ pub async fn get_column(slug: String, page: u64) -> Result<ColumnPage, AppError>
 /// One notice.
 #[server(endpoint = "portal/notice", input = GetUrl)]
 pub async fn get_notice(id: i32) -> Result<NoticePage, AppError> {
-    use crate::server::{state, tag_page};
+    use crate::ssr::{state, tag_page};
     let state = state()?;
     tag_page([service::cache::tag::NOTICES]);
     let (n, files) = service::notice::find(&state.db, id, chrono::Utc::now()).await?;
@@ -46,7 +46,7 @@ pub async fn get_notice(id: i32) -> Result<NoticePage, AppError> {
 /// Magazine issue `number` of `year`.
 #[server(endpoint = "portal/issue", input = GetUrl)]
 pub async fn get_issue(year: i32, number: i32) -> Result<IssuePage, AppError> {
-    use crate::server::{state, tag_page};
+    use crate::ssr::{state, tag_page};
     let state = state()?;
     tag_page([service::cache::tag::MAGAZINE]);
     super::column::issue(&state, year, number).await

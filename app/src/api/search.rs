@@ -19,7 +19,7 @@ pub async fn get_search(
     sort: String,
     page: u64,
 ) -> Result<SearchPage, AppError> {
-    use crate::server::state;
+    use crate::ssr::state;
     let state = state()?;
     let form = crate::models::SearchForm {
         q,
@@ -40,9 +40,9 @@ mod load {
     use crate::api::convert::{article_href, column_href, notice_href};
     use crate::error::AppError;
     use crate::models::{Marked, Pager, SearchColumn, SearchForm, SearchHit, SearchPage};
-    use crate::server::AppState;
-    use crate::server_fn_args::encode;
-    use entity::category;
+    use crate::query::encode;
+    use crate::ssr::AppState;
+    use entity::column::{self, ColumnKind};
 
     /// The URL of a search (without `page`).
     fn href(form: &SearchForm, q: &str) -> String {
@@ -84,15 +84,15 @@ mod load {
 
     /// The columns a reader may narrow to, in tree order: every column that lists articles,
     /// notices or pages.
-    fn columns(all: &[category::Model]) -> Vec<SearchColumn> {
+    fn columns(all: &[column::Model]) -> Vec<SearchColumn> {
         fn walk(
-            all: &[category::Model],
+            all: &[column::Model],
             parent: Option<i32>,
             depth: usize,
             out: &mut Vec<SearchColumn>,
         ) {
             for c in all.iter().filter(|c| c.parent_id == parent) {
-                if c.kind != "magazine" && c.kind != "submit" {
+                if c.kind != ColumnKind::Magazine && c.kind != ColumnKind::Submit {
                     out.push(SearchColumn {
                         value: c.slug.clone(),
                         name: c.name.clone(),
@@ -114,7 +114,7 @@ mod load {
     ) -> Result<SearchPage, AppError> {
         let (db, site, now) = (&state.db, &state.site, Utc::now());
         let common = state.common.get(db).await?;
-        let all = &common.categories;
+        let all = &common.columns;
         // Keep the form's own text bounded (the query itself is cut by the service).
         form.q = form.q.chars().take(200).collect();
         for v in [
@@ -139,8 +139,8 @@ mod load {
         };
         if !form.column.is_empty() {
             match all.iter().find(|c| c.slug == form.column) {
-                Some(c) if c.kind == "notices" => query.kind = Some(Kind::Notice),
-                Some(c) => query.columns = Some(service::category::with_descendants(all, c.id)),
+                Some(c) if c.kind == ColumnKind::Notices => query.kind = Some(Kind::Notice),
+                Some(c) => query.columns = Some(service::column::with_descendants(all, c.id)),
                 None => {
                     notes.push("所选栏目不存在，已在全部栏目中搜索".to_owned());
                     form.column.clear();
@@ -181,7 +181,7 @@ mod load {
             .hits
             .into_iter()
             .map(|h| {
-                let column = h.category_id.and_then(|id| all.iter().find(|c| c.id == id));
+                let column = h.column_id.and_then(|id| all.iter().find(|c| c.id == id));
                 let (href, label) = match h.kind {
                     Kind::Article => (article_href(h.ref_id), None),
                     Kind::Notice => (notice_href(h.ref_id), Some("通知公告".to_owned())),

@@ -6,7 +6,7 @@ use crate::models::Chrome;
 /// Header, navigation, notices and footer of every page, and the reader's font size and 无障碍 choices.
 #[server(endpoint = "site/chrome")]
 pub async fn get_chrome() -> Result<Chrome, AppError> {
-    use crate::server::{request_headers, state, tag_page};
+    use crate::ssr::{request_headers, state, tag_page};
     tag_page([service::cache::tag::CHROME]);
     let state = state()?;
     let shared = state.common.get(&state.db).await?;
@@ -14,6 +14,6 @@ pub async fn get_chrome() -> Result<Chrome, AppError> {
         .chrome
         .get_or(&shared, |s| super::convert::chrome(&state.site, s));
     let mut chrome = (*made).clone();
-    chrome.prefs = crate::server::reader_prefs(&request_headers());
+    chrome.prefs = crate::ssr::reader_prefs(&request_headers());
     Ok(chrome)
 }

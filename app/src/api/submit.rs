@@ -10,17 +10,15 @@ use crate::models::{SubmitPage, SubmitTrackPage};
 /// `/submit`.
 #[server(endpoint = "submit/page", input = GetUrl)]
 pub async fn get_submit() -> Result<SubmitPage, AppError> {
-    use crate::server::state;
+    use crate::ssr::state;
     let state = state()?;
-    crate::server::forms::submit_page(&state).await
+    crate::ssr::forms::submit_page(&state).await
 }
 
 /// `/submit/track`; `code` prefills the form, `is_new` shows it as a fresh receipt.
 #[server(endpoint = "submit/track", input = GetUrl)]
 pub async fn get_submit_track(code: String, is_new: bool) -> Result<SubmitTrackPage, AppError> {
-    use crate::server::state;
+    use crate::ssr::state;
     let state = state()?;
-    Ok(crate::server::forms::submit_track_page(
-        &state, code, is_new,
-    ))
+    Ok(crate::ssr::forms::submit_track_page(&state, code, is_new))
 }

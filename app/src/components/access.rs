@@ -47,7 +47,7 @@ pub fn AidSwitch(
 /// reset.
 #[component]
 pub fn AccessToolbar(aids: Aids, #[prop(into)] back: String) -> impl IntoView {
-    let reset = format!("/prefs/reset?back={}", crate::server_fn_args::encode(&back));
+    let reset = format!("/prefs/reset?back={}", crate::query::encode(&back));
     let switches = [Aid::Elder, Aid::Cursor, Aid::Contrast, Aid::Guide]
         .into_iter()
         .map(|aid| view! { <AidSwitch aid aids back=back.clone() /> })

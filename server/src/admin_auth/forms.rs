@@ -1,7 +1,7 @@
 //! The plain-form handlers of the back office: signing in and out, first-time setup and
 //! password changes.
 
-use app::server::SetupCheck;
+use app::ssr::SetupCheck;
 use axum::extract::FromRequest;
 
 use super::*;
@@ -58,11 +58,11 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let ip =
-        app::server::client::client_address_text(&state.site.trusted_proxies, Some(addr), &headers);
+        app::ssr::client::client_address_text(&state.site.trusted_proxies, Some(addr), &headers);
     let back = |kind: &str, message: &str| {
         let mut res = redirect(&format!(
             "/admin/login?next={}",
-            app::server::share::encode(&safe_next(form.next.as_deref()))
+            app::ssr::share::encode(&safe_next(form.next.as_deref()))
         ));
         flash(&mut res, kind, message, state.site.secure_cookies);
         res
@@ -134,7 +134,7 @@ pub async fn setup_allowed(state: &AppState, addr: SocketAddr, headers: &HeaderM
     let mut parts = axum::http::Request::new(()).into_parts().0;
     parts.headers = headers.clone();
     parts.extensions.insert(ConnectInfo(addr));
-    app::server::is_local_unproxied(&parts)
+    app::ssr::is_local_unproxied(&parts)
         && !state.setup.is_closed()
         && auth::user_count(&state.db).await.is_ok_and(|n| n == 0)
 }
@@ -173,7 +173,7 @@ pub async fn setup(
             tracing::warn!(
                 ip = %addr.ip(),
                 "first-time setup closed after {} wrong codes; restart the server for a new code",
-                app::server::SetupGate::MAX_FAILURES
+                app::ssr::SetupGate::MAX_FAILURES
             );
             return fail(
                 "设置码错误次数过多，初始化已关闭：请重启服务器后使用新的设置码，或在服务器上运行 portico create-admin",

@@ -10,7 +10,7 @@
 use std::net::SocketAddr;
 
 use app::error::AppError;
-use app::server::{AppState, Staff};
+use app::ssr::{AppState, Staff};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Form, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -73,9 +73,9 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The client's address of a request (see `app::server::client`), as text.
+/// The client's address of a request (see `app::ssr::client`), as text.
 pub fn client_ip(state: &AppState, req: &Request) -> String {
-    app::server::client::client_of(&state.site.trusted_proxies, req)
+    app::ssr::client::client_of(&state.site.trusted_proxies, req)
 }
 
 fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
@@ -101,7 +101,7 @@ fn redirect(to: &str) -> Response {
 
 /// A one-time message for the next page: `ok|…` or `error|…`.
 pub fn flash(res: &mut Response, kind: &str, message: &str, secure: bool) {
-    let value = app::server::share::encode(&format!(
+    let value = app::ssr::share::encode(&format!(
         "{kind}|{}",
         app::api::admin::form::clipped(message)
     ));
@@ -248,7 +248,7 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
             .unwrap_or_else(|| path.clone());
         return redirect(&format!(
             "/admin/login?next={}",
-            app::server::share::encode(&target)
+            app::ssr::share::encode(&target)
         ));
     };
     if is_admin_only(&path) && staff.user.role != Role::Admin {

@@ -1,7 +1,7 @@
 //! RSS 2.0 feeds: the site's newest articles (`/rss.xml`) and each column's
 //! (`/columns/{slug}/rss.xml`).
 
-use app::server::{AppState, PageTags};
+use app::ssr::{AppState, PageTags};
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
@@ -75,7 +75,7 @@ fn rss(
         ));
         xml.push_str(&format!(
             "<category>{}</category>\n",
-            escape(&column_names(item.category_id))
+            escape(&column_names(item.column_id))
         ));
         xml.push_str(&format!(
             "<description>{}</description>\n",
@@ -107,9 +107,9 @@ pub async fn site_feed(
         t.add(tag::FEED);
         t.add(tag::CHROME);
     }
-    let (settings, categories) = (&shared.settings, &shared.categories);
+    let (settings, columns) = (&shared.settings, &shared.columns);
     let names = |id: i32| {
-        categories
+        columns
             .iter()
             .find(|c| c.id == id)
             .map(|c| c.name.clone())
@@ -139,8 +139,8 @@ pub async fn column_feed(
     let now = Utc::now();
     let result = async {
         let shared = state.common.get(&state.db).await?;
-        let column = service::category::by_slug(&shared.categories, &slug)
-            .filter(|c| c.kind == "list" || c.kind == "pictures")
+        let column = service::column::by_slug(&shared.columns, &slug)
+            .filter(|c| c.kind.takes_articles())
             .cloned()
             .ok_or(service::Error::NotFound)?;
         let ids = service::listing::page_ids(&state.db, column.id, 0, FEED_ITEMS, now).await?;
@@ -156,9 +156,9 @@ pub async fn column_feed(
         t.add(tag::list(column.id));
         t.add(tag::CHROME);
     }
-    let (settings, categories) = (&shared.settings, &shared.categories);
+    let (settings, columns) = (&shared.settings, &shared.columns);
     let names = |id: i32| {
-        categories
+        columns
             .iter()
             .find(|c| c.id == id)
             .map(|c| c.name.clone())

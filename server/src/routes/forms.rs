@@ -6,8 +6,8 @@
 
 use app::error::AppError;
 use app::models::{MessageFormState, TrackPage};
-use app::server::AppState;
-use app::server::forms::{MessageEcho, TrackEcho, problems};
+use app::ssr::AppState;
+use app::ssr::forms::{MessageEcho, TrackEcho, problems};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
@@ -144,7 +144,7 @@ pub(crate) fn retry_words(until: chrono::DateTime<Utc>, state: &AppState) -> Str
 
 /// `POST /messages`: a reader's message.
 pub async fn post_message(State(state): State<AppState>, req: Request) -> Response {
-    let client = app::server::client::client_of(&state.site.trusted_proxies, &req);
+    let client = app::ssr::client::client_of(&state.site.trusted_proxies, &req);
     let (parts, body) = req.into_parts();
     let bytes = match read_body(body).await {
         Ok(b) => b,
@@ -300,7 +300,7 @@ pub(crate) enum TrackStep {
 
 /// Reads a tracking post (`code`, `contact`) and counts the try.
 pub(crate) async fn read_track(state: &AppState, req: Request) -> Result<TrackPost, Response> {
-    let client = app::server::client::client_of(&state.site.trusted_proxies, &req);
+    let client = app::ssr::client::client_of(&state.site.trusted_proxies, &req);
     let (parts, body) = req.into_parts();
     let bytes = read_body(body).await.map_err(IntoResponse::into_response)?;
     let (fields, bad_utf8) = decode_form(&bytes);
@@ -365,7 +365,7 @@ pub async fn post_track(State(state): State<AppState>, req: Request) -> Response
         }
         TrackStep::Lookup => match messages::track(&state.db, &post.code, &post.contact).await {
             Ok(Some(m)) => {
-                page.found = Some(app::server::forms::tracked(m, &state.site));
+                page.found = Some(app::ssr::forms::tracked(m, &state.site));
                 StatusCode::OK
             }
             Ok(None) => {

@@ -1,7 +1,7 @@
 //! Health checks for a load balancer: `/healthz` says the process is alive (it answers at
 //! all), `/readyz` that it can serve readers now (the database and the file storage answer).
 
-use app::server::AppState;
+use app::ssr::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 

@@ -1,6 +1,6 @@
 //! `GET /api/hits/{id}`: an article's view count as readers see it.
 
-use app::server::AppState;
+use app::ssr::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};

@@ -3,7 +3,7 @@
 //! with `ETag`/`Last-Modified` revalidation and single byte ranges. A store that does not
 //! answer gives a 503 for that file within seconds.
 
-use app::server::AppState;
+use app::ssr::AppState;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

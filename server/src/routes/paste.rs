@@ -2,9 +2,9 @@
 //! A plain route rather than a server function: a paste can be tens of megabytes of JSON,
 //! decoded here on a blocking thread, never on the threads that serve requests.
 
-use app::api::admin::articles::{PasteRequest, PasteResult};
 use app::error::AppError;
-use app::server::{AppState, Staff};
+use app::models::admin::{PasteRequest, PasteResult};
+use app::ssr::{AppState, Staff};
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};

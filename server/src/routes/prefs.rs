@@ -55,7 +55,7 @@ pub async fn aid(headers: HeaderMap, Query(q): Query<AidQuery>) -> Response {
         .as_deref()
         .and_then(Aid::from_code)
         .map(|aid| {
-            app::server::reader_prefs(&headers)
+            app::ssr::reader_prefs(&headers)
                 .aids
                 .with(aid, q.on.as_deref() == Some("1"))
                 .cookie()

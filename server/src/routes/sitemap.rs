@@ -1,7 +1,7 @@
 //! `sitemap.xml` (a sitemap index above 50,000 URLs, with `/sitemaps/pages.xml` and
 //! `/sitemaps/articles-N.xml`) and `robots.txt`.
 
-use app::server::{AppState, PageTags};
+use app::ssr::{AppState, PageTags};
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -38,7 +38,7 @@ async fn page_urls(state: &AppState, xml: &mut String) -> Result<usize, service:
     let site = &state.site;
     let mut n = 1;
     url(xml, &site.absolute("/"), None);
-    for c in service::category::all(&state.db).await? {
+    for c in service::column::all(&state.db).await? {
         url(
             xml,
             &site.absolute(&format!("/columns/{}", c.slug)),

@@ -6,8 +6,8 @@
 
 use app::error::AppError;
 use app::models::{SubmitFormState, SubmitTrackPage};
-use app::server::forms::{SubmitEcho, SubmitTrackEcho, problems};
-use app::server::{AppState, Staff};
+use app::ssr::forms::{SubmitEcho, SubmitTrackEcho, problems};
+use app::ssr::{AppState, Staff};
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -105,7 +105,7 @@ fn checked(fields: &[(String, String)], name: &str) -> bool {
 
 /// `POST /submit`: a reader's manuscript.
 pub async fn post_submit(State(state): State<AppState>, req: Request) -> Response {
-    let client = app::server::client::client_of(&state.site.trusted_proxies, &req);
+    let client = app::ssr::client::client_of(&state.site.trusted_proxies, &req);
     let (parts, body) = req.into_parts();
     let mut fields = Vec::new();
     let mut files = Vec::new();
@@ -259,7 +259,7 @@ pub async fn post_submit_track(State(state): State<AppState>, req: Request) -> R
             StatusCode::UNPROCESSABLE_ENTITY
         }
         TrackStep::Lookup => match submissions::track(&state.db, &post.code, &post.contact).await {
-            Ok(Some(s)) => match app::server::forms::tracked_submission(&state, s).await {
+            Ok(Some(s)) => match app::ssr::forms::tracked_submission(&state, s).await {
                 Ok(found) => {
                     page.found = Some(found);
                     StatusCode::OK
@@ -293,7 +293,7 @@ fn disposition(name: &str) -> String {
         ext.chars()
             .filter(char::is_ascii_alphanumeric)
             .collect::<String>(),
-        app::server::share::encode(name)
+        app::ssr::share::encode(name)
     )
 }
 
@@ -364,7 +364,7 @@ pub async fn import_docx(
         return AppError::BadRequest("请选择要导入的 Word 文档（.docx）".into()).into_response();
     };
     match service::docx::import(&state.db, &state.files.media, &staff.actor(), bytes).await {
-        Ok(p) => Json(app::api::admin::articles::PasteResult {
+        Ok(p) => Json(app::models::admin::PasteResult {
             html: p.html,
             images: p.images,
             warnings: p.warnings,

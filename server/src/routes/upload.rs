@@ -2,7 +2,7 @@
 //! and from the article editor (which asks for JSON).
 
 use app::error::AppError;
-use app::server::{AppState, Staff};
+use app::ssr::{AppState, Staff};
 use axum::Json;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

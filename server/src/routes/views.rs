@@ -1,7 +1,7 @@
 //! Counting article views as pages are served (in memory, flushed by `service::hits`).
 
-use app::server::client::client_of;
-use app::server::{AppState, is_countable_view};
+use app::ssr::client::client_of;
+use app::ssr::{AppState, is_countable_view};
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;

@@ -318,7 +318,7 @@ async fn shared_site_data_follows_changes(app: &TestApp) {
     }
     let mut settings = service::site::settings(&app.db).await.unwrap();
     settings.site_name = "开发区协会（测试改名）".into();
-    service::content::save_settings(&app.db, &service::audit::Actor::system("test"), &settings)
+    service::site::update_settings(&app.db, &service::audit::Actor::system("test"), &settings)
         .await
         .unwrap();
     eventually_contains(app, &app.url(&path), "开发区协会（测试改名）").await;
@@ -326,11 +326,11 @@ async fn shared_site_data_follows_changes(app: &TestApp) {
 
     // A notice scheduled a moment ahead: absent now, in the strip once due.
     let due = chrono::Utc::now() + chrono::Duration::milliseconds(2500);
-    service::content::save_notice(
+    service::notice::save_notice(
         &app.db,
         &service::audit::Actor::system("test"),
         None,
-        service::content::NoticeInput {
+        service::notice::NoticeInput {
             title: "定时发布的测试通知".into(),
             body: "<p>正文</p>".into(),
             published_at: due,

@@ -45,7 +45,7 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
     app.create_staff("editor", Role::Editor).await;
     let staff = app.sign_in("editor").await;
     // A new column under 资讯中心.
-    let news = service::category::by_slug(&service::category::all(&app.db).await.unwrap(), "news")
+    let news = service::column::by_slug(&service::column::all(&app.db).await.unwrap(), "news")
         .unwrap()
         .id;
     ok(post_form(
@@ -78,10 +78,9 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
         Some("error|该网址别名已被其他栏目使用")
     );
     // A column with articles cannot be deleted.
-    let zone =
-        service::category::by_slug(&service::category::all(&app.db).await.unwrap(), "zone-news")
-            .unwrap()
-            .id;
+    let zone = service::column::by_slug(&service::column::all(&app.db).await.unwrap(), "zone-news")
+        .unwrap()
+        .id;
     let res = post_form(
         app,
         &staff,
@@ -92,10 +91,9 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
     assert!(flash_of(&res).unwrap().starts_with("error|该栏目下还有"));
 
     // A single page.
-    let intro =
-        service::category::by_slug(&service::category::all(&app.db).await.unwrap(), "intro")
-            .unwrap()
-            .id;
+    let intro = service::column::by_slug(&service::column::all(&app.db).await.unwrap(), "intro")
+        .unwrap()
+        .id;
     let before = app
         .client
         .get(app.url("/columns/intro"))
@@ -111,7 +109,7 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
         &staff,
         "/api/admin/pages/save",
         &[
-            ("category_id", &intro.to_string()),
+            ("column_id", &intro.to_string()),
             ("title", "协会简介"),
             ("body", "<p>新的协会简介正文。</p><script>x()</script>"),
         ],
@@ -155,7 +153,7 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
         true,
     )
     .await;
-    let id = service::content::all_notices(&app.db)
+    let id = service::notice::all_notices(&app.db)
         .await
         .unwrap()
         .into_iter()
@@ -250,7 +248,7 @@ async fn magazine_issues_and_links_are_edited(app: &TestApp) {
     );
 
     // Footer links.
-    let groups = service::content::link_groups(&app.db).await.unwrap();
+    let groups = service::links::link_groups(&app.db).await.unwrap();
     let gid = groups[0].0.id;
     ok(post_form(
         app,

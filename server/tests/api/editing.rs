@@ -506,7 +506,7 @@ async fn autosaves_come_back_in_the_editor(app: &TestApp) {
     app.create_staff("forgetful", Role::Editor).await;
     let staff = app.sign_in("forgetful").await;
     let a = app.some_article().await;
-    let mut f = form(a.category_id, "还没保存的标题", "published", "");
+    let mut f = form(a.column_id, "还没保存的标题", "published", "");
     f["id"] = json!(a.id);
     let (status, at) = call(
         app,
@@ -534,7 +534,7 @@ async fn autosaves_come_back_in_the_editor(app: &TestApp) {
         app,
         &staff,
         "/api/admin/articles/autosave",
-        json!({"draft_key": "new:abc", "form": form(a.category_id, "新文章的草稿", "draft", "")}),
+        json!({"draft_key": "new:abc", "form": form(a.column_id, "新文章的草稿", "draft", "")}),
     )
     .await;
     assert_eq!(status, 200);

@@ -101,7 +101,7 @@ async fn large_sites_get_a_sitemap_index(app: &TestApp) {
     let now = Utc::now();
     article::ActiveModel {
         id: Set(60_001),
-        category_id: Set(a.category_id),
+        column_id: Set(a.column_id),
         title: Set("编号很大的文章".into()),
         subtitle: Set(String::new()),
         slug: Set(None),

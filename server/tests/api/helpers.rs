@@ -2,7 +2,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use app::server::AppState;
+use app::ssr::AppState;
 use chrono::Utc;
 use entity::article;
 use sea_orm::{ConnectionTrait, Database, EntityTrait};
@@ -427,13 +427,13 @@ pub async fn call(app: &TestApp, staff: &Staff, path: &str, body: Value) -> (u16
 }
 
 pub async fn some_column(app: &TestApp) -> i32 {
-    let cats = service::category::all(&app.db).await.unwrap();
-    service::category::by_slug(&cats, "zone-news").unwrap().id
+    let cats = service::column::all(&app.db).await.unwrap();
+    service::column::by_slug(&cats, "zone-news").unwrap().id
 }
 
 pub fn form(column: i32, title: &str, status: &str, published_at: &str) -> Value {
     json!({
-        "id": null, "category_id": column, "title": title, "subtitle": "", "source": "本网",
+        "id": null, "column_id": column, "title": title, "subtitle": "", "source": "本网",
         "author": "测试编辑", "summary": "摘要", "body": "<p>第一段。</p><p>第二段。</p>",
         "cover_image_id": null, "cover_src": null, "is_headline": false, "is_recommended": false,
         "is_slideshow": false, "status": status, "published_at": published_at

@@ -24,7 +24,7 @@ fn input(
     day: (i32, u32, u32),
 ) -> ArticleInput {
     ArticleInput {
-        category_id: column,
+        column_id: column,
         title: title.into(),
         subtitle: String::new(),
         source: "本网".into(),
@@ -208,10 +208,12 @@ on_both_backends!(finds_ranks_marks_and_hides);
 
 async fn mixed_words_notices_pages_and_filters(app: &TestApp) {
     let column = some_column(app).await;
-    let cats = service::category::all(&app.db).await.unwrap();
+    let cats = service::column::all(&app.db).await.unwrap();
     let other = cats
         .iter()
-        .find(|c| c.kind == "list" && c.id != column && c.parent_id.is_some())
+        .find(|c| {
+            c.kind == entity::column::ColumnKind::List && c.id != column && c.parent_id.is_some()
+        })
         .unwrap()
         .id;
     let here = save(
@@ -238,11 +240,11 @@ async fn mixed_words_notices_pages_and_filters(app: &TestApp) {
         ),
     )
     .await;
-    let notice = service::content::save_notice(
+    let notice = service::notice::save_notice(
         &app.db,
         &Actor::system("test"),
         None,
-        service::content::NoticeInput {
+        service::notice::NoticeInput {
             title: "关于玳瑁岭座谈会的通知".into(),
             body: "<p>请各单位报名。</p>".into(),
             published_at: at(2025, 4, 1),

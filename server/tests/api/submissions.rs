@@ -438,7 +438,7 @@ async fn editors_download_decline_and_accept_into_a_draft(app: &TestApp) {
     assert_eq!(review.state, entity::article_review::ReviewState::Pending);
     assert_eq!(review.submitter, "读者投稿：李华");
     assert_eq!(review.submitted_by, None);
-    assert_eq!(draft.category_id, column);
+    assert_eq!(draft.column_id, column);
     assert_eq!(draft.author, "李华");
     assert_eq!(draft.source, "示范经济技术开发区管委会");
     assert!(

@@ -24,7 +24,7 @@ pub use history::*;
 /// [`ArticleInput::validate`]; stored whole in every revision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleInput {
-    pub category_id: i32,
+    pub column_id: i32,
     pub title: String,
     #[serde(default)]
     pub subtitle: String,
@@ -53,7 +53,7 @@ impl ArticleInput {
     /// The input of an existing article, to change a few fields of.
     pub fn from_model(a: &article::Model) -> ArticleInput {
         ArticleInput {
-            category_id: a.category_id,
+            column_id: a.column_id,
             title: a.title.clone(),
             subtitle: a.subtitle.clone(),
             source: a.source.clone(),
@@ -118,12 +118,12 @@ impl ArticleInput {
 async fn showing(
     db: &impl ConnectionTrait,
     a: &article::Model,
-    categories: &[entity::category::Model],
+    columns: &[entity::column::Model],
     now: DateTime<Utc>,
 ) -> Result<Vec<String>> {
     let mut tags = vec![tag::article(a.id)];
     tags.extend(
-        crate::category::with_ancestors(categories, a.category_id)
+        crate::column::with_ancestors(columns, a.column_id)
             .into_iter()
             .map(tag::list),
     );
@@ -177,16 +177,16 @@ async fn apply(
     summary: String,
 ) -> Result<()> {
     let now = Utc::now();
-    let categories = crate::category::all(txn).await?;
+    let columns = crate::column::all(txn).await?;
     let mut tags = site_tags();
     if let Some(b) = before {
-        tags.extend(showing(txn, b, &categories, now).await?);
+        tags.extend(showing(txn, b, &columns, now).await?);
     }
-    crate::listing::sync(txn, after, &categories).await?;
+    crate::listing::sync(txn, after, &columns).await?;
     if before.is_none_or(|b| crate::search::article_changed(b, after)) {
         crate::search::index_article(txn, after).await?;
     }
-    tags.extend(showing(txn, after, &categories, now).await?);
+    tags.extend(showing(txn, after, &columns, now).await?);
     cache::invalidate(txn, tags).await?;
     if let Some(label) = revision {
         record_revision(
@@ -199,15 +199,6 @@ async fn apply(
         .await?;
     }
     audit::record(txn, actor, action, "article", after.id, summary).await
-}
-
-pub(crate) fn status_name(s: ArticleStatus) -> &'static str {
-    match s {
-        ArticleStatus::Draft => "草稿",
-        ArticleStatus::Scheduled => "定时发布",
-        ArticleStatus::Published => "已发布",
-        ArticleStatus::Archived => "已归档",
-    }
 }
 
 /// How a save is recorded, beyond the article itself.
@@ -247,10 +238,10 @@ pub(crate) async fn save_in(
 ) -> Result<article::Model> {
     let now = Utc::now();
     let input = input.validate(now)?;
-    if !crate::category::all(txn)
+    if !crate::column::all(txn)
         .await?
         .iter()
-        .any(|c| c.id == input.category_id)
+        .any(|c| c.id == input.column_id)
     {
         return Err(Error::Invalid("所选栏目不存在".into()));
     }
@@ -273,7 +264,7 @@ pub(crate) async fn save_in(
             ..Default::default()
         },
     };
-    model.category_id = Set(input.category_id);
+    model.column_id = Set(input.column_id);
     model.title = Set(input.title.clone());
     model.subtitle = Set(input.subtitle);
     model.source = Set(input.source);
@@ -292,7 +283,7 @@ pub(crate) async fn save_in(
         None => model.insert(txn).await?,
     };
     let summary = match &before {
-        None => format!("新建《{}》（{}）", saved.title, status_name(saved.status)),
+        None => format!("新建《{}》（{}）", saved.title, saved.status.label()),
         Some(b) => {
             let mut changes = Vec::new();
             if b.title != saved.title {
@@ -301,8 +292,8 @@ pub(crate) async fn save_in(
             if b.status != saved.status {
                 changes.push(format!(
                     "状态：{} → {}",
-                    status_name(b.status),
-                    status_name(saved.status)
+                    b.status.label(),
+                    saved.status.label()
                 ));
             }
             if b.body != saved.body {
@@ -312,8 +303,8 @@ pub(crate) async fn save_in(
                     saved.body.len()
                 ));
             }
-            if b.category_id != saved.category_id {
-                changes.push(format!("栏目：{} → {}", b.category_id, saved.category_id));
+            if b.column_id != saved.column_id {
+                changes.push(format!("栏目：{} → {}", b.column_id, saved.column_id));
             }
             if b.published_at != saved.published_at {
                 changes.push("发布时间已修改".to_owned());
@@ -394,8 +385,8 @@ pub async fn bulk(db: &Db, actor: &Actor, ids: &[i32], action: Bulk) -> Result<u
         let summary = format!(
             "批量操作《{}》：{} → {}",
             after.title,
-            status_name(before.status),
-            status_name(after.status)
+            before.status.label(),
+            after.status.label()
         );
         apply(
             &txn,
@@ -469,7 +460,7 @@ pub async fn publish_due(db: &Db) -> Result<Vec<i32>> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Search {
     /// A column (its whole subtree).
-    pub category_id: Option<i32>,
+    pub column_id: Option<i32>,
     pub status: Option<ArticleStatus>,
     /// `headline`, `recommended` or `slideshow`.
     pub flag: Option<String>,
@@ -507,10 +498,10 @@ async fn search_in(
     per_page: u64,
 ) -> Result<(Vec<article::Model>, u64)> {
     let mut cond = Condition::all();
-    if let Some(c) = s.category_id {
-        let all = crate::category::all(db).await?;
-        let ids = crate::category::with_descendants(&all, c);
-        cond = cond.add(article::Column::CategoryId.is_in(ids));
+    if let Some(c) = s.column_id {
+        let all = crate::column::all(db).await?;
+        let ids = crate::column::with_descendants(&all, c);
+        cond = cond.add(article::Column::ColumnId.is_in(ids));
     }
     if let Some(st) = s.status {
         cond = cond.add(article::Column::Status.eq(st));
@@ -578,7 +569,7 @@ mod tests {
 
     fn input(status: ArticleStatus, at: Option<DateTime<Utc>>) -> ArticleInput {
         ArticleInput {
-            category_id: 1,
+            column_id: 1,
             title: "  标题  ".into(),
             subtitle: String::new(),
             source: String::new(),

@@ -21,7 +21,7 @@ pub struct QueueFilter {
     /// Only those waiting for this level (1 初审, 2 终审).
     pub level: Option<i16>,
     /// Only articles of this column (and its sub-columns).
-    pub category_id: Option<i32>,
+    pub column_id: Option<i32>,
     /// Only those waiting at least this many days.
     pub waiting_days: Option<i64>,
 }
@@ -41,10 +41,9 @@ async fn condition(db: &impl ConnectionTrait, f: &QueueFilter) -> Result<Conditi
     if let Some(level) = f.level {
         cond = cond.add(article_review::Column::Level.eq(level));
     }
-    if let Some(c) = f.category_id {
-        let all = crate::category::all(db).await?;
-        cond =
-            cond.add(article::Column::CategoryId.is_in(crate::category::with_descendants(&all, c)));
+    if let Some(c) = f.column_id {
+        let all = crate::column::all(db).await?;
+        cond = cond.add(article::Column::ColumnId.is_in(crate::column::with_descendants(&all, c)));
     }
     if let Some(days) = f.waiting_days.filter(|&d| d > 0) {
         cond = cond.add(article_review::Column::SubmittedAt.lte(Utc::now() - Duration::days(days)));

@@ -15,7 +15,7 @@ fn person(role: Role) -> Person {
 
 fn input(status: ArticleStatus) -> ArticleInput {
     ArticleInput {
-        category_id: 1,
+        column_id: 1,
         title: "标题".into(),
         subtitle: String::new(),
         source: String::new(),

@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
-use entity::{category, notice, page};
+use entity::{column, notice, page};
 use sea_orm::{ColumnTrait, QuerySelect};
 use sea_orm::{
     ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -64,7 +64,7 @@ const LEAD_CHARS: usize = 200;
 pub struct Doc {
     pub kind: Kind,
     pub ref_id: i32,
-    pub category_id: Option<i32>,
+    pub column_id: Option<i32>,
     /// Shown to readers (published, and dated now or earlier).
     pub public: bool,
     pub at: DateTime<Utc>,
@@ -82,7 +82,7 @@ impl Doc {
         Doc {
             kind: Kind::Article,
             ref_id: a.id,
-            category_id: Some(a.category_id),
+            column_id: Some(a.column_id),
             public: a.status == ArticleStatus::Published && a.published_at.is_some(),
             // Unpublished articles are only searched in the back office; a stable date keeps
             // their row in place from one save to the next.
@@ -98,7 +98,7 @@ impl Doc {
         Doc {
             kind: Kind::Notice,
             ref_id: n.id,
-            category_id: None,
+            column_id: None,
             public: n.is_published,
             at: n.published_at,
             title: n.title.clone(),
@@ -112,7 +112,7 @@ impl Doc {
         Doc {
             kind: Kind::Page,
             ref_id: p.id,
-            category_id: Some(p.category_id),
+            column_id: Some(p.column_id),
             public: true,
             at: p.updated_at,
             title: p.title.clone(),
@@ -316,7 +316,7 @@ pub async fn index(db: &impl ConnectionTrait, doc: &Doc) -> Result<()> {
             db.execute_raw(q.build()).await?;
         }
         let mut q = Sql::new(backend, "UPDATE search_docs SET category_id = ");
-        q.value(doc.category_id)
+        q.value(doc.column_id)
             .push(", public = ")
             .value(doc.public)
             .push(", title = ")
@@ -342,7 +342,7 @@ pub async fn index(db: &impl ConnectionTrait, doc: &Doc) -> Result<()> {
         .push(", ")
         .value(doc.ref_id)
         .push(", ")
-        .value(doc.category_id)
+        .value(doc.column_id)
         .push(", ")
         .value(doc.public)
         .push(", ")
@@ -388,7 +388,7 @@ pub fn article_changed(before: &article::Model, after: &article::Model) -> bool 
         || before.body != after.body
         || before.status != after.status
         || before.published_at != after.published_at
-        || before.category_id != after.category_id
+        || before.column_id != after.column_id
 }
 
 /// How many documents the index holds.
@@ -508,9 +508,9 @@ pub async fn tidy(db: &Db) -> Result<()> {
 
 /// Indexes every notice and single page; returns how many.
 async fn index_notices_and_pages(db: &impl ConnectionTrait) -> Result<u64> {
-    let columns: BTreeSet<i32> = category::Entity::find()
+    let columns: BTreeSet<i32> = column::Entity::find()
         .select_only()
-        .column(category::Column::Id)
+        .column(column::Column::Id)
         .into_tuple::<i32>()
         .all(db)
         .await?
@@ -522,7 +522,7 @@ async fn index_notices_and_pages(db: &impl ConnectionTrait) -> Result<u64> {
         done += 1;
     }
     for p in page::Entity::find().all(db).await? {
-        if columns.contains(&p.category_id) {
+        if columns.contains(&p.column_id) {
             index(db, &Doc::page(&p)).await?;
         } else {
             remove(db, Kind::Page, p.id).await?;

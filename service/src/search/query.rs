@@ -67,7 +67,7 @@ pub struct Query {
 pub struct Hit {
     pub kind: Kind,
     pub ref_id: i32,
-    pub category_id: Option<i32>,
+    pub column_id: Option<i32>,
     pub at: DateTime<Utc>,
     pub title: Vec<Piece>,
     pub snippet: Vec<Piece>,
@@ -293,7 +293,7 @@ struct Row {
     key: i64,
     kind: Kind,
     ref_id: i32,
-    category_id: Option<i32>,
+    column_id: Option<i32>,
     title: String,
 }
 
@@ -315,7 +315,7 @@ async fn select_rows(
             key: r.try_get("", "key")?,
             kind,
             ref_id: r.try_get("", "ref_id")?,
-            category_id: r.try_get("", "category_id")?,
+            column_id: r.try_get("", "category_id")?,
             title: r.try_get("", "title")?,
         });
     }
@@ -591,7 +591,7 @@ async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Re
             Hit {
                 kind: r.kind,
                 ref_id: r.ref_id,
-                category_id: r.category_id,
+                column_id: r.column_id,
                 at: Utc.timestamp_micros(r.key).single().unwrap_or_default(),
                 title: highlight::marked(&r.title, words),
                 snippet,

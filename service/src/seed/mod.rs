@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::article::ArticleStatus;
 use entity::{
-    article, category, image, link, link_group, magazine_issue, magazine_issue_article, notice,
+    article, column, image, link, link_group, magazine_issue, magazine_issue_article, notice,
     notice_attachment, page,
 };
 use sea_orm::{
@@ -39,17 +39,17 @@ pub const DEMO_MEDIA_DIR: &str = "demo";
 #[derive(Deserialize)]
 struct SiteFile {
     settings: HashMap<String, String>,
-    category: Vec<CategorySeed>,
+    column: Vec<ColumnSeed>,
     link_group: Vec<LinkGroupSeed>,
     notice: Vec<NoticeSeed>,
 }
 
 #[derive(Deserialize)]
-struct CategorySeed {
+struct ColumnSeed {
     slug: String,
     parent: Option<String>,
     name: String,
-    kind: String,
+    kind: entity::column::ColumnKind,
     #[serde(default)]
     description: String,
     /// Listed in the main navigation (true unless said otherwise).
@@ -132,7 +132,7 @@ struct ArticleSeed {
 /// What a seeding run did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SeedReport {
-    pub categories: usize,
+    pub columns: usize,
     pub articles: usize,
     pub images: usize,
     pub notices: usize,
@@ -143,7 +143,7 @@ pub struct SeedReport {
 
 /// True when the database holds no content yet (no columns).
 pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool> {
-    Ok(category::Entity::find().count(db).await? == 0)
+    Ok(column::Entity::find().count(db).await? == 0)
 }
 
 /// Seeds the demo content if the database is empty; returns `None` when it already had
@@ -181,10 +181,10 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
     site::save_settings(&txn, &settings).await?;
 
     // Columns, parents first.
-    let mut category_ids: HashMap<String, i32> = HashMap::new();
-    for (order, c) in site.category.iter().enumerate() {
+    let mut column_ids: HashMap<String, i32> = HashMap::new();
+    for (order, c) in site.column.iter().enumerate() {
         let parent_id = match &c.parent {
-            Some(p) => Some(*category_ids.get(p).ok_or_else(|| {
+            Some(p) => Some(*column_ids.get(p).ok_or_else(|| {
                 Error::Invalid(format!(
                     "site.toml: column {} before its parent {p}",
                     c.slug
@@ -192,11 +192,11 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
             })?),
             None => None,
         };
-        let saved = category::ActiveModel {
+        let saved = column::ActiveModel {
             parent_id: Set(parent_id),
             name: Set(c.name.clone()),
             slug: Set(c.slug.clone()),
-            kind: Set(c.kind.clone()),
+            kind: Set(c.kind),
             description: Set(c.description.clone()),
             sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
             show_in_nav: Set(c.nav),
@@ -207,8 +207,8 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
         }
         .insert(&txn)
         .await?;
-        category_ids.insert(c.slug.clone(), saved.id);
-        report.categories += 1;
+        column_ids.insert(c.slug.clone(), saved.id);
+        report.columns += 1;
     }
 
     // Footer links.
@@ -266,11 +266,11 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
 
     // Single pages.
     for p in &pages.page {
-        let category_id = *category_ids
+        let column_id = *column_ids
             .get(&p.column)
             .ok_or_else(|| Error::Invalid(format!("pages.toml: unknown column {}", p.column)))?;
         page::ActiveModel {
-            category_id: Set(category_id),
+            column_id: Set(column_id),
             title: Set(p.title.clone()),
             body: Set(crate::html::sanitize(&paragraphs_to_html(&p.body, None))),
             created_at: Set(now),
@@ -286,7 +286,7 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
     articles.sort_by(|a, b| a.published.cmp(&b.published));
     let mut article_ids: HashMap<String, i32> = HashMap::new();
     for (n, a) in articles.iter().enumerate() {
-        let category_id = *category_ids
+        let column_id = *column_ids
             .get(&a.column)
             .ok_or_else(|| Error::Invalid(format!("unknown column {} in {}", a.column, a.title)))?;
         let at = local_time(&a.published, tz)?;
@@ -316,7 +316,7 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
         };
         let body = paragraphs_to_html(&a.body, figure.as_ref());
         let saved = article::ActiveModel {
-            category_id: Set(category_id),
+            column_id: Set(column_id),
             title: Set(a.title.clone()),
             subtitle: Set(a.subtitle.clone()),
             slug: Set(None),
@@ -533,7 +533,7 @@ mod tests {
     #[test]
     fn every_seed_file_parses_and_is_consistent() {
         let site: SiteFile = toml::from_str(SITE).unwrap();
-        let slugs: Vec<_> = site.category.iter().map(|c| c.slug.as_str()).collect();
+        let slugs: Vec<_> = site.column.iter().map(|c| c.slug.as_str()).collect();
         let mut total = 0;
         for file in ARTICLES {
             let parsed: ArticleFile = toml::from_str(file).unwrap();

@@ -239,10 +239,10 @@ pub async fn submit(
 
 /// The columns a submission may suggest (news and service lists), as `(id, name)`.
 pub async fn suggestable_columns(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>> {
-    Ok(crate::category::all(db)
+    Ok(crate::column::all(db)
         .await?
         .into_iter()
-        .filter(|c| matches!(c.kind.as_str(), "list" | "pictures"))
+        .filter(|c| c.kind.takes_articles())
         .map(|c| (c.id, c.name))
         .collect())
 }

@@ -479,7 +479,7 @@ async fn make_draft(
         }
     }
     let input = ArticleInput {
-        category_id: column_id,
+        column_id,
         title: s.title.chars().take(200).collect(),
         subtitle: String::new(),
         source: s.organization.clone(),

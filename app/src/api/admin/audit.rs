@@ -1,32 +1,9 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-
-/// One row of the audit log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: String,
-    pub username: String,
-    pub action: String,
-    pub object: String,
-    pub summary: String,
-    pub ip: String,
-}
-
-/// A page of the audit log with the filter menus.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub rows: Vec<AuditRow>,
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
-    /// Action codes with their Chinese names, for the filter menu.
-    pub actions: Vec<(String, String)>,
-    /// Object types with their Chinese names, for the filter menu.
-    pub object_types: Vec<(String, String)>,
-}
+use crate::models::admin::AuditList;
+#[cfg(feature = "ssr")]
+use crate::models::admin::AuditRow;
 
 /// Rows per page of the audit log.
 pub const AUDIT_PER_PAGE: u64 = 50;
@@ -39,8 +16,8 @@ pub async fn get_audit(
     object_type: Option<String>,
     text: Option<String>,
     page: Option<u64>,
-) -> Result<AuditPage, AppError> {
-    use crate::server::{require_admin, state};
+) -> Result<AuditList, AppError> {
+    use crate::ssr::{require_admin, state};
     use service::audit;
     require_admin()?;
     let state = state()?;
@@ -56,7 +33,7 @@ pub async fn get_audit(
     let (rows, total) = service::audit::list(&state.db, &filter, page - 1, AUDIT_PER_PAGE).await?;
     let (actions, object_types) = service::audit::kinds(&state.db).await?;
     let tz = state.site.time_zone;
-    Ok(AuditPage {
+    Ok(AuditList {
         rows: rows
             .into_iter()
             .map(|r| AuditRow {

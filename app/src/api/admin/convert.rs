@@ -1,49 +1,18 @@
 //! Between entity types and the back office's wire types.
 
-use entity::article::ArticleStatus;
-
-use super::articles::Status;
-
-impl From<ArticleStatus> for Status {
-    fn from(s: ArticleStatus) -> Self {
-        match s {
-            ArticleStatus::Draft => Status::Draft,
-            ArticleStatus::Scheduled => Status::Scheduled,
-            ArticleStatus::Published => Status::Published,
-            ArticleStatus::Archived => Status::Archived,
-        }
-    }
-}
-
-impl From<Status> for ArticleStatus {
-    fn from(s: Status) -> Self {
-        match s {
-            Status::Draft => ArticleStatus::Draft,
-            Status::Scheduled => ArticleStatus::Scheduled,
-            Status::Published => ArticleStatus::Published,
-            Status::Archived => ArticleStatus::Archived,
-        }
-    }
-}
-
 use chrono_tz::Tz;
-use entity::{article, category};
+use entity::{article, column};
 
-use super::articles::{ArticleRow, ColumnOption};
+use crate::models::admin::{ArticleRow, ColumnOption};
 
 /// Every column, parents before children, indented.
-pub fn column_options(categories: &[category::Model]) -> Vec<ColumnOption> {
-    fn walk(
-        all: &[category::Model],
-        parent: Option<i32>,
-        depth: usize,
-        out: &mut Vec<ColumnOption>,
-    ) {
+pub fn column_options(columns: &[column::Model]) -> Vec<ColumnOption> {
+    fn walk(all: &[column::Model], parent: Option<i32>, depth: usize, out: &mut Vec<ColumnOption>) {
         for c in all.iter().filter(|c| c.parent_id == parent) {
             out.push(ColumnOption {
                 id: c.id,
                 label: format!("{}{}", "　".repeat(depth), c.name),
-                takes_articles: c.kind == "list" || c.kind == "pictures",
+                takes_articles: c.kind.takes_articles(),
             });
             if depth < 8 {
                 walk(all, Some(c.id), depth + 1, out);
@@ -51,7 +20,7 @@ pub fn column_options(categories: &[category::Model]) -> Vec<ColumnOption> {
         }
     }
     let mut out = Vec::new();
-    walk(categories, None, 0, &mut out);
+    walk(columns, None, 0, &mut out);
     out
 }
 
@@ -59,7 +28,7 @@ pub fn article_row(
     a: &article::Model,
     review: Option<&entity::article_review::Model>,
     levels: i16,
-    categories: &[category::Model],
+    columns: &[column::Model],
     tz: Tz,
 ) -> ArticleRow {
     let mut flags = Vec::new();
@@ -75,12 +44,12 @@ pub fn article_row(
     ArticleRow {
         id: a.id,
         title: a.title.clone(),
-        column: categories
+        column: columns
             .iter()
-            .find(|c| c.id == a.category_id)
+            .find(|c| c.id == a.column_id)
             .map(|c| c.name.clone())
             .unwrap_or_default(),
-        status: a.status.into(),
+        status: a.status,
         review: review
             .map(|r| service::review::state_label(r, levels).to_owned())
             .unwrap_or_default(),

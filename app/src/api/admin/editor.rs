@@ -1,16 +1,15 @@
 //! The editor's server side: loading, saving, revisions and comparisons.
 
 use chrono::Utc;
-use entity::article::ArticleStatus;
 use similar::{ChangeTag, TextDiff};
 
-use super::articles::{
-    Autosaved, Diff, DiffLine, EditorData, EditorForm, FieldDiff, ReviewInfo, RevisionRow,
-    Revisions, SaveResult, Status, SubmitResult,
-};
 use super::convert::{column_options, local_input, parse_local_input};
 use crate::error::AppError;
-use crate::server::{AppState, Staff};
+use crate::models::admin::{
+    ArticleStatus, Autosaved, Diff, DiffLine, EditorData, EditorForm, FieldDiff, ReviewInfo,
+    RevisionRow, Revisions, SaveResult, SubmitResult,
+};
+use crate::ssr::{AppState, Staff};
 
 fn public_href(a: &entity::article::Model) -> Option<String> {
     (a.status == ArticleStatus::Published && a.published_at.is_some_and(|t| t <= Utc::now()))
@@ -44,7 +43,7 @@ fn form_of_input(
 ) -> EditorForm {
     EditorForm {
         id: Some(a.id),
-        category_id: input.category_id,
+        column_id: input.column_id,
         title: input.title,
         subtitle: input.subtitle,
         source: input.source,
@@ -56,7 +55,7 @@ fn form_of_input(
         is_headline: input.is_headline,
         is_recommended: input.is_recommended,
         is_slideshow: input.is_slideshow,
-        status: Status::from(a.status).code().to_owned(),
+        status: a.status.code().to_owned(),
         published_at: local_input(a.published_at, state.site.time_zone),
     }
 }
@@ -68,7 +67,7 @@ fn form_of(
 ) -> EditorForm {
     EditorForm {
         id: Some(a.id),
-        category_id: a.category_id,
+        column_id: a.column_id,
         title: a.title.clone(),
         subtitle: a.subtitle.clone(),
         source: a.source.clone(),
@@ -80,7 +79,7 @@ fn form_of(
         is_headline: a.is_headline,
         is_recommended: a.is_recommended,
         is_slideshow: a.is_slideshow,
-        status: Status::from(a.status).code().to_owned(),
+        status: a.status.code().to_owned(),
         published_at: local_input(a.published_at, state.site.time_zone),
     }
 }
@@ -92,8 +91,8 @@ pub async fn load(
 ) -> Result<EditorData, AppError> {
     let db = &state.db;
     let tz = state.site.time_zone;
-    let categories = service::category::all(db).await?;
-    let columns = column_options(&categories);
+    let columns = service::column::all(db).await?;
+    let columns = column_options(&columns);
     let autosaved_of = |m: entity::article_autosave::Model| {
         serde_json::from_str::<EditorForm>(&m.data)
             .ok()
@@ -165,8 +164,8 @@ pub async fn load(
                 .and_then(autosaved_of);
             Ok(EditorData {
                 form: EditorForm {
-                    category_id: first_column,
-                    status: Status::Draft.code().to_owned(),
+                    column_id: first_column,
+                    status: ArticleStatus::Draft.code().to_owned(),
                     author: staff.user.display_name.clone(),
                     ..Default::default()
                 },
@@ -198,7 +197,7 @@ pub async fn save(
 ) -> Result<SaveResult, AppError> {
     let tz = state.site.time_zone;
     let draft_key = service::editorial::parse_draft_key(draft_key)?;
-    let status = Status::from_code(&form.status)
+    let status = ArticleStatus::from_code(&form.status)
         .ok_or_else(|| AppError::BadRequest("未知的文章状态".into()))?;
     let published_at = match form.published_at.trim() {
         "" => None,
@@ -208,7 +207,7 @@ pub async fn save(
         ),
     };
     let input = service::editorial::ArticleInput {
-        category_id: form.category_id,
+        column_id: form.column_id,
         title: form.title,
         subtitle: form.subtitle,
         source: form.source,
@@ -219,33 +218,35 @@ pub async fn save(
         is_headline: form.is_headline,
         is_recommended: form.is_recommended,
         is_slideshow: form.is_slideshow,
-        status: status.into(),
+        status,
         published_at,
     };
     let outcome = service::review::save(&state.db, &staff.person(), form.id, input).await?;
     service::editorial::discard_autosave(&state.db, staff.user.id, draft_key).await?;
     let levels = service::review::Policy::load(&state.db).await?.levels;
     let saved = outcome.article;
-    let status = Status::from(saved.status);
+    let status = saved.status;
     let review = outcome
         .review
         .as_ref()
         .map(|r| review_info(staff, &saved, r, levels));
     let message = match status {
         _ if !outcome.direct => "已保存修改，网站上的版本不变；提交审核并通过后才会更新".to_owned(),
-        Status::Draft if review.is_none() && staff.person().role == entity::user::Role::Writer => {
+        ArticleStatus::Draft
+            if review.is_none() && staff.person().role == entity::user::Role::Writer =>
+        {
             "已保存为草稿，写好后请提交审核".to_owned()
         }
-        Status::Published => "已保存并发布".to_owned(),
-        Status::Scheduled => format!(
+        ArticleStatus::Published => "已保存并发布".to_owned(),
+        ArticleStatus::Scheduled => format!(
             "已保存，将于 {} 自动发布",
             saved
                 .published_at
                 .map(|t| service::time::format_datetime(t, tz))
                 .unwrap_or_default()
         ),
-        Status::Draft => "已保存为草稿".to_owned(),
-        Status::Archived => "已保存（已归档，不在网站上显示）".to_owned(),
+        ArticleStatus::Draft => "已保存为草稿".to_owned(),
+        ArticleStatus::Archived => "已保存（已归档，不在网站上显示）".to_owned(),
     };
     Ok(SaveResult {
         id: saved.id,
@@ -443,9 +444,9 @@ pub async fn compare(
     new: &service::editorial::ArticleInput,
 ) -> Result<(Vec<FieldDiff>, Vec<DiffLine>), AppError> {
     let tz = state.site.time_zone;
-    let categories = service::category::all(&state.db).await?;
+    let columns = service::column::all(&state.db).await?;
     let column = |id: i32| {
-        categories
+        columns
             .iter()
             .find(|c| c.id == id)
             .map(|c| c.name.clone())
@@ -477,16 +478,12 @@ pub async fn compare(
     let fields = vec![
         field("标题", old.title.clone(), new.title.clone()),
         field("副标题", old.subtitle.clone(), new.subtitle.clone()),
-        field("栏目", column(old.category_id), column(new.category_id)),
+        field("栏目", column(old.column_id), column(new.column_id)),
         field("来源", old.source.clone(), new.source.clone()),
         field("作者", old.author.clone(), new.author.clone()),
         field("摘要", old.summary.clone(), new.summary.clone()),
         field("标记", flags(old), flags(new)),
-        field(
-            "状态",
-            Status::from(old.status).label().into(),
-            Status::from(new.status).label().into(),
-        ),
+        field("状态", old.status.label().into(), new.status.label().into()),
         field("发布时间", when(old), when(new)),
         field(
             "封面图片",

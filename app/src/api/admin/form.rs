@@ -7,12 +7,12 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use crate::error::AppError;
-use crate::server::share::encode;
+use crate::ssr::share::encode;
 
 pub const FLASH_COOKIE: &str = "portico_flash";
 
 fn secure() -> bool {
-    crate::server::state().is_ok_and(|s| s.site.secure_cookies)
+    crate::ssr::state().is_ok_and(|s| s.site.secure_cookies)
 }
 
 /// A message short enough for a cookie once percent-encoded (a longer one would be dropped by
@@ -63,7 +63,7 @@ pub fn finish<T>(result: Result<T, AppError>, done: &str) -> Result<T, AppError>
 
 /// Reads and clears the one-time message.
 pub fn take_flash() -> Option<(bool, String)> {
-    let headers = crate::server::request_headers();
+    let headers = crate::ssr::request_headers();
     let raw = headers
         .get_all(http::header::COOKIE)
         .iter()
@@ -106,7 +106,7 @@ pub(crate) fn optional_id(v: Option<String>) -> Result<Option<i32>, AppError> {
 
 /// A `datetime-local` value in the site's time zone.
 pub(crate) fn local_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-    let tz = crate::server::state()?.site.time_zone;
+    let tz = crate::ssr::state()?.site.time_zone;
     super::convert::parse_local_input(s, tz)
         .ok_or_else(|| AppError::BadRequest("时间格式不正确".into()))
 }
@@ -114,7 +114,7 @@ pub(crate) fn local_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, AppEr
 #[cfg(test)]
 mod tests {
     use super::clipped;
-    use crate::server::share::encode;
+    use crate::ssr::share::encode;
 
     #[test]
     fn long_messages_still_fit_in_a_cookie() {

@@ -2,32 +2,16 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkRow {
-    pub id: i32,
-    pub name: String,
-    pub url: String,
-    pub sort_order: i32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkGroupRow {
-    pub id: i32,
-    pub name: String,
-    pub sort_order: i32,
-    pub links: Vec<LinkRow>,
-}
+use crate::models::admin::LinkGroupRow;
+#[cfg(feature = "ssr")]
+use crate::models::admin::LinkRow;
 
 #[server(prefix = "/api/admin", endpoint = "links/list", input = GetUrl)]
 pub async fn get_links_admin() -> Result<Vec<LinkGroupRow>, AppError> {
-    use crate::server::{require_editor, state};
-    require_editor()?;
-    let state = state()?;
-    let groups = service::content::link_groups(&state.db).await?;
+    let (_, state) = crate::ssr::as_editor()?;
+    let groups = service::links::link_groups(&state.db).await?;
     Ok(groups
         .into_iter()
         .map(|(g, links)| LinkGroupRow {
@@ -54,10 +38,10 @@ pub async fn save_link_group(
     sort_order: Option<i32>,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        Ok(service::content::save_link_group(
+        Ok(service::links::save_link_group(
             &state()?.db,
             &staff.actor(),
             id,
@@ -73,10 +57,10 @@ pub async fn save_link_group(
 #[server(prefix = "/api/admin", endpoint = "links/group/delete")]
 pub async fn delete_link_group(id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result =
-        async { Ok(service::content::delete_link_group(&state()?.db, &staff.actor(), id).await?) }
+        async { Ok(service::links::delete_link_group(&state()?.db, &staff.actor(), id).await?) }
             .await;
     finish(result, "链接分组已删除")
 }
@@ -90,10 +74,10 @@ pub async fn save_link(
     sort_order: Option<i32>,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        Ok(service::content::save_link(
+        Ok(service::links::save_link(
             &state()?.db,
             &staff.actor(),
             id,
@@ -111,9 +95,9 @@ pub async fn save_link(
 #[server(prefix = "/api/admin", endpoint = "links/delete")]
 pub async fn delete_link(id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result =
-        async { Ok(service::content::delete_link(&state()?.db, &staff.actor(), id).await?) }.await;
+        async { Ok(service::links::delete_link(&state()?.db, &staff.actor(), id).await?) }.await;
     finish(result, "链接已删除")
 }

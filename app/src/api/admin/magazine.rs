@@ -4,26 +4,18 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::form::{local_time, optional_id};
 use crate::error::AppError;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssueRow {
-    pub id: i32,
-    pub label: String,
-    pub title: String,
-    pub published_at: String,
-}
+#[cfg(feature = "ssr")]
+use crate::models::admin::TocRow;
+use crate::models::admin::{IssueForm, IssueRow};
 
 #[server(prefix = "/api/admin", endpoint = "magazine/list", input = GetUrl)]
 pub async fn get_issues_admin() -> Result<Vec<IssueRow>, AppError> {
-    use crate::server::{require_editor, state};
-    require_editor()?;
-    let state = state()?;
-    Ok(service::content::all_issues(&state.db)
+    let (_, state) = crate::ssr::as_editor()?;
+    Ok(service::magazine::all_issues(&state.db)
         .await?
         .into_iter()
         .map(|i| IssueRow {
@@ -35,39 +27,14 @@ pub async fn get_issues_admin() -> Result<Vec<IssueRow>, AppError> {
         .collect())
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TocRow {
-    pub id: i32,
-    pub section: String,
-    pub article_id: i32,
-    pub title: String,
-    pub sort_order: i32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssueForm {
-    pub id: Option<i32>,
-    pub year: i32,
-    pub number: i32,
-    pub total_number: i32,
-    pub title: String,
-    pub summary: String,
-    pub cover_image_id: Option<i32>,
-    pub cover_src: Option<String>,
-    pub published_at: String,
-    pub toc: Vec<TocRow>,
-}
-
 #[server(prefix = "/api/admin", endpoint = "magazine/form", input = GetUrl)]
 pub async fn get_issue_form(id: Option<i32>) -> Result<IssueForm, AppError> {
-    use crate::server::{require_editor, state};
-    require_editor()?;
-    let state = state()?;
+    let (_, state) = crate::ssr::as_editor()?;
     let tz = state.site.time_zone;
     match id {
         Some(id) => {
-            let (i, cover) = service::content::issue(&state.db, id).await?;
-            let toc = service::content::toc(&state.db, id)
+            let (i, cover) = service::magazine::issue_for_editing(&state.db, id).await?;
+            let toc = service::magazine::toc(&state.db, id)
                 .await?
                 .into_iter()
                 .map(|(l, title)| TocRow {
@@ -122,10 +89,10 @@ pub async fn save_issue(
     published_at: String,
 ) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        let input = service::content::IssueInput {
+        let input = service::magazine::IssueInput {
             year,
             number,
             total_number: total_number.unwrap_or(0),
@@ -134,7 +101,7 @@ pub async fn save_issue(
             cover_image_id: optional_id(cover_image_id)?,
             published_at: local_time(&published_at)?,
         };
-        let saved = service::content::save_issue(&state()?.db, &staff.actor(), id, input).await?;
+        let saved = service::magazine::save_issue(&state()?.db, &staff.actor(), id, input).await?;
         go_to(&format!("/admin/magazine/{}", saved.id));
         Ok(())
     }
@@ -145,10 +112,10 @@ pub async fn save_issue(
 #[server(prefix = "/api/admin", endpoint = "magazine/delete")]
 pub async fn delete_issue(id: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        service::content::delete_issue(&state()?.db, &staff.actor(), id).await?;
+        service::magazine::delete_issue(&state()?.db, &staff.actor(), id).await?;
         go_to("/admin/magazine");
         Ok(())
     }
@@ -164,10 +131,10 @@ pub async fn add_toc(
     sort_order: Option<i32>,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        service::content::add_toc_entry(
+        service::magazine::add_toc_entry(
             &state()?.db,
             &staff.actor(),
             issue_id,
@@ -185,10 +152,10 @@ pub async fn add_toc(
 #[server(prefix = "/api/admin", endpoint = "magazine/toc/remove")]
 pub async fn remove_toc(entry_id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        service::content::remove_toc_entry(&state()?.db, &staff.actor(), entry_id).await?;
+        service::magazine::remove_toc_entry(&state()?.db, &staff.actor(), entry_id).await?;
         Ok(())
     }
     .await;

@@ -2,34 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-
-/// An image in the library.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MediaItem {
-    pub id: i32,
-    pub src: String,
-    /// The smallest variant, for thumbnails.
-    pub thumb: String,
-    pub alt: String,
-    pub caption: String,
-    pub credit: String,
-    pub width: i32,
-    pub height: i32,
-    pub size: String,
-    pub variants: usize,
-    pub uploaded: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MediaPage {
-    pub items: Vec<MediaItem>,
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
-}
+#[cfg(feature = "ssr")]
+use crate::models::admin::MediaItem;
+use crate::models::admin::MediaList;
 
 pub const MEDIA_PER_PAGE: u64 = 24;
 
@@ -37,15 +14,13 @@ pub const MEDIA_PER_PAGE: u64 = 24;
 pub const UPLOAD_URL: &str = "/api/admin/media/upload";
 
 #[server(prefix = "/api/admin", endpoint = "media/list", input = GetUrl)]
-pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaPage, AppError> {
-    use crate::server::{require_staff, state};
-    require_staff()?;
-    let state = state()?;
+pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaList, AppError> {
+    let (_, state) = crate::ssr::as_staff()?;
     let page = page.unwrap_or(1).max(1);
     let (rows, total) =
         service::media::list(&state.db, q.as_deref(), page - 1, MEDIA_PER_PAGE).await?;
     let tz = state.site.time_zone;
-    Ok(MediaPage {
+    Ok(MediaList {
         items: rows.iter().map(|m| item(m, tz)).collect(),
         page,
         pages: total.div_ceil(MEDIA_PER_PAGE).max(1),
@@ -88,7 +63,7 @@ pub async fn describe_media(
     credit: String,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
@@ -113,7 +88,7 @@ pub async fn describe_media(
 #[server(prefix = "/api/admin", endpoint = "media/delete")]
 pub async fn delete_media(id: i32) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
         let state = state()?;

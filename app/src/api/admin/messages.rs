@@ -3,48 +3,22 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
 use crate::models::Pager;
+use crate::models::admin::{MessageDetail, MessageQueue};
+#[cfg(feature = "ssr")]
+use crate::models::admin::{MessageRow, QueueTab};
 
 /// Messages per page of the queue.
 pub const PER_PAGE: u64 = 30;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageRow {
-    pub id: i32,
-    pub code: String,
-    pub subject: String,
-    pub name: String,
-    pub received_at: String,
-    pub status: String,
-    pub wants_public: bool,
-}
-
-/// One tab of the queue: its filter code, label and count.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueueTab {
-    pub code: String,
-    pub label: String,
-    pub count: u64,
-    pub current: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageQueue {
-    pub tabs: Vec<QueueTab>,
-    pub rows: Vec<MessageRow>,
-    pub pager: Pager,
-}
 
 #[server(prefix = "/api/admin", endpoint = "messages/list", input = GetUrl)]
 pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue, AppError> {
     use service::messages::{self, Filter};
 
-    use crate::server::{require_editor, state};
-    require_editor()?;
-    let state = state()?;
+    let (_, state) = crate::ssr::as_editor()?;
     let filter = Filter::parse(&filter);
     let page = page.max(1);
     let counts = messages::counts(&state.db).await?;
@@ -89,32 +63,11 @@ pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue
     })
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageDetail {
-    pub id: i32,
-    pub code: String,
-    pub name: String,
-    pub phone: String,
-    pub email: String,
-    pub subject: String,
-    pub content: String,
-    pub wants_public: bool,
-    pub status: String,
-    pub is_spam: bool,
-    pub is_replied: bool,
-    pub is_published: bool,
-    pub reply: String,
-    pub replied: String,
-    pub received_at: String,
-}
-
 #[server(prefix = "/api/admin", endpoint = "messages/one", input = GetUrl)]
 pub async fn get_message(id: i32) -> Result<MessageDetail, AppError> {
     use entity::message::MessageStatus;
 
-    use crate::server::{require_editor, state};
-    require_editor()?;
-    let state = state()?;
+    let (_, state) = crate::ssr::as_editor()?;
     let m = service::messages::get(&state.db, id).await?;
     let tz = state.site.time_zone;
     Ok(MessageDetail {
@@ -146,7 +99,7 @@ pub async fn reply_message(
     publish: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::{checked, finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let publish = checked(&publish);
     let result = async {
@@ -182,7 +135,7 @@ pub async fn reply_message(
 #[server(prefix = "/api/admin", endpoint = "messages/publish")]
 pub async fn publish_message(id: i32, publish: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let publish = publish == "1";
     let result = async {
@@ -204,7 +157,7 @@ pub async fn publish_message(id: i32, publish: String) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "messages/spam")]
 pub async fn spam_message(id: i32, spam: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let spam = spam == "1";
     let result = async {
@@ -226,7 +179,7 @@ pub async fn spam_message(id: i32, spam: String) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "messages/delete")]
 pub async fn delete_message(id: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
         service::messages::delete(&state()?.db, &staff.actor(), id).await?;

@@ -5,12 +5,14 @@
 pub mod articles;
 pub mod audit;
 pub mod chrome;
-pub mod content;
+pub mod columns;
 pub mod dashboard;
 pub mod links;
 pub mod magazine;
 pub mod media;
 pub mod messages;
+pub mod notices;
+pub mod pages;
 pub mod review;
 pub mod submissions;
 pub mod sys;

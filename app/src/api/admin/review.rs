@@ -3,41 +3,11 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
-use super::articles::{ColumnOption, DiffLine, FieldDiff};
 use crate::error::AppError;
-
-/// A row of the queue.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueueRow {
-    pub article_id: i32,
-    pub title: String,
-    pub column: String,
-    pub submitter: String,
-    /// `2026年12月05日 14:30`
-    pub submitted_at: String,
-    /// 3天 / 5小时 / 刚刚
-    pub waiting: String,
-    /// 待审核 / 待初审 / 待终审
-    pub level: String,
-    /// An edit of a live article (the live version stays until approval).
-    pub is_edit: bool,
-    /// Blocked words in the proposal.
-    pub hits: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueueData {
-    pub rows: Vec<QueueRow>,
-    pub columns: Vec<ColumnOption>,
-    pub levels: i16,
-    pub first: u64,
-    pub second: u64,
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
-}
+#[cfg(feature = "ssr")]
+use crate::models::admin::QueueRow;
+use crate::models::admin::{QueueData, ReviewDetail};
 
 pub const QUEUE_PER_PAGE: u64 = 30;
 
@@ -50,14 +20,12 @@ pub async fn get_queue(
     days: Option<i64>,
     page: Option<u64>,
 ) -> Result<QueueData, AppError> {
-    use crate::server::{require_editor, state};
-    let staff = require_editor()?;
-    let state = state()?;
+    let (staff, state) = crate::ssr::as_editor()?;
     let db = &state.db;
     let filter = service::review::QueueFilter {
         submitted_by: mine.unwrap_or(false).then_some(staff.user.id),
         level: level.filter(|l| (1..=2).contains(l)),
-        category_id: column.filter(|c| *c > 0),
+        column_id: column.filter(|c| *c > 0),
         waiting_days: days.filter(|d| *d > 0),
     };
     let page = page.unwrap_or(1).max(1);
@@ -65,7 +33,7 @@ pub async fn get_queue(
     let settings = service::site::settings(db).await?;
     let policy = service::review::Policy::from_settings(&settings);
     let rules = service::forms::ContentRules::from_settings(&settings);
-    let categories = service::category::all(db).await?;
+    let columns = service::column::all(db).await?;
     let counts = service::review::counts(db).await?;
     let tz = state.site.time_zone;
     let now = chrono::Utc::now();
@@ -76,9 +44,9 @@ pub async fn get_queue(
         rows.push(QueueRow {
             article_id: w.article.id,
             title: proposal.title.clone(),
-            column: categories
+            column: columns
                 .iter()
-                .find(|c| c.id == proposal.category_id)
+                .find(|c| c.id == proposal.column_id)
                 .map(|c| c.name.clone())
                 .unwrap_or_default(),
             submitter: w.review.submitter.clone(),
@@ -91,7 +59,7 @@ pub async fn get_queue(
     }
     Ok(QueueData {
         rows,
-        columns: super::convert::column_options(&categories),
+        columns: super::convert::column_options(&columns),
         levels: policy.levels,
         first: counts.first,
         second: counts.second,
@@ -101,37 +69,9 @@ pub async fn get_queue(
     })
 }
 
-/// One article under review.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewDetail {
-    pub article_id: i32,
-    pub title: String,
-    pub submitter: String,
-    pub submitted_at: String,
-    /// The level the decision is for (sent back with it).
-    pub level: i16,
-    /// 审核 / 初审 / 终审
-    pub step: String,
-    /// Who passed 初审 (at 终审).
-    pub first_reviewer: String,
-    /// An edit of a live article: compared with what readers see now.
-    pub is_edit: bool,
-    pub public_href: Option<String>,
-    /// What readers see now (left) against the proposal (right); for a new article the left
-    /// side is empty.
-    pub fields: Vec<FieldDiff>,
-    pub body: Vec<DiffLine>,
-    /// The proposal's body as the page will show it, blocked words marked.
-    pub preview_html: String,
-    pub hits: Vec<String>,
-    /// Why this reviewer cannot decide (their own submission, or they passed 初审); empty
-    /// when they can.
-    pub cannot_decide: String,
-}
-
 #[server(prefix = "/api/admin", endpoint = "review/one", input = GetUrl)]
 pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     use entity::article_review::ReviewState;
     let staff = require_editor()?;
     let state = state()?;
@@ -208,7 +148,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
 #[server(prefix = "/api/admin", endpoint = "review/approve")]
 pub async fn approve_review(id: i32, level: i16, at: Option<String>) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     use service::review::Approved;
     let staff = require_editor()?;
     let result = async {
@@ -247,7 +187,7 @@ pub async fn approve_review(id: i32, level: i16, at: Option<String>) -> Result<(
 #[server(prefix = "/api/admin", endpoint = "review/return")]
 pub async fn return_review(id: i32, level: i16, reason: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
         let state = state()?;

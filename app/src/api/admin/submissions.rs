@@ -4,41 +4,24 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
-use super::messages::QueueTab;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::models::admin::QueueTab;
+use crate::models::admin::{SubmissionDetail, SubmissionQueue};
+#[cfg(feature = "ssr")]
+use crate::models::admin::{SubmissionFileRow, SubmissionRow};
+#[cfg(feature = "ssr")]
 use crate::models::{ColumnChoice, Pager};
 
 /// Submissions per page of the queue.
 pub const PER_PAGE: u64 = 30;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmissionRow {
-    pub id: i32,
-    pub code: String,
-    pub title: String,
-    pub name: String,
-    pub organization: String,
-    pub received_at: String,
-    pub files: u64,
-    pub status: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmissionQueue {
-    pub tabs: Vec<QueueTab>,
-    pub rows: Vec<SubmissionRow>,
-    pub pager: Pager,
-}
-
 #[server(prefix = "/api/admin", endpoint = "submissions/list", input = GetUrl)]
 pub async fn get_submission_queue(filter: String, page: u64) -> Result<SubmissionQueue, AppError> {
     use service::submissions::review::{self, Filter};
 
-    use crate::server::{require_editor, state};
-    require_editor()?;
-    let state = state()?;
+    let (_, state) = crate::ssr::as_editor()?;
     let filter = Filter::parse(&filter);
     let page = page.max(1);
     let counts = review::counts(&state.db).await?;
@@ -84,45 +67,12 @@ pub async fn get_submission_queue(filter: String, page: u64) -> Result<Submissio
     })
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmissionFileRow {
-    pub name: String,
-    pub kind: String,
-    pub size: String,
-    pub href: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmissionDetail {
-    pub id: i32,
-    pub code: String,
-    pub name: String,
-    pub organization: String,
-    pub phone: String,
-    pub email: String,
-    pub title: String,
-    pub suggested_column: Option<ColumnChoice>,
-    pub content: String,
-    pub files: Vec<SubmissionFileRow>,
-    pub status: String,
-    pub can_accept: bool,
-    pub can_reject: bool,
-    pub is_spam: bool,
-    pub reason: String,
-    pub handled: String,
-    /// The draft it became.
-    pub article_href: Option<String>,
-    pub received_at: String,
-    /// Columns a draft may be filed under.
-    pub columns: Vec<ColumnChoice>,
-}
-
 #[server(prefix = "/api/admin", endpoint = "submissions/one", input = GetUrl)]
 pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
     use entity::submission::SubmissionStatus as S;
     use service::submissions::{FileKind, review};
 
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     fn size_text(bytes: i64) -> String {
         if bytes >= 1024 * 1024 {
             format!("{:.1} MB", bytes as f64 / 1048576.0)
@@ -182,7 +132,7 @@ pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
 #[server(prefix = "/api/admin", endpoint = "submissions/accept")]
 pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
@@ -196,7 +146,7 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
         )
         .await?;
         if let Ok(s) = service::submissions::review::get(&state.db, id).await {
-            crate::server::forms::tell_author(&state, &s, true);
+            crate::ssr::forms::tell_author(&state, &s, true);
         }
         go_to(&format!("/admin/articles/{}", done.article_id));
         Ok(done)
@@ -216,13 +166,13 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "submissions/reject")]
 pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
         let s =
             service::submissions::review::reject(&state.db, &staff.actor(), id, &reason).await?;
-        crate::server::forms::tell_author(&state, &s, false);
+        crate::ssr::forms::tell_author(&state, &s, false);
         go_to(&format!("/admin/submissions/{id}"));
         Ok(())
     }
@@ -233,7 +183,7 @@ pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> 
 #[server(prefix = "/api/admin", endpoint = "submissions/spam")]
 pub async fn spam_submission(id: i32, spam: String) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let spam = spam == "1";
     let result = async {
@@ -255,7 +205,7 @@ pub async fn spam_submission(id: i32, spam: String) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "submissions/delete")]
 pub async fn delete_submission(id: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::server::{require_editor, state};
+    use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
         let state = state()?;

@@ -4,38 +4,13 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SettingsForm {
-    pub site_name: String,
-    pub magazine_name: String,
-    pub slogan: String,
-    pub wechat_account: String,
-    pub wechat_qr_url: String,
-    pub qq_group: String,
-    pub contact_email: String,
-    pub footer_text: String,
-    pub icp: String,
-    pub copyright: String,
-    pub logo_url: String,
-    pub blocked_words: String,
-    pub max_links: String,
-    #[serde(default)]
-    pub review_writers: String,
-    #[serde(default)]
-    pub review_levels: String,
-    #[serde(default)]
-    pub review_editors: String,
-    #[serde(default)]
-    pub review_mail: String,
-}
+use crate::models::admin::{SettingsForm, UserRow};
 
 #[server(prefix = "/api/admin/sys", endpoint = "settings", input = GetUrl)]
 pub async fn get_settings_form() -> Result<SettingsForm, AppError> {
-    use crate::server::{require_admin, state};
+    use crate::ssr::{require_admin, state};
     require_admin()?;
     let s = service::site::settings(&state()?.db).await?;
     Ok(SettingsForm {
@@ -80,7 +55,7 @@ pub async fn save_settings(
     review_mail: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_admin, state};
+    use crate::ssr::{require_admin, state};
     let staff = require_admin()?;
     let result = async {
         let clip = |s: String, n: usize| s.trim().chars().take(n).collect::<String>();
@@ -166,35 +141,16 @@ pub async fn save_settings(
             review_editors,
             review_mail,
         };
-        service::content::save_settings(db, &staff.actor(), &settings).await?;
+        service::site::update_settings(db, &staff.actor(), &settings).await?;
         Ok(())
     }
     .await;
     finish(result, "网站设置已保存")
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    pub id: i32,
-    pub username: String,
-    pub display_name: String,
-    pub is_admin: bool,
-    /// `admin`, `editor` or `writer`.
-    #[serde(default)]
-    pub role: String,
-    pub is_active: bool,
-    /// Where review notices reach them.
-    #[serde(default)]
-    pub email: String,
-    pub last_login: String,
-    pub is_me: bool,
-}
-
 #[server(prefix = "/api/admin/sys", endpoint = "users", input = GetUrl)]
 pub async fn get_users() -> Result<Vec<UserRow>, AppError> {
-    use crate::server::{require_admin, state};
-    let me = require_admin()?;
-    let state = state()?;
+    let (me, state) = crate::ssr::as_admin()?;
     Ok(service::users::users(&state.db)
         .await?
         .into_iter()
@@ -238,7 +194,7 @@ pub async fn create_user(
     password: String,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_admin, state};
+    use crate::ssr::{require_admin, state};
     let staff = require_admin()?;
     let result = async {
         let state = state()?;
@@ -268,7 +224,7 @@ pub async fn update_user(
     email: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::finish;
-    use crate::server::{require_admin, state};
+    use crate::ssr::{require_admin, state};
     let staff = require_admin()?;
     let result = async {
         let active = is_active.as_deref().is_some_and(|v| !v.is_empty());

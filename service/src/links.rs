@@ -11,7 +11,7 @@ use crate::cache::{self, tag};
 use crate::db::Db;
 use crate::{Error, Result};
 
-use super::required;
+use crate::input::required;
 
 /// Saves a footer link group (`id` None creates one).
 pub async fn save_link_group(

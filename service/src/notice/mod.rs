@@ -1,5 +1,8 @@
 //! 通知公告.
 
+mod edit;
+pub use edit::*;
+
 use chrono::{DateTime, Utc};
 use entity::{notice, notice_attachment};
 use sea_orm::{

@@ -5,6 +5,7 @@ use http::request::Parts;
 use leptos::prelude::use_context;
 use service::audit::Actor;
 
+use super::{AppState, state};
 use crate::error::AppError;
 
 /// Put into the request by the session layer when a valid session cookie came with it.
@@ -75,4 +76,20 @@ pub fn require_admin() -> Result<Staff, AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// How a back-office server function begins: the signed-in staff member (any role) and the
+/// application state.
+pub fn as_staff() -> Result<(Staff, AppState), AppError> {
+    Ok((require_staff()?, state()?))
+}
+
+/// [`as_staff`] for what only editors and admins may do (403 for writers).
+pub fn as_editor() -> Result<(Staff, AppState), AppError> {
+    Ok((require_editor()?, state()?))
+}
+
+/// [`as_staff`] for what only admins may do (403 for editors and writers).
+pub fn as_admin() -> Result<(Staff, AppState), AppError> {
+    Ok((require_admin()?, state()?))
 }

@@ -12,7 +12,7 @@ use crate::cache::{self, tag};
 use crate::db::Db;
 use crate::{Error, Result};
 
-use super::{clip, required};
+use crate::input::{clip, required};
 
 /// A magazine issue as the form edits it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -221,7 +221,7 @@ pub async fn remove_toc_entry(db: &Db, actor: &Actor, entry_id: i32) -> Result<i
 }
 
 /// A magazine issue with its cover, published or not.
-pub async fn issue(
+pub async fn issue_for_editing(
     db: &impl ConnectionTrait,
     id: i32,
 ) -> Result<(magazine_issue::Model, Option<image::Model>)> {

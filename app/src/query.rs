@@ -1,4 +1,4 @@
-//! Small helpers for query parameters shared by server and browser builds.
+//! Query-string helpers shared by the server and browser builds: optional parameters and percent-encoding.
 
 /// An optional parameter as a plain string (empty when absent).
 pub fn opt(v: Option<String>) -> String {

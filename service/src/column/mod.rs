@@ -1,22 +1,25 @@
 //! Columns (栏目): a small tree, read whole.
 
-use entity::category;
+mod edit;
+pub use edit::*;
+
+use entity::column;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 use crate::Result;
 
 /// Every column, in tree order (parents before children, siblings by sort order).
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<category::Model>> {
-    Ok(category::Entity::find()
-        .order_by_asc(category::Column::SortOrder)
-        .order_by_asc(category::Column::Id)
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<column::Model>> {
+    Ok(column::Entity::find()
+        .order_by_asc(column::Column::SortOrder)
+        .order_by_asc(column::Column::Id)
         .all(db)
         .await?)
 }
 
 /// The chain of columns from the top section down to `id` (inclusive). A broken or cyclic
 /// parent chain stops rather than loops.
-pub fn path(all: &[category::Model], id: i32) -> Vec<category::Model> {
+pub fn path(all: &[column::Model], id: i32) -> Vec<column::Model> {
     let mut chain = Vec::new();
     let mut next = Some(id);
     while let Some(current) = next {
@@ -36,12 +39,12 @@ pub fn path(all: &[category::Model], id: i32) -> Vec<category::Model> {
 }
 
 /// The column with this slug.
-pub fn by_slug<'a>(all: &'a [category::Model], slug: &str) -> Option<&'a category::Model> {
+pub fn by_slug<'a>(all: &'a [column::Model], slug: &str) -> Option<&'a column::Model> {
     all.iter().find(|c| c.slug == slug)
 }
 
 /// The direct children of a column, in order.
-pub fn children(all: &[category::Model], id: i32) -> Vec<category::Model> {
+pub fn children(all: &[column::Model], id: i32) -> Vec<column::Model> {
     all.iter()
         .filter(|c| c.parent_id == Some(id))
         .cloned()
@@ -49,7 +52,7 @@ pub fn children(all: &[category::Model], id: i32) -> Vec<category::Model> {
 }
 
 /// `id` and every column below it, at any depth.
-pub fn with_descendants(all: &[category::Model], id: i32) -> Vec<i32> {
+pub fn with_descendants(all: &[column::Model], id: i32) -> Vec<i32> {
     let mut ids = vec![id];
     let mut i = 0;
     while let Some(&parent) = ids.get(i) {
@@ -64,12 +67,12 @@ pub fn with_descendants(all: &[category::Model], id: i32) -> Vec<i32> {
 }
 
 /// `id` and all its ancestors (the columns an article in `id` is listed under).
-pub fn with_ancestors(all: &[category::Model], id: i32) -> Vec<i32> {
+pub fn with_ancestors(all: &[column::Model], id: i32) -> Vec<i32> {
     path(all, id).into_iter().map(|c| c.id).collect()
 }
 
 /// The top-level sections shown in the navigation, in order.
-pub fn nav_sections(all: &[category::Model]) -> Vec<category::Model> {
+pub fn nav_sections(all: &[column::Model]) -> Vec<column::Model> {
     all.iter()
         .filter(|c| c.parent_id.is_none() && c.show_in_nav)
         .cloned()
@@ -81,13 +84,13 @@ mod tests {
     use super::*;
     use chrono::Utc;
 
-    fn cat(id: i32, parent_id: Option<i32>, slug: &str, sort: i32) -> category::Model {
-        category::Model {
+    fn cat(id: i32, parent_id: Option<i32>, slug: &str, sort: i32) -> column::Model {
+        column::Model {
             id,
             parent_id,
             name: slug.to_uppercase(),
             slug: slug.into(),
-            kind: "list".into(),
+            kind: column::ColumnKind::List,
             description: String::new(),
             sort_order: sort,
             show_in_nav: true,

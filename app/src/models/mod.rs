@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod admin;
+
 use crate::prefs::ReaderPrefs;
 
 /// A link with its visible text.

@@ -10,7 +10,10 @@ pub mod shell;
 mod staff;
 mod state;
 
-pub use staff::{Staff, current_staff, require_admin, require_editor, require_staff};
+pub use staff::{
+    Staff, as_admin, as_editor, as_staff, current_staff, require_admin, require_editor,
+    require_staff,
+};
 pub use state::{AppState, AppStateInner, FormsConfig, SetupCheck, SetupGate, SiteConfig};
 
 use http::HeaderMap;

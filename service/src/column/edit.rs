@@ -1,7 +1,8 @@
-//! Columns (the tree, order, nav visibility) and their single pages.
+//! Editing columns: creating, renaming, moving in the tree, deleting.
 
 use chrono::Utc;
-use entity::{article, category, page};
+use entity::column::ColumnKind;
+use entity::{article, column};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -11,17 +12,7 @@ use crate::cache::{self, tag};
 use crate::db::Db;
 use crate::{Error, Result};
 
-use super::{clip, required};
-
-/// The kinds a column can be.
-pub const COLUMN_KINDS: &[(&str, &str)] = &[
-    ("list", "文章列表"),
-    ("pictures", "图片列表"),
-    ("page", "单页"),
-    ("notices", "通知公告"),
-    ("magazine", "期刊"),
-    ("submit", "投稿"),
-];
+use crate::input::{clip, required};
 
 /// A column as the form edits it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,7 +20,7 @@ pub struct ColumnInput {
     pub parent_id: Option<i32>,
     pub name: String,
     pub slug: String,
-    pub kind: String,
+    pub kind: ColumnKind,
     pub description: String,
     pub sort_order: i32,
     pub show_in_nav: bool,
@@ -41,7 +32,7 @@ pub async fn save_column(
     actor: &Actor,
     id: Option<i32>,
     input: ColumnInput,
-) -> Result<category::Model> {
+) -> Result<column::Model> {
     let name = required("栏目名称", &input.name, 50)?;
     let slug = input.slug.trim().to_lowercase();
     if slug.is_empty()
@@ -54,11 +45,8 @@ pub async fn save_column(
             "网址别名只能包含小写英文字母、数字和连字符，最多 60 个字符".into(),
         ));
     }
-    if !COLUMN_KINDS.iter().any(|(k, _)| *k == input.kind) {
-        return Err(Error::Invalid("未知的栏目类型".into()));
-    }
     let txn = db.begin().await?;
-    let all = crate::category::all(&txn).await?;
+    let all = crate::column::all(&txn).await?;
     if all.iter().any(|c| c.slug == slug && Some(c.id) != id) {
         return Err(Error::Invalid("该网址别名已被其他栏目使用".into()));
     }
@@ -67,7 +55,7 @@ pub async fn save_column(
             return Err(Error::Invalid("上级栏目不存在".into()));
         }
         if let Some(me) = id
-            && crate::category::path(&all, p).iter().any(|c| c.id == me)
+            && crate::column::path(&all, p).iter().any(|c| c.id == me)
         {
             return Err(Error::Invalid(
                 "不能把栏目移到它自己或它的下级栏目之下".into(),
@@ -79,9 +67,9 @@ pub async fn save_column(
     if id.is_some() && before.is_none() {
         return Err(Error::NotFound);
     }
-    let mut m: category::ActiveModel = match &before {
+    let mut m: column::ActiveModel = match &before {
         Some(b) => b.clone().into(),
-        None => category::ActiveModel {
+        None => column::ActiveModel {
             created_at: Set(now),
             listed_count: Set(0),
             ..Default::default()
@@ -144,12 +132,12 @@ pub async fn save_column(
 /// Deletes a column that has no sub-columns and no articles.
 pub async fn delete_column(db: &Db, actor: &Actor, id: i32) -> Result<()> {
     let txn = db.begin().await?;
-    let c = category::Entity::find_by_id(id)
+    let c = column::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
-    if category::Entity::find()
-        .filter(category::Column::ParentId.eq(id))
+    if column::Entity::find()
+        .filter(column::Column::ParentId.eq(id))
         .count(&txn)
         .await?
         > 0
@@ -157,7 +145,7 @@ pub async fn delete_column(db: &Db, actor: &Actor, id: i32) -> Result<()> {
         return Err(Error::Invalid("请先删除或移走它的下级栏目".into()));
     }
     let n = article::Entity::find()
-        .filter(article::Column::CategoryId.eq(id))
+        .filter(article::Column::ColumnId.eq(id))
         .count(&txn)
         .await?;
     if n > 0 {
@@ -165,7 +153,7 @@ pub async fn delete_column(db: &Db, actor: &Actor, id: i32) -> Result<()> {
             "该栏目下还有 {n} 篇文章，请先移到其他栏目"
         )));
     }
-    category::Entity::delete_by_id(id).exec(&txn).await?;
+    column::Entity::delete_by_id(id).exec(&txn).await?;
     if let Some(p) = crate::page::for_column(&txn, id).await? {
         crate::search::remove(&txn, crate::search::Kind::Page, p.id).await?;
     }
@@ -190,50 +178,4 @@ pub async fn delete_column(db: &Db, actor: &Actor, id: i32) -> Result<()> {
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Saves the single page of a column.
-pub async fn save_page(
-    db: &Db,
-    actor: &Actor,
-    category_id: i32,
-    title: &str,
-    body: &str,
-) -> Result<page::Model> {
-    let title = required("标题", title, 200)?;
-    let txn = db.begin().await?;
-    category::Entity::find_by_id(category_id)
-        .one(&txn)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let now = Utc::now();
-    let existing = crate::page::for_column(&txn, category_id).await?;
-    let mut m: page::ActiveModel = match &existing {
-        Some(p) => p.clone().into(),
-        None => page::ActiveModel {
-            category_id: Set(category_id),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    m.title = Set(title);
-    m.body = Set(crate::html::sanitize(body));
-    m.updated_at = Set(now);
-    let saved = match existing {
-        Some(_) => m.update(&txn).await?,
-        None => m.insert(&txn).await?,
-    };
-    crate::search::index(&txn, &crate::search::Doc::page(&saved)).await?;
-    cache::invalidate(&txn, [tag::page(category_id)]).await?;
-    audit::record(
-        &txn,
-        actor,
-        "page.update",
-        "page",
-        category_id,
-        format!("单页「{}」（{} 字节）", saved.title, saved.body.len()),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(saved)
 }

@@ -1,6 +1,7 @@
-//! Columns (栏目) of the site (`categories`), a tree.
+//! Columns (栏目) of the site (`columns`), a tree.
 
 use sea_orm::entity::prelude::*;
+pub use vocab::ColumnKind;
 
 /// A column (栏目) of the site. Categories form a tree through `parent_id`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
@@ -12,8 +13,8 @@ pub struct Model {
     pub name: String,
     #[sea_orm(unique)]
     pub slug: String,
-    /// How the column presents itself: `list`, `pictures`, `page`, `magazine`, `notices`, `submit`.
-    pub kind: String,
+    /// How the column presents itself.
+    pub kind: ColumnKind,
     pub description: String,
     pub sort_order: i32,
     pub show_in_nav: bool,

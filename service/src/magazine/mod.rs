@@ -1,5 +1,8 @@
 //! The magazine 《中国开发区》: issues, covers and tables of contents.
 
+mod edit;
+pub use edit::*;
+
 use chrono::{DateTime, Utc};
 use entity::{image, magazine_issue, magazine_issue_article};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};

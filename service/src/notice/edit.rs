@@ -9,7 +9,7 @@ use crate::cache::{self, tag};
 use crate::db::Db;
 use crate::{Error, Result};
 
-use super::required;
+use crate::input::required;
 
 /// A notice as the form edits it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub async fn all_notices(db: &impl ConnectionTrait) -> Result<Vec<notice::Model>
 }
 
 /// A notice, published or not.
-pub async fn notice(db: &impl ConnectionTrait, id: i32) -> Result<notice::Model> {
+pub async fn for_editing(db: &impl ConnectionTrait, id: i32) -> Result<notice::Model> {
     notice::Entity::find_by_id(id)
         .one(db)
         .await?
