@@ -21,6 +21,13 @@ pub struct ArticleLink {
     pub published_at: DateTime<Utc>,
 }
 
+/// Whether readers see `a` at `now`: published, and its publication time has come. The same
+/// rule as the query condition below.
+pub fn is_visible(a: &article::Model, now: DateTime<Utc>) -> bool {
+    a.status == ArticleStatus::Published && a.published_at.is_some_and(|t| t <= now)
+}
+
+/// Readers see published articles whose publication time has come.
 fn visible(now: DateTime<Utc>) -> Condition {
     Condition::all()
         .add(article::Column::Status.eq(ArticleStatus::Published))

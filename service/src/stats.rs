@@ -162,3 +162,43 @@ pub async fn upcoming(
         .all(db)
         .await?)
 }
+
+/// Views of the last 30 days, as the dashboard shows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Views {
+    /// Each of the last 30 days (`11-27`) with its views, oldest first; days without views are 0.
+    pub daily: Vec<(String, i64)>,
+    pub today: i64,
+    pub last_7: i64,
+    pub last_30: i64,
+    /// The ten most viewed articles of the last 7 and 30 days: (id, title, views).
+    pub top_7: Vec<(i32, String, i64)>,
+    pub top_30: Vec<(i32, String, i64)>,
+}
+
+/// Views of the last 30 days (in `tz`): by day, summed over windows, and the most viewed.
+pub async fn views(db: &impl ConnectionTrait, tz: Tz) -> Result<Views> {
+    let days = last_days(30, tz);
+    let first = days.first().cloned().unwrap_or_default();
+    let seven = days
+        .get(days.len().saturating_sub(7))
+        .cloned()
+        .unwrap_or_default();
+    let totals = daily_totals(db, &first).await?;
+    let daily: Vec<(String, i64)> = days
+        .iter()
+        .map(|d| {
+            let v = totals.iter().find(|t| &t.0 == d).map(|t| t.1).unwrap_or(0);
+            (d.get(5..).unwrap_or(d).to_owned(), v)
+        })
+        .collect();
+    let sum_last = |n: usize| daily.iter().rev().take(n).map(|d| d.1).sum::<i64>();
+    Ok(Views {
+        today: sum_last(1),
+        last_7: sum_last(7),
+        last_30: sum_last(30),
+        top_7: top_articles(db, &seven, 10).await?,
+        top_30: top_articles(db, &first, 10).await?,
+        daily,
+    })
+}

@@ -90,7 +90,7 @@ async fn single_page(
     let p = found.ok_or(AppError::NotFound)?;
     tag_page([tag::page(p.column_id)]);
     let body_html = service::html::page_body(&p.body);
-    seo.description = convert::describe(&convert::strip_tags(&body_html), 120);
+    seo.description = convert::describe(&service::html::strip_tags(&body_html), 120);
     Ok(ColumnBody::Single {
         page: SinglePage {
             title: p.title,

@@ -231,7 +231,7 @@ pub fn notice_page(
     files: Vec<notice_attachment::Model>,
 ) -> NoticePage {
     let body = service::html::page_body(&n.body);
-    let text = strip_tags(&body);
+    let text = service::html::strip_tags(&body);
     NoticePage {
         seo: seo(site, &n.title, &text, &notice_href(n.id)),
         id: n.id,
@@ -247,29 +247,6 @@ pub fn notice_page(
             .collect(),
         title: n.title,
     }
-}
-
-/// The text of sanitized HTML (for descriptions).
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 pub fn issue_card(site: &SiteConfig, issue: &Issue) -> IssueCard {
@@ -317,7 +294,7 @@ pub fn article_page(
     let url = site.absolute(&href);
     let body_html = service::html::page_body(&a.body);
     let description = if a.summary.trim().is_empty() {
-        describe(&strip_tags(&body_html), 120)
+        describe(&service::html::strip_tags(&body_html), 120)
     } else {
         describe(&a.summary, 120)
     };
@@ -408,6 +385,9 @@ mod tests {
 
     #[test]
     fn tags_become_plain_text() {
-        assert_eq!(strip_tags("<p>甲&amp;乙</p><p>丙</p>").trim(), "甲&乙  丙");
+        assert_eq!(
+            service::html::strip_tags("<p>甲&amp;乙</p><p>丙</p>").trim(),
+            "甲&乙  丙"
+        );
     }
 }

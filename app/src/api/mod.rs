@@ -16,6 +16,3 @@ mod column;
 pub(crate) mod convert;
 #[cfg(feature = "ssr")]
 mod home;
-
-#[cfg(feature = "ssr")]
-pub(crate) use convert::strip_tags;

@@ -16,6 +16,7 @@ use crate::audit::{self, Actor};
 use crate::cache::{self, tag};
 use crate::db::Db;
 use crate::{Error, Result};
+pub mod compare;
 mod history;
 
 pub use history::*;

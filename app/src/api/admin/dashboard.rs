@@ -1,3 +1,5 @@
+//! The dashboard: articles by status, review and reader queues, views, what is scheduled.
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -40,32 +42,18 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             updated: service::time::format_datetime(w.review.updated_at, tz),
         })
         .collect();
-    let days = service::stats::last_days(30, tz);
-    let first = days.first().cloned().unwrap_or_default();
-    let totals = service::stats::daily_totals(db, &first).await?;
-    let daily: Vec<(String, i64)> = days
-        .iter()
-        .map(|d| {
-            let v = totals.iter().find(|t| &t.0 == d).map(|t| t.1).unwrap_or(0);
-            (d.get(5..).unwrap_or(d).to_owned(), v)
-        })
-        .collect();
-    let sum_last = |n: usize| daily.iter().rev().take(n).map(|d| d.1).sum::<i64>();
+    let views = service::stats::views(db, tz).await?;
     let top = |rows: Vec<(i32, String, i64)>| {
         rows.into_iter()
             .map(|(id, title, views)| TopArticle { id, title, views })
             .collect::<Vec<_>>()
     };
-    let seven = days
-        .get(days.len().saturating_sub(7))
-        .cloned()
-        .unwrap_or_default();
     Ok(Dashboard {
-        views_today: sum_last(1),
-        views_7: sum_last(7),
-        views_30: sum_last(30),
-        top_7: top(service::stats::top_articles(db, &seven, 10).await?),
-        top_30: top(service::stats::top_articles(db, &first, 10).await?),
+        views_today: views.today,
+        views_7: views.last_7,
+        views_30: views.last_30,
+        top_7: top(views.top_7),
+        top_30: top(views.top_30),
         upcoming: service::stats::upcoming(db, 10)
             .await?
             .into_iter()
@@ -78,7 +66,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
                 )
             })
             .collect(),
-        daily,
+        daily: views.daily,
         by_status,
         messages_waiting: service::messages::counts(db).await?.new,
         submissions_waiting: service::submissions::review::counts(db).await?.new,

@@ -1,7 +1,6 @@
 //! The editor's server side: loading, saving, revisions and comparisons.
 
 use chrono::Utc;
-use similar::{ChangeTag, TextDiff};
 
 use super::convert::{column_options, local_input, parse_local_input};
 use crate::error::AppError;
@@ -12,8 +11,7 @@ use crate::models::admin::{
 use crate::ssr::{AppState, Staff};
 
 fn public_href(a: &entity::article::Model) -> Option<String> {
-    (a.status == ArticleStatus::Published && a.published_at.is_some_and(|t| t <= Utc::now()))
-        .then(|| format!("/articles/{}", a.id))
+    service::article::is_visible(a, Utc::now()).then(|| format!("/articles/{}", a.id))
 }
 
 /// Where `a` stands in review, for the editor.
@@ -338,87 +336,16 @@ pub async fn revisions(state: &AppState, staff: &Staff, id: i32) -> Result<Revis
     })
 }
 
-/// The text blocks of an HTML body: one line per paragraph, heading, list item or figure.
-fn blocks(html: &str) -> Vec<String> {
-    let mut s = html.to_owned();
-    for end in [
-        "</p>",
-        "</h2>",
-        "</h3>",
-        "</h4>",
-        "</li>",
-        "</figure>",
-        "</blockquote>",
-        "<br>",
-        "</tr>",
-    ] {
-        s = s.replace(end, &format!("{end}\n"));
-    }
-    s.lines()
-        .map(|l| {
-            let img = l.contains("<img").then(|| {
-                l.split("src=\"")
-                    .nth(1)
-                    .and_then(|r| r.split('"').next())
-                    .map(|src| format!("［图片 {src}］"))
-            });
-            let text = crate::api::strip_tags(l)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            match img.flatten() {
-                Some(i) if text.is_empty() => i,
-                Some(i) => format!("{i} {text}"),
-                None => text,
-            }
-        })
-        .filter(|l| !l.is_empty())
-        .collect()
-}
-
 /// Side-by-side lines of two versions of a body.
 pub fn side_by_side(old: &str, new: &str) -> Vec<DiffLine> {
-    let (a, b) = (blocks(old), blocks(new));
-    let a_refs: Vec<&str> = a.iter().map(String::as_str).collect();
-    let b_refs: Vec<&str> = b.iter().map(String::as_str).collect();
-    let diff = TextDiff::from_slices(&a_refs, &b_refs);
-    let mut out: Vec<DiffLine> = Vec::new();
-    let mut removed: Vec<String> = Vec::new();
-    let mut added: Vec<String> = Vec::new();
-    let flush = |out: &mut Vec<DiffLine>, removed: &mut Vec<String>, added: &mut Vec<String>| {
-        let n = removed.len().max(added.len());
-        for k in 0..n {
-            let (l, r) = (removed.get(k).cloned(), added.get(k).cloned());
-            let kind = match (&l, &r) {
-                (Some(_), Some(_)) => "changed",
-                (Some(_), None) => "removed",
-                _ => "added",
-            };
-            out.push(DiffLine {
-                left: l,
-                right: r,
-                kind: kind.into(),
-            });
-        }
-        removed.clear();
-        added.clear();
-    };
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            ChangeTag::Equal => {
-                flush(&mut out, &mut removed, &mut added);
-                out.push(DiffLine {
-                    left: Some(change.value().to_owned()),
-                    right: Some(change.value().to_owned()),
-                    kind: "same".into(),
-                });
-            }
-            ChangeTag::Delete => removed.push(change.value().to_owned()),
-            ChangeTag::Insert => added.push(change.value().to_owned()),
-        }
-    }
-    flush(&mut out, &mut removed, &mut added);
-    out
+    service::editorial::compare::body(old, new)
+        .into_iter()
+        .map(|l| DiffLine {
+            left: l.old,
+            right: l.new,
+            kind: l.change.code().to_owned(),
+        })
+        .collect()
 }
 
 pub async fn diff(state: &AppState, staff: &Staff, rev: i32) -> Result<Diff, AppError> {
@@ -443,74 +370,15 @@ pub async fn compare(
     old: &service::editorial::ArticleInput,
     new: &service::editorial::ArticleInput,
 ) -> Result<(Vec<FieldDiff>, Vec<DiffLine>), AppError> {
-    let tz = state.site.time_zone;
     let columns = service::column::all(&state.db).await?;
-    let column = |id: i32| {
-        columns
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| c.name.clone())
-            .unwrap_or_default()
-    };
-    let flags = |i: &service::editorial::ArticleInput| {
-        [
-            (i.is_headline, "头条"),
-            (i.is_recommended, "推荐"),
-            (i.is_slideshow, "幻灯"),
-        ]
+    let fields = service::editorial::compare::fields(old, new, &columns, state.site.time_zone)
         .into_iter()
-        .filter(|f| f.0)
-        .map(|f| f.1)
-        .collect::<Vec<_>>()
-        .join("、")
-    };
-    let field = |label: &str, l: String, r: String| FieldDiff {
-        changed: l != r,
-        label: label.to_owned(),
-        left: l,
-        right: r,
-    };
-    let when = |i: &service::editorial::ArticleInput| {
-        i.published_at
-            .map(|t| service::time::format_datetime(t, tz))
-            .unwrap_or_default()
-    };
-    let fields = vec![
-        field("标题", old.title.clone(), new.title.clone()),
-        field("副标题", old.subtitle.clone(), new.subtitle.clone()),
-        field("栏目", column(old.column_id), column(new.column_id)),
-        field("来源", old.source.clone(), new.source.clone()),
-        field("作者", old.author.clone(), new.author.clone()),
-        field("摘要", old.summary.clone(), new.summary.clone()),
-        field("标记", flags(old), flags(new)),
-        field("状态", old.status.label().into(), new.status.label().into()),
-        field("发布时间", when(old), when(new)),
-        field(
-            "封面图片",
-            old.cover_image_id
-                .map(|i| format!("#{i}"))
-                .unwrap_or_default(),
-            new.cover_image_id
-                .map(|i| format!("#{i}"))
-                .unwrap_or_default(),
-        ),
-    ];
+        .map(|f| FieldDiff {
+            changed: f.changed(),
+            label: f.label.to_owned(),
+            left: f.old,
+            right: f.new,
+        })
+        .collect();
     Ok((fields, side_by_side(&old.body, &new.body)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::side_by_side;
-
-    #[test]
-    fn bodies_are_compared_paragraph_by_paragraph() {
-        let old = "<p>第一段</p><p>第二段</p><p>第三段</p>";
-        let new = "<p>第一段</p><p>第二段（已修改）</p><p>第三段</p><p>新增段落</p>";
-        let rows = side_by_side(old, new);
-        let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
-        assert_eq!(kinds, ["same", "changed", "same", "added"]);
-        assert_eq!(rows[1].left.as_deref(), Some("第二段"));
-        assert_eq!(rows[1].right.as_deref(), Some("第二段（已修改）"));
-        assert_eq!(rows[3].left, None);
-    }
 }

@@ -9,24 +9,20 @@ use crate::models::admin::{PageForm, PageRow};
 #[server(prefix = "/api/admin", endpoint = "pages/list", input = GetUrl)]
 pub async fn get_pages() -> Result<Vec<PageRow>, AppError> {
     let (_, state) = crate::ssr::as_editor()?;
-    let mut rows = Vec::new();
-    for c in service::column::all(&state.db)
+    let tz = state.site.time_zone;
+    Ok(service::page::all_with_columns(&state.db)
         .await?
         .into_iter()
-        .filter(|c| c.kind.has_page())
-    {
-        let p = service::page::for_column(&state.db, c.id).await?;
-        rows.push(PageRow {
+        .map(|(c, p)| PageRow {
             column_id: c.id,
-            column: c.name.clone(),
-            slug: c.slug.clone(),
+            column: c.name,
+            slug: c.slug,
             title: p.as_ref().map(|p| p.title.clone()).unwrap_or_default(),
             updated: p
-                .map(|p| service::time::format_datetime(p.updated_at, state.site.time_zone))
+                .map(|p| service::time::format_datetime(p.updated_at, tz))
                 .unwrap_or_else(|| "（尚未编写）".into()),
-        });
-    }
-    Ok(rows)
+        })
+        .collect())
 }
 
 #[server(prefix = "/api/admin", endpoint = "pages/form", input = GetUrl)]
