@@ -187,73 +187,21 @@ impl Settings {
         reject_unknown_keys(&table, file_name)?;
         let src = Source { table, env };
 
-        let site_addr: SocketAddr = src.parse(SITE_ADDR, "127.0.0.1:3000", |s| {
-            s.parse::<SocketAddr>()
-                .map_err(|_| "expected an address like 127.0.0.1:3000".to_owned())
-        })?;
-        let reload_port = src.parse(RELOAD_PORT, "3001", |s| {
-            s.parse::<u32>()
-                .map_err(|_| "expected a port number".to_owned())
-        })?;
-        let leptos_env = src.parse(ENV, "PROD", |s| match s.to_ascii_lowercase().as_str() {
-            "dev" | "development" => Ok(Env::DEV),
-            "prod" | "production" => Ok(Env::PROD),
-            _ => Err("expected DEV or PROD".to_owned()),
-        })?;
-        let output_name = src.parse(OUTPUT_NAME, "portico", non_empty)?;
-        let site_root = src.parse(SITE_ROOT, "target/site", non_empty)?;
-        let site_pkg_dir = src.parse(SITE_PKG_DIR, "pkg", non_empty)?;
-
+        let leptos = leptos_options(&src)?;
         let database_url = src.parse(DATABASE_URL, "sqlite://data/portico.db?mode=rwc", |s| {
             match service::db::Backend::of(s) {
                 Some(_) => Ok(s.to_owned()),
                 None => Err("expected a sqlite:// or postgres:// URL".to_owned()),
             }
         })?;
-        let default_public = format!("http://{site_addr}");
-        let public_url = src.parse(PUBLIC_URL, &default_public, |s| {
-            let s = if s.is_empty() {
-                default_public.as_str()
-            } else {
-                s
-            };
-            if (s.starts_with("http://") || s.starts_with("https://"))
-                && !s.contains(char::is_whitespace)
-            {
-                Ok(s.trim_end_matches('/').to_owned())
-            } else {
-                Err("expected an http:// or https:// URL".to_owned())
-            }
-        })?;
+        let public_url = public_url(&src, leptos.site_addr)?;
         let time_zone = src.parse(TIME_ZONE, "Asia/Shanghai", |s| {
             service::time::parse_time_zone(s).ok_or_else(|| {
                 format!("unknown time zone {s:?} (use an IANA name such as Asia/Shanghai)")
             })
         })?;
-        let uploads_dir = PathBuf::from(src.parse(UPLOADS_DIR, "data/uploads", non_empty)?);
-        let private_dir = src.parse(PRIVATE_DIR, "", |s| {
-            Ok(if s.is_empty() {
-                uploads_dir
-                    .parent()
-                    .map(|p| p.join("private"))
-                    .unwrap_or_else(|| PathBuf::from("private"))
-            } else {
-                PathBuf::from(s)
-            })
-        })?;
-        if private_dir.starts_with(&uploads_dir) {
-            return Err(ConfigError::bad(
-                PRIVATE_DIR,
-                &Origin::File,
-                "must not be inside the uploads directory (everything there is public)",
-            ));
-        }
-        let storage = storage_config(&src, uploads_dir, private_dir)?;
-        let metrics_allow = src.parse(METRICS_ALLOW, "127.0.0.1, ::1", |s| {
-            TrustedProxies::parse(s).map_err(|e| {
-                format!("{e}; expected addresses or ranges such as \"127.0.0.1, 10.0.0.0/8\"")
-            })
-        })?;
+        let storage = file_storage(&src)?;
+        let metrics_allow = src.parse(METRICS_ALLOW, "127.0.0.1, ::1", proxies)?;
         let seed_demo = src.parse(SEED_DEMO, "true", parse_bool)?;
         let hit_flush = src.parse(HIT_FLUSH_SECS, "2", |s| match s.parse::<u64>() {
             Ok(n @ 1..=5) => Ok(Duration::from_secs(n)),
@@ -268,57 +216,6 @@ impl Settings {
             Ok(n @ 50..=60_000) => Ok(Duration::from_millis(n)),
             _ => Err("expected milliseconds from 50 to 60000".to_owned()),
         })?;
-        let idle = src.parse(SESSION_IDLE_MINS, "120", |s| match s.parse::<u64>() {
-            Ok(n @ 1..=1440) => Ok(Duration::from_secs(n * 60)),
-            _ => Err("expected minutes from 1 to 1440".to_owned()),
-        })?;
-        let absolute = src.parse(SESSION_MAX_HOURS, "12", |s| match s.parse::<u64>() {
-            Ok(n @ 1..=720) => Ok(Duration::from_secs(n * 3600)),
-            _ => Err("expected hours from 1 to 720".to_owned()),
-        })?;
-        let trusted_proxies = src.parse(TRUSTED_PROXIES, "", |s| {
-            TrustedProxies::parse(s).map_err(|e| {
-                format!("{e}; expected addresses or ranges such as \"127.0.0.1, 10.0.0.0/8\"")
-            })
-        })?;
-        let per_hour = src.parse(FORMS_PER_HOUR, "10", |s| match s.parse::<i32>() {
-            Ok(n @ 1..=10_000) => Ok(n),
-            _ => Err("expected a whole number from 1 to 10000".to_owned()),
-        })?;
-        let challenge_after =
-            src.parse(FORMS_CHALLENGE_AFTER, "3", |s| match s.parse::<i32>() {
-                Ok(n @ 0..=10_000) => Ok(n),
-                _ => Err("expected a whole number from 0 (always ask) to 10000".to_owned()),
-            })?;
-        let min_secs = src.parse(FORMS_MIN_SECS, "3", |s| match s.parse::<i64>() {
-            Ok(n @ 0..=600) => Ok(n),
-            _ => Err("expected seconds from 0 to 600".to_owned()),
-        })?;
-        let forms = service::forms::Policy {
-            per_hour,
-            challenge_after,
-            min_age: chrono::Duration::seconds(min_secs),
-            ..service::forms::Policy::default()
-        };
-        let mail = mail_config(&src)?;
-
-        // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
-        // hashed names exactly when that file is there.
-        let hash_files = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
-            .is_some_and(|p| p.exists());
-
-        let leptos = LeptosOptions::builder()
-            .output_name(output_name)
-            .site_root(site_root)
-            .site_pkg_dir(site_pkg_dir)
-            .site_addr(site_addr)
-            .reload_port(reload_port)
-            .env(leptos_env)
-            .hash_files(hash_files)
-            .build();
-
         Ok(Settings {
             leptos,
             database_url,
@@ -331,12 +228,143 @@ impl Settings {
             log,
             cache_bytes,
             cache_poll,
-            sessions: service::auth::SessionPolicy { idle, absolute },
-            trusted_proxies,
-            forms,
-            mail,
+            sessions: sessions_config(&src)?,
+            trusted_proxies: src.parse(TRUSTED_PROXIES, "", proxies)?,
+            forms: forms_config(&src)?,
+            mail: mail_config(&src)?,
         })
     }
+}
+
+/// `[leptos]` (and the site's address): what Leptos itself reads.
+fn leptos_options<F: Fn(&str) -> Option<String>>(
+    src: &Source<F>,
+) -> Result<LeptosOptions, ConfigError> {
+    let site_addr: SocketAddr = src.parse(SITE_ADDR, "127.0.0.1:3000", |s| {
+        s.parse::<SocketAddr>()
+            .map_err(|_| "expected an address like 127.0.0.1:3000".to_owned())
+    })?;
+    let reload_port = src.parse(RELOAD_PORT, "3001", |s| {
+        s.parse::<u32>()
+            .map_err(|_| "expected a port number".to_owned())
+    })?;
+    let leptos_env = src.parse(ENV, "PROD", |s| match s.to_ascii_lowercase().as_str() {
+        "dev" | "development" => Ok(Env::DEV),
+        "prod" | "production" => Ok(Env::PROD),
+        _ => Err("expected DEV or PROD".to_owned()),
+    })?;
+    let output_name = src.parse(OUTPUT_NAME, "portico", non_empty)?;
+    let site_root = src.parse(SITE_ROOT, "target/site", non_empty)?;
+    let site_pkg_dir = src.parse(SITE_PKG_DIR, "pkg", non_empty)?;
+
+    // cargo-leptos writes hash.txt beside the binary when it hashes file names; use the
+    // hashed names exactly when that file is there.
+    let hash_files = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|p| p.exists());
+
+    Ok(LeptosOptions::builder()
+        .output_name(output_name)
+        .site_root(site_root)
+        .site_pkg_dir(site_pkg_dir)
+        .site_addr(site_addr)
+        .reload_port(reload_port)
+        .env(leptos_env)
+        .hash_files(hash_files)
+        .build())
+}
+
+/// `[site] public-url`: the base URL readers use (the site's own address when empty).
+fn public_url<F: Fn(&str) -> Option<String>>(
+    src: &Source<F>,
+    site_addr: SocketAddr,
+) -> Result<String, ConfigError> {
+    let default_public = format!("http://{site_addr}");
+    src.parse(PUBLIC_URL, &default_public, |s| {
+        let s = if s.is_empty() {
+            default_public.as_str()
+        } else {
+            s
+        };
+        if (s.starts_with("http://") || s.starts_with("https://"))
+            && !s.contains(char::is_whitespace)
+        {
+            Ok(s.trim_end_matches('/').to_owned())
+        } else {
+            Err("expected an http:// or https:// URL".to_owned())
+        }
+    })
+}
+
+/// The upload and private directories, or the bucket of `[storage] url`.
+fn file_storage<F: Fn(&str) -> Option<String>>(
+    src: &Source<F>,
+) -> Result<service::storage::Location, ConfigError> {
+    let uploads_dir = PathBuf::from(src.parse(UPLOADS_DIR, "data/uploads", non_empty)?);
+    let private_dir = src.parse(PRIVATE_DIR, "", |s| {
+        Ok(if s.is_empty() {
+            uploads_dir
+                .parent()
+                .map(|p| p.join("private"))
+                .unwrap_or_else(|| PathBuf::from("private"))
+        } else {
+            PathBuf::from(s)
+        })
+    })?;
+    if private_dir.starts_with(&uploads_dir) {
+        return Err(ConfigError::bad(
+            PRIVATE_DIR,
+            &Origin::File,
+            "must not be inside the uploads directory (everything there is public)",
+        ));
+    }
+    storage_config(src, uploads_dir, private_dir)
+}
+
+/// Addresses and ranges, for `trusted-proxies` and `[metrics] allow`.
+fn proxies(s: &str) -> Result<TrustedProxies, String> {
+    TrustedProxies::parse(s)
+        .map_err(|e| format!("{e}; expected addresses or ranges such as \"127.0.0.1, 10.0.0.0/8\""))
+}
+
+/// Staff session lifetimes.
+fn sessions_config<F: Fn(&str) -> Option<String>>(
+    src: &Source<F>,
+) -> Result<service::auth::SessionPolicy, ConfigError> {
+    let idle = src.parse(SESSION_IDLE_MINS, "120", |s| match s.parse::<u64>() {
+        Ok(n @ 1..=1440) => Ok(Duration::from_secs(n * 60)),
+        _ => Err("expected minutes from 1 to 1440".to_owned()),
+    })?;
+    let absolute = src.parse(SESSION_MAX_HOURS, "12", |s| match s.parse::<u64>() {
+        Ok(n @ 1..=720) => Ok(Duration::from_secs(n * 3600)),
+        _ => Err("expected hours from 1 to 720".to_owned()),
+    })?;
+    Ok(service::auth::SessionPolicy { idle, absolute })
+}
+
+/// `[forms]`: the limits of the public forms (留言, 投稿).
+fn forms_config<F: Fn(&str) -> Option<String>>(
+    src: &Source<F>,
+) -> Result<service::forms::Policy, ConfigError> {
+    let per_hour = src.parse(FORMS_PER_HOUR, "10", |s| match s.parse::<i32>() {
+        Ok(n @ 1..=10_000) => Ok(n),
+        _ => Err("expected a whole number from 1 to 10000".to_owned()),
+    })?;
+    let challenge_after = src.parse(FORMS_CHALLENGE_AFTER, "3", |s| match s.parse::<i32>() {
+        Ok(n @ 0..=10_000) => Ok(n),
+        _ => Err("expected a whole number from 0 (always ask) to 10000".to_owned()),
+    })?;
+    let min_secs = src.parse(FORMS_MIN_SECS, "3", |s| match s.parse::<i64>() {
+        Ok(n @ 0..=600) => Ok(n),
+        _ => Err("expected seconds from 0 to 600".to_owned()),
+    })?;
+    Ok(service::forms::Policy {
+        per_hour,
+        challenge_after,
+        min_age: chrono::Duration::seconds(min_secs),
+        ..service::forms::Policy::default()
+    })
 }
 
 /// `[storage]`: the local directories unless `url` names a bucket (or another directory).

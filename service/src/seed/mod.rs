@@ -2,6 +2,7 @@
 //! (some with locally drawn illustrations), notices, footer link groups and site settings.
 
 mod images;
+mod steps;
 
 use std::collections::HashMap;
 
@@ -13,11 +14,13 @@ use entity::{
     notice_attachment, page,
 };
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, Set,
+    TransactionTrait,
 };
 use serde::Deserialize;
 
 use crate::db::Db;
+use steps::{seed_article, seed_columns, seed_issue, seed_links, seed_notices, seed_pages, seed_settings};
 use crate::html::escape;
 use crate::site::{self, Settings};
 use crate::storage::Store;
@@ -146,13 +149,15 @@ pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool> {
     Ok(column::Entity::find().count(db).await? == 0)
 }
 
-/// Seeds the demo content if the database is empty; returns `None` when it already had
-/// content. Images are drawn into `demo/` of the media store. Everything in the database is
-/// written in one transaction.
-pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedReport>> {
-    if !is_empty(db).await? {
-        return Ok(None);
-    }
+/// The demo content files, parsed.
+struct DemoFiles {
+    site: SiteFile,
+    articles: Vec<ArticleSeed>,
+    pages: PagesFile,
+    magazine: MagazineFile,
+}
+
+fn parse_files() -> Result<DemoFiles> {
     let site: SiteFile =
         toml::from_str(SITE).map_err(|e| Error::Invalid(format!("site.toml: {e}")))?;
     let mut articles = Vec::new();
@@ -161,265 +166,67 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
             .map_err(|e| Error::Invalid(format!("articles-{}.toml: {e}", i + 1)))?;
         articles.extend(parsed.article);
     }
-
     let pages: PagesFile =
         toml::from_str(PAGES).map_err(|e| Error::Invalid(format!("pages.toml: {e}")))?;
     let magazine: MagazineFile =
         toml::from_str(MAGAZINE).map_err(|e| Error::Invalid(format!("magazine.toml: {e}")))?;
+    Ok(DemoFiles {
+        site,
+        articles,
+        pages,
+        magazine,
+    })
+}
 
-    let now = Utc::now();
+/// Where seeding stands: the transaction, what was made so far and what it is called.
+struct Seeding<'a> {
+    txn: &'a DatabaseTransaction,
+    media: &'a Store,
+    tz: Tz,
+    now: DateTime<Utc>,
+    report: SeedReport,
+    column_ids: HashMap<String, i32>,
+    article_ids: HashMap<String, i32>,
+}
+
+/// Seeds the demo content if the database is empty; returns `None` when it already had
+/// content. Images are drawn into `demo/` of the media store. Everything in the database is
+/// written in one transaction.
+pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedReport>> {
+    if !is_empty(db).await? {
+        return Ok(None);
+    }
+    let mut files = parse_files()?;
     let txn = db.begin().await?;
-    let mut report = SeedReport::default();
-
-    // Settings.
-    let mut settings = Settings::default();
-    for (key, value) in site.settings {
-        if !settings.set(&key, value) {
-            return Err(Error::Invalid(format!("site.toml: unknown setting {key}")));
-        }
+    let mut s = Seeding {
+        txn: &txn,
+        media,
+        tz,
+        now: Utc::now(),
+        report: SeedReport::default(),
+        column_ids: HashMap::new(),
+        article_ids: HashMap::new(),
+    };
+    let settings = seed_settings(&s, std::mem::take(&mut files.site.settings)).await?;
+    seed_columns(&mut s, &files.site.column).await?;
+    seed_links(&mut s, &files.site.link_group).await?;
+    seed_notices(&mut s, &files.site.notice).await?;
+    seed_pages(&mut s, &files.pages.page).await?;
+    // Oldest first, so ids follow publication order.
+    files.articles.sort_by(|a, b| a.published.cmp(&b.published));
+    for (n, a) in files.articles.iter().enumerate() {
+        seed_article(&mut s, n, a).await?;
     }
-    site::save_settings(&txn, &settings).await?;
-
-    // Columns, parents first.
-    let mut column_ids: HashMap<String, i32> = HashMap::new();
-    for (order, c) in site.column.iter().enumerate() {
-        let parent_id = match &c.parent {
-            Some(p) => Some(*column_ids.get(p).ok_or_else(|| {
-                Error::Invalid(format!(
-                    "site.toml: column {} before its parent {p}",
-                    c.slug
-                ))
-            })?),
-            None => None,
-        };
-        let saved = column::ActiveModel {
-            parent_id: Set(parent_id),
-            name: Set(c.name.clone()),
-            slug: Set(c.slug.clone()),
-            kind: Set(c.kind),
-            description: Set(c.description.clone()),
-            sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
-            show_in_nav: Set(c.nav),
-            listed_count: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        column_ids.insert(c.slug.clone(), saved.id);
-        report.columns += 1;
+    for (k, issue) in files.magazine.issue.iter().enumerate() {
+        seed_issue(&mut s, &settings, k, issue).await?;
     }
-
-    // Footer links.
-    for (order, g) in site.link_group.iter().enumerate() {
-        let group = link_group::ActiveModel {
-            name: Set(g.name.clone()),
-            sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        for (i, (name, url)) in g.links.iter().enumerate() {
-            link::ActiveModel {
-                group_id: Set(group.id),
-                name: Set(name.clone()),
-                url: Set(url.clone()),
-                sort_order: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            report.links += 1;
-        }
-    }
-
-    // Notices.
-    for (k, n) in site.notice.iter().enumerate() {
-        let at = local_time(&n.published, tz)?;
-        let saved = notice::ActiveModel {
-            title: Set(n.title.clone()),
-            body: Set(paragraphs_to_html(&n.body, None)),
-            is_published: Set(true),
-            published_at: Set(at),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        for (name, text) in &n.attachments {
-            let file = format!("{DEMO_MEDIA_DIR}/notice-{}-{name}", k + 1);
-            media.put(&file, text.clone().into_bytes()).await?;
-            notice_attachment::ActiveModel {
-                notice_id: Set(saved.id),
-                title: Set(name.clone()),
-                path: Set(file),
-                size_bytes: Set(i64::try_from(text.len()).unwrap_or(0)),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-        report.notices += 1;
-    }
-
-    // Single pages.
-    for p in &pages.page {
-        let column_id = *column_ids
-            .get(&p.column)
-            .ok_or_else(|| Error::Invalid(format!("pages.toml: unknown column {}", p.column)))?;
-        page::ActiveModel {
-            column_id: Set(column_id),
-            title: Set(p.title.clone()),
-            body: Set(crate::html::sanitize(&paragraphs_to_html(&p.body, None))),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        report.pages += 1;
-    }
-
-    // Articles, oldest first so ids follow publication order.
-    articles.sort_by(|a, b| a.published.cmp(&b.published));
-    let mut article_ids: HashMap<String, i32> = HashMap::new();
-    for (n, a) in articles.iter().enumerate() {
-        let column_id = *column_ids
-            .get(&a.column)
-            .ok_or_else(|| Error::Invalid(format!("unknown column {} in {}", a.column, a.title)))?;
-        let at = local_time(&a.published, tz)?;
-        let figure = match &a.image_caption {
-            Some(caption) => {
-                let file = format!("{DEMO_MEDIA_DIR}/illustration-{:02}.jpg", n + 1);
-                let drawn = draw_once(media, &file, n as u64, images::Kind::Illustration).await?;
-                let img = image::ActiveModel {
-                    path: Set(file.clone()),
-                    alt: Set(caption.clone()),
-                    caption: Set(caption.clone()),
-                    credit: Set(a.image_credit.clone()),
-                    width: Set(images::WIDTH as i32),
-                    height: Set(images::HEIGHT as i32),
-                    variants: Set(drawn.variants),
-                    size_bytes: Set(drawn.size),
-                    mime: Set("image/jpeg".into()),
-                    created_at: Set(at),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
-                report.images += 1;
-                Some(img)
-            }
-            None => None,
-        };
-        let body = paragraphs_to_html(&a.body, figure.as_ref());
-        let saved = article::ActiveModel {
-            column_id: Set(column_id),
-            title: Set(a.title.clone()),
-            subtitle: Set(a.subtitle.clone()),
-            slug: Set(None),
-            source: Set(a.source.clone()),
-            author: Set(a.author.clone()),
-            summary: Set(a.summary.clone()),
-            body: Set(crate::html::sanitize(&body)),
-            cover_image_id: Set(figure.as_ref().map(|f| f.id)),
-            is_headline: Set(a.flags.iter().any(|f| f == "headline")),
-            is_recommended: Set(a.flags.iter().any(|f| f == "recommended")),
-            is_slideshow: Set(a.flags.iter().any(|f| f == "slideshow")),
-            status: Set(ArticleStatus::Published),
-            published_at: Set(Some(at)),
-            hits: Set(demo_hits(n, at, now)),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        // The last 30 days of reading, so the demo dashboard has something to show.
-        for k in 0..30 {
-            let day = now - chrono::Duration::days(k);
-            if day >= at {
-                let views = demo_daily_views(n, k, (day - at).num_days());
-                crate::stats::add_daily_views(
-                    &txn,
-                    saved.id,
-                    &crate::stats::day_of(day, tz),
-                    views,
-                )
-                .await?;
-            }
-        }
-        article_ids.insert(a.title.clone(), saved.id);
-        report.articles += 1;
-    }
-
-    // Magazine issues with drawn covers and their tables of contents.
-    for (k, issue) in magazine.issue.iter().enumerate() {
-        let at = local_time(&issue.published, tz)?;
-        let file = format!(
-            "{DEMO_MEDIA_DIR}/cover-{}-{:02}.jpg",
-            issue.year, issue.number
-        );
-        let drawn = draw_once(media, &file, k as u64, images::Kind::Cover).await?;
-        let cover = image::ActiveModel {
-            path: Set(file.clone()),
-            alt: Set(format!(
-                "《{}》{}年第{}期封面",
-                settings.magazine_name, issue.year, issue.number
-            )),
-            caption: Set(String::new()),
-            credit: Set(settings.magazine_name.clone()),
-            width: Set(images::COVER_WIDTH as i32),
-            height: Set(images::COVER_HEIGHT as i32),
-            variants: Set(drawn.variants),
-            size_bytes: Set(drawn.size),
-            mime: Set("image/jpeg".into()),
-            created_at: Set(at),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let saved = magazine_issue::ActiveModel {
-            year: Set(issue.year),
-            number: Set(issue.number),
-            total_number: Set(issue.total_number),
-            title: Set(issue.title.clone()),
-            summary: Set(issue.summary.clone()),
-            cover_image_id: Set(Some(cover.id)),
-            published_at: Set(at),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        for (order, (section, title)) in issue.toc.iter().enumerate() {
-            let article_id = *article_ids.get(title).ok_or_else(|| {
-                Error::Invalid(format!("magazine.toml: no article titled {title}"))
-            })?;
-            magazine_issue_article::ActiveModel {
-                issue_id: Set(saved.id),
-                article_id: Set(article_id),
-                section: Set(section.clone()),
-                sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-        report.issues += 1;
-    }
-
+    let report = s.report;
     crate::listing::rebuild_all(&txn).await?;
     crate::search::index_all(&txn).await?;
     txn.commit().await?;
     Ok(Some(report))
 }
 
-/// Draws illustration `n` to `path` of the media store unless it is already there (the
-/// drawings are deterministic); returns the file's size.
 /// A demo picture in the media store: the JPEG's size and its WebP variants (as the image
 /// row stores them).
 struct Drawn {
