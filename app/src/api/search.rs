@@ -107,14 +107,14 @@ mod load {
         out
     }
 
-    pub async fn search(
-        state: &AppState,
-        mut form: SearchForm,
+    /// The query of a search form, its fields cut to size; what could not be used is cleared
+    /// from the form and explained in the notes.
+    fn query_of(
+        form: &mut SearchForm,
+        all: &[column::Model],
         page: u64,
-    ) -> Result<SearchPage, AppError> {
-        let (db, site, now) = (&state.db, &state.site, Utc::now());
-        let common = state.common.get(db).await?;
-        let all = &common.columns;
+        tz: chrono_tz::Tz,
+    ) -> (Query, Vec<String>) {
         // Keep the form's own text bounded (the query itself is cut by the service).
         form.q = form.q.chars().take(200).collect();
         for v in [
@@ -154,7 +154,7 @@ mod load {
             if text.is_empty() {
                 continue;
             }
-            match day(text, end, site.time_zone) {
+            match day(text, end, tz) {
                 Some(at) => *slot = Some(at),
                 None => {
                     notes.push(format!("日期“{text}”无法识别，已忽略（格式如 2025-01-31）"));
@@ -162,6 +162,43 @@ mod load {
                 }
             }
         }
+        (query, notes)
+    }
+
+    /// One search result as the page lists it.
+    fn hit(
+        h: service::search::Hit,
+        all: &[column::Model],
+        site: &crate::ssr::SiteConfig,
+    ) -> SearchHit {
+        let column = h.column_id.and_then(|id| all.iter().find(|c| c.id == id));
+        let (href, label) = match h.kind {
+            Kind::Article => (article_href(h.ref_id), None),
+            Kind::Notice => (notice_href(h.ref_id), Some("通知公告".to_owned())),
+            Kind::Page => (
+                column.map_or_else(|| "/".to_owned(), |c| column_href(&c.slug)),
+                Some("单页".to_owned()),
+            ),
+        };
+        SearchHit {
+            href,
+            label,
+            column: column.map(|c| c.name.clone()).unwrap_or_default(),
+            date: service::time::format_date(h.at, site.time_zone),
+            title: marked(h.title),
+            snippet: marked(h.snippet),
+        }
+    }
+
+    pub async fn search(
+        state: &AppState,
+        mut form: SearchForm,
+        page: u64,
+    ) -> Result<SearchPage, AppError> {
+        let (db, site, now) = (&state.db, &state.site, Utc::now());
+        let common = state.common.get(db).await?;
+        let all = &common.columns;
+        let (query, notes) = query_of(&mut form, all, page, site.time_zone);
         let found = service::search::search(db, &query, now).await?;
         let pages = found.total.div_ceil(PER_PAGE).max(1);
         if page == 0 || (page > 1 && page > pages) {
@@ -177,29 +214,7 @@ mod load {
         } else {
             Vec::new()
         };
-        let hits = found
-            .hits
-            .into_iter()
-            .map(|h| {
-                let column = h.column_id.and_then(|id| all.iter().find(|c| c.id == id));
-                let (href, label) = match h.kind {
-                    Kind::Article => (article_href(h.ref_id), None),
-                    Kind::Notice => (notice_href(h.ref_id), Some("通知公告".to_owned())),
-                    Kind::Page => (
-                        column.map_or_else(|| "/".to_owned(), |c| column_href(&c.slug)),
-                        Some("单页".to_owned()),
-                    ),
-                };
-                SearchHit {
-                    href,
-                    label,
-                    column: column.map(|c| c.name.clone()).unwrap_or_default(),
-                    date: service::time::format_date(h.at, site.time_zone),
-                    title: marked(h.title),
-                    snippet: marked(h.snippet),
-                }
-            })
-            .collect();
+        let hits = found.hits.into_iter().map(|h| hit(h, all, site)).collect();
         let title = if found.words.is_empty() {
             "站内搜索".to_owned()
         } else {

@@ -11,7 +11,7 @@ use super::{PageView, SitePage};
 use crate::api::submit::{get_submit, get_submit_track};
 use crate::components::reader_form::{FileLimits, ReaderFormHelper};
 use crate::components::seo::Seo;
-use crate::models::{SubmitPage as Page, SubmitTrackPage as Track};
+use crate::models::{SubmitFormState, SubmitPage as Page, SubmitTrackPage as Track};
 
 #[component]
 pub fn SubmitPage() -> impl IntoView {
@@ -38,11 +38,33 @@ fn described(err: &Option<String>, id: &str, hint: &str) -> Option<String> {
 
 #[component]
 fn SubmitView(p: Page) -> impl IntoView {
+    view! {
+        <Seo seo=p.seo.clone() />
+        <div class="messages-page submit-page">
+            <header class="page-header">
+                <h1>"在线投稿"</h1>
+                <p class="lead">"欢迎各开发区、会员单位和读者投稿。投稿前请阅读"<a href=p.guide_href.clone()>"投稿须知"</a>"；提交后您将获得受理编号，可凭编号查询审阅结果。"</p>
+            </header>
+            <div class="messages-layout submit-layout">
+                <SubmitForm p=p.clone() />
+                <SubmitGuide guide_href=p.guide_href.clone() />
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// `aria-invalid` for a field with a problem.
+fn invalid(e: &Option<String>) -> Option<&'static str> {
+    e.as_ref().map(|_| "true")
+}
+
+/// The form: what the reader wrote and where it goes, the files, the question when one is
+/// asked, and the consent; problems shown beside their fields.
+#[component]
+fn SubmitForm(p: Page) -> impl IntoView {
     let f = p.form.clone();
     let err = |field: &str| f.problem(field);
-    let inv = |e: &Option<String>| e.as_ref().map(|_| "true");
-    let (name_err, org_err, phone_err, email_err) =
-        (err("name"), err("organization"), err("phone"), err("email"));
     let (title_err, column_err, content_err, files_err) =
         (err("title"), err("column"), err("content"), err("files"));
     let (consent_err, answer_err) = (err("consent"), err("answer"));
@@ -60,13 +82,6 @@ fn SubmitView(p: Page) -> impl IntoView {
         max_total_mb: p.max_total_mb,
     };
     view! {
-        <Seo seo=p.seo.clone() />
-        <div class="messages-page submit-page">
-            <header class="page-header">
-                <h1>"在线投稿"</h1>
-                <p class="lead">"欢迎各开发区、会员单位和读者投稿。投稿前请阅读"<a href=p.guide_href.clone()>"投稿须知"</a>"；提交后您将获得受理编号，可凭编号查询审阅结果。"</p>
-            </header>
-            <div class="messages-layout submit-layout">
             <section class="message-form-panel submit-panel" aria-labelledby="submit-form-title">
                 <h2 id="submit-form-title">"稿件信息"</h2>
                 {has_problems.then(|| view! {
@@ -82,44 +97,16 @@ fn SubmitView(p: Page) -> impl IntoView {
                     <div class="hp" aria-hidden="true">
                         <label>"请勿填写此项"<input name="website" tabindex="-1" autocomplete="off" /></label>
                     </div>
-                    <div class="field-row">
-                        <div class="field">
-                            <label for="sub-name">"作者姓名"<span class="req" aria-hidden="true">"*"</span></label>
-                            <input id="sub-name" name="name" value=f.name.clone() required maxlength="50" autocomplete="name"
-                                aria-invalid=inv(&name_err) aria-describedby=described(&name_err, "sub-name-error", "") />
-                            <FieldError id="sub-name-error".into() message=name_err.clone() />
-                        </div>
-                        <div class="field">
-                            <label for="sub-org">"工作单位"</label>
-                            <input id="sub-org" name="organization" value=f.organization.clone() maxlength="100" autocomplete="organization"
-                                aria-invalid=inv(&org_err) aria-describedby=described(&org_err, "sub-org-error", "") />
-                            <FieldError id="sub-org-error".into() message=org_err.clone() />
-                        </div>
-                    </div>
-                    <div class="field-row">
-                        <div class="field">
-                            <label for="sub-phone">"联系电话"</label>
-                            <input id="sub-phone" name="phone" type="tel" value=f.phone.clone() maxlength="30" autocomplete="tel" inputmode="tel"
-                                aria-invalid=inv(&phone_err) aria-describedby=described(&phone_err, "sub-phone-error", "sub-contact-hint") />
-                            <FieldError id="sub-phone-error".into() message=phone_err.clone() />
-                        </div>
-                        <div class="field">
-                            <label for="sub-email">"电子邮箱"</label>
-                            <input id="sub-email" name="email" type="email" value=f.email.clone() maxlength="100" autocomplete="email"
-                                aria-invalid=inv(&email_err) aria-describedby=described(&email_err, "sub-email-error", "sub-contact-hint") />
-                            <FieldError id="sub-email-error".into() message=email_err.clone() />
-                        </div>
-                    </div>
-                    <p class="hint" id="sub-contact-hint">"电话和电子邮箱至少填写一项，仅用于联系作者和查询，不会公开。"</p>
+                    <ContactFields f=f.clone() />
                     <div class="field">
                         <label for="sub-title">"稿件标题"<span class="req" aria-hidden="true">"*"</span></label>
                         <input id="sub-title" name="title" value=f.title.clone() required maxlength="200"
-                            aria-invalid=inv(&title_err) aria-describedby=described(&title_err, "sub-title-error", "") />
+                            aria-invalid=invalid(&title_err) aria-describedby=described(&title_err, "sub-title-error", "") />
                         <FieldError id="sub-title-error".into() message=title_err.clone() />
                     </div>
                     <div class="field">
                         <label for="sub-column">"建议栏目"</label>
-                        <select id="sub-column" name="column" aria-invalid=inv(&column_err) aria-describedby=described(&column_err, "sub-column-error", "")>
+                        <select id="sub-column" name="column" aria-invalid=invalid(&column_err) aria-describedby=described(&column_err, "sub-column-error", "")>
                             <option value="" selected=selected.is_empty()>"由编辑部决定"</option>
                             {p.columns.iter().map(|c| {
                                 let id = c.id.to_string();
@@ -132,7 +119,7 @@ fn SubmitView(p: Page) -> impl IntoView {
                     <div class="field">
                         <label for="sub-content">"正文"</label>
                         <textarea id="sub-content" name="content" rows="14" maxlength=max.to_string()
-                            aria-invalid=inv(&content_err) aria-describedby=described(&content_err, "sub-content-error", "sub-content-hint")>{crate::components::textarea_text(&f.content)}</textarea>
+                            aria-invalid=invalid(&content_err) aria-describedby=described(&content_err, "sub-content-error", "sub-content-hint")>{crate::components::textarea_text(&f.content)}</textarea>
                         <p class="hint" id="sub-content-hint">{format!("可直接粘贴稿件正文（最多{max}字），也可只上传附件。")}</p>
                         <FieldError id="sub-content-error".into() message=content_err.clone() />
                     </div>
@@ -140,7 +127,7 @@ fn SubmitView(p: Page) -> impl IntoView {
                         <label for="sub-files">"附件"</label>
                         <input id="sub-files" name="files" type="file" multiple
                             accept=".doc,.docx,.wps,.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                            aria-invalid=inv(&files_err) aria-describedby=described(&files_err, "sub-files-error", "sub-files-hint") />
+                            aria-invalid=invalid(&files_err) aria-describedby=described(&files_err, "sub-files-error", "sub-files-hint") />
                         <p class="hint" id="sub-files-hint">{files_hint}</p>
                         <FieldError id="sub-files-error".into() message=files_err.clone() />
                     </div>
@@ -148,13 +135,13 @@ fn SubmitView(p: Page) -> impl IntoView {
                         <div class="field challenge">
                             <label for="sub-answer">{format!("验证问题：{q}")}<span class="req" aria-hidden="true">"*"</span></label>
                             <input id="sub-answer" name="answer" required maxlength="4" inputmode="numeric" autocomplete="off" class="short"
-                                aria-invalid=inv(&answer_err) aria-describedby=described(&answer_err, "sub-answer-error", "") />
+                                aria-invalid=invalid(&answer_err) aria-describedby=described(&answer_err, "sub-answer-error", "") />
                             <FieldError id="sub-answer-error".into() message=answer_err.clone() />
                         </div>
                     })}
                     <div class="field check">
                         <label><input type="checkbox" id="sub-consent" name="consent" value="yes" required checked=f.consent
-                            aria-invalid=inv(&consent_err) aria-describedby=described(&consent_err, "sub-consent-error", "") />
+                            aria-invalid=invalid(&consent_err) aria-describedby=described(&consent_err, "sub-consent-error", "") />
                             <span>"我已阅读并同意"<a href=p.privacy_href.clone() target="_blank">"《个人信息保护说明》"</a>"，并保证稿件为本人原创"</span></label>
                         <FieldError id="sub-consent-error".into() message=consent_err.clone() />
                     </div>
@@ -165,6 +152,52 @@ fn SubmitView(p: Page) -> impl IntoView {
                     </div>
                 </form>
             </section>
+    }
+}
+
+/// The author and how to reach them (phone or e-mail, at least one).
+#[component]
+fn ContactFields(f: SubmitFormState) -> impl IntoView {
+    let err = |field: &str| f.problem(field);
+    let (name_err, org_err, phone_err, email_err) =
+        (err("name"), err("organization"), err("phone"), err("email"));
+    view! {
+                    <div class="field-row">
+                        <div class="field">
+                            <label for="sub-name">"作者姓名"<span class="req" aria-hidden="true">"*"</span></label>
+                            <input id="sub-name" name="name" value=f.name.clone() required maxlength="50" autocomplete="name"
+                                aria-invalid=invalid(&name_err) aria-describedby=described(&name_err, "sub-name-error", "") />
+                            <FieldError id="sub-name-error".into() message=name_err.clone() />
+                        </div>
+                        <div class="field">
+                            <label for="sub-org">"工作单位"</label>
+                            <input id="sub-org" name="organization" value=f.organization.clone() maxlength="100" autocomplete="organization"
+                                aria-invalid=invalid(&org_err) aria-describedby=described(&org_err, "sub-org-error", "") />
+                            <FieldError id="sub-org-error".into() message=org_err.clone() />
+                        </div>
+                    </div>
+                    <div class="field-row">
+                        <div class="field">
+                            <label for="sub-phone">"联系电话"</label>
+                            <input id="sub-phone" name="phone" type="tel" value=f.phone.clone() maxlength="30" autocomplete="tel" inputmode="tel"
+                                aria-invalid=invalid(&phone_err) aria-describedby=described(&phone_err, "sub-phone-error", "sub-contact-hint") />
+                            <FieldError id="sub-phone-error".into() message=phone_err.clone() />
+                        </div>
+                        <div class="field">
+                            <label for="sub-email">"电子邮箱"</label>
+                            <input id="sub-email" name="email" type="email" value=f.email.clone() maxlength="100" autocomplete="email"
+                                aria-invalid=invalid(&email_err) aria-describedby=described(&email_err, "sub-email-error", "sub-contact-hint") />
+                            <FieldError id="sub-email-error".into() message=email_err.clone() />
+                        </div>
+                    </div>
+                    <p class="hint" id="sub-contact-hint">"电话和电子邮箱至少填写一项，仅用于联系作者和查询，不会公开。"</p>
+    }
+}
+
+/// The guidelines beside the form.
+#[component]
+fn SubmitGuide(guide_href: String) -> impl IntoView {
+    view! {
             <aside class="submit-guide" aria-labelledby="submit-guide-title">
                 <h2 id="submit-guide-title">"投稿说明"</h2>
                 <ul>
@@ -173,13 +206,10 @@ fn SubmitView(p: Page) -> impl IntoView {
                     <li>"图片请提供原图，并在正文或附件中注明拍摄者和图片说明。"</li>
                     <li>"提交后获得受理编号；编辑部审阅后，可凭编号和联系方式查询结果，未采用的稿件可看到编辑部意见。"</li>
                 </ul>
-                <p><a href=p.guide_href.clone()>"阅读完整的投稿须知"</a></p>
+                <p><a href=guide_href>"阅读完整的投稿须知"</a></p>
                 <p><a href="/submit/track">"查询投稿结果"</a></p>
             </aside>
-            </div>
-        </div>
     }
-    .into_any()
 }
 
 #[component]

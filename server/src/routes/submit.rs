@@ -103,6 +103,79 @@ fn checked(fields: &[(String, String)], name: &str) -> bool {
     fields.iter().any(|(k, v)| k == name && !v.is_empty())
 }
 
+/// The manuscript as the form sent it.
+fn draft_of(fields: &[(String, String)], files: Vec<Upload>) -> Draft {
+    Draft {
+        name: field(fields, "name"),
+        organization: field(fields, "organization"),
+        phone: field(fields, "phone"),
+        email: field(fields, "email"),
+        title: field(fields, "title"),
+        column: field(fields, "column"),
+        content: field(fields, "content"),
+        consent: checked(fields, "consent"),
+        answer: field(fields, "answer"),
+        files,
+    }
+}
+
+/// The form filled in again as the reader left it (files must be chosen again: browsers do
+/// not let a page set them).
+fn echo_of(draft: &Draft) -> SubmitFormState {
+    SubmitFormState {
+        name: draft.name.clone(),
+        organization: draft.organization.clone(),
+        phone: draft.phone.clone(),
+        email: draft.email.clone(),
+        title: draft.title.clone(),
+        column: draft.column.clone(),
+        content: draft.content.clone(),
+        consent: draft.consent,
+        files_to_choose_again: draft.files.iter().map(|f| f.name.clone()).collect(),
+        ..SubmitFormState::default()
+    }
+}
+
+/// What to tell the reader when the post could not be read whole; `None` when it could.
+fn unread_notice(read: &Read) -> Option<(String, StatusCode)> {
+    match read {
+        Read::Complete => None,
+        Read::TooLarge => Some((
+            format!(
+                "提交的附件过大：每个附件不超过{} MB，合计不超过{} MB。您填写的文字都还在，请重新选择附件。",
+                MAX_FILE_BYTES >> 20,
+                submissions::MAX_TOTAL_BYTES >> 20
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        )),
+        Read::BadText => Some((
+            "提交的内容中有无法识别的字符（可能是浏览器或输入法的编码问题），请检查后重新提交。您填写的文字都还在。"
+                .into(),
+            StatusCode::BAD_REQUEST,
+        )),
+        Read::Broken => Some((
+            "提交的内容不完整（可能是网络中断或页面已过期），没有保存。请检查后重新提交。"
+                .into(),
+            StatusCode::BAD_REQUEST,
+        )),
+    }
+}
+
+/// Tells the staff about a new manuscript by e-mail, when mail is set up.
+fn notify_staff(state: &AppState, code: &str, draft: &Draft) {
+    if let Some(mail) = &state.mail {
+        let (subject, body) = service::mail::new_submission(
+            code,
+            draft.name.trim(),
+            draft.organization.trim(),
+            draft.title.trim(),
+            draft.files.len(),
+            &state.site.absolute("/admin/submissions"),
+        );
+        mail.notify_staff(subject, body);
+    }
+}
+
 /// `POST /submit`: a reader's manuscript.
 pub async fn post_submit(State(state): State<AppState>, req: Request) -> Response {
     let client = app::ssr::client::client_of(&state.site.trusted_proxies, &req);
@@ -114,66 +187,11 @@ pub async fn post_submit(State(state): State<AppState>, req: Request) -> Respons
         Ok(mp) => read_multipart(mp, &mut fields, &mut files).await,
         Err(_) => Read::Broken,
     };
-    let draft = Draft {
-        name: field(&fields, "name"),
-        organization: field(&fields, "organization"),
-        phone: field(&fields, "phone"),
-        email: field(&fields, "email"),
-        title: field(&fields, "title"),
-        column: field(&fields, "column"),
-        content: field(&fields, "content"),
-        consent: checked(&fields, "consent"),
-        answer: field(&fields, "answer"),
-        files,
-    };
-    let mut echo = SubmitFormState {
-        name: draft.name.clone(),
-        organization: draft.organization.clone(),
-        phone: draft.phone.clone(),
-        email: draft.email.clone(),
-        title: draft.title.clone(),
-        column: draft.column.clone(),
-        content: draft.content.clone(),
-        consent: draft.consent,
-        files_to_choose_again: draft.files.iter().map(|f| f.name.clone()).collect(),
-        ..SubmitFormState::default()
-    };
-    let refuse = |mut echo: SubmitFormState, notice: String, status: StatusCode| {
+    let draft = draft_of(&fields, files);
+    let mut echo = echo_of(&draft);
+    if let Some((notice, status)) = unread_notice(&read) {
         echo.notice = Some(notice);
-        render_page(&state, &parts, "/submit", SubmitEcho(echo), status)
-    };
-    match read {
-        Read::Complete => {}
-        Read::TooLarge => {
-            return refuse(
-                echo,
-                format!(
-                    "提交的附件过大：每个附件不超过{} MB，合计不超过{} MB。您填写的文字都还在，请重新选择附件。",
-                    MAX_FILE_BYTES >> 20,
-                    submissions::MAX_TOTAL_BYTES >> 20
-                ),
-                StatusCode::PAYLOAD_TOO_LARGE,
-            )
-            .await;
-        }
-        Read::BadText => {
-            return refuse(
-                echo,
-                "提交的内容中有无法识别的字符（可能是浏览器或输入法的编码问题），请检查后重新提交。您填写的文字都还在。"
-                    .into(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
-        }
-        Read::Broken => {
-            return refuse(
-                echo,
-                "提交的内容不完整（可能是网络中断或页面已过期），没有保存。请检查后重新提交。"
-                    .into(),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
-        }
+        return render_page(&state, &parts, "/submit", SubmitEcho(echo), status).await;
     }
     let rules = match service::site::settings(&state.db).await {
         Ok(s) => ContentRules::from_settings(&s),
@@ -198,17 +216,7 @@ pub async fn post_submit(State(state): State<AppState>, req: Request) -> Respons
     .await;
     match outcome {
         Ok(Outcome::Stored { code }) => {
-            if let Some(mail) = &state.mail {
-                let (subject, body) = service::mail::new_submission(
-                    &code,
-                    draft.name.trim(),
-                    draft.organization.trim(),
-                    draft.title.trim(),
-                    draft.files.len(),
-                    &state.site.absolute("/admin/submissions"),
-                );
-                mail.notify_staff(subject, body);
-            }
+            notify_staff(&state, &code, &draft);
             see_other(&format!("/submit/track?code={code}&new=1"))
         }
         Ok(Outcome::AlreadyStored { code }) => {
@@ -223,15 +231,12 @@ pub async fn post_submit(State(state): State<AppState>, req: Request) -> Respons
         }
         Ok(Outcome::Limited { until }) => {
             echo.question = Some(String::new());
-            let res = refuse(
-                echo,
-                format!(
-                    "您投稿得太频繁了，请{}再提交。您填写的文字都还在。",
-                    retry_words(until, &state)
-                ),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await;
+            echo.notice = Some(format!(
+                "您投稿得太频繁了，请{}再提交。您填写的文字都还在。",
+                retry_words(until, &state)
+            ));
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let res = render_page(&state, &parts, "/submit", SubmitEcho(echo), status).await;
             with_retry_after(res, until)
         }
         Err(e) => AppError::from(e).into_response(),

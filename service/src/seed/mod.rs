@@ -20,12 +20,14 @@ use sea_orm::{
 use serde::Deserialize;
 
 use crate::db::Db;
-use steps::{seed_article, seed_columns, seed_issue, seed_links, seed_notices, seed_pages, seed_settings};
 use crate::html::escape;
 use crate::site::{self, Settings};
 use crate::storage::Store;
 use crate::time::parse_local;
 use crate::{Error, Result};
+use steps::{
+    seed_article, seed_columns, seed_issue, seed_links, seed_notices, seed_pages, seed_settings,
+};
 
 const SITE: &str = include_str!("content/site.toml");
 const PAGES: &str = include_str!("content/pages.toml");

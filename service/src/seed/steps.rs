@@ -255,9 +255,10 @@ pub(super) async fn seed_issue(
     .insert(s.txn)
     .await?;
     for (order, (section, title)) in issue.toc.iter().enumerate() {
-        let article_id = *s.article_ids.get(title).ok_or_else(|| {
-            Error::Invalid(format!("magazine.toml: no article titled {title}"))
-        })?;
+        let article_id = *s
+            .article_ids
+            .get(title)
+            .ok_or_else(|| Error::Invalid(format!("magazine.toml: no article titled {title}")))?;
         magazine_issue_article::ActiveModel {
             issue_id: Set(saved.id),
             article_id: Set(article_id),
