@@ -1,11 +1,12 @@
 # Installs what building and testing Portico needs, skipping whatever is already there.
 # Sourced by scripts/run.sh and scripts/test.sh; safe to run again and again.
-#   setup_build     Rust wasm target, cargo-leptos, wasm-bindgen-cli, npm packages (wasm-opt)
+#   setup_build     Rust wasm target, cargo-leptos, wasm-bindgen-cli, leptosfmt, npm packages (wasm-opt)
 #   setup_browser   Debian's Chromium and Java, for the end-to-end and markup tests
 #   build_site      the release site (server and both browser bundles)
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
+LEPTOSFMT_VERSION=0.1.33
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
@@ -42,6 +43,10 @@ setup_build() {
   if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  if ! leptosfmt --version 2>/dev/null | grep -q "$LEPTOSFMT_VERSION"; then
+    say "installing leptosfmt $LEPTOSFMT_VERSION (formats view! markup)"
+    cargo install leptosfmt --locked --version "$LEPTOSFMT_VERSION"
   fi
   if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -x "$ROOT/end2end/node_modules/.bin/playwright" ] \
      || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then

@@ -9,8 +9,9 @@ cd "$ROOT"
 setup_build
 setup_browser
 
-say "cargo fmt --check"
+say "cargo fmt --check, leptosfmt --check (the markup inside view!)"
 cargo fmt --all --check
+leptosfmt --check --quiet app/src
 
 say "clippy: server build"
 cargo clippy --workspace --all-targets -- -D warnings

@@ -58,15 +58,27 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/articles") view=ArticleListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/articles/new") view=NewArticlePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/articles/:id") view=EditArticlePage ssr=SsrMode::Async />
-                <Route path=path!("/admin/articles/:id/revisions") view=RevisionsPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/admin/articles/:id/revisions")
+                    view=RevisionsPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/admin/revisions/:rev") view=DiffPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/media") view=MediaPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/review") view=ReviewQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/review/:id") view=ReviewPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/messages") view=MessageQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/messages/:id") view=MessagePage ssr=SsrMode::Async />
-                <Route path=path!("/admin/submissions") view=SubmissionQueuePage ssr=SsrMode::Async />
-                <Route path=path!("/admin/submissions/:id") view=SubmissionPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/admin/submissions")
+                    view=SubmissionQueuePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/admin/submissions/:id")
+                    view=SubmissionPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/admin/columns") view=ColumnsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/columns/:id") view=ColumnEditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/pages") view=PagesPage ssr=SsrMode::Async />

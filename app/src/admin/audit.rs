@@ -42,59 +42,110 @@ pub fn AuditPage() -> impl IntoView {
         ]
     };
     view! {
-        <AdminPage data render=move |a: AuditList| {
-            let [u, act, ot, text] = filters().map(|(_, v)| v);
-            let base = {
-                let params: Vec<String> = filters()
-                    .into_iter()
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| format!("{k}={}", crate::query::encode(&v)))
-                    .collect();
-                if params.is_empty() { "/admin/sys/audit".to_owned() } else { format!("/admin/sys/audit?{}", params.join("&")) }
-            };
-            AdminView {
-                title: "审计日志".into(),
-                content: view! {
-                    <form method="get" class="filters" role="search">
-                        <label>"用户"<input name="username" value=u /></label>
-                        <label>"操作"
-                            <select name="action">
-                                <option value="">"全部"</option>
-                                {a.actions.iter().map(|(code, label)| view! { <option value=code.clone() selected=*code == act>{label.clone()}</option> }).collect_view()}
-                            </select>
-                        </label>
-                        <label>"对象"
-                            <select name="object_type">
-                                <option value="">"全部"</option>
-                                {a.object_types.iter().map(|(code, label)| view! { <option value=code.clone() selected=*code == ot>{label.clone()}</option> }).collect_view()}
-                            </select>
-                        </label>
-                        <label>"内容包含"<input name="text" value=text /></label>
-                        <button type="submit" class="button">"筛选"</button>
-                        <a href="/admin/sys/audit" class="button subtle">"清除"</a>
-                    </form>
-                    <div class="table-wrap">
-                        <table class="data">
-                            <thead><tr><th>"时间"</th><th>"用户"</th><th>"操作"</th><th>"对象"</th><th>"摘要"</th><th>"IP"</th></tr></thead>
-                            <tbody>
-                                {a.rows.iter().map(|r| view! {
+        <AdminPage
+            data
+            render=move |a: AuditList| {
+                let [u, act, ot, text] = filters().map(|(_, v)| v);
+                let base = {
+                    let params: Vec<String> = filters()
+                        .into_iter()
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(k, v)| format!("{k}={}", crate::query::encode(&v)))
+                        .collect();
+                    if params.is_empty() {
+                        "/admin/sys/audit".to_owned()
+                    } else {
+                        format!("/admin/sys/audit?{}", params.join("&"))
+                    }
+                };
+                AdminView {
+                    title: "审计日志".into(),
+                    content: view! {
+                        <form method="get" class="filters" role="search">
+                            <label>"用户"<input name="username" value=u /></label>
+                            <label>
+                                "操作" <select name="action">
+                                    <option value="">"全部"</option>
+                                    {a
+                                        .actions
+                                        .iter()
+                                        .map(|(code, label)| {
+                                            view! {
+                                                <option value=code.clone() selected=*code == act>
+                                                    {label.clone()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <label>
+                                "对象" <select name="object_type">
+                                    <option value="">"全部"</option>
+                                    {a
+                                        .object_types
+                                        .iter()
+                                        .map(|(code, label)| {
+                                            view! {
+                                                <option value=code.clone() selected=*code == ot>
+                                                    {label.clone()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <label>"内容包含"<input name="text" value=text /></label>
+                            <button type="submit" class="button">
+                                "筛选"
+                            </button>
+                            <a href="/admin/sys/audit" class="button subtle">
+                                "清除"
+                            </a>
+                        </form>
+                        <div class="table-wrap">
+                            <table class="data">
+                                <thead>
                                     <tr>
-                                        <td class="nowrap">{r.at.clone()}</td>
-                                        <td>{r.username.clone()}</td>
-                                        <td class="nowrap">{r.action.clone()}</td>
-                                        <td>{r.object.clone()}</td>
-                                        <td class="summary">{r.summary.clone()}</td>
-                                        <td class="muted">{r.ip.clone()}</td>
+                                        <th>"时间"</th>
+                                        <th>"用户"</th>
+                                        <th>"操作"</th>
+                                        <th>"对象"</th>
+                                        <th>"摘要"</th>
+                                        <th>"IP"</th>
                                     </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        {a.rows.is_empty().then(|| view! { <p class="empty">"没有符合条件的记录。"</p> })}
-                    </div>
-                    <AdminPager base page=a.page pages=a.pages total=a.total />
+                                </thead>
+                                <tbody>
+                                    {a
+                                        .rows
+                                        .iter()
+                                        .map(|r| {
+                                            view! {
+                                                <tr>
+                                                    <td class="nowrap">{r.at.clone()}</td>
+                                                    <td>{r.username.clone()}</td>
+                                                    <td class="nowrap">{r.action.clone()}</td>
+                                                    <td>{r.object.clone()}</td>
+                                                    <td class="summary">{r.summary.clone()}</td>
+                                                    <td class="muted">{r.ip.clone()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                            {a
+                                .rows
+                                .is_empty()
+                                .then(|| {
+                                    view! { <p class="empty">"没有符合条件的记录。"</p> }
+                                })}
+                        </div>
+                        <AdminPager base page=a.page pages=a.pages total=a.total />
+                    }
+                        .into_any(),
                 }
-                .into_any(),
             }
-        } />
+        />
     }
 }

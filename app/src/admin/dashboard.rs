@@ -11,10 +11,13 @@ use crate::models::admin::{Dashboard, MyReview, TopArticle};
 pub fn DashboardPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| get_dashboard());
     view! {
-        <AdminPage data render=|d: Dashboard| AdminView {
-            title: "仪表盘".into(),
-            content: view! { <DashboardView d /> }.into_any(),
-        } />
+        <AdminPage
+            data
+            render=|d: Dashboard| AdminView {
+                title: "仪表盘".into(),
+                content: view! { <DashboardView d /> }.into_any(),
+            }
+        />
     }
 }
 
@@ -36,7 +39,11 @@ fn DailyChart(daily: Vec<(String, i64)>) -> impl IntoView {
             let x = pad + i as f64 * slot + slot * 0.15;
             let y = h - pad - bh;
             let label = (i % 5 == 4 || i + 1 == daily.len()).then(|| {
-                view! { <text x=x + slot * 0.35 y=h - 8.0 text-anchor="middle" class="axis">{day.clone()}</text> }
+                view! {
+                    <text x=x + slot * 0.35 y=h - 8.0 text-anchor="middle" class="axis">
+                        {day.clone()}
+                    </text>
+                }
             });
             view! {
                 <g>
@@ -49,9 +56,16 @@ fn DailyChart(daily: Vec<(String, i64)>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <svg class="chart" viewBox=format!("0 0 {w} {h}") role="img" aria-label="最近 30 天每日浏览量">
+        <svg
+            class="chart"
+            viewBox=format!("0 0 {w} {h}")
+            role="img"
+            aria-label="最近 30 天每日浏览量"
+        >
             <line x1=pad y1=h - pad x2=w - pad y2=h - pad class="baseline" />
-            <text x=pad y=16.0 class="axis">{format!("最高 {} 次/天", max as i64)}</text>
+            <text x=pad y=16.0 class="axis">
+                {format!("最高 {} 次/天", max as i64)}
+            </text>
             {bars}
         </svg>
     }
@@ -69,19 +83,35 @@ fn TopList(title: &'static str, rows: Vec<TopArticle>) -> impl IntoView {
             } else {
                 view! {
                     <ol class="top-list">
-                        {rows.into_iter().map(|r| {
-                            let pct = r.views as f64 * 100.0 / max as f64;
-                            view! {
-                                <li>
-                                    <a href=format!("/articles/{}", r.id) target="_blank" rel="noopener">{r.title}</a>
-                                    <svg class="meter" aria-hidden="true" viewBox="0 0 100 8" preserveAspectRatio="none"><rect width=format!("{pct:.0}") height="8"></rect></svg>
-                                    <span class="num">{r.views}</span>
-                                </li>
-                            }
-                        }).collect_view()}
+                        {rows
+                            .into_iter()
+                            .map(|r| {
+                                let pct = r.views as f64 * 100.0 / max as f64;
+                                view! {
+                                    <li>
+                                        <a
+                                            href=format!("/articles/{}", r.id)
+                                            target="_blank"
+                                            rel="noopener"
+                                        >
+                                            {r.title}
+                                        </a>
+                                        <svg
+                                            class="meter"
+                                            aria-hidden="true"
+                                            viewBox="0 0 100 8"
+                                            preserveAspectRatio="none"
+                                        >
+                                            <rect width=format!("{pct:.0}") height="8"></rect>
+                                        </svg>
+                                        <span class="num">{r.views}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ol>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }
@@ -94,21 +124,34 @@ fn MyReviews(rows: Vec<MyReview>) -> impl IntoView {
         <section class="panel">
             <h2>"我的稿件审核情况"</h2>
             {if rows.is_empty() {
-                view! { <p class="empty">"没有正在审核或被退回的稿件。"</p> }.into_any()
+                view! { <p class="empty">"没有正在审核或被退回的稿件。"</p> }
+                    .into_any()
             } else {
                 view! {
                     <ul class="plain-list">
-                        {rows.into_iter().map(|r| view! {
-                            <li>
-                                <a href=format!("/admin/articles/{}", r.id)>{r.title}</a>
-                                <span class="status status-review">{r.state}</span>
-                                <span class="muted">{r.updated}</span>
-                                {(!r.note.is_empty()).then(|| view! { <p class="review-note">{format!("退回原因：{}", r.note)}</p> })}
-                            </li>
-                        }).collect_view()}
+                        {rows
+                            .into_iter()
+                            .map(|r| {
+                                view! {
+                                    <li>
+                                        <a href=format!("/admin/articles/{}", r.id)>{r.title}</a>
+                                        <span class="status status-review">{r.state}</span>
+                                        <span class="muted">{r.updated}</span>
+                                        {(!r.note.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <p class="review-note">
+                                                        {format!("退回原因：{}", r.note)}
+                                                    </p>
+                                                }
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }}
         </section>
     }
@@ -120,34 +163,69 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     if writer {
         return view! {
             <MyReviews rows=d.mine />
-            <p><a class="button primary" href="/admin/articles/new">"写文章"</a>" "<a class="button" href="/admin/articles">"我的稿件"</a></p>
+            <p>
+                <a class="button primary" href="/admin/articles/new">
+                    "写文章"
+                </a>
+                " "
+                <a class="button" href="/admin/articles">
+                    "我的稿件"
+                </a>
+            </p>
         }
         .into_any();
     }
     let review = if d.review_levels == 2 {
         view! {
-            <a class="stat" href="/admin/review?level=1"><span class="stat-value">{d.review_first}</span><span class="stat-label">"待初审"</span></a>
-            <a class="stat" href="/admin/review?level=2"><span class="stat-value">{d.review_second}</span><span class="stat-label">"待终审"</span></a>
+            <a class="stat" href="/admin/review?level=1">
+                <span class="stat-value">{d.review_first}</span>
+                <span class="stat-label">"待初审"</span>
+            </a>
+            <a class="stat" href="/admin/review?level=2">
+                <span class="stat-value">{d.review_second}</span>
+                <span class="stat-label">"待终审"</span>
+            </a>
         }
         .into_any()
     } else {
         view! {
-            <a class="stat" href="/admin/review"><span class="stat-value">{d.review_first + d.review_second}</span><span class="stat-label">"待审核文章"</span></a>
+            <a class="stat" href="/admin/review">
+                <span class="stat-value">{d.review_first + d.review_second}</span>
+                <span class="stat-label">"待审核文章"</span>
+            </a>
         }
         .into_any()
     };
     let mine = (!d.mine.is_empty()).then(|| view! { <MyReviews rows=d.mine /> });
     view! {
         <div class="stat-grid">
-            {d.by_status.into_iter().map(|c| view! {
-                <div class="stat"><span class="stat-value">{c.value}</span><span class="stat-label">{format!("{}文章", c.label)}</span></div>
-            }).collect_view()}
-            {review}
-            <a class="stat" href="/admin/messages"><span class="stat-value">{d.messages_waiting}</span><span class="stat-label">"待答复留言"</span></a>
-            <a class="stat" href="/admin/submissions"><span class="stat-value">{d.submissions_waiting}</span><span class="stat-label">"待审阅投稿"</span></a>
-            <div class="stat"><span class="stat-value">{d.views_today}</span><span class="stat-label">"今日浏览"</span></div>
-            <div class="stat"><span class="stat-value">{d.views_7}</span><span class="stat-label">"近 7 天浏览"</span></div>
-            <div class="stat"><span class="stat-value">{d.views_30}</span><span class="stat-label">"近 30 天浏览"</span></div>
+            {d
+                .by_status
+                .into_iter()
+                .map(|c| {
+                    view! {
+                        <div class="stat">
+                            <span class="stat-value">{c.value}</span>
+                            <span class="stat-label">{format!("{}文章", c.label)}</span>
+                        </div>
+                    }
+                })
+                .collect_view()} {review} <a class="stat" href="/admin/messages">
+                <span class="stat-value">{d.messages_waiting}</span>
+                <span class="stat-label">"待答复留言"</span>
+            </a> <a class="stat" href="/admin/submissions">
+                <span class="stat-value">{d.submissions_waiting}</span>
+                <span class="stat-label">"待审阅投稿"</span>
+            </a> <div class="stat">
+                <span class="stat-value">{d.views_today}</span>
+                <span class="stat-label">"今日浏览"</span>
+            </div> <div class="stat">
+                <span class="stat-value">{d.views_7}</span>
+                <span class="stat-label">"近 7 天浏览"</span>
+            </div> <div class="stat">
+                <span class="stat-value">{d.views_30}</span>
+                <span class="stat-label">"近 30 天浏览"</span>
+            </div>
         </div>
         <section class="panel">
             <h2>"最近 30 天浏览量"</h2>
@@ -164,14 +242,27 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             } else {
                 view! {
                     <ul class="plain-list">
-                        {d.upcoming.into_iter().map(|(id, title, at)| view! {
-                            <li><a href=format!("/admin/articles/{id}")>{title}</a><span class="muted">{at}</span></li>
-                        }).collect_view()}
+                        {d
+                            .upcoming
+                            .into_iter()
+                            .map(|(id, title, at)| {
+                                view! {
+                                    <li>
+                                        <a href=format!("/admin/articles/{id}")>{title}</a>
+                                        <span class="muted">{at}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }}
-            <p><a class="button primary" href="/admin/articles/new">"写文章"</a></p>
+            <p>
+                <a class="button primary" href="/admin/articles/new">
+                    "写文章"
+                </a>
+            </p>
         </section>
         {mine}
     }

@@ -34,24 +34,59 @@ pub fn LoginPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match state.await {
-                    Err(error) => view! { <main class="auth-page"><ErrorContent error /></main> }.into_any(),
+                    Err(error) => {
+                        view! {
+                            <main class="auth-page">
+                                <ErrorContent error />
+                            </main>
+                        }
+                            .into_any()
+                    }
                     Ok(state) => {
                         let setup = state.setup_available;
                         view! {
                             <AuthCard state title="管理后台登录">
                                 <form method="post" action="/admin/login" class="stack">
                                     <input type="hidden" name="next" value=next() />
-                                    <label>"用户名"<input name="username" autocomplete="username" required maxlength="50" autofocus /></label>
-                                    <label>"密码"<input name="password" type="password" autocomplete="current-password" required maxlength="128" /></label>
-                                    <button type="submit" class="button primary">"登录"</button>
+                                    <label>
+                                        "用户名"
+                                        <input
+                                            name="username"
+                                            autocomplete="username"
+                                            required
+                                            maxlength="50"
+                                            autofocus
+                                        />
+                                    </label>
+                                    <label>
+                                        "密码"
+                                        <input
+                                            name="password"
+                                            type="password"
+                                            autocomplete="current-password"
+                                            required
+                                            maxlength="128"
+                                        />
+                                    </label>
+                                    <button type="submit" class="button primary">
+                                        "登录"
+                                    </button>
                                 </form>
-                                {setup.then(|| view! {
-                                    <p class="hint">"尚未创建管理员账号。"<a href="/admin/setup">"前往初始化"</a></p>
-                                })}
-                                <p class="hint"><a href="/">"‹ 返回网站首页"</a></p>
+                                {setup
+                                    .then(|| {
+                                        view! {
+                                            <p class="hint">
+                                                "尚未创建管理员账号。"
+                                                <a href="/admin/setup">"前往初始化"</a>
+                                            </p>
+                                        }
+                                    })}
+                                <p class="hint">
+                                    <a href="/">"‹ 返回网站首页"</a>
+                                </p>
                             </AuthCard>
                         }
-                        .into_any()
+                            .into_any()
                     }
                 }
             })}
@@ -66,28 +101,98 @@ pub fn SetupPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match state.await {
-                    Ok(state) if state.setup_available => view! {
-                        <AuthCard state title="创建第一个管理员">
-                            <p class="hint">"网站还没有任何账号。请创建管理员账号（此页面只能在服务器本机访问，创建后即失效）。"</p>
-                            <form method="post" action="/admin/setup" class="stack">
-                                <label>"设置码"<input name="code" autocomplete="off" autocapitalize="characters" spellcheck="false" required maxlength="30" placeholder="XXXX-XXXX-XXXX" /><span class="hint">"服务器启动时在日志中输出。也可以在服务器上运行 portico create-admin 创建账号。"</span></label>
-                                <label>"用户名"<input name="username" autocomplete="username" required minlength="3" maxlength="50" pattern="[A-Za-z0-9_.\\-]+" /></label>
-                                <label>"显示名称"<input name="display_name" maxlength="50" /></label>
-                                <label>"密码（至少 10 个字符）"<input name="password" type="password" autocomplete="new-password" required minlength="10" maxlength="128" /></label>
-                                <label>"再次输入密码"<input name="confirm" type="password" autocomplete="new-password" required minlength="10" maxlength="128" /></label>
-                                <button type="submit" class="button primary">"创建并登录"</button>
-                            </form>
-                        </AuthCard>
+                    Ok(state) if state.setup_available => {
+                        view! {
+                            <AuthCard state title="创建第一个管理员">
+                                <p class="hint">
+                                    "网站还没有任何账号。请创建管理员账号（此页面只能在服务器本机访问，创建后即失效）。"
+                                </p>
+                                <form method="post" action="/admin/setup" class="stack">
+                                    <label>
+                                        "设置码"
+                                        <input
+                                            name="code"
+                                            autocomplete="off"
+                                            autocapitalize="characters"
+                                            spellcheck="false"
+                                            required
+                                            maxlength="30"
+                                            placeholder="XXXX-XXXX-XXXX"
+                                        />
+                                        <span class="hint">
+                                            "服务器启动时在日志中输出。也可以在服务器上运行 portico create-admin 创建账号。"
+                                        </span>
+                                    </label>
+                                    <label>
+                                        "用户名"
+                                        <input
+                                            name="username"
+                                            autocomplete="username"
+                                            required
+                                            minlength="3"
+                                            maxlength="50"
+                                            pattern="[A-Za-z0-9_.\\-]+"
+                                        />
+                                    </label>
+                                    <label>
+                                        "显示名称"<input name="display_name" maxlength="50" />
+                                    </label>
+                                    <label>
+                                        "密码（至少 10 个字符）"
+                                        <input
+                                            name="password"
+                                            type="password"
+                                            autocomplete="new-password"
+                                            required
+                                            minlength="10"
+                                            maxlength="128"
+                                        />
+                                    </label>
+                                    <label>
+                                        "再次输入密码"
+                                        <input
+                                            name="confirm"
+                                            type="password"
+                                            autocomplete="new-password"
+                                            required
+                                            minlength="10"
+                                            maxlength="128"
+                                        />
+                                    </label>
+                                    <button type="submit" class="button primary">
+                                        "创建并登录"
+                                    </button>
+                                </form>
+                            </AuthCard>
+                        }
+                            .into_any()
                     }
-                    .into_any(),
-                    Ok(state) if state.setup_closed => view! {
-                        <AuthCard state title="初始化已关闭">
-                            <p class="hint">"设置码错误次数过多，为了安全，初始化已关闭。请重启服务器，使用服务器日志中新输出的设置码；也可以在服务器上运行 portico create-admin 创建账号。"</p>
-                        </AuthCard>
+                    Ok(state) if state.setup_closed => {
+                        view! {
+                            <AuthCard state title="初始化已关闭">
+                                <p class="hint">
+                                    "设置码错误次数过多，为了安全，初始化已关闭。请重启服务器，使用服务器日志中新输出的设置码；也可以在服务器上运行 portico create-admin 创建账号。"
+                                </p>
+                            </AuthCard>
+                        }
+                            .into_any()
                     }
-                    .into_any(),
-                    Ok(_) => view! { <main class="auth-page"><ErrorContent error=AppError::NotFound /></main> }.into_any(),
-                    Err(error) => view! { <main class="auth-page"><ErrorContent error /></main> }.into_any(),
+                    Ok(_) => {
+                        view! {
+                            <main class="auth-page">
+                                <ErrorContent error=AppError::NotFound />
+                            </main>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => {
+                        view! {
+                            <main class="auth-page">
+                                <ErrorContent error />
+                            </main>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>

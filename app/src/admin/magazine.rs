@@ -18,28 +18,55 @@ use crate::models::admin::IssueRow;
 pub fn MagazinePage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| get_issues_admin());
     view! {
-        <AdminPage data render={|rows: Vec<IssueRow>| AdminView {
-            title: "期刊".into(),
-            content: view! {
-                <p><a class="button primary" href="/admin/magazine/new">"新建一期"</a></p>
-                <div class="table-wrap">
-                    <table class="data">
-                        <thead><tr><th>"期号"</th><th>"本期主题"</th><th>"出版日期"</th><th>"操作"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|r| view! {
+        <AdminPage
+            data
+            render={|rows: Vec<IssueRow>| AdminView {
+                title: "期刊".into(),
+                content: view! {
+                    <p>
+                        <a class="button primary" href="/admin/magazine/new">
+                            "新建一期"
+                        </a>
+                    </p>
+                    <div class="table-wrap">
+                        <table class="data">
+                            <thead>
                                 <tr>
-                                    <td class="title-cell"><a href=format!("/admin/magazine/{}", r.id)>{r.label}</a></td>
-                                    <td>{r.title}</td>
-                                    <td class="nowrap">{r.published_at}</td>
-                                    <td><DeleteButton action=DeleteIssue::PATH id=r.id question="确定删除这一期吗？目录也会一并删除。" /></td>
+                                    <th>"期号"</th>
+                                    <th>"本期主题"</th>
+                                    <th>"出版日期"</th>
+                                    <th>"操作"</th>
                                 </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            }
-            .into_any(),
-        }} />
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|r| {
+                                        view! {
+                                            <tr>
+                                                <td class="title-cell">
+                                                    <a href=format!("/admin/magazine/{}", r.id)>{r.label}</a>
+                                                </td>
+                                                <td>{r.title}</td>
+                                                <td class="nowrap">{r.published_at}</td>
+                                                <td>
+                                                    <DeleteButton
+                                                        action=DeleteIssue::PATH
+                                                        id=r.id
+                                                        question="确定删除这一期吗？目录也会一并删除。"
+                                                    />
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                    .into_any(),
+            }}
+        />
     }
 }
 
@@ -51,10 +78,17 @@ pub fn IssueEditPage() -> impl IntoView {
         |id| async move { get_issue_form(id?).await },
     );
     view! {
-        <AdminPage data render={|f: IssueForm| AdminView {
-            title: if f.id.is_some() { format!("编辑期刊：{}年第{}期", f.year, f.number) } else { "新建一期".into() },
-            content: view! { <IssueEditor f /> }.into_any(),
-        }} />
+        <AdminPage
+            data
+            render={|f: IssueForm| AdminView {
+                title: if f.id.is_some() {
+                    format!("编辑期刊：{}年第{}期", f.year, f.number)
+                } else {
+                    "新建一期".into()
+                },
+                content: view! { <IssueEditor f /> }.into_any(),
+            }}
+        />
     }
 }
 
@@ -66,35 +100,73 @@ fn IssueEditor(f: IssueForm) -> impl IntoView {
                 <h2>"本期目录"</h2>
                 <div class="table-wrap">
                     <table class="data">
-                        <thead><tr><th>"顺序"</th><th>"栏目"</th><th>"文章"</th><th>"操作"</th></tr></thead>
+                        <thead>
+                            <tr>
+                                <th>"顺序"</th>
+                                <th>"栏目"</th>
+                                <th>"文章"</th>
+                                <th>"操作"</th>
+                            </tr>
+                        </thead>
                         <tbody>
-                            {f.toc.iter().map(|t| view! {
-                                <tr>
-                                    <td class="num">{t.sort_order}</td>
-                                    <td>{t.section.clone()}</td>
-                                    <td><a href=format!("/admin/articles/{}", t.article_id)>{format!("#{} {}", t.article_id, t.title)}</a></td>
-                                    <td>
-                                        <form method="post" action=RemoveToc::PATH class="inline-form">
-                                            <CsrfField />
-                                            <input type="hidden" name="entry_id" value=t.id />
-                                            <button type="submit" class="button small">"移除"</button>
-                                        </form>
-                                    </td>
-                                </tr>
-                            }).collect_view()}
+                            {f
+                                .toc
+                                .iter()
+                                .map(|t| {
+                                    view! {
+                                        <tr>
+                                            <td class="num">{t.sort_order}</td>
+                                            <td>{t.section.clone()}</td>
+                                            <td>
+                                                <a href=format!(
+                                                    "/admin/articles/{}",
+                                                    t.article_id,
+                                                )>{format!("#{} {}", t.article_id, t.title)}</a>
+                                            </td>
+                                            <td>
+                                                <form
+                                                    method="post"
+                                                    action=RemoveToc::PATH
+                                                    class="inline-form"
+                                                >
+                                                    <CsrfField />
+                                                    <input type="hidden" name="entry_id" value=t.id />
+                                                    <button type="submit" class="button small">
+                                                        "移除"
+                                                    </button>
+                                                </form>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
                         </tbody>
                     </table>
-                    {f.toc.is_empty().then(|| view! { <p class="empty">"目录还是空的。"</p> })}
+                    {f
+                        .toc
+                        .is_empty()
+                        .then(|| view! { <p class="empty">"目录还是空的。"</p> })}
                 </div>
                 <form method="post" action=AddToc::PATH class="filters">
                     <CsrfField />
                     <input type="hidden" name="issue_id" value=issue_id />
-                    <label>"栏目名"<input name="section" required maxlength="50" placeholder="封面文章" /></label>
-                    <label>"文章编号"<input name="article_id" type="number" min="1" required /></label>
-                    <label>"顺序"<input name="sort_order" type="number" value=f.toc.len() /></label>
-                    <button type="submit" class="button">"加入目录"</button>
+                    <label>
+                        "栏目名"
+                        <input name="section" required maxlength="50" placeholder="封面文章" />
+                    </label>
+                    <label>
+                        "文章编号"<input name="article_id" type="number" min="1" required />
+                    </label>
+                    <label>
+                        "顺序"<input name="sort_order" type="number" value=f.toc.len() />
+                    </label>
+                    <button type="submit" class="button">
+                        "加入目录"
+                    </button>
                 </form>
-                <p class="hint">"文章编号见“文章”列表中每篇文章的链接地址（/admin/articles/编号）。"</p>
+                <p class="hint">
+                    "文章编号见“文章”列表中每篇文章的链接地址（/admin/articles/编号）。"
+                </p>
             </section>
         }
     });
@@ -103,16 +175,55 @@ fn IssueEditor(f: IssueForm) -> impl IntoView {
             <CsrfField />
             {f.id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
             <div class="row">
-                <label>"年份"<input name="year" type="number" value=f.year required min="1980" max="2200" /></label>
-                <label>"期号"<input name="number" type="number" value=f.number required min="1" max="99" /></label>
-                <label>"总期号"<input name="total_number" type="number" value=f.total_number min="0" /></label>
-                <label>"出版时间"<input name="published_at" type="datetime-local" step="1" value=f.published_at required /></label>
+                <label>
+                    "年份"
+                    <input name="year" type="number" value=f.year required min="1980" max="2200" />
+                </label>
+                <label>
+                    "期号"
+                    <input name="number" type="number" value=f.number required min="1" max="99" />
+                </label>
+                <label>
+                    "总期号"
+                    <input name="total_number" type="number" value=f.total_number min="0" />
+                </label>
+                <label>
+                    "出版时间"
+                    <input
+                        name="published_at"
+                        type="datetime-local"
+                        step="1"
+                        value=f.published_at
+                        required
+                    />
+                </label>
             </div>
             <label>"本期主题"<input name="title" value=f.title maxlength="200" /></label>
-            <label>"本期导读"<textarea name="summary" maxlength="1000" rows="3">{crate::components::textarea_text(&f.summary)}</textarea></label>
-            <label>"封面图片编号（在“媒体库”上传后可见编号）"<input name="cover_image_id" type="number" min="1" value=f.cover_image_id.map(|i| i.to_string()).unwrap_or_default() /></label>
-            {f.cover_src.map(|src| view! { <img class="cover-preview" src=src alt="当前封面" /> })}
-            <div class="actions"><button type="submit" class="button primary">"保存"</button><a class="button subtle" href="/admin/magazine">"返回"</a></div>
+            <label>
+                "本期导读"<textarea name="summary" maxlength="1000" rows="3">
+                    {crate::components::textarea_text(&f.summary)}
+                </textarea>
+            </label>
+            <label>
+                "封面图片编号（在“媒体库”上传后可见编号）"
+                <input
+                    name="cover_image_id"
+                    type="number"
+                    min="1"
+                    value=f.cover_image_id.map(|i| i.to_string()).unwrap_or_default()
+                />
+            </label>
+            {f
+                .cover_src
+                .map(|src| view! { <img class="cover-preview" src=src alt="当前封面" /> })}
+            <div class="actions">
+                <button type="submit" class="button primary">
+                    "保存"
+                </button>
+                <a class="button subtle" href="/admin/magazine">
+                    "返回"
+                </a>
+            </div>
         </form>
         {toc}
     }

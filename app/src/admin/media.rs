@@ -18,56 +18,141 @@ pub fn MediaPage() -> impl IntoView {
         |(q, page)| list_media(q, page.and_then(|p| p.parse().ok())),
     );
     view! {
-        <AdminPage data render=move |m: MediaList| {
-            let q = opt(query.read_untracked().get("q"));
-            let csrf = use_context::<AdminChrome>().map(|c| c.csrf_token).unwrap_or_default();
-            let base = if q.is_empty() { "/admin/media".to_owned() } else { format!("/admin/media?q={}", encode(&q)) };
-            AdminView {
-                title: "媒体库".into(),
-                content: view! {
-                    <section class="panel">
-                        <h2>"上传图片"</h2>
-                        <form method="post" enctype="multipart/form-data" action=UPLOAD_URL class="upload-form">
-                            // First field: the upload handler checks it before reading the file.
-                            <input type="hidden" name="csrf_token" value=csrf.clone() />
-                            <label>"图片文件（JPEG、PNG、WebP、GIF，不超过 15 MB）"<input type="file" name="file" accept="image/jpeg,image/png,image/webp,image/gif" required /></label>
-                            <label>"替代文字（供读屏软件朗读）"<input name="alt" maxlength="255" /></label>
-                            <label>"图片说明"<input name="caption" maxlength="255" /></label>
-                            <label>"图片来源"<input name="credit" maxlength="100" /></label>
-                            <button type="submit" class="button primary">"上传"</button>
-                            <p class="hint">"上传时会自动去除照片中的位置等信息，并生成多种尺寸的 WebP 图片。"</p>
+        <AdminPage
+            data
+            render=move |m: MediaList| {
+                let q = opt(query.read_untracked().get("q"));
+                let csrf = use_context::<AdminChrome>().map(|c| c.csrf_token).unwrap_or_default();
+                let base = if q.is_empty() {
+                    "/admin/media".to_owned()
+                } else {
+                    format!("/admin/media?q={}", encode(&q))
+                };
+                AdminView {
+                    title: "媒体库".into(),
+                    content: view! {
+                        <section class="panel">
+                            <h2>"上传图片"</h2>
+                            <form
+                                method="post"
+                                enctype="multipart/form-data"
+                                action=UPLOAD_URL
+                                class="upload-form"
+                            >
+                                // First field: the upload handler checks it before reading the file.
+                                <input type="hidden" name="csrf_token" value=csrf.clone() />
+                                <label>
+                                    "图片文件（JPEG、PNG、WebP、GIF，不超过 15 MB）"
+                                    <input
+                                        type="file"
+                                        name="file"
+                                        accept="image/jpeg,image/png,image/webp,image/gif"
+                                        required
+                                    />
+                                </label>
+                                <label>
+                                    "替代文字（供读屏软件朗读）"
+                                    <input name="alt" maxlength="255" />
+                                </label>
+                                <label>
+                                    "图片说明"<input name="caption" maxlength="255" />
+                                </label>
+                                <label>"图片来源"<input name="credit" maxlength="100" /></label>
+                                <button type="submit" class="button primary">
+                                    "上传"
+                                </button>
+                                <p class="hint">
+                                    "上传时会自动去除照片中的位置等信息，并生成多种尺寸的 WebP 图片。"
+                                </p>
+                            </form>
+                        </section>
+                        <form method="get" class="filters" role="search">
+                            <label>
+                                "搜索"
+                                <input
+                                    name="q"
+                                    value=q.clone()
+                                    placeholder="说明、来源或文件名"
+                                />
+                            </label>
+                            <button type="submit" class="button">
+                                "搜索"
+                            </button>
                         </form>
-                    </section>
-                    <form method="get" class="filters" role="search">
-                        <label>"搜索"<input name="q" value=q.clone() placeholder="说明、来源或文件名" /></label>
-                        <button type="submit" class="button">"搜索"</button>
-                    </form>
-                    {(m.total == 0).then(|| view! { <p class="empty">"没有找到图片。"</p> })}
-                    <ul class="media-grid">
-                        {m.items.into_iter().map(|i| view! {
-                            <li class="media-card">
-                                <a href=i.src.clone() target="_blank" rel="noopener"><img src=i.thumb.clone() alt=i.alt.clone() loading="lazy" /></a>
-                                <p class="muted">{format!("#{} · {}×{} · {} · {} 种尺寸", i.id, i.width, i.height, i.size, i.variants)}</p>
-                                <form method="post" action=DescribeMedia::PATH class="stack small">
-                                    <CsrfField />
-                                    <input type="hidden" name="id" value=i.id />
-                                    <label>"替代文字"<input name="alt" value=i.alt.clone() maxlength="255" /></label>
-                                    <label>"说明"<input name="caption" value=i.caption.clone() maxlength="255" /></label>
-                                    <label>"来源"<input name="credit" value=i.credit.clone() maxlength="100" /></label>
-                                    <button type="submit" class="button">"保存说明"</button>
-                                </form>
-                                <form method="post" action=DeleteMedia::PATH>
-                                    <CsrfField />
-                                    <input type="hidden" name="id" value=i.id />
-                                    <button type="submit" class="button danger" data-confirm="确定删除这张图片吗？">"删除"</button>
-                                </form>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                    <AdminPager base page=m.page pages=m.pages total=m.total />
+                        {(m.total == 0)
+                            .then(|| view! { <p class="empty">"没有找到图片。"</p> })}
+                        <ul class="media-grid">
+                            {m
+                                .items
+                                .into_iter()
+                                .map(|i| {
+                                    view! {
+                                        <li class="media-card">
+                                            <a href=i.src.clone() target="_blank" rel="noopener">
+                                                <img src=i.thumb.clone() alt=i.alt.clone() loading="lazy" />
+                                            </a>
+                                            <p class="muted">
+                                                {format!(
+                                                    "#{} · {}×{} · {} · {} 种尺寸",
+                                                    i.id,
+                                                    i.width,
+                                                    i.height,
+                                                    i.size,
+                                                    i.variants,
+                                                )}
+                                            </p>
+                                            <form
+                                                method="post"
+                                                action=DescribeMedia::PATH
+                                                class="stack small"
+                                            >
+                                                <CsrfField />
+                                                <input type="hidden" name="id" value=i.id />
+                                                <label>
+                                                    "替代文字"
+                                                    <input name="alt" value=i.alt.clone() maxlength="255" />
+                                                </label>
+                                                <label>
+                                                    "说明"
+                                                    <input
+                                                        name="caption"
+                                                        value=i.caption.clone()
+                                                        maxlength="255"
+                                                    />
+                                                </label>
+                                                <label>
+                                                    "来源"
+                                                    <input
+                                                        name="credit"
+                                                        value=i.credit.clone()
+                                                        maxlength="100"
+                                                    />
+                                                </label>
+                                                <button type="submit" class="button">
+                                                    "保存说明"
+                                                </button>
+                                            </form>
+                                            <form method="post" action=DeleteMedia::PATH>
+                                                <CsrfField />
+                                                <input type="hidden" name="id" value=i.id />
+                                                <button
+                                                    type="submit"
+                                                    class="button danger"
+                                                    data-confirm="确定删除这张图片吗？"
+                                                >
+                                                    "删除"
+                                                </button>
+                                            </form>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                        <AdminPager base page=m.page pages=m.pages total=m.total />
+                    }
+                        .into_any(),
                 }
-                .into_any(),
             }
-        } />
+        />
     }
 }

@@ -30,38 +30,62 @@ pub fn MessageQueuePage() -> impl IntoView {
         |(filter, page)| get_message_queue(filter, page),
     );
     view! {
-        <AdminPage data render={|q: MessageQueue| AdminView {
-            title: "留言".into(),
-            content: view! {
-                <QueueTabs tabs=q.tabs base="/admin/messages" label="留言分类" />
-                {if q.rows.is_empty() {
-                    view! { <p class="empty">"这里没有留言。"</p> }.into_any()
-                } else {
-                    view! {
-                        <div class="table-wrap">
-                            <table class="data">
-                                <thead><tr><th>"受理编号"</th><th>"主题"</th><th>"留言人"</th><th>"收到时间"</th><th>"公开意愿"</th><th>"状态"</th></tr></thead>
-                                <tbody>
-                                    {q.rows.into_iter().map(|r| view! {
+        <AdminPage
+            data
+            render={|q: MessageQueue| AdminView {
+                title: "留言".into(),
+                content: view! {
+                    <QueueTabs tabs=q.tabs base="/admin/messages" label="留言分类" />
+                    {if q.rows.is_empty() {
+                        view! { <p class="empty">"这里没有留言。"</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-wrap">
+                                <table class="data">
+                                    <thead>
                                         <tr>
-                                            <td class="nowrap"><a href=format!("/admin/messages/{}", r.id)>{r.code}</a></td>
-                                            <td class="title-cell"><a href=format!("/admin/messages/{}", r.id)>{r.subject}</a></td>
-                                            <td>{r.name}</td>
-                                            <td class="nowrap">{r.received_at}</td>
-                                            <td>{if r.wants_public { "可公开" } else { "不公开" }}</td>
-                                            <td>{r.status}</td>
+                                            <th>"受理编号"</th>
+                                            <th>"主题"</th>
+                                            <th>"留言人"</th>
+                                            <th>"收到时间"</th>
+                                            <th>"公开意愿"</th>
+                                            <th>"状态"</th>
                                         </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pagination pager=q.pager />
-                    }
-                    .into_any()
-                }}
-            }
-            .into_any(),
-        }} />
+                                    </thead>
+                                    <tbody>
+                                        {q
+                                            .rows
+                                            .into_iter()
+                                            .map(|r| {
+                                                view! {
+                                                    <tr>
+                                                        <td class="nowrap">
+                                                            <a href=format!("/admin/messages/{}", r.id)>{r.code}</a>
+                                                        </td>
+                                                        <td class="title-cell">
+                                                            <a href=format!("/admin/messages/{}", r.id)>{r.subject}</a>
+                                                        </td>
+                                                        <td>{r.name}</td>
+                                                        <td class="nowrap">{r.received_at}</td>
+                                                        <td>
+                                                            {if r.wants_public { "可公开" } else { "不公开" }}
+                                                        </td>
+                                                        <td>{r.status}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination pager=q.pager />
+                        }
+                            .into_any()
+                    }}
+                }
+                    .into_any(),
+            }}
+        />
     }
 }
 
@@ -74,11 +98,21 @@ pub(crate) fn QueueTabs(
 ) -> impl IntoView {
     view! {
         <nav class="tabs" aria-label=label>
-            {tabs.into_iter().map(|t| view! {
-                <a href=format!("{base}?filter={}", t.code) class:current=t.current aria-current=t.current.then_some("page")>
-                    {t.label}<span class="count">{t.count}</span>
-                </a>
-            }).collect_view()}
+            {tabs
+                .into_iter()
+                .map(|t| {
+                    view! {
+                        <a
+                            href=format!("{base}?filter={}", t.code)
+                            class:current=t.current
+                            aria-current=t.current.then_some("page")
+                        >
+                            {t.label}
+                            <span class="count">{t.count}</span>
+                        </a>
+                    }
+                })
+                .collect_view()}
         </nav>
     }
 }
@@ -99,7 +133,9 @@ pub(crate) fn ActionButton(
             <CsrfField />
             <input type="hidden" name="id" value=id />
             {(!name.is_empty()).then(|| view! { <input type="hidden" name=name value=value /> })}
-            <button type="submit" class=format!("button small {class}") data-confirm=confirm>{label}</button>
+            <button type="submit" class=format!("button small {class}") data-confirm=confirm>
+                {label}
+            </button>
         </form>
     }
 }
@@ -117,10 +153,13 @@ pub fn MessagePage() -> impl IntoView {
         },
     );
     view! {
-        <AdminPage data render={|m: MessageDetail| AdminView {
-            title: format!("留言 {}", m.code),
-            content: view! { <MessageView m /> }.into_any(),
-        }} />
+        <AdminPage
+            data
+            render={|m: MessageDetail| AdminView {
+                title: format!("留言 {}", m.code),
+                content: view! { <MessageView m /> }.into_any(),
+            }}
+        />
     }
 }
 
@@ -136,48 +175,137 @@ fn MessageView(m: MessageDetail) -> impl IntoView {
     .collect::<Vec<_>>()
     .join("；");
     view! {
-        <p><a href="/admin/messages">"‹ 返回留言列表"</a></p>
+        <p>
+            <a href="/admin/messages">"‹ 返回留言列表"</a>
+        </p>
         <section class="panel stack" aria-labelledby="message-subject">
             <h2 id="message-subject">{m.subject.clone()}</h2>
             <dl class="facts">
-                <dt>"受理编号"</dt><dd>{m.code.clone()}</dd>
-                <dt>"留言人"</dt><dd>{m.name.clone()}</dd>
-                <dt>"联系方式"</dt><dd>{contact}</dd>
-                <dt>"收到时间"</dt><dd>{m.received_at.clone()}</dd>
-                <dt>"公开意愿"</dt><dd>{if m.wants_public { "同意答复后公开（不显示联系方式）" } else { "不公开" }}</dd>
-                <dt>"状态"</dt><dd><strong>{m.status.clone()}</strong></dd>
-                {(!m.replied.is_empty()).then(|| view! { <dt>"答复"</dt><dd>{m.replied.clone()}</dd> })}
+                <dt>"受理编号"</dt>
+                <dd>{m.code.clone()}</dd>
+                <dt>"留言人"</dt>
+                <dd>{m.name.clone()}</dd>
+                <dt>"联系方式"</dt>
+                <dd>{contact}</dd>
+                <dt>"收到时间"</dt>
+                <dd>{m.received_at.clone()}</dd>
+                <dt>"公开意愿"</dt>
+                <dd>
+                    {if m.wants_public {
+                        "同意答复后公开（不显示联系方式）"
+                    } else {
+                        "不公开"
+                    }}
+                </dd>
+                <dt>"状态"</dt>
+                <dd>
+                    <strong>{m.status.clone()}</strong>
+                </dd>
+                {(!m.replied.is_empty())
+                    .then(|| {
+                        view! {
+                            <dt>"答复"</dt>
+                            <dd>{m.replied.clone()}</dd>
+                        }
+                    })}
             </dl>
             <div class="plain-text">{m.content.clone()}</div>
         </section>
         <form method="post" action=ReplyMessage::PATH class="panel stack">
             <CsrfField />
             <input type="hidden" name="id" value=id />
-            <label>{if m.is_replied { "修改答复" } else { "答复" }}
-                <textarea name="reply" rows="8" required maxlength="5000">{crate::components::textarea_text(&m.reply)}</textarea>
+            <label>
+                {if m.is_replied { "修改答复" } else { "答复" }}
+                <textarea name="reply" rows="8" required maxlength="5000">
+                    {crate::components::textarea_text(&m.reply)}
+                </textarea>
             </label>
             {if m.wants_public {
                 view! {
-                    <label class="check"><input type="checkbox" name="publish" value="on" checked=m.is_published || !m.is_replied />"与留言一起在留言箱公开（不显示联系方式）"</label>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            name="publish"
+                            value="on"
+                            checked=m.is_published || !m.is_replied
+                        />
+                        "与留言一起在留言箱公开（不显示联系方式）"
+                    </label>
                 }
-                .into_any()
+                    .into_any()
             } else {
-                view! { <p class="hint">"留言人选择了不公开：答复只有留言人凭受理编号查询时可见。"</p> }.into_any()
+                view! {
+                    <p class="hint">
+                        "留言人选择了不公开：答复只有留言人凭受理编号查询时可见。"
+                    </p>
+                }
+                    .into_any()
             }}
-            <div class="actions"><button type="submit" class="button primary">"保存答复"</button></div>
+            <div class="actions">
+                <button type="submit" class="button primary">
+                    "保存答复"
+                </button>
+            </div>
         </form>
         <div class="panel actions">
-            {(m.is_replied && m.wants_public && !m.is_spam).then(|| if m.is_published {
-                view! { <ActionButton action=PublishMessage::PATH id name="publish" value="0" label="取消公开" /> }.into_any()
-            } else {
-                view! { <ActionButton action=PublishMessage::PATH id name="publish" value="1" label="在留言箱公开" /> }.into_any()
-            })}
+            {(m.is_replied && m.wants_public && !m.is_spam)
+                .then(|| {
+                    if m.is_published {
+                        view! {
+                            <ActionButton
+                                action=PublishMessage::PATH
+                                id
+                                name="publish"
+                                value="0"
+                                label="取消公开"
+                            />
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <ActionButton
+                                action=PublishMessage::PATH
+                                id
+                                name="publish"
+                                value="1"
+                                label="在留言箱公开"
+                            />
+                        }
+                            .into_any()
+                    }
+                })}
             {if m.is_spam {
-                view! { <ActionButton action=SpamMessage::PATH id name="spam" value="0" label="不是垃圾留言" /> }.into_any()
+                view! {
+                    <ActionButton
+                        action=SpamMessage::PATH
+                        id
+                        name="spam"
+                        value="0"
+                        label="不是垃圾留言"
+                    />
+                }
+                    .into_any()
             } else {
-                view! { <ActionButton action=SpamMessage::PATH id name="spam" value="1" label="标记为垃圾留言" /> }.into_any()
+                view! {
+                    <ActionButton
+                        action=SpamMessage::PATH
+                        id
+                        name="spam"
+                        value="1"
+                        label="标记为垃圾留言"
+                    />
+                }
+                    .into_any()
             }}
-            <ActionButton action=DeleteMessage::PATH id name="" value="" label="删除" class="danger" confirm="确定删除这条留言吗？删除后无法恢复。" />
+            <ActionButton
+                action=DeleteMessage::PATH
+                id
+                name=""
+                value=""
+                label="删除"
+                class="danger"
+                confirm="确定删除这条留言吗？删除后无法恢复。"
+            />
         </div>
     }
 }

@@ -136,7 +136,10 @@ pub fn CsrfField() -> impl IntoView {
 pub fn FlashMessage(flash: Option<Flash>) -> impl IntoView {
     flash.map(|f| {
         view! {
-            <div class=if f.ok { "flash flash-ok" } else { "flash flash-error" } role=if f.ok { "status" } else { "alert" }>
+            <div
+                class=if f.ok { "flash flash-ok" } else { "flash flash-error" }
+                role=if f.ok { "status" } else { "alert" }
+            >
                 {f.message}
             </div>
         }
@@ -171,27 +174,40 @@ where
 {
     let chrome = Resource::new_blocking(|| (), |_| get_admin_chrome());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"正在加载…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"正在加载…"</p> }
+        }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
                     let data = data.await;
                     match chrome.await {
-                        Err(error) => view! {
-                            <AdminHead title="出错了" />
-                            <main class="auth-page"><ErrorContent error /></main>
+                        Err(error) => {
+                            view! {
+                                <AdminHead title="出错了" />
+                                <main class="auth-page">
+                                    <ErrorContent error />
+                                </main>
+                            }
+                                .into_any()
                         }
-                        .into_any(),
                         Ok(chrome) => {
                             provide_context(chrome.clone());
                             let page = match data {
                                 Ok(d) => render(d),
-                                Err(error) => AdminView {
-                                    title: error.title().to_owned(),
-                                    content: view! { <ErrorContent error /> }.into_any(),
-                                },
+                                Err(error) => {
+                                    AdminView {
+                                        title: error.title().to_owned(),
+                                        content: view! { <ErrorContent error /> }.into_any(),
+                                    }
+                                }
                             };
-                            view! { <AdminLayout chrome title=page.title>{page.content}</AdminLayout> }.into_any()
+                            view! {
+                                <AdminLayout chrome title=page.title>
+                                    {page.content}
+                                </AdminLayout>
+                            }
+                                .into_any()
                         }
                     }
                 })
@@ -220,14 +236,23 @@ fn AdminLayout(chrome: AdminChrome, title: String, children: Children) -> impl I
         .map(|m| {
             let here = m.href == current;
             let count = (m.href == "/admin/review" && waiting > 0).then(|| {
-                view! { <span class="menu-count" aria-label=format!("{waiting} 篇")>{waiting}</span> }
+                view! {
+                    <span class="menu-count" aria-label=format!("{waiting} 篇")>
+                        {waiting}
+                    </span>
+                }
             });
             let label = if chrome.is_writer && m.href == "/admin/articles" {
                 "我的稿件"
             } else {
                 m.label
             };
-            view! { <a href=m.href class:current=here aria-current=here.then_some("page")>{label}{count}</a> }
+            view! {
+                <a href=m.href class:current=here aria-current=here.then_some("page")>
+                    {label}
+                    {count}
+                </a>
+            }
         })
         .collect_view();
     let AdminChrome {
@@ -240,20 +265,31 @@ fn AdminLayout(chrome: AdminChrome, title: String, children: Children) -> impl I
     view! {
         <AdminHead title=title.clone() />
         <div class="admin">
-            <a class="skip-link" href="#admin-main">"跳到正文"</a>
+            <a class="skip-link" href="#admin-main">
+                "跳到正文"
+            </a>
             <header class="admin-top">
-                <a class="admin-brand" href="/admin">{site_name}<span>"管理后台"</span></a>
+                <a class="admin-brand" href="/admin">
+                    {site_name}
+                    <span>"管理后台"</span>
+                </a>
                 <div class="admin-user">
                     <span>{display_name}<small>{format!("（{role_label}）")}</small></span>
-                    <a href="/" target="_blank" rel="noopener">"查看网站"</a>
+                    <a href="/" target="_blank" rel="noopener">
+                        "查看网站"
+                    </a>
                     <a href="/admin/password">"修改密码"</a>
                     <form method="post" action="/admin/logout" class="inline-form">
                         <CsrfField />
-                        <button type="submit" class="link-button">"退出"</button>
+                        <button type="submit" class="link-button">
+                            "退出"
+                        </button>
                     </form>
                 </div>
             </header>
-            <nav class="admin-menu" aria-label="管理菜单">{menu}</nav>
+            <nav class="admin-menu" aria-label="管理菜单">
+                {menu}
+            </nav>
             <main id="admin-main" class="admin-main" tabindex="-1">
                 <h1 class="admin-title">{title}</h1>
                 <FlashMessage flash />
@@ -294,7 +330,9 @@ pub(crate) fn DeleteButton(action: &'static str, id: i32, question: &'static str
         <form method="post" action=action class="inline-form">
             <CsrfField />
             <input type="hidden" name="id" value=id />
-            <button type="submit" class="button danger small" data-confirm=question>"删除"</button>
+            <button type="submit" class="button danger small" data-confirm=question>
+                "删除"
+            </button>
         </form>
     }
 }

@@ -29,13 +29,16 @@ pub fn ReviewQueuePage() -> impl IntoView {
         |(mine, level, column, days, page)| get_queue(Some(mine), level, column, days, page),
     );
     view! {
-        <AdminPage data render=move |q: QueueData| {
-            let current = query.get_untracked();
-            AdminView {
-                title: "待审核".into(),
-                content: view! { <QueueView q current /> }.into_any(),
+        <AdminPage
+            data
+            render=move |q: QueueData| {
+                let current = query.get_untracked();
+                AdminView {
+                    title: "待审核".into(),
+                    content: view! { <QueueView q current /> }.into_any(),
+                }
             }
-        } />
+        />
     }
 }
 
@@ -64,41 +67,80 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
         format!("共 {} 篇等待审核", q.first + q.second)
     };
     view! {
-        <p class="hint" role="status">{summary}</p>
-        <form method="get" action="/admin/review" class="filters" role="search" aria-label="筛选待审核稿件">
-            <label>"范围"
-                <select name="mine">
-                    <option value="" selected=mine.is_empty()>"全部稿件"</option>
-                    <option value="1" selected=mine == "1">"我提交的"</option>
+        <p class="hint" role="status">
+            {summary}
+        </p>
+        <form
+            method="get"
+            action="/admin/review"
+            class="filters"
+            role="search"
+            aria-label="筛选待审核稿件"
+        >
+            <label>
+                "范围" <select name="mine">
+                    <option value="" selected=mine.is_empty()>
+                        "全部稿件"
+                    </option>
+                    <option value="1" selected=mine == "1">
+                        "我提交的"
+                    </option>
                 </select>
             </label>
-            {(q.levels == 2).then(|| view! {
-                <label>"级别"
-                    <select name="level">
-                        <option value="" selected=level.is_empty()>"全部"</option>
-                        <option value="1" selected=level == "1">"待初审"</option>
-                        <option value="2" selected=level == "2">"待终审"</option>
-                    </select>
-                </label>
-            })}
-            <label>"栏目"
-                <select name="column">
+            {(q.levels == 2)
+                .then(|| {
+                    view! {
+                        <label>
+                            "级别" <select name="level">
+                                <option value="" selected=level.is_empty()>
+                                    "全部"
+                                </option>
+                                <option value="1" selected=level == "1">
+                                    "待初审"
+                                </option>
+                                <option value="2" selected=level == "2">
+                                    "待终审"
+                                </option>
+                            </select>
+                        </label>
+                    }
+                })}
+            <label>
+                "栏目" <select name="column">
                     <option value="">"全部栏目"</option>
-                    {q.columns.iter().map(|c| {
-                        let selected = column == c.id.to_string();
-                        view! { <option value=c.id selected=selected>{c.label.clone()}</option> }
-                    }).collect_view()}
+                    {q
+                        .columns
+                        .iter()
+                        .map(|c| {
+                            let selected = column == c.id.to_string();
+                            view! {
+                                <option value=c.id selected=selected>
+                                    {c.label.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </label>
-            <label>"等待"
-                <select name="days">
-                    <option value="" selected=days.is_empty()>"不限"</option>
-                    <option value="1" selected=days == "1">"超过 1 天"</option>
-                    <option value="3" selected=days == "3">"超过 3 天"</option>
-                    <option value="7" selected=days == "7">"超过 7 天"</option>
+            <label>
+                "等待" <select name="days">
+                    <option value="" selected=days.is_empty()>
+                        "不限"
+                    </option>
+                    <option value="1" selected=days == "1">
+                        "超过 1 天"
+                    </option>
+                    <option value="3" selected=days == "3">
+                        "超过 3 天"
+                    </option>
+                    <option value="7" selected=days == "7">
+                        "超过 7 天"
+                    </option>
                 </select>
             </label>
-            <button type="submit" class="button">"筛选"</button>
+            <button type="submit" class="button">
+                "筛选"
+            </button>
         </form>
         {if q.rows.is_empty() {
             view! { <p class="empty">"没有等待审核的稿件。"</p> }.into_any()
@@ -106,33 +148,60 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
             view! {
                 <div class="table-wrap">
                     <table class="data">
-                        <thead><tr><th>"标题"</th><th>"栏目"</th><th>"提交人"</th><th class="wide-only">"提交时间"</th><th>"已等待"</th><th>"状态"</th><th>"提示"</th></tr></thead>
+                        <thead>
+                            <tr>
+                                <th>"标题"</th>
+                                <th>"栏目"</th>
+                                <th>"提交人"</th>
+                                <th class="wide-only">"提交时间"</th>
+                                <th>"已等待"</th>
+                                <th>"状态"</th>
+                                <th>"提示"</th>
+                            </tr>
+                        </thead>
                         <tbody>
-                            {q.rows.into_iter().map(|r| {
-                                let href = format!("/admin/review/{}", r.article_id);
-                                view! {
-                                    <tr>
-                                        <td class="title-cell">
-                                            <a href=href>{r.title}</a>
-                                            {r.is_edit.then(|| view! { <span class="tag">"已发布文章的修改"</span> })}
-                                        </td>
-                                        <td>{r.column}</td>
-                                        <td>{r.submitter}</td>
-                                        <td class="nowrap wide-only">{r.submitted_at}</td>
-                                        <td class="nowrap">{r.waiting}</td>
-                                        <td class="nowrap">{r.level}</td>
-                                        <td>{(!r.hits.is_empty()).then(|| view! {
-                                            <span class="tag tag-warn">{format!("敏感词 {} 个", r.hits.len())}</span>
-                                        })}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
+                            {q
+                                .rows
+                                .into_iter()
+                                .map(|r| {
+                                    let href = format!("/admin/review/{}", r.article_id);
+                                    view! {
+                                        <tr>
+                                            <td class="title-cell">
+                                                <a href=href>{r.title}</a>
+                                                {r
+                                                    .is_edit
+                                                    .then(|| {
+                                                        view! {
+                                                            <span class="tag">"已发布文章的修改"</span>
+                                                        }
+                                                    })}
+                                            </td>
+                                            <td>{r.column}</td>
+                                            <td>{r.submitter}</td>
+                                            <td class="nowrap wide-only">{r.submitted_at}</td>
+                                            <td class="nowrap">{r.waiting}</td>
+                                            <td class="nowrap">{r.level}</td>
+                                            <td>
+                                                {(!r.hits.is_empty())
+                                                    .then(|| {
+                                                        view! {
+                                                            <span class="tag tag-warn">
+                                                                {format!("敏感词 {} 个", r.hits.len())}
+                                                            </span>
+                                                        }
+                                                    })}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
                         </tbody>
                     </table>
                 </div>
                 <AdminPager base page=q.page pages=q.pages total=q.total />
             }
-            .into_any()
+                .into_any()
         }}
     }
 }
@@ -150,10 +219,13 @@ pub fn ReviewPage() -> impl IntoView {
         },
     );
     view! {
-        <AdminPage data render=|r: ReviewDetail| AdminView {
-            title: format!("审核：{}", r.title),
-            content: view! { <ReviewView r /> }.into_any(),
-        } />
+        <AdminPage
+            data
+            render=|r: ReviewDetail| AdminView {
+                title: format!("审核：{}", r.title),
+                content: view! { <ReviewView r /> }.into_any(),
+            }
+        />
     }
 }
 
@@ -198,24 +270,62 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
     let level = r.level;
     let hits = r.hits.clone();
     view! {
-        <p><a href="/admin/review">"‹ 返回待审核列表"</a></p>
+        <p>
+            <a href="/admin/review">"‹ 返回待审核列表"</a>
+        </p>
         <dl class="facts panel">
-            <dt>"提交人"</dt><dd>{r.submitter.clone()}</dd>
-            <dt>"提交时间"</dt><dd>{r.submitted_at.clone()}</dd>
-            {(r.step != "审核").then(|| view! { <dt>"级别"</dt><dd>{r.step.clone()}</dd> })}
-            {(!r.first_reviewer.is_empty()).then(|| view! { <dt>"初审"</dt><dd>{format!("{} 已通过", r.first_reviewer)}</dd> })}
-            <dt>"类型"</dt><dd>{if r.is_edit { "已发布文章的修改（通过前网站上的版本不变）" } else { "新稿件" }}</dd>
-            {r.public_href.clone().map(|h| view! { <dt>"网站上"</dt><dd><a href=h target="_blank" rel="noopener">"查看当前发布的版本"</a></dd> })}
+            <dt>"提交人"</dt>
+            <dd>{r.submitter.clone()}</dd>
+            <dt>"提交时间"</dt>
+            <dd>{r.submitted_at.clone()}</dd>
+            {(r.step != "审核")
+                .then(|| {
+                    view! {
+                        <dt>"级别"</dt>
+                        <dd>{r.step.clone()}</dd>
+                    }
+                })}
+            {(!r.first_reviewer.is_empty())
+                .then(|| {
+                    view! {
+                        <dt>"初审"</dt>
+                        <dd>{format!("{} 已通过", r.first_reviewer)}</dd>
+                    }
+                })}
+            <dt>"类型"</dt>
+            <dd>
+                {if r.is_edit {
+                    "已发布文章的修改（通过前网站上的版本不变）"
+                } else {
+                    "新稿件"
+                }}
+            </dd>
+            {r
+                .public_href
+                .clone()
+                .map(|h| {
+                    view! {
+                        <dt>"网站上"</dt>
+                        <dd>
+                            <a href=h target="_blank" rel="noopener">
+                                "查看当前发布的版本"
+                            </a>
+                        </dd>
+                    }
+                })}
         </dl>
         {if r.hits.is_empty() {
             ().into_any()
         } else {
             view! {
                 <div class="flash flash-error" role="alert">
-                    {format!("稿件含有敏感词：{}。已在下文标出，请核实后再决定。", r.hits.join("、"))}
+                    {format!(
+                        "稿件含有敏感词：{}。已在下文标出，请核实后再决定。",
+                        r.hits.join("、"),
+                    )}
                 </div>
             }
-            .into_any()
+                .into_any()
         }}
         {if r.is_edit {
             view! {
@@ -226,21 +336,37 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
                 </div>
                 <table class="diff">
                     <tbody>
-                        {r.fields.iter().filter(|f| f.changed).map(|f| view! {
-                            <tr class="changed">
-                                <th>{f.label.clone()}</th>
-                                <td class="left">{f.left.clone()}</td>
-                                <td class="right">{marked(f.right.clone(), &hits)}</td>
-                            </tr>
-                        }).collect_view()}
-                        <tr><th colspan="3">"正文"</th></tr>
-                        {r.body.iter().map(|l| view! {
-                            <tr class=l.kind.clone()>
-                                <th></th>
-                                <td class="left">{l.left.clone().unwrap_or_default()}</td>
-                                <td class="right">{marked(l.right.clone().unwrap_or_default(), &hits)}</td>
-                            </tr>
-                        }).collect_view()}
+                        {r
+                            .fields
+                            .iter()
+                            .filter(|f| f.changed)
+                            .map(|f| {
+                                view! {
+                                    <tr class="changed">
+                                        <th>{f.label.clone()}</th>
+                                        <td class="left">{f.left.clone()}</td>
+                                        <td class="right">{marked(f.right.clone(), &hits)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()} <tr>
+                            <th colspan="3">"正文"</th>
+                        </tr>
+                        {r
+                            .body
+                            .iter()
+                            .map(|l| {
+                                view! {
+                                    <tr class=l.kind.clone()>
+                                        <th></th>
+                                        <td class="left">{l.left.clone().unwrap_or_default()}</td>
+                                        <td class="right">
+                                            {marked(l.right.clone().unwrap_or_default(), &hits)}
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
                     </tbody>
                 </table>
                 <details class="panel">
@@ -248,20 +374,28 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
                     <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
                 </details>
             }
-            .into_any()
+                .into_any()
         } else {
             view! {
                 <h2>"稿件内容"</h2>
                 <section class="panel">
                     <dl class="facts">
-                        {r.fields.iter().filter(|f| !f.right.is_empty()).map(|f| view! {
-                            <dt>{f.label.clone()}</dt><dd>{marked(f.right.clone(), &hits)}</dd>
-                        }).collect_view()}
+                        {r
+                            .fields
+                            .iter()
+                            .filter(|f| !f.right.is_empty())
+                            .map(|f| {
+                                view! {
+                                    <dt>{f.label.clone()}</dt>
+                                    <dd>{marked(f.right.clone(), &hits)}</dd>
+                                }
+                            })
+                            .collect_view()}
                     </dl>
                     <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
                 </section>
             }
-            .into_any()
+                .into_any()
         }}
         {if r.cannot_decide.is_empty() {
             view! {
@@ -271,14 +405,22 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="level" value=level />
                         <h3>{if r.step == "初审" { "初审通过" } else { "审核通过" }}</h3>
-                        {(r.step != "初审").then(|| view! {
-                            <label>"定时发布（可不填，不填则立即发布）"
-                                <input type="datetime-local" name="at" />
-                            </label>
-                        })}
+                        {(r.step != "初审")
+                            .then(|| {
+                                view! {
+                                    <label>
+                                        "定时发布（可不填，不填则立即发布）"
+                                        <input type="datetime-local" name="at" />
+                                    </label>
+                                }
+                            })}
                         <div class="actions">
                             <button type="submit" class="button primary">
-                                {if r.step == "初审" { "通过，转交终审" } else { "通过并发布" }}
+                                {if r.step == "初审" {
+                                    "通过，转交终审"
+                                } else {
+                                    "通过并发布"
+                                }}
                             </button>
                         </div>
                     </form>
@@ -287,16 +429,26 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="level" value=level />
                         <h3>"退回修改"</h3>
-                        <label>"退回原因（撰稿人会看到）"
+                        <label>
+                            "退回原因（撰稿人会看到）"
                             <textarea name="reason" rows="4" required maxlength="1000"></textarea>
                         </label>
-                        <div class="actions"><button type="submit" class="button">"退回修改"</button></div>
+                        <div class="actions">
+                            <button type="submit" class="button">
+                                "退回修改"
+                            </button>
+                        </div>
                     </form>
                 </div>
             }
-            .into_any()
+                .into_any()
         } else {
-            view! { <p class="flash flash-error" role="status">{r.cannot_decide.clone()}</p> }.into_any()
+            view! {
+                <p class="flash flash-error" role="status">
+                    {r.cannot_decide.clone()}
+                </p>
+            }
+                .into_any()
         }}
     }
     .into_any()

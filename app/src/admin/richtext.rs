@@ -33,10 +33,19 @@ pub fn RichTextField(name: String, initial: String) -> impl IntoView {
                      command: &'static str,
                      value: &'static str| {
         view! {
-            <button type="button" class="tool" title=title aria-label=title
+            <button
+                type="button"
+                class="tool"
+                title=title
+                aria-label=title
                 on:mousedown=|e| e.prevent_default()
-                on:click=move |_| { exec(command, value); sync(); }
-            >{label}</button>
+                on:click=move |_| {
+                    exec(command, value);
+                    sync();
+                }
+            >
+                {label}
+            </button>
         }
     };
     view! {
@@ -60,7 +69,9 @@ pub fn RichTextField(name: String, initial: String) -> impl IntoView {
                 on:input=move |_| sync()
                 on:blur=move |_| sync()
             ></div>
-            <textarea name=name node_ref=raw rows="14" class="raw-html" hidden=move || live.get()>{crate::components::textarea_text(&initial)}</textarea>
+            <textarea name=name node_ref=raw rows="14" class="raw-html" hidden=move || live.get()>
+                {crate::components::textarea_text(&initial)}
+            </textarea>
         </div>
     }
 }

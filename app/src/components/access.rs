@@ -60,8 +60,16 @@ pub fn AccessToolbar(aids: Aids, #[prop(into)] back: String) -> impl IntoView {
                 <button type="button" class="aid-switch speech-start" data-speech="start" hidden>
                     "朗读"
                 </button>
-                <a class="aid-reset" href=reset data-reset="">"重置"</a>
-                <button type="button" class="popover-close" aria-label="关闭" title="关闭" hidden>
+                <a class="aid-reset" href=reset data-reset="">
+                    "重置"
+                </a>
+                <button
+                    type="button"
+                    class="popover-close"
+                    aria-label="关闭"
+                    title="关闭"
+                    hidden
+                >
                     "×"
                 </button>
             </div>
@@ -78,8 +86,12 @@ pub fn AccessParts() -> impl IntoView {
         <div class="guide-line guide-y" aria-hidden="true"></div>
         <div class="speech-bar" role="region" aria-label="朗读" hidden>
             <p class="speech-status" role="status"></p>
-            <button type="button" class="speech-pause" data-speech="pause">"暂停"</button>
-            <button type="button" class="speech-stop" data-speech="stop">"停止朗读"</button>
+            <button type="button" class="speech-pause" data-speech="pause">
+                "暂停"
+            </button>
+            <button type="button" class="speech-stop" data-speech="stop">
+                "停止朗读"
+            </button>
         </div>
         <AccessLive />
     }

@@ -111,7 +111,9 @@ pub fn FavoriteToggle(id: i32, title: String) -> impl IntoView {
             disabled
             title="收藏需要浏览器启用 JavaScript"
         >
-            <span class="fav-star" aria-hidden="true">"☆"</span>
+            <span class="fav-star" aria-hidden="true">
+                "☆"
+            </span>
             <span class="fav-label">"收藏"</span>
         </button>
         <FavoriteLive />
@@ -225,53 +227,73 @@ pub fn FavoritesList() -> impl IntoView {
     view! {
         <div class="favorites" aria-live="polite">
             {move || match state.get() {
-                ListState::NotLive => view! {
-                    <p class="state-empty">"“我的收藏”保存在您的浏览器中，需要启用 JavaScript 才能查看。"</p>
+                ListState::NotLive => {
+                    view! {
+                        <p class="state-empty">
+                            "“我的收藏”保存在您的浏览器中，需要启用 JavaScript 才能查看。"
+                        </p>
+                    }
+                        .into_any()
                 }
-                .into_any(),
-                ListState::Loading => view! {
-                    <p class="state-loading" role="status">"正在加载我的收藏…"</p>
+                ListState::Loading => {
+                    view! {
+                        <p class="state-loading" role="status">
+                            "正在加载我的收藏…"
+                        </p>
+                    }
+                        .into_any()
                 }
-                .into_any(),
-                ListState::Failed => view! {
-                    <div class="state-error" role="alert">
-                        <p>"收藏加载失败，请检查网络后重试。"</p>
-                        <button type="button" class="btn" on:click=move |_| reload()>"重新加载"</button>
-                    </div>
+                ListState::Failed => {
+                    view! {
+                        <div class="state-error" role="alert">
+                            <p>"收藏加载失败，请检查网络后重试。"</p>
+                            <button type="button" class="btn" on:click=move |_| reload()>
+                                "重新加载"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
                 }
-                .into_any(),
-                ListState::Ready(items) if items.is_empty() => view! {
-                    <div class="state-empty">
-                        <p>"您还没有收藏文章。"</p>
-                        <p>"阅读文章时点击标题下方的“☆ 收藏”，文章就会出现在这里。收藏只保存在本浏览器中。"</p>
-                    </div>
+                ListState::Ready(items) if items.is_empty() => {
+                    view! {
+                        <div class="state-empty">
+                            <p>"您还没有收藏文章。"</p>
+                            <p>
+                                "阅读文章时点击标题下方的“☆ 收藏”，文章就会出现在这里。收藏只保存在本浏览器中。"
+                            </p>
+                        </div>
+                    }
+                        .into_any()
                 }
-                .into_any(),
-                ListState::Ready(items) => view! {
-                    <p class="favorites-count">{format!("共收藏 {} 篇文章", items.len())}</p>
-                    <ul class="article-list favorites-list">
-                        {items
-                            .into_iter()
-                            .map(|item| {
-                                let id = item.id;
-                                view! {
-                                    <li>
-                                        <a href=item.href>{item.title}</a>
-                                        <span class="date">{item.date}</span>
-                                        <button
-                                            type="button"
-                                            class="btn-link remove-favorite"
-                                            on:click=move |_| remove(id)
-                                        >
-                                            "取消收藏"
-                                        </button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
+                ListState::Ready(items) => {
+                    view! {
+                        <p class="favorites-count">
+                            {format!("共收藏 {} 篇文章", items.len())}
+                        </p>
+                        <ul class="article-list favorites-list">
+                            {items
+                                .into_iter()
+                                .map(|item| {
+                                    let id = item.id;
+                                    view! {
+                                        <li>
+                                            <a href=item.href>{item.title}</a>
+                                            <span class="date">{item.date}</span>
+                                            <button
+                                                type="button"
+                                                class="btn-link remove-favorite"
+                                                on:click=move |_| remove(id)
+                                            >
+                                                "取消收藏"
+                                            </button>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
                 }
-                .into_any(),
             }}
         </div>
     }

@@ -15,7 +15,9 @@ pub fn hits_url(id: i32) -> String {
 #[component]
 pub fn HitCount(id: i32, initial: u64) -> impl IntoView {
     view! {
-        <span data-article=id class="hit-count">{initial}</span>
+        <span data-article=id class="hit-count">
+            {initial}
+        </span>
         <HitCountRefresh />
     }
 }

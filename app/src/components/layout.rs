@@ -72,10 +72,14 @@ pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) 
             data-cursor=aids.has(Aid::Cursor).then_some("")
             data-guide=aids.has(Aid::Guide).then_some("")
         >
-            <a class="skip-link" href="#main">"跳到正文"</a>
+            <a class="skip-link" href="#main">
+                "跳到正文"
+            </a>
             {header}
             <NoticeStrip notices />
-            <main id="main" class="wrap main" tabindex="-1">{children()}</main>
+            <main id="main" class="wrap main" tabindex="-1">
+                {children()}
+            </main>
             <Footer link_groups footer_lines icp copyright contact_href />
             <Popovers />
             <AccessParts />
@@ -115,17 +119,30 @@ fn TopBar(
                     <AidSwitch aid=Aid::Elder aids back=back.clone() class="elder-switch" />
                     <AccessToolbar aids back />
                     <Popover label="收藏本站" class="bookmark-hint">
-                        <p>"按 " <kbd>"Ctrl"</kbd> " + " <kbd>"D"</kbd> "（苹果电脑为 " <kbd>"⌘"</kbd> " + " <kbd>"D"</kbd> "）将本站加入浏览器收藏夹。"</p>
-                        <p>"阅读文章时点击“☆ 收藏”，可在" <a href="/favorites">"我的收藏"</a> "中查看。"</p>
+                        <p>
+                            "按 " <kbd>"Ctrl"</kbd> " + " <kbd>"D"</kbd> "（苹果电脑为 "
+                            <kbd>"⌘"</kbd> " + " <kbd>"D"</kbd>
+                            "）将本站加入浏览器收藏夹。"
+                        </p>
+                        <p>
+                            "阅读文章时点击“☆ 收藏”，可在"
+                            <a href="/favorites">"我的收藏"</a> "中查看。"
+                        </p>
                     </Popover>
                     <Popover label="微信公众号" class="wechat">
                         {wechat}
                         <p class="qr-caption">"扫一扫 关注公众号"</p>
                         <p class="qr-account">{wechat_account}</p>
                     </Popover>
-                    <Popover label="加入QQ交流群" class="qq">{qq}</Popover>
-                    <a class="header-link" href=contact_href>"留言"</a>
-                    <a class="header-link" href="/favorites">"我的收藏"</a>
+                    <Popover label="加入QQ交流群" class="qq">
+                        {qq}
+                    </Popover>
+                    <a class="header-link" href=contact_href>
+                        "留言"
+                    </a>
+                    <a class="header-link" href="/favorites">
+                        "我的收藏"
+                    </a>
                 </div>
             </div>
         </div>
@@ -173,15 +190,15 @@ fn Navigation(nav: Vec<NavLink>, active: String, aids: Aids, back: String) -> im
         .map(|NavLink { name, href }| {
             let current = href == active;
             view! {
-                <a href=href class:current=current aria-current=current.then_some("page")>{name}</a>
+                <a href=href class:current=current aria-current=current.then_some("page")>
+                    {name}
+                </a>
             }
         })
         .collect_view();
     view! {
         <NavMenu>
-            {items}
-            <HeaderSearch />
-            <div class="nav-aids">
+            {items} <HeaderSearch /> <div class="nav-aids">
                 <AidSwitch aid=Aid::Elder aids back class="elder-switch" />
             </div>
         </NavMenu>
@@ -194,8 +211,16 @@ fn Navigation(nav: Vec<NavLink>, active: String, aids: Aids, back: String) -> im
 #[component]
 fn HeaderSearch() -> impl IntoView {
     view! {
-        <form class="nav-search" action="/search" method="get" role="search" aria-label="站内搜索">
-            <label class="visually-hidden" for="nav-search-q">"搜索本站"</label>
+        <form
+            class="nav-search"
+            action="/search"
+            method="get"
+            role="search"
+            aria-label="站内搜索"
+        >
+            <label class="visually-hidden" for="nav-search-q">
+                "搜索本站"
+            </label>
             <input
                 id="nav-search-q"
                 type="search"
@@ -218,9 +243,17 @@ fn NoticeStrip(notices: Vec<DatedLink>) -> impl IntoView {
                 <section class="notice-strip" aria-label="通知公告">
                     <h2 class="notice-strip-title">"通知公告"</h2>
                     <ul>
-                        {notices.into_iter().map(|n| view! {
-                            <li><a href=n.href>{n.title}</a><span class="date">{n.date}</span></li>
-                        }).collect_view()}
+                        {notices
+                            .into_iter()
+                            .map(|n| {
+                                view! {
+                                    <li>
+                                        <a href=n.href>{n.title}</a>
+                                        <span class="date">{n.date}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 </section>
             </div>
@@ -244,9 +277,19 @@ fn Footer(
                 <section class="link-group">
                     <h2>{g.name}</h2>
                     <ul>
-                        {g.links.into_iter().map(|l| view! {
-                            <li><a href=l.href target="_blank" rel="noopener noreferrer">{l.name}</a></li>
-                        }).collect_view()}
+                        {g
+                            .links
+                            .into_iter()
+                            .map(|l| {
+                                view! {
+                                    <li>
+                                        <a href=l.href target="_blank" rel="noopener noreferrer">
+                                            {l.name}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 </section>
             }
@@ -265,9 +308,19 @@ fn Footer(
                     {footer_lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
                     <p>
                         {copyright}
-                        {(!icp.is_empty()).then(|| view! {
-                            " "<a href="https://beian.miit.gov.cn/" target="_blank" rel="noopener noreferrer">{icp}</a>
-                        })}
+                        {(!icp.is_empty())
+                            .then(|| {
+                                view! {
+                                    " "
+                                    <a
+                                        href="https://beian.miit.gov.cn/"
+                                        target="_blank"
+                                        rel="noopener noreferrer"
+                                    >
+                                        {icp}
+                                    </a>
+                                }
+                            })}
                     </p>
                 </div>
             </div>

@@ -33,7 +33,9 @@ pub fn NavMenu(children: Children) -> impl IntoView {
                 </a>
                 <nav id=NAV_ID class="site-nav" aria-label="主导航">
                     {children()}
-                    <a class="menu-close-fallback" href="#">{CLOSE_LABEL}</a>
+                    <a class="menu-close-fallback" href="#">
+                        {CLOSE_LABEL}
+                    </a>
                 </nav>
                 <NavMenuLive />
             </div>

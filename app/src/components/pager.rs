@@ -34,25 +34,54 @@ pub fn Pagination(pager: Pager) -> impl IntoView {
         .into_iter()
         .map(|n| match n {
             Some(n) if n == page => view! {
-                <li><span class="pager-current" aria-current="page">{n}</span></li>
+                <li>
+                    <span class="pager-current" aria-current="page">
+                        {n}
+                    </span>
+                </li>
             }
             .into_any(),
-            Some(n) => view! { <li><a href=pager.href(n)>{n}</a></li> }.into_any(),
-            None => view! { <li class="pager-gap" aria-hidden="true">"…"</li> }.into_any(),
+            Some(n) => view! {
+                <li>
+                    <a href=pager.href(n)>{n}</a>
+                </li>
+            }
+            .into_any(),
+            None => view! {
+                <li class="pager-gap" aria-hidden="true">
+                    "…"
+                </li>
+            }
+            .into_any(),
         })
         .collect_view();
     view! {
         <nav class="pager" aria-label="分页">
             <ul>
-                {(page > 1).then(|| view! {
-                    <li><a href=pager.href(page - 1) rel="prev">"上一页"</a></li>
-                })}
-                {numbers}
-                {(page < pages).then(|| view! {
-                    <li><a href=pager.href(page + 1) rel="next">"下一页"</a></li>
-                })}
+                {(page > 1)
+                    .then(|| {
+                        view! {
+                            <li>
+                                <a href=pager.href(page - 1) rel="prev">
+                                    "上一页"
+                                </a>
+                            </li>
+                        }
+                    })} {numbers}
+                {(page < pages)
+                    .then(|| {
+                        view! {
+                            <li>
+                                <a href=pager.href(page + 1) rel="next">
+                                    "下一页"
+                                </a>
+                            </li>
+                        }
+                    })}
             </ul>
-            <p class="pager-summary">{format!("共 {} 条，第 {} / {} 页", pager.total, page, pages)}</p>
+            <p class="pager-summary">
+                {format!("共 {} 条，第 {} / {} 页", pager.total, page, pages)}
+            </p>
         </nav>
     }
     .into_any()

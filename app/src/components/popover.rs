@@ -23,7 +23,13 @@ pub fn Popover(
             <summary>{label}</summary>
             <div class="popover-panel">
                 {children()}
-                <button type="button" class="popover-close" aria-label="关闭" title="关闭" hidden>
+                <button
+                    type="button"
+                    class="popover-close"
+                    aria-label="关闭"
+                    title="关闭"
+                    hidden
+                >
                     "×"
                 </button>
             </div>

@@ -62,11 +62,28 @@ pub fn ReaderFormHelper(
     let failed = RwSignal::new(None::<String>);
     Effect::new(move |_| enhance(&form_id, files, progress, failed));
     view! {
-        <div class="upload-progress" role="status" aria-live="polite" hidden=move || progress.get().is_none() && failed.get().is_none()>
-            {move || progress.get().map(|p| view! {
-                <progress max="100" value=p></progress>
-                <span>{if p >= 100 { "已上传，正在保存…".to_owned() } else { format!("正在上传 {p}%") }}</span>
-            })}
+        <div
+            class="upload-progress"
+            role="status"
+            aria-live="polite"
+            hidden=move || progress.get().is_none() && failed.get().is_none()
+        >
+            {move || {
+                progress
+                    .get()
+                    .map(|p| {
+                        view! {
+                            <progress max="100" value=p></progress>
+                            <span>
+                                {if p >= 100 {
+                                    "已上传，正在保存…".to_owned()
+                                } else {
+                                    format!("正在上传 {p}%")
+                                }}
+                            </span>
+                        }
+                    })
+            }}
             {move || failed.get().map(|m| view! { <span class="field-error">{m}</span> })}
         </div>
     }

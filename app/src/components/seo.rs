@@ -37,14 +37,22 @@ pub fn Seo(seo: SeoInfo) -> impl IntoView {
         <Meta name="twitter:card" content=card />
         <Meta name="twitter:title" content=seo.title.clone() />
         <Meta name="twitter:description" content=seo.description.clone() />
-        {seo.image.map(|img| view! {
-            <Meta property="og:image" content=img.clone() />
-            <Meta name="twitter:image" content=img />
-        })}
-        {seo.feed.map(|href| view! {
-            <Link rel="alternate" type_="application/rss+xml" title="RSS" href=href />
-        })}
-        {seo.json_ld.map(|json| view! { <script type="application/ld+json" inner_html=json></script> })}
+        {seo
+            .image
+            .map(|img| {
+                view! {
+                    <Meta property="og:image" content=img.clone() />
+                    <Meta name="twitter:image" content=img />
+                }
+            })}
+        {seo
+            .feed
+            .map(|href| {
+                view! { <Link rel="alternate" type_="application/rss+xml" title="RSS" href=href /> }
+            })}
+        {seo
+            .json_ld
+            .map(|json| view! { <script type="application/ld+json" inner_html=json></script> })}
     }
     .into_any()
 }

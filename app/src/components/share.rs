@@ -22,9 +22,36 @@ pub fn SharePanel(links: ShareLinks, title: String) -> impl IntoView {
                 <div class="share-targets">
                     <p class="share-heading">"分享到"</p>
                     <ul class="share-links">
-                        <li><a class="to-weibo" href=links.weibo.clone() target="_blank" rel="noopener noreferrer">"新浪微博"</a></li>
-                        <li><a class="to-qq" href=links.qq.clone() target="_blank" rel="noopener noreferrer">"QQ好友"</a></li>
-                        <li><a class="to-qzone" href=links.qzone.clone() target="_blank" rel="noopener noreferrer">"QQ空间"</a></li>
+                        <li>
+                            <a
+                                class="to-weibo"
+                                href=links.weibo.clone()
+                                target="_blank"
+                                rel="noopener noreferrer"
+                            >
+                                "新浪微博"
+                            </a>
+                        </li>
+                        <li>
+                            <a
+                                class="to-qq"
+                                href=links.qq.clone()
+                                target="_blank"
+                                rel="noopener noreferrer"
+                            >
+                                "QQ好友"
+                            </a>
+                        </li>
+                        <li>
+                            <a
+                                class="to-qzone"
+                                href=links.qzone.clone()
+                                target="_blank"
+                                rel="noopener noreferrer"
+                            >
+                                "QQ空间"
+                            </a>
+                        </li>
                     </ul>
                     <label class="share-url">
                         <span>"本页地址"</span>
@@ -42,8 +69,12 @@ pub fn SharePanel(links: ShareLinks, title: String) -> impl IntoView {
 fn ShareActions(url: String, title: String) -> impl IntoView {
     view! {
         <div class="share-actions" data-url=url data-title=title hidden>
-            <button type="button" class="btn copy-link">"复制链接"</button>
-            <button type="button" class="btn web-share" hidden>"更多分享方式"</button>
+            <button type="button" class="btn copy-link">
+                "复制链接"
+            </button>
+            <button type="button" class="btn web-share" hidden>
+                "更多分享方式"
+            </button>
             <span class="share-status" role="status" aria-live="polite"></span>
             <ShareLive />
         </div>

@@ -61,16 +61,28 @@ pub fn Slideshow(slides: Vec<Slide>) -> impl IntoView {
         .collect_view();
     let list = slides
         .into_iter()
-        .map(|s| view! { <li><a href=s.href>{s.title}</a></li> })
+        .map(|s| {
+            view! {
+                <li>
+                    <a href=s.href>{s.title}</a>
+                </li>
+            }
+        })
         .collect_view();
 
     view! {
         <section class="slideshow" aria-roledescription="carousel" aria-label="图片新闻">
             <div class="slide-stage" aria-live="off">
                 {stage}
-                <button type="button" class="slide-prev" aria-label="上一张" hidden>"‹"</button>
-                <button type="button" class="slide-next" aria-label="下一张" hidden>"›"</button>
-                <div class="slide-dots" role="group" aria-label="选择图片" hidden>{dots}</div>
+                <button type="button" class="slide-prev" aria-label="上一张" hidden>
+                    "‹"
+                </button>
+                <button type="button" class="slide-next" aria-label="下一张" hidden>
+                    "›"
+                </button>
+                <div class="slide-dots" role="group" aria-label="选择图片" hidden>
+                    {dots}
+                </div>
             </div>
             <ol class="slide-list">{list}</ol>
             <SlideshowLive />

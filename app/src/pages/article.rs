@@ -78,10 +78,17 @@ pub fn Breadcrumb(crumbs: Vec<crate::models::NavLink>) -> impl IntoView {
         <nav class="breadcrumb" aria-label="当前位置">
             <span class="breadcrumb-label">"当前位置："</span>
             <a href="/">"首页"</a>
-            {crumbs.into_iter().map(|c| view! {
-                <span class="sep" aria-hidden="true">">"</span>
-                <a href=c.href>{c.name}</a>
-            }).collect_view()}
+            {crumbs
+                .into_iter()
+                .map(|c| {
+                    view! {
+                        <span class="sep" aria-hidden="true">
+                            ">"
+                        </span>
+                        <a href=c.href>{c.name}</a>
+                    }
+                })
+                .collect_view()}
         </nav>
     }
     .into_any()
@@ -93,17 +100,27 @@ fn ArticleHeader(a: Article) -> impl IntoView {
     let font_size = use_context::<ReaderPrefs>().unwrap_or_default().font_size;
     let meta = view! {
         <div class="article-meta">
-            {(!a.source.is_empty()).then(|| view! {
-                <span class="meta-item"><span class="meta-label">"来源："</span>{a.source.clone()}</span>
-            })}
-            {(!a.author.is_empty()).then(|| view! {
-                <span class="meta-item"><span class="meta-label">"作者："</span>{a.author.clone()}</span>
-            })}
-            <span class="meta-item">
+            {(!a.source.is_empty())
+                .then(|| {
+                    view! {
+                        <span class="meta-item">
+                            <span class="meta-label">"来源："</span>
+                            {a.source.clone()}
+                        </span>
+                    }
+                })}
+            {(!a.author.is_empty())
+                .then(|| {
+                    view! {
+                        <span class="meta-item">
+                            <span class="meta-label">"作者："</span>
+                            {a.author.clone()}
+                        </span>
+                    }
+                })} <span class="meta-item">
                 <span class="meta-label">"发布时间："</span>
                 <time datetime=a.published_iso.clone()>{a.published_at.clone()}</time>
-            </span>
-            <span class="meta-item hits">
+            </span> <span class="meta-item hits">
                 <span class="meta-label">"点击量："</span>
                 <HitCount id=a.id initial=a.hits />
             </span>
@@ -121,7 +138,8 @@ fn ArticleHeader(a: Article) -> impl IntoView {
     view! {
         <header class="article-header">
             <h1 id="article-title">{a.title.clone()}</h1>
-            {(!a.subtitle.is_empty()).then(|| view! { <p class="subtitle">{a.subtitle.clone()}</p> })}
+            {(!a.subtitle.is_empty())
+                .then(|| view! { <p class="subtitle">{a.subtitle.clone()}</p> })}
             {meta}
             {tools}
         </header>
@@ -134,10 +152,12 @@ fn ArticleFooter(a: Article) -> impl IntoView {
     let last_crumb = a.crumbs.last().cloned();
     view! {
         <footer class="article-footer">
-            {last_crumb.map(|c| view! {
-                <p class="back-to-column">"返回栏目："<a href=c.href>{c.name}</a></p>
-            })}
-            <nav class="prev-next" aria-label="上一篇和下一篇">
+            {last_crumb
+                .map(|c| {
+                    view! {
+                        <p class="back-to-column">"返回栏目："<a href=c.href>{c.name}</a></p>
+                    }
+                })} <nav class="prev-next" aria-label="上一篇和下一篇">
                 {neighbour("上一篇：", a.prev.clone())}
                 {neighbour("下一篇：", a.next.clone())}
             </nav>

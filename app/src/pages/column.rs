@@ -70,9 +70,20 @@ fn Tabs(tabs: Vec<Tab>) -> impl IntoView {
     (!tabs.is_empty()).then(|| {
         view! {
             <nav class="tabs" aria-label="栏目">
-                {tabs.into_iter().map(|t| view! {
-                    <a href=t.href class:current=t.current aria-current=t.current.then_some("page")>{t.name}</a>
-                }).collect_view()}
+                {tabs
+                    .into_iter()
+                    .map(|t| {
+                        view! {
+                            <a
+                                href=t.href
+                                class:current=t.current
+                                aria-current=t.current.then_some("page")
+                            >
+                                {t.name}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
             </nav>
         }
     })
@@ -114,14 +125,20 @@ fn ColumnView(c: Column) -> impl IntoView {
         .into_any(),
         ColumnBody::Single { page } => view! {
             <article class="single-page">
-                {(page.title != heading).then(|| view! { <h2 class="single-title">{page.title}</h2> })}
-                {page.submit_form.then(|| view! {
-                    <p class="page-actions">
-                        <a class="button primary" href="/submit">"在线投稿"</a>
-                        <a href="/submit/track">"查询投稿结果"</a>
-                    </p>
-                })}
-                <div class="prose" inner_html=page.body_html></div>
+                {(page.title != heading)
+                    .then(|| view! { <h2 class="single-title">{page.title}</h2> })}
+                {page
+                    .submit_form
+                    .then(|| {
+                        view! {
+                            <p class="page-actions">
+                                <a class="button primary" href="/submit">
+                                    "在线投稿"
+                                </a>
+                                <a href="/submit/track">"查询投稿结果"</a>
+                            </p>
+                        }
+                    })} <div class="prose" inner_html=page.body_html></div>
                 <p class="updated">{format!("更新时间：{}", page.updated)}</p>
             </article>
         }
@@ -138,7 +155,7 @@ fn ColumnView(c: Column) -> impl IntoView {
                         <Tabs tabs />
                     </aside>
                 }
-                .into_any()
+                    .into_any()
             } else {
                 view! { <Tabs tabs /> }.into_any()
             }}
@@ -155,13 +172,21 @@ fn ColumnView(c: Column) -> impl IntoView {
 fn ArticleList(items: Vec<ListItemView>) -> impl IntoView {
     view! {
         <ul class="column-list">
-            {items.into_iter().map(|i| view! {
-                <li>
-                    <h2><a href=i.href.clone()>{i.title}</a></h2>
-                    {(!i.summary.is_empty()).then(|| view! { <p class="summary">{i.summary}</p> })}
-                    <p class="date">{i.date}</p>
-                </li>
-            }).collect_view()}
+            {items
+                .into_iter()
+                .map(|i| {
+                    view! {
+                        <li>
+                            <h2>
+                                <a href=i.href.clone()>{i.title}</a>
+                            </h2>
+                            {(!i.summary.is_empty())
+                                .then(|| view! { <p class="summary">{i.summary}</p> })}
+                            <p class="date">{i.date}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
@@ -171,27 +196,40 @@ fn ArticleList(items: Vec<ListItemView>) -> impl IntoView {
 fn PictureList(items: Vec<ListItemView>) -> impl IntoView {
     view! {
         <ul class="picture-list">
-            {items.into_iter().map(|i| view! {
-                <li>
-                    <a href=i.href.clone()>
-                        {i.thumb.map(|t| view! {
-                            <img
-                                src=t.src
-                                srcset=t.srcset.clone()
-                                sizes=t.srcset.is_some().then_some(
-                                    "(max-width: 767.98px) 100vw, (max-width: 1023.98px) 50vw, 400px",
-                                )
-                                alt=t.alt
-                                width=t.width
-                                height=t.height
-                                loading="lazy"
-                            />
-                        })}
-                        <span class="picture-title">{i.title}</span>
-                    </a>
-                    <span class="date">{i.date}</span>
-                </li>
-            }).collect_view()}
+            {items
+                .into_iter()
+                .map(|i| {
+                    view! {
+                        <li>
+                            <a href=i
+                                .href
+                                .clone()>
+                                {i
+                                    .thumb
+                                    .map(|t| {
+                                        view! {
+                                            <img
+                                                src=t.src
+                                                srcset=t.srcset.clone()
+                                                sizes=t
+                                                    .srcset
+                                                    .is_some()
+                                                    .then_some(
+                                                        "(max-width: 767.98px) 100vw, (max-width: 1023.98px) 50vw, 400px",
+                                                    )
+                                                alt=t.alt
+                                                width=t.width
+                                                height=t.height
+                                                loading="lazy"
+                                            />
+                                        }
+                                    })} <span class="picture-title">{i.title}</span>
+                            </a>
+                            <span class="date">{i.date}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
@@ -211,32 +249,46 @@ fn IssueArchive(issues: Vec<IssueCard>) -> impl IntoView {
     }
     view! {
         <div class="issue-archive">
-            {years.into_iter().map(|(year, list)| view! {
-                <section class="issue-year">
-                    <h2>{format!("{year}年")}</h2>
-                    <ul class="issue-grid">
-                        {list.into_iter().map(|i| view! {
-                            <li>
-                                <a href=i.href.clone()>
-                                    {i.cover.map(|c| view! {
-                                        <img
-                                            src=c.src
-                                            srcset=c.srcset.clone()
-                                            sizes=c.srcset.is_some().then_some("200px")
-                                            alt=c.alt
-                                            width=c.width
-                                            height=c.height
-                                            loading="lazy"
-                                        />
-                                    })}
-                                    <strong>{i.label}</strong>
-                                    <span>{i.theme}</span>
-                                </a>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            }).collect_view()}
+            {years
+                .into_iter()
+                .map(|(year, list)| {
+                    view! {
+                        <section class="issue-year">
+                            <h2>{format!("{year}年")}</h2>
+                            <ul class="issue-grid">
+                                {list
+                                    .into_iter()
+                                    .map(|i| {
+                                        view! {
+                                            <li>
+                                                <a href=i
+                                                    .href
+                                                    .clone()>
+                                                    {i
+                                                        .cover
+                                                        .map(|c| {
+                                                            view! {
+                                                                <img
+                                                                    src=c.src
+                                                                    srcset=c.srcset.clone()
+                                                                    sizes=c.srcset.is_some().then_some("200px")
+                                                                    alt=c.alt
+                                                                    width=c.width
+                                                                    height=c.height
+                                                                    loading="lazy"
+                                                                />
+                                                            }
+                                                        })} <strong>{i.label}</strong> <span>{i.theme}</span>
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })
+                .collect_view()}
         </div>
     }
     .into_any()

@@ -29,7 +29,9 @@ pub fn ErrorContent(error: AppError) -> impl IntoView {
             <h1>{error.title()}</h1>
             <p>{explanation(&error)}</p>
             <p class="error-actions">
-                <a class="btn" href="/">"返回首页"</a>
+                <a class="btn" href="/">
+                    "返回首页"
+                </a>
             </p>
         </section>
     }

@@ -9,7 +9,15 @@ use crate::components::favorite::FavoritesList;
 #[component]
 pub fn FavoritesPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| async { Ok(()) });
-    view! { <SitePage data render=|()| PageView { active: String::new(), content: view! { <Favorites /> }.into_any() } /> }
+    view! {
+        <SitePage
+            data
+            render=|()| PageView {
+                active: String::new(),
+                content: view! { <Favorites /> }.into_any(),
+            }
+        />
+    }
 }
 
 #[component]
@@ -20,7 +28,9 @@ fn Favorites() -> impl IntoView {
         <nav class="breadcrumb" aria-label="当前位置">
             <span class="breadcrumb-label">"当前位置："</span>
             <a href="/">"首页"</a>
-            <span class="sep" aria-hidden="true">">"</span>
+            <span class="sep" aria-hidden="true">
+                ">"
+            </span>
             <span>"我的收藏"</span>
         </nav>
         <section class="panel">

@@ -29,9 +29,17 @@ pub fn DatedList(items: Vec<DatedLink>, #[prop(optional)] empty: &'static str) -
     }
     view! {
         <ul class="article-list compact">
-            {items.into_iter().map(|l| view! {
-                <li><a href=l.href>{l.title}</a><span class="date">{l.date}</span></li>
-            }).collect_view()}
+            {items
+                .into_iter()
+                .map(|l| {
+                    view! {
+                        <li>
+                            <a href=l.href>{l.title}</a>
+                            <span class="date">{l.date}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
@@ -48,7 +56,9 @@ pub fn BlockBox(
         <section class="block">
             <header class="block-head">
                 <h2>{title.clone()}</h2>
-                <a class="more" href=more aria-label=format!("更多{title}")>"更多 ›"</a>
+                <a class="more" href=more aria-label=format!("更多{title}")>
+                    "更多 ›"
+                </a>
             </header>
             {children()}
         </section>
@@ -79,14 +89,22 @@ fn HomeView(home: Home) -> impl IntoView {
                 }}
             </div>
             <div class="home-side">
-                {headline.map(|h| view! {
-                    <section class="headline" aria-label="头条">
-                        <span class="badge">"头条"</span>
-                        <h2><a href=h.href.clone()>{h.title}</a></h2>
-                        <p>{h.summary}<a class="more" href=h.href>"［详细］"</a></p>
-                    </section>
-                })}
-                <BlockBox title="通知公告" more="/columns/notices">
+                {headline
+                    .map(|h| {
+                        view! {
+                            <section class="headline" aria-label="头条">
+                                <span class="badge">"头条"</span>
+                                <h2>
+                                    <a href=h.href.clone()>{h.title}</a>
+                                </h2>
+                                <p>
+                                    {h.summary}<a class="more" href=h.href>
+                                        "［详细］"
+                                    </a>
+                                </p>
+                            </section>
+                        }
+                    })} <BlockBox title="通知公告" more="/columns/notices">
                     <DatedList items=notices empty="暂无通知公告" />
                 </BlockBox>
             </div>
@@ -96,7 +114,11 @@ fn HomeView(home: Home) -> impl IntoView {
     let columns = blocks
         .into_iter()
         .map(|HomeBlock { name, href, items }| {
-            view! { <BlockBox title=name more=href><DatedList items /></BlockBox> }
+            view! {
+                <BlockBox title=name more=href>
+                    <DatedList items />
+                </BlockBox>
+            }
         })
         .collect_view();
     let bottom = view! {
@@ -124,18 +146,22 @@ fn MagazineBlock(issue: IssueCard) -> impl IntoView {
     view! {
         <BlockBox title="《中国开发区》" more="/columns/magazine">
             <a class="issue-card" href=issue.href.clone()>
-                {issue.cover.map(|c| view! {
-                    <img
-                        class="issue-cover"
-                        src=c.src
-                        srcset=c.srcset.clone()
-                        sizes=c.srcset.is_some().then_some("120px")
-                        alt=c.alt
-                        width=c.width
-                        height=c.height
-                        loading="lazy"
-                    />
-                })}
+                {issue
+                    .cover
+                    .map(|c| {
+                        view! {
+                            <img
+                                class="issue-cover"
+                                src=c.src
+                                srcset=c.srcset.clone()
+                                sizes=c.srcset.is_some().then_some("120px")
+                                alt=c.alt
+                                width=c.width
+                                height=c.height
+                                loading="lazy"
+                            />
+                        }
+                    })}
                 <span class="issue-text">
                     <strong>{issue.label}</strong>
                     <span class="issue-theme">{issue.theme}</span>
@@ -152,11 +178,23 @@ fn MagazineBlock(issue: IssueCard) -> impl IntoView {
 fn ServicesBlock(block: HomeBlock, pages: Vec<NavLink>) -> impl IntoView {
     view! {
         <BlockBox title=block.name more=block.href>
-            {(!pages.is_empty()).then(|| view! {
-                <ul class="service-links">
-                    {pages.into_iter().map(|p| view! { <li><a href=p.href>{p.name}</a></li> }).collect_view()}
-                </ul>
-            })}
+            {(!pages.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="service-links">
+                            {pages
+                                .into_iter()
+                                .map(|p| {
+                                    view! {
+                                        <li>
+                                            <a href=p.href>{p.name}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
             <DatedList items=block.items />
         </BlockBox>
     }

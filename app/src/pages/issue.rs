@@ -59,21 +59,27 @@ fn IssueView(i: Issue) -> impl IntoView {
         <Breadcrumb crumbs />
         <section class="panel issue-page">
             <div class="issue-head">
-                {card.cover.clone().map(|c| view! {
-                    <img
-                        class="issue-cover"
-                        src=c.src
-                        srcset=c.srcset.clone()
-                        sizes=c.srcset.is_some().then_some("220px")
-                        alt=c.alt
-                        width=c.width
-                        height=c.height
-                    />
-                })}
-                <div class="issue-info">
+                {card
+                    .cover
+                    .clone()
+                    .map(|c| {
+                        view! {
+                            <img
+                                class="issue-cover"
+                                src=c.src
+                                srcset=c.srcset.clone()
+                                sizes=c.srcset.is_some().then_some("220px")
+                                alt=c.alt
+                                width=c.width
+                                height=c.height
+                            />
+                        }
+                    })} <div class="issue-info">
                     <p class="issue-magazine">"《中国开发区》"</p>
                     <h1>{card.label.clone()}</h1>
-                    <p class="issue-meta">{card.total_label.clone()}" · "{format!("{}出版", card.date)}</p>
+                    <p class="issue-meta">
+                        {card.total_label.clone()}" · "{format!("{}出版", card.date)}
+                    </p>
                     <p class="issue-theme">{card.theme.clone()}</p>
                     <p class="issue-summary">{card.summary.clone()}</p>
                 </div>
@@ -84,21 +90,37 @@ fn IssueView(i: Issue) -> impl IntoView {
             } else {
                 view! {
                     <div class="toc">
-                        {i.sections.iter().map(|s| view! {
-                            <section class="toc-section">
-                                <h3>{s.name.clone()}</h3>
-                                <ul>
-                                    {s.entries.iter().map(|e| view! {
-                                        <li><a href=e.href.clone()>{e.title.clone()}</a></li>
-                                    }).collect_view()}
-                                </ul>
-                            </section>
-                        }).collect_view()}
+                        {i
+                            .sections
+                            .iter()
+                            .map(|s| {
+                                view! {
+                                    <section class="toc-section">
+                                        <h3>{s.name.clone()}</h3>
+                                        <ul>
+                                            {s
+                                                .entries
+                                                .iter()
+                                                .map(|e| {
+                                                    view! {
+                                                        <li>
+                                                            <a href=e.href.clone()>{e.title.clone()}</a>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    </section>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 }
-                .into_any()
+                    .into_any()
             }}
-            <p class="back-to-column"><a href="/columns/magazine">"‹ 往期杂志"</a></p>
+            <p class="back-to-column">
+                <a href="/columns/magazine">"‹ 往期杂志"</a>
+            </p>
         </section>
     }
     .into_any()

@@ -40,7 +40,9 @@ where
 {
     let chrome = Resource::new_blocking(|| (), |_| get_chrome());
     view! {
-        <Suspense fallback=|| view! { <p class="state-loading">"正在加载…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="state-loading">"正在加载…"</p> }
+        }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
@@ -52,12 +54,18 @@ where
                             provide_context(SiteName(chrome.site_name.clone()));
                             let page = match data {
                                 Ok(d) => render(d),
-                                Err(error) => PageView {
-                                    active: String::new(),
-                                    content: view! { <ErrorContent error /> }.into_any(),
-                                },
+                                Err(error) => {
+                                    PageView {
+                                        active: String::new(),
+                                        content: view! { <ErrorContent error /> }.into_any(),
+                                    }
+                                }
                             };
-                            view! { <Layout chrome active=page.active>{page.content}</Layout> }
+                            view! {
+                                <Layout chrome active=page.active>
+                                    {page.content}
+                                </Layout>
+                            }
                                 .into_any()
                         }
                     }

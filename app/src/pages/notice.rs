@@ -51,25 +51,41 @@ fn NoticeView(n: Notice) -> impl IntoView {
             <header class="article-header">
                 <h1 id="notice-title">{n.title.clone()}</h1>
                 <div class="article-meta">
-                    <span class="meta-item"><span class="meta-label">"发布时间："</span>{n.published_at.clone()}</span>
+                    <span class="meta-item">
+                        <span class="meta-label">"发布时间："</span>
+                        {n.published_at.clone()}
+                    </span>
                 </div>
             </header>
             <div class="article-body prose" inner_html=n.body_html.clone()></div>
-            {(!n.attachments.is_empty()).then(|| view! {
-                <section class="attachments" aria-label="附件">
-                    <h2>"附件"</h2>
-                    <ul>
-                        {n.attachments.iter().map(|f| view! {
-                            <li>
-                                <a href=f.href.clone() download=f.title.clone()>{f.title.clone()}</a>
-                                <span class="size">{format!("（{}）", f.size)}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            })}
+            {(!n.attachments.is_empty())
+                .then(|| {
+                    view! {
+                        <section class="attachments" aria-label="附件">
+                            <h2>"附件"</h2>
+                            <ul>
+                                {n
+                                    .attachments
+                                    .iter()
+                                    .map(|f| {
+                                        view! {
+                                            <li>
+                                                <a href=f.href.clone() download=f.title.clone()>
+                                                    {f.title.clone()}
+                                                </a>
+                                                <span class="size">{format!("（{}）", f.size)}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
+                })}
             <footer class="article-footer">
-                <p class="back-to-column">"返回："<a href="/columns/notices">"通知公告"</a></p>
+                <p class="back-to-column">
+                    "返回："<a href="/columns/notices">"通知公告"</a>
+                </p>
             </footer>
         </article>
     }

@@ -89,11 +89,17 @@ fn SearchView(p: Page) -> impl IntoView {
         } else {
             format!("找到 {total} 条结果。")
         };
-        view! { <p class="search-summary" role="status">{count}</p> }
+        view! {
+            <p class="search-summary" role="status">
+                {count}
+            </p>
+        }
     });
     let body = if !searched {
         view! {
-            <p class="state-empty">"请输入要查找的词语，例如“营商环境”“开发区”“2025年”。多个词语用空格分开，表示同时包含。"</p>
+            <p class="state-empty">
+                "请输入要查找的词语，例如“营商环境”“开发区”“2025年”。多个词语用空格分开，表示同时包含。"
+            </p>
         }
         .into_any()
     } else if hits.is_empty() {
@@ -112,9 +118,14 @@ fn SearchView(p: Page) -> impl IntoView {
         <section class="panel search-panel">
             <h1 class="panel-title">{title}</h1>
             <SearchFormView form columns />
-            {cut.then(|| view! {
-                <p class="search-note">"搜索词过长，只使用了前 64 个字（至多 8 个词）。"</p>
-            })}
+            {cut
+                .then(|| {
+                    view! {
+                        <p class="search-note">
+                            "搜索词过长，只使用了前 64 个字（至多 8 个词）。"
+                        </p>
+                    }
+                })}
             {notes.into_iter().map(|n| view! { <p class="search-note">{n}</p> }).collect_view()}
             {summary}
             {body}
@@ -137,7 +148,11 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
         .map(|c| {
             let selected = c.value == column;
             let name = format!("{}{}", "\u{3000}".repeat(c.depth), c.name);
-            view! { <option value=c.value selected=selected>{name}</option> }
+            view! {
+                <option value=c.value selected=selected>
+                    {name}
+                </option>
+            }
         })
         .collect_view();
     let by_date = sort == "date";
@@ -146,7 +161,9 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
     view! {
         <form class="search-form" action="/search" method="get" role="search">
             <div class="search-main">
-                <label class="visually-hidden" for="search-q">"搜索词"</label>
+                <label class="visually-hidden" for="search-q">
+                    "搜索词"
+                </label>
                 <input
                     id="search-q"
                     type="search"
@@ -157,34 +174,42 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
                     autocomplete="off"
                     enterkeyhint="search"
                 />
-                <button type="submit" class="button primary">"搜索"</button>
+                <button type="submit" class="button primary">
+                    "搜索"
+                </button>
             </div>
             <details class="search-more" open=narrowed>
-            <summary>"按栏目、日期筛选或排序"</summary>
-            <div class="search-filters">
-                <label>
-                    <span>"栏目"</span>
-                    <select name="column">
-                        <option value="" selected=column.is_empty()>"全部栏目"</option>
-                        {options}
-                    </select>
-                </label>
-                <label>
-                    <span>"起始日期"</span>
-                    <input type="date" name="from" value=from />
-                </label>
-                <label>
-                    <span>"截止日期"</span>
-                    <input type="date" name="to" value=to />
-                </label>
-                <label>
-                    <span>"排序"</span>
-                    <select name="sort">
-                        <option value="" selected=!by_date>"按相关度"</option>
-                        <option value="date" selected=by_date>"按时间（最新在前）"</option>
-                    </select>
-                </label>
-            </div>
+                <summary>"按栏目、日期筛选或排序"</summary>
+                <div class="search-filters">
+                    <label>
+                        <span>"栏目"</span>
+                        <select name="column">
+                            <option value="" selected=column.is_empty()>
+                                "全部栏目"
+                            </option>
+                            {options}
+                        </select>
+                    </label>
+                    <label>
+                        <span>"起始日期"</span>
+                        <input type="date" name="from" value=from />
+                    </label>
+                    <label>
+                        <span>"截止日期"</span>
+                        <input type="date" name="to" value=to />
+                    </label>
+                    <label>
+                        <span>"排序"</span>
+                        <select name="sort">
+                            <option value="" selected=!by_date>
+                                "按相关度"
+                            </option>
+                            <option value="date" selected=by_date>
+                                "按时间（最新在前）"
+                            </option>
+                        </select>
+                    </label>
+                </div>
             </details>
         </form>
     }
@@ -207,7 +232,9 @@ fn Hit(h: SearchHit) -> impl IntoView {
     };
     view! {
         <li>
-            <h2><a href=href>{marked(title)}</a></h2>
+            <h2>
+                <a href=href>{marked(title)}</a>
+            </h2>
             {(!snippet.is_empty()).then(|| view! { <p class="snippet">{marked(snippet)}</p> })}
             <p class="meta">
                 {(!place.is_empty()).then(|| view! { <span class="place">{place}</span> })}
@@ -226,17 +253,38 @@ fn NoResults(words: Vec<String>, fewer: Vec<(String, String, u64)>) -> impl Into
         .join("");
     view! {
         <div class="search-none">
-            <p class="state-empty" role="status">{format!("没有找到同时包含{asked}的内容。")}</p>
-            {(!fewer.is_empty()).then(|| view! {
-                <p>"减少一个词语后可以找到："</p>
-                <ul class="search-fewer">
-                    {fewer.into_iter().map(|(q, href, n)| {
-                        let count = if n > 1000 { "超过 1000 条".to_owned() } else { format!("{n} 条") };
-                        view! { <li><a href=href>{q}</a>" （"{count}"）"</li> }
-                    }).collect_view()}
-                </ul>
-            })}
-            <p class="hint">"可以换用更短或更常见的词语，或去掉栏目、日期的限制再试。"</p>
+            <p class="state-empty" role="status">
+                {format!("没有找到同时包含{asked}的内容。")}
+            </p>
+            {(!fewer.is_empty())
+                .then(|| {
+                    view! {
+                        <p>"减少一个词语后可以找到："</p>
+                        <ul class="search-fewer">
+                            {fewer
+                                .into_iter()
+                                .map(|(q, href, n)| {
+                                    let count = if n > 1000 {
+                                        "超过 1000 条".to_owned()
+                                    } else {
+                                        format!("{n} 条")
+                                    };
+                                    view! {
+                                        <li>
+                                            <a href=href>{q}</a>
+                                            " （"
+                                            {count}
+                                            "）"
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+            <p class="hint">
+                "可以换用更短或更常见的词语，或去掉栏目、日期的限制再试。"
+            </p>
         </div>
     }
 }

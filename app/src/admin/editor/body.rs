@@ -29,10 +29,20 @@ pub(super) fn MainColumn(ed: Editor) -> impl IntoView {
             </label>
             {text_field(ed, "副标题", |f| f.subtitle.clone(), |f, v| f.subtitle = v, 200)}
             <div class="tabs-bar">
-                <button type="button" class="tab" class:current=editing on:click=move |_| ed.preview.set(None)>
+                <button
+                    type="button"
+                    class="tab"
+                    class:current=editing
+                    on:click=move |_| ed.preview.set(None)
+                >
                     "编辑"
                 </button>
-                <button type="button" class="tab" class:current=move || !editing() on:click=move |_| actions::show_preview(ed)>
+                <button
+                    type="button"
+                    class="tab"
+                    class:current=move || !editing()
+                    on:click=move |_| actions::show_preview(ed)
+                >
                     "预览"
                 </button>
             </div>
@@ -52,7 +62,11 @@ pub(super) fn MainColumn(ed: Editor) -> impl IntoView {
                 on:mouseup=move |_| incoming::remember_selection(ed)
                 on:blur=move |_| incoming::remember_selection(ed)
             ></div>
-            {move || ed.preview.get().map(|html| view! { <div class="preview prose" inner_html=html></div> })}
+            {move || {
+                ed.preview
+                    .get()
+                    .map(|html| view! { <div class="preview prose" inner_html=html></div> })
+            }}
             <Messages ed />
         </div>
     }
@@ -112,7 +126,12 @@ fn Toolbar(ed: Editor) -> impl IntoView {
         }
     };
     view! {
-        <div class="toolbar" role="toolbar" aria-label="正文格式" hidden=move || ed.preview.with(Option::is_some)>
+        <div
+            class="toolbar"
+            role="toolbar"
+            aria-label="正文格式"
+            hidden=move || ed.preview.with(Option::is_some)
+        >
             {tool(ed, "B", "加粗", "bold", "")}
             {tool(ed, "I", "斜体", "italic", "")}
             {tool(ed, "小标题", "小标题", "formatBlock", "h3")}
@@ -120,10 +139,22 @@ fn Toolbar(ed: Editor) -> impl IntoView {
             {tool(ed, "引用", "引用", "formatBlock", "blockquote")}
             {tool(ed, "• 列表", "项目列表", "insertUnorderedList", "")}
             {tool(ed, "1. 列表", "编号列表", "insertOrderedList", "")}
-            <button type="button" class="tool" title="链接" on:mousedown=|e| e.prevent_default() on:click=move |_| link_selection(ed)>
+            <button
+                type="button"
+                class="tool"
+                title="链接"
+                on:mousedown=|e| e.prevent_default()
+                on:click=move |_| link_selection(ed)
+            >
                 "链接"
             </button>
-            <button type="button" class="tool" title="插入图片" on:mousedown=|e| e.prevent_default() on:click=move |_| pick(file_input)>
+            <button
+                type="button"
+                class="tool"
+                title="插入图片"
+                on:mousedown=|e| e.prevent_default()
+                on:click=move |_| pick(file_input)
+            >
                 "插入图片"
             </button>
             <button
@@ -168,16 +199,30 @@ fn Toolbar(ed: Editor) -> impl IntoView {
 #[component]
 fn Messages(ed: Editor) -> impl IntoView {
     view! {
-        <div class="editor-status" role="status" aria-live="polite">{move || ed.status.get()}</div>
+        <div class="editor-status" role="status" aria-live="polite">
+            {move || ed.status.get()}
+        </div>
         {move || {
             let e = ed.error.get();
-            (!e.is_empty()).then(|| view! { <div class="flash flash-error" role="alert">{e}</div> })
+            (!e.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="flash flash-error" role="alert">
+                            {e}
+                        </div>
+                    }
+                })
         }}
         {move || {
             let w = ed.warnings.get();
-            (!w.is_empty()).then(|| view! {
-                <ul class="flash flash-warn">{w.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
-            })
+            (!w.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="flash flash-warn">
+                            {w.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}
+                        </ul>
+                    }
+                })
         }}
     }
 }

@@ -15,8 +15,16 @@ pub(super) fn AutosaveOffer(ed: Editor) -> impl IntoView {
             view! {
                 <div class="flash flash-warn" role="alert">
                     {format!("发现 {} 自动保存的未保存内容。", saved.saved_at)}
-                    <button type="button" class="button" on:click=move |_| actions::restore(ed)>"恢复"</button>
-                    <button type="button" class="button subtle" on:click=move |_| actions::discard(ed)>"丢弃"</button>
+                    <button type="button" class="button" on:click=move |_| actions::restore(ed)>
+                        "恢复"
+                    </button>
+                    <button
+                        type="button"
+                        class="button subtle"
+                        on:click=move |_| actions::discard(ed)
+                    >
+                        "丢弃"
+                    </button>
                 </div>
             }
         })
@@ -37,10 +45,34 @@ pub(super) fn ReviewNotice(review: RwSignal<Option<ReviewInfo>>) -> impl IntoVie
             view! {
                 <div class=class role="status">
                     <strong>{r.label.clone()}</strong>
-                    {r.locked.then(|| view! { <p>"已提交审核，审核结果出来前不能修改。"</p> })}
-                    {(!r.note.is_empty()).then(|| view! { <p>{format!("退回原因：{}", r.note)}</p> })}
-                    {r.editing_live.then(|| view! { <p>"这里是已发布文章的修改稿；审核通过前，网站上仍显示原来的版本。"</p> })}
-                    {r.review_href.clone().map(|h| view! { <p><a href=h>"去审核"</a></p> })}
+                    {r
+                        .locked
+                        .then(|| {
+                            view! {
+                                <p>"已提交审核，审核结果出来前不能修改。"</p>
+                            }
+                        })}
+                    {(!r.note.is_empty())
+                        .then(|| view! { <p>{format!("退回原因：{}", r.note)}</p> })}
+                    {r
+                        .editing_live
+                        .then(|| {
+                            view! {
+                                <p>
+                                    "这里是已发布文章的修改稿；审核通过前，网站上仍显示原来的版本。"
+                                </p>
+                            }
+                        })}
+                    {r
+                        .review_href
+                        .clone()
+                        .map(|h| {
+                            view! {
+                                <p>
+                                    <a href=h>"去审核"</a>
+                                </p>
+                            }
+                        })}
                 </div>
             }
         })
@@ -54,17 +86,51 @@ pub(super) fn SaveBar(ed: Editor, reviewed: bool, revisions: usize) -> impl Into
     view! {
         <div class="side-actions">
             <button type="submit" class="button" class:primary=!reviewed disabled=blocked>
-                {move || if ed.saving.get() { "正在保存…" } else if reviewed { "保存草稿" } else { "保存" }}
+                {move || {
+                    if ed.saving.get() {
+                        "正在保存…"
+                    } else if reviewed {
+                        "保存草稿"
+                    } else {
+                        "保存"
+                    }
+                }}
             </button>
-            {reviewed.then(|| view! {
-                <button type="button" class="button primary" disabled=blocked on:click=move |_| actions::save(ed, true)>
-                    "提交审核"
-                </button>
-            })}
-            {move || ed.public.get().map(|href| view! { <a class="button" href=href target="_blank" rel="noopener">"查看"</a> })}
-            {move || ed.form.with(|f| f.id).map(|id| view! {
-                <a class="button subtle" href=format!("/admin/articles/{id}/revisions")>{format!("历史版本（{}）", revisions)}</a>
-            })}
+            {reviewed
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button primary"
+                            disabled=blocked
+                            on:click=move |_| actions::save(ed, true)
+                        >
+                            "提交审核"
+                        </button>
+                    }
+                })}
+            {move || {
+                ed.public
+                    .get()
+                    .map(|href| {
+                        view! {
+                            <a class="button" href=href target="_blank" rel="noopener">
+                                "查看"
+                            </a>
+                        }
+                    })
+            }}
+            {move || {
+                ed.form
+                    .with(|f| f.id)
+                    .map(|id| {
+                        view! {
+                            <a class="button subtle" href=format!("/admin/articles/{id}/revisions")>
+                                {format!("历史版本（{}）", revisions)}
+                            </a>
+                        }
+                    })
+            }}
         </div>
     }
 }
@@ -79,22 +145,34 @@ pub(super) fn Publishing(ed: Editor, reviewed: bool, columns: Vec<ColumnOption>)
             .unwrap_or("草稿")
     };
     view! {
-        {reviewed.then(|| view! {
-            <p class="hint">
-                {move || format!("状态：{}", status_label())}
-                <br />
-                "本站实行先审后发：保存后提交审核，由编辑审核通过后发布，发布时间由审核人决定。"
-            </p>
-        })}
+        {reviewed
+            .then(|| {
+                view! {
+                    <p class="hint">
+                        {move || format!("状态：{}", status_label())} <br />
+                        "本站实行先审后发：保存后提交审核，由编辑审核通过后发布，发布时间由审核人决定。"
+                    </p>
+                }
+            })}
         <label hidden=reviewed>
             "状态"
             <select on:change=move |e| {
                 let v = event_target_value(&e);
                 ed.edit(|f| f.status = v);
             }>
-                {ArticleStatus::ALL.into_iter().map(|s| view! {
-                    <option value=s.code() selected=move || ed.form.with(|f| f.status == s.code())>{s.label()}</option>
-                }).collect_view()}
+                {ArticleStatus::ALL
+                    .into_iter()
+                    .map(|s| {
+                        view! {
+                            <option
+                                value=s.code()
+                                selected=move || ed.form.with(|f| f.status == s.code())
+                            >
+                                {s.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
         </label>
         <label hidden=reviewed>
@@ -109,7 +187,9 @@ pub(super) fn Publishing(ed: Editor, reviewed: bool, columns: Vec<ColumnOption>)
                     ed.edit(|f| f.published_at = v);
                 }
             />
-            <span class="hint">"定时发布：选择“定时发布”并填写将来的时间，到时自动上线。"</span>
+            <span class="hint">
+                "定时发布：选择“定时发布”并填写将来的时间，到时自动上线。"
+            </span>
         </label>
         <label>
             "栏目"
@@ -118,12 +198,21 @@ pub(super) fn Publishing(ed: Editor, reviewed: bool, columns: Vec<ColumnOption>)
                     ed.edit(|f| f.column_id = v);
                 }
             }>
-                {columns.into_iter().map(|c| {
-                    let id = c.id;
-                    view! {
-                        <option value=c.id disabled=!c.takes_articles selected=move || ed.form.with(|f| f.column_id == id)>{c.label}</option>
-                    }
-                }).collect_view()}
+                {columns
+                    .into_iter()
+                    .map(|c| {
+                        let id = c.id;
+                        view! {
+                            <option
+                                value=c.id
+                                disabled=!c.takes_articles
+                                selected=move || ed.form.with(|f| f.column_id == id)
+                            >
+                                {c.label}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
         </label>
     }
@@ -188,21 +277,43 @@ pub(super) fn Cover(ed: Editor) -> impl IntoView {
     view! {
         <div class="cover">
             <span class="label">"封面图片"</span>
-            {move || ed.form.with(|f| f.cover_src.clone()).map(|src| view! { <img src=src alt="封面" /> })}
+            {move || {
+                ed.form
+                    .with(|f| f.cover_src.clone())
+                    .map(|src| view! { <img src=src alt="封面" /> })
+            }}
             <div class="cover-actions">
-                <button type="button" class="button" on:click=move |_| {
-                    if let Some(i) = cover_input.get_untracked() {
-                        i.click();
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        if let Some(i) = cover_input.get_untracked() {
+                            i.click();
+                        }
                     }
-                }>"上传封面"</button>
-                {move || ed.form.with(|f| f.cover_image_id.is_some()).then(|| view! {
-                    <button type="button" class="button subtle" on:click=move |_| {
-                        ed.edit(|f| {
-                            f.cover_image_id = None;
-                            f.cover_src = None;
-                        });
-                    }>"移除"</button>
-                })}
+                >
+                    "上传封面"
+                </button>
+                {move || {
+                    ed.form
+                        .with(|f| f.cover_image_id.is_some())
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button subtle"
+                                    on:click=move |_| {
+                                        ed.edit(|f| {
+                                            f.cover_image_id = None;
+                                            f.cover_src = None;
+                                        });
+                                    }
+                                >
+                                    "移除"
+                                </button>
+                            }
+                        })
+                }}
             </div>
             <input
                 type="file"
