@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod canonical;
 mod components;
+pub mod cookies;
 pub mod error;
 pub mod models;
 mod pages;

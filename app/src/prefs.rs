@@ -180,18 +180,14 @@ impl ReaderPrefs {
     /// send several). Missing or garbled cookies mean the defaults.
     pub fn from_cookie_headers<'a>(headers: impl IntoIterator<Item = &'a str>) -> ReaderPrefs {
         let mut prefs = ReaderPrefs::default();
-        for (name, value) in headers
-            .into_iter()
-            .flat_map(|h| h.split(';'))
-            .filter_map(|pair| pair.split_once('='))
-        {
-            match name.trim() {
+        for (name, value) in crate::cookies::pairs(headers) {
+            match name {
                 FONT_SIZE_COOKIE => {
                     if let Some(size) = FontSize::from_code(value) {
                         prefs.font_size = size;
                     }
                 }
-                AIDS_COOKIE => prefs.aids = Aids::from_code(value.trim()),
+                AIDS_COOKIE => prefs.aids = Aids::from_code(value),
                 _ => {}
             }
         }

@@ -20,13 +20,7 @@ pub fn paragraphs(text: &str) -> String {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .map(|l| {
-            let escaped = l
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
-            format!("<p>{escaped}</p>")
-        })
+        .map(|l| format!("<p>{}</p>", crate::components::escape_html(l)))
         .collect()
 }
 

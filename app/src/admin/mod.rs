@@ -29,6 +29,7 @@ use serde::de::DeserializeOwned;
 use crate::api::admin::chrome::get_admin_chrome;
 use crate::error::AppError;
 use crate::models::admin::{AdminChrome, Flash};
+use crate::pages::Loaded;
 use crate::pages::article::parse_id;
 use crate::pages::error::ErrorContent;
 
@@ -173,47 +174,33 @@ where
     F: Fn(T) -> AdminView + Clone + Send + Sync + 'static,
 {
     let chrome = Resource::new_blocking(|| (), |_| get_admin_chrome());
-    view! {
-        <Suspense fallback=|| {
-            view! { <p class="loading">"正在加载…"</p> }
-        }>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    let data = data.await;
-                    match chrome.await {
-                        Err(error) => {
-                            view! {
-                                <AdminHead title="出错了" />
-                                <main class="auth-page">
-                                    <ErrorContent error />
-                                </main>
-                            }
-                                .into_any()
-                        }
-                        Ok(chrome) => {
-                            provide_context(chrome.clone());
-                            let page = match data {
-                                Ok(d) => render(d),
-                                Err(error) => {
-                                    AdminView {
-                                        title: error.title().to_owned(),
-                                        content: view! { <ErrorContent error /> }.into_any(),
-                                    }
-                                }
-                            };
-                            view! {
-                                <AdminLayout chrome title=page.title>
-                                    {page.content}
-                                </AdminLayout>
-                            }
-                                .into_any()
-                        }
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    let frame = move |chrome: Result<AdminChrome, AppError>, data: Result<T, AppError>| match chrome
+    {
+        Err(error) => view! {
+            <AdminHead title="出错了" />
+            <main class="auth-page">
+                <ErrorContent error />
+            </main>
+        }
+        .into_any(),
+        Ok(chrome) => {
+            provide_context(chrome.clone());
+            let page = match data {
+                Ok(d) => render(d),
+                Err(error) => AdminView {
+                    title: error.title().to_owned(),
+                    content: view! { <ErrorContent error /> }.into_any(),
+                },
+            };
+            view! {
+                <AdminLayout chrome title=page.title>
+                    {page.content}
+                </AdminLayout>
+            }
+            .into_any()
+        }
+    };
+    view! { <Loaded chrome data loading="loading" frame /> }
 }
 
 #[component]

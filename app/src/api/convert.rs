@@ -32,7 +32,7 @@ pub fn issue_href(year: i32, number: i32) -> String {
 }
 
 pub fn media_href(path: &str) -> String {
-    let encoded: Vec<String> = path.split('/').map(share::encode).collect();
+    let encoded: Vec<String> = path.split('/').map(crate::query::encode).collect();
     format!("/media/{}", encoded.join("/"))
 }
 

@@ -15,20 +15,28 @@ pub mod seo;
 pub mod share;
 pub mod slideshow;
 
-/// The text of a `<textarea>` as its child in a view: Leptos writes textarea children without
-/// escaping them, so a reader's `</textarea><script>` would end the element. Escaped here, the
-/// browser decodes it back to exactly the text.
-pub fn textarea_text(s: &str) -> String {
+/// Text escaped for HTML element content or a double-quoted attribute. (The server's own
+/// copy is `service::html::escape`; this one is also in the browser build, which has no
+/// service layer.)
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
             other => out.push(other),
         }
     }
     out
+}
+
+/// The text of a `<textarea>` as its child in a view: Leptos writes textarea children without
+/// escaping them, so a reader's `</textarea><script>` would end the element. Escaped here, the
+/// browser decodes it back to exactly the text.
+pub fn textarea_text(s: &str) -> String {
+    escape_html(s)
 }
 
 #[cfg(test)]

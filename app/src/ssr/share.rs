@@ -4,22 +4,11 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::models::ShareLinks;
 
-/// Everything but the RFC 3986 unreserved characters is encoded.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// Percent-encodes one query-string value (UTF-8).
-pub fn encode(value: &str) -> String {
-    utf8_percent_encode(value, QUERY_VALUE).to_string()
-}
+use crate::query::encode;
 
 /// Weibo, QQ and Qzone share URLs and a WeChat QR code for a page.
 pub fn links(url: &str, title: &str, summary: &str, picture: Option<&str>) -> ShareLinks {
@@ -90,17 +79,10 @@ fn render_qr_svg(text: &str, label: &str) -> Option<String> {
             pen = Some(x);
         }
     }
-    let label = escape_attr(label);
+    let label = service::html::escape(label);
     Some(format!(
         r##"<svg role="img" aria-label="{label}" class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path stroke="#1a1a1a" d="{d}"/></svg>"##
     ))
-}
-
-fn escape_attr(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

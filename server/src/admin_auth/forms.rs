@@ -62,7 +62,7 @@ pub async fn login(
     let back = |kind: &str, message: &str| {
         let mut res = redirect(&format!(
             "/admin/login?next={}",
-            app::ssr::share::encode(&safe_next(form.next.as_deref()))
+            app::query::encode(&safe_next(form.next.as_deref()))
         ));
         flash(&mut res, kind, message, state.site.secure_cookies);
         res

@@ -26,7 +26,6 @@ mod forms;
 pub use forms::*;
 
 pub const SESSION_COOKIE: &str = "portico_session";
-pub const FLASH_COOKIE: &str = "portico_flash";
 
 /// Pages and endpoints under the back office that anyone may reach.
 const OPEN_PATHS: &[&str] = &["/admin/login", "/admin/setup"];
@@ -61,16 +60,16 @@ fn writer_may_open(path: &str) -> bool {
         || (path.starts_with("/api/admin/articles/") && path != "/api/admin/articles/bulk")
 }
 
+/// The value of cookie `name` in a request's headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| k.trim() == name)
-        .map(|(_, v)| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    app::cookies::find(
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+        name,
+    )
+    .map(str::to_owned)
 }
 
 /// The client's address of a request (see `app::ssr::client`), as text.
@@ -101,14 +100,9 @@ fn redirect(to: &str) -> Response {
 
 /// A one-time message for the next page: `ok|…` or `error|…`.
 pub fn flash(res: &mut Response, kind: &str, message: &str, secure: bool) {
-    let value = app::ssr::share::encode(&format!(
-        "{kind}|{}",
-        app::api::admin::form::clipped(message)
-    ));
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(FLASH_COOKIE, &value, 60, secure),
-    );
+    if let Ok(v) = HeaderValue::from_str(&app::cookies::set_flash(kind == "ok", message, secure)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
 }
 
 /// Finds the staff member of back-office requests (only those: reader pages never touch the
@@ -248,7 +242,7 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
             .unwrap_or_else(|| path.clone());
         return redirect(&format!(
             "/admin/login?next={}",
-            app::ssr::share::encode(&target)
+            app::query::encode(&target)
         ));
     };
     if is_admin_only(&path) && staff.user.role != Role::Admin {

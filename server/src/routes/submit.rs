@@ -298,7 +298,7 @@ fn disposition(name: &str) -> String {
         ext.chars()
             .filter(char::is_ascii_alphanumeric)
             .collect::<String>(),
-        app::ssr::share::encode(name)
+        app::query::encode(name)
     )
 }
 

@@ -7,33 +7,14 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use crate::error::AppError;
-use crate::ssr::share::encode;
-
-pub const FLASH_COOKIE: &str = "portico_flash";
 
 fn secure() -> bool {
     crate::ssr::state().is_ok_and(|s| s.site.secure_cookies)
 }
 
-/// A message short enough for a cookie once percent-encoded (a longer one would be dropped by
-/// the browser, and the editor would see nothing).
-pub fn clipped(message: &str) -> String {
-    const MAX: usize = 300;
-    if message.chars().count() <= MAX {
-        message.to_owned()
-    } else {
-        message.chars().take(MAX - 1).chain(['…']).collect()
-    }
-}
-
 /// Leaves a one-time message for the next page.
 pub fn flash(ok: bool, message: &str) {
-    let kind = if ok { "ok" } else { "error" };
-    let secure = if secure() { "; Secure" } else { "" };
-    let value = format!(
-        "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60{secure}",
-        encode(&format!("{kind}|{}", clipped(message)))
-    );
+    let value = crate::cookies::set_flash(ok, message, secure());
     if let (Some(res), Ok(v)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&value),
@@ -64,27 +45,20 @@ pub fn finish<T>(result: Result<T, AppError>, done: &str) -> Result<T, AppError>
 /// Reads and clears the one-time message.
 pub fn take_flash() -> Option<(bool, String)> {
     let headers = crate::ssr::request_headers();
-    let raw = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|p| p.split_once('='))
-        .find(|(k, _)| k.trim() == FLASH_COOKIE)
-        .map(|(_, v)| v.trim().to_owned())?;
-    if let (Some(res), Ok(v)) = (
-        use_context::<ResponseOptions>(),
-        HeaderValue::from_str(&format!(
-            "{FLASH_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
-        )),
-    ) {
-        res.append_header(SET_COOKIE, v);
+    let raw = crate::cookies::find(
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+        crate::cookies::FLASH,
+    )?;
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.append_header(
+            SET_COOKIE,
+            HeaderValue::from_static(crate::cookies::CLEAR_FLASH),
+        );
     }
-    let decoded = percent_encoding::percent_decode_str(&raw)
-        .decode_utf8()
-        .ok()?;
-    let (kind, message) = decoded.split_once('|')?;
-    Some((kind == "ok", message.chars().take(300).collect()))
+    crate::cookies::read_flash(raw)
 }
 
 /// A checkbox's value: present and not "0"/"false".
@@ -109,20 +83,4 @@ pub(crate) fn local_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, AppEr
     let tz = crate::ssr::state()?.site.time_zone;
     super::convert::parse_local_input(s, tz)
         .ok_or_else(|| AppError::BadRequest("时间格式不正确".into()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clipped;
-    use crate::ssr::share::encode;
-
-    #[test]
-    fn long_messages_still_fit_in_a_cookie() {
-        let long = "该图片正在使用中，不能删除：".repeat(80);
-        let c = clipped(&long);
-        assert_eq!(c.chars().count(), 300);
-        assert!(c.ends_with('…'));
-        assert!(encode(&format!("error|{c}")).len() < 4000);
-        assert_eq!(clipped("已保存"), "已保存");
-    }
 }
