@@ -12,27 +12,6 @@ async fn etag(app: &TestApp, url: &str) -> String {
     res.headers()["etag"].to_str().unwrap().to_owned()
 }
 
-/// Polls `url` until its HTML contains `needle` (the invalidation log is read every 100 ms
-/// in tests); fails after five seconds.
-async fn eventually_contains(app: &TestApp, url: &str, needle: &str) {
-    for _ in 0..50 {
-        let html = app
-            .client
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if html.contains(needle) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{url} never showed {needle:?}");
-}
-
 async fn editing_an_article_refreshes_exactly_the_pages_that_show_it(app: &TestApp) {
     let a = app.some_article().await;
     let article_url = app.url(&format!("/articles/{}", a.id));
@@ -62,7 +41,8 @@ async fn editing_an_article_refreshes_exactly_the_pages_that_show_it(app: &TestA
     .unwrap();
 
     for url in &watched {
-        eventually_contains(app, url, "协会新闻标题已修改（缓存测试）").await;
+        app.eventually(url, "协会新闻标题已修改（缓存测试）", true)
+            .await;
     }
     assert_eq!(
         etag(app, &unrelated).await,
@@ -90,8 +70,10 @@ async fn a_change_reaches_every_server_sharing_the_database(app: &TestApp) {
     )
     .await
     .unwrap();
-    eventually_contains(app, &home_here, "两台服务器都能看到的新标题").await;
-    eventually_contains(app, &home_there, "两台服务器都能看到的新标题").await;
+    app.eventually(&home_here, "两台服务器都能看到的新标题", true)
+        .await;
+    app.eventually(&home_there, "两台服务器都能看到的新标题", true)
+        .await;
 }
 on_both_backends!(a_change_reaches_every_server_sharing_the_database);
 
@@ -109,8 +91,10 @@ async fn publishing_updates_neighbours_and_lists(app: &TestApp) {
             .await
             .unwrap();
     // The previous newest article now links to it as 下一篇, and its column lists it.
-    eventually_contains(app, &neighbour_url, "刚刚发布的园区新闻").await;
-    eventually_contains(app, &column_url, "刚刚发布的园区新闻").await;
+    app.eventually(&neighbour_url, "刚刚发布的园区新闻", true)
+        .await;
+    app.eventually(&column_url, "刚刚发布的园区新闻", true)
+        .await;
     let (status, _) = app.get_text(&format!("/articles/{}", created.id)).await;
     assert_eq!(status, 200);
 }
@@ -321,8 +305,10 @@ async fn shared_site_data_follows_changes(app: &TestApp) {
     service::site::update_settings(&app.db, &service::audit::Actor::system("test"), &settings)
         .await
         .unwrap();
-    eventually_contains(app, &app.url(&path), "开发区协会（测试改名）").await;
-    eventually_contains(app, &format!("{other}{path}"), "开发区协会（测试改名）").await;
+    app.eventually(&app.url(&path), "开发区协会（测试改名）", true)
+        .await;
+    app.eventually(&format!("{other}{path}"), "开发区协会（测试改名）", true)
+        .await;
 
     // A notice scheduled a moment ahead: absent now, in the strip once due.
     let due = chrono::Utc::now() + chrono::Duration::milliseconds(2500);
@@ -345,7 +331,8 @@ async fn shared_site_data_follows_changes(app: &TestApp) {
         !html.contains("定时发布的测试通知"),
         "shown before it is due"
     );
-    eventually_contains(app, &app.url(&path), "定时发布的测试通知").await;
+    app.eventually(&app.url(&path), "定时发布的测试通知", true)
+        .await;
     assert!(chrono::Utc::now() >= due);
 }
 

@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use entity::user::Role;
 
 use crate::helpers::{TestApp, flash_of, post_form};
@@ -10,35 +8,6 @@ async fn ok(res: reqwest::Response) -> reqwest::Response {
     let flash = flash_of(&res).unwrap_or_default();
     assert!(flash.starts_with("ok|"), "{flash}");
     res
-}
-
-async fn eventually(app: &TestApp, path: &str, needle: &str, present: bool) {
-    let mut html = String::new();
-    for _ in 0..40 {
-        html = app
-            .client
-            .get(app.url(path))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        if html.contains(needle) == present {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let at = html.find("<main").unwrap_or(0);
-    let excerpt: String = html[..at]
-        .chars()
-        .rev()
-        .take(1500)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    panic!("{path}: {needle:?} present={present} never happened; page before <main>: …{excerpt}");
 }
 
 async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
@@ -63,7 +32,7 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
     )
     .await)
     .await;
-    eventually(app, "/columns/news", "国际合作", true).await;
+    app.eventually("/columns/news", "国际合作", true).await;
     assert_eq!(app.get("/columns/international").await.status(), 200);
     // Bad slugs and duplicate slugs are refused with a message.
     let res = post_form(
@@ -116,7 +85,8 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
     )
     .await)
     .await;
-    eventually(app, "/columns/intro", "新的协会简介正文", true).await;
+    app.eventually("/columns/intro", "新的协会简介正文", true)
+        .await;
     let page = app
         .client
         .get(app.url("/columns/intro"))
@@ -146,13 +116,8 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
     )
     .await)
     .await;
-    eventually(
-        app,
-        "/columns/zone-news",
-        "关于调整办公时间的紧急通知",
-        true,
-    )
-    .await;
+    app.eventually("/columns/zone-news", "关于调整办公时间的紧急通知", true)
+        .await;
     let id = service::notice::all_notices(&app.db)
         .await
         .unwrap()
@@ -168,13 +133,8 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
     )
     .await)
     .await;
-    eventually(
-        app,
-        "/columns/zone-news",
-        "关于调整办公时间的紧急通知",
-        false,
-    )
-    .await;
+    app.eventually("/columns/zone-news", "关于调整办公时间的紧急通知", false)
+        .await;
 }
 on_both_backends!(columns_pages_and_notices_are_edited_and_published);
 
@@ -217,7 +177,7 @@ async fn magazine_issues_and_links_are_edited(app: &TestApp) {
     )
     .await)
     .await;
-    eventually(app, "/magazine/2026/12", &a.title, true).await;
+    app.eventually("/magazine/2026/12", &a.title, true).await;
     let html = app
         .client
         .get(app.url("/magazine/2026/12"))
@@ -263,7 +223,8 @@ async fn magazine_issues_and_links_are_edited(app: &TestApp) {
     )
     .await)
     .await;
-    eventually(app, "/columns/news", "新增的合作单位", true).await;
+    app.eventually("/columns/news", "新增的合作单位", true)
+        .await;
     let res = post_form(
         app,
         &staff,
@@ -319,9 +280,9 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
     let res = post_form(app, &editor, "/api/admin/sys/settings/save", &fields).await;
     assert_eq!(res.status(), 403, "editors cannot change settings");
     ok(post_form(app, &admin, "/api/admin/sys/settings/save", &fields).await).await;
-    eventually(app, "/", "欢迎访问中国开发区协会（测试）网站", true).await;
-    eventually(
-        app,
+    app.eventually("/", "欢迎访问中国开发区协会（测试）网站", true)
+        .await;
+    app.eventually(
         "/",
         r#"<img src="/media/logo-test.png" alt="" width="56" height="56" class="brand-logo">"#,
         true,
@@ -337,8 +298,7 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
         flash.starts_with("error|") && flash.contains("标志图片地址"),
         "{flash}"
     );
-    eventually(
-        app,
+    app.eventually(
         "/",
         r#"<img src="/media/logo-test.png" alt="" width="56" height="56" class="brand-logo">"#,
         true,

@@ -68,7 +68,7 @@ fn admin_pages() -> Vec<String> {
         .collect()
 }
 
-async fn call(client: &reqwest::Client, app: &TestApp, method: &str, path: &str) -> u16 {
+async fn status_of(client: &reqwest::Client, app: &TestApp, method: &str, path: &str) -> u16 {
     let req = match method {
         "GET" => client.get(app.url(path)),
         _ => client
@@ -99,7 +99,7 @@ async fn nothing_in_the_back_office_answers_strangers(app: &TestApp) {
             path.starts_with("/api/admin/"),
             "{path}: every non-public server function lives under /api/admin/"
         );
-        let status = call(&app.client, app, method, path).await;
+        let status = status_of(&app.client, app, method, path).await;
         assert_eq!(
             status, 401,
             "{method} {path} answered {status} to an anonymous caller"
@@ -129,14 +129,14 @@ async fn nothing_in_the_back_office_answers_strangers(app: &TestApp) {
     }
     for handler in FORM_HANDLERS {
         assert_eq!(
-            call(&app.client, app, "POST", handler).await,
+            status_of(&app.client, app, "POST", handler).await,
             401,
             "{handler}"
         );
     }
     // 投稿 attachments are for staff only.
     assert_eq!(
-        call(&app.client, app, "GET", "/api/admin/submissions/1/files/1").await,
+        status_of(&app.client, app, "GET", "/api/admin/submissions/1/files/1").await,
         401
     );
 }

@@ -231,6 +231,57 @@ impl TestApp {
         (status, res.text().await.unwrap())
     }
 
+    /// Polls `path` (or a whole URL) until its HTML contains `needle`, or with `present` false
+    /// until it no longer does (the page-cache invalidation log is read every 100 ms in tests);
+    /// fails after five seconds, showing the page up to `<main>`.
+    pub async fn eventually(&self, path: &str, needle: &str, present: bool) {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            self.url(path)
+        };
+        let mut html = String::new();
+        for _ in 0..50 {
+            html = self
+                .client
+                .get(&url)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if html.contains(needle) == present {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let at = html.find("<main").unwrap_or(html.len());
+        let start = html[..at]
+            .char_indices()
+            .rev()
+            .nth(1500)
+            .map_or(0, |(i, _)| i);
+        panic!(
+            "{path}: {needle:?} present={present} never happened; page before <main>: …{}",
+            &html[start..at]
+        );
+    }
+
+    /// A back-office GET answered with JSON, as `staff`.
+    pub async fn get_json(&self, staff: &Staff, path: &str) -> Value {
+        staff
+            .client
+            .get(self.url(path))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// The newest published article.
     pub async fn some_article(&self) -> article::Model {
         let latest = service::article::latest(&self.db, 1, Utc::now())

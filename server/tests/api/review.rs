@@ -75,20 +75,6 @@ pub async fn send_back(app: &TestApp, staff: &Staff, id: i64, reason: &str) -> u
     .await
 }
 
-/// A back-office GET answered with JSON, as `staff`.
-async fn get_json(app: &TestApp, staff: &Staff, path: &str) -> Value {
-    staff
-        .client
-        .get(app.url(path))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 async fn editor_data(app: &TestApp, staff: &Staff, id: i64) -> (u16, Value) {
     let res = staff
         .client
@@ -117,18 +103,6 @@ async fn labels(app: &TestApp, id: i64) -> Vec<String> {
         .into_iter()
         .map(|r| r.label)
         .collect()
-}
-
-/// Polls `path` until its HTML contains `needle`; fails after five seconds.
-async fn eventually_shows(app: &TestApp, path: &str, needle: &str) {
-    for _ in 0..50 {
-        let (_, html) = app.get_text(path).await;
-        if html.contains(needle) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{path} never showed {needle:?}");
 }
 
 async fn writers_are_refused_everything_but_their_own_drafts(app: &TestApp) {
@@ -213,7 +187,7 @@ async fn writers_are_refused_everything_but_their_own_drafts(app: &TestApp) {
     assert_eq!(editor_data(app, &one, live.id as i64).await.0, 403);
 
     // Their list holds their own articles only.
-    let list = get_json(app, &one, "/api/admin/articles/list").await;
+    let list = app.get_json(&one, "/api/admin/articles/list").await;
     assert_eq!(list["total"], 1, "{list}");
     assert_eq!(list["rows"][0]["id"], id);
 
@@ -269,7 +243,7 @@ async fn a_draft_goes_through_review_and_back_to_the_site(app: &TestApp) {
     assert_eq!(data["review"]["label"], "退回修改");
     assert_eq!(data["review"]["note"], "第二段数据需注明来源");
     assert_eq!(data["review"]["locked"], false);
-    let dash = get_json(app, &writer, "/api/admin/dashboard").await;
+    let dash = app.get_json(&writer, "/api/admin/dashboard").await;
     assert_eq!(dash["mine"][0]["note"], "第二段数据需注明来源", "{dash}");
     // Approving a returned article is a stale click.
     assert_eq!(approve(app, &reviewer, id, 1).await, 409);
@@ -340,7 +314,9 @@ async fn a_live_article_stays_as_it_is_while_its_edit_waits(app: &TestApp) {
     // The writer goes on from the waiting edit; the reviewer compares it with the live one.
     let (_, data) = editor_data(app, &writer, id).await;
     assert_eq!(data["form"]["title"], "开发区年度报告发布（修订）");
-    let review = get_json(app, &reviewer, &format!("/api/admin/review/one?id={id}")).await;
+    let review = app
+        .get_json(&reviewer, &format!("/api/admin/review/one?id={id}"))
+        .await;
     assert_eq!(review["is_edit"], true, "{review}");
     let title = &review["fields"][0];
     assert_eq!(title["left"], "开发区年度报告发布");
@@ -361,7 +337,8 @@ async fn a_live_article_stays_as_it_is_while_its_edit_waits(app: &TestApp) {
     // Resubmitted and approved: the edit replaces the live version, the date stays.
     assert_eq!(submit(app, &writer, id).await.0, 200);
     assert_eq!(approve(app, &reviewer, id, 1).await, 200);
-    eventually_shows(app, &path, "开发区年度报告发布（修订）").await;
+    app.eventually(&path, "开发区年度报告发布（修订）", true)
+        .await;
     let after = service::editorial::get(&app.db, id as i32).await.unwrap();
     assert_eq!(after.published_at, live.published_at);
     assert_eq!(after.body, "<p>修订后的正文。</p>");
@@ -468,7 +445,9 @@ async fn blocked_words_are_flagged_never_blocking(app: &TestApp) {
     let (status, done) = submit(app, &writer, id).await;
     assert_eq!(status, 200);
     assert_eq!(done["hits"], json!(["内部资料", "违规集资"]));
-    let review = get_json(app, &reviewer, &format!("/api/admin/review/one?id={id}")).await;
+    let review = app
+        .get_json(&reviewer, &format!("/api/admin/review/one?id={id}"))
+        .await;
     assert_eq!(review["hits"], json!(["内部资料", "违规集资"]));
     assert!(
         review["preview_html"]
@@ -477,7 +456,7 @@ async fn blocked_words_are_flagged_never_blocking(app: &TestApp) {
             .contains("某园区曾发生<mark>违规集资</mark>"),
         "{review}"
     );
-    let queue = get_json(app, &reviewer, "/api/admin/review/queue").await;
+    let queue = app.get_json(&reviewer, "/api/admin/review/queue").await;
     let row = queue["rows"]
         .as_array()
         .unwrap()
