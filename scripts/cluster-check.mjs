@@ -72,7 +72,7 @@ const pageB = `${baseB}/articles/${saved.id}`;
 const first = await (await fetch(pageB, { headers: { 'user-agent': BROWSER_UA } })).text();
 check(first.includes('集群检查：初稿标题'), 'B shows the new article');
 await fetch(pageB, { headers: { 'user-agent': BROWSER_UA } }); // cached on B now
-const form = { id: saved.id, category_id: column, title: '集群检查：改过的标题', subtitle: '', source: '本网', author: '集群检查',
+const form = { id: saved.id, column_id: column, title: '集群检查：改过的标题', subtitle: '', source: '本网', author: '集群检查',
   summary: '', body: '<p>改过的正文。</p>', cover_image_id: null, cover_src: null, is_headline: false,
   is_recommended: false, is_slideshow: false, status: 'published', published_at: '' };
 const editedAt = performance.now();

@@ -43,7 +43,7 @@ export async function columnId(base, session, slug) {
 /** The form the editor sends for a new, published article. */
 export function articleForm(column, title) {
   return {
-    id: null, category_id: column, title, subtitle: '', source: '本网', author: '压力测试',
+    id: null, column_id: column, title, subtitle: '', source: '本网', author: '压力测试',
     summary: '', body: `<p>${title}：这是一篇用于测试并发写入的文章。</p>`,
     cover_image_id: null, cover_src: null, is_headline: false, is_recommended: false,
     is_slideshow: false, status: 'published', published_at: '',
