@@ -12,7 +12,9 @@ use crate::api::admin::articles::{
 };
 use crate::error::AppError;
 use crate::models::admin::AdminChrome;
-use crate::models::admin::{ArticleList, ArticleStatus, Diff, EditorData, Revisions};
+use crate::models::admin::{
+    ArticleList, ArticleRow, ArticleStatus, ColumnOption, Diff, EditorData, Revisions,
+};
 use crate::query::{encode, opt};
 
 #[component]
@@ -98,7 +100,69 @@ fn ArticleListView(
         pages,
         total,
     } = list;
-    let filters = view! {
+    let table_rows = rows
+        .into_iter()
+        .map(|r| view! { <ArticleRowView r writer /> })
+        .collect_view();
+    view! {
+        <ArticleFilters columns column status flag author text review />
+        <form method="post" action=BulkArticles::PATH>
+            <CsrfField />
+            <div class="bulk-bar" hidden=writer>
+                <label class="inline">
+                    "对选中的文章：" <select name="action">
+                        <option value="publish">"发布"</option>
+                        <option value="unpublish">"撤回为草稿"</option>
+                        <option value="archive">"归档"</option>
+                    </select>
+                </label>
+                <button
+                    type="submit"
+                    class="button"
+                    data-confirm="确定对选中的文章执行此操作吗？"
+                >
+                    "执行"
+                </button>
+            </div>
+            <div class="table-wrap">
+                <table class="data">
+                    <thead>
+                        <tr>
+                            {(!writer)
+                                .then(|| {
+                                    view! {
+                                        <th>
+                                            <span class="visually-hidden">"选择"</span>
+                                        </th>
+                                    }
+                                })}<th>"标题"</th><th>"栏目"</th><th>"状态"</th>
+                            <th class="wide-only">"作者"</th><th>"发布时间"</th>
+                            <th class="wide-only">"最后修改"</th><th>"点击"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+                {(total == 0)
+                    .then(|| view! { <p class="empty">"没有符合条件的文章。"</p> })}
+            </div>
+        </form>
+        <AdminPager base page pages total />
+    }
+    .into_any()
+}
+
+/// The filters above the list (a GET form: a filtered list has its own address).
+#[component]
+fn ArticleFilters(
+    columns: Vec<ColumnOption>,
+    column: String,
+    status: String,
+    flag: String,
+    author: String,
+    text: String,
+    review: String,
+) -> impl IntoView {
+    view! {
         <form method="get" class="filters" role="search" aria-label="筛选文章">
             <label>
                 "关键词"
@@ -181,95 +245,42 @@ fn ArticleListView(
             </a>
         </form>
     }
-    .into_any();
-    let table_rows = rows
-        .into_iter()
-        .map(|r| {
-            view! {
-                <tr>
-                    {(!writer)
-                        .then(|| {
-                            view! {
-                                <td>
-                                    <input
-                                        type="checkbox"
-                                        name="ids[]"
-                                        value=r.id
-                                        aria-label=format!("选择《{}》", r.title)
-                                    />
-                                </td>
-                            }
-                        })} <td class="title-cell">
-                        <a href=format!("/admin/articles/{}", r.id)>{r.title.clone()}</a>
-                        {r
-                            .flags
-                            .iter()
-                            .map(|f| view! { <span class="tag">{f.clone()}</span> })
-                            .collect_view()}
-                    </td> <td class="nowrap">{r.column}</td> <td>
-                        <span class=format!(
-                            "status status-{}",
-                            r.status.code(),
-                        )>{r.status.label()}</span>
-                        {(!r.review.is_empty())
-                            .then(|| {
-                                view! {
-                                    <span class="status status-review">{r.review.clone()}</span>
-                                }
-                            })}
-                    </td> <td class="wide-only">{r.author}</td>
-                    <td class="nowrap">{r.published}</td>
-                    <td class="nowrap muted wide-only">{r.updated}</td>
-                    <td class="num">{r.hits}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+}
+
+/// One article in the list (with a checkbox for the bulk actions, except for writers).
+#[component]
+fn ArticleRowView(r: ArticleRow, writer: bool) -> impl IntoView {
     view! {
-        {filters}
-        <form method="post" action=BulkArticles::PATH>
-            <CsrfField />
-            <div class="bulk-bar" hidden=writer>
-                <label class="inline">
-                    "对选中的文章：" <select name="action">
-                        <option value="publish">"发布"</option>
-                        <option value="unpublish">"撤回为草稿"</option>
-                        <option value="archive">"归档"</option>
-                    </select>
-                </label>
-                <button
-                    type="submit"
-                    class="button"
-                    data-confirm="确定对选中的文章执行此操作吗？"
-                >
-                    "执行"
-                </button>
-            </div>
-            <div class="table-wrap">
-                <table class="data">
-                    <thead>
-                        <tr>
-                            {(!writer)
-                                .then(|| {
-                                    view! {
-                                        <th>
-                                            <span class="visually-hidden">"选择"</span>
-                                        </th>
-                                    }
-                                })}<th>"标题"</th><th>"栏目"</th><th>"状态"</th>
-                            <th class="wide-only">"作者"</th><th>"发布时间"</th>
-                            <th class="wide-only">"最后修改"</th><th>"点击"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{table_rows}</tbody>
-                </table>
-                {(total == 0)
-                    .then(|| view! { <p class="empty">"没有符合条件的文章。"</p> })}
-            </div>
-        </form>
-        <AdminPager base page pages total />
+        <tr>
+            {(!writer)
+                .then(|| {
+                    view! {
+                        <td>
+                            <input
+                                type="checkbox"
+                                name="ids[]"
+                                value=r.id
+                                aria-label=format!("选择《{}》", r.title)
+                            />
+                        </td>
+                    }
+                })} <td class="title-cell">
+                <a href=format!("/admin/articles/{}", r.id)>{r.title.clone()}</a>
+                {r
+                    .flags
+                    .iter()
+                    .map(|f| view! { <span class="tag">{f.clone()}</span> })
+                    .collect_view()}
+            </td> <td class="nowrap">{r.column}</td> <td>
+                <span class=format!("status status-{}", r.status.code())>{r.status.label()}</span>
+                {(!r.review.is_empty())
+                    .then(|| {
+                        view! { <span class="status status-review">{r.review.clone()}</span> }
+                    })}
+            </td> <td class="wide-only">{r.author}</td> <td class="nowrap">{r.published}</td>
+            <td class="nowrap muted wide-only">{r.updated}</td> <td class="num">{r.hits}</td>
+        </tr>
     }
-    .into_any()
 }
 
 fn editor_view(data: EditorData, chrome_csrf: String) -> AnyView {

@@ -61,48 +61,7 @@ pub fn AuditPage() -> impl IntoView {
                 AdminView {
                     title: "审计日志".into(),
                     content: view! {
-                        <form method="get" class="filters" role="search">
-                            <label>"用户"<input name="username" value=u /></label>
-                            <label>
-                                "操作" <select name="action">
-                                    <option value="">"全部"</option>
-                                    {a
-                                        .actions
-                                        .iter()
-                                        .map(|(code, label)| {
-                                            view! {
-                                                <option value=code.clone() selected=*code == act>
-                                                    {label.clone()}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <label>
-                                "对象" <select name="object_type">
-                                    <option value="">"全部"</option>
-                                    {a
-                                        .object_types
-                                        .iter()
-                                        .map(|(code, label)| {
-                                            view! {
-                                                <option value=code.clone() selected=*code == ot>
-                                                    {label.clone()}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <label>"内容包含"<input name="text" value=text /></label>
-                            <button type="submit" class="button">
-                                "筛选"
-                            </button>
-                            <a href="/admin/sys/audit" class="button subtle">
-                                "清除"
-                            </a>
-                        </form>
+                        <AuditFilters a=a.clone() username=u action=act object_type=ot text />
                         <div class="table-wrap">
                             <table class="data">
                                 <thead>
@@ -147,5 +106,61 @@ pub fn AuditPage() -> impl IntoView {
                 }
             }
         />
+    }
+}
+
+/// The log's filters: who, what, on what, containing which words.
+#[component]
+fn AuditFilters(
+    a: AuditList,
+    username: String,
+    action: String,
+    object_type: String,
+    text: String,
+) -> impl IntoView {
+    let (u, act, ot) = (username, action, object_type);
+    view! {
+        <form method="get" class="filters" role="search">
+            <label>"用户"<input name="username" value=u /></label>
+            <label>
+                "操作" <select name="action">
+                    <option value="">"全部"</option>
+                    {a
+                        .actions
+                        .iter()
+                        .map(|(code, label)| {
+                            view! {
+                                <option value=code.clone() selected=*code == act>
+                                    {label.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                "对象" <select name="object_type">
+                    <option value="">"全部"</option>
+                    {a
+                        .object_types
+                        .iter()
+                        .map(|(code, label)| {
+                            view! {
+                                <option value=code.clone() selected=*code == ot>
+                                    {label.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>"内容包含"<input name="text" value=text /></label>
+            <button type="submit" class="button">
+                "筛选"
+            </button>
+            <a href="/admin/sys/audit" class="button subtle">
+                "清除"
+            </a>
+        </form>
     }
 }

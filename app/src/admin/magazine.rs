@@ -12,7 +12,7 @@ use crate::api::admin::magazine::SaveIssue;
 use crate::api::admin::magazine::get_issue_form;
 use crate::api::admin::magazine::get_issues_admin;
 use crate::models::admin::IssueForm;
-use crate::models::admin::IssueRow;
+use crate::models::admin::{IssueRow, TocRow};
 
 #[component]
 pub fn MagazinePage() -> impl IntoView {
@@ -94,82 +94,8 @@ pub fn IssueEditPage() -> impl IntoView {
 
 #[component]
 fn IssueEditor(f: IssueForm) -> impl IntoView {
-    let toc = f.id.map(|issue_id| {
-        view! {
-            <section class="panel">
-                <h2>"本期目录"</h2>
-                <div class="table-wrap">
-                    <table class="data">
-                        <thead>
-                            <tr>
-                                <th>"顺序"</th>
-                                <th>"栏目"</th>
-                                <th>"文章"</th>
-                                <th>"操作"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {f
-                                .toc
-                                .iter()
-                                .map(|t| {
-                                    view! {
-                                        <tr>
-                                            <td class="num">{t.sort_order}</td>
-                                            <td>{t.section.clone()}</td>
-                                            <td>
-                                                <a href=format!(
-                                                    "/admin/articles/{}",
-                                                    t.article_id,
-                                                )>{format!("#{} {}", t.article_id, t.title)}</a>
-                                            </td>
-                                            <td>
-                                                <form
-                                                    method="post"
-                                                    action=RemoveToc::PATH
-                                                    class="inline-form"
-                                                >
-                                                    <CsrfField />
-                                                    <input type="hidden" name="entry_id" value=t.id />
-                                                    <button type="submit" class="button small">
-                                                        "移除"
-                                                    </button>
-                                                </form>
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                    {f
-                        .toc
-                        .is_empty()
-                        .then(|| view! { <p class="empty">"目录还是空的。"</p> })}
-                </div>
-                <form method="post" action=AddToc::PATH class="filters">
-                    <CsrfField />
-                    <input type="hidden" name="issue_id" value=issue_id />
-                    <label>
-                        "栏目名"
-                        <input name="section" required maxlength="50" placeholder="封面文章" />
-                    </label>
-                    <label>
-                        "文章编号"<input name="article_id" type="number" min="1" required />
-                    </label>
-                    <label>
-                        "顺序"<input name="sort_order" type="number" value=f.toc.len() />
-                    </label>
-                    <button type="submit" class="button">
-                        "加入目录"
-                    </button>
-                </form>
-                <p class="hint">
-                    "文章编号见“文章”列表中每篇文章的链接地址（/admin/articles/编号）。"
-                </p>
-            </section>
-        }
-    });
+    let toc =
+        f.id.map(|issue_id| view! { <TableOfContents issue_id toc=f.toc.clone() /> });
     view! {
         <form method="post" action=SaveIssue::PATH class="panel stack">
             <CsrfField />
@@ -228,4 +154,77 @@ fn IssueEditor(f: IssueForm) -> impl IntoView {
         {toc}
     }
     .into_any()
+}
+
+/// An issue's table of contents: its articles in order, removing and adding.
+#[component]
+fn TableOfContents(issue_id: i32, toc: Vec<TocRow>) -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h2>"本期目录"</h2>
+            <div class="table-wrap">
+                <table class="data">
+                    <thead>
+                        <tr>
+                            <th>"顺序"</th>
+                            <th>"栏目"</th>
+                            <th>"文章"</th>
+                            <th>"操作"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {toc
+                            .iter()
+                            .map(|t| {
+                                view! {
+                                    <tr>
+                                        <td class="num">{t.sort_order}</td>
+                                        <td>{t.section.clone()}</td>
+                                        <td>
+                                            <a href=format!(
+                                                "/admin/articles/{}",
+                                                t.article_id,
+                                            )>{format!("#{} {}", t.article_id, t.title)}</a>
+                                        </td>
+                                        <td>
+                                            <form
+                                                method="post"
+                                                action=RemoveToc::PATH
+                                                class="inline-form"
+                                            >
+                                                <CsrfField />
+                                                <input type="hidden" name="entry_id" value=t.id />
+                                                <button type="submit" class="button small">
+                                                    "移除"
+                                                </button>
+                                            </form>
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+                {toc.is_empty().then(|| view! { <p class="empty">"目录还是空的。"</p> })}
+            </div>
+            <form method="post" action=AddToc::PATH class="filters">
+                <CsrfField />
+                <input type="hidden" name="issue_id" value=issue_id />
+                <label>
+                    "栏目名"
+                    <input name="section" required maxlength="50" placeholder="封面文章" />
+                </label>
+                <label>
+                    "文章编号"<input name="article_id" type="number" min="1" required />
+                </label>
+                <label>"顺序"<input name="sort_order" type="number" value=toc.len() /></label>
+                <button type="submit" class="button">
+                    "加入目录"
+                </button>
+            </form>
+            <p class="hint">
+                "文章编号见“文章”列表中每篇文章的链接地址（/admin/articles/编号）。"
+            </p>
+        </section>
+    }
 }

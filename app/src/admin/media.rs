@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use super::{AdminPage, AdminPager, AdminView, CsrfField};
 use crate::api::admin::media::{DeleteMedia, DescribeMedia, UPLOAD_URL, list_media};
 use crate::models::admin::AdminChrome;
-use crate::models::admin::MediaList;
+use crate::models::admin::{MediaItem, MediaList};
 use crate::query::{encode, opt};
 
 #[component]
@@ -31,41 +31,7 @@ pub fn MediaPage() -> impl IntoView {
                 AdminView {
                     title: "媒体库".into(),
                     content: view! {
-                        <section class="panel">
-                            <h2>"上传图片"</h2>
-                            <form
-                                method="post"
-                                enctype="multipart/form-data"
-                                action=UPLOAD_URL
-                                class="upload-form"
-                            >
-                                // First field: the upload handler checks it before reading the file.
-                                <input type="hidden" name="csrf_token" value=csrf.clone() />
-                                <label>
-                                    "图片文件（JPEG、PNG、WebP、GIF，不超过 15 MB）"
-                                    <input
-                                        type="file"
-                                        name="file"
-                                        accept="image/jpeg,image/png,image/webp,image/gif"
-                                        required
-                                    />
-                                </label>
-                                <label>
-                                    "替代文字（供读屏软件朗读）"
-                                    <input name="alt" maxlength="255" />
-                                </label>
-                                <label>
-                                    "图片说明"<input name="caption" maxlength="255" />
-                                </label>
-                                <label>"图片来源"<input name="credit" maxlength="100" /></label>
-                                <button type="submit" class="button primary">
-                                    "上传"
-                                </button>
-                                <p class="hint">
-                                    "上传时会自动去除照片中的位置等信息，并生成多种尺寸的 WebP 图片。"
-                                </p>
-                            </form>
-                        </section>
+                        <UploadForm csrf=csrf.clone() />
                         <form method="get" class="filters" role="search">
                             <label>
                                 "搜索"
@@ -82,71 +48,7 @@ pub fn MediaPage() -> impl IntoView {
                         {(m.total == 0)
                             .then(|| view! { <p class="empty">"没有找到图片。"</p> })}
                         <ul class="media-grid">
-                            {m
-                                .items
-                                .into_iter()
-                                .map(|i| {
-                                    view! {
-                                        <li class="media-card">
-                                            <a href=i.src.clone() target="_blank" rel="noopener">
-                                                <img src=i.thumb.clone() alt=i.alt.clone() loading="lazy" />
-                                            </a>
-                                            <p class="muted">
-                                                {format!(
-                                                    "#{} · {}×{} · {} · {} 种尺寸",
-                                                    i.id,
-                                                    i.width,
-                                                    i.height,
-                                                    i.size,
-                                                    i.variants,
-                                                )}
-                                            </p>
-                                            <form
-                                                method="post"
-                                                action=DescribeMedia::PATH
-                                                class="stack small"
-                                            >
-                                                <CsrfField />
-                                                <input type="hidden" name="id" value=i.id />
-                                                <label>
-                                                    "替代文字"
-                                                    <input name="alt" value=i.alt.clone() maxlength="255" />
-                                                </label>
-                                                <label>
-                                                    "说明"
-                                                    <input
-                                                        name="caption"
-                                                        value=i.caption.clone()
-                                                        maxlength="255"
-                                                    />
-                                                </label>
-                                                <label>
-                                                    "来源"
-                                                    <input
-                                                        name="credit"
-                                                        value=i.credit.clone()
-                                                        maxlength="100"
-                                                    />
-                                                </label>
-                                                <button type="submit" class="button">
-                                                    "保存说明"
-                                                </button>
-                                            </form>
-                                            <form method="post" action=DeleteMedia::PATH>
-                                                <CsrfField />
-                                                <input type="hidden" name="id" value=i.id />
-                                                <button
-                                                    type="submit"
-                                                    class="button danger"
-                                                    data-confirm="确定删除这张图片吗？"
-                                                >
-                                                    "删除"
-                                                </button>
-                                            </form>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
+                            {m.items.into_iter().map(|i| view! { <MediaCard i /> }).collect_view()}
                         </ul>
                         <AdminPager base page=m.page pages=m.pages total=m.total />
                     }
@@ -154,5 +56,88 @@ pub fn MediaPage() -> impl IntoView {
                 }
             }
         />
+    }
+}
+
+/// Uploading a picture (a plain multipart form, handled by the upload route).
+#[component]
+fn UploadForm(csrf: String) -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h2>"上传图片"</h2>
+            <form method="post" enctype="multipart/form-data" action=UPLOAD_URL class="upload-form">
+                // First field: the upload handler checks it before reading the file.
+                <input type="hidden" name="csrf_token" value=csrf.clone() />
+                <label>
+                    "图片文件（JPEG、PNG、WebP、GIF，不超过 15 MB）"
+                    <input
+                        type="file"
+                        name="file"
+                        accept="image/jpeg,image/png,image/webp,image/gif"
+                        required
+                    />
+                </label>
+                <label>
+                    "替代文字（供读屏软件朗读）" <input name="alt" maxlength="255" />
+                </label>
+                <label>"图片说明"<input name="caption" maxlength="255" /></label>
+                <label>"图片来源"<input name="credit" maxlength="100" /></label>
+                <button type="submit" class="button primary">
+                    "上传"
+                </button>
+                <p class="hint">
+                    "上传时会自动去除照片中的位置等信息，并生成多种尺寸的 WebP 图片。"
+                </p>
+            </form>
+        </section>
+    }
+}
+
+/// One picture of the library: its sizes, its texts (editable) and 删除.
+#[component]
+fn MediaCard(i: MediaItem) -> impl IntoView {
+    view! {
+        <li class="media-card">
+            <a href=i.src.clone() target="_blank" rel="noopener">
+                <img src=i.thumb.clone() alt=i.alt.clone() loading="lazy" />
+            </a>
+            <p class="muted">
+                {format!(
+                    "#{} · {}×{} · {} · {} 种尺寸",
+                    i.id,
+                    i.width,
+                    i.height,
+                    i.size,
+                    i.variants,
+                )}
+            </p>
+            <form method="post" action=DescribeMedia::PATH class="stack small">
+                <CsrfField />
+                <input type="hidden" name="id" value=i.id />
+                <label>
+                    "替代文字" <input name="alt" value=i.alt.clone() maxlength="255" />
+                </label>
+                <label>
+                    "说明" <input name="caption" value=i.caption.clone() maxlength="255" />
+                </label>
+                <label>
+                    "来源" <input name="credit" value=i.credit.clone() maxlength="100" />
+                </label>
+                <button type="submit" class="button">
+                    "保存说明"
+                </button>
+            </form>
+            <form method="post" action=DeleteMedia::PATH>
+                <CsrfField />
+                <input type="hidden" name="id" value=i.id />
+                <button
+                    type="submit"
+                    class="button danger"
+                    data-confirm="确定删除这张图片吗？"
+                >
+                    "删除"
+                </button>
+            </form>
+        </li>
     }
 }

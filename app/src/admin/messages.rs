@@ -165,7 +165,6 @@ pub fn MessagePage() -> impl IntoView {
 
 #[component]
 fn MessageView(m: MessageDetail) -> impl IntoView {
-    let id = m.id;
     let contact = [
         (!m.phone.is_empty()).then(|| format!("电话 {}", m.phone)),
         (!m.email.is_empty()).then(|| format!("邮箱 {}", m.email)),
@@ -211,9 +210,18 @@ fn MessageView(m: MessageDetail) -> impl IntoView {
             </dl>
             <div class="plain-text">{m.content.clone()}</div>
         </section>
+        <ReplyForm m=m.clone() />
+        <MessageActions m />
+    }
+}
+
+/// The answer: written or changed, and whether it is shown in the message box.
+#[component]
+fn ReplyForm(m: MessageDetail) -> impl IntoView {
+    view! {
         <form method="post" action=ReplyMessage::PATH class="panel stack">
             <CsrfField />
-            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="id" value=m.id />
             <label>
                 {if m.is_replied { "修改答复" } else { "答复" }}
                 <textarea name="reply" rows="8" required maxlength="5000">
@@ -247,6 +255,14 @@ fn MessageView(m: MessageDetail) -> impl IntoView {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// 公开, 垃圾留言 and 删除.
+#[component]
+fn MessageActions(m: MessageDetail) -> impl IntoView {
+    let id = m.id;
+    view! {
         <div class="panel actions">
             {(m.is_replied && m.wants_public && !m.is_spam)
                 .then(|| {

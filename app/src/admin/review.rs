@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{AdminPage, AdminPager, AdminView, CsrfField};
 use crate::api::admin::review::{ApproveReview, ReturnReview, get_queue, get_review};
 use crate::error::AppError;
-use crate::models::admin::{QueueData, ReviewDetail};
+use crate::models::admin::{ColumnOption, QueueData, QueueRow, ReviewDetail};
 use crate::pages::article::parse_id;
 
 #[component]
@@ -66,10 +66,56 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
     } else {
         format!("共 {} 篇等待审核", q.first + q.second)
     };
+    let columns = q.columns.clone();
     view! {
         <p class="hint" role="status">
             {summary}
         </p>
+        <QueueFilters levels=q.levels columns mine level column days />
+        {if q.rows.is_empty() {
+            view! { <p class="empty">"没有等待审核的稿件。"</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead>
+                            <tr>
+                                <th>"标题"</th>
+                                <th>"栏目"</th>
+                                <th>"提交人"</th>
+                                <th class="wide-only">"提交时间"</th>
+                                <th>"已等待"</th>
+                                <th>"状态"</th>
+                                <th>"提示"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {q
+                                .rows
+                                .into_iter()
+                                .map(|r| view! { <QueueRowView r /> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <AdminPager base page=q.page pages=q.pages total=q.total />
+            }
+                .into_any()
+        }}
+    }
+}
+
+/// The queue's filters: mine, level (with two levels), column, how long waiting.
+#[component]
+fn QueueFilters(
+    levels: i16,
+    columns: Vec<ColumnOption>,
+    mine: String,
+    level: String,
+    column: String,
+    days: String,
+) -> impl IntoView {
+    view! {
         <form
             method="get"
             action="/admin/review"
@@ -87,7 +133,7 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
                     </option>
                 </select>
             </label>
-            {(q.levels == 2)
+            {(levels == 2)
                 .then(|| {
                     view! {
                         <label>
@@ -108,8 +154,7 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
             <label>
                 "栏目" <select name="column">
                     <option value="">"全部栏目"</option>
-                    {q
-                        .columns
+                    {columns
                         .iter()
                         .map(|c| {
                             let selected = column == c.id.to_string();
@@ -142,67 +187,39 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
                 "筛选"
             </button>
         </form>
-        {if q.rows.is_empty() {
-            view! { <p class="empty">"没有等待审核的稿件。"</p> }.into_any()
-        } else {
-            view! {
-                <div class="table-wrap">
-                    <table class="data">
-                        <thead>
-                            <tr>
-                                <th>"标题"</th>
-                                <th>"栏目"</th>
-                                <th>"提交人"</th>
-                                <th class="wide-only">"提交时间"</th>
-                                <th>"已等待"</th>
-                                <th>"状态"</th>
-                                <th>"提示"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {q
-                                .rows
-                                .into_iter()
-                                .map(|r| {
-                                    let href = format!("/admin/review/{}", r.article_id);
-                                    view! {
-                                        <tr>
-                                            <td class="title-cell">
-                                                <a href=href>{r.title}</a>
-                                                {r
-                                                    .is_edit
-                                                    .then(|| {
-                                                        view! {
-                                                            <span class="tag">"已发布文章的修改"</span>
-                                                        }
-                                                    })}
-                                            </td>
-                                            <td>{r.column}</td>
-                                            <td>{r.submitter}</td>
-                                            <td class="nowrap wide-only">{r.submitted_at}</td>
-                                            <td class="nowrap">{r.waiting}</td>
-                                            <td class="nowrap">{r.level}</td>
-                                            <td>
-                                                {(!r.hits.is_empty())
-                                                    .then(|| {
-                                                        view! {
-                                                            <span class="tag tag-warn">
-                                                                {format!("敏感词 {} 个", r.hits.len())}
-                                                            </span>
-                                                        }
-                                                    })}
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-                <AdminPager base page=q.page pages=q.pages total=q.total />
-            }
-                .into_any()
-        }}
+    }
+}
+
+/// One waiting piece in the queue.
+#[component]
+fn QueueRowView(r: QueueRow) -> impl IntoView {
+    let href = format!("/admin/review/{}", r.article_id);
+    view! {
+        <tr>
+            <td class="title-cell">
+                <a href=href>{r.title}</a>
+                {r
+                    .is_edit
+                    .then(|| {
+                        view! { <span class="tag">"已发布文章的修改"</span> }
+                    })}
+            </td>
+            <td>{r.column}</td>
+            <td>{r.submitter}</td>
+            <td class="nowrap wide-only">{r.submitted_at}</td>
+            <td class="nowrap">{r.waiting}</td>
+            <td class="nowrap">{r.level}</td>
+            <td>
+                {(!r.hits.is_empty())
+                    .then(|| {
+                        view! {
+                            <span class="tag tag-warn">
+                                {format!("敏感词 {} 个", r.hits.len())}
+                            </span>
+                        }
+                    })}
+            </td>
+        </tr>
     }
 }
 
@@ -266,13 +283,34 @@ fn marked(text: String, words: &[String]) -> AnyView {
 
 #[component]
 fn ReviewView(r: ReviewDetail) -> impl IntoView {
-    let id = r.article_id;
-    let level = r.level;
-    let hits = r.hits.clone();
     view! {
         <p>
             <a href="/admin/review">"‹ 返回待审核列表"</a>
         </p>
+        <ReviewFacts r=r.clone() />
+        {if r.hits.is_empty() {
+            ().into_any()
+        } else {
+            view! {
+                <div class="flash flash-error" role="alert">
+                    {format!(
+                        "稿件含有敏感词：{}。已在下文标出，请核实后再决定。",
+                        r.hits.join("、"),
+                    )}
+                </div>
+            }
+                .into_any()
+        }}
+        <Proposal r=r.clone() />
+        <Decide r />
+    }
+    .into_any()
+}
+
+/// Who submitted it, when, at which level, and whether it changes a published article.
+#[component]
+fn ReviewFacts(r: ReviewDetail) -> impl IntoView {
+    view! {
         <dl class="facts panel">
             <dt>"提交人"</dt>
             <dd>{r.submitter.clone()}</dd>
@@ -314,142 +352,141 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
                     }
                 })}
         </dl>
-        {if r.hits.is_empty() {
-            ().into_any()
-        } else {
-            view! {
-                <div class="flash flash-error" role="alert">
-                    {format!(
-                        "稿件含有敏感词：{}。已在下文标出，请核实后再决定。",
-                        r.hits.join("、"),
-                    )}
-                </div>
-            }
-                .into_any()
-        }}
-        {if r.is_edit {
-            view! {
-                <h2>"修改对比"</h2>
-                <div class="diff-head">
-                    <div>"网站上的版本"</div>
-                    <div>"提交审核的版本"</div>
-                </div>
-                <table class="diff">
-                    <tbody>
-                        {r
-                            .fields
-                            .iter()
-                            .filter(|f| f.changed)
-                            .map(|f| {
-                                view! {
-                                    <tr class="changed">
-                                        <th>{f.label.clone()}</th>
-                                        <td class="left">{f.left.clone()}</td>
-                                        <td class="right">{marked(f.right.clone(), &hits)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()} <tr>
-                            <th colspan="3">"正文"</th>
-                        </tr>
-                        {r
-                            .body
-                            .iter()
-                            .map(|l| {
-                                view! {
-                                    <tr class=l.kind.clone()>
-                                        <th></th>
-                                        <td class="left">{l.left.clone().unwrap_or_default()}</td>
-                                        <td class="right">
-                                            {marked(l.right.clone().unwrap_or_default(), &hits)}
-                                        </td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-                <details class="panel">
-                    <summary>"按网页效果阅读提交的版本"</summary>
-                    <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
-                </details>
-            }
-                .into_any()
-        } else {
-            view! {
-                <h2>"稿件内容"</h2>
-                <section class="panel">
-                    <dl class="facts">
-                        {r
-                            .fields
-                            .iter()
-                            .filter(|f| !f.right.is_empty())
-                            .map(|f| {
-                                view! {
-                                    <dt>{f.label.clone()}</dt>
-                                    <dd>{marked(f.right.clone(), &hits)}</dd>
-                                }
-                            })
-                            .collect_view()}
-                    </dl>
-                    <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
-                </section>
-            }
-                .into_any()
-        }}
-        {if r.cannot_decide.is_empty() {
-            view! {
-                <div class="review-decide">
-                    <form method="post" action=ApproveReview::PATH class="panel stack">
-                        <CsrfField />
-                        <input type="hidden" name="id" value=id />
-                        <input type="hidden" name="level" value=level />
-                        <h3>{if r.step == "初审" { "初审通过" } else { "审核通过" }}</h3>
-                        {(r.step != "初审")
-                            .then(|| {
-                                view! {
-                                    <label>
-                                        "定时发布（可不填，不填则立即发布）"
-                                        <input type="datetime-local" name="at" />
-                                    </label>
-                                }
-                            })}
-                        <div class="actions">
-                            <button type="submit" class="button primary">
-                                {if r.step == "初审" {
-                                    "通过，转交终审"
-                                } else {
-                                    "通过并发布"
-                                }}
-                            </button>
-                        </div>
-                    </form>
-                    <form method="post" action=ReturnReview::PATH class="panel stack">
-                        <CsrfField />
-                        <input type="hidden" name="id" value=id />
-                        <input type="hidden" name="level" value=level />
-                        <h3>"退回修改"</h3>
-                        <label>
-                            "退回原因（撰稿人会看到）"
-                            <textarea name="reason" rows="4" required maxlength="1000"></textarea>
-                        </label>
-                        <div class="actions">
-                            <button type="submit" class="button">
-                                "退回修改"
-                            </button>
-                        </div>
-                    </form>
-                </div>
-            }
-                .into_any()
-        } else {
-            view! {
-                <p class="flash flash-error" role="status">
-                    {r.cannot_decide.clone()}
-                </p>
-            }
-                .into_any()
-        }}
     }
-    .into_any()
+}
+
+/// What is proposed: an edit beside the published version, or a new piece as it will read;
+/// blocked words marked.
+#[component]
+fn Proposal(r: ReviewDetail) -> impl IntoView {
+    let hits = r.hits.clone();
+    if r.is_edit {
+        view! {
+            <h2>"修改对比"</h2>
+            <div class="diff-head">
+                <div>"网站上的版本"</div>
+                <div>"提交审核的版本"</div>
+            </div>
+            <table class="diff">
+                <tbody>
+                    {r
+                        .fields
+                        .iter()
+                        .filter(|f| f.changed)
+                        .map(|f| {
+                            view! {
+                                <tr class="changed">
+                                    <th>{f.label.clone()}</th>
+                                    <td class="left">{f.left.clone()}</td>
+                                    <td class="right">{marked(f.right.clone(), &hits)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()} <tr>
+                        <th colspan="3">"正文"</th>
+                    </tr>
+                    {r
+                        .body
+                        .iter()
+                        .map(|l| {
+                            view! {
+                                <tr class=l.kind.clone()>
+                                    <th></th>
+                                    <td class="left">{l.left.clone().unwrap_or_default()}</td>
+                                    <td class="right">
+                                        {marked(l.right.clone().unwrap_or_default(), &hits)}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <details class="panel">
+                <summary>"按网页效果阅读提交的版本"</summary>
+                <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
+            </details>
+        }
+        .into_any()
+    } else {
+        view! {
+            <h2>"稿件内容"</h2>
+            <section class="panel">
+                <dl class="facts">
+                    {r
+                        .fields
+                        .iter()
+                        .filter(|f| !f.right.is_empty())
+                        .map(|f| {
+                            view! {
+                                <dt>{f.label.clone()}</dt>
+                                <dd>{marked(f.right.clone(), &hits)}</dd>
+                            }
+                        })
+                        .collect_view()}
+                </dl>
+                <div class="prose review-preview" inner_html=r.preview_html.clone()></div>
+            </section>
+        }
+        .into_any()
+    }
+}
+
+/// 通过 (with a time, at the last level) or 退回修改; or why this reviewer cannot decide.
+#[component]
+fn Decide(r: ReviewDetail) -> impl IntoView {
+    let (id, level) = (r.article_id, r.level);
+    if r.cannot_decide.is_empty() {
+        view! {
+            <div class="review-decide">
+                <form method="post" action=ApproveReview::PATH class="panel stack">
+                    <CsrfField />
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="level" value=level />
+                    <h3>{if r.step == "初审" { "初审通过" } else { "审核通过" }}</h3>
+                    {(r.step != "初审")
+                        .then(|| {
+                            view! {
+                                <label>
+                                    "定时发布（可不填，不填则立即发布）"
+                                    <input type="datetime-local" name="at" />
+                                </label>
+                            }
+                        })}
+                    <div class="actions">
+                        <button type="submit" class="button primary">
+                            {if r.step == "初审" {
+                                "通过，转交终审"
+                            } else {
+                                "通过并发布"
+                            }}
+                        </button>
+                    </div>
+                </form>
+                <form method="post" action=ReturnReview::PATH class="panel stack">
+                    <CsrfField />
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="level" value=level />
+                    <h3>"退回修改"</h3>
+                    <label>
+                        "退回原因（撰稿人会看到）"
+                        <textarea name="reason" rows="4" required maxlength="1000"></textarea>
+                    </label>
+                    <div class="actions">
+                        <button type="submit" class="button">
+                            "退回修改"
+                        </button>
+                    </div>
+                </form>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="flash flash-error" role="status">
+                {r.cannot_decide.clone()}
+            </p>
+        }
+        .into_any()
+    }
 }

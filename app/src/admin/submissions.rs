@@ -122,103 +122,14 @@ pub fn SubmissionPage() -> impl IntoView {
 
 #[component]
 fn SubmissionView(s: SubmissionDetail) -> impl IntoView {
-    let id = s.id;
-    let contact = [
-        (!s.phone.is_empty()).then(|| format!("电话 {}", s.phone)),
-        (!s.email.is_empty()).then(|| format!("邮箱 {}", s.email)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("；");
-    let suggested = s.suggested_column.as_ref().map(|c| c.id);
     view! {
         <p>
             <a href="/admin/submissions">"‹ 返回投稿列表"</a>
         </p>
         <section class="panel stack" aria-labelledby="submission-title">
             <h2 id="submission-title">{s.title.clone()}</h2>
-            <dl class="facts">
-                <dt>"受理编号"</dt>
-                <dd>{s.code.clone()}</dd>
-                <dt>"作者"</dt>
-                <dd>{s.name.clone()}</dd>
-                <dt>"单位"</dt>
-                <dd>
-                    {if s.organization.is_empty() {
-                        "—".to_owned()
-                    } else {
-                        s.organization.clone()
-                    }}
-                </dd>
-                <dt>"联系方式"</dt>
-                <dd>{contact}</dd>
-                <dt>"建议栏目"</dt>
-                <dd>
-                    {s
-                        .suggested_column
-                        .as_ref()
-                        .map(|c| c.name.clone())
-                        .unwrap_or_else(|| "由编辑部决定".into())}
-                </dd>
-                <dt>"收到时间"</dt>
-                <dd>{s.received_at.clone()}</dd>
-                <dt>"状态"</dt>
-                <dd>
-                    <strong>{s.status.clone()}</strong>
-                </dd>
-                {(!s.handled.is_empty())
-                    .then(|| {
-                        view! {
-                            <dt>"处理"</dt>
-                            <dd>{s.handled.clone()}</dd>
-                        }
-                    })}
-                {(!s.reason.is_empty())
-                    .then(|| {
-                        view! {
-                            <dt>"退回原因"</dt>
-                            <dd>{s.reason.clone()}</dd>
-                        }
-                    })}
-                {s
-                    .article_href
-                    .clone()
-                    .map(|href| {
-                        view! {
-                            <dt>"草稿"</dt>
-                            <dd>
-                                <a href=href>"打开采用后的草稿"</a>
-                            </dd>
-                        }
-                    })}
-            </dl>
-            {if s.files.is_empty() {
-                view! { <p class="hint">"没有附件。"</p> }.into_any()
-            } else {
-                view! {
-                    <h3>"附件"</h3>
-                    <ul class="file-list">
-                        {s
-                            .files
-                            .iter()
-                            .map(|f| {
-                                view! {
-                                    <li>
-                                        <a href=f.href.clone() download>
-                                            {f.name.clone()}
-                                        </a>
-                                        <span class="meta">
-                                            {format!("{} · {}", f.kind, f.size)}
-                                        </span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }}
+            <SubmissionFacts s=s.clone() />
+            <Attachments s=s.clone() />
             {(!s.content.is_empty())
                 .then(|| {
                     view! {
@@ -227,6 +138,113 @@ fn SubmissionView(s: SubmissionDetail) -> impl IntoView {
                     }
                 })}
         </section>
+        <Decisions s />
+    }
+}
+
+/// Who sent it, how to reach them, where it stands.
+#[component]
+fn SubmissionFacts(s: SubmissionDetail) -> impl IntoView {
+    let contact = [
+        (!s.phone.is_empty()).then(|| format!("电话 {}", s.phone)),
+        (!s.email.is_empty()).then(|| format!("邮箱 {}", s.email)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("；");
+    view! {
+        <dl class="facts">
+            <dt>"受理编号"</dt>
+            <dd>{s.code.clone()}</dd>
+            <dt>"作者"</dt>
+            <dd>{s.name.clone()}</dd>
+            <dt>"单位"</dt>
+            <dd>
+                {if s.organization.is_empty() { "—".to_owned() } else { s.organization.clone() }}
+            </dd>
+            <dt>"联系方式"</dt>
+            <dd>{contact}</dd>
+            <dt>"建议栏目"</dt>
+            <dd>
+                {s
+                    .suggested_column
+                    .as_ref()
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| "由编辑部决定".into())}
+            </dd>
+            <dt>"收到时间"</dt>
+            <dd>{s.received_at.clone()}</dd>
+            <dt>"状态"</dt>
+            <dd>
+                <strong>{s.status.clone()}</strong>
+            </dd>
+            {(!s.handled.is_empty())
+                .then(|| {
+                    view! {
+                        <dt>"处理"</dt>
+                        <dd>{s.handled.clone()}</dd>
+                    }
+                })}
+            {(!s.reason.is_empty())
+                .then(|| {
+                    view! {
+                        <dt>"退回原因"</dt>
+                        <dd>{s.reason.clone()}</dd>
+                    }
+                })}
+            {s
+                .article_href
+                .clone()
+                .map(|href| {
+                    view! {
+                        <dt>"草稿"</dt>
+                        <dd>
+                            <a href=href>"打开采用后的草稿"</a>
+                        </dd>
+                    }
+                })}
+        </dl>
+    }
+}
+
+/// The files that came with it, for download.
+#[component]
+fn Attachments(s: SubmissionDetail) -> impl IntoView {
+    {
+        if s.files.is_empty() {
+            view! { <p class="hint">"没有附件。"</p> }.into_any()
+        } else {
+            view! {
+                <h3>"附件"</h3>
+                <ul class="file-list">
+                    {s
+                        .files
+                        .iter()
+                        .map(|f| {
+                            view! {
+                                <li>
+                                    <a href=f.href.clone() download>
+                                        {f.name.clone()}
+                                    </a>
+                                    <span class="meta">{format!("{} · {}", f.kind, f.size)}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// 采用, 退回, 垃圾投稿 and 删除.
+#[component]
+fn Decisions(s: SubmissionDetail) -> impl IntoView {
+    let id = s.id;
+    let suggested = s.suggested_column.as_ref().map(|c| c.id);
+    view! {
         {s
             .can_accept
             .then(|| {

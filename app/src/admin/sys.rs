@@ -18,142 +18,9 @@ pub fn SettingsPage() -> impl IntoView {
                 content: view! {
                     <form method="post" action=SaveSettings::PATH class="panel stack narrow-wide">
                         <CsrfField />
-                        <label>
-                            "网站名称"
-                            <input name="site_name" value=s.site_name required maxlength="50" />
-                        </label>
-                        <label>
-                            "网站标志图片地址"
-                            <input
-                                name="logo_url"
-                                value=s.logo_url.clone()
-                                maxlength="500"
-                                placeholder="/media/…"
-                            />
-                            <small class="hint">
-                                "先在媒体库上传图片（建议正方形、至少 128×128），再复制其地址填在这里；留空则使用默认会徽。"
-                            </small>
-                        </label>
-                        {(!s.logo_url.is_empty())
-                            .then(|| {
-                                view! {
-                                    <img
-                                        class="logo-preview"
-                                        src=s.logo_url.clone()
-                                        alt="当前标志"
-                                    />
-                                }
-                            })}
-                        <label>
-                            "会刊名称"
-                            <input name="magazine_name" value=s.magazine_name maxlength="50" />
-                        </label>
-                        <label>
-                            "口号"<input name="slogan" value=s.slogan maxlength="100" />
-                        </label>
-                        <label>
-                            "微信公众号名称"
-                            <input name="wechat_account" value=s.wechat_account maxlength="50" />
-                        </label>
-                        <label>
-                            "公众号二维码链接（生成二维码用）"
-                            <input name="wechat_qr_url" value=s.wechat_qr_url maxlength="500" />
-                        </label>
-                        <label>
-                            "QQ 交流群号"
-                            <input name="qq_group" value=s.qq_group maxlength="30" />
-                        </label>
-                        <label>
-                            "留言邮箱"
-                            <input
-                                name="contact_email"
-                                type="email"
-                                value=s.contact_email
-                                maxlength="100"
-                            />
-                        </label>
-                        <label>
-                            "页脚信息（每行一条）"
-                            <textarea name="footer_text" rows="4" maxlength="1000">
-                                {crate::components::textarea_text(&s.footer_text)}
-                            </textarea>
-                        </label>
-                        <label>
-                            "ICP 备案号"<input name="icp" value=s.icp maxlength="100" />
-                        </label>
-                        <label>
-                            "版权信息"
-                            <input name="copyright" value=s.copyright maxlength="200" />
-                        </label>
-                        <fieldset class="stack">
-                            <legend>"留言与投稿"</legend>
-                            <label>
-                                "禁用词（每行一个）"
-                                <textarea name="blocked_words" rows="6">
-                                    {crate::components::textarea_text(&s.blocked_words)}
-                                </textarea>
-                                <small class="hint">
-                                    "读者留言和投稿中出现这些词语时不予提交，并提示读者修改；文章提交审核时，审核人会看到标出的词语。不区分大小写和全角半角。"
-                                </small>
-                            </label>
-                            <label>
-                                "每条留言或投稿最多可包含的网址数"
-                                <input
-                                    name="max_links"
-                                    type="number"
-                                    min="0"
-                                    max="100"
-                                    value=s.max_links
-                                    class="short"
-                                />
-                            </label>
-                        </fieldset>
-                        <fieldset class="stack">
-                            <legend>"审核（先审后发）"</legend>
-                            <label>
-                                "撰稿人的稿件" <select name="review_writers">
-                                    <option value="1" selected=s.review_writers != "0">
-                                        "须经编辑审核后发布"
-                                    </option>
-                                    <option value="0" selected=s.review_writers == "0">
-                                        "提交即发布"
-                                    </option>
-                                </select>
-                            </label>
-                            <label>
-                                "审核级别" <select name="review_levels">
-                                    <option value="1" selected=s.review_levels != "2">
-                                        "一级审核"
-                                    </option>
-                                    <option value="2" selected=s.review_levels == "2">
-                                        "两级审核（初审、终审由不同的人进行）"
-                                    </option>
-                                </select>
-                            </label>
-                            <label>
-                                "编辑自己的稿件" <select name="review_editors">
-                                    <option value="direct" selected=s.review_editors != "peer">
-                                        "编辑可直接发布"
-                                    </option>
-                                    <option value="peer" selected=s.review_editors == "peer">
-                                        "须经其他编辑审核"
-                                    </option>
-                                </select>
-                            </label>
-                            <label>
-                                "审核通知邮件" <select name="review_mail">
-                                    <option value="0" selected=s.review_mail != "1">
-                                        "不发送"
-                                    </option>
-                                    <option value="1" selected=s.review_mail == "1">
-                                        "发送（提交审核时通知编辑部邮箱，退回和通过时通知提交人）"
-                                    </option>
-                                </select>
-                                <small class="hint">
-                                    "使用留言箱的邮件设置（Leptos.toml 的 [mail]）；提交人的邮箱在“用户”页面填写。"
-                                </small>
-                            </label>
-                        </fieldset>
+                        <SiteFields s=s.clone() />
+                        <FormsFields s=s.clone() />
+                        <ReviewFields s />
                         <div class="actions">
                             <button type="submit" class="button primary">
                                 "保存"
@@ -164,6 +31,138 @@ pub fn SettingsPage() -> impl IntoView {
                     .into_any(),
             }}
         />
+    }
+}
+
+/// The site's name, emblem, magazine, accounts and footer.
+#[component]
+fn SiteFields(s: SettingsForm) -> impl IntoView {
+    view! {
+        <label>
+            "网站名称" <input name="site_name" value=s.site_name required maxlength="50" />
+        </label>
+        <label>
+            "网站标志图片地址"
+            <input
+                name="logo_url"
+                value=s.logo_url.clone()
+                maxlength="500"
+                placeholder="/media/…"
+            />
+            <small class="hint">
+                "先在媒体库上传图片（建议正方形、至少 128×128），再复制其地址填在这里；留空则使用默认会徽。"
+            </small>
+        </label>
+        {(!s.logo_url.is_empty())
+            .then(|| {
+                view! { <img class="logo-preview" src=s.logo_url.clone() alt="当前标志" /> }
+            })}
+        <label>
+            "会刊名称" <input name="magazine_name" value=s.magazine_name maxlength="50" />
+        </label>
+        <label>"口号"<input name="slogan" value=s.slogan maxlength="100" /></label>
+        <label>
+            "微信公众号名称"
+            <input name="wechat_account" value=s.wechat_account maxlength="50" />
+        </label>
+        <label>
+            "公众号二维码链接（生成二维码用）"
+            <input name="wechat_qr_url" value=s.wechat_qr_url maxlength="500" />
+        </label>
+        <label>"QQ 交流群号" <input name="qq_group" value=s.qq_group maxlength="30" /></label>
+        <label>
+            "留言邮箱"
+            <input name="contact_email" type="email" value=s.contact_email maxlength="100" />
+        </label>
+        <label>
+            "页脚信息（每行一条）" <textarea name="footer_text" rows="4" maxlength="1000">
+                {crate::components::textarea_text(&s.footer_text)}
+            </textarea>
+        </label>
+        <label>"ICP 备案号"<input name="icp" value=s.icp maxlength="100" /></label>
+        <label>"版权信息" <input name="copyright" value=s.copyright maxlength="200" /></label>
+    }
+}
+
+/// What readers may send: blocked words and links.
+#[component]
+fn FormsFields(s: SettingsForm) -> impl IntoView {
+    view! {
+        <fieldset class="stack">
+            <legend>"留言与投稿"</legend>
+            <label>
+                "禁用词（每行一个）" <textarea name="blocked_words" rows="6">
+                    {crate::components::textarea_text(&s.blocked_words)}
+                </textarea>
+                <small class="hint">
+                    "读者留言和投稿中出现这些词语时不予提交，并提示读者修改；文章提交审核时，审核人会看到标出的词语。不区分大小写和全角半角。"
+                </small>
+            </label>
+            <label>
+                "每条留言或投稿最多可包含的网址数"
+                <input
+                    name="max_links"
+                    type="number"
+                    min="0"
+                    max="100"
+                    value=s.max_links
+                    class="short"
+                />
+            </label>
+        </fieldset>
+    }
+}
+
+/// 先审后发: who is reviewed, how many levels, and the notices.
+#[component]
+fn ReviewFields(s: SettingsForm) -> impl IntoView {
+    view! {
+        <fieldset class="stack">
+            <legend>"审核（先审后发）"</legend>
+            <label>
+                "撰稿人的稿件" <select name="review_writers">
+                    <option value="1" selected=s.review_writers != "0">
+                        "须经编辑审核后发布"
+                    </option>
+                    <option value="0" selected=s.review_writers == "0">
+                        "提交即发布"
+                    </option>
+                </select>
+            </label>
+            <label>
+                "审核级别" <select name="review_levels">
+                    <option value="1" selected=s.review_levels != "2">
+                        "一级审核"
+                    </option>
+                    <option value="2" selected=s.review_levels == "2">
+                        "两级审核（初审、终审由不同的人进行）"
+                    </option>
+                </select>
+            </label>
+            <label>
+                "编辑自己的稿件" <select name="review_editors">
+                    <option value="direct" selected=s.review_editors != "peer">
+                        "编辑可直接发布"
+                    </option>
+                    <option value="peer" selected=s.review_editors == "peer">
+                        "须经其他编辑审核"
+                    </option>
+                </select>
+            </label>
+            <label>
+                "审核通知邮件" <select name="review_mail">
+                    <option value="0" selected=s.review_mail != "1">
+                        "不发送"
+                    </option>
+                    <option value="1" selected=s.review_mail == "1">
+                        "发送（提交审核时通知编辑部邮箱，退回和通过时通知提交人）"
+                    </option>
+                </select>
+                <small class="hint">
+                    "使用留言箱的邮件设置（Leptos.toml 的 [mail]）；提交人的邮箱在“用户”页面填写。"
+                </small>
+            </label>
+        </fieldset>
     }
 }
 
@@ -193,108 +192,7 @@ pub fn UsersPage() -> impl IntoView {
                             <tbody>
                                 {rows
                                     .into_iter()
-                                    .map(|u| {
-                                        let form_id = format!("user-{}", u.id);
-                                        view! {
-                                            <tr>
-                                                <td>
-                                                    {u.username.clone()}{u.is_me.then_some("（我）")}
-                                                </td>
-                                                <td>
-                                                    <input
-                                                        form=form_id.clone()
-                                                        name="display_name"
-                                                        value=u.display_name
-                                                        maxlength="50"
-                                                    />
-                                                </td>
-                                                <td>
-                                                    <select form=form_id.clone() name="role" disabled=u.is_me>
-                                                        <option value="writer" selected=u.role == "writer">
-                                                            "撰稿人"
-                                                        </option>
-                                                        <option value="editor" selected=u.role == "editor">
-                                                            "编辑"
-                                                        </option>
-                                                        <option value="admin" selected=u.is_admin>
-                                                            "管理员"
-                                                        </option>
-                                                    </select>
-                                                    {u
-                                                        .is_me
-                                                        .then(|| {
-                                                            view! {
-                                                                <input
-                                                                    form=form_id.clone()
-                                                                    type="hidden"
-                                                                    name="role"
-                                                                    value="admin"
-                                                                />
-                                                            }
-                                                        })}
-                                                </td>
-                                                <td>
-                                                    <input
-                                                        form=form_id.clone()
-                                                        type="email"
-                                                        name="email"
-                                                        value=u.email
-                                                        maxlength="100"
-                                                        aria-label=format!("{} 的邮箱", u.username)
-                                                    />
-                                                </td>
-                                                <td>
-                                                    <input
-                                                        form=form_id.clone()
-                                                        type="checkbox"
-                                                        name="is_active"
-                                                        value="on"
-                                                        checked=u.is_active
-                                                        disabled=u.is_me
-                                                        aria-label="启用"
-                                                    />
-                                                    {u
-                                                        .is_me
-                                                        .then(|| {
-                                                            view! {
-                                                                <input
-                                                                    form=form_id.clone()
-                                                                    type="hidden"
-                                                                    name="is_active"
-                                                                    value="on"
-                                                                />
-                                                            }
-                                                        })}
-                                                </td>
-                                                <td>
-                                                    <input
-                                                        form=form_id.clone()
-                                                        type="password"
-                                                        name="password"
-                                                        autocomplete="new-password"
-                                                        placeholder="不修改请留空"
-                                                        minlength="10"
-                                                        maxlength="128"
-                                                    />
-                                                </td>
-                                                <td class="muted nowrap">{u.last_login}</td>
-                                                <td>
-                                                    <form
-                                                        method="post"
-                                                        action=UpdateUser::PATH
-                                                        id=form_id
-                                                        class="inline-form"
-                                                    >
-                                                        <CsrfField />
-                                                        <input type="hidden" name="id" value=u.id />
-                                                        <button type="submit" class="button small">
-                                                            "保存"
-                                                        </button>
-                                                    </form>
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
+                                    .map(|u| view! { <UserRowView u /> })
                                     .collect_view()}
                             </tbody>
                         </table>
@@ -302,55 +200,147 @@ pub fn UsersPage() -> impl IntoView {
                     <p class="hint">
                         "停用账号、修改角色或重设密码后，该用户的所有登录会立即退出。"
                     </p>
-                    <section class="panel narrow-wide">
-                        <h2>"新建用户"</h2>
-                        <form method="post" action=CreateUser::PATH class="stack">
-                            <CsrfField />
-                            <label>
-                                "用户名（登录用）"
-                                <input
-                                    name="username"
-                                    required
-                                    minlength="3"
-                                    maxlength="50"
-                                    autocomplete="off"
-                                />
-                            </label>
-                            <label>
-                                "显示名称"<input name="display_name" maxlength="50" />
-                            </label>
-                            <label>
-                                "角色" <select name="role">
-                                    <option value="writer">
-                                        "撰稿人（写稿并提交审核）"
-                                    </option>
-                                    <option value="editor" selected>
-                                        "编辑（审核、发布和管理内容）"
-                                    </option>
-                                    <option value="admin">"管理员（全部权限）"</option>
-                                </select>
-                            </label>
-                            <label>
-                                "初始密码（至少 10 个字符）"
-                                <input
-                                    name="password"
-                                    type="password"
-                                    required
-                                    minlength="10"
-                                    maxlength="128"
-                                    autocomplete="new-password"
-                                />
-                            </label>
-                            <div class="actions">
-                                <button type="submit" class="button primary">
-                                    "创建"
-                                </button>
-                            </div>
-                        </form>
-                    </section>
+                    <NewUser />
                 }
                     .into_any(),
             }}
         />
+    }
+}
+
+/// One account, edited in place (its inputs belong to the form in the last cell).
+#[component]
+fn UserRowView(u: UserRow) -> impl IntoView {
+    let form_id = format!("user-{}", u.id);
+    view! {
+        <tr>
+            <td>{u.username.clone()}{u.is_me.then_some("（我）")}</td>
+            <td>
+                <input
+                    form=form_id.clone()
+                    name="display_name"
+                    value=u.display_name
+                    maxlength="50"
+                />
+            </td>
+            <td>
+                <select form=form_id.clone() name="role" disabled=u.is_me>
+                    <option value="writer" selected=u.role == "writer">
+                        "撰稿人"
+                    </option>
+                    <option value="editor" selected=u.role == "editor">
+                        "编辑"
+                    </option>
+                    <option value="admin" selected=u.is_admin>
+                        "管理员"
+                    </option>
+                </select>
+                {u
+                    .is_me
+                    .then(|| {
+                        view! {
+                            <input form=form_id.clone() type="hidden" name="role" value="admin" />
+                        }
+                    })}
+            </td>
+            <td>
+                <input
+                    form=form_id.clone()
+                    type="email"
+                    name="email"
+                    value=u.email
+                    maxlength="100"
+                    aria-label=format!("{} 的邮箱", u.username)
+                />
+            </td>
+            <td>
+                <input
+                    form=form_id.clone()
+                    type="checkbox"
+                    name="is_active"
+                    value="on"
+                    checked=u.is_active
+                    disabled=u.is_me
+                    aria-label="启用"
+                />
+                {u
+                    .is_me
+                    .then(|| {
+                        view! {
+                            <input form=form_id.clone() type="hidden" name="is_active" value="on" />
+                        }
+                    })}
+            </td>
+            <td>
+                <input
+                    form=form_id.clone()
+                    type="password"
+                    name="password"
+                    autocomplete="new-password"
+                    placeholder="不修改请留空"
+                    minlength="10"
+                    maxlength="128"
+                />
+            </td>
+            <td class="muted nowrap">{u.last_login}</td>
+            <td>
+                <form method="post" action=UpdateUser::PATH id=form_id class="inline-form">
+                    <CsrfField />
+                    <input type="hidden" name="id" value=u.id />
+                    <button type="submit" class="button small">
+                        "保存"
+                    </button>
+                </form>
+            </td>
+        </tr>
+    }
+}
+
+/// The form for a new account.
+#[component]
+fn NewUser() -> impl IntoView {
+    view! {
+        <section class="panel narrow-wide">
+            <h2>"新建用户"</h2>
+            <form method="post" action=CreateUser::PATH class="stack">
+                <CsrfField />
+                <label>
+                    "用户名（登录用）"
+                    <input
+                        name="username"
+                        required
+                        minlength="3"
+                        maxlength="50"
+                        autocomplete="off"
+                    />
+                </label>
+                <label>"显示名称"<input name="display_name" maxlength="50" /></label>
+                <label>
+                    "角色" <select name="role">
+                        <option value="writer">"撰稿人（写稿并提交审核）"</option>
+                        <option value="editor" selected>
+                            "编辑（审核、发布和管理内容）"
+                        </option>
+                        <option value="admin">"管理员（全部权限）"</option>
+                    </select>
+                </label>
+                <label>
+                    "初始密码（至少 10 个字符）"
+                    <input
+                        name="password"
+                        type="password"
+                        required
+                        minlength="10"
+                        maxlength="128"
+                        autocomplete="new-password"
+                    />
+                </label>
+                <div class="actions">
+                    <button type="submit" class="button primary">
+                        "创建"
+                    </button>
+                </div>
+            </form>
+        </section>
     }
 }

@@ -7,13 +7,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::column::{PageParam, parse_page};
+use super::form_fields::{
+    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, described, invalid,
+};
 use super::{PageView, SitePage};
 use crate::api::messages::{get_messages, get_track};
 use crate::components::pager::Pagination;
 use crate::components::reader_form::ReaderFormHelper;
 use crate::components::seo::Seo;
 use crate::error::AppError;
-use crate::models::{MessageFormState, MessagesPage as Page, PublicMessage, TrackPage as Track};
+use crate::models::{MessagesPage as Page, PublicMessage, TrackPage as Track};
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
@@ -37,43 +40,8 @@ fn render(p: Page) -> PageView {
     }
 }
 
-/// The reason next to a field, and the attributes that tie it to the field.
-fn problem_of(form: &MessageFormState, field: &str) -> (Option<String>, Option<&'static str>) {
-    let p = form.problem(field);
-    let invalid = p.as_ref().map(|_| "true");
-    (p, invalid)
-}
-
-#[component]
-pub(crate) fn FieldError(id: String, message: Option<String>) -> impl IntoView {
-    message.map(|m| {
-        view! {
-            <p class="field-error" id=id>
-                {m}
-            </p>
-        }
-    })
-}
-
 #[component]
 fn MessagesView(p: Page) -> impl IntoView {
-    let f = p.form.clone();
-    let (name_err, name_inv) = problem_of(&f, "name");
-    let (phone_err, phone_inv) = problem_of(&f, "phone");
-    let (email_err, email_inv) = problem_of(&f, "email");
-    let (subject_err, subject_inv) = problem_of(&f, "subject");
-    let (content_err, content_inv) = problem_of(&f, "content");
-    let (consent_err, consent_inv) = problem_of(&f, "consent");
-    let (answer_err, answer_inv) = problem_of(&f, "answer");
-    let described = |err: &Option<String>, id: &'static str, hint: &'static str| {
-        if err.is_some() {
-            format!("{id} {hint}").trim().to_owned()
-        } else {
-            hint.to_owned()
-        }
-    };
-    let has_problems = f.notice.is_some() || !f.problems.is_empty();
-    let max = p.max_content;
     let items = p.items.clone();
     view! {
         <Seo seo=p.seo.clone() />
@@ -85,222 +53,7 @@ fn MessagesView(p: Page) -> impl IntoView {
                 </p>
             </header>
             <div class="messages-layout">
-                <section
-                    class="message-form-panel"
-                    aria-labelledby="message-form-title"
-                    id="leave-message"
-                >
-                    <h2 id="message-form-title">"我要留言"</h2>
-                    {has_problems
-                        .then(|| {
-                            view! {
-                                <div class="form-notice" role="alert">
-                                    <p>
-                                        {f
-                                            .notice
-                                            .clone()
-                                            .unwrap_or_else(|| {
-                                                "留言还没有提交，请按提示修改后再提交。您填写的内容都还在。"
-                                                    .into()
-                                            })}
-                                    </p>
-                                </div>
-                            }
-                        })}
-                    <form
-                        method="post"
-                        action="/messages"
-                        class="reader-form"
-                        accept-charset="utf-8"
-                        id="message-form"
-                    >
-                        <input type="hidden" name="token" value=f.token.clone() />
-                        <div class="hp" aria-hidden="true">
-                            <label>
-                                "请勿填写此项"
-                                <input name="website" tabindex="-1" autocomplete="off" />
-                            </label>
-                        </div>
-                        <div class="field">
-                            <label for="msg-name">
-                                "姓名或称呼"<span class="req" aria-hidden="true">
-                                    "*"
-                                </span>
-                            </label>
-                            <input
-                                id="msg-name"
-                                name="name"
-                                value=f.name.clone()
-                                required
-                                maxlength="50"
-                                autocomplete="name"
-                                aria-invalid=name_inv
-                                aria-describedby=name_err.as_ref().map(|_| "msg-name-error")
-                            />
-                            <FieldError id="msg-name-error".into() message=name_err />
-                        </div>
-                        <div class="field-row">
-                            <div class="field">
-                                <label for="msg-phone">"联系电话"</label>
-                                <input
-                                    id="msg-phone"
-                                    name="phone"
-                                    type="tel"
-                                    value=f.phone.clone()
-                                    maxlength="30"
-                                    autocomplete="tel"
-                                    inputmode="tel"
-                                    aria-invalid=phone_inv
-                                    aria-describedby=described(
-                                        &phone_err,
-                                        "msg-phone-error",
-                                        "msg-contact-hint",
-                                    )
-                                />
-                                <FieldError id="msg-phone-error".into() message=phone_err.clone() />
-                            </div>
-                            <div class="field">
-                                <label for="msg-email">"电子邮箱"</label>
-                                <input
-                                    id="msg-email"
-                                    name="email"
-                                    type="email"
-                                    value=f.email.clone()
-                                    maxlength="100"
-                                    autocomplete="email"
-                                    aria-invalid=email_inv
-                                    aria-describedby=described(
-                                        &email_err,
-                                        "msg-email-error",
-                                        "msg-contact-hint",
-                                    )
-                                />
-                                <FieldError id="msg-email-error".into() message=email_err />
-                            </div>
-                        </div>
-                        <p class="hint" id="msg-contact-hint">
-                            "电话和电子邮箱至少填写一项，仅用于答复和查询，不会公开。"
-                        </p>
-                        <div class="field">
-                            <label for="msg-subject">
-                                "主题"<span class="req" aria-hidden="true">
-                                    "*"
-                                </span>
-                            </label>
-                            <input
-                                id="msg-subject"
-                                name="subject"
-                                value=f.subject.clone()
-                                required
-                                maxlength="100"
-                                aria-invalid=subject_inv
-                                aria-describedby=subject_err.as_ref().map(|_| "msg-subject-error")
-                            />
-                            <FieldError id="msg-subject-error".into() message=subject_err />
-                        </div>
-                        <div class="field">
-                            <label for="msg-content">
-                                "留言内容"<span class="req" aria-hidden="true">
-                                    "*"
-                                </span>
-                            </label>
-                            <textarea
-                                id="msg-content"
-                                name="content"
-                                rows="8"
-                                required
-                                maxlength=max.to_string()
-                                aria-invalid=content_inv
-                                aria-describedby=described(
-                                    &content_err,
-                                    "msg-content-error",
-                                    "msg-content-hint",
-                                )
-                            >
-                                {crate::components::textarea_text(&f.content)}
-                            </textarea>
-                            <p class="hint" id="msg-content-hint">
-                                {format!("最多{max}字。")}
-                            </p>
-                            <FieldError id="msg-content-error".into() message=content_err />
-                        </div>
-                        <div class="field check">
-                            <label>
-                                <input
-                                    type="checkbox"
-                                    name="public"
-                                    value="yes"
-                                    checked=f.wants_public
-                                />
-                                <span>
-                                    "答复后可以公开我的留言和答复（只显示称呼，不显示联系方式）"
-                                </span>
-                            </label>
-                        </div>
-                        {f
-                            .question
-                            .clone()
-                            .map(|q| {
-                                view! {
-                                    <div class="field challenge">
-                                        <label for="msg-answer">
-                                            {format!("验证问题：{q}")}
-                                            <span class="req" aria-hidden="true">
-                                                "*"
-                                            </span>
-                                        </label>
-                                        <input
-                                            id="msg-answer"
-                                            name="answer"
-                                            required
-                                            maxlength="4"
-                                            inputmode="numeric"
-                                            autocomplete="off"
-                                            class="short"
-                                            aria-invalid=answer_inv
-                                            aria-describedby=answer_err
-                                                .as_ref()
-                                                .map(|_| "msg-answer-error")
-                                        />
-                                        <FieldError
-                                            id="msg-answer-error".into()
-                                            message=answer_err.clone()
-                                        />
-                                    </div>
-                                }
-                            })}
-                        <div class="field check">
-                            <label>
-                                <input
-                                    type="checkbox"
-                                    id="msg-consent"
-                                    name="consent"
-                                    value="yes"
-                                    required
-                                    checked=f.consent
-                                    aria-invalid=consent_inv
-                                    aria-describedby=consent_err
-                                        .as_ref()
-                                        .map(|_| "msg-consent-error")
-                                />
-                                <span>
-                                    "我已阅读并同意"
-                                    <a href=p.privacy_href.clone() target="_blank">
-                                        "《个人信息保护说明》"
-                                    </a>
-                                </span>
-                            </label>
-                            <FieldError id="msg-consent-error".into() message=consent_err />
-                        </div>
-                        <ReaderFormHelper form_id="message-form".into() />
-                        <div class="form-actions">
-                            <button type="submit" class="button primary">
-                                "提交留言"
-                            </button>
-                            <a href="/messages/track">"已留言？查询办理进度"</a>
-                        </div>
-                    </form>
-                </section>
+                <MessageForm p=p.clone() />
                 <section class="message-list" aria-labelledby="answered-title">
                     <h2 id="answered-title">"留言答复"</h2>
                     {if items.is_empty() {
@@ -325,6 +78,145 @@ fn MessagesView(p: Page) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The form to leave a message, with the reader's text and the problems of a refused post.
+#[component]
+fn MessageForm(p: Page) -> impl IntoView {
+    let f = p.form.clone();
+    let err = |field: &str| f.problem(field);
+    let content_err = err("content");
+    let has_problems = f.notice.is_some() || !f.problems.is_empty();
+    let max = p.max_content;
+    view! {
+        <section class="message-form-panel" aria-labelledby="message-form-title" id="leave-message">
+            <h2 id="message-form-title">"我要留言"</h2>
+            <FormNotice
+                notice=f.notice.clone()
+                has_problems
+                fallback="留言还没有提交，请按提示修改后再提交。您填写的内容都还在。"
+            />
+            <form
+                method="post"
+                action="/messages"
+                class="reader-form"
+                accept-charset="utf-8"
+                id="message-form"
+            >
+                <FormGuards token=f.token.clone() />
+                <InputField
+                    id="msg-name"
+                    name="name"
+                    label="姓名或称呼"
+                    value=f.name.clone()
+                    max=50
+                    required=true
+                    autocomplete="name"
+                    problem=err("name")
+                />
+                <div class="field-row">
+                    <InputField
+                        id="msg-phone"
+                        name="phone"
+                        label="联系电话"
+                        kind="tel"
+                        value=f.phone.clone()
+                        max=30
+                        autocomplete="tel"
+                        inputmode="tel"
+                        hint="msg-contact-hint"
+                        problem=err("phone")
+                    />
+                    <InputField
+                        id="msg-email"
+                        name="email"
+                        label="电子邮箱"
+                        kind="email"
+                        value=f.email.clone()
+                        max=100
+                        autocomplete="email"
+                        hint="msg-contact-hint"
+                        problem=err("email")
+                    />
+                </div>
+                <p class="hint" id="msg-contact-hint">
+                    "电话和电子邮箱至少填写一项，仅用于答复和查询，不会公开。"
+                </p>
+                <InputField
+                    id="msg-subject"
+                    name="subject"
+                    label="主题"
+                    value=f.subject.clone()
+                    max=100
+                    required=true
+                    problem=err("subject")
+                />
+                <MessageText
+                    content=f.content.clone()
+                    wants_public=f.wants_public
+                    max
+                    problem=content_err
+                />
+                <Challenge prefix="msg" question=f.question.clone() problem=err("answer") />
+                <Consent
+                    prefix="msg"
+                    checked=f.consent
+                    privacy_href=p.privacy_href.clone()
+                    problem=err("consent")
+                />
+                <ReaderFormHelper form_id="message-form".into() />
+                <div class="form-actions">
+                    <button type="submit" class="button primary">
+                        "提交留言"
+                    </button>
+                    <a href="/messages/track">"已留言？查询办理进度"</a>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The message itself, and whether it may be shown once answered.
+#[component]
+fn MessageText(
+    content: String,
+    wants_public: bool,
+    max: usize,
+    problem: Option<String>,
+) -> impl IntoView {
+    let content_err = problem;
+    view! {
+        <div class="field">
+            <label for="msg-content">
+                "留言内容"<span class="req" aria-hidden="true">
+                    "*"
+                </span>
+            </label>
+            <textarea
+                id="msg-content"
+                name="content"
+                rows="8"
+                required
+                maxlength=max.to_string()
+                aria-invalid=invalid(&content_err)
+                aria-describedby=described(&content_err, "msg-content-error", "msg-content-hint")
+            >
+                {crate::components::textarea_text(&content)}
+            </textarea>
+            <p class="hint" id="msg-content-hint">
+                {format!("最多{max}字。")}
+            </p>
+            <FieldError id="msg-content-error".into() message=content_err />
+        </div>
+        <div class="field check">
+            <label>
+                <input type="checkbox" name="public" value="yes" checked=wants_public />
+                <span>
+                    "答复后可以公开我的留言和答复（只显示称呼，不显示联系方式）"
+                </span>
+            </label>
+        </div>
+    }
 }
 
 #[component]

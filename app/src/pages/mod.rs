@@ -6,6 +6,7 @@ pub mod article;
 pub mod column;
 pub mod error;
 pub mod favorites;
+mod form_fields;
 pub mod home;
 pub mod issue;
 pub mod messages;

@@ -6,7 +6,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::messages::{FieldError, TrackForm};
+use super::form_fields::{
+    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, described, invalid,
+};
+use super::messages::TrackForm;
 use super::{PageView, SitePage};
 use crate::api::submit::{get_submit, get_submit_track};
 use crate::components::reader_form::{FileLimits, ReaderFormHelper};
@@ -24,16 +27,6 @@ fn render(p: Page) -> PageView {
         active: "/columns/submit".into(),
         content: view! { <SubmitView p /> }.into_any(),
     }
-}
-
-/// `aria-describedby` of a field: its error (when it has one) and its hint.
-fn described(err: &Option<String>, id: &str, hint: &str) -> Option<String> {
-    let s = match err {
-        Some(_) => format!("{id} {hint}"),
-        None => hint.to_owned(),
-    };
-    let s = s.trim().to_owned();
-    (!s.is_empty()).then_some(s)
 }
 
 #[component]
@@ -58,28 +51,13 @@ fn SubmitView(p: Page) -> impl IntoView {
     .into_any()
 }
 
-/// `aria-invalid` for a field with a problem.
-fn invalid(e: &Option<String>) -> Option<&'static str> {
-    e.as_ref().map(|_| "true")
-}
-
 /// The form: what the reader wrote and where it goes, the files, the question when one is
 /// asked, and the consent; problems shown beside their fields.
 #[component]
 fn SubmitForm(p: Page) -> impl IntoView {
     let f = p.form.clone();
     let err = |field: &str| f.problem(field);
-    let (title_err, column_err, content_err, files_err) =
-        (err("title"), err("column"), err("content"), err("files"));
-    let (consent_err, answer_err) = (err("consent"), err("answer"));
     let has_problems = f.notice.is_some() || !f.problems.is_empty();
-    let again = f.files_to_choose_again.clone();
-    let files_hint = format!(
-        "可选。支持 doc、docx、wps、pdf、jpg、png，最多{}个，每个不超过{} MB，合计不超过{} MB。附带 Word 文档（.docx）时，编辑可直接导入其中的标题、表格和图片。",
-        p.max_files, p.max_file_mb, p.max_total_mb
-    );
-    let max = p.max_content;
-    let selected = f.column.clone();
     let limits = FileLimits {
         max_files: p.max_files,
         max_file_mb: p.max_file_mb,
@@ -88,30 +66,12 @@ fn SubmitForm(p: Page) -> impl IntoView {
     view! {
         <section class="message-form-panel submit-panel" aria-labelledby="submit-form-title">
             <h2 id="submit-form-title">"稿件信息"</h2>
-            {has_problems
-                .then(|| {
-                    view! {
-                        <div class="form-notice" role="alert">
-                            <p>
-                                {f
-                                    .notice
-                                    .clone()
-                                    .unwrap_or_else(|| {
-                                        "稿件还没有提交，请按提示修改后再提交。您填写的文字都还在。"
-                                            .into()
-                                    })}
-                            </p>
-                            {(!again.is_empty())
-                                .then(|| {
-                                    view! {
-                                        <p>
-                                            {format!("请重新选择附件：{}", again.join("、"))}
-                                        </p>
-                                    }
-                                })}
-                        </div>
-                    }
-                })}
+            <FormNotice
+                notice=f.notice.clone()
+                has_problems
+                fallback="稿件还没有提交，请按提示修改后再提交。您填写的文字都还在。"
+                files_again=f.files_to_choose_again.clone()
+            />
             <form
                 method="post"
                 action="/submit"
@@ -120,147 +80,27 @@ fn SubmitForm(p: Page) -> impl IntoView {
                 accept-charset="utf-8"
                 id="submit-form"
             >
-                <input type="hidden" name="token" value=f.token.clone() />
-                <div class="hp" aria-hidden="true">
-                    <label>
-                        "请勿填写此项"
-                        <input name="website" tabindex="-1" autocomplete="off" />
-                    </label>
-                </div>
+                <FormGuards token=f.token.clone() />
                 <ContactFields f=f.clone() />
-                <div class="field">
-                    <label for="sub-title">
-                        "稿件标题"<span class="req" aria-hidden="true">
-                            "*"
-                        </span>
-                    </label>
-                    <input
-                        id="sub-title"
-                        name="title"
-                        value=f.title.clone()
-                        required
-                        maxlength="200"
-                        aria-invalid=invalid(&title_err)
-                        aria-describedby=described(&title_err, "sub-title-error", "")
-                    />
-                    <FieldError id="sub-title-error".into() message=title_err.clone() />
-                </div>
-                <div class="field">
-                    <label for="sub-column">"建议栏目"</label>
-                    <select
-                        id="sub-column"
-                        name="column"
-                        aria-invalid=invalid(&column_err)
-                        aria-describedby=described(&column_err, "sub-column-error", "")
-                    >
-                        <option value="" selected=selected.is_empty()>
-                            "由编辑部决定"
-                        </option>
-                        {p
-                            .columns
-                            .iter()
-                            .map(|c| {
-                                let id = c.id.to_string();
-                                let sel = id == selected;
-                                view! {
-                                    <option value=id selected=sel>
-                                        {c.name.clone()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                    <FieldError id="sub-column-error".into() message=column_err.clone() />
-                </div>
-                <div class="field">
-                    <label for="sub-content">"正文"</label>
-                    <textarea
-                        id="sub-content"
-                        name="content"
-                        rows="14"
-                        maxlength=max.to_string()
-                        aria-invalid=invalid(&content_err)
-                        aria-describedby=described(
-                            &content_err,
-                            "sub-content-error",
-                            "sub-content-hint",
-                        )
-                    >
-                        {crate::components::textarea_text(&f.content)}
-                    </textarea>
-                    <p class="hint" id="sub-content-hint">
-                        {format!(
-                            "可直接粘贴稿件正文（最多{max}字），也可只上传附件。",
-                        )}
-                    </p>
-                    <FieldError id="sub-content-error".into() message=content_err.clone() />
-                </div>
-                <div class="field">
-                    <label for="sub-files">"附件"</label>
-                    <input
-                        id="sub-files"
-                        name="files"
-                        type="file"
-                        multiple
-                        accept=".doc,.docx,.wps,.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                        aria-invalid=invalid(&files_err)
-                        aria-describedby=described(&files_err, "sub-files-error", "sub-files-hint")
-                    />
-                    <p class="hint" id="sub-files-hint">
-                        {files_hint}
-                    </p>
-                    <FieldError id="sub-files-error".into() message=files_err.clone() />
-                </div>
-                {f
-                    .question
-                    .clone()
-                    .map(|q| {
-                        view! {
-                            <div class="field challenge">
-                                <label for="sub-answer">
-                                    {format!("验证问题：{q}")}
-                                    <span class="req" aria-hidden="true">
-                                        "*"
-                                    </span>
-                                </label>
-                                <input
-                                    id="sub-answer"
-                                    name="answer"
-                                    required
-                                    maxlength="4"
-                                    inputmode="numeric"
-                                    autocomplete="off"
-                                    class="short"
-                                    aria-invalid=invalid(&answer_err)
-                                    aria-describedby=described(&answer_err, "sub-answer-error", "")
-                                />
-                                <FieldError
-                                    id="sub-answer-error".into()
-                                    message=answer_err.clone()
-                                />
-                            </div>
-                        }
-                    })}
-                <div class="field check">
-                    <label>
-                        <input
-                            type="checkbox"
-                            id="sub-consent"
-                            name="consent"
-                            value="yes"
-                            required
-                            checked=f.consent
-                            aria-invalid=invalid(&consent_err)
-                            aria-describedby=described(&consent_err, "sub-consent-error", "")
-                        />
-                        <span>
-                            "我已阅读并同意"<a href=p.privacy_href.clone() target="_blank">
-                                "《个人信息保护说明》"
-                            </a>"，并保证稿件为本人原创"
-                        </span>
-                    </label>
-                    <FieldError id="sub-consent-error".into() message=consent_err.clone() />
-                </div>
+                <InputField
+                    id="sub-title"
+                    name="title"
+                    label="稿件标题"
+                    value=f.title.clone()
+                    max=200
+                    required=true
+                    problem=err("title")
+                />
+                <ColumnField p=p.clone() />
+                <ContentFields p=p.clone() />
+                <Challenge prefix="sub" question=f.question.clone() problem=err("answer") />
+                <Consent
+                    prefix="sub"
+                    checked=f.consent
+                    privacy_href=p.privacy_href.clone()
+                    pledge="，并保证稿件为本人原创"
+                    problem=err("consent")
+                />
                 <ReaderFormHelper form_id="submit-form".into() files=limits />
                 <div class="form-actions">
                     <button type="submit" class="button primary">
@@ -273,76 +113,140 @@ fn SubmitForm(p: Page) -> impl IntoView {
     }
 }
 
+/// The column the reader suggests (or 由编辑部决定).
+#[component]
+fn ColumnField(p: Page) -> impl IntoView {
+    let problem = p.form.problem("column");
+    let selected = p.form.column.clone();
+    view! {
+        <div class="field">
+            <label for="sub-column">"建议栏目"</label>
+            <select
+                id="sub-column"
+                name="column"
+                aria-invalid=invalid(&problem)
+                aria-describedby=described(&problem, "sub-column-error", "")
+            >
+                <option value="" selected=selected.is_empty()>
+                    "由编辑部决定"
+                </option>
+                {p
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        let id = c.id.to_string();
+                        let sel = id == selected;
+                        view! {
+                            <option value=id selected=sel>
+                                {c.name.clone()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <FieldError id="sub-column-error".into() message=problem />
+        </div>
+    }
+}
+
+/// The text of the manuscript and its files.
+#[component]
+fn ContentFields(p: Page) -> impl IntoView {
+    let (content_err, files_err) = (p.form.problem("content"), p.form.problem("files"));
+    let max = p.max_content;
+    let files_hint = format!(
+        "可选。支持 doc、docx、wps、pdf、jpg、png，最多{}个，每个不超过{} MB，合计不超过{} MB。附带 Word 文档（.docx）时，编辑可直接导入其中的标题、表格和图片。",
+        p.max_files, p.max_file_mb, p.max_total_mb
+    );
+    view! {
+        <div class="field">
+            <label for="sub-content">"正文"</label>
+            <textarea
+                id="sub-content"
+                name="content"
+                rows="14"
+                maxlength=max.to_string()
+                aria-invalid=invalid(&content_err)
+                aria-describedby=described(&content_err, "sub-content-error", "sub-content-hint")
+            >
+                {crate::components::textarea_text(&p.form.content)}
+            </textarea>
+            <p class="hint" id="sub-content-hint">
+                {format!(
+                    "可直接粘贴稿件正文（最多{max}字），也可只上传附件。",
+                )}
+            </p>
+            <FieldError id="sub-content-error".into() message=content_err />
+        </div>
+        <div class="field">
+            <label for="sub-files">"附件"</label>
+            <input
+                id="sub-files"
+                name="files"
+                type="file"
+                multiple
+                accept=".doc,.docx,.wps,.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                aria-invalid=invalid(&files_err)
+                aria-describedby=described(&files_err, "sub-files-error", "sub-files-hint")
+            />
+            <p class="hint" id="sub-files-hint">
+                {files_hint}
+            </p>
+            <FieldError id="sub-files-error".into() message=files_err />
+        </div>
+    }
+}
+
 /// The author and how to reach them (phone or e-mail, at least one).
 #[component]
 fn ContactFields(f: SubmitFormState) -> impl IntoView {
     let err = |field: &str| f.problem(field);
-    let (name_err, org_err, phone_err, email_err) =
-        (err("name"), err("organization"), err("phone"), err("email"));
     view! {
         <div class="field-row">
-            <div class="field">
-                <label for="sub-name">
-                    "作者姓名"<span class="req" aria-hidden="true">
-                        "*"
-                    </span>
-                </label>
-                <input
-                    id="sub-name"
-                    name="name"
-                    value=f.name.clone()
-                    required
-                    maxlength="50"
-                    autocomplete="name"
-                    aria-invalid=invalid(&name_err)
-                    aria-describedby=described(&name_err, "sub-name-error", "")
-                />
-                <FieldError id="sub-name-error".into() message=name_err.clone() />
-            </div>
-            <div class="field">
-                <label for="sub-org">"工作单位"</label>
-                <input
-                    id="sub-org"
-                    name="organization"
-                    value=f.organization.clone()
-                    maxlength="100"
-                    autocomplete="organization"
-                    aria-invalid=invalid(&org_err)
-                    aria-describedby=described(&org_err, "sub-org-error", "")
-                />
-                <FieldError id="sub-org-error".into() message=org_err.clone() />
-            </div>
+            <InputField
+                id="sub-name"
+                name="name"
+                label="作者姓名"
+                value=f.name.clone()
+                max=50
+                required=true
+                autocomplete="name"
+                problem=err("name")
+            />
+            <InputField
+                id="sub-org"
+                name="organization"
+                label="工作单位"
+                value=f.organization.clone()
+                max=100
+                autocomplete="organization"
+                problem=err("organization")
+            />
         </div>
         <div class="field-row">
-            <div class="field">
-                <label for="sub-phone">"联系电话"</label>
-                <input
-                    id="sub-phone"
-                    name="phone"
-                    type="tel"
-                    value=f.phone.clone()
-                    maxlength="30"
-                    autocomplete="tel"
-                    inputmode="tel"
-                    aria-invalid=invalid(&phone_err)
-                    aria-describedby=described(&phone_err, "sub-phone-error", "sub-contact-hint")
-                />
-                <FieldError id="sub-phone-error".into() message=phone_err.clone() />
-            </div>
-            <div class="field">
-                <label for="sub-email">"电子邮箱"</label>
-                <input
-                    id="sub-email"
-                    name="email"
-                    type="email"
-                    value=f.email.clone()
-                    maxlength="100"
-                    autocomplete="email"
-                    aria-invalid=invalid(&email_err)
-                    aria-describedby=described(&email_err, "sub-email-error", "sub-contact-hint")
-                />
-                <FieldError id="sub-email-error".into() message=email_err.clone() />
-            </div>
+            <InputField
+                id="sub-phone"
+                name="phone"
+                label="联系电话"
+                kind="tel"
+                value=f.phone.clone()
+                max=30
+                autocomplete="tel"
+                inputmode="tel"
+                hint="sub-contact-hint"
+                problem=err("phone")
+            />
+            <InputField
+                id="sub-email"
+                name="email"
+                label="电子邮箱"
+                kind="email"
+                value=f.email.clone()
+                max=100
+                autocomplete="email"
+                hint="sub-contact-hint"
+                problem=err("email")
+            />
         </div>
         <p class="hint" id="sub-contact-hint">
             "电话和电子邮箱至少填写一项，仅用于联系作者和查询，不会公开。"

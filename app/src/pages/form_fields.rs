@@ -1,0 +1,183 @@
+//! The parts the readers' forms (留言, 投稿) share: a labelled input with its problem beside
+//! it, the question asked after too many posts, the consent, the notice above a refused form,
+//! and the hidden token and honeypot. All plain server-rendered markup: the forms work without
+//! script.
+
+use leptos::prelude::*;
+
+/// The problem of a field, under it (`id` is what the field's `aria-describedby` names).
+#[component]
+pub(crate) fn FieldError(id: String, message: Option<String>) -> impl IntoView {
+    message.map(|m| {
+        view! {
+            <p class="field-error" id=id>
+                {m}
+            </p>
+        }
+    })
+}
+
+/// `aria-describedby` of a field: its problem (when it has one), then its hint (if any).
+pub(crate) fn described(problem: &Option<String>, error_id: &str, hint: &str) -> Option<String> {
+    let s = match problem {
+        Some(_) => format!("{error_id} {hint}"),
+        None => hint.to_owned(),
+    };
+    let s = s.trim().to_owned();
+    (!s.is_empty()).then_some(s)
+}
+
+/// `aria-invalid` of a field with a problem.
+pub(crate) fn invalid(problem: &Option<String>) -> Option<&'static str> {
+    problem.as_ref().map(|_| "true")
+}
+
+/// The red star of a required field's label.
+fn required_mark(required: bool) -> impl IntoView {
+    required.then(|| {
+        view! {
+            <span class="req" aria-hidden="true">
+                "*"
+            </span>
+        }
+    })
+}
+
+/// A labelled one-line input (`<div class="field">`), its problem under it. `hint` is the id
+/// of a hint elsewhere on the page that describes it too.
+#[component]
+pub(crate) fn InputField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    max: u32,
+    problem: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] hint: &'static str,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}{required_mark(required)}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                required=required
+                maxlength=max
+                autocomplete=autocomplete
+                inputmode=inputmode
+                aria-invalid=invalid(&problem)
+                aria-describedby=described(&problem, &error_id, hint)
+            />
+            <FieldError id=error_id message=problem />
+        </div>
+    }
+}
+
+/// The question asked after too many posts from one place (`<prefix>-answer`).
+#[component]
+pub(crate) fn Challenge(
+    prefix: &'static str,
+    question: Option<String>,
+    problem: Option<String>,
+) -> impl IntoView {
+    let (id, error_id) = (format!("{prefix}-answer"), format!("{prefix}-answer-error"));
+    question.map(|q| {
+        view! {
+            <div class="field challenge">
+                <label for=id.clone()>{format!("验证问题：{q}")}{required_mark(true)}</label>
+                <input
+                    id=id
+                    name="answer"
+                    required
+                    maxlength="4"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    class="short"
+                    aria-invalid=invalid(&problem)
+                    aria-describedby=described(&problem, &error_id, "")
+                />
+                <FieldError id=error_id message=problem />
+            </div>
+        }
+    })
+}
+
+/// The consent to the privacy notice (`<prefix>-consent`), with `pledge` after it.
+#[component]
+pub(crate) fn Consent(
+    prefix: &'static str,
+    checked: bool,
+    privacy_href: String,
+    #[prop(optional)] pledge: &'static str,
+    problem: Option<String>,
+) -> impl IntoView {
+    let (id, error_id) = (
+        format!("{prefix}-consent"),
+        format!("{prefix}-consent-error"),
+    );
+    view! {
+        <div class="field check">
+            <label>
+                <input
+                    type="checkbox"
+                    id=id
+                    name="consent"
+                    value="yes"
+                    required
+                    checked=checked
+                    aria-invalid=invalid(&problem)
+                    aria-describedby=described(&problem, &error_id, "")
+                />
+                <span>
+                    "我已阅读并同意" <a href=privacy_href target="_blank">
+                        "《个人信息保护说明》"
+                    </a> {pledge}
+                </span>
+            </label>
+            <FieldError id=error_id message=problem />
+        </div>
+    }
+}
+
+/// Above a refused form: why (or `fallback`), and the files to choose again.
+#[component]
+pub(crate) fn FormNotice(
+    notice: Option<String>,
+    has_problems: bool,
+    fallback: &'static str,
+    #[prop(optional)] files_again: Vec<String>,
+) -> impl IntoView {
+    has_problems.then(|| {
+        view! {
+            <div class="form-notice" role="alert">
+                <p>{notice.unwrap_or_else(|| fallback.to_owned())}</p>
+                {(!files_again.is_empty())
+                    .then(|| {
+                        view! {
+                            <p>{format!("请重新选择附件：{}", files_again.join("、"))}</p>
+                        }
+                    })}
+            </div>
+        }
+    })
+}
+
+/// The form's signed token, and a field only robots fill in.
+#[component]
+pub(crate) fn FormGuards(token: String) -> impl IntoView {
+    view! {
+        <input type="hidden" name="token" value=token />
+        <div class="hp" aria-hidden="true">
+            <label>
+                "请勿填写此项" <input name="website" tabindex="-1" autocomplete="off" />
+            </label>
+        </div>
+    }
+}
