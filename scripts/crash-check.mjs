@@ -36,9 +36,14 @@ const env = {
   PORTICO_LOG: 'warn',
 };
 
+// Every server started here, so that a failed check does not leave one holding the port.
+const started = [];
+process.on('exit', () => { for (const c of started) if (c.exitCode === null && !c.signalCode) c.kill('SIGKILL'); });
+
 function start() {
   const child = spawn(binary, ['serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   child.on('error', (e) => { console.error(`cannot start ${binary}: ${e}`); process.exit(2); });
+  started.push(child);
   return child;
 }
 
