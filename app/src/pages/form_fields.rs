@@ -181,3 +181,41 @@ pub(crate) fn FormGuards(token: String) -> impl IntoView {
         </div>
     }
 }
+
+/// The top of a tracking page (留言查询, 投稿查询): its title and how to use it, the receipt
+/// right after a post (`is_new`: the code to keep), and why a lookup found nothing.
+#[component]
+pub(crate) fn TrackHead(
+    title: &'static str,
+    lead: &'static str,
+    receipt: &'static str,
+    receipt_hint: &'static str,
+    is_new: bool,
+    code: String,
+    notice: Option<String>,
+) -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <h1>{title}</h1>
+            <p class="lead">{lead}</p>
+        </header>
+        {is_new
+            .then(|| {
+                view! {
+                    <div class="receipt" role="status">
+                        <p class="receipt-title">{receipt}</p>
+                        <p>"您的受理编号是 " <strong class="receipt-code">{code}</strong></p>
+                        <p class="hint">{receipt_hint}</p>
+                    </div>
+                }
+            })}
+        {notice
+            .map(|n| {
+                view! {
+                    <div class="form-notice" role="alert">
+                        <p>{n}</p>
+                    </div>
+                }
+            })}
+    }
+}

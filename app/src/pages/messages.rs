@@ -8,7 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::column::{PageParam, parse_page};
 use super::form_fields::{
-    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, described, invalid,
+    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, TrackHead, described,
+    invalid,
 };
 use super::{PageView, SitePage};
 use crate::api::messages::{get_messages, get_track};
@@ -267,38 +268,15 @@ fn TrackView(t: Track) -> impl IntoView {
     view! {
         <Seo seo=t.seo.clone() />
         <div class="messages-page track-page">
-            <header class="page-header">
-                <h1>"留言查询"</h1>
-                <p class="lead">
-                    "请输入受理编号和留言时填写的电话或电子邮箱，查询办理情况和答复。"
-                </p>
-            </header>
-            {t
-                .is_new
-                .then(|| {
-                    view! {
-                        <div class="receipt" role="status">
-                            <p class="receipt-title">"留言已提交，感谢您的来信！"</p>
-                            <p>
-                                "您的受理编号是 "
-                                <strong class="receipt-code">{t.code.clone()}</strong>
-                            </p>
-                            <p class="hint">
-                                "请记下这个编号。协会答复后，您可以在本页凭编号和联系方式查看答复。"
-                            </p>
-                        </div>
-                    }
-                })}
-            {t
-                .notice
-                .clone()
-                .map(|n| {
-                    view! {
-                        <div class="form-notice" role="alert">
-                            <p>{n}</p>
-                        </div>
-                    }
-                })}
+            <TrackHead
+                title="留言查询"
+                lead="请输入受理编号和留言时填写的电话或电子邮箱，查询办理情况和答复。"
+                receipt="留言已提交，感谢您的来信！"
+                receipt_hint="请记下这个编号。协会答复后，您可以在本页凭编号和联系方式查看答复。"
+                is_new=t.is_new
+                code=t.code.clone()
+                notice=t.notice.clone()
+            />
             {found
                 .map(|m| {
                     view! {

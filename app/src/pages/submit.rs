@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::form_fields::{
-    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, described, invalid,
+    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, TrackHead, described,
+    invalid,
 };
 use super::messages::TrackForm;
 use super::{PageView, SitePage};
@@ -308,38 +309,15 @@ fn TrackView(t: Track) -> impl IntoView {
     view! {
         <Seo seo=t.seo.clone() />
         <div class="messages-page track-page">
-            <header class="page-header">
-                <h1>"投稿查询"</h1>
-                <p class="lead">
-                    "请输入受理编号和投稿时填写的电话或电子邮箱，查询稿件的审阅结果。"
-                </p>
-            </header>
-            {t
-                .is_new
-                .then(|| {
-                    view! {
-                        <div class="receipt" role="status">
-                            <p class="receipt-title">"稿件已提交，感谢您的投稿！"</p>
-                            <p>
-                                "您的受理编号是 "
-                                <strong class="receipt-code">{t.code.clone()}</strong>
-                            </p>
-                            <p class="hint">
-                                "请记下这个编号。编辑部审阅后，您可以在本页凭编号和联系方式查看结果。"
-                            </p>
-                        </div>
-                    }
-                })}
-            {t
-                .notice
-                .clone()
-                .map(|n| {
-                    view! {
-                        <div class="form-notice" role="alert">
-                            <p>{n}</p>
-                        </div>
-                    }
-                })}
+            <TrackHead
+                title="投稿查询"
+                lead="请输入受理编号和投稿时填写的电话或电子邮箱，查询稿件的审阅结果。"
+                receipt="稿件已提交，感谢您的投稿！"
+                receipt_hint="请记下这个编号。编辑部审阅后，您可以在本页凭编号和联系方式查看结果。"
+                is_new=t.is_new
+                code=t.code.clone()
+                notice=t.notice.clone()
+            />
             {found
                 .map(|s| {
                     view! {
