@@ -125,7 +125,7 @@ pub struct Entry {
     gzip: Bytes,
     brotli: Bytes,
     tags: Vec<String>,
-    /// The page's Content-Security-Policy (it carries the hashes of its inline scripts).
+    /// The page's Content-Security-Policy (it carries the nonce of the render's scripts).
     csp: Option<HeaderValue>,
     seq: u64,
 }
@@ -567,6 +567,12 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, mut req: Request, next: 
     let epoch = cache.epoch();
     let tags = PageTags::default();
     req.extensions_mut().insert(tags.clone());
+    // A HEAD is rendered as the GET it stands for: axum answers a HEAD with the GET
+    // handler's headers and no body, and that empty body must never become the page
+    // everyone is served. The body is dropped below, on the way out.
+    if head {
+        *req.method_mut() = Method::GET;
+    }
     let req_headers = req.headers().clone();
     let res = next.run(req).await;
     if res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) {

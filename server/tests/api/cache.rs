@@ -356,3 +356,56 @@ mod shared_site_data_follows_changes {
         }
     }
 }
+
+/// A `HEAD` before any `GET` (an uptime monitor's `HEAD /`, say) must not be what the cache
+/// keeps: every cached kind of route — pages, feeds, sitemaps, robots.txt — is asked for
+/// with `HEAD` first, and the `GET`s after it get the whole body, with the headers the
+/// `HEAD` announced.
+async fn a_head_request_never_blanks_a_cached_page(app: &TestApp) {
+    let a = app.some_article().await;
+    let paths = [
+        "/".to_owned(),
+        format!("/articles/{}", a.id),
+        "/columns/news".to_owned(),
+        "/columns/intro".to_owned(),
+        "/rss.xml".to_owned(),
+        "/columns/news/rss.xml".to_owned(),
+        "/sitemap.xml".to_owned(),
+        "/robots.txt".to_owned(),
+    ];
+    for path in &paths {
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(head.status(), 200, "HEAD {path}");
+        let announced = head.headers().clone();
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path} has no body"
+        );
+        // The copy for the cache is made just after the answer, off the request path: give
+        // it the time it takes, then read the page twice (the second from the cache).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        for round in 0..2 {
+            let res = app.client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(res.status(), 200, "GET {path} after HEAD");
+            for h in ["content-type", "etag", "content-length"] {
+                assert_eq!(
+                    res.headers().get(h),
+                    announced.get(h),
+                    "{h} of GET {path} (round {round}) as its HEAD said"
+                );
+            }
+            let body = res.text().await.unwrap();
+            assert!(
+                body.len() > 20,
+                "GET {path} after a HEAD (round {round}) has its body: {} bytes",
+                body.len()
+            );
+        }
+    }
+    // And HEAD of a page already cached: headers of the cached copy, no body.
+    let res = app.client.head(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers().contains_key("content-length"));
+    assert!(res.bytes().await.unwrap().is_empty());
+}
+on_both_backends!(a_head_request_never_blanks_a_cached_page);
