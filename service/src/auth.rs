@@ -37,12 +37,31 @@ impl Default for SessionPolicy {
     }
 }
 
-/// Failed logins allowed per account name, and per address, within [`THROTTLE_WINDOW`].
+/// Failed sign-ins allowed for one account from one address (one /64 for IPv6, see
+/// [`crate::net::limit_key`]) within [`THROTTLE_WINDOW`]; then that account from that
+/// address waits [`LOCK_TIME`]. The same account from anywhere else is not locked.
 pub const MAX_FAILURES_PER_ACCOUNT: i32 = 5;
+/// Failed sign-ins allowed from one address, whatever the accounts, within the window; then
+/// the address waits [`LOCK_TIME`].
 pub const MAX_FAILURES_PER_IP: i32 = 20;
+/// From this many failures of one account (from all addresses together) within the window
+/// on, every further attempt on it waits before its password is checked: 1 s, 2 s, 4 s … up
+/// to [`MAX_ACCOUNT_DELAY`]. Never a lock, so nobody can keep the real person out by
+/// guessing from elsewhere; but guesses spread over many addresses are slowed down.
+pub const SLOW_AFTER: i32 = 5;
+pub const MAX_ACCOUNT_DELAY: StdDuration = StdDuration::from_secs(10);
 /// The window failures are counted in, and how long a lock lasts.
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 pub const LOCK_TIME: Duration = Duration::minutes(15);
+
+/// How long an attempt on an account with `failures` recent failures waits.
+pub fn account_delay(failures: i32) -> StdDuration {
+    if failures < SLOW_AFTER {
+        return StdDuration::ZERO;
+    }
+    let doublings = (failures - SLOW_AFTER).min(16) as u32;
+    StdDuration::from_secs(1u64 << doublings).min(MAX_ACCOUNT_DELAY)
+}
 
 /// A valid user name: 3 to 50 letters, digits, `_`, `-`, `.`; stored lower-case.
 pub fn parse_username(raw: &str) -> Result<String> {
@@ -249,26 +268,55 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
-fn throttle_keys(username: &str, ip: &str) -> [(String, i32); 2] {
+/// What one throttle does when its count is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Limit {
+    /// Refuse attempts for [`LOCK_TIME`] once this many failures are counted.
+    Lock(i32),
+    /// Never refuse; the count makes attempts wait (see [`account_delay`]).
+    Slow,
+}
+
+impl Limit {
+    /// The count from which a lock holds (never, for a slow-down).
+    fn max(self) -> i32 {
+        match self {
+            Limit::Lock(max) => max,
+            Limit::Slow => i32::MAX,
+        }
+    }
+}
+
+/// The throttles a sign-in attempt counts against: the account from this address, the
+/// address, and the account from everywhere.
+fn throttle_keys(username: &str, ip: &str) -> [(String, Limit); 3] {
+    let name = username.trim().to_lowercase();
+    let name: String = name.chars().take(60).collect();
+    let net = crate::net::limit_key(ip);
     [
         (
-            format!("user:{}", username.trim().to_lowercase()),
-            MAX_FAILURES_PER_ACCOUNT,
+            format!("pair:{name}@{net}"),
+            Limit::Lock(MAX_FAILURES_PER_ACCOUNT),
         ),
-        (format!("ip:{ip}"), MAX_FAILURES_PER_IP),
+        (format!("ip:{net}"), Limit::Lock(MAX_FAILURES_PER_IP)),
+        (format!("user:{name}"), Limit::Slow),
     ]
 }
 
-/// Counts a sign-in attempt against the account and the address *before* its password is
-/// checked, in one write transaction, so that however many guesses arrive at once (on any
-/// number of servers) at most the limit of them is ever checked. The attempt that reaches a
-/// limit sets the lock. Returns the wait when a key is already locked; the attempt is then
-/// not counted and no password is checked.
-async fn count_attempt(
-    db: &Db,
-    keys: &[(String, i32)],
-    now: DateTime<Utc>,
-) -> Result<Option<Duration>> {
+/// What counting an attempt decided.
+enum Counted {
+    /// A lock holds: try again after this long (nothing was counted).
+    Refused(Duration),
+    /// Go on, after waiting this long.
+    Go(StdDuration),
+}
+
+/// Counts a sign-in attempt against the throttles *before* its password is checked, in one
+/// write transaction, so that however many guesses arrive at once (on any number of
+/// servers) at most a lock's limit of them is ever checked. The attempt that reaches a limit
+/// sets the lock. When a lock already holds, the attempt is not counted and no password is
+/// checked.
+async fn count_attempt(db: &Db, keys: &[(String, Limit)], now: DateTime<Utc>) -> Result<Counted> {
     use login_throttle::Column as C;
     use sea_orm::ExprTrait as _;
     let txn = db.begin().await?;
@@ -277,7 +325,8 @@ async fn count_attempt(
             .add(C::LockedUntil.is_null())
             .add(C::LockedUntil.lte(now))
     };
-    for (key, max) in keys {
+    let mut wait = StdDuration::ZERO;
+    for (key, limit) in keys {
         login_throttle::Entity::insert(login_throttle::ActiveModel {
             key: Set(key.clone()),
             failures: Set(0),
@@ -303,7 +352,7 @@ async fn count_attempt(
             .exec(&txn)
             .await?;
         let lock = Expr::case(
-            Expr::col(C::Failures).add(1).gte(*max),
+            Expr::col(C::Failures).add(1).gte(limit.max()),
             Expr::value(Some(now + LOCK_TIME)),
         )
         .finally(Expr::col(C::LockedUntil));
@@ -315,29 +364,33 @@ async fn count_attempt(
             .exec(&txn)
             .await?
             .rows_affected;
+        let row = login_throttle::Entity::find_by_id(key.clone())
+            .one(&txn)
+            .await?;
         if counted == 0 {
-            let until = login_throttle::Entity::find_by_id(key.clone())
-                .one(&txn)
-                .await?
-                .and_then(|t| t.locked_until)
-                .unwrap_or(now + LOCK_TIME);
+            let until = row.and_then(|t| t.locked_until).unwrap_or(now + LOCK_TIME);
             // Nothing of this attempt is counted.
             txn.rollback().await?;
-            return Ok(Some((until - now).max(Duration::seconds(1))));
+            return Ok(Counted::Refused((until - now).max(Duration::seconds(1))));
+        }
+        if *limit == Limit::Slow {
+            // The failures before this attempt decide its wait.
+            let before = row.map_or(0, |t| t.failures - 1);
+            wait = wait.max(account_delay(before));
         }
     }
     txn.commit().await?;
-    Ok(None)
+    Ok(Counted::Go(wait))
 }
 
 /// Takes back the count of an attempt that turned out not to be a failure (a success, or
 /// one refused as busy before its password was checked), lifting a lock it set.
-async fn uncount_attempt(db: &impl ConnectionTrait, keys: &[(String, i32)]) -> Result<()> {
+async fn uncount_attempt(db: &impl ConnectionTrait, keys: &[(String, Limit)]) -> Result<()> {
     use login_throttle::Column as C;
     use sea_orm::ExprTrait as _;
-    for (key, max) in keys {
+    for (key, limit) in keys {
         let keep_lock = Expr::case(
-            Expr::col(C::Failures).sub(1).gte(*max),
+            Expr::col(C::Failures).sub(1).gte(limit.max()),
             Expr::col(C::LockedUntil),
         )
         .finally(Expr::value(None::<DateTime<Utc>>));
@@ -364,8 +417,10 @@ pub async fn login(
 ) -> Result<(user::Model, NewSession), LoginError> {
     let now = Utc::now();
     let keys = throttle_keys(username, ip);
-    if let Some(wait) = count_attempt(db, &keys, now).await? {
-        return Err(LoginError::Throttled(wait));
+    match count_attempt(db, &keys, now).await? {
+        Counted::Refused(wait) => return Err(LoginError::Throttled(wait)),
+        Counted::Go(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
+        Counted::Go(_) => {}
     }
     let name = username.trim().to_lowercase();
     let found = user::Entity::find()
@@ -410,12 +465,14 @@ pub async fn login(
         txn.commit().await?;
         return Err(LoginError::Invalid);
     };
-    // A success clears the account's count, and takes this attempt back from the address's
-    // count (the failures an address piled up against other accounts stay).
-    login_throttle::Entity::delete_by_id(keys[0].0.clone())
+    // A success clears the account's counts (from this address and from everywhere), and
+    // takes this attempt back from the address's count (the failures an address piled up
+    // against other accounts stay).
+    login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::Key.is_in([keys[0].0.clone(), keys[2].0.clone()]))
         .exec(&txn)
         .await?;
-    uncount_attempt(&txn, &keys[1..]).await?;
+    uncount_attempt(&txn, &keys[1..2]).await?;
     let new = NewSession {
         token: random_token()?,
         csrf_token: random_token()?,
@@ -622,6 +679,19 @@ mod tests {
         assert_ne!(random_token().unwrap(), t);
         assert_eq!(session_id(&t).len(), 64);
         assert_ne!(session_id(&t), t);
+    }
+
+    #[test]
+    fn an_account_under_attack_slows_down_but_never_locks() {
+        assert_eq!(account_delay(0), StdDuration::ZERO);
+        assert_eq!(account_delay(SLOW_AFTER - 1), StdDuration::ZERO);
+        assert_eq!(account_delay(SLOW_AFTER), StdDuration::from_secs(1));
+        assert_eq!(account_delay(SLOW_AFTER + 2), StdDuration::from_secs(4));
+        assert_eq!(account_delay(10_000), MAX_ACCOUNT_DELAY);
+        let keys = throttle_keys(" Editor1 ", "2001:db8:1:2::9");
+        assert_eq!(keys[0].0, "pair:editor1@2001:db8:1:2::/64");
+        assert_eq!(keys[1].0, "ip:2001:db8:1:2::/64");
+        assert_eq!(keys[2], ("user:editor1".to_owned(), Limit::Slow));
     }
 
     #[test]

@@ -74,8 +74,10 @@ impl HitBuffer {
 
     /// Who is reading article `id`: the keyed hash [`Self::record_reader`] takes. Worked out
     /// before a page is served, so that nothing about the request need be kept meanwhile.
+    /// An IPv6 reader is known by its /64, so changing addresses within it counts once.
     pub fn reader(&self, id: i32, client: &str, user_agent: &str) -> u64 {
-        self.key.hash_one((client, user_agent, id))
+        self.key
+            .hash_one((crate::net::limit_key(client), user_agent, id))
     }
 
     /// [`Self::record_view`] for a reader already hashed by [`Self::reader`].

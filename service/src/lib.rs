@@ -24,6 +24,7 @@ pub mod magazine;
 pub mod mail;
 pub mod media;
 pub mod messages;
+pub mod net;
 pub mod notice;
 pub mod page;
 pub mod passwords;
@@ -39,5 +40,6 @@ pub mod submissions;
 pub mod synth;
 pub mod time;
 pub mod users;
+pub mod work;
 
 pub use error::{Error, Result};

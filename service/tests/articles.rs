@@ -384,25 +384,26 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
         "{checked} passwords checked in a burst of 50"
     );
     assert_eq!(throttled, 50 - checked);
+    // The right password from the guessing address is refused, unchecked …
     let right = auth::login(
         &t.db,
         &passwords,
         "busy",
         "a-long-enough-password",
-        "198.51.100.8",
+        "198.51.100.7",
         "t",
     )
     .await;
     assert!(matches!(right, Err(LoginError::Throttled(_))), "{right:?}");
     assert_eq!(passwords.checks() - before, checked, "refused unchecked");
 
-    // When the lock has ended, the right password works and clears the count.
+    // … and when that lock has ended, it works there too and clears the account's counts.
     entity::login_throttle::Entity::update_many()
         .col_expr(
             entity::login_throttle::Column::LockedUntil,
             sea_orm::sea_query::Expr::value(Some(Utc::now() - Duration::seconds(1))),
         )
-        .filter(entity::login_throttle::Column::Key.eq("user:busy"))
+        .filter(entity::login_throttle::Column::Key.eq("pair:busy@198.51.100.7"))
         .exec(&t.db)
         .await
         .unwrap();
@@ -411,19 +412,22 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
         &passwords,
         "busy",
         "a-long-enough-password",
-        "198.51.100.8",
+        "198.51.100.7",
         "t",
     )
     .await
     .map_err(|e| format!("{e:?}"))
     .unwrap();
-    assert!(
-        entity::login_throttle::Entity::find_by_id("user:busy".to_owned())
-            .one(&t.db)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    for key in ["pair:busy@198.51.100.7", "user:busy"] {
+        assert!(
+            entity::login_throttle::Entity::find_by_id(key.to_owned())
+                .one(&t.db)
+                .await
+                .unwrap()
+                .is_none(),
+            "{key} cleared by the success"
+        );
+    }
     // A success takes back its own count from the address, and leaves the address's
     // failures against other accounts.
     auth::create_user(

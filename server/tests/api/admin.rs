@@ -213,6 +213,64 @@ async fn repeated_failures_are_throttled(app: &TestApp) {
 }
 on_both_backends!(repeated_failures_are_throttled);
 
+/// A client bound to another loopback address (the server sees it as that client).
+fn browser_at(ip: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from(ip))
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// Whoever knows an editor's user name must not be able to keep them out: eight wrong
+/// passwords from 127.0.0.2 lock that address out of that account, and the real person at
+/// 127.0.0.3 still signs in.
+async fn guesses_from_one_address_do_not_lock_the_account_elsewhere(app: &TestApp) {
+    app.create_staff("target", Role::Editor).await;
+    let attacker = browser_at([127, 0, 0, 2]);
+    for _ in 0..8 {
+        let res = app.post_login(&attacker, "target", "guessing-wrong").await;
+        assert_eq!(res.status(), 303);
+    }
+    // The attacker's own address is locked out of this account, even with the password…
+    let res = app.post_login(&attacker, "target", STAFF_PASSWORD).await;
+    assert_eq!(
+        flash_of(&res).as_deref(),
+        Some("error|登录尝试次数过多，请15分钟后再试")
+    );
+    // … but the real person, elsewhere, signs in (after the short wait the account's
+    // failures impose).
+    let real = browser_at([127, 0, 0, 3]);
+    let res = app.post_login(&real, "target", STAFF_PASSWORD).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/admin");
+    assert!(
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("portico_session="))
+    );
+    // An address that guesses at many accounts is stopped as a whole.
+    for n in 0..service::auth::MAX_FAILURES_PER_IP {
+        let res = app
+            .post_login(&attacker, &format!("someone{n}"), "guessing-wrong")
+            .await;
+        assert_eq!(res.status(), 303);
+    }
+    app.create_staff("other", Role::Editor).await;
+    let res = app.post_login(&attacker, "other", STAFF_PASSWORD).await;
+    assert_eq!(
+        flash_of(&res).as_deref(),
+        Some("error|登录尝试次数过多，请15分钟后再试"),
+        "the address is locked"
+    );
+    let res = app.post_login(&real, "other", STAFF_PASSWORD).await;
+    assert_eq!(res.headers()["location"], "/admin");
+}
+on_both_backends!(guesses_from_one_address_do_not_lock_the_account_elsewhere);
+
 async fn changes_need_the_csrf_token(app: &TestApp) {
     app.create_staff("writer", Role::Editor).await;
     let staff = app.sign_in("writer").await;
