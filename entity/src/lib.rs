@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod cache_invalidation;
 pub mod column;
 pub mod form_counter;
+pub mod form_token;
 pub mod image;
 pub mod link;
 pub mod link_group;

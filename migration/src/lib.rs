@@ -11,6 +11,7 @@ mod m20261201_000005_submissions;
 mod m20261204_000006_search;
 pub mod m20261205_000007_search_grams;
 mod m20261206_000008_review;
+mod m20261207_000009_form_tokens;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000006_search::Migration),
             Box::new(m20261205_000007_search_grams::Migration),
             Box::new(m20261206_000008_review::Migration),
+            Box::new(m20261207_000009_form_tokens::Migration),
         ]
     }
 }

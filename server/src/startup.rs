@@ -301,6 +301,14 @@ fn spawn_invalidation_follower(
                 let _ = service::cache::prune(&db, chrono::Utc::now() - chrono::Duration::days(1))
                     .await;
                 let _ = service::auth::prune(&db, sessions).await;
+                // Used form tokens older than any token still accepted.
+                let _ = service::forms::prune_tokens(
+                    &db,
+                    chrono::Utc::now()
+                        - service::forms::Policy::default().max_age
+                        - chrono::Duration::hours(1),
+                )
+                .await;
             }
         }
     })

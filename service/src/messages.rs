@@ -16,7 +16,7 @@ use sea_orm::{
 
 use crate::audit::{self, Actor};
 use crate::db::Db;
-use crate::forms::{self, ContentRules, Keys, Policy};
+use crate::forms::{self, Admitted, ContentRules, Keys, Policy};
 pub use crate::forms::{
     Context, FieldError, Outcome, Refusal, clean_text, counter_key, field_error,
 };
@@ -122,16 +122,15 @@ pub async fn submit(
         Ok(c) => c,
         Err(errors) => return Ok(admitted.refused(errors)),
     };
-    if let Some(refusal) =
-        forms::question(db, cx, &admitted, &checked.content, &draft.answer).await?
-    {
+    if let Some(refusal) = forms::question(cx, &admitted, &checked.content, &draft.answer) {
         return Ok(Outcome::Refused(refusal));
     }
-    store(db, cx, &admitted.key, checked).await
+    store(db, cx, &admitted, checked).await
 }
 
-/// Stores a checked message in one transaction: the counter, the duplicate check and the row.
-async fn store(db: &Db, cx: &Context<'_>, key: &str, m: Checked) -> Result<Outcome> {
+/// Stores a checked message in one transaction: the duplicate check, the row and the receipt
+/// noted with the form's token.
+async fn store(db: &Db, cx: &Context<'_>, admitted: &Admitted, m: Checked) -> Result<Outcome> {
     let hash = forms::content_hash(&[&m.subject, &m.content]);
     let date = cx.local_date();
     for _ in 0..5 {
@@ -159,7 +158,7 @@ async fn store(db: &Db, cx: &Context<'_>, key: &str, m: Checked) -> Result<Outco
             txn.rollback().await?;
             continue;
         }
-        forms::bump(&txn, key, cx.now).await?;
+        forms::settle(&txn, admitted.form, &admitted.token.nonce, &code).await?;
         message::ActiveModel {
             code: Set(code.clone()),
             name: Set(m.name.clone()),

@@ -77,8 +77,10 @@ pub async fn messages_page(state: &AppState, page: u64) -> Result<MessagesPage, 
             }
         }
     };
-    // Every showing of the form gets a token of its own, and asks its own question.
-    let (token, question) = forms.keys.issue(messages::FORM, now)?;
+    // Every showing of the form gets a token of its own (for this client, to be sent back
+    // once), and asks its own question.
+    let client = client_of_render(state);
+    let (token, question) = forms.keys.issue(messages::FORM, &client, now)?;
     if form.question.is_some() {
         form.question = Some(question.text());
     }
@@ -201,7 +203,8 @@ pub async fn submit_page(state: &AppState) -> Result<crate::models::SubmitPage, 
             }
         }
     };
-    let (token, question) = forms.keys.issue(s::FORM, Utc::now())?;
+    let client = client_of_render(state);
+    let (token, question) = forms.keys.issue(s::FORM, &client, Utc::now())?;
     if form.question.is_some() {
         form.question = Some(question.text());
     }

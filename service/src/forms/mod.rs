@@ -4,7 +4,7 @@
 //! database), a keyword block list and a link limit.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{form_counter, site_setting};
+use entity::{form_counter, form_token, site_setting};
 use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use sha2::{Digest, Sha256};
@@ -72,15 +72,6 @@ pub struct Question {
 }
 
 impl Question {
-    fn random() -> Result<Question> {
-        let mut bytes = [0u8; 2];
-        getrandom::fill(&mut bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-        Ok(Question {
-            a: 2 + bytes[0] % 8,
-            b: 1 + bytes[1] % 9,
-        })
-    }
-
     pub fn text(&self) -> String {
         format!("{} 加 {} 等于多少？", self.a, self.b)
     }
@@ -100,16 +91,18 @@ impl Question {
 }
 
 /// A verified form token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
     pub issued_at: DateTime<Utc>,
+    /// The token's random part: what its single use is recorded under.
+    pub nonce: String,
     pub question: Question,
 }
 
 /// Why a form token was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenProblem {
-    /// Missing, malformed or not signed by us.
+    /// Missing, malformed, not signed by us, or served to another client.
     Invalid,
     /// Sent back sooner than a person could have filled it in.
     TooFast,
@@ -127,6 +120,9 @@ impl TokenProblem {
         }
     }
 }
+
+/// The random part of a token: 64 bits, as 16 hex digits.
+const NONCE_HEX: usize = 16;
 
 impl Keys {
     /// Reads the signing key from the database, making it on first use (every server then
@@ -167,60 +163,97 @@ impl Keys {
         mac
     }
 
-    /// The key a client is counted under: a keyed hash of its address, so counters and
-    /// stored items never hold the address itself.
+    /// The key a client is counted under: a keyed hash of its address (of its /64 for IPv6,
+    /// see [`crate::net::limit_key`]), so counters and stored items never hold the address
+    /// itself.
     pub fn client_key(&self, client: &str) -> String {
-        let digest = self.mac(&["client", client]).finalize().into_bytes();
+        let net = crate::net::limit_key(client);
+        let digest = self.mac(&["client", &net]).finalize().into_bytes();
         hex(&digest[..16])
     }
 
-    /// A fresh token for a form served at `now`, and the question it carries (asked on the
-    /// form when it is due).
-    pub fn issue(&self, form: &str, now: DateTime<Utc>) -> Result<(String, Question)> {
-        let q = Question::random()?;
-        Ok((self.token(form, now, q), q))
+    /// The question a token with `nonce` asks. Only the server can work it out: the token
+    /// carries the nonce, never the numbers.
+    pub fn question_of(&self, nonce: &str) -> Question {
+        let digest = self.mac(&["question", nonce]).finalize().into_bytes();
+        Question {
+            a: 2 + digest[0] % 8,
+            b: 1 + digest[1] % 9,
+        }
     }
 
-    /// The token of `form` served at `at` with question `q`.
-    pub fn token(&self, form: &str, at: DateTime<Utc>, q: Question) -> String {
-        let payload = format!("{}.{}.{}", at.timestamp(), q.a, q.b);
-        let sig = self.mac(&["token", form, &payload]).finalize().into_bytes();
+    /// A fresh token for `form` served to `client` at `now`, and the question it asks (shown
+    /// on the form when it is due).
+    pub fn issue(
+        &self,
+        form: &str,
+        client: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Question)> {
+        let mut bytes = [0u8; NONCE_HEX / 2];
+        getrandom::fill(&mut bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+        let nonce = hex(&bytes);
+        Ok((
+            self.token(form, client, now, &nonce),
+            self.question_of(&nonce),
+        ))
+    }
+
+    /// The token of `form` served to `client` at `at` with `nonce` (16 hex digits): the time,
+    /// the nonce and a signature over both, the form and the client's address.
+    pub fn token(&self, form: &str, client: &str, at: DateTime<Utc>, nonce: &str) -> String {
+        let payload = format!("{}.{nonce}", at.timestamp());
+        let sig = self.signature(form, client, &payload);
         format!("{payload}.{}", hex(&sig[..12]))
     }
 
-    /// Checks a token sent back with `form` at `now`.
+    fn signature(&self, form: &str, client: &str, payload: &str) -> Vec<u8> {
+        let net = crate::net::limit_key(client);
+        self.mac(&["token", form, &net, payload])
+            .finalize()
+            .into_bytes()
+            .to_vec()
+    }
+
+    /// Checks a token sent back with `form` by `client` at `now`. Whether it was used before
+    /// is [`claim`]'s to say.
     pub fn verify(
         &self,
         form: &str,
+        client: &str,
         token: &str,
         policy: &Policy,
         now: DateTime<Utc>,
     ) -> std::result::Result<Token, TokenProblem> {
-        let mut parts = token.trim().split('.');
-        let (Some(at), Some(a), Some(b), Some(sig), None) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
+        let token = token.trim();
+        if token.len() > 64 {
+            return Err(TokenProblem::Invalid);
+        }
+        let mut parts = token.split('.');
+        let (Some(at), Some(nonce), Some(sig), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(TokenProblem::Invalid);
         };
-        let (Ok(at), Ok(a), Ok(b)) = (at.parse::<i64>(), a.parse::<u8>(), b.parse::<u8>()) else {
+        let Ok(at) = at.parse::<i64>() else {
             return Err(TokenProblem::Invalid);
         };
         let Some(issued_at) = DateTime::<Utc>::from_timestamp(at, 0) else {
             return Err(TokenProblem::Invalid);
         };
-        let question = Question { a, b };
+        let nonce_ok = nonce.len() == NONCE_HEX
+            && nonce
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         let sig = unhex(sig).ok_or(TokenProblem::Invalid)?;
-        let payload = format!("{at}.{a}.{b}");
+        let payload = format!("{at}.{nonce}");
         // The payload must be spelled exactly as we sign it (no `+3`, no leading zeros), and
         // the signature is compared in constant time.
-        if !token.trim().starts_with(&format!("{payload}.")) || sig.len() != 12 {
+        if !nonce_ok || !token.starts_with(&format!("{payload}.")) || sig.len() != 12 {
             return Err(TokenProblem::Invalid);
         }
-        self.mac(&["token", form, &payload])
+        let net = crate::net::limit_key(client);
+        self.mac(&["token", form, &net, &payload])
             .verify_truncated_left(&sig)
             .map_err(|_| TokenProblem::Invalid)?;
         let age = now - issued_at;
@@ -232,9 +265,82 @@ impl Keys {
         }
         Ok(Token {
             issued_at,
-            question,
+            question: self.question_of(nonce),
+            nonce: nonce.to_owned(),
         })
     }
+}
+
+/// What recording a token's use found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// First use: go on.
+    Fresh,
+    /// Sent back before; `code` is the receipt of what that post stored (`None` while it is
+    /// handled, or when it was refused).
+    Used { code: Option<String> },
+}
+
+fn token_key(form: &str, nonce: &str) -> String {
+    format!("{form}:{nonce}")
+}
+
+/// Records the use of `form`'s token `nonce` (every app server sees the same table): the
+/// first use is [`Claim::Fresh`], any later one is told what the first one stored.
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    form: &str,
+    nonce: &str,
+    now: DateTime<Utc>,
+) -> Result<Claim> {
+    use sea_orm::sea_query::OnConflict;
+    let key = token_key(form, nonce);
+    let inserted = form_token::Entity::insert(form_token::ActiveModel {
+        key: Set(key.clone()),
+        used_at: Set(now),
+        code: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(form_token::Column::Key)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    if inserted > 0 {
+        return Ok(Claim::Fresh);
+    }
+    let code = form_token::Entity::find_by_id(key)
+        .one(db)
+        .await?
+        .and_then(|t| t.code);
+    Ok(Claim::Used { code })
+}
+
+/// Notes the receipt of what the post with this token stored (in the transaction that
+/// stores it), so that the same form sent again is answered with that receipt.
+pub async fn settle(db: &impl ConnectionTrait, form: &str, nonce: &str, code: &str) -> Result<()> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    form_token::Entity::update_many()
+        .col_expr(
+            form_token::Column::Code,
+            sea_orm::sea_query::Expr::value(Some(code.to_owned())),
+        )
+        .filter(form_token::Column::Key.eq(token_key(form, nonce)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Forgets tokens used before `before` (they have expired: a post with one is refused as
+/// expired before its use is looked up).
+pub async fn prune_tokens(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(form_token::Entity::delete_many()
+        .filter(form_token::Column::UsedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
@@ -473,6 +579,23 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_client_is_one_client_per_64() {
+        let keys = Keys::from_secret("k").unwrap();
+        assert_eq!(
+            keys.client_key("2001:db8:5:6::1"),
+            keys.client_key("2001:db8:5:6:aaaa:bbbb:cccc:dddd")
+        );
+        assert_ne!(
+            keys.client_key("2001:db8:5:6::1"),
+            keys.client_key("2001:db8:5:7::1")
+        );
+        assert_ne!(
+            keys.client_key("203.0.113.1"),
+            keys.client_key("203.0.113.2")
+        );
+    }
+
+    #[test]
     fn receipt_codes_have_one_shape() {
         let code = receipt_code("LY", "20261201").unwrap();
         assert!(is_receipt_code(&code), "{code}");
@@ -483,50 +606,75 @@ mod tests {
     }
 
     #[test]
-    fn tokens_round_trip_and_refuse_tampering_and_timing() {
+    fn tokens_round_trip_and_refuse_tampering_timing_and_other_clients() {
         let keys = Keys::from_secret("k").unwrap();
         let policy = Policy::default();
         let t0 = Utc::now();
-        let q = Question { a: 3, b: 4 };
-        let token = keys.token("message", t0, q);
+        let me = "203.0.113.5";
+        let (token, q) = keys.issue("message", me, t0).unwrap();
+        // The numbers are not in the token: only the server can work the question out.
+        let [_, nonce, _]: [&str; 3] = token.split('.').collect::<Vec<_>>().try_into().unwrap();
+        assert_eq!(nonce.len(), 16);
         let ok = keys
-            .verify("message", &token, &policy, t0 + Duration::seconds(10))
+            .verify("message", me, &token, &policy, t0 + Duration::seconds(10))
             .unwrap();
         assert_eq!(ok.question, q);
-        assert!(ok.question.is_answered_by(" 7 "));
-        assert!(ok.question.is_answered_by("７"));
-        assert!(!ok.question.is_answered_by("8"));
+        assert_eq!(ok.nonce, nonce);
+        let sum = (q.a + q.b).to_string();
+        assert!(ok.question.is_answered_by(&format!(" {sum} ")));
+        let wide: String = sum
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
+        assert!(ok.question.is_answered_by(&wide));
+        assert!(!ok.question.is_answered_by("99"));
         assert_eq!(
-            keys.verify("message", &token, &policy, t0 + Duration::seconds(1)),
+            keys.verify("message", me, &token, &policy, t0 + Duration::seconds(1)),
             Err(TokenProblem::TooFast)
         );
         assert_eq!(
-            keys.verify("message", &token, &policy, t0 + Duration::hours(25)),
+            keys.verify("message", me, &token, &policy, t0 + Duration::hours(25)),
             Err(TokenProblem::Expired)
         );
-        // Another form, another key, a changed question or time: refused.
         let later = t0 + Duration::seconds(10);
+        // Another client, another form, another key, a changed time or nonce: refused.
         assert_eq!(
-            keys.verify("submission", &token, &policy, later),
+            keys.verify("message", "198.51.100.9", &token, &policy, later),
+            Err(TokenProblem::Invalid)
+        );
+        assert_eq!(
+            keys.verify("submission", me, &token, &policy, later),
             Err(TokenProblem::Invalid)
         );
         assert_eq!(
             Keys::from_secret("other")
                 .unwrap()
-                .verify("message", &token, &policy, later),
+                .verify("message", me, &token, &policy, later),
             Err(TokenProblem::Invalid)
         );
-        let forged = token.replacen(".3.4.", ".1.1.", 1);
+        let forged = token.replacen(nonce, "0000000000000000", 1);
         assert_eq!(
-            keys.verify("message", &forged, &policy, later),
+            keys.verify("message", me, &forged, &policy, later),
             Err(TokenProblem::Invalid)
         );
-        for junk in ["", "....", "a.b.c.d", &format!("{token}.x")] {
+        for junk in [
+            "",
+            "....",
+            "a.b.c",
+            &format!("{token}.x"),
+            &"9".repeat(5000),
+        ] {
             assert_eq!(
-                keys.verify("message", junk, &policy, later),
+                keys.verify("message", me, junk, &policy, later),
                 Err(TokenProblem::Invalid)
             );
         }
+        // An IPv6 reader whose address changes within its /64 keeps its form.
+        let (v6, _) = keys.issue("message", "2001:db8:1:2::10", t0).unwrap();
+        assert!(
+            keys.verify("message", "2001:db8:1:2::99", &v6, &policy, later)
+                .is_ok()
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{ContentRules, Keys, Policy, Token, TokenProblem};
+use super::{Claim, ContentRules, Keys, Policy, Token, TokenProblem};
 use crate::Result;
 use crate::db::Db;
 
@@ -111,9 +111,11 @@ pub async fn challenge_due(
 /// A post that got past the hidden field, the token and the limit.
 #[derive(Clone, Debug)]
 pub struct Admitted {
+    /// The form's name (its tokens and counters say it).
+    pub form: &'static str,
     /// The client's counter key for this form.
     pub key: String,
-    /// How many this client sent within the hour.
+    /// How many this client sent within the hour before this one.
     pub sent: i32,
     pub token: Token,
     challenge_after: i32,
@@ -130,12 +132,46 @@ impl Admitted {
     }
 }
 
-/// The first steps: the hidden field people never fill in, the form's signed token, and the
-/// per-client limit. `Err` carries the outcome to answer with.
+/// What the reader is told when the same showing of a form comes back again and what it
+/// sent the first time was not stored.
+pub const TOKEN_USED: &str = "这份表单已经提交过一次。如需再次提交，请检查内容后重新提交";
+
+/// How long a post whose token is in use by another post (a double click) waits to learn
+/// that post's receipt.
+const WAIT_FOR_FIRST: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Records the token's use; a token in use by another post waits a moment for its receipt.
+async fn claim_or_wait(
+    db: &Db,
+    form: &str,
+    nonce: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Outcome>> {
+    let mut claimed = super::claim(db, form, nonce, now).await?;
+    let started = std::time::Instant::now();
+    loop {
+        match claimed {
+            Claim::Fresh => return Ok(None),
+            Claim::Used { code: Some(code) } => return Ok(Some(Outcome::AlreadyStored { code })),
+            Claim::Used { code: None } if started.elapsed() >= WAIT_FOR_FIRST => {
+                return Ok(Some(Outcome::Refused(Refusal::notice(TOKEN_USED))));
+            }
+            Claim::Used { code: None } => {
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                claimed = super::claim(db, form, nonce, now).await?;
+            }
+        }
+    }
+}
+
+/// The first steps: the hidden field people never fill in, the form's signed token (served
+/// to this client, and sent back once), and the per-client limit, which every post counts
+/// against (stored or refused) before any work is done for it. `Err` carries the outcome
+/// to answer with.
 pub async fn admit(
     db: &Db,
     cx: &Context<'_>,
-    form: &str,
+    form: &'static str,
     token: &str,
     honeypot: &str,
 ) -> Result<std::result::Result<Admitted, Outcome>> {
@@ -145,7 +181,7 @@ pub async fn admit(
             "提交未被接受，请刷新页面后重试",
         ))));
     }
-    let token = match cx.keys.verify(form, token, cx.policy, cx.now) {
+    let token = match cx.keys.verify(form, cx.client, token, cx.policy, cx.now) {
         Ok(t) => t,
         Err(problem) => {
             if problem == TokenProblem::TooFast {
@@ -154,46 +190,48 @@ pub async fn admit(
             return Ok(Err(Outcome::Refused(Refusal::notice(problem.message()))));
         }
     };
+    if let Some(outcome) = claim_or_wait(db, form, &token.nonce, cx.now).await? {
+        return Ok(Err(outcome));
+    }
     let key = counter_key(cx.keys, form, cx.client);
-    let sent = super::count(db, &key, cx.now).await?;
-    if sent >= cx.policy.per_hour {
+    let sent = super::bump(db, &key, cx.now).await?;
+    if sent > cx.policy.per_hour {
         return Ok(Err(Outcome::Limited {
             until: super::window_end(db, &key, cx.now).await?,
         }));
     }
     Ok(Ok(Admitted {
+        form,
         key,
-        sent,
+        sent: sent - 1,
         token,
         challenge_after: cx.policy.challenge_after,
     }))
 }
 
 /// The question, once the fields are good: asked when the client has sent several within the
-/// hour or the text looks like spam. A wrong answer counts against the limit, so guessing
+/// hour or the text looks like spam. Every post was counted against the limit, so guessing
 /// runs into it.
-pub async fn question(
-    db: &Db,
+pub fn question(
     cx: &Context<'_>,
     admitted: &Admitted,
     text: &str,
     answer: &str,
-) -> Result<Option<Refusal>> {
+) -> Option<Refusal> {
     let due = admitted.sent >= cx.policy.challenge_after || super::looks_like_spam(text);
     if !due || admitted.token.question.is_answered_by(answer) {
-        return Ok(None);
+        return None;
     }
-    super::bump(db, &admitted.key, cx.now).await?;
     let message = if answer.trim().is_empty() {
         "请回答验证问题"
     } else {
         "验证问题的答案不正确，请重新计算"
     };
-    Ok(Some(Refusal {
+    Some(Refusal {
         errors: vec![field_error("answer", message)],
         challenge: true,
         ..Refusal::default()
-    }))
+    })
 }
 
 /// Text without control characters (line breaks and tabs kept), trimmed.
