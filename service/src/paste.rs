@@ -236,15 +236,6 @@ fn split_pictures(html: &str, rtf: &str) -> Vec<Piece> {
     pieces
 }
 
-/// Runs CPU-heavy work on a blocking thread, off the threads that serve requests.
-async fn off_the_runtime<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| crate::Error::Io(std::io::Error::other(e.to_string())))
-}
-
 /// Cleans pasted HTML and uploads its pictures (from `data:` URIs, or matched in order with
 /// the RTF's pictures for `file:` links Word leaves). Parsing and cleaning run on blocking
 /// threads; contents over the limits are refused with a message.
@@ -262,7 +253,7 @@ pub async fn clean(
             MAX_RTF_BYTES >> 20
         )));
     }
-    let pieces = off_the_runtime(move || split_pictures(&html, &rtf)).await?;
+    let pieces = crate::work::heavy(move || split_pictures(&html, &rtf)).await?;
     let mut out = String::new();
     let mut pasted = Pasted::default();
     let (mut missing, mut too_many) = (0, 0);
@@ -300,7 +291,7 @@ pub async fn clean(
             "一次粘贴最多上传 {MAX_PICTURES} 张图片，其余 {too_many} 张请用“插入图片”按钮上传"
         ));
     }
-    pasted.html = off_the_runtime(move || tidy(&CLEANER.clean(&out).to_string())).await?;
+    pasted.html = crate::work::heavy(move || tidy(&CLEANER.clean(&out).to_string())).await?;
     Ok(pasted)
 }
 

@@ -79,7 +79,7 @@ async fn read_multipart(
                 if !(file_name.is_empty() && bytes.is_empty()) {
                     files.push(Upload {
                         name: file_name,
-                        bytes,
+                        bytes: bytes.into(),
                         too_large: over,
                     });
                 }

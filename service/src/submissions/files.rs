@@ -2,8 +2,6 @@
 //! the older .doc and WPS 文字's .wps, both OLE compound files holding a Word document),
 //! PDF, JPEG or PNG.
 
-use std::io::{Cursor, Read};
-
 /// One submission holds at most this many files…
 pub const MAX_FILES: usize = 5;
 /// …each at most this large…
@@ -97,7 +95,7 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Option<FileKind> {
         } else {
             None
         }
-    } else if bytes.starts_with(b"PK\x03\x04") && is_word_zip(bytes) {
+    } else if crate::docx::package::is_word(bytes) {
         Some(FileKind::Docx)
     } else {
         None
@@ -106,34 +104,6 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Option<FileKind> {
 
 fn utf16(ascii: &[u8]) -> Vec<u8> {
     ascii.iter().flat_map(|b| [*b, 0]).collect()
-}
-
-/// The most a .docx may unpack to (a small file that unpacks to gigabytes is an attack).
-pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
-
-/// Whether a zip is a Word document (it has `word/document.xml`) of sane unpacked size.
-fn is_word_zip(bytes: &[u8]) -> bool {
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return false;
-    };
-    let mut total = 0u64;
-    let mut word = false;
-    for i in 0..zip.len() {
-        let Ok(f) = zip.by_index(i) else {
-            return false;
-        };
-        total = total.saturating_add(f.size());
-        word |= f.name() == "word/document.xml";
-    }
-    if !word || total > MAX_UNPACKED {
-        return false;
-    }
-    // The main part must really unpack (a corrupt or truncated file is refused here).
-    let Ok(f) = zip.by_name("word/document.xml") else {
-        return false;
-    };
-    let mut sink = Vec::new();
-    f.take(MAX_UNPACKED).read_to_end(&mut sink).is_ok()
 }
 
 /// A file name as staff will see it and as the download will offer it: no directories, no
@@ -164,7 +134,7 @@ pub fn clean_name(name: &str, kind: FileKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Cursor, Write};
 
     pub fn docx_bytes(document: &str) -> Vec<u8> {
         let mut buf = Cursor::new(Vec::new());

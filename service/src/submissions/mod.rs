@@ -16,7 +16,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::db::Db;
-use crate::forms::{self, Context, FieldError, Outcome, field_error};
+use crate::forms::{self, Admitted, Context, FieldError, Outcome, field_error};
 use crate::storage::Store;
 use crate::{Error, Result};
 
@@ -40,7 +40,7 @@ pub const MAX_CONTENT: usize = 20_000;
 pub struct Upload {
     /// The name the sender's computer gave it.
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: bytes::Bytes,
     /// The sender sent more than [`MAX_FILE_BYTES`]; `bytes` holds only the start.
     pub too_large: bool,
 }
@@ -66,7 +66,7 @@ pub struct Draft {
 pub struct CheckedFile {
     pub name: String,
     pub kind: FileKind,
-    pub bytes: Vec<u8>,
+    pub bytes: bytes::Bytes,
 }
 
 /// A submission that passed every check, ready to store.
@@ -86,11 +86,40 @@ fn mb(bytes: usize) -> String {
     format!("{:.1} MB", bytes as f64 / 1048576.0)
 }
 
-/// Checks the files: how many, how large, and what they are.
-fn check_files(uploads: &[Upload], errors: &mut Vec<FieldError>) -> Vec<CheckedFile> {
-    let uploads: Vec<&Upload> = uploads
+/// What each upload is ([`sniff`]), in order. Reading a Word document's package costs CPU:
+/// [`sniffed`] does it off the async threads.
+pub fn sniff_files(uploads: &[Upload]) -> Vec<Option<FileKind>> {
+    uploads
         .iter()
-        .filter(|u| !(u.bytes.is_empty() && u.name.trim().is_empty()))
+        .map(|u| {
+            if u.too_large || u.bytes.is_empty() || u.bytes.len() > MAX_FILE_BYTES {
+                None
+            } else {
+                sniff(&u.name, &u.bytes)
+            }
+        })
+        .collect()
+}
+
+/// [`sniff_files`] as heavy work ([`crate::work::heavy`]).
+pub async fn sniffed(uploads: &[Upload]) -> Result<Vec<Option<FileKind>>> {
+    if uploads.is_empty() {
+        return Ok(Vec::new());
+    }
+    let uploads = uploads.to_vec();
+    crate::work::heavy(move || sniff_files(&uploads)).await
+}
+
+/// Checks the files: how many, how large, and what they are (`kinds`, from [`sniff_files`]).
+fn check_files(
+    uploads: &[Upload],
+    kinds: &[Option<FileKind>],
+    errors: &mut Vec<FieldError>,
+) -> Vec<CheckedFile> {
+    let uploads: Vec<(&Upload, Option<FileKind>)> = uploads
+        .iter()
+        .zip(kinds.iter().copied().chain(std::iter::repeat(None)))
+        .filter(|(u, _)| !(u.bytes.is_empty() && u.name.trim().is_empty()))
         .collect();
     if uploads.len() > MAX_FILES {
         errors.push(field_error(
@@ -101,7 +130,7 @@ fn check_files(uploads: &[Upload], errors: &mut Vec<FieldError>) -> Vec<CheckedF
     }
     let mut checked = Vec::new();
     let mut total = 0usize;
-    for u in uploads {
+    for (u, kind) in uploads {
         let shown = forms::one_line(&u.name);
         let shown = if shown.is_empty() {
             "附件".into()
@@ -124,7 +153,7 @@ fn check_files(uploads: &[Upload], errors: &mut Vec<FieldError>) -> Vec<CheckedF
             errors.push(field_error("files", format!("附件“{shown}”是空文件")));
             continue;
         }
-        match sniff(&u.name, &u.bytes) {
+        match kind {
             Some(kind) => checked.push(CheckedFile {
                 name: clean_name(&u.name, kind),
                 kind,
@@ -151,6 +180,16 @@ pub fn check(
     draft: &Draft,
     rules: &forms::ContentRules,
     columns: &[i32],
+) -> std::result::Result<Checked, Vec<FieldError>> {
+    check_sniffed(draft, rules, columns, &sniff_files(&draft.files))
+}
+
+/// [`check`] with the files' kinds already known.
+pub fn check_sniffed(
+    draft: &Draft,
+    rules: &forms::ContentRules,
+    columns: &[i32],
+    kinds: &[Option<FileKind>],
 ) -> std::result::Result<Checked, Vec<FieldError>> {
     let mut errors = Vec::new();
     let name = forms::required_line(&draft.name, MAX_NAME, "name", "作者姓名", &mut errors);
@@ -181,7 +220,7 @@ pub fn check(
             format!("正文不能超过{MAX_CONTENT}个字（现在{length}个字），较长的稿件请作为附件上传"),
         ));
     }
-    let files = check_files(&draft.files, &mut errors);
+    let files = check_files(&draft.files, kinds, &mut errors);
     if content.is_empty() && draft.files.iter().all(|f| f.bytes.is_empty()) {
         errors.push(field_error("content", "请填写正文，或上传稿件附件"));
     }
@@ -226,15 +265,18 @@ pub async fn submit(
         .into_iter()
         .map(|c| c.0)
         .collect();
-    let checked = match check(draft, cx.rules, &columns) {
+    // What the files are (Word packages are unpacked to check them): only for posts past
+    // the token and the limit, a few at a time, off the async threads.
+    let kinds = sniffed(&draft.files).await?;
+    let checked = match check_sniffed(draft, cx.rules, &columns, &kinds) {
         Ok(c) => c,
         Err(errors) => return Ok(admitted.refused(errors)),
     };
     let text = format!("{}\n{}", checked.title, checked.content);
-    if let Some(refusal) = forms::question(db, cx, &admitted, &text, &draft.answer).await? {
+    if let Some(refusal) = forms::question(cx, &admitted, &text, &draft.answer) {
         return Ok(Outcome::Refused(refusal));
     }
-    store(db, private, cx, &admitted.key, checked).await
+    store(db, private, cx, &admitted, checked).await
 }
 
 /// The columns a submission may suggest (news and service lists), as `(id, name)`.
@@ -297,12 +339,15 @@ async fn store(
     db: &Db,
     private: &Store,
     cx: &Context<'_>,
-    key: &str,
+    admitted: &Admitted,
     m: Checked,
 ) -> Result<Outcome> {
-    let hash = hash_of(&m);
+    let hash = {
+        let m = m.clone();
+        crate::work::heavy(move || hash_of(&m)).await?
+    };
     let paths = write_files(private, &m.files).await?;
-    let result = record(db, cx, key, &m, &hash, &paths).await;
+    let result = record(db, cx, admitted, &m, &hash, &paths).await;
     if !matches!(result, Ok(Outcome::Stored { .. })) {
         for p in &paths {
             private.remove(p).await;
@@ -314,7 +359,7 @@ async fn store(
 async fn record(
     db: &Db,
     cx: &Context<'_>,
-    key: &str,
+    admitted: &Admitted,
     m: &Checked,
     hash: &str,
     paths: &[String],
@@ -345,7 +390,7 @@ async fn record(
             txn.rollback().await?;
             continue;
         }
-        forms::bump(&txn, key, cx.now).await?;
+        forms::settle(&txn, admitted.form, &admitted.token.nonce, &code).await?;
         let saved = submission::ActiveModel {
             code: Set(code.clone()),
             name: Set(m.name.clone()),
