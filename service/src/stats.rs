@@ -143,12 +143,18 @@ pub async fn top_articles(
         .collect())
 }
 
-/// Articles waiting for their publication time, soonest first: (id, title, when).
+/// Articles waiting for their publication time, soonest first: (id, title, when); only
+/// `owner`'s when given (a writer sees only their own).
 pub async fn upcoming(
     db: &impl ConnectionTrait,
     limit: u64,
+    owner: Option<i32>,
 ) -> Result<Vec<(i32, String, Option<DateTime<Utc>>)>> {
-    Ok(article::Entity::find()
+    let mut query = article::Entity::find();
+    if let Some(owner) = owner {
+        query = query.filter(article::Column::OwnerId.eq(owner));
+    }
+    Ok(query
         .select_only()
         .columns([
             article::Column::Id,

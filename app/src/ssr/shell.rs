@@ -34,8 +34,25 @@ fn full_options(options: &LeptosOptions) -> LeptosOptions {
     full
 }
 
+/// The response header that hands the render's script nonce to the layer that writes the
+/// page's Content-Security-Policy (which removes it again).
+pub const NONCE_HEADER: &str = "x-portico-script-nonce";
+
+/// Tells the policy layer the nonce this render put on the framework's own scripts (Leptos
+/// writes it on its hydration and streaming scripts): only scripts carrying it may run.
+fn announce_nonce() {
+    let nonce = leptos::nonce::use_nonce();
+    let options = use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(nonce), Some(options)) = (nonce, options)
+        && let Ok(value) = http::HeaderValue::from_str(&nonce)
+    {
+        options.insert_header(http::HeaderName::from_static(NONCE_HEADER), value);
+    }
+}
+
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    announce_nonce();
     let css = stylesheet_href(&options);
     let path = use_context::<http::request::Parts>()
         .map(|p| p.uri.path().to_owned())

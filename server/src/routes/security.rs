@@ -1,24 +1,30 @@
 //! Security headers. Every HTML response gets a Content-Security-Policy that allows exactly
-//! what the pages use: scripts from this site and the inline scripts of that very page, by
-//! hash (no `unsafe-inline`), WebAssembly compilation for the islands, no plugins, no
-//! `<base>` elsewhere, forms only to this site, and framing by this site alone (public pages)
-//! or by nobody (the back office). Every response gets `nosniff` and a referrer policy, and
-//! HSTS when the site is served over https.
+//! what the pages use: scripts from this site and the inline scripts the framework wrote in
+//! that render, by the render's nonce (no `unsafe-inline`, and no hash of whatever inline
+//! script a page happens to hold: a script that got into a page some other way does not
+//! carry the nonce and does not run), WebAssembly compilation for the islands, no plugins,
+//! no `<base>` elsewhere, forms only to this site, and framing by this site alone (public
+//! pages) or by nobody (the back office). Every response gets `nosniff` and a referrer
+//! policy, and HSTS when the site is served over https.
+//!
+//! The nonce is made for each render (by `leptos_axum`, 128 random bits) and handed over by
+//! the shell in a response header that [`csp`] takes out again. Pages rendered for one
+//! request (forms, search, the back office) have a nonce of their own each time; a public
+//! page kept by the page cache keeps the nonce of the render that made it, which is as good:
+//! its bytes were fixed before that nonce existed and never change, so nothing can be
+//! placed in it that knows the nonce.
 //!
 //! The policy is computed where a page is rendered ([`csp`], inside the page cache, which
 //! keeps it with the page); [`headers`] adds the rest to everything, and a policy without
-//! script hashes to any HTML that did not get one (error pages answered outside the router).
+//! a nonce to any HTML that did not get one (error pages answered outside the router).
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use sha2::{Digest, Sha256};
 
-/// Largest page scanned for inline scripts (larger bodies are not HTML pages of ours).
+/// Largest page tidied (larger bodies are not HTML pages of ours).
 const MAX_PAGE: usize = 16 * 1024 * 1024;
 
 fn is_html(headers: &HeaderMap) -> bool {
@@ -32,86 +38,20 @@ fn is_back_office(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
 }
 
-/// The contents of the page's inline scripts that a browser would run (not data blocks
-/// such as `application/ld+json`).
-pub fn inline_scripts(html: &str) -> Vec<&str> {
-    let lower = html.to_ascii_lowercase();
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while let Some(found) = lower[pos..].find("<script") {
-        let start = pos + found;
-        let Some(tag_len) = lower[start..].find('>') else {
-            break;
-        };
-        let tag = &lower[start..start + tag_len];
-        let body_start = start + tag_len + 1;
-        let Some(body_len) = lower[body_start..].find("</script") else {
-            break;
-        };
-        pos = body_start + body_len;
-        let name_ends = tag
-            .as_bytes()
-            .get(7)
-            .is_none_or(|c| c.is_ascii_whitespace());
-        if !name_ends || has_attribute(tag, "src") {
-            continue;
-        }
-        let runs = match attribute_value(tag, "type") {
-            None => true,
-            Some(t) => matches!(
-                t.trim(),
-                "" | "module" | "text/javascript" | "application/javascript"
-            ),
-        };
-        if runs {
-            out.push(&html[body_start..pos]);
-        }
-    }
-    out
+/// Whether `nonce` is what the framework makes (base64 of random bytes): anything else is
+/// not written into a policy.
+fn is_nonce(nonce: &str) -> bool {
+    (16..=64).contains(&nonce.len())
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
 }
 
-fn attribute_value<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
-    let at = attribute_start(tag, name)?;
-    let rest = tag[at + name.len()..].trim_start();
-    let rest = rest.strip_prefix('=')?.trim_start();
-    Some(match rest.chars().next() {
-        Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or_default(),
-        _ => rest.split(char::is_whitespace).next().unwrap_or_default(),
-    })
-}
-
-fn has_attribute(tag: &str, name: &str) -> bool {
-    attribute_start(tag, name).is_some()
-}
-
-/// Where attribute `name` starts in a lower-cased tag (preceded by whitespace, followed by
-/// `=`, whitespace or the end).
-fn attribute_start(tag: &str, name: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = tag[from..].find(name) {
-        let at = from + i;
-        let before = tag[..at].chars().next_back();
-        let after = tag[at + name.len()..].chars().next();
-        if before.is_some_and(char::is_whitespace)
-            && after.is_none_or(|c| c == '=' || c.is_whitespace() || c == '/')
-        {
-            return Some(at);
-        }
-        from = at + name.len();
-    }
-    None
-}
-
-/// The policy for a page with these inline scripts.
-pub fn policy(html: &str, back_office: bool) -> String {
+/// The policy for a page whose framework scripts carry `nonce` (none: no inline script runs).
+pub fn policy(nonce: Option<&str>, back_office: bool) -> String {
     let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
-    let mut seen = Vec::new();
-    for script in inline_scripts(html) {
-        let hash = STANDARD.encode(Sha256::digest(script.as_bytes()));
-        if !seen.contains(&hash) {
-            scripts.push_str(&format!(" 'sha256-{hash}'"));
-            seen.push(hash);
-        }
+    if let Some(nonce) = nonce.filter(|n| is_nonce(n)) {
+        scripts.push_str(&format!(" 'nonce-{nonce}'"));
     }
     // The back office's rich-text editor uses the browser's editing commands, which write
     // style attributes into what they insert (they are stripped when the article is saved);
@@ -130,10 +70,15 @@ pub fn policy(html: &str, back_office: bool) -> String {
 }
 
 /// Gives each rendered HTML page its final markup (see [`crate::markup`]) and its policy, with
-/// the hashes of its own inline scripts. Runs inside the page cache, which keeps both.
+/// the nonce of its render. Runs inside the page cache, which keeps both.
 pub async fn csp(req: Request, next: Next) -> Response {
     let back_office = is_back_office(req.uri().path());
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    // Never sent on: the header only carries the nonce from the render to here.
+    let nonce = res
+        .headers_mut()
+        .remove(app::ssr::shell::NONCE_HEADER)
+        .and_then(|v| v.to_str().ok().map(str::to_owned));
     if !is_html(res.headers()) || res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
         return res;
     }
@@ -151,7 +96,7 @@ pub async fn csp(req: Request, next: Next) -> Response {
         }
         None => bytes,
     };
-    let policy = policy(&String::from_utf8_lossy(&bytes), back_office);
+    let policy = policy(nonce.as_deref(), back_office);
     if let Ok(value) = HeaderValue::from_str(&policy) {
         parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
@@ -189,7 +134,7 @@ pub async fn headers(State(https): State<Https>, req: Request, next: Next) -> Re
             HeaderValue::from_static(if back_office { "DENY" } else { "SAMEORIGIN" }),
         );
         if !h.contains_key(header::CONTENT_SECURITY_POLICY)
-            && let Ok(value) = HeaderValue::from_str(&policy("", back_office))
+            && let Ok(value) = HeaderValue::from_str(&policy(None, back_office))
         {
             h.insert(header::CONTENT_SECURITY_POLICY, value);
         }
@@ -201,29 +146,6 @@ pub async fn headers(State(https): State<Https>, req: Request, next: Next) -> Re
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_inline_scripts_that_run_are_hashed() {
-        let html = r#"<head><script type="module">import('/pkg/a.js')</script>
-            <script src="/pkg/b.js"></script>
-            <script type="application/ld+json">{"a":1}</script>
-            <SCRIPT>window.x=1</SCRIPT><scripted>no</scripted></head>"#;
-        assert_eq!(
-            inline_scripts(html),
-            vec!["import('/pkg/a.js')", "window.x=1"]
-        );
-        let p = policy(html, false);
-        let expected = STANDARD.encode(Sha256::digest(b"import('/pkg/a.js')"));
-        assert!(p.contains(&format!("'sha256-{expected}'")), "{p}");
-        assert!(!p.contains("unsafe-inline"), "{p}");
-        assert!(p.contains("frame-ancestors 'self'"));
-        assert!(p.contains("object-src 'none'"));
-        assert!(!p.contains("style-src-attr"), "{p}");
-        let admin = policy("", true);
-        assert!(admin.contains("frame-ancestors 'none'"));
-        assert!(admin.contains("style-src-attr 'unsafe-inline'"));
-        assert!(!script_part(&admin).contains("unsafe-inline"));
-    }
-
     fn script_part(policy: &str) -> &str {
         policy
             .split(';')
@@ -232,12 +154,27 @@ mod tests {
     }
 
     #[test]
-    fn attributes_are_matched_whole() {
-        assert!(has_attribute("<script src=\"x\"", "src"));
-        assert!(!has_attribute("<script data-src=\"x\"", "src"));
-        assert_eq!(
-            attribute_value("<script type='module'", "type"),
-            Some("module")
+    fn only_the_renders_nonce_lets_inline_scripts_run() {
+        let p = policy(Some("a2V5LXN0cmluZy0xMjM0NQ=="), false);
+        assert!(
+            script_part(&p).contains("'nonce-a2V5LXN0cmluZy0xMjM0NQ=='"),
+            "{p}"
         );
+        assert!(!p.contains("sha256-"), "{p}");
+        assert!(!p.contains("unsafe-inline"), "{p}");
+        assert!(p.contains("frame-ancestors 'self'"));
+        assert!(p.contains("object-src 'none'"));
+        assert!(!p.contains("style-src-attr"), "{p}");
+        // Something that is not a nonce never reaches the policy.
+        let odd = policy(Some("x'; script-src *"), false);
+        assert!(!odd.contains("nonce-"), "{odd}");
+        assert_eq!(
+            script_part(&policy(None, false)).trim(),
+            "script-src 'self' 'wasm-unsafe-eval'"
+        );
+        let admin = policy(None, true);
+        assert!(admin.contains("frame-ancestors 'none'"));
+        assert!(admin.contains("style-src-attr 'unsafe-inline'"));
+        assert!(!script_part(&admin).contains("unsafe-inline"));
     }
 }

@@ -12,6 +12,20 @@ fn header<'r>(res: &'r reqwest::Response, name: &str) -> &'r str {
         .unwrap_or_else(|| panic!("{} has no {name}", res.url()))
 }
 
+/// The opening tags of the page's inline scripts that a browser would run (not data blocks
+/// such as `application/ld+json`, not scripts from files).
+fn inline_scripts(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in html.split("<script").skip(1) {
+        let tag = &part[..part.find('>').unwrap_or(part.len())];
+        if tag.contains(" src=") || tag.contains("application/ld+json") {
+            continue;
+        }
+        out.push(format!("<script{tag}>"));
+    }
+    out
+}
+
 /// The script-src part of a policy.
 fn script_src(csp: &str) -> &str {
     csp.split(';')
@@ -47,17 +61,28 @@ async fn every_html_response_has_a_policy_and_the_safe_headers(app: &TestApp) {
                 "strict-origin-when-cross-origin"
             );
             assert!(res.headers().get("strict-transport-security").is_none());
+            assert!(
+                res.headers().get(app::ssr::shell::NONCE_HEADER).is_none(),
+                "the nonce's hand-over header never leaves the server"
+            );
             let html = res.text().await.unwrap();
-            // Every inline script of the page is allowed by its hash (the first time from
-            // the render, the second from the page cache).
-            for script in server::routes::security::inline_scripts(&html) {
-                use base64::Engine;
-                use sha2::Digest;
-                let hash = base64::engine::general_purpose::STANDARD
-                    .encode(sha2::Sha256::digest(script.as_bytes()));
+            // Inline scripts run by the render's nonce, never by hash; every script the
+            // framework wrote carries it (the first time from the render, the second from
+            // the page cache, which keeps the page and its policy together).
+            assert!(!scripts.contains("sha256-"), "{csp}");
+            let nonce = scripts
+                .split_whitespace()
+                .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+                .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"));
+            let inline = inline_scripts(&html);
+            assert!(
+                !inline.is_empty(),
+                "{path}: the page has its hydration script"
+            );
+            for tag in inline {
                 assert!(
-                    scripts.contains(&hash),
-                    "{path} round {round}: script not allowed"
+                    tag.contains(&format!("nonce=\"{nonce}\"")),
+                    "{path} round {round}: {tag} lacks the nonce"
                 );
             }
         }

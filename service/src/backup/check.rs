@@ -8,6 +8,23 @@ pub(super) fn open_archive(path: &Path) -> Result<tar::Archive<GzDecoder<BufRead
     Ok(tar::Archive::new(GzDecoder::new(BufReader::new(file))))
 }
 
+/// The largest entry read: one page of rows or one stored file. Sizes written in an
+/// entry's header are never trusted for an allocation; its bytes are read as they come.
+pub const MAX_ENTRY: u64 = 512 * 1024 * 1024;
+
+/// An entry's bytes, refused past [`MAX_ENTRY`].
+pub(super) fn read_entry(entry: impl Read, name: &str) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    entry.take(MAX_ENTRY + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_ENTRY {
+        return Err(std::io::Error::other(format!(
+            "the entry {name:?} is larger than {} MB",
+            MAX_ENTRY >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Parses the rows of one table entry as that table's models.
 pub(super) fn parse_rows<E>(bytes: &[u8]) -> Result<Vec<E::Model>>
 where
@@ -60,8 +77,13 @@ pub(super) fn file_of(entry: &str) -> Option<(&str, &str)> {
 /// Reads the whole archive and checks it: every entry's hash against the manifest, every
 /// row against its table, the row and file counts, the format and the schema. Writes
 /// nothing; returns the manifest.
-pub fn check(path: &Path, mut progress: impl FnMut(Progress)) -> Result<Manifest> {
-    let mut archive = open_archive(path)?;
+pub fn check(path: &Path, progress: impl FnMut(Progress)) -> Result<Manifest> {
+    check_reader(File::open(path)?, progress)
+}
+
+/// [`check`] of an archive read from `source` (gzip-compressed tar).
+pub fn check_reader(source: impl Read, mut progress: impl FnMut(Progress)) -> Result<Manifest> {
+    let mut archive = tar::Archive::new(GzDecoder::new(BufReader::new(source)));
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut rows: BTreeMap<String, u64> = BTreeMap::new();
     let mut media = FileCount::default();
@@ -75,8 +97,7 @@ pub fn check(path: &Path, mut progress: impl FnMut(Progress)) -> Result<Manifest
             .map_err(not_archive)?
             .to_string_lossy()
             .into_owned();
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
-        entry.read_to_end(&mut bytes).map_err(not_archive)?;
+        let bytes = read_entry(&mut entry, &name).map_err(not_archive)?;
         if name == MANIFEST {
             manifest = Some(
                 serde_json::from_slice(&bytes)

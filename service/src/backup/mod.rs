@@ -188,8 +188,8 @@ mod check;
 mod restore;
 mod write;
 
-pub use check::check;
-use check::{file_of, open_archive, parse_rows, table_of};
+pub use check::{MAX_ENTRY, check, check_reader};
+use check::{file_of, open_archive, parse_rows, read_entry, table_of};
 pub use restore::restore;
 pub use write::backup;
 
@@ -211,5 +211,26 @@ mod tests {
         assert!(names.contains(&"articles".to_owned()));
         assert!(!names.contains(&"sessions".to_owned()));
         assert!(schema().len() >= 7);
+    }
+
+    /// A tar header may claim any size: an entry that says it holds a terabyte but holds a
+    /// few bytes is refused as a broken archive, never allocated for.
+    #[test]
+    fn sizes_in_entry_headers_are_not_trusted() {
+        let mut tar = Vec::new();
+        let mut header = tar::Header::new_gnu();
+        header.set_path("tables/articles/000000.jsonl").unwrap();
+        header.set_size(1 << 40);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_cksum();
+        tar.extend_from_slice(header.as_bytes());
+        tar.extend_from_slice(&[b'{'; 512]);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), Compression::fast());
+        gz.write_all(&tar).unwrap();
+        let archive = gz.finish().unwrap();
+        // (Allocating what the header says aborted the whole process.)
+        let result = check_reader(&archive[..], |_| {});
+        assert!(matches!(&result, Err(Error::Invalid(_))), "{result:?}");
     }
 }

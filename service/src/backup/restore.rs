@@ -161,8 +161,7 @@ pub async fn restore(
     for entry in archive.entries()? {
         let mut entry = entry?;
         let name = entry.path()?.to_string_lossy().into_owned();
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
-        entry.read_to_end(&mut bytes)?;
+        let bytes = read_entry(&mut entry, &name)?;
         if let Some(table) = table_of(&name) {
             let n = load_entry(&txn, table, &bytes, &mut parents).await?;
             let done = loaded.entry(table.to_owned()).or_default();

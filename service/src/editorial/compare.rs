@@ -140,12 +140,20 @@ fn blocks(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// The most time a comparison of two bodies spends looking for the smallest difference; past
+/// it, what is left is shown as changed wholesale (two long bodies that differ everywhere
+/// would otherwise hold a worker for minutes).
+pub const DIFF_TIME: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Two bodies side by side, block by block; removed and added runs are paired up as changes.
+/// CPU work bounded by [`DIFF_TIME`]: run it off the async threads.
 pub fn body(old: &str, new: &str) -> Vec<BodyLine> {
     let (a, b) = (blocks(old), blocks(new));
     let a_refs: Vec<&str> = a.iter().map(String::as_str).collect();
     let b_refs: Vec<&str> = b.iter().map(String::as_str).collect();
-    let diff = TextDiff::from_slices(&a_refs, &b_refs);
+    let diff = TextDiff::configure()
+        .deadline(std::time::Instant::now() + DIFF_TIME)
+        .diff_slices(&a_refs, &b_refs);
     let mut out: Vec<BodyLine> = Vec::new();
     let mut removed: Vec<String> = Vec::new();
     let mut added: Vec<String> = Vec::new();
@@ -183,6 +191,22 @@ pub fn body(old: &str, new: &str) -> Vec<BodyLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two 2 MB bodies that differ in every paragraph: the comparison gives up looking for the
+    /// smallest difference at its deadline and shows every paragraph as changed.
+    #[test]
+    fn two_long_different_bodies_are_compared_within_the_deadline() {
+        let old: String = (0..100_000)
+            .map(|i| format!("<p>旧段落{i}号</p>"))
+            .collect();
+        let new: String = (0..100_000)
+            .map(|i| format!("<p>新段落{i}号</p>"))
+            .collect();
+        assert!(old.len() > 2_000_000 && new.len() > 2_000_000);
+        let rows = body(&old, &new);
+        assert_eq!(rows.len(), 100_000);
+        assert!(rows.iter().all(|r| r.change == LineChange::Changed));
+    }
 
     #[test]
     fn bodies_are_compared_paragraph_by_paragraph() {

@@ -180,16 +180,21 @@ pub fn waited(d: Duration) -> String {
 }
 
 /// `html` with each occurrence of `words` in its text (never inside a tag) wrapped in
-/// `<mark>`; ASCII letters match in either case.
+/// `<mark>`; ASCII letters match in either case. One pass over the text for all the words
+/// together (leftmost, longest first), however many words and occurrences there are.
 pub fn mark_words(html: &str, words: &[String]) -> String {
     let words: Vec<String> = words
         .iter()
         .map(|w| w.to_ascii_lowercase())
         .filter(|w| !w.is_empty())
         .collect();
-    if words.is_empty() {
-        return html.to_owned();
-    }
+    let finder = match aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&words)
+    {
+        Ok(f) if !words.is_empty() => f,
+        _ => return html.to_owned(),
+    };
     let mut out = String::with_capacity(html.len() + 32);
     let mut rest = html;
     while !rest.is_empty() {
@@ -203,34 +208,23 @@ pub fn mark_words(html: &str, words: &[String]) -> String {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };
-        out.push_str(&mark_text(text, &words));
+        mark_text(text, &finder, &mut out);
         rest = after;
     }
     out
 }
 
-fn mark_text(text: &str, words: &[String]) -> String {
+/// `text` into `out`, with what `finder` finds in it marked. Lower-casing ASCII keeps every
+/// byte where it was, so the matches' places are the text's.
+fn mark_text(text: &str, finder: &aho_corasick::AhoCorasick, out: &mut String) {
     let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    while at < text.len() {
-        let next = words
-            .iter()
-            .filter_map(|w| lower[at..].find(w.as_str()).map(|i| (at + i, w.len())))
-            .min_by_key(|&(i, len)| (i, usize::MAX - len));
-        match next {
-            Some((i, len)) => {
-                out.push_str(&text[at..i]);
-                out.push_str("<mark>");
-                out.push_str(&text[i..i + len]);
-                out.push_str("</mark>");
-                at = i + len;
-            }
-            None => {
-                out.push_str(&text[at..]);
-                break;
-            }
-        }
+    for m in finder.find_iter(&lower) {
+        out.push_str(&text[at..m.start()]);
+        out.push_str("<mark>");
+        out.push_str(&text[m.start()..m.end()]);
+        out.push_str("</mark>");
+        at = m.end();
     }
-    out
+    out.push_str(&text[at..]);
 }

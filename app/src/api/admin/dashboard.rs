@@ -54,7 +54,9 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         views_30: views.last_30,
         top_7: top(views.top_7),
         top_30: top(views.top_30),
-        upcoming: service::stats::upcoming(db, 10)
+        // A writer is shown only their own scheduled articles: what else is planned is
+        // not theirs to see.
+        upcoming: service::stats::upcoming(db, 10, staff.is_writer().then_some(staff.user.id))
             .await?
             .into_iter()
             .map(|(id, title, at)| {

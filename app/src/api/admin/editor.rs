@@ -380,5 +380,7 @@ pub async fn compare(
             right: f.new,
         })
         .collect();
-    Ok((fields, side_by_side(&old.body, &new.body)))
+    let (a, b) = (old.body.clone(), new.body.clone());
+    let body = service::work::heavy(move || side_by_side(&a, &b)).await?;
+    Ok((fields, body))
 }
