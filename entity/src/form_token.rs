@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
     pub used_at: DateTimeUtc,
+    /// A hash of what the first post with it said (the same post again is a double click).
+    pub fingerprint: String,
     /// The receipt code of the item the post stored; `None` while it is handled or when it
     /// was refused.
     pub code: Option<String>,

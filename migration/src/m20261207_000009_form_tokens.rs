@@ -10,6 +10,7 @@ enum FormTokens {
     Table,
     Key,
     UsedAt,
+    Fingerprint,
     Code,
 }
 
@@ -23,6 +24,7 @@ impl MigrationTrait for Migration {
                     .if_not_exists()
                     .col(string_len(FormTokens::Key, 80).primary_key())
                     .col(timestamp_with_time_zone(FormTokens::UsedAt))
+                    .col(string_len(FormTokens::Fingerprint, 64))
                     .col(string_len_null(FormTokens::Code, 24))
                     .to_owned(),
             )

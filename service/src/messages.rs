@@ -114,7 +114,14 @@ pub async fn submit(
     honeypot: &str,
     draft: &Draft,
 ) -> Result<Outcome> {
-    let admitted = match forms::admit(db, cx, FORM, token, honeypot).await? {
+    let fingerprint = forms::content_hash(&[
+        &draft.name,
+        &draft.phone,
+        &draft.email,
+        &draft.subject,
+        &draft.content,
+    ]);
+    let admitted = match forms::admit(db, cx, FORM, token, honeypot, &fingerprint).await? {
         Ok(a) => a,
         Err(outcome) => return Ok(outcome),
     };

@@ -463,6 +463,138 @@ async fn limits_postgres() {
     limits(Backend::Postgres).await;
 }
 
+/// A reader's client on another loopback address (the server sees it as that client).
+fn reader_at(ip: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(std::net::IpAddr::from(ip))
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// Each showing of the form may be sent back once, by the client it was shown to: the same
+/// post again is answered with its receipt (a double click), the token of a refused post
+/// cannot be used again, and a token shown to one client is worthless to another.
+async fn a_form_is_sent_back_once_by_its_own_client(app: &TestApp) {
+    let reader = reader_at([127, 0, 0, 4]);
+    let html = reader
+        .get(app.url("/messages"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = input_value(&html, "token").unwrap();
+    // The token says nothing of the question's numbers: time, nonce, signature.
+    assert_eq!(token.split('.').count(), 3, "{token}");
+    let form = |content: &str| -> Vec<(String, String)> {
+        let mut f: Vec<(String, String)> = good("一次", content, "13812345678")
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        f.push(("token".into(), token.clone()));
+        f
+    };
+    let first = post(app, &reader, "/messages", &form("只提交一次的留言内容")).await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    // Sent again (a double click, a resend after a lost answer): the same receipt, nothing new.
+    let again = post(app, &reader, "/messages", &form("只提交一次的留言内容")).await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(code_of(&again.location), code_of(&first.location));
+    // With other text (the page reused after going back), the used token is refused and the
+    // text comes back on a fresh form.
+    let other = post(app, &reader, "/messages", &form("换了内容再用同一个表单")).await;
+    assert_eq!(other.status, 400, "{}", other.body);
+    assert!(other.body.contains("已经提交过一次") && other.body.contains("换了内容再用同一个表单"));
+    assert_ne!(input_value(&other.body, "token").unwrap(), token);
+    assert_eq!(stored(app).await, 1);
+
+    // A refused post's token cannot be used again.
+    let html = reader
+        .get(app.url("/messages"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = input_value(&html, "token").unwrap();
+    let mut refused: Vec<(String, String)> = good("未同意", "没有勾选同意的留言", "13812345678")
+        .into_iter()
+        .filter(|(k, _)| *k != "consent")
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    refused.push(("token".into(), token.clone()));
+    let sent = post(app, &reader, "/messages", &refused).await;
+    assert_eq!(sent.status, 422);
+    refused.push(("consent".into(), "yes".into()));
+    let sent = post(app, &reader, "/messages", &refused).await;
+    assert_eq!(sent.status, 400, "{}", sent.body);
+    assert!(sent.body.contains("已经提交过一次") && sent.body.contains("没有勾选同意的留言"));
+    assert_eq!(stored(app).await, 1);
+
+    // A token served to one address is refused from another.
+    let html = reader
+        .get(app.url("/messages"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut stolen: Vec<(String, String)> = good("别人的", "拿别人的表单令牌来提交", "13812345678")
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    stolen.push(("token".into(), input_value(&html, "token").unwrap()));
+    let elsewhere = reader_at([127, 0, 0, 5]);
+    let sent = post(app, &elsewhere, "/messages", &stolen).await;
+    assert_eq!(sent.status, 400, "{}", sent.body);
+    assert!(sent.body.contains("表单已失效"));
+    assert_eq!(stored(app).await, 1);
+}
+on_both_backends!(a_form_is_sent_back_once_by_its_own_client);
+
+/// Refused posts count against the hourly limit like stored ones: a robot that never gets
+/// a post through still runs into it.
+async fn refused_posts_count_against_the_limit(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, &[("PORTICO_FORMS_PER_HOUR", "3")]).await else {
+        return;
+    };
+    let reader = app.browser();
+    let no_consent: Vec<(&str, &str)> = good("无同意", "每次都缺少同意的留言", "13812345678")
+        .into_iter()
+        .filter(|(k, _)| *k != "consent")
+        .collect();
+    for _ in 0..3 {
+        let sent = send(&app, &reader, &no_consent).await;
+        assert_eq!(sent.status, 422, "{}", sent.body);
+    }
+    let sent = send(
+        &app,
+        &reader,
+        &good("好", "这一条本来是好的留言", "13812345678"),
+    )
+    .await;
+    assert_eq!(sent.status, 429, "{}", sent.body);
+    assert!(sent.body.contains("这一条本来是好的留言"));
+    assert_eq!(stored(&app).await, 0);
+    app.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_posts_count_against_the_limit_sqlite() {
+    refused_posts_count_against_the_limit(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_posts_count_against_the_limit_postgres() {
+    refused_posts_count_against_the_limit(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_sent_back_at_once_are_refused() {
     let app = spawn_app_with(Backend::Sqlite, &[("PORTICO_FORMS_MIN_SECS", "3")])

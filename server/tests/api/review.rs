@@ -484,3 +484,42 @@ async fn without_review_a_writers_submission_goes_online(app: &TestApp) {
     assert_eq!(app.get(&format!("/articles/{id}")).await.status(), 200);
 }
 on_both_backends!(without_review_a_writers_submission_goes_online);
+
+/// The dashboard's list of scheduled articles shows a writer only their own: what else the
+/// association plans to publish is not theirs to read.
+async fn a_writer_sees_only_their_own_scheduled_articles(app: &TestApp) {
+    let a = app.some_article().await;
+    let mut input = service::editorial::ArticleInput::from_model(&a);
+    input.title = "编辑部定时发布的重要稿件".into();
+    input.status = entity::article::ArticleStatus::Scheduled;
+    input.published_at = Some(chrono::Utc::now() + chrono::Duration::days(3));
+    service::editorial::save(&app.db, &service::audit::Actor::system("test"), None, input)
+        .await
+        .unwrap();
+    app.create_staff("w-dash", Role::Writer).await;
+    app.create_staff("e-dash", Role::Editor).await;
+    let (writer, editor) = (app.sign_in("w-dash").await, app.sign_in("e-dash").await);
+    let titles = |v: &Value| -> Vec<String> {
+        v["upcoming"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row[1].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let seen_by_editor = titles(&app.get_json(&editor, "/api/admin/dashboard").await);
+    assert!(seen_by_editor.contains(&"编辑部定时发布的重要稿件".to_owned()));
+    let seen_by_writer = titles(&app.get_json(&writer, "/api/admin/dashboard").await);
+    assert!(seen_by_writer.is_empty(), "{seen_by_writer:?}");
+    let page = writer
+        .client
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("编辑部定时发布的重要稿件"));
+}
+on_both_backends!(a_writer_sees_only_their_own_scheduled_articles);

@@ -276,21 +276,25 @@ impl Keys {
 pub enum Claim {
     /// First use: go on.
     Fresh,
-    /// Sent back before; `code` is the receipt of what that post stored (`None` while it is
-    /// handled, or when it was refused).
-    Used { code: Option<String> },
+    /// Sent back before with the same text; `code` is the receipt of what that post stored
+    /// (`None` while it is handled, or when it was refused).
+    Again { code: Option<String> },
+    /// Sent back before with other text.
+    Used,
 }
 
 fn token_key(form: &str, nonce: &str) -> String {
     format!("{form}:{nonce}")
 }
 
-/// Records the use of `form`'s token `nonce` (every app server sees the same table): the
-/// first use is [`Claim::Fresh`], any later one is told what the first one stored.
+/// Records the use of `form`'s token `nonce` by a post whose text hashes to `fingerprint`
+/// (every app server sees the same table): the first use is [`Claim::Fresh`]; a later one
+/// is told what the first one stored when it says the same, and refused when it does not.
 pub async fn claim(
     db: &impl ConnectionTrait,
     form: &str,
     nonce: &str,
+    fingerprint: &str,
     now: DateTime<Utc>,
 ) -> Result<Claim> {
     use sea_orm::sea_query::OnConflict;
@@ -298,6 +302,7 @@ pub async fn claim(
     let inserted = form_token::Entity::insert(form_token::ActiveModel {
         key: Set(key.clone()),
         used_at: Set(now),
+        fingerprint: Set(fingerprint.to_owned()),
         code: Set(None),
     })
     .on_conflict(
@@ -310,11 +315,10 @@ pub async fn claim(
     if inserted > 0 {
         return Ok(Claim::Fresh);
     }
-    let code = form_token::Entity::find_by_id(key)
-        .one(db)
-        .await?
-        .and_then(|t| t.code);
-    Ok(Claim::Used { code })
+    Ok(match form_token::Entity::find_by_id(key).one(db).await? {
+        Some(t) if t.fingerprint == fingerprint => Claim::Again { code: t.code },
+        _ => Claim::Used,
+    })
 }
 
 /// Notes the receipt of what the post with this token stored (in the transaction that

@@ -132,33 +132,36 @@ impl Admitted {
     }
 }
 
-/// What the reader is told when the same showing of a form comes back again and what it
-/// sent the first time was not stored.
+/// What the reader is told when the same showing of a form comes back again, with other
+/// text or after the first post was refused.
 pub const TOKEN_USED: &str = "这份表单已经提交过一次。如需再次提交，请检查内容后重新提交";
 
 /// How long a post whose token is in use by another post (a double click) waits to learn
 /// that post's receipt.
 const WAIT_FOR_FIRST: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Records the token's use; a token in use by another post waits a moment for its receipt.
+/// Records the token's use. The same post again (a double click) is answered with the first
+/// one's receipt, waiting a moment for it while the first is handled; anything else sent
+/// with a used token is refused (its text comes back with a fresh form).
 async fn claim_or_wait(
     db: &Db,
     form: &str,
     nonce: &str,
+    fingerprint: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Outcome>> {
-    let mut claimed = super::claim(db, form, nonce, now).await?;
     let started = std::time::Instant::now();
     loop {
-        match claimed {
+        match super::claim(db, form, nonce, fingerprint, now).await? {
             Claim::Fresh => return Ok(None),
-            Claim::Used { code: Some(code) } => return Ok(Some(Outcome::AlreadyStored { code })),
-            Claim::Used { code: None } if started.elapsed() >= WAIT_FOR_FIRST => {
-                return Ok(Some(Outcome::Refused(Refusal::notice(TOKEN_USED))));
+            Claim::Again { code: Some(code) } => {
+                return Ok(Some(Outcome::AlreadyStored { code }));
             }
-            Claim::Used { code: None } => {
+            Claim::Again { code: None } if started.elapsed() < WAIT_FOR_FIRST => {
                 tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-                claimed = super::claim(db, form, nonce, now).await?;
+            }
+            Claim::Again { code: None } | Claim::Used => {
+                return Ok(Some(Outcome::Refused(Refusal::notice(TOKEN_USED))));
             }
         }
     }
@@ -166,14 +169,16 @@ async fn claim_or_wait(
 
 /// The first steps: the hidden field people never fill in, the form's signed token (served
 /// to this client, and sent back once), and the per-client limit, which every post counts
-/// against (stored or refused) before any work is done for it. `Err` carries the outcome
-/// to answer with.
+/// against (stored or refused) before any work is done for it. `fingerprint` is a hash of
+/// what the post says ([`super::content_hash`] of its fields), telling a double click from
+/// another post. `Err` carries the outcome to answer with.
 pub async fn admit(
     db: &Db,
     cx: &Context<'_>,
     form: &'static str,
     token: &str,
     honeypot: &str,
+    fingerprint: &str,
 ) -> Result<std::result::Result<Admitted, Outcome>> {
     if !honeypot.trim().is_empty() {
         tracing::info!(form, "a post with the hidden field filled in was dropped");
@@ -190,7 +195,7 @@ pub async fn admit(
             return Ok(Err(Outcome::Refused(Refusal::notice(problem.message()))));
         }
     };
-    if let Some(outcome) = claim_or_wait(db, form, &token.nonce, cx.now).await? {
+    if let Some(outcome) = claim_or_wait(db, form, &token.nonce, fingerprint, cx.now).await? {
         return Ok(Err(outcome));
     }
     let key = counter_key(cx.keys, form, cx.client);

@@ -256,7 +256,22 @@ pub async fn submit(
     honeypot: &str,
     draft: &Draft,
 ) -> Result<Outcome> {
-    let admitted = match forms::admit(db, cx, FORM, token, honeypot).await? {
+    // What the post says, files by name and size (hashing them waits until they are known
+    // to be worth it).
+    let files: Vec<String> = draft
+        .files
+        .iter()
+        .map(|f| format!("{}:{}", f.name, f.bytes.len()))
+        .collect();
+    let fingerprint = forms::content_hash(&[
+        &draft.name,
+        &draft.phone,
+        &draft.email,
+        &draft.title,
+        &draft.content,
+        &files.join("\n"),
+    ]);
+    let admitted = match forms::admit(db, cx, FORM, token, honeypot, &fingerprint).await? {
         Ok(a) => a,
         Err(outcome) => return Ok(outcome),
     };
