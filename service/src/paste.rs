@@ -183,7 +183,8 @@ fn decode_data_uri(src: &str) -> Option<Vec<u8>> {
 }
 
 /// A stretch of the pasted HTML: markup kept as it is, or a picture to upload.
-enum Piece {
+#[derive(Debug)]
+pub enum Piece {
     Markup(String),
     Picture {
         bytes: Vec<u8>,
@@ -198,7 +199,7 @@ enum Piece {
 /// Splits pasted HTML at its `<img>` tags, taking each picture's data from its `data:` URI
 /// or, for the `file:` links Word leaves, from the RTF's pictures in order. Linear in the
 /// size of the input (the text is lower-cased once, not once per picture).
-fn split_pictures(html: &str, rtf: &str) -> Vec<Piece> {
+pub fn split_pictures(html: &str, rtf: &str) -> Vec<Piece> {
     let mut pictures = rtf_pictures(rtf).into_iter();
     let lower = html.to_ascii_lowercase();
     let mut pieces = Vec::new();

@@ -23,6 +23,8 @@ use super::forms::{
 
 /// The largest text field read (the text itself may be 20,000 characters).
 const MAX_TEXT_FIELD: usize = 128 * 1024;
+/// Text fields kept from one post (the form has a dozen); more are read and dropped.
+const MAX_TEXT_FIELDS: usize = 32;
 
 /// What reading the multipart body ended with.
 enum Read {
@@ -36,7 +38,8 @@ enum Read {
 }
 
 /// Reads the form's fields and files, stopping a file at [`MAX_FILE_BYTES`] (the rest of it
-/// is read and dropped, so the reader is told which file was too large).
+/// is read and dropped, so the reader is told which file was too large). Files past the
+/// allowed number are counted but not kept, and so are text fields past [`MAX_TEXT_FIELDS`].
 async fn read_multipart(
     mut mp: Multipart,
     fields: &mut Vec<(String, String)>,
@@ -53,10 +56,14 @@ async fn read_multipart(
         };
         let name = f.name().unwrap_or_default().to_owned();
         let file_name = f.file_name().map(str::to_owned);
-        let limit = if file_name.is_some() {
-            MAX_FILE_BYTES
-        } else {
-            MAX_TEXT_FIELD
+        let keep = match &file_name {
+            Some(_) => files.len() <= submissions::MAX_FILES,
+            None => fields.len() < MAX_TEXT_FIELDS,
+        };
+        let limit = match (&file_name, keep) {
+            (_, false) => 0,
+            (Some(_), true) => MAX_FILE_BYTES,
+            (None, true) => MAX_TEXT_FIELD,
         };
         let mut bytes = Vec::new();
         let mut over = false;
@@ -76,7 +83,7 @@ async fn read_multipart(
         }
         match file_name {
             Some(file_name) if name == "files" => {
-                if !(file_name.is_empty() && bytes.is_empty()) {
+                if !(file_name.is_empty() && bytes.is_empty() && !over) {
                     files.push(Upload {
                         name: file_name,
                         bytes: bytes.into(),
@@ -85,6 +92,7 @@ async fn read_multipart(
                 }
             }
             Some(_) => {}
+            None if !keep => {}
             None => {
                 let text = match String::from_utf8(bytes) {
                     Ok(t) => t,
@@ -97,6 +105,18 @@ async fn read_multipart(
             }
         }
     }
+}
+
+/// Reads a `/submit` body as [`post_submit`] does (for tests and fuzzing): its text fields,
+/// its files, and whether it was read whole.
+pub async fn read_submit_body(req: Request) -> (Vec<(String, String)>, Vec<Upload>, bool) {
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    let read = match Multipart::from_request(req, &()).await {
+        Ok(mp) => read_multipart(mp, &mut fields, &mut files).await,
+        Err(_) => Read::Broken,
+    };
+    (fields, files, matches!(read, Read::Complete))
 }
 
 fn checked(fields: &[(String, String)], name: &str) -> bool {

@@ -116,7 +116,9 @@ fn tracked_changes_text_boxes_merged_cells_and_fallbacks() {
         r#"<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>合并</w:t></w:r></w:p></w:tc>"#,
         r#"<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>上</w:t></w:r></w:p></w:tc></w:tr>"#,
         r#"<w:tr><w:tc><w:p/></w:tc><w:tc><w:p><w:r><w:t>二</w:t></w:r></w:p></w:tc>"#,
-        r#"<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"#,
+        r#"<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>"#,
+        // A row deleted in tracked changes is left out.
+        r#"<w:tr><w:trPr><w:del w:id="5" w:author="x"/></w:trPr><w:tc><w:p><w:del><w:r><w:delText>删除的行</w:delText></w:r></w:del></w:p></w:tc></w:tr></w:tbl>"#,
         // Page breaks are not line breaks; field instructions are not text.
         r#"<w:p><w:r><w:br w:type="page"/><w:instrText> PAGE </w:instrText><w:t>页</w:t><w:br/><w:t>次行</w:t></w:r></w:p>"#,
     ));
@@ -130,7 +132,10 @@ fn tracked_changes_text_boxes_merged_cells_and_fallbacks() {
         h.contains(r#"<td colspan="2"><p>合并</p></td><td><p>上</p></td>"#),
         "{h}"
     );
-    assert!(h.contains("<tr><td></td><td><p>二</p></td></tr>"), "{h}");
+    assert!(
+        h.contains("<tr><td></td><td><p>二</p></td></tr></tbody>"),
+        "{h}"
+    );
     assert!(h.contains("<p>页<br>次行</p>"), "{h}");
     assert!(!h.contains("PAGE"), "{h}");
 }
@@ -250,5 +255,33 @@ fn nesting_and_numbers_are_bounded() {
     match convert(&package(&broken, &[])) {
         Err(Error::Invalid(m)) => assert!(m.contains(".docx"), "{m}"),
         other => panic!("{other:?}"),
+    }
+}
+
+/// Converts every .docx in the folder `PORTICO_DOCX_SAMPLES` names (documents saved by Word,
+/// WPS or LibreOffice that cannot be kept in the repository) and prints the HTML:
+/// `PORTICO_DOCX_SAMPLES=/path cargo test -p service --lib docx::tests::samples -- --ignored --nocapture`.
+#[test]
+#[ignore = "needs PORTICO_DOCX_SAMPLES"]
+fn samples() {
+    let Ok(dir) = std::env::var("PORTICO_DOCX_SAMPLES") else {
+        return;
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    entries.sort_by_key(|e| e.path());
+    for e in entries {
+        let path = e.path();
+        if path.extension().is_none_or(|x| x != "docx") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let c = convert(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let clean = crate::paste::clean_markup(&c.html);
+        println!(
+            "== {} ({} pictures, {} skipped)\n{clean}\n",
+            path.display(),
+            c.pictures.len(),
+            c.skipped
+        );
     }
 }

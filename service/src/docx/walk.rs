@@ -87,7 +87,12 @@ enum Open {
     RunProps,
     Text,
     Table,
-    Row,
+    Row {
+        start: usize,
+        /// Deleted as a whole in tracked changes (`w:trPr/w:del`).
+        deleted: bool,
+    },
+    RowProps,
     Cell {
         start: usize,
         span: u32,
@@ -285,6 +290,16 @@ impl<'a> Walker<'a> {
     fn start(&mut self, e: &BytesStart, empty: bool) -> Result<(), Stop> {
         let name = e.local_name();
         let name = name.as_ref();
+        // A row deleted in tracked changes says so in its properties.
+        if self.skipping == 0 && name == b"del" && matches!(self.open.last(), Some(Open::RowProps))
+        {
+            let n = self.open.len();
+            if n >= 2
+                && let Open::Row { deleted, .. } = &mut self.open[n - 2]
+            {
+                *deleted = true;
+            }
+        }
         if self.skipping > 0 || SKIPPED.contains(&name) {
             if !empty {
                 self.skipping += 1;
@@ -307,11 +322,16 @@ impl<'a> Walker<'a> {
                             | Open::Run { .. }
                             | Open::Cell { .. }
                             | Open::Table
-                            | Open::Row
+                            | Open::Row { .. }
                             | Open::TextBox
                     )
                 })
-                .any(|o| matches!(o, Open::ParagraphProps | Open::RunProps | Open::CellProps))
+                .any(|o| {
+                    matches!(
+                        o,
+                        Open::ParagraphProps | Open::RunProps | Open::CellProps | Open::RowProps
+                    )
+                })
         };
         let open = match name {
             b"p" => {
@@ -406,9 +426,14 @@ impl<'a> Walker<'a> {
                 Open::Table
             }
             b"tr" => {
+                let start = self.buf().len();
                 self.push("<tr>")?;
-                Open::Row
+                Open::Row {
+                    start,
+                    deleted: false,
+                }
             }
+            b"trPr" => Open::RowProps,
             b"tc" => {
                 Self::count(&mut self.cells, self.limits.cells, "表格单元格过多")?;
                 Open::Cell {
@@ -510,7 +535,13 @@ impl<'a> Walker<'a> {
             }
             Open::Run { wrapped, .. } => self.close_wrap(wrapped)?,
             Open::Table => self.push("</tbody></table>\n")?,
-            Open::Row => self.push("</tr>")?,
+            Open::Row { start, deleted } => {
+                if deleted {
+                    self.buf().truncate(start);
+                } else {
+                    self.push("</tr>")?;
+                }
+            }
             Open::Cell {
                 start,
                 merged,
@@ -545,7 +576,12 @@ impl<'a> Walker<'a> {
                     None => self.buf().push_str(&html),
                 }
             }
-            Open::ParagraphProps | Open::RunProps | Open::Text | Open::CellProps | Open::Other => {}
+            Open::ParagraphProps
+            | Open::RunProps
+            | Open::Text
+            | Open::CellProps
+            | Open::RowProps
+            | Open::Other => {}
         }
         Ok(())
     }

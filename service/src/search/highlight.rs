@@ -68,23 +68,42 @@ pub fn marked(text: &str, words: &[String]) -> Vec<Piece> {
     pieces(&chars, &marked)
 }
 
+/// How much of a text a snippet is looked for in: the start of a long article is where its
+/// snippet belongs, and the search stays linear however long the article is.
+pub const SNIPPET_SCAN_CHARS: usize = 20_000;
+
 /// About `width` characters of `text` around the place where the most different words
-/// occur close together (the start when none does), marked, with `…` where it is cut.
+/// occur close together (the start when none does), marked, with `…` where it is cut. Only
+/// the first [`SNIPPET_SCAN_CHARS`] characters are looked at.
 pub fn snippet(text: &str, words: &[String], width: usize) -> Vec<Piece> {
-    let chars: Vec<char> = text.chars().collect();
+    let mut chars: Vec<char> = text.chars().take(SNIPPET_SCAN_CHARS + 1).collect();
+    let longer = chars.len() > SNIPPET_SCAN_CHARS;
+    chars.truncate(SNIPPET_SCAN_CHARS);
     let (marked, starts) = matches(&chars, words);
     let before = width / 6;
+    // The window of matches starting within `width - before` of each other that holds the
+    // most different words: one pass, each match entering and leaving the window once.
+    let reach = width.saturating_sub(before).max(1);
+    let mut counts = vec![0usize; words.len()];
+    let mut distinct = 0;
     let mut best = (0usize, 0usize);
+    let mut end = 0;
     for (i, &(at, _)) in starts.iter().enumerate() {
-        let mut seen: Vec<usize> = starts[i..]
-            .iter()
-            .take_while(|(s, _)| *s < at + width - before)
-            .map(|(_, w)| *w)
-            .collect();
-        seen.sort_unstable();
-        seen.dedup();
-        if seen.len() > best.1 {
-            best = (at, seen.len());
+        while end < starts.len() && starts[end].0 < at + reach {
+            let w = starts[end].1;
+            if counts[w] == 0 {
+                distinct += 1;
+            }
+            counts[w] += 1;
+            end += 1;
+        }
+        if distinct > best.1 {
+            best = (at, distinct);
+        }
+        let w = starts[i].1;
+        counts[w] -= 1;
+        if counts[w] == 0 {
+            distinct -= 1;
         }
     }
     let mut start = best.0.saturating_sub(before);
@@ -100,6 +119,7 @@ pub fn snippet(text: &str, words: &[String], width: usize) -> Vec<Piece> {
     }
     let end = (start + width).min(chars.len());
     let mut out = pieces(&chars[start..end], &marked[start..end]);
+    let cut_short = end < chars.len() || longer;
     if start > 0 {
         out.insert(
             0,
@@ -109,7 +129,7 @@ pub fn snippet(text: &str, words: &[String], width: usize) -> Vec<Piece> {
             },
         );
     }
-    if end < chars.len() {
+    if cut_short {
         out.push(Piece {
             text: "…".into(),
             mark: false,
@@ -168,5 +188,20 @@ mod tests {
         // No match: the beginning.
         let none = show(&snippet("第一句。第二句。", &words(&["园区"]), 4));
         assert_eq!(none, "第一句。…");
+    }
+
+    /// A long text full of one common word: linear, and from the text's start.
+    #[test]
+    fn snippets_of_long_texts_stay_linear() {
+        let text = "的".repeat(2_000_000);
+        let s = snippet(&text, &words(&["的", "开发区"]), 100);
+        assert_eq!(s.first().map(|p| p.mark), Some(true));
+        assert_eq!(s.last().map(|p| p.text.as_str()), Some("…"));
+        let marked_chars: usize = s
+            .iter()
+            .filter(|p| p.mark)
+            .map(|p| p.text.chars().count())
+            .sum();
+        assert_eq!(marked_chars, 100);
     }
 }

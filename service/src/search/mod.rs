@@ -7,7 +7,7 @@
 //! document's date in microseconds (made unique), so "newest first" is the order of the key
 //! on both databases.
 
-mod highlight;
+pub mod highlight;
 mod query;
 mod sql;
 pub mod tokens;
