@@ -398,7 +398,7 @@ mod tests {
 
     #[test]
     fn paste() {
-        replay("paste", &["html", "rtf"], super::paste);
+        replay("paste", &["html", "rtf", "clipboard"], super::paste);
     }
 
     #[test]

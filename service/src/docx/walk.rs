@@ -150,6 +150,15 @@ impl<'a> Walker<'a> {
         &mut self.outs[last]
     }
 
+    /// Drops what the current buffer holds from `start` on (an empty paragraph, a merged
+    /// cell, a deleted row).
+    fn cut(&mut self, start: usize) {
+        let buf = self.buf();
+        if start <= buf.len() && buf.is_char_boundary(start) {
+            buf.truncate(start);
+        }
+    }
+
     fn push(&mut self, s: &str) -> Result<(), Stop> {
         self.written += s.len();
         if self.written > self.limits.html {
@@ -520,7 +529,7 @@ impl<'a> Walker<'a> {
                             .is_empty()
                     });
                     if empty {
-                        self.buf().truncate(start);
+                        self.cut(start);
                     } else {
                         self.push(&format!("</{tag}>"))?;
                     }
@@ -537,7 +546,7 @@ impl<'a> Walker<'a> {
             Open::Table => self.push("</tbody></table>\n")?,
             Open::Row { start, deleted } => {
                 if deleted {
-                    self.buf().truncate(start);
+                    self.cut(start);
                 } else {
                     self.push("</tr>")?;
                 }
@@ -549,7 +558,7 @@ impl<'a> Walker<'a> {
                 span,
             } => {
                 if merged {
-                    self.buf().truncate(start);
+                    self.cut(start);
                 } else {
                     if !opened {
                         if span > 1 {
