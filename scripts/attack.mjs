@@ -21,7 +21,7 @@
 //   node scripts/attack.mjs [--port 3931] [--binary target/release/portico]
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, crc32 } from 'node:zlib';
@@ -101,6 +101,13 @@ const rssOf = (pid, field) => {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`));
   return m ? Number(m[1]) / 1024 : 0;
 };
+// The peak RSS of each phase (writing 5 to clear_refs starts a new peak).
+const phases = [];
+let phasePid = 0;
+const phase = (name) => {
+  phases.push({ name, peak: rssOf(phasePid, 'VmHWM') });
+  try { writeFileSync(`/proc/${phasePid}/clear_refs`, '5'); } catch { /* not allowed: one peak for all */ }
+};
 
 const statuses = [];
 const note = (what, status, ms) => { statuses.push({ what, status, ms }); return status; };
@@ -138,6 +145,8 @@ try {
   const admin = await signIn(base, 'attack-admin', 'attack-admin-密码-2026');
   const writer = await signIn(base, 'attack-writer', 'attack-writer-密码-2026');
   const rssBefore = rssOf(server.pid, 'VmRSS');
+  phasePid = server.pid;
+  phase('start-up and sign-in');
   const latest = (await (await fetch(`${base}/rss.xml`)).text()).match(/\/articles\/(\d+)/);
   const article = latest ? `/articles/${latest[1]}` : '/';
 
@@ -156,6 +165,7 @@ try {
     if (r.body.length < 20) failed.push(`GET ${p} after HEAD: ${r.body.length} bytes`);
   }
 
+  phase('head');
   // docx: four documents built to explode, at once, to the editor's import.
   const honest = word(documentXml(2_800_000));
   const underLimit = word(documentXml(1_500_000));
@@ -176,6 +186,7 @@ try {
     if (r.status < 400 || r.status >= 500) failed.push(`a Word bomb import answered ${r.status}`);
   }
 
+  phase('docx imports');
   // submit: 32 manuscripts at once, each with five exploding documents, from 32 addresses.
   const tokens = await Promise.all(Array.from({ length: 32 }, (_, i) => tokenOf('/submit', 100 + i)));
   await new Promise((r) => setTimeout(r, 3200));
@@ -194,6 +205,7 @@ try {
   const floodStatus = {};
   for (const r of flood) floodStatus[r.status] = (floodStatus[r.status] ?? 0) + 1;
 
+  phase('32 manuscripts with 5 documents each');
   // accept: a manuscript whose document the sniffer takes, accepted by an editor.
   const acceptToken = await tokenOf('/submit', 300);
   await new Promise((r) => setTimeout(r, 3200));
@@ -222,6 +234,7 @@ try {
     failed.push(`the under-limit manuscript was answered ${stored.status}`);
   }
 
+  phase('accept');
   // lockout: eight wrong passwords from one address, the right one from another.
   const login = (password, n) => fetch(`${base}/admin/login`, {
     method: 'POST', redirect: 'manual', headers: headers(n, { 'content-type': 'application/x-www-form-urlencoded' }),
@@ -232,6 +245,7 @@ try {
   const signedIn = real.status === 303 && real.headers.get('location') === '/admin';
   if (!signedIn) failed.push(`the editor was kept out: ${real.status} ${real.headers.get('location')}`);
 
+  phase('lockout');
   // diff: one article saved with two different 2 MB bodies, then compared.
   const column = (await getJson(base, writer, '/api/admin/columns/list').catch(() => [])).find((c) => c.slug === 'news');
   const columnId = column ? column.id : 1;
@@ -249,10 +263,12 @@ try {
     note('save 2 MB', second.status, second.ms);
     const revs = await getJson(base, writer, `/api/admin/articles/revisions?id=${id}`);
     const oldest = revs.rows[revs.rows.length - 1];
+    phase('saving two 2 MB bodies');
     const d = await timed('diff of two 2 MB bodies', () => fetch(`${base}/api/admin/articles/diff?rev=${oldest.id}`, {
       headers: { cookie: writer.cookie, accept: 'application/json', 'user-agent': BROWSER_UA },
     }));
     diffMs = d.ms;
+    phase('diff');
 
     // blocked: the same article, full of one blocked word, in review.
     const settings = await getJson(base, admin, '/api/admin/sys/settings');
@@ -266,7 +282,7 @@ try {
       body: new URLSearchParams(fields),
     }));
     const blockedForm = form(id, '新');
-    blockedForm.body = '<p>' + '赌博x'.repeat(600_000) + '</p>';
+    blockedForm.body = '<p>' + '赌博x'.repeat(280_000) + '</p>';
     const saved = await postJson(base, writer, '/api/admin/articles/save', { draft_key: 'attack-diff', form: blockedForm });
     note('save blocked', saved.status, saved.ms);
     const submitted = await postJson(base, writer, '/api/admin/articles/submit', { id });
@@ -274,12 +290,15 @@ try {
     const review = await timed('review with blocked words', () => fetch(`${base}/api/admin/review/one?id=${id}`, {
       headers: { cookie: admin.cookie, accept: 'application/json', 'user-agent': BROWSER_UA },
     }));
-    console.log(`review of a 2 MB body with 600,000 blocked words: ${review.status} in ${review.ms.toFixed(0)} ms`);
+    console.log(`saving a 2 MB body full of a blocked word: ${saved.status}; submitting it: ${submitted.status}`);
+    console.log(`review of a 2 MB body with 280,000 blocked words: ${review.status} in ${review.ms.toFixed(0)} ms`);
+    phase('blocked words');
   } else {
     failed.push(`the writer could not save: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`);
   }
 
   // replay: one 留言 token sent back 20 times at once.
+  phase('review');
   const messageToken = await tokenOf('/messages', 500);
   await new Promise((r) => setTimeout(r, 3200));
   const replays = await Promise.all(Array.from({ length: 20 }, (_, i) => timed('replay', () => fetch(`${base}/messages`, {
@@ -292,18 +311,32 @@ try {
   const replayStored = replays.filter((r) => r.status === 303).length;
   if (replayStored !== 1) failed.push(`a replayed token stored ${replayStored} messages`);
 
+  phase('replay');
   // search: a common character, 20 times.
   const searches = [];
   for (let i = 0; i < 20; i++) searches.push((await timed('search 的', () => fetch(`${base}/search?q=%E7%9A%84`))).ms);
 
+  phase('search');
   const seconds = (performance.now() - started) / 1000;
   probing = false;
   await prober;
 
-  // What readers see is what they saw before.
+  // What readers see is what they saw before (a page rendered again has another script
+  // nonce; the settings saved above make every page render again).
+  // The view counts go up with every GET of an article: not something an attack changed.
+  const unnonced = (html) => html
+    .replace(/nonce="[^"]*"/g, 'nonce=""')
+    .replace(/crossorigin="[^"]*"/g, '')
+    .replace(/(class="hit-count">)\d+/g, '$1');
   for (const p of pages) {
     const again = await (await fetch(`${base}${p}`)).text();
-    if (again !== seen[p] && !(p === '/sitemap.xml' || p.endsWith('rss.xml'))) failed.push(`${p} changed`);
+    if (unnonced(again) !== unnonced(seen[p])) {
+      const a = unnonced(seen[p]);
+      const b = unnonced(again);
+      let i = 0;
+      while (i < a.length && a[i] === b[i]) i++;
+      failed.push(`${p} changed at ${i}: …${a.slice(Math.max(0, i - 80), i + 80)}… became …${b.slice(Math.max(0, i - 80), i + 80)}…`);
+    }
   }
   const fiveHundreds = statuses.filter((s) => s.status >= 500 || s.status === 0);
   for (const s of fiveHundreds) failed.push(`${s.what}: ${s.status}`);
@@ -311,7 +344,8 @@ try {
   const peak = rssOf(server.pid, 'VmHWM');
   const ms = (what) => statuses.filter((s) => s.what === what).map((s) => s.ms);
   console.log(`\nattacks ran ${seconds.toFixed(1)} s; /healthz asked ${health.length} times: p50 ${percentile(health, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms`);
-  console.log(`server RSS: ${rssBefore.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB`);
+  const overall = Math.max(peak, ...phases.map((p) => p.peak));
+  console.log(`server RSS: ${rssBefore.toFixed(0)} MB before, peak ${overall.toFixed(0)} MB; by phase: ${phases.map((p) => `${p.name} ${p.peak.toFixed(0)}`).join(', ')}`);
   console.log(`Word imports: ${imports.map((r) => `${r.status} in ${r.ms.toFixed(0)} ms`).join(', ')}`);
   console.log(`32 manuscripts with 5 documents each: ${JSON.stringify(floodStatus)}, p99 ${percentile(ms('submit bombs'), 99).toFixed(0)} ms`);
   console.log(`accepting a 63 MB document: ${acceptMs === null ? 'not run' : `${acceptMs.toFixed(0)} ms`}`);
@@ -320,7 +354,9 @@ try {
   console.log(`one token sent back 20 times: ${replayStored} stored`);
   console.log(`search for 的: p50 ${percentile(searches, 50).toFixed(0)} ms, max ${Math.max(...searches).toFixed(0)} ms`);
   if (p99 >= 50) failed.push(`/healthz p99 ${p99.toFixed(1)} ms (bound 50 ms)`);
-  if (peak >= 200) failed.push(`peak RSS ${peak.toFixed(0)} MB (bound 200 MB)`);
+  // Start-up (seeding the demo content, drawing its pictures) is not an attack.
+  const top = Math.max(peak, ...phases.filter((p) => p.name !== 'start-up and sign-in').map((p) => p.peak));
+  if (top >= 200) failed.push(`peak RSS ${top.toFixed(0)} MB (bound 200 MB)`);
 } catch (e) {
   failed.push(String(e.stack ?? e));
 } finally {

@@ -242,7 +242,7 @@ pub fn multipart(data: &[u8]) {
         runtime().block_on(server::routes::submit::read_submit_body(req))
     });
     let kept: usize = fields.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
-        + files.iter().map(|f| f.bytes.len()).sum::<usize>();
+        + files.iter().map(|f| f.content.len()).sum::<usize>();
     // Replacement characters for bad UTF-8 may lengthen text by a factor of three.
     assert!(
         kept <= 3 * data.len() + 64,
@@ -253,7 +253,7 @@ pub fn multipart(data: &[u8]) {
     assert!(
         files
             .iter()
-            .all(|f| f.bytes.len() <= service::submissions::MAX_FILE_BYTES)
+            .all(|f| f.content.len() <= service::submissions::MAX_FILE_BYTES)
     );
 }
 

@@ -353,6 +353,8 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, seeds (if enabled and the database is empty) and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        // Uploads a killed server left half-read.
+        tokio::task::spawn_blocking(service::submissions::content::clean_spool);
         let db = connect_and_migrate(&settings.database_url).await?;
         if settings.seed_demo
             && let Some(r) = seed_demo(&db, &open_stores(&settings)?, &settings).await?

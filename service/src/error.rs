@@ -34,6 +34,26 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// What a reader or an editor may be told about this error, in Chinese: the message of a
+    /// refusal as it was written, and a general sentence for anything internal (whose text is
+    /// only ever logged).
+    pub fn reader_message(&self) -> String {
+        match self {
+            Error::Invalid(m) | Error::Forbidden(m) | Error::Conflict(m) => m.clone(),
+            Error::NotFound => "没有找到".into(),
+            Error::Busy => "服务器繁忙，请稍后再试".into(),
+            Error::Unavailable(_) | Error::StorageUnavailable(_) => {
+                "服务暂时不可用，请稍后再试".into()
+            }
+            Error::Db(_) | Error::Io(_) => {
+                tracing::warn!(error = %self, "an internal error was told to a person in general words");
+                "处理时出现内部错误，请稍后再试".into()
+            }
+        }
+    }
+}
+
 impl From<DbErr> for Error {
     fn from(err: DbErr) -> Self {
         if is_unavailable(&err) {

@@ -277,7 +277,9 @@ pub async fn clean(
                             crate::html::escape(&alt)
                         ));
                     }
-                    Err(e) => pasted.warnings.push(format!("一张图片未能上传：{e}")),
+                    Err(e) => pasted
+                        .warnings
+                        .push(format!("一张图片未能上传：{}", e.reader_message())),
                 }
             }
         }

@@ -37,14 +37,94 @@ enum Read {
     BadText,
 }
 
+/// The largest piece of a post handed on at once.
+const PIECE: usize = 64 * 1024;
+
+/// A request body that hands on one piece of at most [`PIECE`] bytes per poll and then lets
+/// its task run. The multipart reader drains everything that has arrived into its own buffer
+/// on each poll; paced, it holds a piece or two of a post instead of all of it, however fast
+/// the post came in. Errors are handed on unwrapped, so an over-long body still reads as one
+/// (413).
+struct Paced {
+    inner: axum::body::Body,
+    left: bytes::Bytes,
+    just_gave: bool,
+}
+
+impl http_body::Body for Paced {
+    type Data = bytes::Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        use std::task::Poll;
+        if self.just_gave {
+            self.just_gave = false;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        if self.left.is_empty() {
+            match std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) => self.left = data,
+                    Err(frame) => return Poll::Ready(Some(Ok(frame))),
+                },
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e.into_inner()))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        let n = self.left.len().min(PIECE);
+        let piece = self.left.split_to(n);
+        self.just_gave = true;
+        Poll::Ready(Some(Ok(http_body::Frame::data(piece))))
+    }
+}
+
+/// `req` with its body [`Paced`].
+fn paced(req: Request) -> Request {
+    let (parts, body) = req.into_parts();
+    let body = Paced {
+        inner: body,
+        left: bytes::Bytes::new(),
+        just_gave: false,
+    };
+    Request::from_parts(parts, axum::body::Body::new(body))
+}
+
+/// Where a part's bytes go while it is read.
+enum Sink {
+    /// A text field: kept in memory, up to its limit.
+    Text(Vec<u8>),
+    /// A file: written to a spool file as it comes (so many large posts at once cost disk,
+    /// not memory), up to its limit.
+    File(tokio::fs::File, std::path::PathBuf, u64),
+    /// Read and dropped.
+    Nowhere,
+}
+
+/// A new spool file for a part.
+async fn spool_file() -> std::io::Result<(tokio::fs::File, std::path::PathBuf)> {
+    let dir = submissions::content::spool_dir();
+    tokio::fs::create_dir_all(&dir).await?;
+    let stem = service::storage::stem().map_err(|e| std::io::Error::other(e.to_string()))?;
+    let path = dir.join(format!("{stem}.part"));
+    let file = tokio::fs::File::create(&path).await?;
+    Ok((file, path))
+}
+
 /// Reads the form's fields and files, stopping a file at [`MAX_FILE_BYTES`] (the rest of it
-/// is read and dropped, so the reader is told which file was too large). Files past the
-/// allowed number are counted but not kept, and so are text fields past [`MAX_TEXT_FIELDS`].
+/// is read and dropped, so the reader is told which file was too large). Files are spooled
+/// to disk as they arrive. Files past the allowed number are counted but not kept, and so
+/// are text fields past [`MAX_TEXT_FIELDS`].
 async fn read_multipart(
     mut mp: Multipart,
     fields: &mut Vec<(String, String)>,
     files: &mut Vec<Upload>,
 ) -> Read {
+    use tokio::io::AsyncWriteExt;
     let mut bad_text = false;
     loop {
         let mut f = match mp.next_field().await {
@@ -56,44 +136,75 @@ async fn read_multipart(
         };
         let name = f.name().unwrap_or_default().to_owned();
         let file_name = f.file_name().map(str::to_owned);
+        let is_file = file_name.is_some();
         let keep = match &file_name {
-            Some(_) => files.len() <= submissions::MAX_FILES,
+            Some(_) => name == "files" && files.len() <= submissions::MAX_FILES,
             None => fields.len() < MAX_TEXT_FIELDS,
         };
-        let limit = match (&file_name, keep) {
-            (_, false) => 0,
-            (Some(_), true) => MAX_FILE_BYTES,
-            (None, true) => MAX_TEXT_FIELD,
+        let (mut sink, limit) = match (is_file, keep) {
+            (_, false) => (Sink::Nowhere, 0),
+            (false, true) => (Sink::Text(Vec::new()), MAX_TEXT_FIELD as u64),
+            (true, true) => match spool_file().await {
+                Ok((file, path)) => (Sink::File(file, path, 0), MAX_FILE_BYTES as u64),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot spool an upload");
+                    return Read::Broken;
+                }
+            },
         };
-        let mut bytes = Vec::new();
         let mut over = false;
         loop {
-            match f.chunk().await {
-                Ok(Some(chunk)) => {
-                    if bytes.len() + chunk.len() > limit {
-                        over = true;
-                    } else if !over {
-                        bytes.extend_from_slice(&chunk);
-                    }
-                }
+            let chunk = match f.chunk().await {
+                Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
                 Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Read::TooLarge,
                 Err(_) => return Read::Broken,
+            };
+            let taken = match &sink {
+                Sink::Text(v) => v.len() as u64,
+                Sink::File(_, _, n) => *n,
+                Sink::Nowhere => 0,
+            };
+            if taken + chunk.len() as u64 > limit {
+                over = true;
+            }
+            if over {
+                continue;
+            }
+            match &mut sink {
+                Sink::Text(v) => v.extend_from_slice(&chunk),
+                Sink::File(file, _, n) => {
+                    if let Err(e) = file.write_all(&chunk).await {
+                        tracing::error!(error = %e, "cannot spool an upload");
+                        return Read::Broken;
+                    }
+                    *n += chunk.len() as u64;
+                }
+                Sink::Nowhere => {}
             }
         }
-        match file_name {
-            Some(file_name) if name == "files" => {
-                if !(file_name.is_empty() && bytes.is_empty() && !over) {
+        match (sink, file_name) {
+            (Sink::File(mut file, path, len), Some(file_name)) => {
+                let _ = file.flush().await;
+                drop(file);
+                // The handle removes the file when the post is done with it.
+                let content = submissions::Content::Spooled(std::sync::Arc::new(
+                    submissions::content::Spooled::adopt(path, len),
+                ));
+                if !(file_name.is_empty() && len == 0 && !over) {
                     files.push(Upload {
                         name: file_name,
-                        bytes: bytes.into(),
+                        content,
                         too_large: over,
                     });
                 }
             }
-            Some(_) => {}
-            None if !keep => {}
-            None => {
+            (Sink::Nowhere, Some(file_name)) if name == "files" => files.push(Upload {
+                name: file_name,
+                content: submissions::Content::default(),
+                too_large: true,
+            }),
+            (Sink::Text(bytes), None) => {
                 let text = match String::from_utf8(bytes) {
                     Ok(t) => t,
                     Err(e) => {
@@ -103,6 +214,7 @@ async fn read_multipart(
                 };
                 fields.push((name, text));
             }
+            _ => {}
         }
     }
 }
@@ -112,7 +224,7 @@ async fn read_multipart(
 pub async fn read_submit_body(req: Request) -> (Vec<(String, String)>, Vec<Upload>, bool) {
     let mut fields = Vec::new();
     let mut files = Vec::new();
-    let read = match Multipart::from_request(req, &()).await {
+    let read = match Multipart::from_request(paced(req), &()).await {
         Ok(mp) => read_multipart(mp, &mut fields, &mut files).await,
         Err(_) => Read::Broken,
     };
@@ -202,7 +314,7 @@ pub async fn post_submit(State(state): State<AppState>, req: Request) -> Respons
     let (parts, body) = req.into_parts();
     let mut fields = Vec::new();
     let mut files = Vec::new();
-    let req = Request::from_parts(parts.clone(), body);
+    let req = paced(Request::from_parts(parts.clone(), body));
     let read = match Multipart::from_request(req, &state).await {
         Ok(mp) => read_multipart(mp, &mut fields, &mut files).await,
         Err(_) => Read::Broken,

@@ -138,7 +138,7 @@ pub async fn import(
                     Err(e) => {
                         pasted
                             .warnings
-                            .push(format!("文档中的一张图片未能导入：{e}"));
+                            .push(format!("文档中的一张图片未能导入：{}", e.reader_message()));
                         String::new()
                     }
                 }

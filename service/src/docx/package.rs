@@ -1,7 +1,7 @@
 //! The zip package of a Word document, read with every size counted as it is inflated: the
 //! sizes the zip directory claims are only used to refuse early, never believed.
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek};
 
 use crate::Error;
 
@@ -41,20 +41,28 @@ impl Refusal {
 }
 
 /// An opened package: its directory checked.
-pub struct Package<'a> {
-    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+pub struct Package<R: Read + Seek> {
+    zip: zip::ZipArchive<R>,
     /// Bytes really inflated so far, over all parts.
     inflated: u64,
 }
 
-impl<'a> Package<'a> {
-    /// Opens `bytes` as a Word package: a zip of at most [`MAX_ENTRIES`] parts whose claimed
-    /// sizes fit [`MAX_PART`] each and [`MAX_UNPACKED`] together, with `word/document.xml`.
-    pub fn open(bytes: &'a [u8]) -> std::result::Result<Package<'a>, Refusal> {
+impl<'a> Package<Cursor<&'a [u8]>> {
+    /// Opens `bytes` as a Word package (see [`Package::read_from`]).
+    pub fn open(bytes: &'a [u8]) -> std::result::Result<Self, Refusal> {
         if !bytes.starts_with(b"PK\x03\x04") {
             return Err(Refusal::Broken);
         }
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Refusal::Broken)?;
+        Package::read_from(Cursor::new(bytes))
+    }
+}
+
+impl<R: Read + Seek> Package<R> {
+    /// Opens what `source` holds as a Word package: a zip of at most [`MAX_ENTRIES`] parts
+    /// whose claimed sizes fit [`MAX_PART`] each and [`MAX_UNPACKED`] together, with
+    /// `word/document.xml`.
+    pub fn read_from(source: R) -> std::result::Result<Self, Refusal> {
+        let mut zip = zip::ZipArchive::new(source).map_err(|_| Refusal::Broken)?;
         if zip.len() > MAX_ENTRIES {
             return Err(Refusal::TooLarge);
         }
@@ -151,7 +159,12 @@ impl<R: Read> Read for Counted<R> {
 /// Whether `bytes` are a Word document whose directory is sane and whose main part really
 /// unpacks, within the limits (inflated to nowhere: no memory is taken for it).
 pub fn is_word(bytes: &[u8]) -> bool {
-    match Package::open(bytes) {
+    bytes.starts_with(b"PK\x03\x04") && is_word_in(Cursor::new(bytes))
+}
+
+/// [`is_word`] of what `source` holds.
+pub fn is_word_in(source: impl Read + Seek) -> bool {
+    match Package::read_from(source) {
         Ok(mut p) => p.check("word/document.xml").unwrap_or(false),
         Err(_) => false,
     }

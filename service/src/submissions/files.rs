@@ -2,6 +2,8 @@
 //! the older .doc and WPS 文字's .wps, both OLE compound files holding a Word document),
 //! PDF, JPEG or PNG.
 
+use std::io::{Read, Seek};
+
 /// One submission holds at most this many files…
 pub const MAX_FILES: usize = 5;
 /// …each at most this large…
@@ -76,30 +78,77 @@ const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// What `bytes` are. `name` only tells a WPS file from a .doc when the content is an OLE
 /// Word document either way.
 pub fn sniff(name: &str, bytes: &[u8]) -> Option<FileKind> {
-    if bytes.starts_with(b"%PDF-") {
+    sniff_in(name, &mut std::io::Cursor::new(bytes))
+}
+
+/// What the bytes `source` holds are ([`sniff`]), read in one pass of small pieces (a Word
+/// package through its directory), never all at once: blocking when it is a file.
+pub fn sniff_in(name: &str, source: &mut (impl Read + Seek)) -> Option<FileKind> {
+    let mut head = [0u8; 8];
+    let n = read_up_to(source, &mut head).ok()?;
+    let head = &head[..n];
+    if head.starts_with(b"%PDF-") {
         Some(FileKind::Pdf)
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some(FileKind::Png)
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+    } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(FileKind::Jpg)
-    } else if bytes.starts_with(OLE) {
+    } else if head.starts_with(OLE) {
         // The directory names its streams in UTF-16: a Word document has `WordDocument`
         // (WPS 文字 writes the same), older WPS files `WpsContent`.
-        let word = utf16(b"WordDocument");
-        let wps = utf16(b"WpsContent");
-        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-        if has(&wps) || (has(&word) && name.to_ascii_lowercase().ends_with(".wps")) {
+        let (word, wps) = ole_streams(source).ok()?;
+        if wps || (word && name.to_ascii_lowercase().ends_with(".wps")) {
             Some(FileKind::Wps)
-        } else if has(&word) {
+        } else if word {
             Some(FileKind::Doc)
         } else {
             None
         }
-    } else if crate::docx::package::is_word(bytes) {
-        Some(FileKind::Docx)
+    } else if head.starts_with(b"PK\x03\x04") {
+        source.rewind().ok()?;
+        crate::docx::package::is_word_in(source).then_some(FileKind::Docx)
     } else {
         None
     }
+}
+
+fn read_up_to(source: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match source.read(&mut buf[n..])? {
+            0 => break,
+            got => n += got,
+        }
+    }
+    Ok(n)
+}
+
+/// Whether an OLE file names a `WordDocument` and a `WpsContent` stream, read in pieces
+/// that overlap by a name's length, so a name across two pieces is found too.
+fn ole_streams(source: &mut (impl Read + Seek)) -> std::io::Result<(bool, bool)> {
+    let word = utf16(b"WordDocument");
+    let wps = utf16(b"WpsContent");
+    let keep = word.len().max(wps.len());
+    source.rewind()?;
+    let mut window: Vec<u8> = Vec::with_capacity(64 * 1024 + keep);
+    let mut piece = vec![0u8; 64 * 1024];
+    let (mut has_word, mut has_wps) = (false, false);
+    loop {
+        let n = source.read(&mut piece)?;
+        if n == 0 {
+            break;
+        }
+        window.extend_from_slice(&piece[..n]);
+        let has = |needle: &[u8]| window.windows(needle.len()).any(|w| w == needle);
+        has_word |= has(&word);
+        has_wps |= has(&wps);
+        if has_word && has_wps {
+            break;
+        }
+        let cut = window.len().saturating_sub(keep);
+        window.drain(..cut);
+    }
+    Ok((has_word, has_wps))
 }
 
 fn utf16(ascii: &[u8]) -> Vec<u8> {

@@ -20,10 +20,14 @@ use crate::forms::{self, Admitted, Context, FieldError, Outcome, field_error};
 use crate::storage::Store;
 use crate::{Error, Result};
 
+pub mod content;
 mod files;
 pub mod review;
 
-pub use files::{FileKind, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, clean_name, sniff};
+pub use content::Content;
+pub use files::{
+    FileKind, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, clean_name, sniff, sniff_in,
+};
 
 /// The name of the form, in its tokens and counters.
 pub const FORM: &str = "submission";
@@ -40,8 +44,8 @@ pub const MAX_CONTENT: usize = 20_000;
 pub struct Upload {
     /// The name the sender's computer gave it.
     pub name: String,
-    pub bytes: bytes::Bytes,
-    /// The sender sent more than [`MAX_FILE_BYTES`]; `bytes` holds only the start.
+    pub content: Content,
+    /// The sender sent more than [`MAX_FILE_BYTES`]; `content` holds only the start.
     pub too_large: bool,
 }
 
@@ -66,7 +70,7 @@ pub struct Draft {
 pub struct CheckedFile {
     pub name: String,
     pub kind: FileKind,
-    pub bytes: bytes::Bytes,
+    pub content: Content,
 }
 
 /// A submission that passed every check, ready to store.
@@ -92,10 +96,11 @@ pub fn sniff_files(uploads: &[Upload]) -> Vec<Option<FileKind>> {
     uploads
         .iter()
         .map(|u| {
-            if u.too_large || u.bytes.is_empty() || u.bytes.len() > MAX_FILE_BYTES {
+            if u.too_large || u.content.is_empty() || u.content.len() > MAX_FILE_BYTES {
                 None
             } else {
-                sniff(&u.name, &u.bytes)
+                let mut source = u.content.reader().ok()?;
+                sniff_in(&u.name, &mut source)
             }
         })
         .collect()
@@ -119,7 +124,7 @@ fn check_files(
     let uploads: Vec<(&Upload, Option<FileKind>)> = uploads
         .iter()
         .zip(kinds.iter().copied().chain(std::iter::repeat(None)))
-        .filter(|(u, _)| !(u.bytes.is_empty() && u.name.trim().is_empty()))
+        .filter(|(u, _)| !(u.content.is_empty() && u.name.trim().is_empty()))
         .collect();
     if uploads.len() > MAX_FILES {
         errors.push(field_error(
@@ -137,8 +142,8 @@ fn check_files(
         } else {
             shown
         };
-        total = total.saturating_add(u.bytes.len());
-        if u.too_large || u.bytes.len() > MAX_FILE_BYTES {
+        total = total.saturating_add(u.content.len());
+        if u.too_large || u.content.len() > MAX_FILE_BYTES {
             errors.push(field_error(
                 "files",
                 format!(
@@ -149,7 +154,7 @@ fn check_files(
             ));
             continue;
         }
-        if u.bytes.is_empty() {
+        if u.content.is_empty() {
             errors.push(field_error("files", format!("附件“{shown}”是空文件")));
             continue;
         }
@@ -157,7 +162,7 @@ fn check_files(
             Some(kind) => checked.push(CheckedFile {
                 name: clean_name(&u.name, kind),
                 kind,
-                bytes: u.bytes.clone(),
+                content: u.content.clone(),
             }),
             None => errors.push(field_error(
                 "files",
@@ -221,7 +226,7 @@ pub fn check_sniffed(
         ));
     }
     let files = check_files(&draft.files, kinds, &mut errors);
-    if content.is_empty() && draft.files.iter().all(|f| f.bytes.is_empty()) {
+    if content.is_empty() && draft.files.iter().all(|f| f.content.is_empty()) {
         errors.push(field_error("content", "请填写正文，或上传稿件附件"));
     }
     forms::content_rules(
@@ -261,7 +266,7 @@ pub async fn submit(
     let files: Vec<String> = draft
         .files
         .iter()
-        .map(|f| format!("{}:{}", f.name, f.bytes.len()))
+        .map(|f| format!("{}:{}", f.name, f.content.len()))
         .collect();
     let fingerprint = forms::content_hash(&[
         &draft.name,
@@ -304,20 +309,29 @@ pub async fn suggestable_columns(db: &impl ConnectionTrait) -> Result<Vec<(i32, 
         .collect())
 }
 
-fn hash_of(m: &Checked) -> String {
-    let files: Vec<String> = m
-        .files
-        .iter()
-        .map(|f| {
-            Sha256::digest(&f.bytes)
+/// The hash a submission is recognized by: its text and its files' bytes (read in pieces;
+/// blocking for spooled files).
+fn hash_of(m: &Checked) -> Result<String> {
+    let mut files = Vec::new();
+    for f in &m.files {
+        let mut hasher = Sha256::new();
+        let mut source = f.content.reader()?;
+        std::io::copy(&mut source, &mut hasher)?;
+        files.push(
+            hasher
+                .finalize()
                 .iter()
                 .map(|b| format!("{b:02x}"))
-                .collect()
-        })
-        .collect();
+                .collect::<String>(),
+        );
+    }
     let files = files.join(",");
-    forms::content_hash(&[&m.title, &m.content, &files])
+    Ok(forms::content_hash(&[&m.title, &m.content, &files]))
 }
+
+/// Files being copied into the private store at once (each is read into memory for it, up
+/// to [`MAX_FILE_BYTES`]).
+static STORING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// Writes the files to the private store (durably), returning their paths.
 async fn write_files(private: &Store, files: &[CheckedFile]) -> Result<Vec<String>> {
@@ -331,12 +345,25 @@ async fn write_files(private: &Store, files: &[CheckedFile]) -> Result<Vec<Strin
                 crate::storage::stem()?,
                 f.kind.ext()
             ),
-            f.bytes.clone(),
+            f.content.clone(),
         ));
     }
     let mut written: Vec<String> = Vec::new();
-    for (path, bytes) in planned {
-        if let Err(e) = private.put(&path, bytes).await {
+    for (path, content) in planned {
+        let _slot = STORING
+            .acquire()
+            .await
+            .map_err(|_| Error::Io(std::io::Error::other("the store queue is closed")))?;
+        let put = async {
+            let bytes = match content {
+                Content::Memory(b) => b,
+                spooled => tokio::task::spawn_blocking(move || spooled.bytes())
+                    .await
+                    .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??,
+            };
+            private.put(&path, bytes).await
+        };
+        if let Err(e) = put.await {
             for p in &written {
                 private.remove(p).await;
             }
@@ -359,7 +386,7 @@ async fn store(
 ) -> Result<Outcome> {
     let hash = {
         let m = m.clone();
-        crate::work::heavy(move || hash_of(&m)).await?
+        crate::work::heavy(move || hash_of(&m)).await??
     };
     let paths = write_files(private, &m.files).await?;
     let result = record(db, cx, admitted, &m, &hash, &paths).await;
@@ -435,7 +462,7 @@ async fn record(
                 path: Set(path.clone()),
                 kind: Set(f.kind.ext().to_owned()),
                 mime: Set(f.kind.mime().to_owned()),
-                size_bytes: Set(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX)),
+                size_bytes: Set(i64::try_from(f.content.len()).unwrap_or(i64::MAX)),
                 ..Default::default()
             }
             .insert(&txn)

@@ -442,8 +442,9 @@ async fn make_draft(
                 body = p.html;
             }
             Err(e) => warnings.push(format!(
-                "附件“{}”未能导入（{e}），正文使用了投稿文字",
-                f.name
+                "附件“{}”未能导入（{}），正文使用了投稿文字",
+                f.name,
+                e.reader_message()
             )),
         }
     }
@@ -475,7 +476,11 @@ async fn make_draft(
                     crate::html::escape(&img.alt)
                 ));
             }
-            Err(e) => warnings.push(format!("图片“{}”未能放入媒体库：{e}", f.name)),
+            Err(e) => warnings.push(format!(
+                "图片“{}”未能放入媒体库：{}",
+                f.name,
+                e.reader_message()
+            )),
         }
     }
     let input = ArticleInput {

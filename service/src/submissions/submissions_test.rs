@@ -14,7 +14,7 @@ fn draft() -> Draft {
         answer: String::new(),
         files: vec![Upload {
             name: "稿件.pdf".into(),
-            bytes: b"%PDF-1.7\n...".to_vec().into(),
+            content: b"%PDF-1.7\n...".to_vec().into(),
             too_large: false,
         }],
     }
@@ -49,17 +49,17 @@ fn file_problems_are_told_at_the_files_field() {
     d.files = vec![
         Upload {
             name: "病毒.pdf".into(),
-            bytes: b"MZ\x90\x00binary".to_vec().into(),
+            content: b"MZ\x90\x00binary".to_vec().into(),
             too_large: false,
         },
         Upload {
             name: "大.pdf".into(),
-            bytes: b"%PDF".to_vec().into(),
+            content: b"%PDF".to_vec().into(),
             too_large: true,
         },
         Upload {
             name: "空.docx".into(),
-            bytes: Default::default(),
+            content: Default::default(),
             too_large: false,
         },
     ];
@@ -72,7 +72,7 @@ fn file_problems_are_told_at_the_files_field() {
     d.files = (0..6)
         .map(|i| Upload {
             name: format!("{i}.pdf"),
-            bytes: b"%PDF-1.4".to_vec().into(),
+            content: b"%PDF-1.4".to_vec().into(),
             too_large: false,
         })
         .collect();
@@ -82,7 +82,7 @@ fn file_problems_are_told_at_the_files_field() {
     d.files = (0..3)
         .map(|i| Upload {
             name: format!("{i}.pdf"),
-            bytes: [b"%PDF-1.4".as_slice(), &vec![b' '; 19 * 1024 * 1024]]
+            content: [b"%PDF-1.4".as_slice(), &vec![b' '; 19 * 1024 * 1024]]
                 .concat()
                 .into(),
             too_large: false,
