@@ -67,18 +67,38 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-/// Removes everything that could run script or break out of the article: `<script>`, event
-/// handler attributes, `javascript:` URLs, styles and unknown tags. Paragraphs, headings,
-/// images, figures, links and tables are kept.
-pub fn sanitize(html: &str) -> String {
-    SANITIZER.clean(html).to_string()
+/// Cleans `html` until cleaning changes nothing more (at most four passes; one more is
+/// usually enough). A cleaner drops the elements it does not allow but keeps what was inside
+/// them, which can leave nestings an HTML parser builds otherwise (a heading inside a heading,
+/// once a `<span>` between them is gone): the browser would then see another document than
+/// the one checked, and the next save would change it again. Cleaned to a fixed point, what
+/// is stored is what every later reading of it sees.
+pub fn settle(clean: impl Fn(&str) -> String, html: &str) -> String {
+    let mut out = clean(html);
+    for _ in 0..3 {
+        let again = clean(&out);
+        if again == out {
+            break;
+        }
+        out = again;
+    }
+    out
 }
 
-/// A stored body made ready to show under a page's `<h1>`: sanitized, and its headings
-/// renumbered from `<h2>` without gaps (an editor's 小标题 may be stored as `<h3>`, a pasted
-/// document may start at `<h4>` or jump from `<h2>` to `<h4>`). The levels keep their order.
+/// Removes everything that could run script or break out of the article: `<script>`, event
+/// handler attributes, `javascript:` URLs, styles and unknown tags. Paragraphs, headings,
+/// images, figures, links and tables are kept. Cleaning the result again changes nothing
+/// ([`settle`]).
+pub fn sanitize(html: &str) -> String {
+    settle(|h| SANITIZER.clean(h).to_string(), html)
+}
+
+/// A stored body made ready to show under a page's `<h1>`: sanitized (one pass: a stored body
+/// was settled when it was saved), and its headings renumbered from `<h2>` without gaps (an
+/// editor's 小标题 may be stored as `<h3>`, a pasted document may start at `<h4>` or jump from
+/// `<h2>` to `<h4>`). The levels keep their order.
 pub fn page_body(html: &str) -> String {
-    rank_headings(&sanitize(html))
+    rank_headings(&SANITIZER.clean(html).to_string())
 }
 
 /// Renumbers the headings of sanitized HTML from `<h2>` without gaps (see [`page_body`]):
@@ -274,6 +294,22 @@ mod heading_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing: a heading inside a heading, once the `<span>` between them is
+    /// dropped, is parsed as two headings the next time. Sanitized output sanitizes to itself.
+    #[test]
+    fn sanitized_html_sanitizes_to_itself() {
+        for html in [
+            "<h3><span><h2>里</h2></span>外</h3>",
+            "<h3>（一）<em>下一步<p>段</p><h2>二</h2><table><tr><td>格</td></tr></table></em></h3>",
+            "<p><span><p>段中段</p></span></p>",
+        ] {
+            let once = sanitize(html);
+            assert_eq!(sanitize(&once), once, "{html}");
+            let pasted = crate::paste::clean_markup(html);
+            assert_eq!(crate::paste::clean_markup(&pasted), pasted, "{html}");
+        }
+    }
 
     #[test]
     fn removes_script_elements_entirely() {

@@ -294,14 +294,14 @@ pub async fn clean(
             "一次粘贴最多上传 {MAX_PICTURES} 张图片，其余 {too_many} 张请用“插入图片”按钮上传"
         ));
     }
-    pasted.html = crate::work::heavy(move || tidy(&CLEANER.clean(&out).to_string())).await?;
+    pasted.html = crate::work::heavy(move || clean_markup(&out)).await?;
     Ok(pasted)
 }
 
 /// Cleans article HTML from elsewhere (a paste, a converted document) down to what the
 /// article body allows.
 pub fn clean_markup(html: &str) -> String {
-    tidy(&CLEANER.clean(html).to_string())
+    crate::html::settle(|h| tidy(&CLEANER.clean(h).to_string()), html)
 }
 
 /// Removes empty paragraphs and turns `b`/`i` into `strong`/`em`.
