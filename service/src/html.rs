@@ -93,6 +93,27 @@ pub fn sanitize(html: &str) -> String {
     settle(|h| SANITIZER.clean(h).to_string(), html)
 }
 
+/// Bodies up to this size are cleaned where they are (a millisecond or two); longer ones go
+/// through [`crate::work::heavy`].
+const INLINE_CLEAN: usize = 64 * 1024;
+
+/// [`sanitize`], a long body (its parse tree is about twenty times its size) as heavy work:
+/// on a blocking thread, a few at a time, never on the threads that answer requests.
+pub async fn clean(html: String) -> crate::Result<String> {
+    if html.len() <= INLINE_CLEAN {
+        return Ok(sanitize(&html));
+    }
+    crate::work::heavy(move || sanitize(&html)).await
+}
+
+/// [`page_body`], a long body as heavy work (see [`clean`]).
+pub async fn page_body_of(html: String) -> crate::Result<String> {
+    if html.len() <= INLINE_CLEAN {
+        return Ok(page_body(&html));
+    }
+    crate::work::heavy(move || page_body(&html)).await
+}
+
 /// A stored body made ready to show under a page's `<h1>`: sanitized (one pass: a stored body
 /// was settled when it was saved), and its headings renumbered from `<h2>` without gaps (an
 /// editor's 小标题 may be stored as `<h3>`, a pasted document may start at `<h4>` or jump from

@@ -4,7 +4,7 @@
 //! and non-empty targets are refused before anything is written.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use entity::user::Role;
 use sea_orm::EntityTrait;
@@ -163,8 +163,9 @@ async fn a_sqlite_site_moves_to_postgres_and_s3_and_back() {
 /// transaction).
 async fn backups_are_snapshots_while_the_site_writes(app: &TestApp) {
     let stop = Arc::new(AtomicBool::new(false));
+    let saved = Arc::new(AtomicUsize::new(0));
     let writer = {
-        let (db, stop) = (app.db.clone(), stop.clone());
+        let (db, stop, saved) = (app.db.clone(), stop.clone(), saved.clone());
         let like = app.some_article().await;
         tokio::spawn(async move {
             let mut n = 0;
@@ -175,11 +176,19 @@ async fn backups_are_snapshots_while_the_site_writes(app: &TestApp) {
                     .await
                     .unwrap();
                 n += 1;
+                saved.store(n, Ordering::Relaxed);
             }
             n
         })
     };
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // The backup starts once a few are saved (however busy the machine is), while the
+    // writer goes on.
+    for _ in 0..1500 {
+        if saved.load(Ordering::Relaxed) >= 3 || writer.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let work = tempfile::tempdir().unwrap();
     let file = work.path().join("site.tar.gz");
     let manifest = service::backup::backup(&app.db, &app.state.files, &file, |_| {})

@@ -595,6 +595,61 @@ async fn refused_posts_count_against_the_limit_postgres() {
     refused_posts_count_against_the_limit(Backend::Postgres).await;
 }
 
+/// A reader's browser behind the site's reverse proxy, which reports it as `address`.
+fn reader_behind_proxy(address: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", address.parse().unwrap());
+    reqwest::Client::builder()
+        .user_agent(crate::helpers::BROWSER_UA)
+        .default_headers(headers)
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// An IPv6 client holds a whole /64 (2^64 addresses): the limit counts the network, so
+/// changing the last 64 bits for every post does not get around it; another /64 is another
+/// client.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_readers_are_limited_per_64() {
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            ("PORTICO_FORMS_PER_HOUR", "2"),
+            ("PORTICO_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+    )
+    .await
+    .expect("SQLite");
+    for (i, address) in ["2001:db8:7:1::1", "2001:db8:7:1:a::2"].iter().enumerate() {
+        let reader = reader_behind_proxy(address);
+        let content = format!("第{i}条来自同一网段的留言");
+        let sent = send(&app, &reader, &good("网段", &content, "13812345678")).await;
+        assert_eq!(sent.status, 303, "{address}: {}", sent.body);
+    }
+    let third = reader_behind_proxy("2001:db8:7:1:ffff:ffff:ffff:fffe");
+    let sent = send(
+        &app,
+        &third,
+        &good("网段", "第三条换了地址的留言", "13812345678"),
+    )
+    .await;
+    assert_eq!(sent.status, 429, "the same /64: {}", sent.body);
+    assert!(sent.body.contains("第三条换了地址的留言"));
+    let elsewhere = reader_behind_proxy("2001:db8:7:2::1");
+    let sent = send(
+        &app,
+        &elsewhere,
+        &good("网段", "另一个网段的留言", "13812345678"),
+    )
+    .await;
+    assert_eq!(sent.status, 303, "another /64: {}", sent.body);
+    assert_eq!(stored(&app).await, 3);
+    app.cleanup().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_sent_back_at_once_are_refused() {
     let app = spawn_app_with(Backend::Sqlite, &[("PORTICO_FORMS_MIN_SECS", "3")])

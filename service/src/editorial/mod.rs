@@ -238,7 +238,8 @@ pub(crate) async fn save_in(
     recording: Recording,
 ) -> Result<article::Model> {
     let now = Utc::now();
-    let input = input.validate(now)?;
+    let mut input = input.validate(now)?;
+    input.body = crate::html::clean(std::mem::take(&mut input.body)).await?;
     if !crate::column::all(txn)
         .await?
         .iter()
@@ -271,7 +272,7 @@ pub(crate) async fn save_in(
     model.source = Set(input.source);
     model.author = Set(input.author);
     model.summary = Set(input.summary);
-    model.body = Set(crate::html::sanitize(&input.body));
+    model.body = Set(input.body);
     model.cover_image_id = Set(input.cover_image_id);
     model.is_headline = Set(input.is_headline);
     model.is_recommended = Set(input.is_recommended);

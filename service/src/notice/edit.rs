@@ -46,7 +46,7 @@ pub async fn save_notice(
         },
     };
     m.title = Set(title);
-    m.body = Set(crate::html::sanitize(&input.body));
+    m.body = Set(crate::html::clean(input.body).await?);
     m.published_at = Set(input.published_at);
     m.is_published = Set(input.is_published);
     m.updated_at = Set(now);

@@ -35,7 +35,7 @@ pub async fn save_page(
         },
     };
     m.title = Set(title);
-    m.body = Set(crate::html::sanitize(body));
+    m.body = Set(crate::html::clean(body.to_owned()).await?);
     m.updated_at = Set(now);
     let saved = match existing {
         Some(_) => m.update(&txn).await?,

@@ -173,7 +173,7 @@ pub async fn save(db: &Db, person: &Person, id: Option<i32>, input: ArticleInput
     match &before {
         Some(b) if is_live(b) => {
             let mut input = input.validate(Utc::now())?;
-            input.body = crate::html::sanitize(&input.body);
+            input.body = crate::html::clean(std::mem::take(&mut input.body)).await?;
             let review = keep_edit(&txn, person, b, review, &input).await?;
             txn.commit().await?;
             Ok(Saved {

@@ -122,13 +122,27 @@ impl Doc {
     }
 }
 
-/// Each token of a document once, with the fields it is in (1 title, 2 lead, 4 body).
+/// The most distinct tokens one document gives the index. A long report of 100,000 Han
+/// characters has about as many; past that only the tokens already seen are marked, so the
+/// title, the lead and the opening of the text are always indexed. A 2 MB body of numbered
+/// paragraphs has 210,000, and SQLite holds each in memory (about 130 bytes) until the save
+/// commits: the cap keeps one save under 15 MB there.
+pub const MAX_TOKENS: usize = 100_000;
+
+/// Each token of a document once, with the fields it is in (1 title, 2 lead, 4 body); at
+/// most [`MAX_TOKENS`], the first ones met.
 fn field_tokens(doc: &Doc) -> HashMap<String, u8> {
     // Grown as tokens come (sized by the body's bytes, a 2 MB body reserved room for a
     // million tokens, 30 MB, where it has a fifth as many).
     let mut seen: HashMap<String, u8> = HashMap::new();
     for (text, bit) in [(&doc.title, 1u8), (&doc.lead, 2), (&doc.body, 4)] {
-        tokens::each_index_token(text, |t| *seen.entry(t).or_default() |= bit);
+        tokens::each_index_token(text, |t| {
+            if let Some(bits) = seen.get_mut(&t) {
+                *bits |= bit;
+            } else if seen.len() < MAX_TOKENS {
+                seen.insert(t, bit);
+            }
+        });
     }
     seen
 }
@@ -592,4 +606,35 @@ pub async fn ensure_built(db: &Db) -> Result<()> {
     let n = rebuild(db, |_, _| {}).await?;
     tracing::info!(documents = n, "search index built");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body with more distinct tokens than the cap: the title, the lead and the opening are
+    /// indexed, the rest of the new tokens are not, and no more than the cap are kept.
+    #[test]
+    fn a_document_gives_at_most_max_tokens() {
+        let body: String = (0..150_000).map(|i| format!("编号{i} ")).collect();
+        let doc = Doc {
+            kind: Kind::Article,
+            ref_id: 1,
+            column_id: None,
+            public: true,
+            at: Utc::now(),
+            title: "园区招商年报".into(),
+            lead: "摘要提到营商环境".into(),
+            body,
+        };
+        let seen = field_tokens(&doc);
+        assert_eq!(seen.len(), MAX_TOKENS);
+        assert_eq!(seen.get("招商"), Some(&1));
+        assert_eq!(seen.get("营商"), Some(&2));
+        assert_eq!(seen.get("编号"), Some(&4));
+        assert!(seen.contains_key("10"));
+        assert!(!seen.contains_key("149999"));
+        let fields = Fields::of(&doc);
+        assert!(fields.all.split(' ').count() <= MAX_TOKENS);
+    }
 }

@@ -141,7 +141,7 @@ pub async fn discard_autosave(draft_key: String) -> Result<(), AppError> {
 #[server(prefix = "/api/admin", endpoint = "articles/preview", input = Json)]
 pub async fn preview_body(body: String) -> Result<String, AppError> {
     let (_, state) = crate::ssr::as_staff()?;
-    let html = service::html::page_body(&body);
+    let html = service::html::page_body_of(body).await?;
     Ok(service::media::with_srcset(&state.db, &html).await?)
 }
 

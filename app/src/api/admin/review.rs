@@ -106,7 +106,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
     };
     let (fields, body) = super::editor::compare(&state, &live, &proposal).await?;
     let hits = rules.blocked_in(&service::review::words_of(&proposal));
-    let html = service::html::page_body(&proposal.body);
+    let html = service::html::page_body_of(proposal.body.clone()).await?;
     let preview_html =
         service::review::mark_words(&service::media::with_srcset(db, &html).await?, &hits);
     let cannot_decide = if review.submitted_by == Some(staff.user.id) {
