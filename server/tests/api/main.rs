@@ -15,6 +15,7 @@ mod guards;
 mod helpers;
 mod hits;
 mod mail;
+mod message_limits;
 mod messages;
 mod monitoring;
 mod portal;
