@@ -23,6 +23,8 @@ pub struct Model {
     pub author: String,
     #[sea_orm(column_type = "Text")]
     pub summary: String,
+    /// Comma-separated, for `<meta name="keywords">` (imported sites have them).
+    pub keywords: String,
     /// Sanitized HTML.
     #[sea_orm(column_type = "Text")]
     pub body: String,

@@ -12,6 +12,7 @@ mod m20261204_000006_search;
 pub mod m20261205_000007_search_grams;
 mod m20261206_000008_review;
 mod m20261207_000009_form_tokens;
+mod m20261208_000010_move_in;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000007_search_grams::Migration),
             Box::new(m20261206_000008_review::Migration),
             Box::new(m20261207_000009_form_tokens::Migration),
+            Box::new(m20261208_000010_move_in::Migration),
         ]
     }
 }
