@@ -131,7 +131,9 @@ impl MigrationTrait for Migration {
             NotFound::Table.into_iden(),
             Redirects::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(t).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(t).to_owned())
+                .await?;
         }
         manager
             .alter_table(

@@ -80,6 +80,7 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
         leptos_options: settings.leptos.clone(),
         db,
         hits: Arc::new(HitBuffer::new()),
+        misses: Arc::default(),
         site: Arc::new(SiteConfig {
             public_url: settings.public_url.clone(),
             time_zone: settings.time_zone,
@@ -199,6 +200,10 @@ pub fn build_router(
         .layer(axum::middleware::from_fn(routes::headers::cache_control))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            routes::redirects::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             routes::views::count_views,
         ))
         .layer(axum::middleware::from_fn(routes::errors::by_route))
@@ -220,6 +225,21 @@ pub fn build_router(
             get(crate::metrics::handler).with_state(metrics_sources),
         )
         .fallback_service(stack)
+}
+
+/// Writes the counts of addresses not found to the database, as often as view counts.
+fn spawn_miss_flusher(state: &AppState, settings: &Settings) -> JoinHandle<()> {
+    let (misses, db, every) = (state.misses.clone(), state.db.clone(), settings.hit_flush);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = misses.flush(&db).await {
+                tracing::warn!(error = %e, "writing the not-found log failed; will retry");
+            }
+        }
+    })
 }
 
 /// Writes buffered view counts to the database every `settings.hit_flush`.
@@ -396,6 +416,7 @@ impl Application {
             .context("cannot read the cache invalidation log")?;
         let tasks = vec![
             spawn_hit_flusher(&state, &settings),
+            spawn_miss_flusher(&state, &settings),
             spawn_scheduler(state.db.clone()),
             spawn_invalidation_follower(
                 state.db.clone(),

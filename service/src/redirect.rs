@@ -36,6 +36,10 @@ pub fn is_legacy_shape(path: &str, query: Option<&str>) -> bool {
     if query.is_some_and(|q| !q.is_empty()) && matches!(path, "/" | "/index.php") {
         return true;
     }
+    // The site's own addresses never end in `/` (it respells them without): an old one.
+    if path.len() > 1 && path.ends_with('/') {
+        return true;
+    }
     let last = path.rsplit('/').next().unwrap_or_default();
     let ext = last.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
     matches!(
@@ -136,12 +140,19 @@ pub fn candidates(path: &str, query: Option<&str>) -> Vec<String> {
     let path = path.split('?').next().unwrap_or_default().to_owned();
     let mut out = Vec::new();
     if let Some(q) = query.filter(|q| !q.is_empty()) {
-        if let Some(whole) = normalize(&format!("{path}?{q}")) {
-            out.push(whole);
-        }
-        for pair in q.split('&').filter(|p| !p.is_empty()).take(MAX_QUERY_PAIRS) {
-            if let Some(one) = normalize(&format!("{path}?{pair}")) {
-                out.push(one);
+        // `/index.php?p=12` is `/?p=12` (a site without URL rewriting).
+        let dirs = match path.strip_suffix("index.php") {
+            Some(dir) => vec![path.clone(), dir.to_owned()],
+            None => vec![path.clone()],
+        };
+        for dir in &dirs {
+            if let Some(whole) = normalize(&format!("{dir}?{q}")) {
+                out.push(whole);
+            }
+            for pair in q.split('&').filter(|p| !p.is_empty()).take(MAX_QUERY_PAIRS) {
+                if let Some(one) = normalize(&format!("{dir}?{pair}")) {
+                    out.push(one);
+                }
             }
         }
     }
@@ -593,6 +604,11 @@ mod tests {
     fn legacy_shapes_are_recognized() {
         assert!(is_legacy_shape("/", Some("p=1")));
         assert!(!is_legacy_shape("/", None));
+        assert!(is_legacy_shape("/a/news/", None));
+        assert_eq!(
+            candidates("/index.php", Some("p=3")),
+            vec!["/index.php?p=3", "/?p=3", "/index.php"]
+        );
         assert!(is_legacy_shape("/plus/view.php", Some("aid=1")));
         assert!(is_legacy_shape("/a/news/2020/1229/1.html", None));
         assert!(!is_legacy_shape("/articles/12", None));

@@ -58,6 +58,8 @@ pub struct AppStateInner {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub hits: Arc<HitBuffer>,
+    /// Addresses answered 404, counted for the back office's list of missing pages.
+    pub misses: Arc<service::redirect::Misses>,
     pub site: Arc<SiteConfig>,
     /// The stored files: public media (`/media/`) and private 投稿 attachments, in a
     /// directory or an S3 bucket.

@@ -10,6 +10,7 @@ pub mod hits;
 pub mod media;
 pub mod paste;
 pub mod prefs;
+pub mod redirects;
 pub mod security;
 pub mod sitemap;
 pub mod submit;

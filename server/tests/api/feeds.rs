@@ -108,6 +108,7 @@ async fn large_sites_get_a_sitemap_index(app: &TestApp) {
         source: Set(String::new()),
         author: Set(String::new()),
         summary: Set(String::new()),
+        keywords: Set(String::new()),
         body: Set("<p>正文</p>".into()),
         cover_image_id: Set(None),
         is_headline: Set(false),

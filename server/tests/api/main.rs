@@ -20,6 +20,7 @@ mod messages;
 mod monitoring;
 mod portal;
 mod prefs;
+mod redirects;
 mod review;
 mod search;
 mod security;

@@ -118,7 +118,9 @@ macro_rules! each_table {
             submission,
             submission_file,
             audit_log,
-            form_counter
+            form_counter,
+            redirect,
+            import_record
         )
     };
 }

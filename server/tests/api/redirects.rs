@@ -1,0 +1,194 @@
+//! Old addresses: a redirect answers 301 to a path of this site, for the address as old
+//! links write it (with tracking parameters, a final slash, ...), is never kept by the page
+//! cache, never leaves the site, and addresses not found are counted for staff.
+
+use entity::not_found;
+use entity::redirect as row;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use service::audit::Actor;
+use service::redirect::{self, RedirectInput};
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+async fn status_and_location(app: &TestApp, path: &str) -> (u16, String) {
+    let res = app.get(path).await;
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (res.status().as_u16(), location)
+}
+
+async fn add(app: &TestApp, from: &str, to: &str) -> i32 {
+    redirect::save(
+        &app.db,
+        &Actor::system("test"),
+        None,
+        RedirectInput {
+            from: from.into(),
+            to: to.into(),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn old_addresses_answer_301(app: &TestApp) {
+    let a = app.some_article().await;
+    let target = format!("/articles/{}", a.id);
+    add(
+        app,
+        "http://www.old-site.example/a/news/2020/1229/12.html",
+        &target,
+    )
+    .await;
+    add(app, "/?p=12", &target).await;
+    add(app, "/plus/view.php?aid=12", &target).await;
+    add(app, "/2020/12/29/hello/", &target).await;
+    add(app, "/a/新闻/", "/columns/news").await;
+
+    for path in [
+        "/a/news/2020/1229/12.html",
+        "/?p=12",
+        "/?p=12&utm_source=wechat",
+        "/index.php?p=12",
+        "/plus/view.php?aid=12",
+        "/plus/view.php?aid=12&from=timeline",
+        "/2020/12/29/hello/",
+        "/2020/12/29/hello",
+        "/a/%E6%96%B0%E9%97%BB/",
+        "/a/%E6%96%B0%E9%97%BB/index.html",
+    ] {
+        let (status, location) = status_and_location(app, path).await;
+        assert_eq!(status, 301, "{path}");
+        assert!(
+            location == target || location == "/columns/news",
+            "{path} -> {location}"
+        );
+    }
+    // HEAD answers as GET does.
+    let head = app
+        .client
+        .head(app.url("/plus/view.php?aid=12"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 301);
+    assert_eq!(head.headers()["location"], target.as_str());
+    // The redirect's target page is the article.
+    let (status, body) = app.get_text(&target).await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&a.title));
+    // Other queries of the home page are still the home page; other old addresses 404.
+    assert_eq!(app.get("/?p=13").await.status(), 200);
+    assert_eq!(app.get("/plus/view.php?aid=13").await.status(), 404);
+}
+on_both_backends!(old_addresses_answer_301);
+
+async fn redirects_are_not_cached_as_pages(app: &TestApp) {
+    let a = app.some_article().await;
+    let id = add(app, "/a/kept.html", &format!("/articles/{}", a.id)).await;
+    assert_eq!(status_and_location(app, "/a/kept.html").await.0, 301);
+    assert_eq!(status_and_location(app, "/a/kept.html").await.0, 301);
+    redirect::delete(&app.db, &Actor::system("test"), id)
+        .await
+        .unwrap();
+    assert_eq!(status_and_location(app, "/a/kept.html").await.0, 404);
+    // A 404 already answered (and perhaps cached) still finds a redirect made after it.
+    assert_eq!(status_and_location(app, "/old/list").await.0, 404);
+    add(app, "/old/list", "/columns/news").await;
+    assert_eq!(
+        status_and_location(app, "/old/list").await,
+        (301, "/columns/news".to_owned())
+    );
+    // With a final slash it is the same old address, not the site's own respelling of it.
+    assert_eq!(
+        status_and_location(app, "/old/list/").await,
+        (301, "/columns/news".to_owned())
+    );
+}
+on_both_backends!(redirects_are_not_cached_as_pages);
+
+async fn redirects_never_leave_the_site(app: &TestApp) {
+    for bad in [
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+    ] {
+        let err = redirect::save(
+            &app.db,
+            &Actor::system("test"),
+            None,
+            RedirectInput {
+                from: "/a/1.html".into(),
+                to: bad.into(),
+            },
+        )
+        .await;
+        assert!(err.is_err(), "{bad} refused");
+    }
+    // A row that points off the site (written around the service) is not followed.
+    let now = chrono::Utc::now();
+    row::ActiveModel {
+        from_path: Set("/a/2.html".into()),
+        to_path: Set("//evil.example/".into()),
+        origin: Set("staff".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(status_and_location(app, "/a/2.html").await.0, 404);
+    // A loop is refused.
+    assert!(
+        redirect::save(
+            &app.db,
+            &Actor::system("test"),
+            None,
+            RedirectInput {
+                from: "/a/3.html".into(),
+                to: "/a/3.html".into(),
+            },
+        )
+        .await
+        .is_err()
+    );
+}
+on_both_backends!(redirects_never_leave_the_site);
+
+async fn addresses_not_found_are_counted(app: &TestApp) {
+    for _ in 0..3 {
+        assert_eq!(app.get("/a/gone/7.html").await.status(), 404);
+    }
+    assert_eq!(app.get("/nothing-here").await.status(), 404);
+    app.state.misses.flush(&app.db).await.unwrap();
+    let top = redirect::top_misses(&app.db, 10).await.unwrap();
+    assert_eq!(top[0].path, "/a/gone/7.html");
+    assert_eq!(top[0].hits, 3);
+    assert!(top.iter().any(|m| m.path == "/nothing-here" && m.hits == 1));
+    // Counting more adds to the same row.
+    app.get("/a/gone/7.html").await;
+    app.state.misses.flush(&app.db).await.unwrap();
+    let row = not_found::Entity::find_by_id("/a/gone/7.html".to_owned())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.hits, 4);
+    // Making a redirect for it takes it off the list.
+    add(app, "/a/gone/7.html", "/columns/news").await;
+    assert!(
+        not_found::Entity::find_by_id("/a/gone/7.html".to_owned())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(row::Entity::find().all(&app.db).await.unwrap().len(), 1);
+}
+on_both_backends!(addresses_not_found_are_counted);
