@@ -1,4 +1,4 @@
-//! `portico [serve|migrate|seed-demo|create-admin|reindex|backup|restore|move-to|bench-data]`.
+//! `portico [serve|migrate|seed-demo|create-admin|reindex|backup|restore|move-to|import|bench-data]`.
 
 use std::path::PathBuf;
 
@@ -94,6 +94,11 @@ pub enum Command {
         #[arg(long)]
         work_dir: Option<PathBuf>,
     },
+    /// Move an existing site in: columns, articles, single pages, notices and pictures from
+    /// another CMS, with every old address answered by a redirect to its new one. Safe to
+    /// run again: what did not change is skipped, what changed is updated, an interrupted
+    /// run picks up where it stopped. The report is printed and saved beside SOURCE.
+    Import(crate::import::ImportArgs),
     /// For benchmarks: how long saving an article takes, and how much of it is the search
     /// index (COUNT saves of a demo article through the editor's save, then COUNT index
     /// writes of it alone).
@@ -202,6 +207,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             crate::backup::move_to(&settings, &database, &target, work_dir.as_deref()).await?;
         }
+        Command::Import(args) => crate::import::import(&settings, args).await?,
         Command::BenchSave { count } => {
             let db = connect_and_migrate(&settings.database_url).await?;
             seed_demo(&db, &open_stores(&settings)?, &settings).await?;

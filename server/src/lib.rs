@@ -5,6 +5,7 @@ pub mod backup;
 pub mod cli;
 pub mod compress;
 pub mod config;
+pub mod import;
 pub mod markup;
 pub mod metrics;
 pub mod page_cache;

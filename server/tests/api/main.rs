@@ -14,6 +14,7 @@ mod feeds;
 mod guards;
 mod helpers;
 mod hits;
+mod import_dede;
 mod mail;
 mod message_limits;
 mod messages;
