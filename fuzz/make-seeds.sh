@@ -20,7 +20,7 @@ if ! command -v soffice >/dev/null; then
   echo "installing LibreOffice Writer (for seed documents)"
   if [ "$(id -u)" -eq 0 ]; then apt-get install -y --no-install-recommends libreoffice-writer-nogui; else sudo apt-get install -y --no-install-recommends libreoffice-writer-nogui; fi
 fi
-mkdir -p "$SEEDS"/{docx,rtf,files,html,clipboard,multipart,urlencoded,urls,headers,search,backup}
+mkdir -p "$SEEDS"/{docx,rtf,files,html,clipboard,multipart,urlencoded,urls,headers,search,backup,sqldump}
 
 # The notice with its picture inlined (a flat ODF document keeps pictures as base64).
 sed "s|@CHART_PNG_BASE64@|$(base64 -w0 "$SRC/chart.png")|" "$SRC/notice.fodt" > "$WORK/notice.fodt"
@@ -97,3 +97,20 @@ printf '%s\n%s' '"招商 推介"' '招商推介会于十二月举行。' > "$SEE
 printf 'name=%%E7%%8E%%8B&content=a+b%%0D%%0Ac&consent=yes&token=1.2.3' > "$SEEDS/urlencoded/hand.txt"
 
 echo "seeds written to $SEEDS"
+
+# mysqldump files as MariaDB writes them (for `portico import`): a GBK and a UTF-8 table with
+# escapes, binary bytes, NULLs, decimals and 4-byte UTF-8, dumped three ways. Needs the
+# local MariaDB (root, no password).
+if command -v mysqldump >/dev/null && mysql -uroot -e "SELECT 1" >/dev/null 2>&1; then
+  mysql -uroot -e "DROP DATABASE IF EXISTS portico_seed; CREATE DATABASE portico_seed CHARACTER SET utf8mb4;"
+  mysql -uroot --default-character-set=utf8mb4 portico_seed <<'SQL'
+CREATE TABLE `seed_arctype` (`id` smallint unsigned NOT NULL AUTO_INCREMENT, `reid` smallint unsigned NOT NULL DEFAULT 0, `typename` char(30) NOT NULL DEFAULT '', `typedir` char(60) NOT NULL DEFAULT '', `content` text, PRIMARY KEY (`id`)) ENGINE=MyISAM DEFAULT CHARSET=gbk;
+CREATE TABLE `seed_archives` (`id` mediumint unsigned NOT NULL, `flag` set('c','h','p','f','s','j','a','b') DEFAULT NULL, `title` char(60) NOT NULL DEFAULT '', `pubdate` int unsigned NOT NULL DEFAULT 0, `score` decimal(6,2) DEFAULT NULL, `data` blob, `body` mediumtext, PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+INSERT INTO seed_arctype VALUES (1,0,'新闻中心','{cmspath}/a/news','<p>栏目"内容"</p>'),(2,1,'协会动态','{cmspath}/a/news/xiehui',NULL);
+INSERT INTO seed_archives VALUES (1,'h,c','园区建设迎来新进展',1609211160,-3.50,0x00FF27225C,'<p>It''s a \\ test;\n第二行\t(括号)</p>'),(2,NULL,'空',0,NULL,NULL,''),(3,'f','第三篇 😀',1609297560,12.00,'x','<a href="/plus/view.php?aid=1&amp;x=1">前文</a><img src=/uploads/1.jpg>');
+SQL
+  mysqldump -uroot portico_seed > "$SEEDS/sqldump/mariadb-utf8mb4.sql"
+  mysqldump -uroot --default-character-set=gbk --complete-insert --skip-extended-insert portico_seed seed_arctype > "$SEEDS/sqldump/mariadb-gbk-complete-insert.sql"
+  mysqldump -uroot --compact --hex-blob portico_seed > "$SEEDS/sqldump/mariadb-compact-hex.sql"
+  mysql -uroot -e "DROP DATABASE portico_seed"
+fi

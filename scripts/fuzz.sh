@@ -49,6 +49,7 @@ seeds_of() {
     headers) echo "headers" ;;
     search) echo "search" ;;
     backup) echo "backup" ;;
+    sqldump) echo "sqldump html" ;;
     *) echo "" ;;
   esac
 }

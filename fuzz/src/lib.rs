@@ -357,6 +357,40 @@ pub fn backup(data: &[u8]) {
     });
 }
 
+/// A `mysqldump` file of an old site (`portico import`): read to the end or to its first
+/// error in bounded time, every row with exactly as many values as its table has columns;
+/// and the address scanner of old bodies, whose rewrite changes nothing when told nothing.
+pub fn sqldump(data: &[u8]) {
+    use service::import::sqldump::{Charset, Dump, Event};
+    bounded("import::sqldump", data.len(), || {
+        let mut dump = Dump::new(data, Charset::Auto);
+        while let Ok(Some(event)) = dump.next_event() {
+            if let Event::Row {
+                columns, values, ..
+            } = event
+            {
+                assert_eq!(
+                    columns.len(),
+                    values.len(),
+                    "a row has one value per column"
+                );
+            }
+        }
+    });
+    let text = text(data);
+    bounded("import::body", data.len(), || {
+        let links = service::import::body::links(&text);
+        assert_eq!(
+            service::import::body::rewrite(&text, &links, |_| None),
+            text
+        );
+        let _ = service::import::body::rewrite(&text, &links, |_| Some("/media/x.jpg".into()));
+        for l in &links {
+            let _ = service::import::body::local(&l.value, &["old.example".to_owned()]);
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -394,6 +428,11 @@ mod tests {
             }
         }
         assert!(n > 0, "{target} has seeds");
+    }
+
+    #[test]
+    fn sqldump() {
+        replay("sqldump", &["sqldump"], super::sqldump);
     }
 
     #[test]
