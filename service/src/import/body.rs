@@ -127,7 +127,7 @@ pub fn local(url: &str, hosts: &[String]) -> Option<String> {
     }
     if url.contains("://") || url.starts_with("//") {
         let host = super::dede::host_of(url.trim_start_matches("//"))?;
-        if !hosts.iter().any(|h| *h == host) {
+        if !hosts.contains(&host) {
             return None;
         }
     }

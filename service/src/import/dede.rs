@@ -266,10 +266,8 @@ impl Reader for Dede {
             skipped,
             ..Default::default()
         };
-        if let Some(host) = config.get("cfg_basehost") {
-            if let Some(h) = host_of(host) {
-                catalog.hosts.push(h);
-            }
+        if let Some(h) = config.get("cfg_basehost").and_then(|h| host_of(h)) {
+            catalog.hosts.push(h);
         }
         // Columns, with their addresses; articles per column for the list pages.
         let mut per_column: HashMap<i64, usize> = HashMap::new();

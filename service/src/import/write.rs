@@ -583,7 +583,7 @@ impl Writer<'_> {
             if batch.len() >= BATCH {
                 self.write_batch(std::mem::take(&mut batch)).await?;
             }
-            if done % 50 == 0 || done == total {
+            if done.is_multiple_of(50) || done == total {
                 progress(Progress {
                     phase: "文章",
                     done,
