@@ -92,6 +92,11 @@ pub async fn import(settings: &Settings, args: ImportArgs) -> anyhow::Result<()>
             String::new()
         };
         let mut err = std::io::stderr();
+        if p.total == 0 {
+            let _ = write!(err, "\r{}中……", p.phase);
+            let _ = err.flush();
+            return;
+        }
         let _ = write!(
             err,
             "\r{} {bar}{}/{}，每秒 {rate:.0} 条{eta}   ",
