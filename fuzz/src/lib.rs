@@ -381,10 +381,10 @@ pub fn sqldump(data: &[u8]) {
     bounded("import::body", data.len(), || {
         let links = service::import::body::links(&text);
         assert_eq!(
-            service::import::body::rewrite(&text, &links, |_| None),
+            service::import::body::rewrite(&text, &links, |_, _| None),
             text
         );
-        let _ = service::import::body::rewrite(&text, &links, |_| Some("/media/x.jpg".into()));
+        let _ = service::import::body::rewrite(&text, &links, |_, _| Some("/media/x.jpg".into()));
         for l in &links {
             let _ = service::import::body::local(&l.value, &["old.example".to_owned()]);
         }

@@ -97,12 +97,13 @@ pub fn links(html: &str) -> Vec<Link> {
     out
 }
 
-/// `html` with the value of each link for which `new` gives one replaced by it.
-pub fn rewrite(html: &str, links: &[Link], new: impl Fn(&Link) -> Option<String>) -> String {
+/// `html` with the value of each link for which `new` (given its index in `links`) gives
+/// one replaced by it.
+pub fn rewrite(html: &str, links: &[Link], new: impl Fn(usize, &Link) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len());
     let mut pos = 0;
-    for l in links {
-        if let Some(v) = new(l)
+    for (i, l) in links.iter().enumerate() {
+        if let Some(v) = new(i, l)
             && l.start >= pos
         {
             out.push_str(&html[pos..l.start]);
@@ -185,7 +186,7 @@ mod tests {
             ]
         );
         assert_eq!(found[1].attr, Attr::ImgSrc);
-        let out = rewrite(html, &found, |l| match l.attr {
+        let out = rewrite(html, &found, |_, l| match l.attr {
             Attr::ImgSrc => Some(format!("/media/{}", l.value.rsplit('/').next().unwrap())),
             Attr::Href if l.value.contains("p=3") => Some("/articles/9".into()),
             Attr::Href => None,

@@ -44,95 +44,12 @@ impl Dede {
     fn dump(&self) -> Result<Dump<Box<dyn std::io::Read + Send>>, ImportError> {
         Ok(Dump::new(super::open(&self.source)?, self.charset))
     }
-}
 
-/// Which DedeCMS table a dumped table is, whatever its prefix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Table {
-    Arctype,
-    Archives,
-    AddonArticle,
-    SgPage,
-    SysConfig,
-    Other,
-}
-
-impl Table {
-    fn of(name: &str) -> Table {
-        let n = name.to_ascii_lowercase();
-        if n.ends_with("_arctype") {
-            Table::Arctype
-        } else if n.ends_with("_archives") {
-            Table::Archives
-        } else if n.ends_with("_addonarticle") {
-            Table::AddonArticle
-        } else if n.ends_with("_sgpage") {
-            Table::SgPage
-        } else if n.ends_with("_sysconfig") {
-            Table::SysConfig
-        } else {
-            Table::Other
-        }
-    }
-}
-
-/// One row read by column name.
-struct Row<'a> {
-    columns: &'a [String],
-    values: &'a [Value],
-    charset: Charset,
-}
-
-impl Row<'_> {
-    fn value(&self, name: &str) -> Option<&Value> {
-        self.columns
-            .iter()
-            .position(|c| c.eq_ignore_ascii_case(name))
-            .and_then(|i| self.values.get(i))
-    }
-
-    fn text(&self, name: &str) -> String {
-        match self.value(name) {
-            Some(Value::Text(t)) => self.charset.decode(t),
-            Some(Value::Number(n)) => n.clone(),
-            _ => String::new(),
-        }
-    }
-
-    fn int(&self, name: &str) -> i64 {
-        self.value(name).and_then(Value::int).unwrap_or(0)
-    }
-}
-
-fn row<'a>(columns: &'a Arc<[String]>, values: &'a [Value], charset: Charset) -> Row<'a> {
-    Row {
-        columns,
-        values,
-        charset,
-    }
-}
-
-/// What the first pass keeps of a column before the tree is known.
-struct TypeRow {
-    id: i64,
-    parent: i64,
-    order: i64,
-    name: String,
-    typedir: String,
-    ispart: i64,
-    defaultname: String,
-    namerule: String,
-    namerule2: String,
-    description: String,
-    content: String,
-    channeltype: i64,
-}
-
-impl Reader for Dede {
-    fn catalog(&mut self) -> Result<Catalog, ImportError> {
+    /// The first pass over the dump: the rows of the tables the catalog is made of.
+    fn read_rows(&self) -> Result<Rows, ImportError> {
         let mut dump = self.dump()?;
         let mut types = Vec::new();
-        let mut archives: Vec<(OldArticle, i64, i64, Option<i64>, String, i64)> = Vec::new();
+        let mut archives: Vec<Archive> = Vec::new();
         let mut pages = Vec::new();
         let mut config: HashMap<String, String> = HashMap::new();
         let mut seen = [false; 3];
@@ -258,99 +175,23 @@ impl Reader for Dede {
                 "没有找到 dede_addonarticle（文章正文）的数据；导出时请包含这张表".into(),
             ));
         }
-        let cmspath = config
-            .get("cfg_cmspath")
-            .map(|p| p.trim().trim_end_matches('/').to_owned())
-            .unwrap_or_default();
-        let mut catalog = Catalog {
+        Ok(Rows {
+            types,
+            archives,
+            pages,
+            config,
             skipped,
-            ..Default::default()
-        };
-        if let Some(h) = config.get("cfg_basehost").and_then(|h| host_of(h)) {
-            catalog.hosts.push(h);
-        }
-        // Columns, with their addresses; articles per column for the list pages.
-        let mut per_column: HashMap<i64, usize> = HashMap::new();
-        for (a, ..) in &archives {
-            if let Ok(c) = a.column.parse::<i64>() {
-                *per_column.entry(c).or_default() += 1;
-            }
-        }
-        let by_id: HashMap<i64, &TypeRow> = types.iter().map(|t| (t.id, t)).collect();
-        for t in &types {
-            if t.ispart == 2 {
-                catalog.skipped.push(Skip {
-                    kind: "栏目",
-                    id: t.id.to_string(),
-                    reason: format!("“{}”是外部链接栏目（{}）", t.name, t.typedir),
-                });
-                continue;
-            }
-            let typedir = typedir(&t.typedir, &cmspath);
-            let mut urls = vec![
-                format!("{typedir}/"),
-                format!("{typedir}/{}", non_empty(&t.defaultname, "index.html")),
-                format!("/plus/list.php?tid={}", t.id),
-            ];
-            let rule = non_empty(&t.namerule2, "{typedir}/list_{tid}_{page}.html");
-            let count = per_column.get(&t.id).copied().unwrap_or(0);
-            let list_pages = count.div_ceil(LIST_PAGE_SIZE).clamp(1, MAX_LIST_PAGES);
-            for page in 1..=list_pages {
-                urls.push(
-                    rule.to_ascii_lowercase()
-                        .replace("{typedir}", &typedir)
-                        .replace("{tid}", &t.id.to_string())
-                        .replace("{page}", &page.to_string()),
-                );
-            }
-            let page = t.ispart == 1 && !t.content.trim().is_empty();
-            let parent = (t.parent != 0 && by_id.get(&t.parent).is_some_and(|p| p.ispart != 2))
-                .then(|| t.parent.to_string());
-            catalog.columns.push(OldColumn {
-                id: t.id.to_string(),
-                parent,
-                name: t.name.clone(),
-                order: i32::try_from(t.order).unwrap_or(0),
-                kind: if page {
-                    Kind::Page
-                } else {
-                    Kind::guess(&t.name, t.channeltype == 2)
-                },
-                slug: typedir.rsplit('/').next().unwrap_or_default().to_owned(),
-                description: t.description.clone(),
-                body: if page {
-                    t.content.clone()
-                } else {
-                    String::new()
-                },
-                urls,
-            });
-        }
-        for (aid, title, filename, body, description) in pages {
-            let file = filename.trim().trim_start_matches("{cmspath}").to_owned();
-            let file = if file.starts_with('/') {
-                file
-            } else {
-                format!("/{file}")
-            };
-            catalog.columns.push(OldColumn {
-                id: format!("sgpage-{aid}"),
-                parent: None,
-                name: title,
-                order: 1000,
-                kind: Kind::Page,
-                slug: file
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches(".html")
-                    .trim_end_matches(".htm")
-                    .to_owned(),
-                description,
-                body,
-                urls: vec![format!("{cmspath}{file}")],
-            });
-        }
+        })
+    }
+
+    /// The articles, with the addresses the old site gave them.
+    fn articles_of(
+        &self,
+        archives: Vec<Archive>,
+        by_id: &HashMap<i64, &TypeRow>,
+        cmspath: &str,
+        catalog: &mut Catalog,
+    ) {
         // Articles, with their addresses.
         for (mut a, id, pubdate, dynamic, filename, typeid) in archives {
             let Some(t) = by_id.get(&typeid) else {
@@ -372,7 +213,7 @@ impl Reader for Dede {
                 let rule =
                     non_empty(&t.namerule, "{typedir}/{Y}/{M}{D}/{aid}.html").to_ascii_lowercase();
                 let mut url = rule
-                    .replace("{typedir}", &typedir(&t.typedir, &cmspath))
+                    .replace("{typedir}", &typedir(&t.typedir, cmspath))
                     .replace("{y}", &format!("{:04}", local.year()))
                     .replace("{m}", &format!("{:02}", local.month()))
                     .replace("{d}", &format!("{:02}", local.day()))
@@ -389,6 +230,222 @@ impl Reader for Dede {
             }
             catalog.articles.push(a);
         }
+    }
+}
+
+/// Which DedeCMS table a dumped table is, whatever its prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Table {
+    Arctype,
+    Archives,
+    AddonArticle,
+    SgPage,
+    SysConfig,
+    Other,
+}
+
+impl Table {
+    fn of(name: &str) -> Table {
+        let n = name.to_ascii_lowercase();
+        if n.ends_with("_arctype") {
+            Table::Arctype
+        } else if n.ends_with("_archives") {
+            Table::Archives
+        } else if n.ends_with("_addonarticle") {
+            Table::AddonArticle
+        } else if n.ends_with("_sgpage") {
+            Table::SgPage
+        } else if n.ends_with("_sysconfig") {
+            Table::SysConfig
+        } else {
+            Table::Other
+        }
+    }
+}
+
+/// One row read by column name.
+struct Row<'a> {
+    columns: &'a [String],
+    values: &'a [Value],
+    charset: Charset,
+}
+
+impl Row<'_> {
+    fn value(&self, name: &str) -> Option<&Value> {
+        self.columns
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(name))
+            .and_then(|i| self.values.get(i))
+    }
+
+    fn text(&self, name: &str) -> String {
+        match self.value(name) {
+            Some(Value::Text(t)) => self.charset.decode(t),
+            Some(Value::Number(n)) => n.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn int(&self, name: &str) -> i64 {
+        self.value(name).and_then(Value::int).unwrap_or(0)
+    }
+}
+
+fn row<'a>(columns: &'a Arc<[String]>, values: &'a [Value], charset: Charset) -> Row<'a> {
+    Row {
+        columns,
+        values,
+        charset,
+    }
+}
+
+/// What the first pass keeps of a column before the tree is known.
+struct TypeRow {
+    id: i64,
+    parent: i64,
+    order: i64,
+    name: String,
+    typedir: String,
+    ispart: i64,
+    defaultname: String,
+    namerule: String,
+    namerule2: String,
+    description: String,
+    content: String,
+    channeltype: i64,
+}
+
+/// An article's fields, id, publication time, whether the old site served it dynamically,
+/// its custom file name and its column.
+type Archive = (OldArticle, i64, i64, Option<i64>, String, i64);
+
+/// A `dede_sgpage` row: id, title, file name, body, description.
+type SgPage = (i64, String, String, String, String);
+
+/// What the first pass keeps.
+struct Rows {
+    types: Vec<TypeRow>,
+    archives: Vec<Archive>,
+    pages: Vec<SgPage>,
+    config: HashMap<String, String>,
+    skipped: Vec<Skip>,
+}
+
+/// The columns, single pages included, with every address the old site gave them.
+fn columns_of(
+    types: &[TypeRow],
+    by_id: &HashMap<i64, &TypeRow>,
+    archives: &[Archive],
+    pages: Vec<SgPage>,
+    cmspath: &str,
+    catalog: &mut Catalog,
+) {
+    // Columns, with their addresses; articles per column for the list pages.
+    let mut per_column: HashMap<i64, usize> = HashMap::new();
+    for (a, ..) in archives {
+        if let Ok(c) = a.column.parse::<i64>() {
+            *per_column.entry(c).or_default() += 1;
+        }
+    }
+    for t in types {
+        if t.ispart == 2 {
+            catalog.skipped.push(Skip {
+                kind: "栏目",
+                id: t.id.to_string(),
+                reason: format!("“{}”是外部链接栏目（{}）", t.name, t.typedir),
+            });
+            continue;
+        }
+        let typedir = typedir(&t.typedir, cmspath);
+        let mut urls = vec![
+            format!("{typedir}/"),
+            format!("{typedir}/{}", non_empty(&t.defaultname, "index.html")),
+            format!("/plus/list.php?tid={}", t.id),
+        ];
+        let rule = non_empty(&t.namerule2, "{typedir}/list_{tid}_{page}.html");
+        let count = per_column.get(&t.id).copied().unwrap_or(0);
+        let list_pages = count.div_ceil(LIST_PAGE_SIZE).clamp(1, MAX_LIST_PAGES);
+        for page in 1..=list_pages {
+            urls.push(
+                rule.to_ascii_lowercase()
+                    .replace("{typedir}", &typedir)
+                    .replace("{tid}", &t.id.to_string())
+                    .replace("{page}", &page.to_string()),
+            );
+        }
+        let page = t.ispart == 1 && !t.content.trim().is_empty();
+        let parent = (t.parent != 0 && by_id.get(&t.parent).is_some_and(|p| p.ispart != 2))
+            .then(|| t.parent.to_string());
+        catalog.columns.push(OldColumn {
+            id: t.id.to_string(),
+            parent,
+            name: t.name.clone(),
+            order: i32::try_from(t.order).unwrap_or(0),
+            kind: if page {
+                Kind::Page
+            } else {
+                Kind::guess(&t.name, t.channeltype == 2)
+            },
+            slug: typedir.rsplit('/').next().unwrap_or_default().to_owned(),
+            description: t.description.clone(),
+            body: if page {
+                t.content.clone()
+            } else {
+                String::new()
+            },
+            urls,
+        });
+    }
+    for (aid, title, filename, body, description) in pages {
+        let file = filename.trim().trim_start_matches("{cmspath}").to_owned();
+        let file = if file.starts_with('/') {
+            file
+        } else {
+            format!("/{file}")
+        };
+        catalog.columns.push(OldColumn {
+            id: format!("sgpage-{aid}"),
+            parent: None,
+            name: title,
+            order: 1000,
+            kind: Kind::Page,
+            slug: file
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(".html")
+                .trim_end_matches(".htm")
+                .to_owned(),
+            description,
+            body,
+            urls: vec![format!("{cmspath}{file}")],
+        });
+    }
+}
+
+impl Reader for Dede {
+    fn catalog(&mut self) -> Result<Catalog, ImportError> {
+        let Rows {
+            types,
+            archives,
+            pages,
+            config,
+            skipped,
+        } = self.read_rows()?;
+        let cmspath = config
+            .get("cfg_cmspath")
+            .map(|p| p.trim().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        let mut catalog = Catalog {
+            skipped,
+            ..Default::default()
+        };
+        if let Some(h) = config.get("cfg_basehost").and_then(|h| host_of(h)) {
+            catalog.hosts.push(h);
+        }
+        let by_id: HashMap<i64, &TypeRow> = types.iter().map(|t| (t.id, t)).collect();
+        columns_of(&types, &by_id, &archives, pages, &cmspath, &mut catalog);
+        self.articles_of(archives, &by_id, &cmspath, &mut catalog);
         Ok(catalog)
     }
 

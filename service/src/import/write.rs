@@ -547,12 +547,7 @@ impl Writer<'_> {
                 None => pending = true,
             }
         }
-        let rewritten = body::rewrite(html, &links, |l| {
-            links
-                .iter()
-                .position(|x| x == l)
-                .and_then(|i| new.get(&i).cloned())
-        });
+        let rewritten = body::rewrite(html, &links, |i, _| new.get(&i).cloned());
         let cleaned = crate::work::heavy(move || crate::paste::clean_markup(&rewritten)).await?;
         Ok((cleaned, pending))
     }
