@@ -114,3 +114,8 @@ SQL
   mysqldump -uroot --compact --hex-blob portico_seed > "$SEEDS/sqldump/mariadb-compact-hex.sql"
   mysql -uroot -e "DROP DATABASE portico_seed"
 fi
+
+# A WordPress export as WordPress's own exporter writes it: the import fixture, made by
+# server/tests/fixtures/import/make-fixtures.sh from a real WordPress.
+mkdir -p "$SEEDS/wxr"
+cp "$ROOT/server/tests/fixtures/import/wordpress.xml" "$SEEDS/wxr/wordpress-6.1.xml"

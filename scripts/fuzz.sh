@@ -50,6 +50,7 @@ seeds_of() {
     search) echo "search" ;;
     backup) echo "backup" ;;
     sqldump) echo "sqldump html" ;;
+    wxr) echo "wxr html" ;;
     *) echo "" ;;
   esac
 }

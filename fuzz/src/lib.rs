@@ -391,6 +391,26 @@ pub fn sqldump(data: &[u8]) {
     });
 }
 
+/// A WordPress export (`portico import --from wordpress`): read to the end or to its first
+/// error in bounded time and memory; an error always names its line; the paragraphs made
+/// of a post's content are made again the same.
+pub fn wxr(data: &[u8]) {
+    bounded("import::wxr", data.len(), || {
+        if let Err(e) = service::import::wxr::check(data) {
+            let message = e.to_string();
+            assert!(!message.is_empty());
+        }
+    });
+    let text = text(data);
+    bounded("import::wxr::autop", data.len(), || {
+        let once = service::import::wxr::autop(&text);
+        assert!(
+            once.len() <= text.len() * 12 + 16,
+            "autop grows text boundedly"
+        );
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -433,6 +453,11 @@ mod tests {
     #[test]
     fn sqldump() {
         replay("sqldump", &["sqldump"], super::sqldump);
+    }
+
+    #[test]
+    fn wxr() {
+        replay("wxr", &["wxr", "html"], super::wxr);
     }
 
     #[test]

@@ -383,7 +383,13 @@ pub async fn put_many(
     let now = Utc::now();
     let mut changed = 0;
     let mut rows = Vec::new();
+    // One row per address (the first pair naming it wins): an upsert may not touch a row
+    // twice in one statement.
+    let mut seen = std::collections::HashSet::new();
     for (from, to) in pairs {
+        if !seen.insert(from.as_str()) {
+            continue;
+        }
         match known.get(from.as_str()) {
             Some((_, o)) if *o == "staff" => continue,
             Some((t, _)) if t == to => continue,

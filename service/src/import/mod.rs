@@ -21,6 +21,7 @@ pub mod dede;
 pub mod files;
 pub mod sqldump;
 pub mod write;
+pub mod wxr;
 
 pub use write::run;
 
@@ -275,8 +276,9 @@ pub trait Reader: Send {
 pub fn reader(options: &Options) -> Result<Box<dyn Reader>, ImportError> {
     match options.system {
         System::DedeCms => Ok(Box::new(dede::Dede::new(options))),
+        System::WordPress => Ok(Box::new(wxr::Wxr::new(options))),
         other => Err(ImportError::Source(format!(
-            "暂不支持从 {} 导入（目前支持：dedecms）",
+            "暂不支持从 {} 导入（目前支持：wordpress、dedecms）",
             other.label()
         ))),
     }
