@@ -15,6 +15,7 @@ mod guards;
 mod helpers;
 mod hits;
 mod import_dede;
+mod import_php;
 mod import_wordpress;
 mod mail;
 mod message_limits;

@@ -13,11 +13,11 @@
 //! also answers at `/plus/view.php?aid=N`.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
+use super::rows::row;
 use super::sqldump::{Charset, Dump, Event, Value};
 use super::{Catalog, ImportError, Kind, OldArticle, OldBody, OldColumn, Options, Reader, Skip};
 
@@ -260,42 +260,6 @@ impl Table {
         } else {
             Table::Other
         }
-    }
-}
-
-/// One row read by column name.
-struct Row<'a> {
-    columns: &'a [String],
-    values: &'a [Value],
-    charset: Charset,
-}
-
-impl Row<'_> {
-    fn value(&self, name: &str) -> Option<&Value> {
-        self.columns
-            .iter()
-            .position(|c| c.eq_ignore_ascii_case(name))
-            .and_then(|i| self.values.get(i))
-    }
-
-    fn text(&self, name: &str) -> String {
-        match self.value(name) {
-            Some(Value::Text(t)) => self.charset.decode(t),
-            Some(Value::Number(n)) => n.clone(),
-            _ => String::new(),
-        }
-    }
-
-    fn int(&self, name: &str) -> i64 {
-        self.value(name).and_then(Value::int).unwrap_or(0)
-    }
-}
-
-fn row<'a>(columns: &'a Arc<[String]>, values: &'a [Value], charset: Charset) -> Row<'a> {
-    Row {
-        columns,
-        values,
-        charset,
     }
 }
 

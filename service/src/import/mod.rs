@@ -1,5 +1,5 @@
 //! Moving an existing site in: its columns, articles, single pages, notices and pictures
-//! from what another CMS produces (a `mysqldump` of DedeCMS, ...), with every old address
+//! from what another CMS produces (a WordPress export, a `mysqldump` of DedeCMS, PbootCMS or EmpireCMS), with every old address
 //! answered by a redirect (see [`crate::redirect`]).
 //!
 //! A run reads the dump twice, streaming: first everything but the bodies (the column tree
@@ -18,7 +18,10 @@ use entity::column::ColumnKind;
 
 pub mod body;
 pub mod dede;
+pub mod empire;
 pub mod files;
+pub mod pboot;
+pub mod rows;
 pub mod sqldump;
 pub mod write;
 pub mod wxr;
@@ -277,10 +280,8 @@ pub fn reader(options: &Options) -> Result<Box<dyn Reader>, ImportError> {
     match options.system {
         System::DedeCms => Ok(Box::new(dede::Dede::new(options))),
         System::WordPress => Ok(Box::new(wxr::Wxr::new(options))),
-        other => Err(ImportError::Source(format!(
-            "暂不支持从 {} 导入（目前支持：wordpress、dedecms）",
-            other.label()
-        ))),
+        System::PbootCms => Ok(Box::new(pboot::Pboot::new(options))),
+        System::EmpireCms => Ok(Box::new(empire::Empire::new(options))),
     }
 }
 
