@@ -19,6 +19,7 @@ use crate::admin::messages::{MessagePage, MessageQueuePage};
 use crate::admin::notices::{NoticeEditPage, NoticesPage};
 use crate::admin::pages::{PageEditPage, PagesPage};
 use crate::admin::password::PasswordPage;
+use crate::admin::redirects::RedirectsPage;
 use crate::admin::review::{ReviewPage, ReviewQueuePage};
 use crate::admin::submissions::{SubmissionPage, SubmissionQueuePage};
 use crate::admin::sys::{SettingsPage, UsersPage};
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/magazine") view=MagazinePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/magazine/:id") view=IssueEditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/links") view=LinksPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/redirects") view=RedirectsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/sys/settings") view=SettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/sys/users") view=UsersPage ssr=SsrMode::Async />
             </FlatRoutes>

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod notices;
 pub mod pages;
 pub mod password;
+pub mod redirects;
 pub mod review;
 mod richtext;
 pub mod submissions;
@@ -104,6 +105,11 @@ const MENU: &[MenuItem] = &[
     MenuItem {
         href: "/admin/links",
         label: "友情链接",
+        who: Who::Editors,
+    },
+    MenuItem {
+        href: "/admin/redirects",
+        label: "旧地址跳转",
         who: Who::Editors,
     },
     MenuItem {

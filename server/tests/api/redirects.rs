@@ -192,3 +192,133 @@ async fn addresses_not_found_are_counted(app: &TestApp) {
     assert_eq!(row::Entity::find().all(&app.db).await.unwrap().len(), 1);
 }
 on_both_backends!(addresses_not_found_are_counted);
+
+/// The back office's 旧地址跳转 page, through its plain forms as a browser posts them: a 404
+/// becomes a redirect from the not-found list, a redirect is tested, changed and deleted,
+/// a target off the site is refused in Chinese, and a writer may do none of it.
+async fn staff_edit_redirects_in_the_back_office(app: &TestApp) {
+    use crate::helpers::{flash_of, post_form};
+    use entity::user::Role;
+    app.create_staff("editor", Role::Editor).await;
+    app.create_staff("writer", Role::Writer).await;
+    let staff = app.sign_in("editor").await;
+    let flash = |res: &reqwest::Response| flash_of(res).unwrap_or_default();
+
+    // A reader asks for an old address twice; it is on the list with "生成跳转".
+    for _ in 0..2 {
+        assert_eq!(app.get("/a/old/19.html").await.status(), 404);
+    }
+    app.state.misses.flush(&app.db).await.unwrap();
+    let page = |query: &str| {
+        let url = app.url(&format!("/admin/redirects{query}"));
+        let client = staff.client.clone();
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let html = page("").await;
+    assert!(
+        html.contains("旧地址跳转") && html.contains("/a/old/19.html"),
+        "{html}"
+    );
+    assert!(html.contains("生成跳转"));
+
+    let article = app.some_article().await;
+    let target = format!("/articles/{}", article.id);
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/redirects/save",
+        &[("from", "/a/old/19.html"), ("to", &target)],
+    )
+    .await;
+    assert!(flash(&res).starts_with("ok|"), "{}", flash(&res));
+    let (status, location) = status_and_location(app, "/a/old/19.html").await;
+    assert_eq!((status, location.as_str()), (301, target.as_str()));
+    let html = page("").await;
+    assert!(!html.contains("最近一次"), "the 404 left the list: {html}");
+
+    // Testing a full old address (host, another form of the path) names the match.
+    let html = page("?test=http%3A%2F%2Fold.example%2Fa%2Fold%2F19.html%23top").await;
+    assert!(html.contains("/a/old/19.html 会 301 跳转到 "), "{html}");
+    assert!(html.contains(&format!("href=\"{target}\"")), "{html}");
+    let html = page("?test=%2Fnever%2Fthere.html").await;
+    assert!(html.contains("/never/there.html 没有跳转"), "{html}");
+
+    // Off the site, or the same address twice: refused with a reason.
+    for (to, needle) in [
+        ("//evil.example/x", "新地址必须是本站的路径"),
+        ("https://evil.example/", "新地址必须是本站的路径"),
+    ] {
+        let res = post_form(
+            app,
+            &staff,
+            "/api/admin/redirects/save",
+            &[("from", "/a/old/20.html"), ("to", to)],
+        )
+        .await;
+        assert!(flash(&res).contains(needle), "{to}: {}", flash(&res));
+    }
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/redirects/save",
+        &[("from", "/a/old/19.html"), ("to", "/columns/news")],
+    )
+    .await;
+    assert!(flash(&res).contains("已有跳转"), "{}", flash(&res));
+
+    // Changed, then deleted.
+    let id = row::Entity::find().all(&app.db).await.unwrap()[0].id;
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/redirects/save",
+        &[
+            ("id", &id.to_string()),
+            ("from", "/a/old/19.html"),
+            ("to", "/columns/news"),
+        ],
+    )
+    .await;
+    assert!(flash(&res).starts_with("ok|"), "{}", flash(&res));
+    assert_eq!(
+        status_and_location(app, "/a/old/19.html").await,
+        (301, "/columns/news".to_owned())
+    );
+    let html = page("?text=old%2F19").await;
+    assert!(html.contains("手工添加"), "{html}");
+    let res = post_form(
+        app,
+        &staff,
+        "/api/admin/redirects/delete",
+        &[("id", &id.to_string())],
+    )
+    .await;
+    assert!(flash(&res).starts_with("ok|"), "{}", flash(&res));
+    assert_eq!(app.get("/a/old/19.html").await.status(), 404);
+    let html = page("").await;
+    assert!(html.contains("还没有跳转"), "{html}");
+
+    // A writer is refused both the page's data and its forms.
+    let writer = app.sign_in("writer").await;
+    let res = post_form(
+        app,
+        &writer,
+        "/api/admin/redirects/save",
+        &[("from", "/a/x.html"), ("to", "/")],
+    )
+    .await;
+    assert!(!res.status().is_success() || !flash(&res).starts_with("ok|"));
+    assert!(row::Entity::find().all(&app.db).await.unwrap().is_empty());
+    let audit = service::audit::list(&app.db, &Default::default(), 0, 50)
+        .await
+        .unwrap()
+        .0;
+    for action in ["redirect.create", "redirect.update", "redirect.delete"] {
+        assert!(audit.iter().any(|a| a.action == action), "{action} audited");
+    }
+}
+on_both_backends!(staff_edit_redirects_in_the_back_office);

@@ -13,6 +13,7 @@ pub mod media;
 pub mod messages;
 pub mod notices;
 pub mod pages;
+pub mod redirects;
 pub mod review;
 pub mod submissions;
 pub mod sys;
