@@ -74,7 +74,7 @@ fn origin_label(origin: &str) -> String {
     match origin.strip_prefix("import:") {
         None => "手工添加".into(),
         Some(code) => format!(
-            "导入（{}）",
+            "导入自 {}",
             service::import::System::from_code(code).map_or(code, |s| s.label())
         ),
     }
