@@ -71,6 +71,16 @@ pub fn describe(text: &str, max: usize) -> String {
     }
 }
 
+/// An article's 关键词 as `<meta name="keywords">` wants them: comma-separated, full-width
+/// commas and 、 read as commas, empty ones dropped.
+pub fn keywords_of(raw: &str) -> String {
+    raw.split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Search and social metadata of a page at `path`.
 pub fn seo(site: &SiteConfig, title: &str, description: &str, path: &str) -> SeoInfo {
     SeoInfo {
@@ -81,6 +91,7 @@ pub fn seo(site: &SiteConfig, title: &str, description: &str, path: &str) -> Seo
         og_type: "website".into(),
         json_ld: None,
         feed: None,
+        keywords: String::new(),
     }
 }
 
@@ -299,6 +310,7 @@ pub fn article_page(
         describe(&a.summary, 120)
     };
     let image = cover.as_ref().map(|c| site.absolute(&media_href(&c.path)));
+    let keywords = keywords_of(&a.keywords);
     let ld = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -316,6 +328,7 @@ pub fn article_page(
         },
         "publisher": { "@type": "Organization", "name": site_name },
         "articleSection": path.last().map(|c| c.name.clone()).unwrap_or_default(),
+        "keywords": keywords,
         "inLanguage": "zh-CN",
     });
     let seo = SeoInfo {
@@ -326,6 +339,7 @@ pub fn article_page(
         og_type: "article".into(),
         json_ld: Some(json_ld(&ld)),
         feed: None,
+        keywords,
     };
     ArticlePage {
         share: share::links(&url, &a.title, &description, image.as_deref()),

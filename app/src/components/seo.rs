@@ -1,4 +1,5 @@
-//! `<head>` metadata: title, description, canonical URL, Open Graph, Twitter card, JSON-LD.
+//! `<head>` metadata: title, description, keywords, canonical URL, Open Graph, Twitter card,
+//! JSON-LD.
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -27,6 +28,8 @@ pub fn Seo(seo: SeoInfo) -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <Meta name="description" content=seo.description.clone() />
+        {(!seo.keywords.is_empty())
+            .then(|| view! { <Meta name="keywords" content=seo.keywords.clone() /> })}
         <Link rel="canonical" href=seo.canonical.clone() />
         <Meta property="og:type" content=seo.og_type.clone() />
         <Meta property="og:title" content=seo.title.clone() />

@@ -128,6 +128,8 @@ pub struct SeoInfo {
     pub json_ld: Option<String>,
     /// Absolute URL of the page's RSS feed, if it has one.
     pub feed: Option<String>,
+    /// `园区,建设` (an article's 关键词), or empty.
+    pub keywords: String,
 }
 
 /// An article in a list.

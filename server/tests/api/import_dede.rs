@@ -150,6 +150,11 @@ async fn a_dedecms_site_moves_in(app: &TestApp, gbk: bool) {
         (547, "昌吉日报", "王编辑")
     );
     assert_eq!(a.keywords, "园区,建设");
+    let (_, html) = app.get_text(&format!("/articles/{}", a.id)).await;
+    assert!(
+        html.contains(r#"<meta name="keywords" content="园区,建设">"#),
+        "the old 关键词 are the page's keywords"
+    );
     assert_eq!(a.published_at.unwrap().timestamp(), PUBDATE);
     assert!(a.cover_image_id.is_some());
     assert!(a.body.contains("/media/"), "{}", a.body);
