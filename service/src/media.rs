@@ -178,16 +178,7 @@ pub async fn store(
     bytes: &[u8],
     details: Details,
 ) -> Result<image::Model> {
-    if bytes.is_empty() {
-        return Err(Error::Invalid("请选择要上传的图片".into()));
-    }
-    if bytes.len() > MAX_BYTES {
-        return Err(Error::Invalid(format!(
-            "图片太大（{:.1} MB），单张不能超过 {} MB",
-            bytes.len() as f64 / 1048576.0,
-            MAX_BYTES / 1048576
-        )));
-    }
+    check_size(bytes)?;
     // Decoding, resizing and encoding take a core for up to a second: off the async threads,
     // one upload at a time, so pages keep being served meanwhile.
     static LIMIT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
@@ -199,6 +190,39 @@ pub async fn store(
     let processed = tokio::task::spawn_blocking(move || process(&owned))
         .await
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))??;
+    store_processed(db, media, actor, processed, details).await
+}
+
+fn check_size(bytes: &[u8]) -> Result<()> {
+    if bytes.is_empty() {
+        return Err(Error::Invalid("请选择要上传的图片".into()));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(Error::Invalid(format!(
+            "图片太大（{:.1} MB），单张不能超过 {} MB",
+            bytes.len() as f64 / 1048576.0,
+            MAX_BYTES / 1048576
+        )));
+    }
+    Ok(())
+}
+
+/// The blocking part of [`store`]: checks the picture, cleans it and makes its variants.
+/// For a caller that runs several at once on its own threads (an import); `store` runs one
+/// at a time.
+pub fn prepare(bytes: &[u8]) -> Result<Processed> {
+    check_size(bytes)?;
+    process(bytes)
+}
+
+/// The rest of [`store`]: writes what [`prepare`] made and its row (audited).
+pub async fn store_processed(
+    db: &Db,
+    media: &Store,
+    actor: &Actor,
+    processed: Processed,
+    details: Details,
+) -> Result<image::Model> {
     let Processed {
         files,
         original,
@@ -260,7 +284,7 @@ pub async fn store(
 }
 
 /// What [`process`] made: the files to store and what the row says of them.
-struct Processed {
+pub struct Processed {
     /// (path, bytes): the cleaned original, then each variant.
     files: Vec<(String, Vec<u8>)>,
     original: String,

@@ -19,7 +19,34 @@ impl Writer<'_> {
         });
         let mut done = 0u64;
         let mut batch: Vec<Prepared> = Vec::new();
-        while let Some(b) = rx.recv().await {
+        let mut ahead: std::collections::VecDeque<OldBody> = std::collections::VecDeque::new();
+        let mut open = true;
+        loop {
+            // Keep a few bodies received ahead, their pictures started on the other cores.
+            while open && ahead.len() < LOOKAHEAD {
+                let next = if ahead.is_empty() {
+                    rx.recv().await
+                } else {
+                    match rx.try_recv() {
+                        Ok(b) => Some(b),
+                        Err(tokio::sync::mpsc::error::TryRecvError::Empty) => break,
+                        Err(tokio::sync::mpsc::error::TryRecvError::Disconnected) => None,
+                    }
+                };
+                match next {
+                    Some(b) => {
+                        let cover = by_id.get(&b.article).map(|a| a.cover.clone());
+                        if let Some(cover) = cover {
+                            self.schedule_pictures(&b.html, &cover).await;
+                        }
+                        ahead.push_back(b);
+                    }
+                    None => open = false,
+                }
+            }
+            let Some(b) = ahead.pop_front() else {
+                break;
+            };
             let Some(a) = by_id.remove(&b.article) else {
                 continue;
             };
@@ -39,6 +66,10 @@ impl Writer<'_> {
             }
         }
         self.write_batch(batch).await?;
+        // Pictures of articles that were then skipped: their work is not needed.
+        for (_, job) in self.scheduled.drain() {
+            job.abort();
+        }
         reading
             .await
             .map_err(|e| ImportError::Source(format!("读取中断：{e}")))??;

@@ -48,6 +48,15 @@ impl Writer<'_> {
                 return Some(found);
             }
         }
+        if picture {
+            let processed = match self.scheduled.remove(&key) {
+                Some(job) => job
+                    .await
+                    .unwrap_or_else(|e| Err(crate::Error::Io(std::io::Error::other(e)))),
+                None => prepared(path).await,
+            };
+            return self.store_picture(key, processed).await;
+        }
         let bytes = match tokio::fs::read(&path).await {
             Ok(b) => b,
             Err(e) => {
@@ -59,36 +68,7 @@ impl Writer<'_> {
                 return None;
             }
         };
-        let found = if picture {
-            let alt = String::new();
-            match crate::media::store(
-                self.db,
-                self.media,
-                &self.actor,
-                &bytes,
-                Details {
-                    alt,
-                    ..Default::default()
-                },
-            )
-            .await
-            {
-                Ok(img) => {
-                    let _ = self
-                        .remember(self.db, "image", &key, img.id, "", false)
-                        .await;
-                    (format!("/media/{}", img.path), Some(img.id))
-                }
-                Err(e) => {
-                    self.report.skipped.push(Skip {
-                        kind,
-                        id: key,
-                        reason: e.reader_message(),
-                    });
-                    return None;
-                }
-            }
-        } else {
+        let found = {
             let ext = key
                 .rsplit_once('.')
                 .map(|(_, e)| e.to_ascii_lowercase())
@@ -115,6 +95,89 @@ impl Writer<'_> {
         self.report.count(kind).added += 1;
         self.files.insert(key, found.clone());
         Some(found)
+    }
+
+    /// Writes a picture made ready (or reports why it could not be); its new address and id.
+    async fn store_picture(
+        &mut self,
+        key: String,
+        processed: Result<crate::media::Processed>,
+    ) -> Option<(String, Option<i32>)> {
+        let stored = match processed {
+            Ok(p) => {
+                crate::media::store_processed(
+                    self.db,
+                    self.media,
+                    &self.actor,
+                    p,
+                    Details::default(),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        match stored {
+            Ok(img) => {
+                let _ = self
+                    .remember(self.db, "image", &key, img.id, "", false)
+                    .await;
+                let found = (format!("/media/{}", img.path), Some(img.id));
+                self.report.count("图片").added += 1;
+                self.files.insert(key, found.clone());
+                Some(found)
+            }
+            Err(e) => {
+                self.report.skipped.push(Skip {
+                    kind: "图片",
+                    id: key,
+                    reason: e.reader_message(),
+                });
+                None
+            }
+        }
+    }
+
+    /// Starts the heavy part of bringing in the pictures of a body that comes soon
+    /// (reading, decoding, resizing, encoding) on the blocking threads, as many at once as
+    /// there are cores; [`Self::file`] then only waits for it and writes. Pictures known
+    /// already, missing, or brought in by an earlier run are not started.
+    pub(super) async fn schedule_pictures(&mut self, html: &str, cover: &str) {
+        if self.dry {
+            return;
+        }
+        let mut olds: Vec<String> = body::links(html)
+            .into_iter()
+            .filter(|l| l.attr == Attr::ImgSrc)
+            .filter_map(|l| body::local(&l.value, &self.hosts))
+            .collect();
+        if !cover.trim().is_empty() {
+            olds.extend(body::local(cover, &self.hosts));
+        }
+        for old in olds {
+            let key = old.split(['?', '#']).next().unwrap_or_default().to_owned();
+            if key.starts_with("/media/")
+                || self.files.contains_key(&key)
+                || self.missing.contains(&key)
+                || self.scheduled.contains_key(&key)
+            {
+                continue;
+            }
+            let Ok(path) = self.media_dir.find(&key) else {
+                continue;
+            };
+            if let Ok(Some(_)) = self.record_of("image", &key).await {
+                continue;
+            }
+            let cores = self.cores.clone();
+            let job = tokio::spawn(async move {
+                let _core = cores
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
+                prepared(path).await
+            });
+            self.scheduled.insert(key, job);
+        }
     }
 
     /// An old body made ready: its pictures and attachments brought in, links to old pages
@@ -170,4 +233,14 @@ impl Writer<'_> {
         let cleaned = crate::work::heavy(move || crate::paste::clean_markup(&rewritten)).await?;
         Ok((cleaned, pending))
     }
+}
+
+/// A picture file of the old site read and made ready (blocking work off the async threads).
+async fn prepared(path: std::path::PathBuf) -> Result<crate::media::Processed> {
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| crate::Error::Invalid(format!("读取失败：{e}")))?;
+    tokio::task::spawn_blocking(move || crate::media::prepare(&bytes))
+        .await
+        .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?
 }

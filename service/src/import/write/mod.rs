@@ -3,6 +3,7 @@
 //! records that make a second run update instead of duplicate.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
@@ -29,6 +30,8 @@ mod files;
 
 /// Articles written per transaction.
 const BATCH: usize = 50;
+/// Bodies received ahead of the one being written, their pictures started.
+const LOOKAHEAD: usize = 16;
 
 /// Where a run is, for a progress bar: `done` of `total` in `phase`.
 #[derive(Clone, Copy, Debug)]
@@ -90,6 +93,10 @@ pub async fn run(
         files: HashMap::new(),
         missing: BTreeSet::new(),
         touched_columns: BTreeSet::new(),
+        scheduled: HashMap::new(),
+        cores: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     };
     let Catalog {
         columns,
@@ -156,6 +163,10 @@ struct Writer<'a> {
     /// Old file addresses already reported missing.
     missing: BTreeSet<String>,
     touched_columns: BTreeSet<i32>,
+    /// Pictures of bodies coming soon, being decoded, resized and encoded meanwhile.
+    scheduled: HashMap<String, tokio::task::JoinHandle<Result<crate::media::Processed>>>,
+    /// One permit per core for that work.
+    cores: Arc<tokio::sync::Semaphore>,
 }
 
 fn digest(parts: &[&str]) -> String {
