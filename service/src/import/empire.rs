@@ -131,8 +131,17 @@ fn join(parts: &[&str]) -> String {
     path
 }
 
-impl Reader for Empire {
-    fn catalog(&mut self) -> Result<Catalog, ImportError> {
+/// What the first pass keeps.
+struct Rows {
+    classes: Vec<Class>,
+    entries: Vec<Entry>,
+    extras: HashMap<String, Extra>,
+    hosts: Vec<String>,
+}
+
+impl Empire {
+    /// The first pass over the dump: the rows the catalog is made of (bodies left out).
+    fn read_rows(&self) -> Result<Rows, ImportError> {
         let mut dump = self.dump()?;
         let mut classes: Vec<Class> = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
@@ -212,16 +221,29 @@ impl Reader for Empire {
             }
         }
         if !seen.0 || !seen.1 {
-            let tables: Vec<&str> = dump.tables().keys().map(String::as_str).collect();
-            return Err(ImportError::Source(format!(
-                "没有找到帝国 CMS 的数据表（需要 phome_enewsclass 和 phome_ecms_news 的数据，文件中的表：{}）。请确认这是帝国 CMS 站点数据库的 mysqldump 导出文件，且 --from 选对了系统",
-                if tables.is_empty() {
-                    "无".to_owned()
-                } else {
-                    tables.join("、")
-                }
-            )));
+            return Err(super::tables_missing(
+                "帝国 CMS",
+                "phome_enewsclass 和 phome_ecms_news",
+                dump.tables().keys(),
+            ));
         }
+        Ok(Rows {
+            classes,
+            entries,
+            extras,
+            hosts,
+        })
+    }
+}
+
+impl Reader for Empire {
+    fn catalog(&mut self) -> Result<Catalog, ImportError> {
+        let Rows {
+            classes,
+            entries,
+            mut extras,
+            hosts,
+        } = self.read_rows()?;
         let mut catalog = Catalog {
             hosts,
             ..Default::default()

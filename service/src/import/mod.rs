@@ -285,6 +285,24 @@ pub fn reader(options: &Options) -> Result<Box<dyn Reader>, ImportError> {
     }
 }
 
+/// The error of a dump that lacks the tables a system's import needs: what it needs, what
+/// the file has.
+pub fn tables_missing<'a>(
+    system: &str,
+    needed: &str,
+    found: impl Iterator<Item = &'a String>,
+) -> ImportError {
+    let found: Vec<&str> = found.map(String::as_str).collect();
+    ImportError::Source(format!(
+        "没有找到 {system} 的数据表（需要 {needed} 的数据，文件中的表：{}）。请确认这是 {system} 站点数据库的 mysqldump 导出文件，且 --from 选对了系统",
+        if found.is_empty() {
+            "无".to_owned()
+        } else {
+            found.join("、")
+        }
+    ))
+}
+
 /// Opens a dump file, gzip-compressed or not.
 pub fn open(path: &std::path::Path) -> Result<Box<dyn std::io::Read + Send>, ImportError> {
     use std::io::Read;

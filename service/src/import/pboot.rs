@@ -141,8 +141,18 @@ impl Pboot {
     }
 }
 
-impl Reader for Pboot {
-    fn catalog(&mut self) -> Result<Catalog, ImportError> {
+/// What the first pass keeps.
+struct Rows {
+    sorts: Vec<Sort>,
+    models: HashMap<String, Model>,
+    config: HashMap<String, String>,
+    entries: Vec<Entry>,
+    hosts: Vec<String>,
+}
+
+impl Pboot {
+    /// The first pass over the dump: the rows the catalog is made of (bodies left out).
+    fn read_rows(&self) -> Result<Rows, ImportError> {
         let mut dump = self.dump()?;
         let mut sorts: Vec<Sort> = Vec::new();
         let mut models: HashMap<String, Model> = HashMap::new();
@@ -241,16 +251,31 @@ impl Reader for Pboot {
             }
         }
         if !seen.0 || !seen.1 {
-            let tables: Vec<&str> = dump.tables().keys().map(String::as_str).collect();
-            return Err(ImportError::Source(format!(
-                "没有找到 PbootCMS 的数据表（需要 ay_content_sort 和 ay_content 的数据，文件中的表：{}）。请确认这是 PbootCMS 站点数据库的 mysqldump 导出文件，且 --from 选对了系统",
-                if tables.is_empty() {
-                    "无".to_owned()
-                } else {
-                    tables.join("、")
-                }
-            )));
+            return Err(super::tables_missing(
+                "PbootCMS",
+                "ay_content_sort 和 ay_content",
+                dump.tables().keys(),
+            ));
         }
+        Ok(Rows {
+            sorts,
+            models,
+            config,
+            entries,
+            hosts,
+        })
+    }
+}
+
+impl Reader for Pboot {
+    fn catalog(&mut self) -> Result<Catalog, ImportError> {
+        let Rows {
+            sorts,
+            models,
+            config,
+            entries,
+            hosts,
+        } = self.read_rows()?;
         let brk = config
             .get("url_break_char")
             .map(|b| b.trim())
@@ -354,30 +379,7 @@ impl Reader for Pboot {
             }
             catalog.articles.push(article);
         }
-        // The text of single pages: a third, short read.
-        let pages = &self.pages;
-        let mut bodies: HashMap<String, String> = HashMap::new();
-        let mut dump = self.dump()?;
-        while let Some(event) = dump.next_event()? {
-            if let Event::Row {
-                table,
-                columns,
-                values,
-            } = event
-                && Table::of(&table) == Table::Content
-            {
-                let r = row(&columns, &values, dump.charset());
-                let scode = r.text("scode");
-                if pages.contains(&scode) && !bodies.contains_key(&scode) {
-                    bodies.insert(scode, unescape_content(r.text("content")));
-                }
-            }
-        }
-        for c in &mut catalog.columns {
-            if c.kind == Kind::Page {
-                c.body = bodies.remove(&c.id).unwrap_or_default();
-            }
-        }
+        self.page_texts(&mut catalog)?;
         Ok(catalog)
     }
 
@@ -405,6 +407,36 @@ impl Reader for Pboot {
             };
             if !each(body) {
                 break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Pboot {
+    /// The text of the single pages: a third, short read.
+    fn page_texts(&self, catalog: &mut Catalog) -> Result<(), ImportError> {
+        let pages = &self.pages;
+        let mut bodies: HashMap<String, String> = HashMap::new();
+        let mut dump = self.dump()?;
+        while let Some(event) = dump.next_event()? {
+            if let Event::Row {
+                table,
+                columns,
+                values,
+            } = event
+                && Table::of(&table) == Table::Content
+            {
+                let r = row(&columns, &values, dump.charset());
+                let scode = r.text("scode");
+                if pages.contains(&scode) && !bodies.contains_key(&scode) {
+                    bodies.insert(scode, unescape_content(r.text("content")));
+                }
+            }
+        }
+        for c in &mut catalog.columns {
+            if c.kind == Kind::Page {
+                c.body = bodies.remove(&c.id).unwrap_or_default();
             }
         }
         Ok(())
