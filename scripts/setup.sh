@@ -20,6 +20,8 @@ as_root() {
 # copied under target/site/pkg/full where the server finds it.
 build_site() {
   (
+    set -e
+    export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
     cd "$ROOT"
     cargo leptos build --release --split --precompress --project portico
     cargo leptos build --release --split --precompress --project portico-full --frontend-only
