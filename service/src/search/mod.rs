@@ -310,10 +310,21 @@ async fn key_for(db: &impl ConnectionTrait, kind: Kind, ref_id: i32) -> Result<O
 /// Writes a document into the index, replacing what was there for it. Call it inside the
 /// transaction that saves the content.
 pub async fn index(db: &impl ConnectionTrait, doc: &Doc) -> Result<()> {
+    let existing = key_for(db, doc.kind, doc.ref_id).await?;
+    write_doc(db, doc, existing).await
+}
+
+/// [`index`] for a document that cannot be in the index yet (its row was inserted in this
+/// transaction): one question to the database fewer.
+pub async fn index_new(db: &impl ConnectionTrait, doc: &Doc) -> Result<()> {
+    write_doc(db, doc, None).await
+}
+
+/// Writes `doc`, which is in the index under `existing` if anywhere.
+async fn write_doc(db: &impl ConnectionTrait, doc: &Doc, existing: Option<i64>) -> Result<()> {
     let backend = db.get_database_backend();
     let postgres = backend == sea_orm::DbBackend::Postgres;
     let wanted = key_of(doc.at);
-    let existing = key_for(db, doc.kind, doc.ref_id).await?;
     // The same date: the row is updated where it is.
     let in_place = existing.filter(|k| (wanted..wanted.saturating_add(100_000)).contains(k));
     let key = match (in_place, existing) {

@@ -124,7 +124,7 @@ impl Writer<'_> {
         let record_kind = if notice { "notice" } else { "article" };
         let label = if notice { "通知公告" } else { "文章" };
         let d = digest(&[&format!("{a:?}"), html, &column_id.to_string()]);
-        let record = self.record_of(record_kind, &a.id).await?;
+        let record = self.record_of(record_kind, &a.id);
         if let Some(r) = &record
             && r.digest == d
         {
@@ -165,117 +165,163 @@ impl Writer<'_> {
         }))
     }
 
+    /// Writes a batch in one transaction: each row on its own (its new id is needed), what
+    /// follows from them (listings, import records, redirects, cache entries) a few
+    /// statements for the whole batch.
     pub(super) async fn write_batch(&mut self, batch: Vec<Prepared>) -> Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
         let columns = crate::column::all(self.db).await?;
         let txn = self.db.begin().await?;
+        let mut after = After::default();
         for p in batch {
-            let now = Utc::now();
-            let a = &p.old;
-            let published_at = a.published_at.unwrap_or(now);
             if p.notice {
-                let existing = match p.target {
-                    Some(id) => notice::Entity::find_by_id(id).one(&txn).await?,
-                    None => None,
-                };
-                let mut m: notice::ActiveModel = match &existing {
-                    Some(n) => n.clone().into(),
-                    None => notice::ActiveModel {
-                        created_at: Set(now),
-                        ..Default::default()
-                    },
-                };
-                m.title = Set(a.title.chars().take(200).collect());
-                m.body = Set(p.body.clone());
-                m.is_published = Set(!a.draft);
-                m.published_at = Set(published_at);
-                m.updated_at = Set(now);
-                let saved = match existing {
-                    Some(_) => m.update(&txn).await?,
-                    None => m.insert(&txn).await?,
-                };
-                crate::search::index(&txn, &crate::search::Doc::notice(&saved)).await?;
-                self.remember(&txn, "notice", &a.id, saved.id, &p.digest, p.pending)
-                    .await?;
-                self.redirects(&txn, &a.urls, &format!("/notices/{}", saved.id))
-                    .await?;
-                let c = self.report.count("通知公告");
-                if existing.is_some() {
-                    c.updated += 1
-                } else {
-                    c.added += 1
-                }
-                continue;
-            }
-            let existing = match p.target {
-                Some(id) => article::Entity::find_by_id(id).one(&txn).await?,
-                None => None,
-            };
-            let mut m: article::ActiveModel = match &existing {
-                Some(x) => x.clone().into(),
-                None => article::ActiveModel {
-                    slug: Set(None),
-                    owner_id: Set(None),
-                    hits: Set(0),
-                    created_at: Set(published_at.min(now)),
-                    ..Default::default()
-                },
-            };
-            let clip = |s: &str, n: usize| s.trim().chars().take(n).collect::<String>();
-            m.column_id = Set(p.column_id);
-            m.title = Set(clip(&a.title, 200));
-            m.subtitle = Set(clip(&a.subtitle, 200));
-            m.source = Set(clip(&a.source, 100));
-            m.author = Set(clip(&a.author, 100));
-            m.summary = Set(clip(&a.summary, 500));
-            m.keywords = Set(clip(&a.keywords.replace('，', ","), 255));
-            m.body = Set(p.body.clone());
-            m.cover_image_id = Set(p.cover);
-            m.is_headline = Set(a.headline);
-            m.is_recommended = Set(a.recommended);
-            m.is_slideshow = Set(a.slideshow);
-            m.status = Set(if a.draft {
-                article::ArticleStatus::Draft
+                self.write_notice(&txn, p, &mut after).await?;
             } else {
-                article::ArticleStatus::Published
-            });
-            m.published_at = Set(Some(published_at));
-            let hits = existing.as_ref().map_or(a.hits, |x| x.hits.max(a.hits));
-            m.hits = Set(hits.max(0));
-            m.updated_at = Set(now);
-            let saved = match existing {
-                Some(_) => m.update(&txn).await?,
-                None => m.insert(&txn).await?,
-            };
-            // Listed under its column and every ancestor; counts are redone at the end.
-            entity::article_listing::Entity::delete_many()
-                .filter(entity::article_listing::Column::ArticleId.eq(saved.id))
-                .exec(&txn)
-                .await?;
-            let listed = if a.draft {
-                Vec::new()
-            } else {
-                crate::column::with_ancestors(&columns, saved.column_id)
-            };
-            self.touched_columns.extend(listed.iter().copied());
-            crate::listing::insert_rows(&txn, listed.iter().map(|c| (*c, saved.id, published_at)))
-                .await?;
-            crate::search::index_article(&txn, &saved).await?;
-            self.remember(&txn, "article", &a.id, saved.id, &p.digest, p.pending)
-                .await?;
-            self.redirects(&txn, &a.urls, &format!("/articles/{}", saved.id))
-                .await?;
-            cache::invalidate(&txn, [tag::article(saved.id)]).await?;
-            let c = self.report.count("文章");
-            if p.target.is_some() {
-                c.updated += 1
-            } else {
-                c.added += 1
+                self.write_article(&txn, p, &columns, &mut after).await?;
             }
         }
+        if !after.unlisted.is_empty() {
+            entity::article_listing::Entity::delete_many()
+                .filter(entity::article_listing::Column::ArticleId.is_in(after.unlisted))
+                .exec(&txn)
+                .await?;
+        }
+        crate::listing::insert_rows(&txn, after.listings).await?;
+        self.remember_many(&txn, after.records).await?;
+        // A later row naming the same old address wins, as it would written one by one.
+        let mut redirects = after.redirects;
+        redirects.reverse();
+        self.report.redirects += crate::redirect::put_many(&txn, &self.origin, &redirects).await?;
+        cache::invalidate(&txn, after.tags).await?;
         txn.commit().await?;
+        Ok(())
+    }
+
+    async fn write_notice(
+        &mut self,
+        txn: &sea_orm::DatabaseTransaction,
+        p: Prepared,
+        after: &mut After,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let a = &p.old;
+        let existing = match p.target {
+            Some(id) => notice::Entity::find_by_id(id).one(txn).await?,
+            None => None,
+        };
+        let mut m: notice::ActiveModel = match &existing {
+            Some(n) => n.clone().into(),
+            None => notice::ActiveModel {
+                created_at: Set(now),
+                ..Default::default()
+            },
+        };
+        m.title = Set(a.title.chars().take(200).collect());
+        m.body = Set(p.body.clone());
+        m.is_published = Set(!a.draft);
+        m.published_at = Set(a.published_at.unwrap_or(now));
+        m.updated_at = Set(now);
+        let saved = match existing {
+            Some(_) => m.update(txn).await?,
+            None => m.insert(txn).await?,
+        };
+        crate::search::index(txn, &crate::search::Doc::notice(&saved)).await?;
+        after
+            .records
+            .push(("notice", a.id.clone(), saved.id, p.digest, p.pending));
+        after
+            .redirects
+            .extend(redirect_pairs(&a.urls, &format!("/notices/{}", saved.id)));
+        let c = self.report.count("通知公告");
+        if p.target.is_some() {
+            c.updated += 1
+        } else {
+            c.added += 1
+        }
+        Ok(())
+    }
+
+    async fn write_article(
+        &mut self,
+        txn: &sea_orm::DatabaseTransaction,
+        p: Prepared,
+        columns: &[column::Model],
+        after: &mut After,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let a = &p.old;
+        let published_at = a.published_at.unwrap_or(now);
+        let existing = match p.target {
+            Some(id) => article::Entity::find_by_id(id).one(txn).await?,
+            None => None,
+        };
+        let mut m: article::ActiveModel = match &existing {
+            Some(x) => x.clone().into(),
+            None => article::ActiveModel {
+                slug: Set(None),
+                owner_id: Set(None),
+                hits: Set(0),
+                created_at: Set(published_at.min(now)),
+                ..Default::default()
+            },
+        };
+        let clip = |s: &str, n: usize| s.trim().chars().take(n).collect::<String>();
+        m.column_id = Set(p.column_id);
+        m.title = Set(clip(&a.title, 200));
+        m.subtitle = Set(clip(&a.subtitle, 200));
+        m.source = Set(clip(&a.source, 100));
+        m.author = Set(clip(&a.author, 100));
+        m.summary = Set(clip(&a.summary, 500));
+        m.keywords = Set(clip(&a.keywords.replace('，', ","), 255));
+        m.body = Set(p.body.clone());
+        m.cover_image_id = Set(p.cover);
+        m.is_headline = Set(a.headline);
+        m.is_recommended = Set(a.recommended);
+        m.is_slideshow = Set(a.slideshow);
+        m.status = Set(if a.draft {
+            article::ArticleStatus::Draft
+        } else {
+            article::ArticleStatus::Published
+        });
+        m.published_at = Set(Some(published_at));
+        let hits = existing.as_ref().map_or(a.hits, |x| x.hits.max(a.hits));
+        m.hits = Set(hits.max(0));
+        m.updated_at = Set(now);
+        let saved = match &existing {
+            Some(_) => m.update(txn).await?,
+            None => m.insert(txn).await?,
+        };
+        // Listed under its column and every ancestor; counts are redone at the end.
+        if existing.is_some() {
+            after.unlisted.push(saved.id);
+            crate::search::index_article(txn, &saved).await?;
+        } else {
+            crate::search::index_new(txn, &crate::search::Doc::article(&saved)).await?;
+        }
+        let listed = if a.draft {
+            Vec::new()
+        } else {
+            crate::column::with_ancestors(columns, saved.column_id)
+        };
+        self.touched_columns.extend(listed.iter().copied());
+        after
+            .listings
+            .extend(listed.iter().map(|c| (*c, saved.id, published_at)));
+        after
+            .records
+            .push(("article", a.id.clone(), saved.id, p.digest, p.pending));
+        after
+            .redirects
+            .extend(redirect_pairs(&a.urls, &format!("/articles/{}", saved.id)));
+        after.tags.push(tag::article(saved.id));
+        let c = self.report.count("文章");
+        if p.target.is_some() {
+            c.updated += 1
+        } else {
+            c.added += 1
+        }
         Ok(())
     }
 
@@ -344,6 +390,17 @@ impl Writer<'_> {
         }
         Ok(())
     }
+}
+
+/// What the rows of a batch bring with them, written together before it commits.
+#[derive(Default)]
+pub(super) struct After {
+    /// Articles listed before (updated ones): their listings are made again.
+    unlisted: Vec<i32>,
+    listings: Vec<(i32, i32, chrono::DateTime<Utc>)>,
+    records: Vec<NewRecord>,
+    redirects: Vec<(String, String)>,
+    tags: Vec<String>,
 }
 
 /// One article ready to be written.

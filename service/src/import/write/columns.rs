@@ -72,7 +72,7 @@ impl Writer<'_> {
         } else {
             "栏目"
         };
-        let record = self.record_of("column", &c.id).await?;
+        let record = self.record_of("column", &c.id);
         let row = record
             .as_ref()
             .and_then(|r| existing.iter().find(|e| e.id == r.target_id))

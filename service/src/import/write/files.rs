@@ -33,7 +33,7 @@ impl Writer<'_> {
             return Some(found);
         }
         // Brought in by an earlier run.
-        if let Ok(Some(r)) = self.record_of(record_kind, &key).await {
+        if let Some(r) = self.record_of(record_kind, &key) {
             let found = if picture {
                 match crate::media::find(self.db, r.target_id).await {
                     Ok(Some(img)) => Some((format!("/media/{}", img.path), Some(img.id))),
@@ -165,7 +165,7 @@ impl Writer<'_> {
             let Ok(path) = self.media_dir.find(&key) else {
                 continue;
             };
-            if let Ok(Some(_)) = self.record_of("image", &key).await {
+            if self.record_of("image", &key).is_some() {
                 continue;
             }
             let cores = self.cores.clone();

@@ -10,7 +10,8 @@ use chrono::Utc;
 use entity::{article, column, import_record, notice};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -93,6 +94,7 @@ pub async fn run(
         files: HashMap::new(),
         missing: BTreeSet::new(),
         touched_columns: BTreeSet::new(),
+        known: known_records(db, options.system.code()).await?,
         scheduled: HashMap::new(),
         cores: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -163,6 +165,8 @@ struct Writer<'a> {
     /// Old file addresses already reported missing.
     missing: BTreeSet<String>,
     touched_columns: BTreeSet<i32>,
+    /// What earlier runs made of each (kind, source id), read once at the start.
+    known: HashMap<(String, String), Known>,
     /// Pictures of bodies coming soon, being decoded, resized and encoded meanwhile.
     scheduled: HashMap<String, tokio::task::JoinHandle<Result<crate::media::Processed>>>,
     /// One permit per core for that work.
@@ -182,55 +186,121 @@ fn digest(parts: &[&str]) -> String {
         .collect()
 }
 
+/// What an earlier run made of a source row: its new id and the digest of what it was.
+#[derive(Clone, Debug)]
+pub(super) struct Known {
+    pub(super) target_id: i32,
+    pub(super) digest: String,
+}
+
+/// Every import record of `system`, so a run asks the database once instead of once a row
+/// (a second run of 100,000 articles reads 100,000 records).
+async fn known_records(
+    db: &Db,
+    system: &str,
+) -> Result<HashMap<(String, String), Known>, ImportError> {
+    let rows: Vec<(String, String, i32, String)> = import_record::Entity::find()
+        .select_only()
+        .column(import_record::Column::Kind)
+        .column(import_record::Column::SourceId)
+        .column(import_record::Column::TargetId)
+        .column(import_record::Column::Digest)
+        .filter(import_record::Column::System.eq(system))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(crate::Error::from)?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, source_id, target_id, digest)| {
+            ((kind, source_id), Known { target_id, digest })
+        })
+        .collect())
+}
+
+/// An import record to write: (kind, source id, target id, digest, links pending).
+pub(super) type NewRecord = (&'static str, String, i32, String, bool);
+
 impl Writer<'_> {
-    pub(super) async fn record_of(
-        &self,
-        kind: &str,
-        source_id: &str,
-    ) -> Result<Option<import_record::Model>> {
-        Ok(import_record::Entity::find_by_id((
-            self.system.to_owned(),
-            kind.to_owned(),
-            source_id.to_owned(),
-        ))
-        .one(self.db)
-        .await?)
+    pub(super) fn record_of(&self, kind: &str, source_id: &str) -> Option<Known> {
+        self.known
+            .get(&(kind.to_owned(), source_id.to_owned()))
+            .cloned()
     }
 
     pub(super) async fn remember(
-        &self,
+        &mut self,
         db: &impl ConnectionTrait,
-        kind: &str,
+        kind: &'static str,
         source_id: &str,
         target_id: i32,
         digest: &str,
         pending: bool,
     ) -> Result<()> {
-        import_record::Entity::insert(import_record::ActiveModel {
-            system: Set(self.system.to_owned()),
-            kind: Set(kind.to_owned()),
-            source_id: Set(source_id.to_owned()),
-            target_id: Set(target_id),
-            digest: Set(digest.to_owned()),
-            pending_links: Set(pending),
-            updated_at: Set(Utc::now()),
-        })
-        .on_conflict(
-            OnConflict::columns([
-                import_record::Column::System,
-                import_record::Column::Kind,
-                import_record::Column::SourceId,
-            ])
-            .update_columns([
-                import_record::Column::TargetId,
-                import_record::Column::Digest,
-                import_record::Column::PendingLinks,
-                import_record::Column::UpdatedAt,
-            ])
-            .to_owned(),
+        self.remember_many(
+            db,
+            vec![(
+                kind,
+                source_id.to_owned(),
+                target_id,
+                digest.to_owned(),
+                pending,
+            )],
         )
-        .exec_without_returning(db)
-        .await?;
+        .await
+    }
+
+    /// Writes import records, a few hundred a statement (the last of a source id wins).
+    pub(super) async fn remember_many(
+        &mut self,
+        db: &impl ConnectionTrait,
+        records: Vec<NewRecord>,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let mut unique: HashMap<(&'static str, String), (i32, String, bool)> = HashMap::new();
+        for (kind, source_id, target_id, digest, pending) in records {
+            unique.insert((kind, source_id), (target_id, digest, pending));
+        }
+        let rows: Vec<import_record::ActiveModel> = unique
+            .into_iter()
+            .map(|((kind, source_id), (target_id, digest, pending))| {
+                self.known.insert(
+                    (kind.to_owned(), source_id.clone()),
+                    Known {
+                        target_id,
+                        digest: digest.clone(),
+                    },
+                );
+                import_record::ActiveModel {
+                    system: Set(self.system.to_owned()),
+                    kind: Set(kind.to_owned()),
+                    source_id: Set(source_id),
+                    target_id: Set(target_id),
+                    digest: Set(digest),
+                    pending_links: Set(pending),
+                    updated_at: Set(now),
+                }
+            })
+            .collect();
+        for chunk in rows.chunks(200) {
+            import_record::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        import_record::Column::System,
+                        import_record::Column::Kind,
+                        import_record::Column::SourceId,
+                    ])
+                    .update_columns([
+                        import_record::Column::TargetId,
+                        import_record::Column::Digest,
+                        import_record::Column::PendingLinks,
+                        import_record::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+        }
         Ok(())
     }
 
@@ -240,13 +310,17 @@ impl Writer<'_> {
         urls: &[String],
         to: &str,
     ) -> Result<()> {
-        let pairs: Vec<(String, String)> = urls
-            .iter()
-            .filter_map(|u| crate::redirect::normalize(u))
-            .filter(|u| u != "/" && u != to)
-            .map(|u| (u, to.to_owned()))
-            .collect();
+        let pairs = redirect_pairs(urls, to);
         self.report.redirects += crate::redirect::put_many(db, &self.origin, &pairs).await?;
         Ok(())
     }
+}
+
+/// The redirects of a row's old addresses to its new one.
+pub(super) fn redirect_pairs(urls: &[String], to: &str) -> Vec<(String, String)> {
+    urls.iter()
+        .filter_map(|u| crate::redirect::normalize(u))
+        .filter(|u| u != "/" && u != to)
+        .map(|u| (u, to.to_owned()))
+        .collect()
 }
