@@ -17,6 +17,7 @@ mod hits;
 mod import_dede;
 mod import_php;
 mod import_wordpress;
+mod keywords;
 mod mail;
 mod message_limits;
 mod messages;

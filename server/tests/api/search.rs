@@ -37,6 +37,7 @@ fn input(
         is_slideshow: false,
         status,
         published_at: Some(at(day.0, day.1, day.2)),
+        keywords: None,
     }
 }
 

@@ -95,6 +95,11 @@ pub fn fields(
         field("来源", old.source.clone(), new.source.clone()),
         field("作者", old.author.clone(), new.author.clone()),
         field("摘要", old.summary.clone(), new.summary.clone()),
+        field(
+            "关键词",
+            old.keywords.clone().unwrap_or_default(),
+            new.keywords.clone().unwrap_or_default(),
+        ),
         field("标记", flags(old), flags(new)),
         field("状态", old.status.label().into(), new.status.label().into()),
         field("发布时间", when(old), when(new)),

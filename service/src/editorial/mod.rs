@@ -48,6 +48,10 @@ pub struct ArticleInput {
     pub status: ArticleStatus,
     #[serde(default)]
     pub published_at: Option<DateTime<Utc>>,
+    /// 关键词, comma-separated. `None` leaves an article's as they are (inputs saved before
+    /// the field existed, forms that do not show it).
+    #[serde(default)]
+    pub keywords: Option<String>,
 }
 
 impl ArticleInput {
@@ -67,6 +71,7 @@ impl ArticleInput {
             is_slideshow: a.is_slideshow,
             status: a.status,
             published_at: a.published_at,
+            keywords: Some(a.keywords.clone()),
         }
     }
 
@@ -88,6 +93,12 @@ impl ArticleInput {
         limit("来源", &mut self.source, 100)?;
         limit("作者", &mut self.author, 100)?;
         limit("摘要", &mut self.summary, 500)?;
+        if let Some(k) = &mut self.keywords {
+            *k = normalize_keywords(k);
+            if k.chars().count() > 255 {
+                return Err(Error::Invalid("关键词不能超过255个字".into()));
+            }
+        }
         if self.body.len() > 2 * 1024 * 1024 {
             return Err(Error::Invalid(
                 "正文过长（超过 2 MB），请拆分为多篇文章".into(),
@@ -112,6 +123,17 @@ impl ArticleInput {
         }
         Ok(self)
     }
+}
+
+/// 关键词 as they are stored: separated by commas (full-width commas, 、 and ； read as
+/// commas too), each trimmed, empty and repeated ones left out.
+pub fn normalize_keywords(raw: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    raw.split([',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && seen.insert(*k))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The cache tags of the pages that show `a`: its own page, its neighbours' pages, the
@@ -279,6 +301,9 @@ pub(crate) async fn save_in(
     model.is_slideshow = Set(input.is_slideshow);
     model.status = Set(input.status);
     model.published_at = Set(input.published_at);
+    if let Some(k) = input.keywords {
+        model.keywords = Set(k);
+    }
     model.updated_at = Set(now);
     let saved = match &before {
         Some(_) => model.update(txn).await?,
@@ -584,6 +609,7 @@ mod tests {
             is_slideshow: false,
             status,
             published_at: at,
+            keywords: None,
         }
     }
 

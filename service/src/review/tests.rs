@@ -28,6 +28,7 @@ fn input(status: ArticleStatus) -> ArticleInput {
         is_slideshow: false,
         status,
         published_at: None,
+        keywords: None,
     }
 }
 

@@ -497,6 +497,7 @@ async fn make_draft(
         is_slideshow: false,
         status: ArticleStatus::Draft,
         published_at: None,
+        keywords: None,
     };
     let article = crate::editorial::save(db, actor, None, input).await?;
     Ok(Accepted {

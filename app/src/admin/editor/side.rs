@@ -253,6 +253,13 @@ pub(super) fn Details(ed: Editor, is_writer: bool) -> impl IntoView {
         </fieldset>
         {text_field(ed, "来源", |f| f.source.clone(), |f, v| f.source = v, 100)}
         {text_field(ed, "作者", |f| f.author.clone(), |f, v| f.author = v, 100)}
+        {text_field(
+            ed,
+            "关键词（用逗号分隔）",
+            |f| f.keywords.clone(),
+            |f, v| f.keywords = v,
+            255,
+        )}
         <label>
             "摘要"
             <textarea

@@ -55,6 +55,7 @@ fn form_of_input(
         is_slideshow: input.is_slideshow,
         status: a.status.code().to_owned(),
         published_at: local_input(a.published_at, state.site.time_zone),
+        keywords: input.keywords.unwrap_or_else(|| a.keywords.clone()),
     }
 }
 
@@ -79,6 +80,7 @@ fn form_of(
         is_slideshow: a.is_slideshow,
         status: a.status.code().to_owned(),
         published_at: local_input(a.published_at, state.site.time_zone),
+        keywords: a.keywords.clone(),
     }
 }
 
@@ -218,6 +220,7 @@ pub async fn save(
         is_slideshow: form.is_slideshow,
         status,
         published_at,
+        keywords: Some(form.keywords),
     };
     let outcome = service::review::save(&state.db, &staff.person(), form.id, input).await?;
     service::editorial::discard_autosave(&state.db, staff.user.id, draft_key).await?;

@@ -101,6 +101,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
             is_recommended: false,
             is_slideshow: false,
             published_at: None,
+            keywords: None,
             ..proposal.clone()
         }
     };

@@ -56,6 +56,9 @@ pub struct EditorForm {
     pub is_slideshow: bool,
     pub status: String,
     pub published_at: String,
+    /// 关键词, separated by commas.
+    #[serde(default)]
+    pub keywords: String,
 }
 
 /// An unsaved copy found for the editor.
