@@ -6,6 +6,7 @@
 # the first import ran (a request to the home page every second).
 #
 #   ./scripts/bench-import.sh [ARTICLES] [PICTURES]
+#   BACKENDS=postgres ./scripts/bench-import.sh    (one backend only: sqlite or postgres)
 #
 # Needs the release build (scripts/setup.sh build_site), Python with Pillow (installed from
 # PyPI when missing), GNU time, and PostgreSQL at 127.0.0.1:5432 (PORTICO_BENCH_PG to use
@@ -65,6 +66,9 @@ site_summary() {
   rm -f "$WORK/probe"
 }
 
+BACKENDS="${BACKENDS:-sqlite postgres}"
+
+if [[ " $BACKENDS " == *" sqlite "* ]]; then
 echo "SQLite"
 DB="sqlite://$WORK/sqlite.db?mode=rwc"
 DATABASE_URL="$DB" PORTICO_SEED_DEMO=false "$BIN" migrate >/dev/null 2>&1
@@ -73,6 +77,9 @@ run "sqlite first" "$DB" "$WORK/uploads-sqlite"
 site_summary
 run "sqlite again" "$DB" "$WORK/uploads-sqlite"
 
+fi
+
+if [[ " $BACKENDS " == *" postgres "* ]]; then
 echo "PostgreSQL"
 psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS portico_bench_import" >/dev/null
 psql "$PG/postgres" -qc "CREATE DATABASE portico_bench_import" >/dev/null
@@ -83,3 +90,4 @@ run "postgres first" "$DB" "$WORK/uploads-pg"
 site_summary
 run "postgres again" "$DB" "$WORK/uploads-pg"
 psql "$PG/postgres" -qc "DROP DATABASE portico_bench_import" >/dev/null
+fi

@@ -70,6 +70,10 @@ test("a reader follows old WordPress addresses and an editor saves an imported a
   await expect(r.locator(".article-body img").first()).toHaveAttribute("src", /^\/media\//);
   const articlePath = new URL(r.url()).pathname;
   const before = await r.locator(".article-body").innerHTML();
+  // Its WordPress tags came across as its 关键词.
+  const keywords = await r.locator('meta[name="keywords"]').getAttribute("content");
+  expect(keywords).toContain("招商引资");
+  expect(keywords).toContain("营商环境");
   // The links inside the old body lead to the new page of the other article.
   const link = r.locator(".article-body a", { hasText: "协会召开2020年度理事会" });
   await expect(link).toHaveAttribute("href", /^\/articles\/\d+$/);
@@ -80,6 +84,7 @@ test("a reader follows old WordPress addresses and an editor saves an imported a
   await page.goto(`/admin/articles/${id}`);
   await expect(page.locator(".editor.live")).toBeVisible();
   await expect(page.locator(".title-input")).toHaveValue("开发区高质量发展座谈会在京举行");
+  await expect(page.getByLabel("关键词（用逗号分隔）")).toHaveValue(keywords!);
   await page.getByRole("button", { name: "保存" }).click();
   await expect(page.locator(".editor-status")).toContainText("已保存");
   await expect
@@ -88,5 +93,6 @@ test("a reader follows old WordPress addresses and an editor saves an imported a
       return r.locator(".article-body").innerHTML();
     })
     .toBe(before);
+  await expect(r.locator('meta[name="keywords"]')).toHaveAttribute("content", keywords!);
   await reader.close();
 });

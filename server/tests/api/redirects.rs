@@ -322,3 +322,39 @@ async fn staff_edit_redirects_in_the_back_office(app: &TestApp) {
     }
 }
 on_both_backends!(staff_edit_redirects_in_the_back_office);
+
+async fn imports_add_and_change_redirects_but_leave_staffs_alone(app: &TestApp) {
+    let staff_id = add(app, "/a/kept.html", "/articles/1").await;
+    let pairs = |to: &str| {
+        vec![
+            ("/a/kept.html".to_owned(), to.to_owned()),
+            ("/a/new.html".to_owned(), to.to_owned()),
+            // Named twice in one call: the first wins.
+            ("/a/new.html".to_owned(), "/articles/99".to_owned()),
+        ]
+    };
+    let n = redirect::put_many(&app.db, "import:dedecms", &pairs("/articles/2"))
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "only the new address counts; staff's is left alone");
+    let again = redirect::put_many(&app.db, "import:dedecms", &pairs("/articles/2"))
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "the same redirects again change nothing");
+    let moved = redirect::put_many(&app.db, "import:dedecms", &pairs("/articles/3"))
+        .await
+        .unwrap();
+    assert_eq!(moved, 1, "a new target is a change");
+    let rows = row::Entity::find().all(&app.db).await.unwrap();
+    let of = |from: &str| rows.iter().find(|r| r.from_path == from).unwrap();
+    assert_eq!(of("/a/kept.html").id, staff_id);
+    assert_eq!(of("/a/kept.html").to_path, "/articles/1");
+    assert_eq!(of("/a/kept.html").origin, "staff");
+    assert_eq!(of("/a/new.html").to_path, "/articles/3");
+    assert_eq!(of("/a/new.html").origin, "import:dedecms");
+    assert_eq!(
+        status_and_location(app, "/a/new.html").await,
+        (301, "/articles/3".to_owned())
+    );
+}
+on_both_backends!(imports_add_and_change_redirects_but_leave_staffs_alone);

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use chrono::Utc;
 use entity::{not_found, redirect};
 use sea_orm::ExprTrait;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -367,21 +367,7 @@ pub async fn put_many(
     if pairs.is_empty() {
         return Ok(0);
     }
-    let existing: Vec<(String, String, String)> = redirect::Entity::find()
-        .select_only()
-        .column(redirect::Column::FromPath)
-        .column(redirect::Column::ToPath)
-        .column(redirect::Column::Origin)
-        .filter(redirect::Column::FromPath.is_in(pairs.iter().map(|(f, _)| f.clone())))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let known: HashMap<&str, (&str, &str)> = existing
-        .iter()
-        .map(|(f, t, o)| (f.as_str(), (t.as_str(), o.as_str())))
-        .collect();
     let now = Utc::now();
-    let mut changed = 0;
     let mut rows = Vec::new();
     // One row per address (the first pair naming it wins): an upsert may not touch a row
     // twice in one statement.
@@ -390,12 +376,6 @@ pub async fn put_many(
         if !seen.insert(from.as_str()) {
             continue;
         }
-        match known.get(from.as_str()) {
-            Some((_, o)) if *o == "staff" => continue,
-            Some((t, _)) if t == to => continue,
-            _ => {}
-        }
-        changed += 1;
         rows.push(redirect::ActiveModel {
             from_path: Set(from.clone()),
             to_path: Set(to.clone()),
@@ -405,8 +385,22 @@ pub async fn put_many(
             ..Default::default()
         });
     }
+    // What is there already is decided by the upsert itself, not read first: a query for a
+    // few hundred addresses at once was planned once, while the table was small, as a scan
+    // of the whole table, and took a second a batch once it held 200,000 rows (PostgreSQL).
+    // Staff's own redirects stay; one that already leads there is not touched, so the
+    // count is of rows new or changed.
+    let kept = Expr::col((redirect::Entity, redirect::Column::Origin))
+        .ne("staff")
+        .and(
+            Expr::col((redirect::Entity, redirect::Column::ToPath)).ne(Expr::col((
+                Alias::new("excluded"),
+                redirect::Column::ToPath,
+            ))),
+        );
+    let mut changed = 0;
     for chunk in rows.chunks(200) {
-        redirect::Entity::insert_many(chunk.to_vec())
+        changed += redirect::Entity::insert_many(chunk.to_vec())
             .on_conflict(
                 OnConflict::column(redirect::Column::FromPath)
                     .update_columns([
@@ -414,6 +408,7 @@ pub async fn put_many(
                         redirect::Column::Origin,
                         redirect::Column::UpdatedAt,
                     ])
+                    .action_and_where(kept.clone())
                     .to_owned(),
             )
             .exec_without_returning(db)
