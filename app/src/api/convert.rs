@@ -72,13 +72,10 @@ pub fn describe(text: &str, max: usize) -> String {
 }
 
 /// An article's 关键词 as `<meta name="keywords">` wants them: comma-separated, full-width
-/// commas and 、 read as commas, empty ones dropped.
+/// commas and 、 read as commas, empty ones dropped (as the editor stores them; imported or
+/// older ones may not be).
 pub fn keywords_of(raw: &str) -> String {
-    raw.split([',', '，', '、', ';', '；'])
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .collect::<Vec<_>>()
-        .join(",")
+    service::editorial::normalize_keywords(raw)
 }
 
 /// Search and social metadata of a page at `path`.

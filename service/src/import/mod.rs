@@ -198,6 +198,15 @@ impl Count {
     pub fn total(&self) -> u64 {
         self.added + self.updated + self.unchanged
     }
+
+    /// One more row written: `updated` when an earlier run had made it, else added.
+    pub fn tally(&mut self, updated: bool) {
+        if updated {
+            self.updated += 1
+        } else {
+            self.added += 1
+        }
+    }
 }
 
 /// What a run did (or, dry, would do).

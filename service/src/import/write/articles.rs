@@ -223,23 +223,23 @@ impl Writer<'_> {
         m.is_published = Set(!a.draft);
         m.published_at = Set(a.published_at.unwrap_or(now));
         m.updated_at = Set(now);
-        let saved = match existing {
+        let saved = match &existing {
             Some(_) => m.update(txn).await?,
             None => m.insert(txn).await?,
         };
-        crate::search::index(txn, &crate::search::Doc::notice(&saved)).await?;
+        let doc = crate::search::Doc::notice(&saved);
+        if existing.is_some() {
+            crate::search::index(txn, &doc).await?;
+        } else {
+            crate::search::index_new(txn, &doc).await?;
+        }
         after
             .records
             .push(("notice", a.id.clone(), saved.id, p.digest, p.pending));
         after
             .redirects
             .extend(redirect_pairs(&a.urls, &format!("/notices/{}", saved.id)));
-        let c = self.report.count("通知公告");
-        if p.target.is_some() {
-            c.updated += 1
-        } else {
-            c.added += 1
-        }
+        self.report.count("通知公告").tally(p.target.is_some());
         Ok(())
     }
 
@@ -274,7 +274,10 @@ impl Writer<'_> {
         m.source = Set(clip(&a.source, 100));
         m.author = Set(clip(&a.author, 100));
         m.summary = Set(clip(&a.summary, 500));
-        m.keywords = Set(clip(&a.keywords.replace('，', ","), 255));
+        m.keywords = Set(clip(
+            &crate::editorial::normalize_keywords(&a.keywords),
+            255,
+        ));
         m.body = Set(p.body.clone());
         m.cover_image_id = Set(p.cover);
         m.is_headline = Set(a.headline);
@@ -316,12 +319,7 @@ impl Writer<'_> {
             .redirects
             .extend(redirect_pairs(&a.urls, &format!("/articles/{}", saved.id)));
         after.tags.push(tag::article(saved.id));
-        let c = self.report.count("文章");
-        if p.target.is_some() {
-            c.updated += 1
-        } else {
-            c.added += 1
-        }
+        self.report.count("文章").tally(p.target.is_some());
         Ok(())
     }
 
