@@ -8,7 +8,9 @@ use leptos_router::{SsrMode, StaticSegment, path};
 use crate::admin::articles::{
     ArticleListPage, DiffPage, EditArticlePage, NewArticlePage, RevisionsPage,
 };
-use crate::admin::audit::AuditPage;
+use crate::admin::account::SessionsPage;
+use crate::admin::audit::{AuditPage, AuditVerifyPage};
+use crate::admin::security::SecurityPage;
 use crate::admin::columns::{ColumnEditPage, ColumnsPage};
 use crate::admin::dashboard::DashboardPage;
 use crate::admin::links::LinksPage;
@@ -55,7 +57,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/password") view=PasswordPage ssr=SsrMode::Async />
-                <Route path=path!("/admin/sys/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/security") view=SecurityPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/admin/account/sessions")
+                    view=SessionsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/admin/audit/verify")
+                    view=AuditVerifyPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/admin/articles") view=ArticleListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/articles/new") view=NewArticlePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/articles/:id") view=EditArticlePage ssr=SsrMode::Async />

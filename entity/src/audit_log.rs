@@ -1,4 +1,5 @@
-//! The audit log (`audit_log`): who changed what, when.
+//! The audit log (`audit_log`): who did what, when, from where and with what outcome; a hash
+//! chain that only grows (see `service::audit::chain`).
 
 use sea_orm::entity::prelude::*;
 
@@ -18,6 +19,13 @@ pub struct Model {
     pub summary: String,
     pub ip: String,
     pub created_at: DateTimeUtc,
+    /// `ok`, `failed` (a wrong password, a wrong code) or `refused` (no right to do it).
+    pub outcome: String,
+    /// The row's place in the chain (1, 2, 3 …); `None` only for rows written before the
+    /// chain existed, until the next start seals them.
+    pub seq: Option<i64>,
+    /// HMAC-SHA256 (hex) of this row's fields and the previous row's hash.
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,5 @@
-//! Staff accounts (`users`) and their roles: admin, editor, writer (撰稿人).
+//! Staff accounts (`users`) and their roles: the administrators (管理员, or with the
+//! separation of duties 系统管理员, 安全管理员, 审计管理员), editors and writers (撰稿人).
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -10,9 +11,22 @@ use serde::{Deserialize, Serialize};
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
-    /// Everything, including users and settings.
+    /// 管理员: everything, including users, settings, security and the audit log. Only
+    /// while the separation of duties is off (level 2); with it on, an `admin` account acts
+    /// as a 系统管理员.
     #[sea_orm(string_value = "admin")]
     Admin,
+    /// 系统管理员: users and roles, site settings, columns, storage, and the content. Never
+    /// the audit log or the security policy.
+    #[sea_orm(string_value = "sysadmin")]
+    SysAdmin,
+    /// 安全管理员: the security policy (passwords, second factor, sessions, the address
+    /// allow-list), unlocking accounts and resetting second factors. Nothing else.
+    #[sea_orm(string_value = "secadmin")]
+    SecAdmin,
+    /// 审计管理员: reads, searches, exports and verifies the audit log. Nothing else.
+    #[sea_orm(string_value = "auditor")]
+    Auditor,
     /// Content only: writes, reviews and publishes.
     #[sea_orm(string_value = "editor")]
     Editor,
@@ -38,6 +52,14 @@ pub struct Model {
     pub email: String,
     pub last_login_at: Option<DateTimeUtc>,
     pub password_changed_at: DateTimeUtc,
+    /// Set when someone else chose the password (a new account, a reset): the person must
+    /// choose their own at the next sign-in before anything else.
+    pub must_change_password: bool,
+    /// The TOTP secret, encrypted with the installation's key; `None` until enrolled.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub totp_secret: Option<String>,
+    /// When the second factor was confirmed with a first code.
+    pub totp_enabled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -13,6 +13,7 @@ pub mod m20261205_000007_search_grams;
 mod m20261206_000008_review;
 mod m20261207_000009_form_tokens;
 mod m20261208_000010_move_in;
+mod m20261209_000011_security;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_review::Migration),
             Box::new(m20261207_000009_form_tokens::Migration),
             Box::new(m20261208_000010_move_in::Migration),
+            Box::new(m20261209_000011_security::Migration),
         ]
     }
 }

@@ -1,4 +1,4 @@
-//! `portico [serve|migrate|seed-demo|create-admin|reindex|backup|restore|move-to|import|bench-data]`.
+//! `portico [serve|migrate|seed-demo|create-admin|audit|reindex|backup|restore|move-to|import|bench-data]`.
 
 use std::path::PathBuf;
 
@@ -47,11 +47,20 @@ pub enum Command {
         /// The name shown in the back office [default: the username].
         #[arg(long, default_value = "")]
         display_name: String,
-        /// `admin` (everything), `editor` (content: writes, reviews, publishes) or `writer`
-        /// (撰稿人: writes and submits for review).
-        #[arg(long, default_value = "admin", value_parser = ["admin", "editor", "writer"])]
+        /// `sysadmin` (系统管理员: users, settings, columns, storage and the content),
+        /// `secadmin` (安全管理员: the security policy), `auditor` (审计管理员: the audit log),
+        /// `admin` (管理员: all three, only while the separation of duties is off),
+        /// `editor` (content: writes, reviews, publishes) or `writer` (撰稿人: writes and
+        /// submits for review).
+        #[arg(long, default_value = "sysadmin", value_parser = ["sysadmin", "secadmin", "auditor", "admin", "editor", "writer"])]
         role: String,
+        /// The password is for someone else: they must choose their own at the first sign-in.
+        #[arg(long)]
+        must_change_password: bool,
     },
+    /// The audit log: verify its hash chain, archive old rows to a signed file, export it.
+    #[command(subcommand)]
+    Audit(crate::audit_cli::AuditCommand),
     /// Rebuild the search index from the content (safe while the site is serving: it works
     /// in small transactions, and the old entries answer searches until replaced).
     Reindex,
@@ -118,6 +127,7 @@ pub enum Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(cli.config.as_deref())?;
     telemetry::init(&settings.log);
+    crate::startup::install_secret(&settings)?;
     match cli.command.unwrap_or(Command::Serve { no_seed: false }) {
         Command::Serve { no_seed } => {
             if no_seed {
@@ -145,23 +155,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             username,
             display_name,
             role,
+            must_change_password,
         } => {
             let password = read_password()?;
             let db = connect_and_migrate(&settings.database_url).await?;
-            let role = match role.as_str() {
-                "editor" => Role::Editor,
-                "writer" => Role::Writer,
-                _ => Role::Admin,
-            };
+            let role = service::security::parse_role(&role).unwrap_or(Role::SysAdmin);
             let passwords = service::passwords::Passwords::start()?;
             let user = service::auth::create_user(
                 &db,
                 &passwords,
                 &Actor::system("command-line"),
-                &username,
-                &display_name,
-                &password,
-                role,
+                service::auth::NewAccount {
+                    username: &username,
+                    display_name: &display_name,
+                    password: &password,
+                    role,
+                    must_change_password,
+                },
             )
             .await
             .map_err(|e| match e {
@@ -175,6 +185,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 user.id
             );
         }
+        Command::Audit(command) => crate::audit_cli::run(&settings, command).await?,
         Command::Reindex => {
             let db = connect_and_migrate(&settings.database_url).await?;
             reindex(&db).await?;
@@ -318,7 +329,9 @@ fn read_password() -> anyhow::Result<String> {
             "set PORTICO_ADMIN_PASSWORD or run create-admin in a terminal to type the password"
         );
     }
-    let first = rpassword::prompt_password("password (at least 10 characters): ")?;
+    let first = rpassword::prompt_password(
+        "password (at least 10 characters, three of: lower case, upper case, digits, others): ",
+    )?;
     let second = rpassword::prompt_password("again: ")?;
     if first != second {
         anyhow::bail!("the two passwords differ");

@@ -41,8 +41,8 @@ pub const HIT_FLUSH_SECS: Key = key("hits", "flush-secs", "PORTICO_HIT_FLUSH_SEC
 pub const LOG: Key = key("log", "level", "PORTICO_LOG");
 pub const CACHE_MB: Key = key("cache", "max-mb", "PORTICO_CACHE_MB");
 pub const CACHE_POLL_MS: Key = key("cache", "poll-ms", "PORTICO_CACHE_POLL_MS");
-pub const SESSION_IDLE_MINS: Key = key("admin", "session-idle-mins", "PORTICO_SESSION_IDLE_MINS");
-pub const SESSION_MAX_HOURS: Key = key("admin", "session-max-hours", "PORTICO_SESSION_MAX_HOURS");
+pub const KEY_FILE: Key = key("security", "key-file", "PORTICO_KEY_FILE");
+pub const SECRET_KEY: Key = key("security", "secret-key", "PORTICO_SECRET_KEY");
 pub const TRUSTED_PROXIES: Key = key("site", "trusted-proxies", "PORTICO_TRUSTED_PROXIES");
 pub const FORMS_PER_HOUR: Key = key("forms", "per-hour", "PORTICO_FORMS_PER_HOUR");
 pub const FORMS_CHALLENGE_AFTER: Key =
@@ -79,8 +79,8 @@ pub const KEYS: &[Key] = &[
     LOG,
     CACHE_MB,
     CACHE_POLL_MS,
-    SESSION_IDLE_MINS,
-    SESSION_MAX_HOURS,
+    KEY_FILE,
+    SECRET_KEY,
     TRUSTED_PROXIES,
     FORMS_PER_HOUR,
     FORMS_CHALLENGE_AFTER,
@@ -139,8 +139,8 @@ pub struct Settings {
     pub cache_bytes: usize,
     /// How often the page-cache invalidation log is read.
     pub cache_poll: Duration,
-    /// Staff session lifetimes.
-    pub sessions: service::auth::SessionPolicy,
+    /// Where the installation secret comes from (see `service::secret`).
+    pub secret: SecretSource,
     /// The operator's reverse proxies and load balancers: only from these is the client's
     /// address read from `X-Forwarded-For` (see `app::ssr::client`).
     pub trusted_proxies: TrustedProxies,
@@ -228,7 +228,7 @@ impl Settings {
             log,
             cache_bytes,
             cache_poll,
-            sessions: sessions_config(&src)?,
+            secret: secret_config(&src)?,
             trusted_proxies: src.parse(TRUSTED_PROXIES, "", proxies)?,
             forms: forms_config(&src)?,
             mail: mail_config(&src)?,
@@ -328,19 +328,52 @@ fn proxies(s: &str) -> Result<TrustedProxies, String> {
         .map_err(|e| format!("{e}; expected addresses or ranges such as \"127.0.0.1, 10.0.0.0/8\""))
 }
 
-/// Staff session lifetimes.
-fn sessions_config<F: Fn(&str) -> Option<String>>(
+/// Where the installation secret comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `[security] secret-key` / `PORTICO_SECRET_KEY`: every server of a cluster the same.
+    Given(service::secret::Secret),
+    /// `[security] key-file`: read, or made on first start.
+    File(PathBuf),
+}
+
+impl std::fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretSource::Given(s) => write!(f, "Given({})", s.fingerprint()),
+            SecretSource::File(p) => write!(f, "File({})", p.display()),
+        }
+    }
+}
+
+impl SecretSource {
+    /// The secret itself (making the key file when it does not exist).
+    pub fn load(&self) -> Result<service::secret::Secret, ConfigError> {
+        match self {
+            SecretSource::Given(s) => Ok(s.clone()),
+            SecretSource::File(path) => service::secret::Secret::load_or_create(path)
+                .map_err(|e| ConfigError(format!("[security] key-file {}: {e}", path.display()))),
+        }
+    }
+}
+
+/// `[security]`: the installation secret, given or in a file.
+fn secret_config<F: Fn(&str) -> Option<String>>(
     src: &Source<F>,
-) -> Result<service::auth::SessionPolicy, ConfigError> {
-    let idle = src.parse(SESSION_IDLE_MINS, "120", |s| match s.parse::<u64>() {
-        Ok(n @ 1..=1440) => Ok(Duration::from_secs(n * 60)),
-        _ => Err("expected minutes from 1 to 1440".to_owned()),
+) -> Result<SecretSource, ConfigError> {
+    let given = src.parse(SECRET_KEY, "", |s| {
+        if s.trim().is_empty() {
+            return Ok(None);
+        }
+        service::secret::Secret::from_text(s)
+            .map(Some)
+            .map_err(|e| e.reader_message())
     })?;
-    let absolute = src.parse(SESSION_MAX_HOURS, "12", |s| match s.parse::<u64>() {
-        Ok(n @ 1..=720) => Ok(Duration::from_secs(n * 3600)),
-        _ => Err("expected hours from 1 to 720".to_owned()),
-    })?;
-    Ok(service::auth::SessionPolicy { idle, absolute })
+    if let Some(secret) = given {
+        return Ok(SecretSource::Given(secret));
+    }
+    let file = src.parse(KEY_FILE, "data/portico.key", non_empty)?;
+    Ok(SecretSource::File(PathBuf::from(file)))
 }
 
 /// `[forms]`: the limits of the public forms (留言, 投稿).
@@ -501,6 +534,12 @@ fn reject_unknown_keys(table: &Table, file_name: &str) -> Result<(), ConfigError
             )));
         };
         for name in entries.keys() {
+            if section == "admin" && (name == "session-idle-mins" || name == "session-max-hours") {
+                return Err(ConfigError(format!(
+                    "{file_name}: [admin] {name} is now a setting of the security policy: \
+                     remove it here and set it in the back office (安全策略)"
+                )));
+            }
             if section == "admin" && name == "behind-proxy" {
                 return Err(ConfigError(format!(
                     "{file_name}: [admin] behind-proxy was replaced by [site] trusted-proxies: \

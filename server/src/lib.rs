@@ -1,6 +1,7 @@
 //! The Portico server: configuration, start-up, and the routes that are not pages.
 
 pub mod admin_auth;
+pub mod audit_cli;
 pub mod backup;
 pub mod cli;
 pub mod compress;

@@ -33,7 +33,21 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
     service::db::migrate(&db)
         .await
         .context("database migration failed")?;
+    let sealed = service::audit::chain::seal_earlier_rows(&db)
+        .await
+        .context("cannot seal the audit log's earlier rows into its hash chain")?;
+    if sealed > 0 {
+        tracing::info!(rows = sealed, "sealed the audit log's earlier rows into its hash chain");
+    }
     Ok(db)
+}
+
+/// Makes the configured installation secret this process's (see `service::secret`); every
+/// command does this first.
+pub fn install_secret(settings: &Settings) -> anyhow::Result<()> {
+    let secret = settings.secret.load()?;
+    service::secret::install(secret).context("cannot use the installation key")?;
+    Ok(())
 }
 
 /// Opens the configured file stores (creating local directories).
@@ -84,7 +98,6 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
         site: Arc::new(SiteConfig {
             public_url: settings.public_url.clone(),
             time_zone: settings.time_zone,
-            sessions: settings.sessions,
             secure_cookies: settings.public_url.starts_with("https://"),
             trusted_proxies: settings.trusted_proxies.clone(),
         }),
@@ -105,6 +118,7 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
         // The log follower drops it at once; the age limit is a backstop.
         common: Arc::new(service::site::Common::new(COMMON_MAX_AGE)),
         chrome: Default::default(),
+        security: Arc::default(),
     }))
 }
 
@@ -165,6 +179,10 @@ pub fn build_router(
         .route("/admin/setup", post(admin_auth::setup))
         .route("/admin/password", post(admin_auth::change_password))
         .route(
+            app::api::admin::audit::EXPORT_URL,
+            get(routes::audit_export::export),
+        )
+        .route(
             app::api::admin::media::UPLOAD_URL,
             post(routes::upload::upload).layer(axum::extract::DefaultBodyLimit::max(
                 service::media::MAX_BYTES + 64 * 1024,
@@ -212,10 +230,13 @@ pub fn build_router(
             page_cache::layer,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             admin_auth::session_layer,
         ))
-        .layer(axum::middleware::from_fn(admin_auth::guard_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            admin_auth::guard_layer,
+        ))
         .layer(axum::middleware::from_fn(routes::security::csp))
         .service(router);
     // `/metrics` beside the stack: never cached, never counted, answered to few.
@@ -306,7 +327,7 @@ fn spawn_invalidation_follower(
     common: Arc<service::site::Common>,
     every: Duration,
     start: i64,
-    sessions: service::auth::SessionPolicy,
+    security: Arc<service::security::PolicyCache>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut after = start;
@@ -320,7 +341,9 @@ fn spawn_invalidation_follower(
                 last_prune = std::time::Instant::now();
                 let _ = service::cache::prune(&db, chrono::Utc::now() - chrono::Duration::days(1))
                     .await;
-                let _ = service::auth::prune(&db, sessions).await;
+                if let Ok(policy) = security.get(&db).await {
+                    let _ = service::auth::prune(&db, &policy).await;
+                }
                 // Used form tokens older than any token still accepted.
                 let _ = service::forms::prune_tokens(
                     &db,
@@ -375,6 +398,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         // Uploads a killed server left half-read.
         tokio::task::spawn_blocking(service::submissions::content::clean_spool);
+        install_secret(&settings)?;
         let db = connect_and_migrate(&settings.database_url).await?;
         if settings.seed_demo
             && let Some(r) = seed_demo(&db, &open_stores(&settings)?, &settings).await?
@@ -424,7 +448,7 @@ impl Application {
                 state.common.clone(),
                 settings.cache_poll,
                 start,
-                settings.sessions,
+                state.security.clone(),
             ),
         ];
         Ok(Application {

@@ -33,6 +33,8 @@ pub mod paste;
 pub mod redirect;
 pub mod review;
 pub mod search;
+pub mod secret;
+pub mod security;
 pub mod seed;
 pub mod site;
 pub mod sitemap;

@@ -10,7 +10,8 @@ use sea_orm::{
 };
 
 use crate::audit::{self, Actor};
-use crate::auth::{check_password, role_label};
+use crate::auth::role_label;
+use crate::security::passwords as rules;
 use crate::db::Db;
 use crate::passwords::Passwords;
 use crate::{Error, Result};
@@ -60,8 +61,8 @@ pub async fn update_user(
         return Err(Error::Invalid("邮箱格式不正确".into()));
     }
     let new_password = new_password.filter(|p| !p.is_empty());
-    if actor.user_id == Some(id) && (role != Role::Admin || !is_active) {
-        return Err(Error::Invalid("不能降低自己的权限或停用自己的账号".into()));
+    if actor.user_id == Some(id) && !is_active {
+        return Err(Error::Invalid("不能停用自己的账号".into()));
     }
     if actor.user_id == Some(id) && new_password.is_some() {
         return Err(Error::Invalid(
@@ -69,9 +70,14 @@ pub async fn update_user(
         ));
     }
     // Hashed before the transaction: the writer is not held while argon2 works.
+    let target = user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)?;
     let new_hash = match new_password {
         Some(p) => {
-            check_password(p)?;
+            let policy = crate::security::policy(db).await?;
+            rules::check(&policy, &target.username, p)?;
             Some(passwords.hash(p).await?)
         }
         None => None,
@@ -81,6 +87,11 @@ pub async fn update_user(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
+    if actor.user_id == Some(id) && role != before.role {
+        return Err(Error::Invalid(
+            "不能修改自己的角色：请另一位管理员修改".into(),
+        ));
+    }
     let now = Utc::now();
     let mut m: user::ActiveModel = before.clone().into();
     let display: String = display_name.trim().chars().take(50).collect();
@@ -113,9 +124,12 @@ pub async fn update_user(
         });
     }
     if let Some(hash) = new_hash {
+        rules::remember(&txn, id, &before.password_hash, now).await?;
         m.password_hash = Set(hash);
         m.password_changed_at = Set(now);
-        changes.push("已重设密码".to_owned());
+        // Chosen by someone else: the person chooses their own at the next sign-in.
+        m.must_change_password = Set(true);
+        changes.push("已重设密码（下次登录须修改）".to_owned());
     }
     m.updated_at = Set(now);
     let saved = m.update(&txn).await?;

@@ -15,6 +15,7 @@ struct Db {
 async fn seeded() -> Db {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    install_test_key();
     let db = service::db::connect(&url).await.unwrap();
     service::db::migrate(&db).await.unwrap();
     let media = service::storage::Store::local(dir.path().join("uploads")).unwrap();
@@ -346,10 +347,13 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
         &t.db,
         &passwords,
         &actor,
-        "busy",
-        "",
-        "a-long-enough-password",
-        entity::user::Role::Editor,
+        auth::NewAccount {
+            username: "busy",
+            display_name: "",
+            password: "A-long-enough-password",
+            role: entity::user::Role::Editor,
+            must_change_password: false,
+        },
     )
     .await
     .unwrap();
@@ -361,6 +365,7 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
                 auth::login(
                     &db,
                     &passwords,
+                    &service::security::Policy::default(),
                     "busy",
                     "wrong-password",
                     "198.51.100.7",
@@ -380,7 +385,7 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
     }
     let checked = passwords.checks() - before;
     assert!(
-        checked <= auth::MAX_FAILURES_PER_ACCOUNT as u64,
+        checked <= u64::from(service::security::Policy::default().lock_account_failures),
         "{checked} passwords checked in a burst of 50"
     );
     assert_eq!(throttled, 50 - checked);
@@ -388,8 +393,9 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
     let right = auth::login(
         &t.db,
         &passwords,
+        &service::security::Policy::default(),
         "busy",
-        "a-long-enough-password",
+        "A-long-enough-password",
         "198.51.100.7",
         "t",
     )
@@ -410,8 +416,9 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
     auth::login(
         &t.db,
         &passwords,
+        &service::security::Policy::default(),
         "busy",
-        "a-long-enough-password",
+        "A-long-enough-password",
         "198.51.100.7",
         "t",
     )
@@ -434,10 +441,13 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
         &t.db,
         &passwords,
         &actor,
-        "own",
-        "",
-        "a-long-enough-password",
-        entity::user::Role::Editor,
+        auth::NewAccount {
+            username: "own",
+            display_name: "",
+            password: "A-long-enough-password",
+            role: entity::user::Role::Editor,
+            must_change_password: false,
+        },
     )
     .await
     .unwrap();
@@ -454,8 +464,9 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
     auth::login(
         &t.db,
         &passwords,
+        &service::security::Policy::default(),
         "own",
-        "a-long-enough-password",
+        "A-long-enough-password",
         "198.51.100.7",
         "t",
     )
@@ -477,10 +488,13 @@ async fn older_password_hashes_are_replaced_at_sign_in() {
         &t.db,
         &passwords,
         &actor,
-        "veteran",
-        "",
-        "a-long-enough-password",
-        entity::user::Role::Editor,
+        auth::NewAccount {
+            username: "veteran",
+            display_name: "",
+            password: "A-long-enough-password",
+            role: entity::user::Role::Editor,
+            must_change_password: false,
+        },
     )
     .await
     .unwrap();
@@ -489,7 +503,7 @@ async fn older_password_hashes_are_replaced_at_sign_in() {
         use argon2::password_hash::{PasswordHasher, SaltString};
         let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
         argon2::Argon2::default()
-            .hash_password(b"a-long-enough-password", &salt)
+            .hash_password(b"A-long-enough-password", &salt)
             .unwrap()
             .to_string()
     };
@@ -500,8 +514,9 @@ async fn older_password_hashes_are_replaced_at_sign_in() {
     let (signed_in, _) = auth::login(
         &t.db,
         &passwords,
+        &service::security::Policy::default(),
         "veteran",
-        "a-long-enough-password",
+        "A-long-enough-password",
         "198.51.100.9",
         "t",
     )
@@ -518,8 +533,9 @@ async fn older_password_hashes_are_replaced_at_sign_in() {
     auth::login(
         &t.db,
         &passwords,
+        &service::security::Policy::default(),
         "veteran",
-        "a-long-enough-password",
+        "A-long-enough-password",
         "198.51.100.9",
         "t",
     )
@@ -553,4 +569,10 @@ async fn an_empty_search_index_of_a_small_site_is_built_at_start() {
         .await
         .unwrap();
     assert!(found.total > 0 && !found.hits.is_empty());
+}
+
+/// The installation key the audit log is sealed with in these tests.
+fn install_test_key() {
+    let key = service::secret::Secret::from_text("dGVzdC1rZXktb2YtdGhlLXBvcnRpY28tdGVzdHMtMDE=");
+    service::secret::install(key.unwrap()).unwrap();
 }

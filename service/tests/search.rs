@@ -231,6 +231,7 @@ async fn check(db: &Db, name: &str) {
 async fn sqlite_gives_the_brute_force_results() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display());
+    install_test_key();
     let db = service::db::connect(&url).await.unwrap();
     service::db::migrate(&db).await.unwrap();
     check(&db, "sqlite").await;
@@ -262,6 +263,7 @@ async fn postgres_gives_the_brute_force_results() {
         .await
         .unwrap();
     let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
+    install_test_key();
     let db = service::db::connect(&format!("{base}/{name}"))
         .await
         .unwrap();
@@ -272,4 +274,10 @@ async fn postgres_gives_the_brute_force_results() {
         .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .await
         .unwrap();
+}
+
+/// The installation key the audit log is sealed with in these tests.
+fn install_test_key() {
+    let key = service::secret::Secret::from_text("dGVzdC1rZXktb2YtdGhlLXBvcnRpY28tdGVzdHMtMDE=");
+    service::secret::install(key.unwrap()).unwrap();
 }

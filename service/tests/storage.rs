@@ -166,6 +166,7 @@ fn jpeg(width: u32, height: u32) -> Vec<u8> {
 async fn images_variants_usage_and_deletes_on_both() {
     let (stores, dir) = both("images");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    install_test_key();
     let db = service::db::connect(&url).await.unwrap();
     service::db::migrate(&db).await.unwrap();
     let actor = Actor::system("test");
@@ -279,4 +280,10 @@ async fn an_unreachable_bucket_fails_fast() {
         "three calls took {:?}",
         started.elapsed()
     );
+}
+
+/// The installation key the audit log is sealed with in these tests.
+fn install_test_key() {
+    let key = service::secret::Secret::from_text("dGVzdC1rZXktb2YtdGhlLXBvcnRpY28tdGVzdHMtMDE=");
+    service::secret::install(key.unwrap()).unwrap();
 }

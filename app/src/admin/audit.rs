@@ -1,11 +1,12 @@
-//! `/admin/sys/audit`: browse and filter the audit log (admins only).
+//! `/admin/audit`: browse, filter, export and verify the audit log (the 审计管理员, or the
+//! single 管理员 of a site without the separation of duties).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{AdminPage, AdminPager, AdminView};
-use crate::api::admin::audit::get_audit;
-use crate::models::admin::AuditList;
+use crate::api::admin::audit::{EXPORT_URL, get_audit, verify_audit};
+use crate::models::admin::{AuditList, AuditVerdict};
 use crate::query::opt;
 
 #[component]
@@ -53,14 +54,33 @@ pub fn AuditPage() -> impl IntoView {
                         .map(|(k, v)| format!("{k}={}", crate::query::encode(&v)))
                         .collect();
                     if params.is_empty() {
-                        "/admin/sys/audit".to_owned()
+                        "/admin/audit".to_owned()
                     } else {
-                        format!("/admin/sys/audit?{}", params.join("&"))
+                        format!("/admin/audit?{}", params.join("&"))
                     }
+                };
+                let export = |format: &str| {
+                    let params: Vec<String> = filters()
+                        .into_iter()
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(k, v)| format!("&{k}={}", crate::query::encode(&v)))
+                        .collect();
+                    format!("{EXPORT_URL}?format={format}{}", params.concat())
                 };
                 AdminView {
                     title: "审计日志".into(),
                     content: view! {
+                        <div class="toolbar">
+                            <a href="/admin/audit/verify" class="button">
+                                "校验完整性"
+                            </a>
+                            <a href=export("csv") class="button subtle" download="">
+                                "导出 CSV"
+                            </a>
+                            <a href=export("jsonl") class="button subtle" download="">
+                                "导出 JSON Lines"
+                            </a>
+                        </div>
                         <AuditFilters a=a.clone() username=u action=act object_type=ot text />
                         <div class="table-wrap">
                             <table class="data">
@@ -70,6 +90,7 @@ pub fn AuditPage() -> impl IntoView {
                                         <th>"用户"</th>
                                         <th>"操作"</th>
                                         <th>"对象"</th>
+                                        <th>"结果"</th>
                                         <th>"摘要"</th>
                                         <th>"IP"</th>
                                     </tr>
@@ -85,6 +106,12 @@ pub fn AuditPage() -> impl IntoView {
                                                     <td>{r.username.clone()}</td>
                                                     <td class="nowrap">{r.action.clone()}</td>
                                                     <td>{r.object.clone()}</td>
+                                                    <td
+                                                        class="nowrap"
+                                                        class:outcome-bad=!r.ok
+                                                    >
+                                                        {r.outcome.clone()}
+                                                    </td>
                                                     <td class="summary">{r.summary.clone()}</td>
                                                     <td class="muted">{r.ip.clone()}</td>
                                                 </tr>
@@ -158,9 +185,72 @@ fn AuditFilters(
             <button type="submit" class="button">
                 "筛选"
             </button>
-            <a href="/admin/sys/audit" class="button subtle">
+            <a href="/admin/audit" class="button subtle">
                 "清除"
             </a>
         </form>
+    }
+}
+
+/// `/admin/audit/verify`: checks the chain now and says whether it is intact, or where it
+/// first breaks.
+#[component]
+pub fn AuditVerifyPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| verify_audit());
+    view! {
+        <AdminPage
+            data
+            render=|v: AuditVerdict| AdminView {
+                title: "审计日志完整性校验".into(),
+                content: view! { <VerdictView v /> }.into_any(),
+            }
+        />
+    }
+}
+
+#[component]
+fn VerdictView(v: AuditVerdict) -> impl IntoView {
+    let summary = match &v.broken {
+        None => view! {
+            <div class="verdict verdict-ok" role="status">
+                <strong>"校验通过"</strong>
+                <p>
+                    {format!(
+                        "第 {} 至第 {} 条，共 {} 条记录完整，没有被改动或删除。",
+                        v.first_seq,
+                        v.head_seq,
+                        v.checked,
+                    )}
+                </p>
+            </div>
+        }
+        .into_any(),
+        Some(what) => view! {
+            <div class="verdict verdict-bad" role="alert">
+                <strong>"校验未通过"</strong>
+                <p>{format!("第一处断裂：{what}")}</p>
+                <p>{format!("在此之前的 {} 条记录完整。", v.checked)}</p>
+            </div>
+        }
+        .into_any(),
+    };
+    view! {
+        {summary}
+        <dl class="facts">
+            <dt>"校验时间"</dt>
+            <dd>{v.checked_at}</dd>
+            <dt>"链尾序号"</dt>
+            <dd>{v.head_seq}</dd>
+            <dt>"链尾校验值"</dt>
+            <dd class="mono">{if v.head_hash.is_empty() { "-".to_owned() } else { v.head_hash }}</dd>
+        </dl>
+        <p class="hint">
+            "每条记录都带有与前一条相连的校验值（HMAC-SHA256，密钥不在数据库中）：改动或删除任何一条，都会在此处显示出来。请把链尾序号和校验值记录在案，以便日后核对。"
+        </p>
+        <p>
+            <a href="/admin/audit" class="button subtle">
+                "返回审计日志"
+            </a>
+        </p>
     }
 }

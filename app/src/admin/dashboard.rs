@@ -159,7 +159,47 @@ fn MyReviews(rows: Vec<MyReview>) -> impl IntoView {
 
 #[component]
 fn DashboardView(d: Dashboard) -> impl IntoView {
-    let writer = use_context::<AdminChrome>().is_some_and(|c| c.is_writer);
+    let chrome = use_context::<AdminChrome>();
+    if let Some(c) = chrome.as_ref().filter(|c| !c.can_content) {
+        let duties = [
+            (
+                c.can_security,
+                "/admin/security",
+                "安全策略",
+                "密码规则、会话时长、登录失败限制、三权分立",
+            ),
+            (
+                c.can_audit,
+                "/admin/audit",
+                "审计日志",
+                "查阅、筛选和导出所有人的操作记录",
+            ),
+            (
+                c.can_audit,
+                "/admin/audit/verify",
+                "完整性校验",
+                "检查审计记录是否被改动或删除",
+            ),
+        ];
+        return view! {
+            <ul class="duty-list">
+                {duties
+                    .into_iter()
+                    .filter(|d| d.0)
+                    .map(|(_, href, label, what)| {
+                        view! {
+                            <li>
+                                <a href=href>{label}</a>
+                                <span class="muted">{what}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any();
+    }
+    let writer = chrome.is_some_and(|c| c.is_writer);
     if writer {
         return view! {
             <MyReviews rows=d.mine />

@@ -1,6 +1,7 @@
 //! The back office (`/admin`): its frame and pages. Rendered on the server like the public
 //! site; the few interactive parts are lazy islands, so readers never download them.
 
+pub mod account;
 pub mod articles;
 pub mod audit;
 pub mod columns;
@@ -18,6 +19,7 @@ pub mod password;
 pub mod redirects;
 pub mod review;
 mod richtext;
+pub mod security;
 pub mod submissions;
 pub mod sys;
 
@@ -37,11 +39,18 @@ use crate::pages::error::ErrorContent;
 /// Who sees an entry of the menu.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Who {
-    /// Everyone signed in, writers too.
+    /// Everyone signed in.
     All,
-    /// Editors and admins.
+    /// Everyone with the content, writers too.
+    Writers,
+    /// Editors and admins with the content.
     Editors,
+    /// 系统管理员 (or the single 管理员).
     Admins,
+    /// 安全管理员.
+    Security,
+    /// 审计管理员.
+    Audit,
 }
 
 /// One entry of the back office's menu.
@@ -60,7 +69,7 @@ const MENU: &[MenuItem] = &[
     MenuItem {
         href: "/admin/articles",
         label: "文章",
-        who: Who::All,
+        who: Who::Writers,
     },
     MenuItem {
         href: "/admin/review",
@@ -80,7 +89,7 @@ const MENU: &[MenuItem] = &[
     MenuItem {
         href: "/admin/media",
         label: "媒体库",
-        who: Who::All,
+        who: Who::Writers,
     },
     MenuItem {
         href: "/admin/columns",
@@ -123,9 +132,19 @@ const MENU: &[MenuItem] = &[
         who: Who::Admins,
     },
     MenuItem {
-        href: "/admin/sys/audit",
+        href: "/admin/security",
+        label: "安全策略",
+        who: Who::Security,
+    },
+    MenuItem {
+        href: "/admin/audit",
         label: "审计日志",
-        who: Who::Admins,
+        who: Who::Audit,
+    },
+    MenuItem {
+        href: "/admin/account/sessions",
+        label: "我的登录",
+        who: Who::All,
     },
 ];
 
@@ -223,8 +242,11 @@ fn AdminLayout(chrome: AdminChrome, title: String, children: Children) -> impl I
         .iter()
         .filter(|m| match m.who {
             Who::All => true,
-            Who::Editors => !chrome.is_writer,
+            Who::Writers => chrome.can_content,
+            Who::Editors => chrome.can_content && !chrome.is_writer,
             Who::Admins => chrome.is_admin,
+            Who::Security => chrome.can_security,
+            Who::Audit => chrome.can_audit,
         })
         .map(|m| {
             let here = m.href == current;

@@ -3,6 +3,19 @@
 use leptos::prelude::*;
 
 use super::{AdminPage, AdminView, CsrfField};
+use crate::models::admin::AdminChrome;
+
+/// Why the password must change now, and the rules a new one follows.
+#[component]
+fn PasswordRules() -> impl IntoView {
+    let chrome = use_context::<AdminChrome>();
+    let due = chrome.as_ref().and_then(|c| c.password_due.clone());
+    let rule = chrome.map(|c| c.password_rule).unwrap_or_default();
+    view! {
+        {due.map(|why| view! { <div class="flash flash-error" role="alert">{why}</div> })}
+        <p class="hint">{format!("新密码{rule}。修改后，您在其他设备上的登录会全部退出。")}</p>
+    }
+}
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {
@@ -27,7 +40,7 @@ pub fn PasswordPage() -> impl IntoView {
                                 />
                             </label>
                             <label>
-                                "新密码（至少 10 个字符）"
+                                "新密码"
                                 <input
                                     name="password"
                                     type="password"
@@ -48,9 +61,7 @@ pub fn PasswordPage() -> impl IntoView {
                                     maxlength="128"
                                 />
                             </label>
-                            <p class="hint">
-                                "修改后，您在其他设备上的登录会全部退出。"
-                            </p>
+                            <PasswordRules />
                             <button type="submit" class="button primary">
                                 "修改密码"
                             </button>

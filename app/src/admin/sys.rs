@@ -208,6 +208,20 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// The roles an account may have: code, name, what it may do.
+const ROLES: &[(&str, &str, &str)] = &[
+    ("writer", "撰稿人", "写稿并提交审核"),
+    ("editor", "编辑", "审核、发布和管理内容"),
+    ("sysadmin", "系统管理员", "用户、网站设置、栏目和内容"),
+    ("secadmin", "安全管理员", "安全策略、解锁账号、重置双因素认证"),
+    ("auditor", "审计管理员", "查阅、导出和校验审计日志"),
+    (
+        "admin",
+        "管理员",
+        "全部权限，仅在未开启三权分立时；开启后等同系统管理员",
+    ),
+];
+
 /// One account, edited in place (its inputs belong to the form in the last cell).
 #[component]
 fn UserRowView(u: UserRow) -> impl IntoView {
@@ -224,22 +238,33 @@ fn UserRowView(u: UserRow) -> impl IntoView {
                 />
             </td>
             <td>
-                <select form=form_id.clone() name="role" disabled=u.is_me>
-                    <option value="writer" selected=u.role == "writer">
-                        "撰稿人"
-                    </option>
-                    <option value="editor" selected=u.role == "editor">
-                        "编辑"
-                    </option>
-                    <option value="admin" selected=u.is_admin>
-                        "管理员"
-                    </option>
+                <select
+                    form=form_id.clone()
+                    name="role"
+                    disabled=u.is_me
+                    aria-label=format!("{} 的角色", u.username)
+                >
+                    {ROLES
+                        .iter()
+                        .map(|(code, label, _)| {
+                            view! {
+                                <option value=*code selected=u.role == *code>
+                                    {*label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
                 {u
                     .is_me
                     .then(|| {
                         view! {
-                            <input form=form_id.clone() type="hidden" name="role" value="admin" />
+                            <input
+                                form=form_id.clone()
+                                type="hidden"
+                                name="role"
+                                value=u.role.clone()
+                            />
                         }
                     })}
             </td>
@@ -317,11 +342,16 @@ fn NewUser() -> impl IntoView {
                 <label>"显示名称"<input name="display_name" maxlength="50" /></label>
                 <label>
                     "角色" <select name="role">
-                        <option value="writer">"撰稿人（写稿并提交审核）"</option>
-                        <option value="editor" selected>
-                            "编辑（审核、发布和管理内容）"
-                        </option>
-                        <option value="admin">"管理员（全部权限）"</option>
+                        {ROLES
+                            .iter()
+                            .map(|(code, label, what)| {
+                                view! {
+                                    <option value=*code selected=*code == "editor">
+                                        {format!("{label}（{what}）")}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
                     </select>
                 </label>
                 <label>

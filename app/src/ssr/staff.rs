@@ -16,11 +16,16 @@ pub struct Staff {
     pub session_id: String,
     pub csrf_token: String,
     pub ip: String,
+    /// What the person's role lets them do under the current policy.
+    pub duties: service::security::Duties,
+    /// Why the password must be changed before anything else, when it must.
+    pub password_due: Option<&'static str>,
 }
 
 impl Staff {
+    /// The system administrator's duties: users, settings, columns, storage.
     pub fn is_admin(&self) -> bool {
-        self.user.role == Role::Admin
+        self.duties.system
     }
 
     /// 撰稿人: writes and submits, never reviews or publishes.
@@ -58,20 +63,56 @@ pub fn require_staff() -> Result<Staff, AppError> {
     current_staff().ok_or(AppError::Unauthorized)
 }
 
-/// A signed-in editor or admin; 401 when not signed in, 403 for writers.
+/// Anyone with the content duty, writers included (for what writers may do too: their own
+/// articles, whose the functions check; pictures). 403 for the security and audit
+/// administrators.
+pub fn require_writer() -> Result<Staff, AppError> {
+    let staff = require_staff()?;
+    if staff.duties.content {
+        Ok(staff)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A signed-in editor or admin with the content duty; 401 when not signed in, 403 for
+/// writers and for the security and audit administrators.
 pub fn require_editor() -> Result<Staff, AppError> {
     let staff = require_staff()?;
     if staff.is_writer() {
         Err(AppError::Refused("撰稿人没有这项权限".into()))
+    } else if !staff.duties.content {
+        Err(AppError::Forbidden)
     } else {
         Ok(staff)
     }
 }
 
-/// A signed-in admin; 401 when not signed in, 403 for editors.
+/// A signed-in system administrator (or single 管理员); 401 when not signed in, 403 for
+/// everyone else.
 pub fn require_admin() -> Result<Staff, AppError> {
     let staff = require_staff()?;
-    if staff.is_admin() {
+    if staff.duties.system {
+        Ok(staff)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The 安全管理员 (or single 管理员); 401 when not signed in, 403 for everyone else.
+pub fn require_security() -> Result<Staff, AppError> {
+    let staff = require_staff()?;
+    if staff.duties.security {
+        Ok(staff)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The 审计管理员 (or single 管理员); 401 when not signed in, 403 for everyone else.
+pub fn require_auditor() -> Result<Staff, AppError> {
+    let staff = require_staff()?;
+    if staff.duties.audit {
         Ok(staff)
     } else {
         Err(AppError::Forbidden)
@@ -82,6 +123,11 @@ pub fn require_admin() -> Result<Staff, AppError> {
 /// application state.
 pub fn as_staff() -> Result<(Staff, AppState), AppError> {
     Ok((require_staff()?, state()?))
+}
+
+/// [`as_staff`] for the content, writers included (see [`require_writer`]).
+pub fn as_writer() -> Result<(Staff, AppState), AppError> {
+    Ok((require_writer()?, state()?))
 }
 
 /// [`as_staff`] for what only editors and admins may do (403 for writers).

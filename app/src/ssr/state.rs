@@ -16,8 +16,6 @@ pub struct SiteConfig {
     /// The public base URL, without a trailing slash: `https://www.example.org`.
     pub public_url: String,
     pub time_zone: Tz,
-    /// How long staff sessions last.
-    pub sessions: service::auth::SessionPolicy,
     /// Whether cookies get the `Secure` flag (the public URL is https).
     pub secure_cookies: bool,
     /// The operator's proxies, whose `X-Forwarded-For` is believed (`[site] trusted-proxies`).
@@ -77,6 +75,8 @@ pub struct AppStateInner {
     pub common: Arc<service::site::Common>,
     /// The chrome made of the current `common` copy.
     pub chrome: service::site::Derived<crate::models::Chrome>,
+    /// The security policy, read again every few seconds.
+    pub security: Arc<service::security::PolicyCache>,
 }
 
 /// What the public forms (留言, 投稿) are checked with.

@@ -40,14 +40,29 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// Lands on `to` with the session cookie: a browser-session cookie (gone when the browser
+/// closes); the server ends the session itself after the policy's idle and absolute times.
 fn signed_in(state: &AppState, to: &str, token: &str) -> Response {
     let mut res = redirect(to);
-    let max_age = i64::try_from(state.site.sessions.absolute.as_secs()).unwrap_or(43_200);
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, token, max_age, state.site.secure_cookies),
-    );
+    let secure = if state.site.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
     res
+}
+
+/// The security policy, or the 503 to answer when it cannot be read.
+async fn policy_of(state: &AppState) -> Result<std::sync::Arc<service::security::Policy>, Response> {
+    state.security.get(&state.db).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot read the security policy");
+        AppError::Unavailable.into_response()
+    })
 }
 
 /// `POST /admin/login`
@@ -72,9 +87,14 @@ pub async fn login(
     let Ok(_turn) = state.logins.enter().await else {
         return busy(back("error", "登录的人较多，请稍等几秒后再试"));
     };
+    let policy = match policy_of(&state).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
     let attempt = Box::pin(auth::login(
         &state.db,
         &state.passwords,
+        &policy,
         &form.username,
         &form.password,
         &ip,
@@ -82,12 +102,19 @@ pub async fn login(
     ))
     .await;
     match attempt {
-        Ok((_, session)) => {
+        Ok((user, session)) => {
             // The old session of this browser, if any, ends: the id always changes on login.
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
                 let _ = auth::logout(&state.db, &old, &Actor::system("session-rotation")).await;
             }
-            signed_in(&state, &safe_next(form.next.as_deref()), &session.token)
+            // A password someone else chose, or one past its age, is changed first.
+            let due = service::security::passwords::change_due(&policy, &user, chrono::Utc::now());
+            let to = if due.is_some() {
+                "/admin/password".to_owned()
+            } else {
+                safe_next(form.next.as_deref())
+            };
+            signed_in(&state, &to, &session.token)
         }
         Err(LoginError::Invalid) => back("error", "用户名或密码错误"),
         Err(LoginError::Throttled(wait)) => {
@@ -189,14 +216,28 @@ pub async fn setup(
         ip: addr.ip().to_string(),
     };
     let display = form.display_name.unwrap_or_default();
+    // The first account: the system administrator (or, on a site that keeps the single
+    // 管理员, the administrator), with the password they chose themselves.
+    let policy = match policy_of(&state).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let role = if policy.separation {
+        Role::SysAdmin
+    } else {
+        Role::Admin
+    };
     if let Err(e) = auth::create_user(
         &state.db,
         &state.passwords,
         &actor,
-        &form.username,
-        &display,
-        &form.password,
-        Role::Admin,
+        auth::NewAccount {
+            username: &form.username,
+            display_name: &display,
+            password: &form.password,
+            role,
+            must_change_password: false,
+        },
     )
     .await
     {
@@ -208,6 +249,7 @@ pub async fn setup(
     match auth::login(
         &state.db,
         &state.passwords,
+        &policy,
         &form.username,
         &form.password,
         &addr.ip().to_string(),
@@ -244,9 +286,14 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
     if form.password != form.confirm {
         return back("error", "两次输入的新密码不一致");
     }
+    let policy = match policy_of(&state).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
     match auth::change_password(
         &state.db,
         &state.passwords,
+        &policy,
         &staff.actor(),
         staff.user.id,
         &form.current,

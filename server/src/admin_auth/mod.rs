@@ -34,8 +34,66 @@ fn is_admin_path(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
 }
 
-fn is_admin_only(path: &str) -> bool {
-    path == "/admin/sys" || path.starts_with("/admin/sys/") || path.starts_with("/api/admin/sys/")
+/// Whether `path` is `prefix` itself or below it.
+fn under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// What a back-office path needs of the person (each server function checks it again).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Need {
+    /// Anyone signed in: the dashboard's frame, their own password, sessions, signing out.
+    Own,
+    /// The content (editors; writers only where [`writer_may_open`] says).
+    Content,
+    /// 系统管理员: users, settings, storage.
+    System,
+    /// 安全管理员: the security policy.
+    Security,
+    /// 审计管理员: the audit log.
+    Audit,
+}
+
+fn need_of(path: &str) -> Need {
+    const OWN: &[&str] = &[
+        "/admin",
+        "/admin/password",
+        "/admin/logout",
+        "/api/admin/chrome",
+        "/api/admin/dashboard",
+    ];
+    if OWN.contains(&path) || under(path, "/admin/account") || under(path, "/api/admin/account") {
+        Need::Own
+    } else if under(path, "/admin/sys") || under(path, "/api/admin/sys") {
+        Need::System
+    } else if under(path, "/admin/security") || under(path, "/api/admin/security") {
+        Need::Security
+    } else if under(path, "/admin/audit") || under(path, "/api/admin/audit") {
+        Need::Audit
+    } else {
+        Need::Content
+    }
+}
+
+/// Whether the person's duties cover what `path` needs.
+fn allowed(staff: &Staff, path: &str) -> bool {
+    let d = staff.duties;
+    match need_of(path) {
+        Need::Own => true,
+        Need::Content => d.content && (staff.user.role != Role::Writer || writer_may_open(path)),
+        Need::System => d.system,
+        Need::Security => d.security,
+        Need::Audit => d.audit,
+    }
+}
+
+/// What someone whose password must change first may still open.
+fn open_before_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/admin/password" | "/admin/logout" | "/api/admin/chrome"
+    )
 }
 
 /// What a writer (撰稿人) may open: the dashboard, their articles (the server functions check
@@ -115,10 +173,24 @@ pub async fn session_layer(
     if is_admin_path(req.uri().path())
         && let Some(token) = cookie(req.headers(), SESSION_COOKIE)
     {
-        match auth::session_of(&state.db, &token, state.site.sessions).await {
+        let policy = match state.security.get(&state.db).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the security policy");
+                return AppError::Unavailable.into_response();
+            }
+        };
+        match auth::session_of(&state.db, &token, &policy).await {
             Ok(Some((session, user))) => {
                 let ip = client_ip(&state, &req);
+                let password_due = service::security::passwords::change_due(
+                    &policy,
+                    &user,
+                    chrono::Utc::now(),
+                );
                 req.extensions_mut().insert(Staff {
+                    duties: service::security::Duties::of(user.role, policy.separation),
+                    password_due,
                     user,
                     session_id: session.id,
                     csrf_token: session.csrf_token,
@@ -208,8 +280,26 @@ fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// Records a refused request in the audit log (the response is a 403 whatever happens).
+async fn refused(state: &AppState, staff: &Staff, method: &Method, path: &str) {
+    let what: String = format!("{method} {path}").chars().take(300).collect();
+    if let Err(e) = service::audit::record_outcome(
+        &state.db,
+        &staff.actor(),
+        service::audit::Outcome::Refused,
+        "access.denied",
+        "path",
+        "",
+        format!("无权访问：{what}"),
+    )
+    .await
+    {
+        tracing::error!(error = %e, "cannot record a refused request");
+    }
+}
+
 /// Refuses back-office requests without the right session, role or CSRF token.
-pub async fn guard_layer(req: Request, next: Next) -> Response {
+pub async fn guard_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     if !is_admin_path(&path) {
         return next.run(req).await;
@@ -245,11 +335,21 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
             app::query::encode(&target)
         ));
     };
-    if is_admin_only(&path) && staff.user.role != Role::Admin {
-        return AppError::Forbidden.into_response();
+    if !allowed(&staff, &path) {
+        refused(&state, &staff, req.method(), &path).await;
+        return if staff.user.role == Role::Writer && need_of(&path) == Need::Content {
+            AppError::Refused("撰稿人没有这项权限".into()).into_response()
+        } else {
+            AppError::Forbidden.into_response()
+        };
     }
-    if staff.user.role == Role::Writer && !writer_may_open(&path) {
-        return AppError::Refused("撰稿人没有这项权限".into()).into_response();
+    if let Some(why) = staff.password_due
+        && !open_before_password_change(&path)
+    {
+        if path.starts_with("/api/") || unsafe_method {
+            return AppError::Refused(format!("{why}（请先在“修改密码”页面设置）")).into_response();
+        }
+        return redirect("/admin/password");
     }
     let mut req = req;
     if unsafe_method {
@@ -275,7 +375,13 @@ pub async fn guard_layer(req: Request, next: Next) -> Response {
         }
         req = back;
     }
-    private(next.run(req).await)
+    let method = req.method().clone();
+    let res = next.run(req).await;
+    // A handler's own refusal (a server function's check) is recorded too.
+    if res.status() == StatusCode::FORBIDDEN {
+        refused(&state, &staff, &method, &path).await;
+    }
+    private(res)
 }
 
 /// Back-office answers are never stored by browsers or proxies (framing and sniffing rules
@@ -303,9 +409,24 @@ mod tests {
         assert!(is_admin_path("/api/admin/articles/save"));
         assert!(!is_admin_path("/administrator"));
         assert!(!is_admin_path("/api/articles/favorites"));
-        assert!(is_admin_only("/admin/sys/users"));
-        assert!(is_admin_only("/api/admin/sys/settings"));
-        assert!(!is_admin_only("/admin/articles"));
+    }
+
+    #[test]
+    fn each_path_needs_one_duty() {
+        assert_eq!(need_of("/admin/sys/users"), Need::System);
+        assert_eq!(need_of("/api/admin/sys/settings"), Need::System);
+        assert_eq!(need_of("/admin/system"), Need::Content, "a prefix is a whole segment");
+        assert_eq!(need_of("/admin/security"), Need::Security);
+        assert_eq!(need_of("/api/admin/security/save"), Need::Security);
+        assert_eq!(need_of("/admin/audit/verify"), Need::Audit);
+        assert_eq!(need_of("/api/admin/audit/export"), Need::Audit);
+        assert_eq!(need_of("/admin/auditing"), Need::Content);
+        assert_eq!(need_of("/admin"), Need::Own);
+        assert_eq!(need_of("/admin/account/sessions"), Need::Own);
+        assert_eq!(need_of("/api/admin/account/sessions/end"), Need::Own);
+        assert_eq!(need_of("/admin/articles"), Need::Content);
+        assert!(open_before_password_change("/admin/password"));
+        assert!(!open_before_password_change("/admin/articles"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Routes that are not pages.
 
+pub mod audit_export;
 pub mod body_limit;
 pub mod errors;
 pub mod feeds;

@@ -137,6 +137,9 @@ pub fn s3_settings() -> Option<Vec<(String, String)>> {
     ])
 }
 
+/// The installation key of the test servers (base64 of 32 bytes).
+pub const TEST_SECRET_KEY: &str = "dGVzdC1rZXktb2YtdGhlLXBvcnRpY28tdGVzdHMtMDE=";
+
 /// [`spawn_app`] with settings given as owned pairs.
 pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -> Option<TestApp> {
     let dir = tempfile::tempdir().unwrap();
@@ -169,10 +172,13 @@ pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -
             "PORTICO_CACHE_POLL_MS" => Some("100".into()),
             // Tests post forms the moment they get them.
             "PORTICO_FORMS_MIN_SECS" => Some("0".into()),
+            // One installation key for every test server of the process.
+            "PORTICO_SECRET_KEY" => Some(TEST_SECRET_KEY.into()),
             _ => None,
         }
     };
     let settings = Settings::from_sources(None, "test", env).unwrap();
+    server::startup::install_secret(&settings).unwrap();
     let db = connect_and_migrate(&settings.database_url).await.unwrap();
     service::seed::seed_demo(
         &db,
@@ -342,7 +348,7 @@ pub fn shown_hits(html: &str) -> u64 {
     html[start..end].trim().parse().unwrap()
 }
 
-pub const STAFF_PASSWORD: &str = "开发区协会-测试密码-2026";
+pub const STAFF_PASSWORD: &str = "开发区协会-Test-2026";
 
 /// A signed-in browser of the back office.
 pub struct Staff {
@@ -357,10 +363,13 @@ impl TestApp {
             &self.db,
             &self.state.passwords,
             &service::audit::Actor::system("test"),
-            username,
-            "",
-            STAFF_PASSWORD,
-            role,
+            service::auth::NewAccount {
+                username,
+                display_name: "",
+                password: STAFF_PASSWORD,
+                role,
+                must_change_password: false,
+            },
         )
         .await
         .unwrap();
@@ -398,8 +407,13 @@ impl TestApp {
 
     /// Signs in and reads the CSRF token from the dashboard.
     pub async fn sign_in(&self, username: &str) -> Staff {
+        self.sign_in_with(username, STAFF_PASSWORD).await
+    }
+
+    /// [`TestApp::sign_in`] with another password.
+    pub async fn sign_in_with(&self, username: &str, password: &str) -> Staff {
         let client = self.browser();
-        let res = self.post_login(&client, username, STAFF_PASSWORD).await;
+        let res = self.post_login(&client, username, password).await;
         assert_eq!(res.status(), 303);
         assert_eq!(res.headers()["location"], "/admin");
         let html = client

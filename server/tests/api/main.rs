@@ -4,9 +4,11 @@
 
 mod admin;
 mod article;
+mod audit_chain;
 mod backup;
 mod cache;
 mod content_admin;
+mod duties;
 mod editing;
 mod errors;
 mod favorites;
@@ -22,6 +24,7 @@ mod mail;
 mod message_limits;
 mod messages;
 mod monitoring;
+mod password_policy;
 mod portal;
 mod prefs;
 mod redirects;

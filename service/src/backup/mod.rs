@@ -99,6 +99,8 @@ macro_rules! each_table {
         $callback!($($args)*;
             site_setting,
             user,
+            password_history,
+            recovery_code,
             column,
             image,
             link_group,
@@ -117,6 +119,7 @@ macro_rules! each_table {
             message,
             submission,
             submission_file,
+            audit_head,
             audit_log,
             form_counter,
             redirect,

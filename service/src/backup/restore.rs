@@ -7,8 +7,12 @@ use super::*;
 async fn existing(db: &Db, stores: &Stores) -> Result<Option<String>> {
     let mut found = Vec::new();
     for (table, n) in row_counts(db).await? {
-        // The settings row and the forms' key are made on first start of any server.
-        if n > 0 && table != table_name::<site_setting::Entity>() {
+        // The settings row and the forms' key are made on first start of any server, and
+        // the audit chain's head by the migrations.
+        if n > 0
+            && table != table_name::<site_setting::Entity>()
+            && table != table_name::<audit_head::Entity>()
+        {
             found.push(format!("{n} rows in {table}"));
         }
     }
@@ -26,6 +30,15 @@ async fn existing(db: &Db, stores: &Stores) -> Result<Option<String>> {
 async fn clear(txn: &DatabaseTransaction) -> Result<()> {
     session::Entity::delete_many().exec(txn).await?;
     login_throttle::Entity::delete_many().exec(txn).await?;
+    // The audit rows are replaced by the archive's, whose chain the archive's head names:
+    // the rows here are let go as if archived (the operator restoring is at the machine).
+    audit_head::Entity::update_many()
+        .col_expr(
+            audit_head::Column::ArchivedSeq,
+            sea_orm::sea_query::Expr::value(i64::MAX),
+        )
+        .exec(txn)
+        .await?;
     // Columns point at their parents: unlinked before any is deleted.
     column::Entity::update_many()
         .col_expr(

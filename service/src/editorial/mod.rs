@@ -191,7 +191,7 @@ pub(crate) async fn record_revision(
 /// transaction.
 #[allow(clippy::too_many_arguments)]
 async fn apply(
-    txn: &impl ConnectionTrait,
+    txn: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     actor: &Actor,
     before: Option<&article::Model>,
     after: &article::Model,

@@ -32,9 +32,9 @@ pub async fn list_articles(
     review: Option<String>,
     page: Option<u64>,
 ) -> Result<ArticleList, AppError> {
-    use crate::ssr::{require_staff, state};
+    use crate::ssr::{require_writer, state};
     use entity::article_review::ReviewState;
-    let staff = require_staff()?;
+    let staff = require_writer()?;
     let state = state()?;
     let search = service::editorial::Search {
         column_id: column.filter(|c| *c > 0),
@@ -98,28 +98,28 @@ pub async fn bulk_articles(ids: Option<Vec<i32>>, action: String) -> Result<usiz
 /// The editor's data for article `id`, or for a new article.
 #[server(prefix = "/api/admin", endpoint = "articles/editor", input = GetUrl)]
 pub async fn get_editor(id: Option<i32>) -> Result<EditorData, AppError> {
-    let (staff, state) = crate::ssr::as_staff()?;
+    let (staff, state) = crate::ssr::as_writer()?;
     super::editor::load(&state, &staff, id).await
 }
 
 /// Saves the editor's form (creating the article when it has no id yet).
 #[server(prefix = "/api/admin", endpoint = "articles/save", input = Json)]
 pub async fn save_article(draft_key: String, form: EditorForm) -> Result<SaveResult, AppError> {
-    let (staff, state) = crate::ssr::as_staff()?;
+    let (staff, state) = crate::ssr::as_writer()?;
     super::editor::save(&state, &staff, &draft_key, form).await
 }
 
 /// 提交审核: sends the saved article (or the saved edit of a live one) to the reviewers.
 #[server(prefix = "/api/admin", endpoint = "articles/submit", input = Json)]
 pub async fn submit_article(id: i32) -> Result<SubmitResult, AppError> {
-    let (staff, state) = crate::ssr::as_staff()?;
+    let (staff, state) = crate::ssr::as_writer()?;
     super::editor::submit(&state, &staff, id).await
 }
 
 /// Keeps the editor's unsaved copy; answers the time it was kept (`14:30:05`).
 #[server(prefix = "/api/admin", endpoint = "articles/autosave", input = Json)]
 pub async fn autosave_article(draft_key: String, form: EditorForm) -> Result<String, AppError> {
-    let (staff, state) = crate::ssr::as_staff()?;
+    let (staff, state) = crate::ssr::as_writer()?;
     let data =
         serde_json::to_string(&form).map_err(|_| AppError::BadRequest("草稿无法保存".into()))?;
     let at =
@@ -133,14 +133,14 @@ pub async fn autosave_article(draft_key: String, form: EditorForm) -> Result<Str
 /// Throws an unsaved copy away.
 #[server(prefix = "/api/admin", endpoint = "articles/discard", input = Json)]
 pub async fn discard_autosave(draft_key: String) -> Result<(), AppError> {
-    let (staff, state) = crate::ssr::as_staff()?;
+    let (staff, state) = crate::ssr::as_writer()?;
     Ok(service::editorial::discard_autosave(&state.db, staff.user.id, &draft_key).await?)
 }
 
 /// The body as the public page will show it (same sanitizer, same `srcset`).
 #[server(prefix = "/api/admin", endpoint = "articles/preview", input = Json)]
 pub async fn preview_body(body: String) -> Result<String, AppError> {
-    let (_, state) = crate::ssr::as_staff()?;
+    let (_, state) = crate::ssr::as_writer()?;
     let html = service::html::page_body_of(body).await?;
     Ok(service::media::with_srcset(&state.db, &html).await?)
 }
@@ -156,14 +156,14 @@ pub const DOCX_URL: &str = "/api/admin/articles/docx";
 
 #[server(prefix = "/api/admin", endpoint = "articles/revisions", input = GetUrl)]
 pub async fn get_revisions(id: i32) -> Result<Revisions, AppError> {
-    let (staff, state) = crate::ssr::as_staff()?;
+    let (staff, state) = crate::ssr::as_writer()?;
     super::editor::revisions(&state, &staff, id).await
 }
 
 /// A revision (left) against the current article (right).
 #[server(prefix = "/api/admin", endpoint = "articles/diff", input = GetUrl)]
 pub async fn get_diff(rev: i32) -> Result<Diff, AppError> {
-    let (staff, state) = crate::ssr::as_staff()?;
+    let (staff, state) = crate::ssr::as_writer()?;
     super::editor::diff(&state, &staff, rev).await
 }
 
@@ -171,8 +171,8 @@ pub async fn get_diff(rev: i32) -> Result<Diff, AppError> {
 #[server(prefix = "/api/admin", endpoint = "articles/restore")]
 pub async fn restore_revision(rev: i32) -> Result<(), AppError> {
     use super::form::{finish, go_to};
-    use crate::ssr::{require_staff, state};
-    let staff = require_staff()?;
+    use crate::ssr::{require_writer, state};
+    let staff = require_writer()?;
     let result = async {
         let state = state()?;
         let saved = service::review::restore(&state.db, &staff.person(), rev).await?;

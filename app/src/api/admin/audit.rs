@@ -5,11 +5,14 @@ use crate::models::admin::AuditList;
 #[cfg(feature = "ssr")]
 use crate::models::admin::AuditRow;
 
+/// The export of the log (CSV or JSON lines), a plain route of the server.
+pub const EXPORT_URL: &str = "/api/admin/audit/export";
+
 /// Rows per page of the audit log.
 pub const AUDIT_PER_PAGE: u64 = 50;
 
-/// The audit log, newest first, filtered (admin only).
-#[server(prefix = "/api/admin/sys", endpoint = "audit", input = leptos::server_fn::codec::GetUrl)]
+/// The audit log, newest first, filtered (the 审计管理员 only, or the single 管理员).
+#[server(prefix = "/api/admin/audit", endpoint = "list", input = leptos::server_fn::codec::GetUrl)]
 pub async fn get_audit(
     username: Option<String>,
     action: Option<String>,
@@ -17,9 +20,9 @@ pub async fn get_audit(
     text: Option<String>,
     page: Option<u64>,
 ) -> Result<AuditList, AppError> {
-    use crate::ssr::{require_admin, state};
+    use crate::ssr::{require_auditor, state};
     use service::audit;
-    require_admin()?;
+    require_auditor()?;
     let state = state()?;
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let filter = service::audit::Filter {
@@ -48,6 +51,8 @@ pub async fn get_audit(
                 },
                 summary: r.summary,
                 ip: r.ip,
+                outcome: audit::Outcome::label(&r.outcome).to_owned(),
+                ok: r.outcome == "ok",
             })
             .collect(),
         page,
@@ -67,5 +72,41 @@ pub async fn get_audit(
                 (o, label)
             })
             .collect(),
+    })
+}
+
+/// Checks the whole audit chain and reports the first broken link (the 审计管理员 only).
+/// Reading only; the check itself is recorded.
+#[server(prefix = "/api/admin/audit", endpoint = "verify", input = leptos::server_fn::codec::GetUrl)]
+pub async fn verify_audit() -> Result<crate::models::admin::AuditVerdict, AppError> {
+    use crate::ssr::{require_auditor, state};
+    let staff = require_auditor()?;
+    let state = state()?;
+    let v = service::audit::chain::verify(&state.db).await?;
+    service::audit::record_outcome(
+        &state.db,
+        &staff.actor(),
+        if v.intact() {
+            service::audit::Outcome::Ok
+        } else {
+            service::audit::Outcome::Failed
+        },
+        "audit.verify",
+        "audit",
+        v.head_seq,
+        match &v.broken {
+            None => format!("校验通过：{} 条记录完整", v.checked),
+            Some(b) => format!("校验未通过：{}", b.what),
+        },
+    )
+    .await?;
+    Ok(crate::models::admin::AuditVerdict {
+        intact: v.intact(),
+        checked: v.checked,
+        first_seq: v.first_seq,
+        head_seq: v.head_seq,
+        head_hash: v.head_hash,
+        broken: v.broken.map(|b| b.what),
+        checked_at: service::time::format_datetime(chrono::Utc::now(), state.site.time_zone),
     })
 }

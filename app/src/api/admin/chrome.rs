@@ -10,14 +10,20 @@ use crate::models::admin::{AdminChrome, LoginState};
 pub async fn get_admin_chrome() -> Result<AdminChrome, AppError> {
     let (staff, state) = crate::ssr::as_staff()?;
     let settings = service::site::settings(&state.db).await?;
+    let policy = state.security.get(&state.db).await?;
     Ok(AdminChrome {
+        password_due: staff.password_due.map(str::to_owned),
+        password_rule: service::security::passwords::rule_text(&policy),
         site_name: settings.site_name,
         username: staff.user.username.clone(),
         display_name: staff.user.display_name.clone(),
         role_label: service::auth::role_label(staff.user.role).to_owned(),
         is_admin: staff.is_admin(),
         is_writer: staff.is_writer(),
-        waiting: if staff.is_writer() {
+        can_content: staff.duties.content,
+        can_security: staff.duties.security,
+        can_audit: staff.duties.audit,
+        waiting: if staff.is_writer() || !staff.duties.content {
             0
         } else {
             service::review::counts(&state.db).await?.waiting()

@@ -15,7 +15,7 @@ pub const UPLOAD_URL: &str = "/api/admin/media/upload";
 
 #[server(prefix = "/api/admin", endpoint = "media/list", input = GetUrl)]
 pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaList, AppError> {
-    let (_, state) = crate::ssr::as_staff()?;
+    let (_, state) = crate::ssr::as_writer()?;
     let page = page.unwrap_or(1).max(1);
     let (rows, total) =
         service::media::list(&state.db, q.as_deref(), page - 1, MEDIA_PER_PAGE).await?;

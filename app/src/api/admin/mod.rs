@@ -1,7 +1,10 @@
-//! Server functions of the back office. Every one lives under `/api/admin/` (admin-only ones
-//! under `/api/admin/sys/`), where the guard layer refuses requests without a session, the
-//! right role or the CSRF token; each also checks the role itself.
+//! Server functions of the back office. Every one lives under `/api/admin/`: the system
+//! administrator's under `/api/admin/sys/`, the security administrator's under
+//! `/api/admin/security/`, the auditor's under `/api/admin/audit/`, everyone's own under
+//! `/api/admin/account/`. The guard layer refuses requests without a session, the right
+//! duty or the CSRF token; each function also checks the duty itself.
 
+pub mod account;
 pub mod articles;
 pub mod audit;
 pub mod chrome;
@@ -15,6 +18,7 @@ pub mod notices;
 pub mod pages;
 pub mod redirects;
 pub mod review;
+pub mod security;
 pub mod submissions;
 pub mod sys;
 

@@ -159,13 +159,14 @@ pub async fn get_users() -> Result<Vec<UserRow>, AppError> {
             id: u.id,
             username: u.username,
             display_name: u.display_name,
-            is_admin: u.role == entity::user::Role::Admin,
-            role: match u.role {
-                entity::user::Role::Admin => "admin",
-                entity::user::Role::Editor => "editor",
-                entity::user::Role::Writer => "writer",
-            }
-            .to_owned(),
+            is_admin: matches!(
+                u.role,
+                entity::user::Role::Admin
+                    | entity::user::Role::SysAdmin
+                    | entity::user::Role::SecAdmin
+                    | entity::user::Role::Auditor
+            ),
+            role: service::security::role_code(u.role).to_owned(),
             is_active: u.is_active,
             email: u.email.clone(),
             last_login: u
@@ -178,12 +179,7 @@ pub async fn get_users() -> Result<Vec<UserRow>, AppError> {
 
 #[cfg(feature = "ssr")]
 fn role_of(role: &str) -> Result<entity::user::Role, AppError> {
-    match role {
-        "admin" => Ok(entity::user::Role::Admin),
-        "editor" => Ok(entity::user::Role::Editor),
-        "writer" => Ok(entity::user::Role::Writer),
-        _ => Err(AppError::BadRequest("未知的角色".into())),
-    }
+    service::security::parse_role(role).ok_or_else(|| AppError::BadRequest("未知的角色".into()))
 }
 
 #[server(prefix = "/api/admin/sys", endpoint = "users/create")]
@@ -198,14 +194,19 @@ pub async fn create_user(
     let staff = require_admin()?;
     let result = async {
         let state = state()?;
+        // The password is the administrator's choice: the person sets their own at the
+        // first sign-in.
         service::auth::create_user(
             &state.db,
             &state.passwords,
             &staff.actor(),
-            &username,
-            &display_name,
-            &password,
-            role_of(&role)?,
+            service::auth::NewAccount {
+                username: &username,
+                display_name: &display_name,
+                password: &password,
+                role: role_of(&role)?,
+                must_change_password: true,
+            },
         )
         .await?;
         Ok(())

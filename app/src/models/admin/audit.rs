@@ -12,6 +12,22 @@ pub struct AuditRow {
     pub object: String,
     pub summary: String,
     pub ip: String,
+    /// 成功, 失败 or 拒绝.
+    pub outcome: String,
+    pub ok: bool,
+}
+
+/// What checking the audit chain found, for the auditor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditVerdict {
+    pub intact: bool,
+    pub checked: u64,
+    pub first_seq: i64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// The first broken link, in Chinese.
+    pub broken: Option<String>,
+    pub checked_at: String,
 }
 
 /// A page of the audit log with the filter menus.

@@ -18,7 +18,7 @@ pub struct TopArticle {
 }
 
 /// The dashboard.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub by_status: Vec<Count>,
     pub views_today: i64,

@@ -18,6 +18,7 @@ mod notices;
 mod pages;
 mod redirects;
 mod review;
+mod security;
 mod submissions;
 mod sys;
 
@@ -34,5 +35,6 @@ pub use notices::*;
 pub use pages::*;
 pub use redirects::*;
 pub use review::*;
+pub use security::*;
 pub use submissions::*;
 pub use sys::*;

@@ -1,11 +1,16 @@
-//! The audit log: who changed what, when. Written by the service functions that make the
-//! change, inside the same transaction.
+//! The audit log: who did what, when, from where, and how it ended. Written by the service
+//! functions that make a change, inside the same transaction, and sealed into a hash chain
+//! ([`chain`]) that shows any later change or removal of a row. Rows leave the database only
+//! through a signed archive ([`archive`]).
+
+pub mod archive;
+pub mod chain;
 
 use chrono::{DateTime, Utc};
 use entity::audit_log;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::Result;
@@ -121,29 +126,81 @@ pub fn actor_label(username: &str) -> &str {
     }
 }
 
-/// Records one change.
-pub async fn record(
-    db: &impl ConnectionTrait,
+/// How an audited attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Ok,
+    /// Tried and failed: a wrong password or code.
+    Failed,
+    /// Not allowed: the person has no right to it (a 403), or a policy refused it.
+    Refused,
+}
+
+impl Outcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed => "failed",
+            Outcome::Refused => "refused",
+        }
+    }
+
+    pub fn label(code: &str) -> &str {
+        match code {
+            "ok" => "成功",
+            "failed" => "失败",
+            "refused" => "拒绝",
+            other => other,
+        }
+    }
+}
+
+/// Records one change that was made.
+pub async fn record<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     action: &str,
     object_type: &str,
     object_id: impl ToString,
     summary: impl Into<String>,
 ) -> Result<()> {
-    audit_log::Entity::insert(audit_log::ActiveModel {
-        user_id: Set(actor.user_id),
-        username: Set(actor.username.chars().take(50).collect()),
-        action: Set(action.to_owned()),
-        object_type: Set(object_type.to_owned()),
-        object_id: Set(object_id.to_string().chars().take(50).collect()),
-        summary: Set(summary.into()),
-        ip: Set(actor.ip.chars().take(64).collect()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    })
-    .exec(db)
-    .await?;
-    Ok(())
+    record_outcome(
+        db,
+        actor,
+        Outcome::Ok,
+        action,
+        object_type,
+        object_id,
+        summary,
+    )
+    .await
+}
+
+/// Records one attempt and how it ended, sealed into the chain (see [`chain`]).
+pub async fn record_outcome<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    outcome: Outcome,
+    action: &str,
+    object_type: &str,
+    object_id: impl ToString,
+    summary: impl Into<String>,
+) -> Result<()> {
+    chain::append(
+        db,
+        chain::Entry {
+            user_id: actor.user_id,
+            username: actor.username.chars().take(50).collect(),
+            action: action.chars().take(60).collect(),
+            object_type: object_type.chars().take(40).collect(),
+            object_id: object_id.to_string().chars().take(50).collect(),
+            summary: summary.into(),
+            ip: actor.ip.chars().take(64).collect(),
+            outcome,
+        },
+    )
+    .await
 }
 
 /// What to show of the log.

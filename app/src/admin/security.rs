@@ -1,0 +1,129 @@
+//! `/admin/security`: the security policy (the 安全管理员's page, or the single 管理员's on a
+//! site without the separation of duties).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use super::{AdminPage, AdminView, CsrfField};
+use crate::api::admin::security::{SaveSecurityPolicy, get_security_policy};
+use crate::models::admin::{PolicyField, SecurityForm};
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| get_security_policy());
+    view! {
+        <AdminPage
+            data
+            render=|s: SecurityForm| AdminView {
+                title: "安全策略".into(),
+                content: view! { <SecurityFormView s /> }.into_any(),
+            }
+        />
+    }
+}
+
+/// The groups of the form: a heading and the settings under it.
+const GROUPS: &[(&str, &[&str])] = &[
+    (
+        "密码",
+        &[
+            "password_min_len",
+            "password_classes",
+            "password_history",
+            "password_max_age_days",
+        ],
+    ),
+    ("会话", &["idle_minutes", "session_hours"]),
+    (
+        "登录失败",
+        &[
+            "lock_account_failures",
+            "lock_address_failures",
+            "lock_minutes",
+            "slow_after",
+        ],
+    ),
+    ("审计", &["audit_keep_days"]),
+];
+
+#[component]
+fn SecurityFormView(s: SecurityForm) -> impl IntoView {
+    let admins = s
+        .administrators
+        .iter()
+        .map(|(role, n)| format!("{role} {n} 人"))
+        .collect::<Vec<_>>()
+        .join("，");
+    let groups = GROUPS
+        .iter()
+        .map(|(heading, names)| {
+            let inputs = names
+                .iter()
+                .filter_map(|n| s.fields.iter().find(|f| f.name == *n).cloned())
+                .map(|f| view! { <NumberField f /> })
+                .collect_view();
+            view! {
+                <fieldset>
+                    <legend>{*heading}</legend>
+                    {inputs}
+                </fieldset>
+            }
+        })
+        .collect_view();
+    view! {
+        <form method="post" action=SaveSecurityPolicy::PATH class="panel stack narrow-wide">
+            <CsrfField />
+            <fieldset>
+                <legend>"三权分立"</legend>
+                <label class="check">
+                    <input type="checkbox" name="separation" value="1" checked=s.separation />
+                    "开启三权分立（等级保护第三级要求）"
+                </label>
+                <small class="hint">
+                    "开启后，系统管理员管理用户、网站设置和内容，安全管理员管理本页的安全策略，审计管理员查阅和校验审计日志，任何一人都不能既操作又查看自己的操作记录；原有的“管理员”账号只保留系统管理员的权限。开启前须已有启用的安全管理员和审计管理员。关闭后由单一的“管理员”行使全部权限，适合只需第二级的小型网站。"
+                </small>
+                <p class="hint">{format!("当前启用的管理员账号：{admins}。")}</p>
+            </fieldset>
+            {groups}
+            <div class="actions">
+                <button type="submit" class="button primary">
+                    "保存"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// One numeric setting with its range.
+#[component]
+fn NumberField(f: PolicyField) -> impl IntoView {
+    let hint = match f.name.as_str() {
+        "password_max_age_days" => "0 表示不限；到期后登录时须先修改密码。".to_owned(),
+        "lock_account_failures" => {
+            "只锁定“该账号 + 该地址”：他人在别处反复试错，不会把本人锁在外面。".to_owned()
+        }
+        "slow_after" => {
+            "同一账号在各处累计失败达到此数后，每次尝试都要等待（1、2、4…最多 10 秒），但从不锁定。"
+                .to_owned()
+        }
+        "audit_keep_days" => {
+            "网络安全法要求至少 180 天；更早的记录只能归档到签名文件，不会被悄悄删除。".to_owned()
+        }
+        _ => format!("{} 到 {}", f.min, f.max),
+    };
+    view! {
+        <label>
+            {f.label}
+            <input
+                type="number"
+                name=f.name
+                value=f.value
+                min=f.min
+                max=f.max
+                required
+                inputmode="numeric"
+            />
+            <small class="hint">{hint}</small>
+        </label>
+    }
+}
