@@ -10,11 +10,12 @@ use crate::admin::articles::{
 };
 use crate::admin::account::SessionsPage;
 use crate::admin::audit::{AuditPage, AuditVerifyPage};
-use crate::admin::security::SecurityPage;
+use crate::admin::security::{AccountsSecurityPage, SecurityPage};
 use crate::admin::columns::{ColumnEditPage, ColumnsPage};
 use crate::admin::dashboard::DashboardPage;
 use crate::admin::links::LinksPage;
-use crate::admin::login::{LoginPage, SetupPage};
+use crate::admin::login::{LoginPage, SecondFactorPage, SetupPage};
+use crate::admin::two_factor::TwoFactorPage;
 use crate::admin::magazine::{IssueEditPage, MagazinePage};
 use crate::admin::media::MediaPage;
 use crate::admin::messages::{MessagePage, MessageQueuePage};
@@ -55,6 +56,21 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/submit/track") view=SubmitTrackPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/admin/login/2fa")
+                    view=SecondFactorPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/admin/account/2fa")
+                    view=TwoFactorPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/admin/security/accounts")
+                    view=AccountsSecurityPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/admin") view=DashboardPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/password") view=PasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />

@@ -60,6 +60,8 @@ pub struct Model {
     pub totp_secret: Option<String>,
     /// When the second factor was confirmed with a first code.
     pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last TOTP step accepted: a code is never accepted twice.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -32,6 +32,7 @@ enum Users {
     MustChangePassword,
     TotpSecret,
     TotpEnabledAt,
+    TotpLastStep,
 }
 
 #[derive(DeriveIden)]
@@ -157,6 +158,7 @@ impl MigrationTrait for Migration {
             boolean(Users::MustChangePassword).default(false).to_owned(),
             text_null(Users::TotpSecret).to_owned(),
             timestamp_with_time_zone_null(Users::TotpEnabledAt).to_owned(),
+            big_integer_null(Users::TotpLastStep).to_owned(),
         ] {
             manager
                 .alter_table(Table::alter().table(Users::Table).add_column(col).to_owned())
@@ -237,6 +239,7 @@ impl MigrationTrait for Migration {
             Users::MustChangePassword.into_iden(),
             Users::TotpSecret.into_iden(),
             Users::TotpEnabledAt.into_iden(),
+            Users::TotpLastStep.into_iden(),
         ] {
             manager
                 .alter_table(Table::alter().table(Users::Table).drop_column(c).to_owned())

@@ -176,6 +176,7 @@ pub fn build_router(
         )
         .route("/admin/login", post(admin_auth::login))
         .route("/admin/logout", post(admin_auth::logout))
+        .route("/admin/login/2fa", post(admin_auth::login_second_factor))
         .route("/admin/setup", post(admin_auth::setup))
         .route("/admin/password", post(admin_auth::change_password))
         .route(

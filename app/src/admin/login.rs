@@ -94,6 +94,61 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// `/admin/login/2fa`: the second step of signing in to an account with a second factor.
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let state = Resource::new_blocking(|| (), |_| get_login_state());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match state.await {
+                    Err(error) => {
+                        view! {
+                            <main class="auth-page">
+                                <ErrorContent error />
+                            </main>
+                        }
+                            .into_any()
+                    }
+                    Ok(state) => {
+                        view! {
+                            <AuthCard state title="双因素认证">
+                                <form method="post" action="/admin/login/2fa" class="stack">
+                                    <input type="hidden" name="next" value=next() />
+                                    <label>
+                                        "动态口令"
+                                        <input
+                                            name="code"
+                                            autocomplete="one-time-code"
+                                            inputmode="numeric"
+                                            required
+                                            maxlength="20"
+                                            autofocus
+                                            aria-describedby="code-hint"
+                                        />
+                                    </label>
+                                    <p class="hint" id="code-hint">
+                                        "请输入手机验证器（如 Google Authenticator、Microsoft Authenticator、腾讯身份验证器）当前显示的 6 位数字。手机不在身边时，可输入一个恢复码（形如 ABCD-EFGH，每个只能用一次）。"
+                                    </p>
+                                    <button type="submit" class="button primary">
+                                        "验证并登录"
+                                    </button>
+                                </form>
+                                <p class="hint">
+                                    <a href="/admin/login">"‹ 重新登录"</a>
+                                </p>
+                            </AuthCard>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let state = Resource::new_blocking(|| (), |_| get_login_state());

@@ -22,6 +22,7 @@ mod richtext;
 pub mod security;
 pub mod submissions;
 pub mod sys;
+pub mod two_factor;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Script, Title};
@@ -140,6 +141,16 @@ const MENU: &[MenuItem] = &[
         href: "/admin/audit",
         label: "审计日志",
         who: Who::Audit,
+    },
+    MenuItem {
+        href: "/admin/security/accounts",
+        label: "账号安全",
+        who: Who::Security,
+    },
+    MenuItem {
+        href: "/admin/account/2fa",
+        label: "双因素认证",
+        who: Who::All,
     },
     MenuItem {
         href: "/admin/account/sessions",

@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use super::{AdminPage, AdminView, CsrfField};
-use crate::api::admin::security::{SaveSecurityPolicy, get_security_policy};
-use crate::models::admin::{PolicyField, SecurityForm};
+use crate::api::admin::security::{
+    ResetTwoFactor, SaveSecurityPolicy, UnlockAccount, get_accounts_security, get_security_policy,
+};
+use crate::models::admin::{AccountSecurityRow, PolicyField, SecurityForm};
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
@@ -24,6 +26,7 @@ pub fn SecurityPage() -> impl IntoView {
 
 /// The groups of the form: a heading and the settings under it.
 const GROUPS: &[(&str, &[&str])] = &[
+    ("双因素认证", &["totp_admins", "totp_editors", "totp_writers"]),
     (
         "密码",
         &[
@@ -97,6 +100,16 @@ fn SecurityFormView(s: SecurityForm) -> impl IntoView {
 /// One numeric setting with its range.
 #[component]
 fn NumberField(f: PolicyField) -> impl IntoView {
+    if f.min == 0 && f.max == 1 {
+        // A yes/no setting (an unticked box sends nothing: off).
+        return view! {
+            <label class="check">
+                <input type="checkbox" name=f.name value="1" checked=f.value == 1 />
+                {f.label}
+            </label>
+        }
+        .into_any();
+    }
     let hint = match f.name.as_str() {
         "password_max_age_days" => "0 表示不限；到期后登录时须先修改密码。".to_owned(),
         "lock_account_failures" => {
@@ -125,5 +138,89 @@ fn NumberField(f: PolicyField) -> impl IntoView {
             />
             <small class="hint">{hint}</small>
         </label>
+    }
+    .into_any()
+}
+
+/// `/admin/security/accounts`: each account's second factor and locks, with "reset" and
+/// "unlock".
+#[component]
+pub fn AccountsSecurityPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| get_accounts_security());
+    view! {
+        <AdminPage
+            data
+            render={|rows: Vec<AccountSecurityRow>| AdminView {
+                title: "账号安全".into(),
+                content: view! {
+                    <p class="hint">
+                        "账号的创建、停用和角色由系统管理员在“用户”中管理；这里重置丢失手机的双因素认证、解除登录锁定。每项操作都记入审计日志。"
+                    </p>
+                    <div class="table-wrap">
+                        <table class="data">
+                            <thead>
+                                <tr>
+                                    <th>"用户名"</th>
+                                    <th>"显示名称"</th>
+                                    <th>"角色"</th>
+                                    <th>"双因素认证"</th>
+                                    <th>"登录锁定"</th>
+                                    <th>"最近登录"</th>
+                                    <th>"操作"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|r| view! { <AccountRow r /> })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                    .into_any(),
+            }}
+        />
+    }
+}
+
+#[component]
+fn AccountRow(r: AccountSecurityRow) -> impl IntoView {
+    let reset = (r.has_second_factor && !r.is_me).then(|| {
+        view! {
+            <form method="post" action=ResetTwoFactor::PATH class="inline-form">
+                <CsrfField />
+                <input type="hidden" name="id" value=r.id />
+                <button
+                    type="submit"
+                    class="button small"
+                    data-confirm="重置后该账号的动态口令和恢复码全部失效，须重新设置。确认本人已丢失手机吗？"
+                >
+                    "重置双因素认证"
+                </button>
+            </form>
+        }
+    });
+    let unlock = r.locked.then(|| {
+        view! {
+            <form method="post" action=UnlockAccount::PATH class="inline-form">
+                <CsrfField />
+                <input type="hidden" name="id" value=r.id />
+                <button type="submit" class="button small">
+                    "解除锁定"
+                </button>
+            </form>
+        }
+    });
+    view! {
+        <tr class:muted=!r.is_active>
+            <td>{r.username}{r.is_me.then_some("（我）")}</td>
+            <td>{r.display_name}</td>
+            <td>{r.role}</td>
+            <td>{r.second_factor}</td>
+            <td>{if r.locked { "已锁定" } else { "—" }}</td>
+            <td class="nowrap muted">{r.last_login}</td>
+            <td class="nowrap">{reset}{unlock}</td>
+        </tr>
     }
 }

@@ -51,10 +51,11 @@ pub fn qr_svg(text: &str, label: &str) -> Option<String> {
     Some(svg)
 }
 
-/// The QR code as one SVG path: each run of dark modules in a row is one stroke, written
+/// The QR code as one SVG path (not remembered: [`qr_svg`] is for what may be kept, this
+/// also draws secrets): each run of dark modules in a row is one stroke, written
 /// relative to the last (about 1.5 KB for a page address, a fifth of drawing every module as
 /// its own square). Four modules of quiet zone, as scanners expect.
-fn render_qr_svg(text: &str, label: &str) -> Option<String> {
+pub(crate) fn render_qr_svg(text: &str, label: &str) -> Option<String> {
     use std::fmt::Write;
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
     let width = code.width();

@@ -20,6 +20,8 @@ pub struct Staff {
     pub duties: service::security::Duties,
     /// Why the password must be changed before anything else, when it must.
     pub password_due: Option<&'static str>,
+    /// The policy asks this person for a second factor they have not set up yet.
+    pub must_enroll: bool,
 }
 
 impl Staff {

@@ -102,7 +102,30 @@ pub async fn login(
     ))
     .await;
     match attempt {
-        Ok((user, session)) => {
+        Ok(auth::SignIn::SecondFactor(user)) => {
+            // The password was right: the code comes next, within a few minutes, in this
+            // browser (a signed cookie; no session exists yet).
+            let Ok(token) =
+                service::security::second_factor::pending_token(user.id, chrono::Utc::now().timestamp())
+            else {
+                return AppError::Unavailable.into_response();
+            };
+            let mut res = redirect(&format!(
+                "/admin/login/2fa?next={}",
+                app::query::encode(&safe_next(form.next.as_deref()))
+            ));
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(
+                    PENDING_COOKIE,
+                    &token,
+                    service::security::second_factor::PENDING_SECONDS,
+                    state.site.secure_cookies,
+                ),
+            );
+            res
+        }
+        Ok(auth::SignIn::Done(user, session)) => {
             // The old session of this browser, if any, ends: the id always changes on login.
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
                 let _ = auth::logout(&state.db, &old, &Actor::system("session-rotation")).await;
@@ -132,6 +155,85 @@ pub async fn login(
         Err(LoginError::Busy) => busy(back("error", "登录的人较多，请稍等几秒后再试")),
         Err(LoginError::Db(e)) => {
             tracing::error!(error = %e, "login failed");
+            AppError::Unavailable.into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SecondFactorForm {
+    code: String,
+    next: Option<String>,
+}
+
+/// `POST /admin/login/2fa`: the code of a sign-in whose password was right.
+pub async fn login_second_factor(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SecondFactorForm>,
+) -> Response {
+    let ip =
+        app::ssr::client::client_address_text(&state.site.trusted_proxies, Some(addr), &headers);
+    let next = safe_next(form.next.as_deref());
+    let now = chrono::Utc::now().timestamp();
+    let pending = cookie(&headers, PENDING_COOKIE)
+        .and_then(|t| service::security::second_factor::pending_user(&t, now));
+    let Some(user_id) = pending else {
+        let mut res = redirect(&format!("/admin/login?next={}", app::query::encode(&next)));
+        flash(
+            &mut res,
+            "error",
+            "验证已超时，请重新输入用户名和密码",
+            state.site.secure_cookies,
+        );
+        return res;
+    };
+    let back = |message: &str| {
+        let mut res = redirect(&format!("/admin/login/2fa?next={}", app::query::encode(&next)));
+        flash(&mut res, "error", message, state.site.secure_cookies);
+        res
+    };
+    let policy = match policy_of(&state).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let code: String = form.code.chars().take(40).collect();
+    match auth::login_second_factor(&state.db, &policy, user_id, &code, &ip, &user_agent(&headers))
+        .await
+    {
+        Ok((user, session)) => {
+            if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+                let _ = auth::logout(&state.db, &old, &Actor::system("session-rotation")).await;
+            }
+            let due = service::security::passwords::change_due(&policy, &user, chrono::Utc::now());
+            let to = if due.is_some() {
+                "/admin/password".to_owned()
+            } else {
+                next.clone()
+            };
+            let mut res = signed_in(&state, &to, &session.token);
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(PENDING_COOKIE, "", 0, state.site.secure_cookies),
+            );
+            res
+        }
+        Err(LoginError::Invalid) => back("动态口令或恢复码不正确，请重新输入"),
+        Err(LoginError::Throttled(wait)) => {
+            let mut res = back(&format!(
+                "尝试次数过多，请{}后再试",
+                auth::wait_label(wait)
+            ));
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait.num_seconds().max(1)),
+            );
+            res
+        }
+        Err(LoginError::Busy) => busy(back("登录的人较多，请稍等几秒后再试")),
+        Err(LoginError::Db(e)) => {
+            tracing::error!(error = %e, "second-factor sign-in failed");
             AppError::Unavailable.into_response()
         }
     }
@@ -257,8 +359,8 @@ pub async fn setup(
     )
     .await
     {
-        Ok((_, session)) => signed_in(&state, "/admin", &session.token),
-        Err(_) => redirect("/admin/login"),
+        Ok(auth::SignIn::Done(_, session)) => signed_in(&state, "/admin", &session.token),
+        Ok(auth::SignIn::SecondFactor(_)) | Err(_) => redirect("/admin/login"),
     }
 }
 

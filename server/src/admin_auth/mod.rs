@@ -26,9 +26,11 @@ mod forms;
 pub use forms::*;
 
 pub const SESSION_COOKIE: &str = "portico_session";
+/// Carries a sign-in from its password step to its code step (signed, short-lived).
+pub const PENDING_COOKIE: &str = "portico_2fa";
 
 /// Pages and endpoints under the back office that anyone may reach.
-const OPEN_PATHS: &[&str] = &["/admin/login", "/admin/setup"];
+const OPEN_PATHS: &[&str] = &["/admin/login", "/admin/login/2fa", "/admin/setup"];
 
 fn is_admin_path(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
@@ -94,6 +96,13 @@ fn open_before_password_change(path: &str) -> bool {
         path,
         "/admin/password" | "/admin/logout" | "/api/admin/chrome"
     )
+}
+
+/// What someone who must set up their second factor first may still open.
+fn open_before_enrolment(path: &str) -> bool {
+    open_before_password_change(path)
+        || path == "/admin/account/2fa"
+        || path.starts_with("/api/admin/account/2fa")
 }
 
 /// What a writer (撰稿人) may open: the dashboard, their articles (the server functions check
@@ -188,9 +197,12 @@ pub async fn session_layer(
                     &user,
                     chrono::Utc::now(),
                 );
+                let must_enroll = user.totp_enabled_at.is_none()
+                    && service::security::second_factor::required(&policy, user.role);
                 req.extensions_mut().insert(Staff {
                     duties: service::security::Duties::of(user.role, policy.separation),
                     password_due,
+                    must_enroll,
                     user,
                     session_id: session.id,
                     csrf_token: session.csrf_token,
@@ -350,6 +362,15 @@ pub async fn guard_layer(State(state): State<AppState>, req: Request, next: Next
             return AppError::Refused(format!("{why}（请先在“修改密码”页面设置）")).into_response();
         }
         return redirect("/admin/password");
+    }
+    if staff.must_enroll && !open_before_enrolment(&path) {
+        if path.starts_with("/api/") || unsafe_method {
+            return AppError::Refused(
+                "请先设置双因素认证（在“双因素认证”页面用手机验证器扫码）".into(),
+            )
+            .into_response();
+        }
+        return redirect("/admin/account/2fa");
     }
     let mut req = req;
     if unsafe_method {

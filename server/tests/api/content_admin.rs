@@ -319,7 +319,12 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
     )
     .await)
     .await;
-    let newbie = app.sign_in("newbie").await;
+    // Someone else chose the password: the first sign-in leads to changing it.
+    let newbie = app.browser();
+    let first = app
+        .post_login(&newbie, "newbie", crate::helpers::STAFF_PASSWORD)
+        .await;
+    assert_eq!(first.headers()["location"], "/admin/password");
     let id = service::users::users(&app.db)
         .await
         .unwrap()
@@ -339,15 +344,14 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
     )
     .await)
     .await;
-    assert_eq!(
-        newbie
-            .client
-            .get(app.url("/admin"))
-            .send()
-            .await
+    let out = newbie.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(out.status(), 303);
+    assert!(
+        out.headers()["location"]
+            .to_str()
             .unwrap()
-            .status(),
-        303
+            .starts_with("/admin/login"),
+        "signed out"
     );
     let res = app
         .post_login(&app.browser(), "newbie", crate::helpers::STAFF_PASSWORD)
@@ -375,7 +379,7 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
     .await;
     assert_eq!(
         flash_of(&res).as_deref(),
-        Some("error|不能降低自己的权限或停用自己的账号")
+        Some("error|不能修改自己的角色：请另一位管理员修改")
     );
     // Nor set their own password here, without the current one.
     let res = post_form(
@@ -387,7 +391,7 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
             ("display_name", "root"),
             ("role", "admin"),
             ("is_active", "on"),
-            ("password", "另一个足够长的密码-2027"),
+            ("password", "另一个足够长的密码-Aa2027"),
         ],
     )
     .await;

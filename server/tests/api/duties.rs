@@ -37,7 +37,7 @@ fn back_office_pages() -> Vec<String> {
         .iter()
         .map(|r| r.path().to_owned())
         .filter(|p| p == "/admin" || p.starts_with("/admin/"))
-        .filter(|p| p != "/admin/login" && p != "/admin/setup")
+        .filter(|p| p != "/admin/login" && p != "/admin/login/2fa" && p != "/admin/setup")
         .map(|p| {
             p.split('/')
                 .map(|seg| {

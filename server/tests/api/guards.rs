@@ -28,7 +28,7 @@ const PUBLIC_SERVER_FNS: &[&str] = &[
 ];
 
 /// Back-office pages anyone may open.
-const PUBLIC_ADMIN_PAGES: &[&str] = &["/admin/login", "/admin/setup"];
+const PUBLIC_ADMIN_PAGES: &[&str] = &["/admin/login", "/admin/login/2fa", "/admin/setup"];
 
 /// Plain handlers of the back office (not server functions, not pages).
 const FORM_HANDLERS: &[&str] = &[
@@ -196,10 +196,14 @@ async fn admin_only_endpoints_refuse_editors(app: &TestApp) {
             "{page} opens for admins"
         );
     }
-    // Everything else in the back office opens for editors.
-    for page in admin_pages()
-        .iter()
-        .filter(|p| !p.starts_with("/admin/sys") && !PUBLIC_ADMIN_PAGES.contains(&p.as_str()))
+    // Everything else in the back office opens for editors, but the security and audit
+    // administrators' pages (see `duties`).
+    for page in admin_pages().iter().filter(|p| {
+        !p.starts_with("/admin/sys")
+            && !p.starts_with("/admin/security")
+            && !p.starts_with("/admin/audit")
+            && !PUBLIC_ADMIN_PAGES.contains(&p.as_str())
+    })
     {
         let status = editor
             .client
@@ -259,7 +263,10 @@ async fn writers_are_refused_everything_else(app: &TestApp) {
     }
     let mut refused = 0;
     for (path, method) in &fns {
-        if PUBLIC_SERVER_FNS.contains(&path.as_str()) || WRITER_SERVER_FNS.contains(&path.as_str())
+        // Their own account (sessions, second factor) is everyone's.
+        if PUBLIC_SERVER_FNS.contains(&path.as_str())
+            || WRITER_SERVER_FNS.contains(&path.as_str())
+            || path.starts_with("/api/admin/account/")
         {
             continue;
         }
@@ -314,7 +321,7 @@ async fn writers_are_refused_everything_else(app: &TestApp) {
             .unwrap()
             .status()
             .as_u16();
-        if WRITER_PAGES.contains(&page.as_str()) {
+        if WRITER_PAGES.contains(&page.as_str()) || page.starts_with("/admin/account/") {
             assert!(
                 status == 200 || status == 404 || status == 403,
                 "{page} answered {status} to a writer"

@@ -30,6 +30,7 @@ mod prefs;
 mod redirects;
 mod review;
 mod search;
+mod second_factor;
 mod security;
 mod storage;
 mod submissions;

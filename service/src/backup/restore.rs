@@ -163,8 +163,10 @@ pub async fn restore(
     if force {
         clear(&txn).await?;
     } else {
-        // The settings row a first start made is replaced by the archive's.
+        // The settings row a first start made is replaced by the archive's, and the empty
+        // audit chain's head by the archive's chain's.
         site_setting::Entity::delete_many().exec(&txn).await?;
+        audit_head::Entity::delete_many().exec(&txn).await?;
     }
     let mut archive = open_archive(path)?;
     let mut parents = Vec::new();

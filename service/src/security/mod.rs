@@ -17,6 +17,8 @@ use crate::audit::{self, Actor};
 use crate::{Error, Result};
 
 pub mod passwords;
+pub mod second_factor;
+pub mod totp;
 
 /// What a staff member's role lets them do. Writers are editors limited to their own
 /// articles (see the back office's guard).
@@ -129,6 +131,12 @@ pub struct Policy {
     pub slow_after: u32,
     /// Days audit rows are kept before they may be archived (at least 180).
     pub audit_keep_days: u32,
+    /// A second factor (TOTP) is required of administrators (all four kinds) …
+    pub totp_admins: bool,
+    /// … of editors …
+    pub totp_editors: bool,
+    /// … and of writers.
+    pub totp_writers: bool,
 }
 
 impl Default for Policy {
@@ -146,6 +154,9 @@ impl Default for Policy {
             lock_minutes: 15,
             slow_after: 5,
             audit_keep_days: 180,
+            totp_admins: true,
+            totp_editors: true,
+            totp_writers: true,
         }
     }
 }
@@ -180,6 +191,30 @@ const FIELDS: &[Field] = &[
         max: 1,
         get: |p| u32::from(p.separation),
         set: |p, v| p.separation = v == 1,
+    },
+    Field {
+        key: "security.totp_admins",
+        label: "管理员须使用双因素认证",
+        min: 0,
+        max: 1,
+        get: |p| u32::from(p.totp_admins),
+        set: |p, v| p.totp_admins = v == 1,
+    },
+    Field {
+        key: "security.totp_editors",
+        label: "编辑须使用双因素认证",
+        min: 0,
+        max: 1,
+        get: |p| u32::from(p.totp_editors),
+        set: |p, v| p.totp_editors = v == 1,
+    },
+    Field {
+        key: "security.totp_writers",
+        label: "撰稿人须使用双因素认证",
+        min: 0,
+        max: 1,
+        get: |p| u32::from(p.totp_writers),
+        set: |p, v| p.totp_writers = v == 1,
     },
     Field {
         key: "security.password_min_len",

@@ -214,6 +214,7 @@ mod tests {
             must_change_password: false,
             totp_secret: None,
             totp_enabled_at: None,
+            totp_last_step: None,
             created_at: now,
             updated_at: now,
         };

@@ -5,6 +5,7 @@
 //! duty or the CSRF token; each function also checks the duty itself.
 
 pub mod account;
+pub mod account_2fa;
 pub mod articles;
 pub mod audit;
 pub mod chrome;

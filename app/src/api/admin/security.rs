@@ -47,6 +47,9 @@ pub async fn get_security_policy() -> Result<SecurityForm, AppError> {
 #[server(prefix = "/api/admin/security", endpoint = "save")]
 pub async fn save_security_policy(
     separation: Option<String>,
+    totp_admins: Option<String>,
+    totp_editors: Option<String>,
+    totp_writers: Option<String>,
     password_min_len: String,
     password_classes: String,
     password_history: String,
@@ -65,8 +68,15 @@ pub async fn save_security_policy(
     let result = async {
         let state = state()?;
         let mut p = service::security::policy(&state.db).await?;
-        let on = separation.as_deref().is_some_and(|v| !v.is_empty());
-        p.set("security.separation", if on { "1" } else { "0" })?;
+        for (key, ticked) in [
+            ("separation", &separation),
+            ("totp_admins", &totp_admins),
+            ("totp_editors", &totp_editors),
+            ("totp_writers", &totp_writers),
+        ] {
+            let on = super::form::checked(ticked);
+            p.set(&format!("security.{key}"), if on { "1" } else { "0" })?;
+        }
         for (key, value) in [
             ("password_min_len", password_min_len),
             ("password_classes", password_classes),
@@ -88,4 +98,72 @@ pub async fn save_security_policy(
     }
     .await;
     finish(result, "安全策略已保存")
+}
+
+/// Every account with its second factor and locks, for the 安全管理员.
+#[server(prefix = "/api/admin/security", endpoint = "accounts", input = GetUrl)]
+pub async fn get_accounts_security()
+-> Result<Vec<crate::models::admin::AccountSecurityRow>, AppError> {
+    use crate::models::admin::AccountSecurityRow;
+    use crate::ssr::{require_security, state};
+    let me = require_security()?;
+    let state = state()?;
+    let policy = state.security.get(&state.db).await?;
+    let users = service::users::users(&state.db).await?;
+    let locked = service::auth::locked_accounts(&state.db, &users).await?;
+    let tz = state.site.time_zone;
+    Ok(users
+        .into_iter()
+        .map(|u| AccountSecurityRow {
+            second_factor: match u.totp_enabled_at {
+                Some(t) => format!("已启用（{}）", service::time::format_datetime(t, tz)),
+                None if service::security::second_factor::required(&policy, u.role) => {
+                    "未启用（下次登录时须设置）".to_owned()
+                }
+                None => "未启用".to_owned(),
+            },
+            has_second_factor: u.totp_secret.is_some(),
+            locked: locked.contains(&u.id),
+            last_login: u
+                .last_login_at
+                .map(|t| service::time::format_datetime(t, tz))
+                .unwrap_or_else(|| "从未登录".into()),
+            is_me: u.id == me.user.id,
+            id: u.id,
+            role: service::security::role_label(u.role).to_owned(),
+            username: u.username,
+            display_name: u.display_name,
+            is_active: u.is_active,
+        })
+        .collect())
+}
+
+/// Turns a colleague's second factor off (a lost phone); recorded.
+#[server(prefix = "/api/admin/security", endpoint = "reset-2fa")]
+pub async fn reset_two_factor(id: i32) -> Result<(), AppError> {
+    use super::form::finish;
+    use crate::ssr::{require_security, state};
+    let staff = require_security()?;
+    let result = async {
+        let state = state()?;
+        service::security::second_factor::reset(&state.db, &staff.actor(), id).await?;
+        Ok(())
+    }
+    .await;
+    finish(result, "已重置该账号的双因素认证，其登录已全部退出")
+}
+
+/// Lifts the sign-in locks of an account; recorded.
+#[server(prefix = "/api/admin/security", endpoint = "unlock")]
+pub async fn unlock_account(id: i32) -> Result<(), AppError> {
+    use super::form::finish;
+    use crate::ssr::{require_security, state};
+    let staff = require_security()?;
+    let result = async {
+        let state = state()?;
+        service::auth::unlock(&state.db, &staff.actor(), id).await?;
+        Ok(())
+    }
+    .await;
+    finish(result, "已解除该账号的登录限制")
 }

@@ -44,3 +44,40 @@ pub struct MySessions {
     pub idle_minutes: u32,
     pub session_hours: u32,
 }
+
+/// The person's second factor, for `/admin/account/2fa`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorState {
+    /// On since (a formatted time), when on.
+    pub enabled_since: Option<String>,
+    pub codes_left: u64,
+    /// The policy asks this person for it.
+    pub required: bool,
+    /// An enrolment under way: the secret as text and its QR code (inline SVG).
+    pub pending: Option<PendingEnrolment>,
+    /// Recovery codes just made, shown this once.
+    pub new_codes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEnrolment {
+    pub secret: String,
+    pub qr_svg: String,
+}
+
+/// One account as the 安全管理员 sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSecurityRow {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub is_active: bool,
+    /// 已启用 since …, 未启用, or 未启用（要求启用）.
+    pub second_factor: String,
+    pub has_second_factor: bool,
+    /// Locked from some address now (too many failures).
+    pub locked: bool,
+    pub last_login: String,
+    pub is_me: bool,
+}

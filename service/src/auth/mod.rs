@@ -1,13 +1,10 @@
 //! Staff accounts, passwords (argon2id), database sessions and login throttling.
 
-use std::time::Duration as StdDuration;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use entity::user::{self, Role};
 use entity::{login_throttle, session};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, Set, TransactionTrait,
@@ -21,20 +18,11 @@ pub use crate::security::role_label;
 use crate::security::{Policy, passwords as rules};
 use crate::{Error, Result};
 
-/// Most an attempt on an account under attack waits (see [`account_delay`]).
-pub const MAX_ACCOUNT_DELAY: StdDuration = StdDuration::from_secs(10);
+mod sign_in;
+mod throttle;
 
-/// How long an attempt on an account with `failures` recent failures (from all addresses
-/// together) waits: nothing below the policy's `slow_after`, then 1 s, 2 s, 4 s … up to
-/// [`MAX_ACCOUNT_DELAY`]. Never a lock, so nobody can keep the real person out by guessing
-/// from elsewhere; but guesses spread over many addresses are slowed down.
-pub fn account_delay(failures: i32, slow_after: i32) -> StdDuration {
-    if failures < slow_after {
-        return StdDuration::ZERO;
-    }
-    let doublings = (failures - slow_after).min(16) as u32;
-    StdDuration::from_secs(1u64 << doublings).min(MAX_ACCOUNT_DELAY)
-}
+pub use sign_in::{SignIn, login, login_second_factor};
+pub use throttle::{MAX_ACCOUNT_DELAY, account_delay};
 
 /// A valid user name: 3 to 50 letters, digits, `_`, `-`, `.`; stored lower-case.
 pub fn parse_username(raw: &str) -> Result<String> {
@@ -233,270 +221,6 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
-/// What one throttle does when its count is reached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Limit {
-    /// Refuse attempts for the policy's lock time once this many failures are counted.
-    Lock(i32),
-    /// Never refuse; the count makes attempts wait (see [`account_delay`]).
-    Slow,
-}
-
-impl Limit {
-    /// The count from which a lock holds (never, for a slow-down).
-    fn max(self) -> i32 {
-        match self {
-            Limit::Lock(max) => max,
-            Limit::Slow => i32::MAX,
-        }
-    }
-}
-
-/// The throttles a sign-in attempt counts against: the account from this address, the
-/// address, and the account from everywhere.
-fn throttle_keys(username: &str, ip: &str, policy: &Policy) -> [(String, Limit); 3] {
-    let name = username.trim().to_lowercase();
-    let name: String = name.chars().take(60).collect();
-    let net = crate::net::limit_key(ip);
-    [
-        (
-            format!("pair:{name}@{net}"),
-            Limit::Lock(policy.lock_account_failures as i32),
-        ),
-        (format!("ip:{net}"), Limit::Lock(policy.lock_address_failures as i32)),
-        (format!("user:{name}"), Limit::Slow),
-    ]
-}
-
-/// What counting an attempt decided.
-enum Counted {
-    /// A lock holds: try again after this long (nothing was counted).
-    Refused(Duration),
-    /// Go on, after waiting this long.
-    Go(StdDuration),
-}
-
-/// Counts a sign-in attempt against the throttles *before* its password is checked, in one
-/// write transaction, so that however many guesses arrive at once (on any number of
-/// servers) at most a lock's limit of them is ever checked. The attempt that reaches a limit
-/// sets the lock. When a lock already holds, the attempt is not counted and no password is
-/// checked.
-async fn count_attempt(
-    db: &Db,
-    keys: &[(String, Limit)],
-    policy: &Policy,
-    now: DateTime<Utc>,
-) -> Result<Counted> {
-    let window = policy.lock_time();
-    use login_throttle::Column as C;
-    use sea_orm::ExprTrait as _;
-    let txn = db.begin().await?;
-    let unlocked = || {
-        Condition::any()
-            .add(C::LockedUntil.is_null())
-            .add(C::LockedUntil.lte(now))
-    };
-    let mut wait = StdDuration::ZERO;
-    for (key, limit) in keys {
-        login_throttle::Entity::insert(login_throttle::ActiveModel {
-            key: Set(key.clone()),
-            failures: Set(0),
-            first_failure_at: Set(now),
-            locked_until: Set(None),
-        })
-        .on_conflict_do_nothing_on([C::Key])
-        .exec(&txn)
-        .await?;
-        // A lock that has ended, or a count older than the window, starts again.
-        login_throttle::Entity::update_many()
-            .col_expr(C::Failures, Expr::value(0))
-            .col_expr(C::FirstFailureAt, Expr::value(now))
-            .col_expr(C::LockedUntil, Expr::value(None::<DateTime<Utc>>))
-            .filter(C::Key.eq(key.clone()))
-            .filter(
-                Condition::any().add(C::LockedUntil.lte(now)).add(
-                    Condition::all()
-                        .add(C::LockedUntil.is_null())
-                        .add(C::FirstFailureAt.lt(now - window)),
-                ),
-            )
-            .exec(&txn)
-            .await?;
-        let lock = Expr::case(
-            Expr::col(C::Failures).add(1).gte(limit.max()),
-            Expr::value(Some(now + window)),
-        )
-        .finally(Expr::col(C::LockedUntil));
-        let counted = login_throttle::Entity::update_many()
-            .col_expr(C::Failures, Expr::col(C::Failures).add(1))
-            .col_expr(C::LockedUntil, lock.into())
-            .filter(C::Key.eq(key.clone()))
-            .filter(unlocked())
-            .exec(&txn)
-            .await?
-            .rows_affected;
-        let row = login_throttle::Entity::find_by_id(key.clone())
-            .one(&txn)
-            .await?;
-        if counted == 0 {
-            let until = row.and_then(|t| t.locked_until).unwrap_or(now + window);
-            // Nothing of this attempt is counted.
-            txn.rollback().await?;
-            return Ok(Counted::Refused((until - now).max(Duration::seconds(1))));
-        }
-        if *limit == Limit::Slow {
-            // The failures before this attempt decide its wait.
-            let before = row.map_or(0, |t| t.failures - 1);
-            wait = wait.max(account_delay(before, policy.slow_after as i32));
-        }
-    }
-    txn.commit().await?;
-    Ok(Counted::Go(wait))
-}
-
-/// Takes back the count of an attempt that turned out not to be a failure (a success, or
-/// one refused as busy before its password was checked), lifting a lock it set.
-async fn uncount_attempt(db: &impl ConnectionTrait, keys: &[(String, Limit)]) -> Result<()> {
-    use login_throttle::Column as C;
-    use sea_orm::ExprTrait as _;
-    for (key, limit) in keys {
-        let keep_lock = Expr::case(
-            Expr::col(C::Failures).sub(1).gte(limit.max()),
-            Expr::col(C::LockedUntil),
-        )
-        .finally(Expr::value(None::<DateTime<Utc>>));
-        login_throttle::Entity::update_many()
-            .col_expr(C::Failures, Expr::col(C::Failures).sub(1))
-            .col_expr(C::LockedUntil, keep_lock.into())
-            .filter(C::Key.eq(key.clone()))
-            .filter(C::Failures.gt(0))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Signs in: counts the attempt against the throttles, checks the password, then opens a
-/// session.
-pub async fn login(
-    db: &Db,
-    passwords: &Passwords,
-    policy: &Policy,
-    username: &str,
-    password: &str,
-    ip: &str,
-    user_agent: &str,
-) -> Result<(user::Model, NewSession), LoginError> {
-    let now = Utc::now();
-    let keys = throttle_keys(username, ip, policy);
-    let attempt = Actor {
-        user_id: None,
-        username: username.trim().chars().take(50).collect(),
-        ip: ip.to_owned(),
-    };
-    match count_attempt(db, &keys, policy, now).await? {
-        Counted::Refused(wait) => {
-            audit::record_outcome(
-                db,
-                &attempt,
-                Outcome::Refused,
-                "login.throttled",
-                "user",
-                "",
-                format!("登录尝试过多，{}内不再受理", wait_label(wait)),
-            )
-            .await?;
-            return Err(LoginError::Throttled(wait));
-        }
-        Counted::Go(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
-        Counted::Go(_) => {}
-    }
-    let name = username.trim().to_lowercase();
-    let found = user::Entity::find()
-        .filter(user::Column::Username.eq(name))
-        .one(db)
-        .await?;
-    let checked = passwords
-        .verify(found.as_ref().map(|u| u.password_hash.as_str()), password)
-        .await;
-    let ok = match checked {
-        Ok(ok) => ok && found.as_ref().is_some_and(|u| u.is_active),
-        Err(Error::Busy) => {
-            uncount_attempt(db, &keys).await?;
-            return Err(LoginError::Busy);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    // A hash made with older settings is replaced now that the password is known (made
-    // before the transaction: the writer is not held while argon2 works; if the worker is
-    // busy it waits for the next sign-in).
-    let rehashed = match &found {
-        Some(u) if ok && crate::passwords::needs_rehash(&u.password_hash) => {
-            passwords.hash(password).await.ok()
-        }
-        _ => None,
-    };
-    let txn = db.begin().await?;
-    let Some(user) = found.filter(|_| ok) else {
-        audit::record_outcome(
-            &txn,
-            &attempt,
-            Outcome::Failed,
-            "login.failed",
-            "user",
-            "",
-            "用户名或密码错误，或账号已停用",
-        )
-        .await?;
-        txn.commit().await?;
-        return Err(LoginError::Invalid);
-    };
-    // A success clears the account's counts (from this address and from everywhere), and
-    // takes this attempt back from the address's count (the failures an address piled up
-    // against other accounts stay).
-    login_throttle::Entity::delete_many()
-        .filter(login_throttle::Column::Key.is_in([keys[0].0.clone(), keys[2].0.clone()]))
-        .exec(&txn)
-        .await?;
-    uncount_attempt(&txn, &keys[1..2]).await?;
-    let new = NewSession {
-        token: random_token()?,
-        csrf_token: random_token()?,
-    };
-    session::Entity::insert(session::ActiveModel {
-        id: Set(session_id(&new.token)),
-        user_id: Set(user.id),
-        csrf_token: Set(new.csrf_token.clone()),
-        ip: Set(ip.chars().take(64).collect()),
-        user_agent: Set(user_agent.chars().take(255).collect()),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-    })
-    .exec(&txn)
-    .await?;
-    let mut m: user::ActiveModel = user.clone().into();
-    m.last_login_at = Set(Some(now));
-    if let Some(hash) = rehashed {
-        m.password_hash = Set(hash);
-    }
-    let user = m.update(&txn).await?;
-    audit::record(
-        &txn,
-        &Actor {
-            user_id: Some(user.id),
-            username: user.username.clone(),
-            ip: ip.to_owned(),
-        },
-        "login",
-        "user",
-        user.id,
-        "登录成功",
-    )
-    .await?;
-    txn.commit().await?;
-    Ok((user, new))
-}
-
 /// The signed-in session of a cookie token, if it is still valid. Expired sessions are
 /// deleted; an active one is marked as seen (at most once a minute).
 pub async fn session_of(
@@ -682,6 +406,59 @@ pub async fn end_sessions(
     Ok(ended)
 }
 
+/// The throttle keys that belong to an account (its name's and its second factor's).
+fn account_keys(u: &user::Model) -> Condition {
+    use login_throttle::Column as C;
+    Condition::any()
+        .add(C::Key.eq(format!("user:{}", u.username)))
+        .add(C::Key.starts_with(format!("pair:{}@", u.username)))
+        .add(C::Key.eq(format!("2fa:{}", u.id)))
+        .add(C::Key.starts_with(format!("2fa:{}@", u.id)))
+}
+
+/// Accounts that some address is locked out of now (too many failures from there).
+pub async fn locked_accounts(db: &impl ConnectionTrait, users: &[user::Model]) -> Result<Vec<i32>> {
+    use login_throttle::Column as C;
+    let now = Utc::now();
+    let mut locked = Vec::new();
+    for u in users {
+        let n = login_throttle::Entity::find()
+            .filter(account_keys(u))
+            .filter(C::LockedUntil.gt(now))
+            .count(db)
+            .await?;
+        if n > 0 {
+            locked.push(u.id);
+        }
+    }
+    Ok(locked)
+}
+
+/// Lifts every lock and count on an account (the 安全管理员's, recorded).
+pub async fn unlock(db: &Db, actor: &Actor, user_id: i32) -> Result<u64> {
+    let u = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let txn = db.begin().await?;
+    let lifted = login_throttle::Entity::delete_many()
+        .filter(account_keys(&u))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    audit::record(
+        &txn,
+        actor,
+        "user.unlock",
+        "user",
+        user_id,
+        format!("解除 {} 的登录限制", u.username),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(lifted)
+}
+
 /// Deletes sessions past their idle or absolute time, and old throttle rows.
 pub async fn prune(db: &Db, policy: &Policy) -> Result<u64> {
     let now = Utc::now();
@@ -721,19 +498,6 @@ mod tests {
         assert_ne!(random_token().unwrap(), t);
         assert_eq!(session_id(&t).len(), 64);
         assert_ne!(session_id(&t), t);
-    }
-
-    #[test]
-    fn an_account_under_attack_slows_down_but_never_locks() {
-        assert_eq!(account_delay(0, 5), StdDuration::ZERO);
-        assert_eq!(account_delay(4, 5), StdDuration::ZERO);
-        assert_eq!(account_delay(5, 5), StdDuration::from_secs(1));
-        assert_eq!(account_delay(7, 5), StdDuration::from_secs(4));
-        assert_eq!(account_delay(10_000, 5), MAX_ACCOUNT_DELAY);
-        let keys = throttle_keys(" Editor1 ", "2001:db8:1:2::9", &Policy::default());
-        assert_eq!(keys[0].0, "pair:editor1@2001:db8:1:2::/64");
-        assert_eq!(keys[1].0, "ip:2001:db8:1:2::/64");
-        assert_eq!(keys[2], ("user:editor1".to_owned(), Limit::Slow));
     }
 
     #[test]
