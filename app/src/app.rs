@@ -5,17 +5,15 @@ use leptos_meta::provide_meta_context;
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{SsrMode, StaticSegment, path};
 
+use crate::admin::account::SessionsPage;
 use crate::admin::articles::{
     ArticleListPage, DiffPage, EditArticlePage, NewArticlePage, RevisionsPage,
 };
-use crate::admin::account::SessionsPage;
 use crate::admin::audit::{AuditPage, AuditVerifyPage};
-use crate::admin::security::{AccountsSecurityPage, SecurityPage};
 use crate::admin::columns::{ColumnEditPage, ColumnsPage};
 use crate::admin::dashboard::DashboardPage;
 use crate::admin::links::LinksPage;
 use crate::admin::login::{LoginPage, SecondFactorPage, SetupPage};
-use crate::admin::two_factor::TwoFactorPage;
 use crate::admin::magazine::{IssueEditPage, MagazinePage};
 use crate::admin::media::MediaPage;
 use crate::admin::messages::{MessagePage, MessageQueuePage};
@@ -24,8 +22,10 @@ use crate::admin::pages::{PageEditPage, PagesPage};
 use crate::admin::password::PasswordPage;
 use crate::admin::redirects::RedirectsPage;
 use crate::admin::review::{ReviewPage, ReviewQueuePage};
+use crate::admin::security::{AccountsSecurityPage, SecurityPage};
 use crate::admin::submissions::{SubmissionPage, SubmissionQueuePage};
 use crate::admin::sys::{SettingsPage, UsersPage};
+use crate::admin::two_factor::TwoFactorPage;
 use crate::pages::article::ArticlePage;
 use crate::pages::column::ColumnPage;
 use crate::pages::error::NotFoundPage;
@@ -56,16 +56,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/submit/track") view=SubmitTrackPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async />
-                <Route
-                    path=path!("/admin/login/2fa")
-                    view=SecondFactorPage
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/admin/account/2fa")
-                    view=TwoFactorPage
-                    ssr=SsrMode::Async
-                />
+                <Route path=path!("/admin/login/2fa") view=SecondFactorPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/account/2fa") view=TwoFactorPage ssr=SsrMode::Async />
                 <Route
                     path=path!("/admin/security/accounts")
                     view=AccountsSecurityPage
@@ -75,16 +67,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/password") view=PasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/security") view=SecurityPage ssr=SsrMode::Async />
-                <Route
-                    path=path!("/admin/account/sessions")
-                    view=SessionsPage
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/admin/audit/verify")
-                    view=AuditVerifyPage
-                    ssr=SsrMode::Async
-                />
+                <Route path=path!("/admin/account/sessions") view=SessionsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit/verify") view=AuditVerifyPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/articles") view=ArticleListPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/articles/new") view=NewArticlePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/articles/:id") view=EditArticlePage ssr=SsrMode::Async />

@@ -65,14 +65,32 @@ test("back-office pages and the editor run with their policy and no violation", 
     "/admin/redirects",
     "/admin/sys/settings",
     "/admin/sys/users",
-    "/admin/sys/audit",
     "/admin/password",
+    "/admin/account/2fa",
+    "/admin/account/sessions",
   ]) {
     const res = await page.goto(path);
     expect(res!.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     await page.waitForLoadState("networkidle");
     expect(await violations(), path).toEqual([]);
   }
+  // The auditor's and the security administrator's pages.
+  for (const [who, paths] of [
+    ["e2e-auditor", ["/admin/audit", "/admin/audit/verify"]],
+    ["e2e-secadmin", ["/admin/security", "/admin/security/accounts"]],
+  ] as const) {
+    await page.context().clearCookies();
+    await signIn(page, who);
+    for (const path of paths) {
+      const res = await page.goto(path);
+      expect(res!.status(), path).toBe(200);
+      expect(res!.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+      await page.waitForLoadState("networkidle");
+      expect(await violations(), path).toEqual([]);
+    }
+  }
+  await page.context().clearCookies();
+  await signIn(page, "e2e-admin");
   // Destructive buttons still ask first (a script file, not an inline handler): declining
   // keeps the picture.
   await page.goto("/admin/media");

@@ -161,7 +161,12 @@ impl MigrationTrait for Migration {
             big_integer_null(Users::TotpLastStep).to_owned(),
         ] {
             manager
-                .alter_table(Table::alter().table(Users::Table).add_column(col).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(Users::Table)
+                        .add_column(col)
+                        .to_owned(),
+                )
                 .await?;
         }
         manager

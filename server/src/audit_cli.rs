@@ -82,9 +82,7 @@ pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<(
                     }
                 }
             }
-            let verdict = chain::verify(&db)
-                .await
-                .map_err(|e| anyhow::anyhow!(e))?;
+            let verdict = chain::verify(&db).await.map_err(|e| anyhow::anyhow!(e))?;
             if let Err(e) = archive::check_sequence(&files, &verdict) {
                 println!("BROKEN: {}", e.reader_message());
                 std::process::exit(1);

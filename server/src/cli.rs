@@ -1,4 +1,4 @@
-//! `portico [serve|migrate|seed-demo|create-admin|audit|reindex|backup|restore|move-to|import|bench-data]`.
+//! `portico [serve|migrate|seed-demo|create-admin|audit|security|reindex|backup|restore|move-to|import|bench-data]`.
 
 use std::path::PathBuf;
 
@@ -61,6 +61,9 @@ pub enum Command {
     /// The audit log: verify its hash chain, archive old rows to a signed file, export it.
     #[command(subcommand)]
     Audit(crate::audit_cli::AuditCommand),
+    /// The security policy: show it, or change settings.
+    #[command(subcommand)]
+    Security(crate::security_cli::SecurityCommand),
     /// Rebuild the search index from the content (safe while the site is serving: it works
     /// in small transactions, and the old entries answer searches until replaced).
     Reindex,
@@ -186,6 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Audit(command) => crate::audit_cli::run(&settings, command).await?,
+        Command::Security(command) => crate::security_cli::run(&settings, command).await?,
         Command::Reindex => {
             let db = connect_and_migrate(&settings.database_url).await?;
             reindex(&db).await?;

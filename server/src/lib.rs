@@ -11,5 +11,6 @@ pub mod markup;
 pub mod metrics;
 pub mod page_cache;
 pub mod routes;
+pub mod security_cli;
 pub mod startup;
 pub mod telemetry;

@@ -37,7 +37,10 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
         .await
         .context("cannot seal the audit log's earlier rows into its hash chain")?;
     if sealed > 0 {
-        tracing::info!(rows = sealed, "sealed the audit log's earlier rows into its hash chain");
+        tracing::info!(
+            rows = sealed,
+            "sealed the audit log's earlier rows into its hash chain"
+        );
     }
     Ok(db)
 }

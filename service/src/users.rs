@@ -11,9 +11,9 @@ use sea_orm::{
 
 use crate::audit::{self, Actor};
 use crate::auth::role_label;
-use crate::security::passwords as rules;
 use crate::db::Db;
 use crate::passwords::Passwords;
+use crate::security::passwords as rules;
 use crate::{Error, Result};
 
 /// Every account, for the users page.

@@ -106,10 +106,7 @@ pub fn AuditPage() -> impl IntoView {
                                                     <td>{r.username.clone()}</td>
                                                     <td class="nowrap">{r.action.clone()}</td>
                                                     <td>{r.object.clone()}</td>
-                                                    <td
-                                                        class="nowrap"
-                                                        class:outcome-bad=!r.ok
-                                                    >
+                                                    <td class="nowrap" class:outcome-bad=!r.ok>
                                                         {r.outcome.clone()}
                                                     </td>
                                                     <td class="summary">{r.summary.clone()}</td>
@@ -242,7 +239,9 @@ fn VerdictView(v: AuditVerdict) -> impl IntoView {
             <dt>"链尾序号"</dt>
             <dd>{v.head_seq}</dd>
             <dt>"链尾校验值"</dt>
-            <dd class="mono">{if v.head_hash.is_empty() { "-".to_owned() } else { v.head_hash }}</dd>
+            <dd class="mono">
+                {if v.head_hash.is_empty() { "-".to_owned() } else { v.head_hash }}
+            </dd>
         </dl>
         <p class="hint">
             "每条记录都带有与前一条相连的校验值（HMAC-SHA256，密钥不在数据库中）：改动或删除任何一条，都会在此处显示出来。请把链尾序号和校验值记录在案，以便日后核对。"

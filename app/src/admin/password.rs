@@ -12,8 +12,19 @@ fn PasswordRules() -> impl IntoView {
     let due = chrome.as_ref().and_then(|c| c.password_due.clone());
     let rule = chrome.map(|c| c.password_rule).unwrap_or_default();
     view! {
-        {due.map(|why| view! { <div class="flash flash-error" role="alert">{why}</div> })}
-        <p class="hint">{format!("新密码{rule}。修改后，您在其他设备上的登录会全部退出。")}</p>
+        {due
+            .map(|why| {
+                view! {
+                    <div class="flash flash-error" role="alert">
+                        {why}
+                    </div>
+                }
+            })}
+        <p class="hint">
+            {format!(
+                "新密码{rule}。修改后，您在其他设备上的登录会全部退出。",
+            )}
+        </p>
     }
 }
 

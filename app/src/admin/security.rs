@@ -26,7 +26,10 @@ pub fn SecurityPage() -> impl IntoView {
 
 /// The groups of the form: a heading and the settings under it.
 const GROUPS: &[(&str, &[&str])] = &[
-    ("双因素认证", &["totp_admins", "totp_editors", "totp_writers"]),
+    (
+        "双因素认证",
+        &["totp_admins", "totp_editors", "totp_writers"],
+    ),
     (
         "密码",
         &[
@@ -135,8 +138,7 @@ fn NumberField(f: PolicyField) -> impl IntoView {
                 max=f.max
                 required
                 inputmode="numeric"
-            />
-            <small class="hint">{hint}</small>
+            /> <small class="hint">{hint}</small>
         </label>
     }
     .into_any()

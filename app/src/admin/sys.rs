@@ -213,7 +213,11 @@ const ROLES: &[(&str, &str, &str)] = &[
     ("writer", "撰稿人", "写稿并提交审核"),
     ("editor", "编辑", "审核、发布和管理内容"),
     ("sysadmin", "系统管理员", "用户、网站设置、栏目和内容"),
-    ("secadmin", "安全管理员", "安全策略、解锁账号、重置双因素认证"),
+    (
+        "secadmin",
+        "安全管理员",
+        "安全策略、解锁账号、重置双因素认证",
+    ),
     ("auditor", "审计管理员", "查阅、导出和校验审计日志"),
     (
         "admin",
@@ -341,7 +345,8 @@ fn NewUser() -> impl IntoView {
                 </label>
                 <label>"显示名称"<input name="display_name" maxlength="50" /></label>
                 <label>
-                    "角色" <select name="role">
+                    "角色"
+                    <select name="role">
                         {ROLES
                             .iter()
                             .map(|(code, label, what)| {

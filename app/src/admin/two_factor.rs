@@ -26,13 +26,16 @@ pub fn TwoFactorPage() -> impl IntoView {
 
 #[component]
 fn TwoFactorView(s: TwoFactorState) -> impl IntoView {
-    let codes = (!s.new_codes.is_empty()).then(|| view! { <RecoveryCodes codes=s.new_codes.clone() /> });
+    let codes =
+        (!s.new_codes.is_empty()).then(|| view! { <RecoveryCodes codes=s.new_codes.clone() /> });
     let body = match (&s.enabled_since, s.pending.clone()) {
         (Some(since), _) => view! {
             <section class="panel narrow-wide">
                 <p>
                     <strong>"已启用"</strong>
-                    {format!("（{since} 起）。登录时除密码外还需输入手机验证器上的动态口令。")}
+                    {format!(
+                        "（{since} 起）。登录时除密码外还需输入手机验证器上的动态口令。",
+                    )}
                 </p>
                 <p class="hint">
                     {format!("剩余未使用的恢复码：{} 个。", s.codes_left)}
@@ -68,8 +71,7 @@ fn TwoFactorView(s: TwoFactorState) -> impl IntoView {
                 </p>
                 <p class="hint">
                     "请先在手机上安装一个验证器应用（如 Google Authenticator、Microsoft Authenticator、腾讯身份验证器、FreeOTP），然后点击下面的按钮。"
-                </p>
-                <form method="post" action=BeginTwoFactor::PATH class="inline-form">
+                </p> <form method="post" action=BeginTwoFactor::PATH class="inline-form">
                     <CsrfField />
                     <button type="submit" class="button primary">
                         "开始设置"
@@ -91,13 +93,14 @@ fn Enrol(p: PendingEnrolment) -> impl IntoView {
     view! {
         <section class="panel narrow-wide enrol">
             <ol class="steps">
-                <li>"打开手机上的验证器应用，选择“扫描二维码”，扫描下图："</li>
+                <li>
+                    "打开手机上的验证器应用，选择“扫描二维码”，扫描下图："
+                </li>
             </ol>
             <div class="qr-large" inner_html=p.qr_svg></div>
             <p class="hint">
                 "无法扫码时，可在应用中选择“手动输入”，账户名任意，密钥为："
-                <code class="secret">{p.secret}</code>
-                "（基于时间）"
+                <code class="secret">{p.secret}</code> "（基于时间）"
             </p>
             <ol class="steps" start="2">
                 <li>"输入应用中显示的 6 位数字，完成设置："</li>
@@ -139,7 +142,16 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
                 "请把这些恢复码抄写或打印下来，存放在安全的地方。手机不在身边时，每个恢复码可代替动态口令登录一次。"
             </p>
             <ul class="codes">
-                {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                {codes
+                    .into_iter()
+                    .map(|c| {
+                        view! {
+                            <li>
+                                <code>{c}</code>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </section>
     }

@@ -11,8 +11,8 @@ mod staff;
 mod state;
 
 pub use staff::{
-    Staff, as_admin, as_editor, as_staff, as_writer, current_staff, require_admin,
-    require_auditor, require_editor, require_security, require_staff, require_writer,
+    Staff, as_admin, as_editor, as_staff, as_writer, current_staff, require_admin, require_auditor,
+    require_editor, require_security, require_staff, require_writer,
 };
 pub use state::{AppState, AppStateInner, FormsConfig, SetupCheck, SetupGate, SiteConfig};
 

@@ -58,7 +58,9 @@ fn signed_in(state: &AppState, to: &str, token: &str) -> Response {
 }
 
 /// The security policy, or the 503 to answer when it cannot be read.
-async fn policy_of(state: &AppState) -> Result<std::sync::Arc<service::security::Policy>, Response> {
+async fn policy_of(
+    state: &AppState,
+) -> Result<std::sync::Arc<service::security::Policy>, Response> {
     state.security.get(&state.db).await.map_err(|e| {
         tracing::error!(error = %e, "cannot read the security policy");
         AppError::Unavailable.into_response()
@@ -105,9 +107,10 @@ pub async fn login(
         Ok(auth::SignIn::SecondFactor(user)) => {
             // The password was right: the code comes next, within a few minutes, in this
             // browser (a signed cookie; no session exists yet).
-            let Ok(token) =
-                service::security::second_factor::pending_token(user.id, chrono::Utc::now().timestamp())
-            else {
+            let Ok(token) = service::security::second_factor::pending_token(
+                user.id,
+                chrono::Utc::now().timestamp(),
+            ) else {
                 return AppError::Unavailable.into_response();
             };
             let mut res = redirect(&format!(
@@ -190,7 +193,10 @@ pub async fn login_second_factor(
         return res;
     };
     let back = |message: &str| {
-        let mut res = redirect(&format!("/admin/login/2fa?next={}", app::query::encode(&next)));
+        let mut res = redirect(&format!(
+            "/admin/login/2fa?next={}",
+            app::query::encode(&next)
+        ));
         flash(&mut res, "error", message, state.site.secure_cookies);
         res
     };
@@ -199,8 +205,15 @@ pub async fn login_second_factor(
         Err(res) => return res,
     };
     let code: String = form.code.chars().take(40).collect();
-    match auth::login_second_factor(&state.db, &policy, user_id, &code, &ip, &user_agent(&headers))
-        .await
+    match auth::login_second_factor(
+        &state.db,
+        &policy,
+        user_id,
+        &code,
+        &ip,
+        &user_agent(&headers),
+    )
+    .await
     {
         Ok((user, session)) => {
             if let Some(old) = cookie(&headers, SESSION_COOKIE) {
@@ -221,10 +234,7 @@ pub async fn login_second_factor(
         }
         Err(LoginError::Invalid) => back("动态口令或恢复码不正确，请重新输入"),
         Err(LoginError::Throttled(wait)) => {
-            let mut res = back(&format!(
-                "尝试次数过多，请{}后再试",
-                auth::wait_label(wait)
-            ));
+            let mut res = back(&format!("尝试次数过多，请{}后再试", auth::wait_label(wait)));
             res.headers_mut().insert(
                 header::RETRY_AFTER,
                 HeaderValue::from(wait.num_seconds().max(1)),

@@ -192,11 +192,8 @@ pub async fn session_layer(
         match auth::session_of(&state.db, &token, &policy).await {
             Ok(Some((session, user))) => {
                 let ip = client_ip(&state, &req);
-                let password_due = service::security::passwords::change_due(
-                    &policy,
-                    &user,
-                    chrono::Utc::now(),
-                );
+                let password_due =
+                    service::security::passwords::change_due(&policy, &user, chrono::Utc::now());
                 let must_enroll = user.totp_enabled_at.is_none()
                     && service::security::second_factor::required(&policy, user.role);
                 req.extensions_mut().insert(Staff {
@@ -436,7 +433,11 @@ mod tests {
     fn each_path_needs_one_duty() {
         assert_eq!(need_of("/admin/sys/users"), Need::System);
         assert_eq!(need_of("/api/admin/sys/settings"), Need::System);
-        assert_eq!(need_of("/admin/system"), Need::Content, "a prefix is a whole segment");
+        assert_eq!(
+            need_of("/admin/system"),
+            Need::Content,
+            "a prefix is a whole segment"
+        );
         assert_eq!(need_of("/admin/security"), Need::Security);
         assert_eq!(need_of("/api/admin/security/save"), Need::Security);
         assert_eq!(need_of("/admin/audit/verify"), Need::Audit);

@@ -75,7 +75,9 @@ pub async fn export(
         async move {
             let after = after?;
             match archive::export_page(&db, &filter, format, tz, after).await {
-                Ok((bytes, _, next)) => Some((Ok::<Bytes, std::io::Error>(Bytes::from(bytes)), next)),
+                Ok((bytes, _, next)) => {
+                    Some((Ok::<Bytes, std::io::Error>(Bytes::from(bytes)), next))
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "audit export failed part way");
                     Some((Err(std::io::Error::other("export failed")), None))
@@ -91,13 +93,13 @@ pub async fn export(
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::JsonLines => ("application/x-ndjson; charset=utf-8", "jsonl"),
     };
-    let stamp = chrono::Utc::now().with_timezone(&tz).format("%Y%m%d-%H%M%S");
+    let stamp = chrono::Utc::now()
+        .with_timezone(&tz)
+        .format("%Y%m%d-%H%M%S");
     let mut res = Body::from_stream(body).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"audit-{stamp}.{ext}\""
-    )) {
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"audit-{stamp}.{ext}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     res

@@ -384,7 +384,6 @@ async fn changing_the_password_ends_other_sessions(app: &TestApp) {
 }
 on_both_backends!(changing_the_password_ends_other_sessions);
 
-
 /// The editor arrives filled in: before its script runs (or without script) the fields show the
 /// article, and saving waits for the script (a plain submit would reload and lose typing).
 async fn the_editor_page_is_filled_in_before_script(app: &TestApp) {

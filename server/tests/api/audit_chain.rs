@@ -57,7 +57,9 @@ async fn the_auditor_reads_every_outcome_and_nobody_else_does(app: &TestApp) {
     let old_admin = app.sign_in("old-admin").await;
     let helper = app.sign_in("helper").await;
     let checker = app.sign_in("checker").await;
-    let _ = app.post_login(&app.browser(), "helper", "Wrong-pass-123").await;
+    let _ = app
+        .post_login(&app.browser(), "helper", "Wrong-pass-123")
+        .await;
     // A refused request is a security event too.
     let refused = helper
         .client
@@ -91,7 +93,10 @@ async fn the_auditor_reads_every_outcome_and_nobody_else_does(app: &TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(failed.contains("<td>helper</td>") && failed.contains("失败"), "{failed}");
+    assert!(
+        failed.contains("<td>helper</td>") && failed.contains("失败"),
+        "{failed}"
+    );
     let denied = checker
         .client
         .get(app.url("/admin/audit?action=access.denied"))
@@ -128,13 +133,7 @@ async fn the_auditor_reads_every_outcome_and_nobody_else_does(app: &TestApp) {
             "/api/admin/audit/verify",
             "/api/admin/audit/export?format=csv",
         ] {
-            let status = who
-                .client
-                .get(app.url(path))
-                .send()
-                .await
-                .unwrap()
-                .status();
+            let status = who.client.get(app.url(path)).send().await.unwrap().status();
             assert_eq!(status, 403, "{path}");
         }
     }
@@ -146,7 +145,10 @@ async fn the_auditor_reads_every_outcome_and_nobody_else_does(app: &TestApp) {
         .await;
     assert!(update.is_err(), "sealed rows cannot be updated");
     let delete = app.db.execute_unprepared("DELETE FROM audit_log").await;
-    assert!(delete.is_err(), "rows cannot be deleted before they are archived");
+    assert!(
+        delete.is_err(),
+        "rows cannot be deleted before they are archived"
+    );
 }
 on_both_backends!(the_auditor_reads_every_outcome_and_nobody_else_does);
 
@@ -293,7 +295,9 @@ async fn old_rows_leave_only_through_a_signed_archive(app: &TestApp) {
     .await
     .unwrap_err();
     assert!(
-        refused.reader_message().starts_with("审计记录至少保留 180 天"),
+        refused
+            .reader_message()
+            .starts_with("审计记录至少保留 180 天"),
         "{refused:?}"
     );
     // A shorter keep is never taken.
@@ -309,7 +313,11 @@ async fn old_rows_leave_only_through_a_signed_archive(app: &TestApp) {
     )
     .await
     .unwrap_err();
-    assert!(refused.reader_message().starts_with("审计记录至少保留 180 天"));
+    assert!(
+        refused
+            .reader_message()
+            .starts_with("审计记录至少保留 180 天")
+    );
 
     // Half a year on, everything before now may go.
     let before_rows = rows(app).await;
@@ -346,7 +354,10 @@ async fn old_rows_leave_only_through_a_signed_archive(app: &TestApp) {
     assert_ne!(forged, text);
     let err = archive::verify_file(std::io::Cursor::new(forged.as_bytes())).unwrap_err();
     assert!(err.reader_message().contains("被改动过"), "{err:?}");
-    let cut = text.lines().filter(|l| !l.contains("\"seq\":2,")).collect::<Vec<_>>();
+    let cut = text
+        .lines()
+        .filter(|l| !l.contains("\"seq\":2,"))
+        .collect::<Vec<_>>();
     let err = archive::verify_file(std::io::Cursor::new(cut.join("\n").into_bytes())).unwrap_err();
     assert_eq!(err.reader_message(), "归档中缺少第 2 条记录");
     // Missing the archive is noticed when the files are checked against the database.
@@ -385,7 +396,10 @@ async fn the_auditor_exports_csv_and_json_lines(app: &TestApp) {
     );
     let body: Vec<&str> = lines.collect();
     assert!(body.iter().all(|l| l.contains(",chain-editor,")), "{text}");
-    assert!(body.iter().any(|l| l.contains(",登录失败,") && l.contains(",失败,")));
+    assert!(
+        body.iter()
+            .any(|l| l.contains(",登录失败,") && l.contains(",失败,"))
+    );
     assert!(body.iter().any(|l| l.contains(",拒绝,")));
     let expected = service::audit::list(
         &app.db,

@@ -91,7 +91,10 @@ async fn refused_outside(
     for page in back_office_pages() {
         let s = status(app, who, "GET", &page).await;
         if allowed(&page) {
-            assert!(s == 200 || s == 404, "{name}: {page} is theirs, answered {s}");
+            assert!(
+                s == 200 || s == 404,
+                "{name}: {page} is theirs, answered {s}"
+            );
         } else {
             assert_eq!(s, 403, "{name}: {page} answered {s}");
             refused += 1;
@@ -132,7 +135,10 @@ async fn each_administrator_is_refused_outside_their_duties(app: &TestApp) {
     refused_outside(app, &sec, "security admin", 50, |p| own(p) || security(p)).await;
     // 系统管理员, and a 管理员 once the duties are separated: everything but those two.
     refused_outside(app, &sys, "system admin", 7, |p| !security(p) && !audit(p)).await;
-    refused_outside(app, &old, "old-style admin", 7, |p| !security(p) && !audit(p)).await;
+    refused_outside(app, &old, "old-style admin", 7, |p| {
+        !security(p) && !audit(p)
+    })
+    .await;
     // Their menus show only their duties.
     let menu = |html: &str| {
         let start = html.find("class=\"admin-menu\"").unwrap();
@@ -145,11 +151,21 @@ async fn each_administrator_is_refused_outside_their_duties(app: &TestApp) {
         async move { c.get(url).send().await.unwrap().text().await.unwrap() }
     };
     let aud_menu = menu(&page(&aud).await);
-    assert!(aud_menu.contains("审计日志") && !aud_menu.contains("文章") && !aud_menu.contains("用户"));
+    assert!(
+        aud_menu.contains("审计日志") && !aud_menu.contains("文章") && !aud_menu.contains("用户")
+    );
     let sec_menu = menu(&page(&sec).await);
-    assert!(sec_menu.contains("安全策略") && !sec_menu.contains("审计日志") && !sec_menu.contains("栏目"));
+    assert!(
+        sec_menu.contains("安全策略")
+            && !sec_menu.contains("审计日志")
+            && !sec_menu.contains("栏目")
+    );
     let sys_menu = menu(&page(&sys).await);
-    assert!(sys_menu.contains("用户") && !sys_menu.contains("审计日志") && !sys_menu.contains("安全策略"));
+    assert!(
+        sys_menu.contains("用户")
+            && !sys_menu.contains("审计日志")
+            && !sys_menu.contains("安全策略")
+    );
 }
 on_both_backends!(each_administrator_is_refused_outside_their_duties);
 
@@ -225,6 +241,9 @@ async fn a_small_site_keeps_one_administrator_until_it_separates_the_duties(app:
     )
     .await
     .unwrap();
-    assert!(rows.iter().any(|r| r.username == "old" && r.summary.contains("三权分立 0 → 1")));
+    assert!(
+        rows.iter()
+            .any(|r| r.username == "old" && r.summary.contains("三权分立 0 → 1"))
+    );
 }
 on_both_backends!(a_small_site_keeps_one_administrator_until_it_separates_the_duties);

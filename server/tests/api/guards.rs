@@ -203,8 +203,7 @@ async fn admin_only_endpoints_refuse_editors(app: &TestApp) {
             && !p.starts_with("/admin/security")
             && !p.starts_with("/admin/audit")
             && !PUBLIC_ADMIN_PAGES.contains(&p.as_str())
-    })
-    {
+    }) {
         let status = editor
             .client
             .get(app.url(page))

@@ -3,8 +3,8 @@
 //! (idle and absolute), the list of one's own sessions, and the sign-in throttles as
 //! settings.
 
-use entity::{session, user};
 use entity::user::Role;
+use entity::{session, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -38,7 +38,11 @@ async fn new_passwords_follow_the_policy(app: &TestApp) {
         (STAFF_PASSWORD, "新密码不能与当前密码相同"),
     ] {
         let res = change(app, &me, STAFF_PASSWORD, new).await;
-        assert_eq!(flash_of(&res).as_deref(), Some(format!("error|{why}").as_str()), "{new}");
+        assert_eq!(
+            flash_of(&res).as_deref(),
+            Some(format!("error|{why}").as_str()),
+            "{new}"
+        );
     }
     // Five changes in a row; none of the last five may come back.
     let mut me = me;
@@ -47,7 +51,10 @@ async fn new_passwords_follow_the_policy(app: &TestApp) {
     for i in 1..=5 {
         let next = format!("Rotation-{i}-开发区");
         let res = change(app, &me, &current, &next).await;
-        assert_eq!(flash_of(&res).as_deref(), Some("ok|密码已修改，其他设备上的登录已退出"));
+        assert_eq!(
+            flash_of(&res).as_deref(),
+            Some("ok|密码已修改，其他设备上的登录已退出")
+        );
         current = next;
         used.push(current.clone());
         me = app.sign_in_with("zhangsan", &current).await;
@@ -73,7 +80,11 @@ async fn new_passwords_follow_the_policy(app: &TestApp) {
     app.state.security.forget();
     let me = app.sign_in("zhangsan").await;
     let res = change(app, &me, STAFF_PASSWORD, "onlylowercase2026").await;
-    assert!(flash_of(&res).unwrap().starts_with("ok|"), "{:?}", flash_of(&res));
+    assert!(
+        flash_of(&res).unwrap().starts_with("ok|"),
+        "{:?}",
+        flash_of(&res)
+    );
 }
 on_both_backends!(new_passwords_follow_the_policy);
 
@@ -99,7 +110,11 @@ async fn a_password_chosen_by_someone_else_is_changed_before_anything_else(app: 
     let res = app.post_login(&browser, "newbie", "Temporary-2026").await;
     assert_eq!(res.headers()["location"], "/admin/password");
     // Every other page leads back there; server functions refuse.
-    let articles = browser.get(app.url("/admin/articles")).send().await.unwrap();
+    let articles = browser
+        .get(app.url("/admin/articles"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(articles.status(), 303);
     assert_eq!(articles.headers()["location"], "/admin/password");
     let list = browser
@@ -116,7 +131,10 @@ async fn a_password_chosen_by_someone_else_is_changed_before_anything_else(app: 
         .text()
         .await
         .unwrap();
-    assert!(page.contains("这是他人为您设置的密码，请先设置您自己的密码"), "{page}");
+    assert!(
+        page.contains("这是他人为您设置的密码，请先设置您自己的密码"),
+        "{page}"
+    );
     assert!(page.contains("至少 10 个字符，包含小写字母、大写字母、数字、其他符号中的至少 3 种"));
     let csrf = crate::helpers::csrf_of(&page).unwrap();
     let me = Staff {
@@ -125,7 +143,12 @@ async fn a_password_chosen_by_someone_else_is_changed_before_anything_else(app: 
     };
     let res = change(app, &me, "Temporary-2026", "My-Own-Choice-88").await;
     assert!(flash_of(&res).unwrap().starts_with("ok|"));
-    let after = me.client.get(app.url("/admin/articles")).send().await.unwrap();
+    let after = me
+        .client
+        .get(app.url("/admin/articles"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(after.status(), 200);
     // A reset by an administrator asks for a change again.
     let id = user::Entity::find()
@@ -229,7 +252,10 @@ async fn sessions_end_when_idle_or_old_and_can_be_ended_by_their_owner(app: &Tes
         .client
         .post(app.url("/api/admin/account/sessions/end"))
         .header("referer", app.url("/admin/account/sessions"))
-        .form(&[("csrf_token", here.csrf.as_str()), ("id", phone_id.as_str())])
+        .form(&[
+            ("csrf_token", here.csrf.as_str()),
+            ("id", phone_id.as_str()),
+        ])
         .send()
         .await
         .unwrap();
@@ -249,7 +275,10 @@ async fn sessions_end_when_idle_or_old_and_can_be_ended_by_their_owner(app: &Tes
         .client
         .post(app.url("/api/admin/account/sessions/end"))
         .header("referer", app.url("/admin/account/sessions"))
-        .form(&[("csrf_token", other.csrf.as_str()), ("id", theirs.id.as_str())])
+        .form(&[
+            ("csrf_token", other.csrf.as_str()),
+            ("id", theirs.id.as_str()),
+        ])
         .send()
         .await
         .unwrap();
@@ -273,7 +302,13 @@ async fn sessions_end_when_idle_or_old_and_can_be_ended_by_their_owner(app: &Tes
         .await
         .unwrap();
     assert_eq!(
-        other.client.get(app.url("/admin")).send().await.unwrap().status(),
+        other
+            .client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         303,
         "idle 31 minutes"
     );
@@ -289,12 +324,23 @@ async fn sessions_end_when_idle_or_old_and_can_be_ended_by_their_owner(app: &Tes
         .await
         .unwrap();
     assert_eq!(
-        tablet.client.get(app.url("/admin")).send().await.unwrap().status(),
+        tablet
+            .client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         303,
         "signed in 13 hours ago"
     );
     assert_eq!(
-        here.client.get(app.url("/admin")).send().await.unwrap().status(),
+        here.client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         303
     );
 }
@@ -324,11 +370,22 @@ async fn signing_out_everywhere_else_keeps_this_browser(app: &TestApp) {
         .unwrap();
     assert_eq!(flash_of(&res).as_deref(), Some("ok|已退出其他 1 处登录"));
     assert_eq!(
-        there.client.get(app.url("/admin")).send().await.unwrap().status(),
+        there
+            .client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         303
     );
     assert_eq!(
-        here.client.get(app.url("/admin")).send().await.unwrap().status(),
+        here.client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         200
     );
 }

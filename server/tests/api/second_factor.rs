@@ -32,9 +32,15 @@ async fn text(who: &reqwest::Client, app: &TestApp, path: &str) -> String {
 
 /// The secret the enrolment page shows as text (grouped in fours).
 fn secret_on(page: &str) -> Vec<u8> {
-    let start = page.find("<code class=\"secret\">").expect("the secret is shown") + 21;
+    let start = page
+        .find("<code class=\"secret\">")
+        .expect("the secret is shown")
+        + 21;
     let end = start + page[start..].find("</code>").unwrap();
-    let b32: String = page[start..end].chars().filter(|c| !c.is_whitespace()).collect();
+    let b32: String = page[start..end]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     data_encoding::BASE32_NOPAD.decode(b32.as_bytes()).unwrap()
 }
 
@@ -64,7 +70,10 @@ async fn sign_in_with_code(
 ) -> reqwest::Response {
     let first = app.post_login(client, username, STAFF_PASSWORD).await;
     assert_eq!(first.status(), 303);
-    assert_eq!(first.headers()["location"], "/admin/login/2fa?next=%2Fadmin");
+    assert_eq!(
+        first.headers()["location"],
+        "/admin/login/2fa?next=%2Fadmin"
+    );
     let cookies: Vec<&str> = first
         .headers()
         .get_all("set-cookie")
@@ -87,19 +96,41 @@ async fn sign_in_with_code(
 /// Enrols `username` (already signed in as `me`) and returns the secret and recovery codes.
 async fn enrol(app: &TestApp, me: &Staff) -> (Vec<u8>, Vec<String>) {
     let res = post(app, me, "/api/admin/account/2fa/begin", &[]).await;
-    assert!(flash_of(&res).unwrap().starts_with("ok|"), "{:?}", flash_of(&res));
+    assert!(
+        flash_of(&res).unwrap().starts_with("ok|"),
+        "{:?}",
+        flash_of(&res)
+    );
     let page = text(&me.client, app, "/admin/account/2fa").await;
-    assert!(page.contains("<svg") && page.contains("双因素认证二维码"), "{page}");
+    assert!(
+        page.contains("<svg") && page.contains("双因素认证二维码"),
+        "{page}"
+    );
     let secret = secret_on(&page);
     assert_eq!(secret.len(), 20);
     // A wrong code is refused in Chinese and changes nothing.
-    let wrong = format!("{:06}", (code(&secret, 0).parse::<u32>().unwrap() + 1) % 1_000_000);
-    let res = post(app, me, "/api/admin/account/2fa/confirm", &[("code", &wrong)]).await;
+    let wrong = format!(
+        "{:06}",
+        (code(&secret, 0).parse::<u32>().unwrap() + 1) % 1_000_000
+    );
+    let res = post(
+        app,
+        me,
+        "/api/admin/account/2fa/confirm",
+        &[("code", &wrong)],
+    )
+    .await;
     assert_eq!(
         flash_of(&res).as_deref(),
         Some("error|动态口令不正确：请核对手机时间，并输入验证器当前显示的 6 位数字")
     );
-    let res = post(app, me, "/api/admin/account/2fa/confirm", &[("code", &code(&secret, 0))]).await;
+    let res = post(
+        app,
+        me,
+        "/api/admin/account/2fa/confirm",
+        &[("code", &code(&secret, 0))],
+    )
+    .await;
     assert_eq!(
         flash_of(&res).as_deref(),
         Some("ok|双因素认证已启用。请立即保存下面的恢复码")
@@ -140,7 +171,13 @@ async fn required_staff_enrol_then_sign_in_with_a_code(app: &TestApp) {
     };
     let (secret, codes) = enrol(app, &staff).await;
     assert_eq!(
-        staff.client.get(app.url("/admin")).send().await.unwrap().status(),
+        staff
+            .client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         200,
         "enrolled: the back office opens"
     );
@@ -156,7 +193,12 @@ async fn required_staff_enrol_then_sign_in_with_a_code(app: &TestApp) {
     let res = sign_in_with_code(app, &browser, "careful", &code(&secret, 1)).await;
     assert_eq!(res.headers()["location"], "/admin", "{:?}", flash_of(&res));
     assert_eq!(
-        browser.get(app.url("/admin")).send().await.unwrap().status(),
+        browser
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         200
     );
     // A recovery code, once.
@@ -267,12 +309,20 @@ async fn the_security_admin_resets_a_lost_phone_and_unlocks(app: &TestApp) {
         Some("ok|已重置该账号的双因素认证，其登录已全部退出")
     );
     assert_eq!(
-        loser.client.get(app.url("/admin")).send().await.unwrap().status(),
+        loser
+            .client
+            .get(app.url("/admin"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         303,
         "signed out"
     );
     // The password alone works again (the policy here does not ask for a second factor).
-    let res = app.post_login(&app.browser(), "loser", STAFF_PASSWORD).await;
+    let res = app
+        .post_login(&app.browser(), "loser", STAFF_PASSWORD)
+        .await;
     assert_eq!(res.headers()["location"], "/admin");
     // Nobody resets their own.
     let sec_id = entity::user::Entity::find()
@@ -292,12 +342,19 @@ async fn the_security_admin_resets_a_lost_phone_and_unlocks(app: &TestApp) {
         .send()
         .await
         .unwrap();
-    assert!(flash_of(&res).unwrap().starts_with("error|不能重置自己的双因素认证"));
+    assert!(
+        flash_of(&res)
+            .unwrap()
+            .starts_with("error|不能重置自己的双因素认证")
+    );
     // A locked account is shown and unlocked.
     for _ in 0..service::security::Policy::default().lock_account_failures {
-        app.post_login(&app.browser(), "loser", "Wrong-guess-99").await;
+        app.post_login(&app.browser(), "loser", "Wrong-guess-99")
+            .await;
     }
-    let locked = app.post_login(&app.browser(), "loser", STAFF_PASSWORD).await;
+    let locked = app
+        .post_login(&app.browser(), "loser", STAFF_PASSWORD)
+        .await;
     assert!(flash_of(&locked).unwrap().contains("登录尝试次数过多"));
     let page = text(&sec.client, app, "/admin/security/accounts").await;
     assert!(page.contains("已锁定"), "{page}");
@@ -310,12 +367,20 @@ async fn the_security_admin_resets_a_lost_phone_and_unlocks(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(flash_of(&res).as_deref(), Some("ok|已解除该账号的登录限制"));
-    let res = app.post_login(&app.browser(), "loser", STAFF_PASSWORD).await;
+    let res = app
+        .post_login(&app.browser(), "loser", STAFF_PASSWORD)
+        .await;
     assert_eq!(res.headers()["location"], "/admin");
     let (rows, _) = service::audit::list(&app.db, &Default::default(), 0, 200)
         .await
         .unwrap();
-    assert!(rows.iter().any(|r| r.action == "totp.reset" && r.username == "sec"));
-    assert!(rows.iter().any(|r| r.action == "user.unlock" && r.username == "sec"));
+    assert!(
+        rows.iter()
+            .any(|r| r.action == "totp.reset" && r.username == "sec")
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.action == "user.unlock" && r.username == "sec")
+    );
 }
 on_both_backends!(the_security_admin_resets_a_lost_phone_and_unlocks);

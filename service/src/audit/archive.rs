@@ -183,7 +183,10 @@ pub async fn archive<C: ConnectionTrait + TransactionTrait>(
     // The archived end first: the database lets rows go only up to it.
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::ArchivedSeq, Expr::value(through))
-        .col_expr(audit_head::Column::ArchivedHash, Expr::value(last_hash.clone()))
+        .col_expr(
+            audit_head::Column::ArchivedHash,
+            Expr::value(last_hash.clone()),
+        )
         .filter(audit_head::Column::Id.eq(1))
         .filter(audit_head::Column::ArchivedSeq.eq(verdict.archived_seq))
         .exec(&txn)
@@ -260,7 +263,9 @@ pub fn verify_file(input: impl BufRead) -> Result<Archived> {
         serde_json::from_str(&last).map_err(|_| bad("归档文件不完整（签名行无法读取）"))?;
     let signature = hex(&mac.finalize().into_bytes());
     if signature != trailer.signature {
-        return Err(bad("归档文件的签名不符：文件被改动过，或不是本系统的密钥签名的"));
+        return Err(bad(
+            "归档文件的签名不符：文件被改动过，或不是本系统的密钥签名的",
+        ));
     }
     if trailer.rows != rows || trailer.through_seq != expected - 1 || trailer.last_hash != prev {
         return Err(bad("归档文件的签名行与其中的记录不符"));
@@ -329,7 +334,9 @@ fn csv_cell(s: &str) -> String {
 /// read the Chinese; nothing for JSON lines).
 pub fn export_head(format: Format) -> &'static [u8] {
     match format {
-        Format::Csv => "\u{feff}序号,时间,用户,地址,事件,对象类型,对象,结果,摘要,校验值\n".as_bytes(),
+        Format::Csv => {
+            "\u{feff}序号,时间,用户,地址,事件,对象类型,对象,结果,摘要,校验值\n".as_bytes()
+        }
         Format::JsonLines => b"",
     }
 }

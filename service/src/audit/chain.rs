@@ -304,7 +304,10 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Verdict> {
         verdict.broken = Some(Break {
             seq: None,
             id: Some(row.id),
-            what: format!("有 {n} 条记录不在链中（绕过系统直接写入数据库），第一条 id 为 {}", row.id),
+            what: format!(
+                "有 {n} 条记录不在链中（绕过系统直接写入数据库），第一条 id 为 {}",
+                row.id
+            ),
         });
         return Ok(verdict);
     }
@@ -359,10 +362,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Verdict> {
         verdict.broken = Some(Break {
             seq: Some(expected),
             id: None,
-            what: format!(
-                "链尾缺少第 {expected} 至第 {} 条记录（已被删除）",
-                head.seq
-            ),
+            what: format!("链尾缺少第 {expected} 至第 {} 条记录（已被删除）", head.seq),
         });
     } else if prev != head.hash {
         verdict.broken = Some(Break {
@@ -401,23 +401,65 @@ mod tests {
         assert_ne!(expected_hash(&key, "other", &row).unwrap(), h);
         assert_ne!(expected_hash(&[2u8; 32], "prev", &row).unwrap(), h);
         let changes: Vec<audit_log::Model> = vec![
-            audit_log::Model { user_id: Some(4), ..row.clone() },
-            audit_log::Model { username: "x".into(), ..row.clone() },
-            audit_log::Model { action: "x".into(), ..row.clone() },
-            audit_log::Model { object_type: "x".into(), ..row.clone() },
-            audit_log::Model { object_id: "x".into(), ..row.clone() },
-            audit_log::Model { summary: "x".into(), ..row.clone() },
-            audit_log::Model { ip: "x".into(), ..row.clone() },
-            audit_log::Model { outcome: "failed".into(), ..row.clone() },
-            audit_log::Model { seq: Some(6), ..row.clone() },
-            audit_log::Model { created_at: at + chrono::Duration::microseconds(1), ..row.clone() },
+            audit_log::Model {
+                user_id: Some(4),
+                ..row.clone()
+            },
+            audit_log::Model {
+                username: "x".into(),
+                ..row.clone()
+            },
+            audit_log::Model {
+                action: "x".into(),
+                ..row.clone()
+            },
+            audit_log::Model {
+                object_type: "x".into(),
+                ..row.clone()
+            },
+            audit_log::Model {
+                object_id: "x".into(),
+                ..row.clone()
+            },
+            audit_log::Model {
+                summary: "x".into(),
+                ..row.clone()
+            },
+            audit_log::Model {
+                ip: "x".into(),
+                ..row.clone()
+            },
+            audit_log::Model {
+                outcome: "failed".into(),
+                ..row.clone()
+            },
+            audit_log::Model {
+                seq: Some(6),
+                ..row.clone()
+            },
+            audit_log::Model {
+                created_at: at + chrono::Duration::microseconds(1),
+                ..row.clone()
+            },
         ];
         for changed in changes {
-            assert_ne!(expected_hash(&key, "prev", &changed).unwrap(), h, "{changed:?}");
+            assert_ne!(
+                expected_hash(&key, "prev", &changed).unwrap(),
+                h,
+                "{changed:?}"
+            );
         }
         // The row id is not covered: a restored backup may number rows anew.
         assert_eq!(
-            expected_hash(&key, "prev", &audit_log::Model { id: 77, ..row.clone() }).unwrap(),
+            expected_hash(
+                &key,
+                "prev",
+                &audit_log::Model {
+                    id: 77,
+                    ..row.clone()
+                }
+            )
+            .unwrap(),
             h
         );
     }

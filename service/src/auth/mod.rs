@@ -369,12 +369,7 @@ pub async fn sessions_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<
 
 /// Ends sessions of the actor's own account: the one given (by its id, as the sessions
 /// list shows it), or every one but `keep` when `which` is `None`. Returns how many ended.
-pub async fn end_sessions(
-    db: &Db,
-    actor: &Actor,
-    which: Option<&str>,
-    keep: &str,
-) -> Result<u64> {
+pub async fn end_sessions(db: &Db, actor: &Actor, which: Option<&str>, keep: &str) -> Result<u64> {
     let Some(user_id) = actor.user_id else {
         return Err(Error::NotFound);
     };

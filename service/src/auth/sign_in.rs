@@ -4,15 +4,17 @@
 use chrono::Utc;
 use entity::user;
 use entity::{login_throttle, session};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 
 use super::throttle::{Counted, Limit, count_attempt, throttle_keys, uncount_attempt};
 use super::{LoginError, NewSession, random_token, session_id, wait_label};
+use crate::Error;
 use crate::audit::{self, Actor, Outcome};
 use crate::db::Db;
 use crate::passwords::Passwords;
 use crate::security::Policy;
-use crate::Error;
 
 /// How a sign-in with the right password goes on.
 #[derive(Debug)]
@@ -156,8 +158,15 @@ pub async fn login(
             m.password_hash = Set(hash);
             m.update(&txn).await?;
         }
-        audit::record(&txn, &actor, "login.password", "user", user.id, "密码正确，待验证动态口令")
-            .await?;
+        audit::record(
+            &txn,
+            &actor,
+            "login.password",
+            "user",
+            user.id,
+            "密码正确，待验证动态口令",
+        )
+        .await?;
         txn.commit().await?;
         return Ok(SignIn::SecondFactor(user));
     }
@@ -234,5 +243,3 @@ pub async fn login_second_factor(
     txn.commit().await?;
     Ok((user, new))
 }
-
-

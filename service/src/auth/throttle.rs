@@ -6,11 +6,13 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use entity::login_throttle;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 
+use crate::Result;
 use crate::db::Db;
 use crate::security::Policy;
-use crate::Result;
 
 /// Most an attempt on an account under attack waits (see [`account_delay`]).
 pub const MAX_ACCOUNT_DELAY: StdDuration = StdDuration::from_secs(10);
@@ -57,7 +59,10 @@ pub(super) fn throttle_keys(username: &str, ip: &str, policy: &Policy) -> [(Stri
             format!("pair:{name}@{net}"),
             Limit::Lock(policy.lock_account_failures as i32),
         ),
-        (format!("ip:{net}"), Limit::Lock(policy.lock_address_failures as i32)),
+        (
+            format!("ip:{net}"),
+            Limit::Lock(policy.lock_address_failures as i32),
+        ),
         (format!("user:{name}"), Limit::Slow),
     ]
 }
@@ -150,7 +155,10 @@ pub(super) async fn count_attempt(
 
 /// Takes back the count of an attempt that turned out not to be a failure (a success, or
 /// one refused as busy before its password was checked), lifting a lock it set.
-pub(super) async fn uncount_attempt(db: &impl ConnectionTrait, keys: &[(String, Limit)]) -> Result<()> {
+pub(super) async fn uncount_attempt(
+    db: &impl ConnectionTrait,
+    keys: &[(String, Limit)],
+) -> Result<()> {
     use login_throttle::Column as C;
     use sea_orm::ExprTrait as _;
     for (key, limit) in keys {

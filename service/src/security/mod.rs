@@ -371,7 +371,10 @@ pub async fn save_policy(db: &crate::db::Db, actor: &Actor, new: &Policy) -> Res
     let old = policy(&txn).await?;
     if new.separation && !old.separation {
         use entity::user;
-        for (role, label) in [(Role::SecAdmin, "安全管理员"), (Role::Auditor, "审计管理员")] {
+        for (role, label) in [
+            (Role::SecAdmin, "安全管理员"),
+            (Role::Auditor, "审计管理员"),
+        ] {
             let n = user::Entity::find()
                 .filter(user::Column::Role.eq(role))
                 .filter(user::Column::IsActive.eq(true))
@@ -479,7 +482,9 @@ mod tests {
             let d = Duties::of(role, false);
             assert!(d.content && !d.system && !d.security && !d.audit);
         }
-        for code in ["admin", "sysadmin", "secadmin", "auditor", "editor", "writer"] {
+        for code in [
+            "admin", "sysadmin", "secadmin", "auditor", "editor", "writer",
+        ] {
             assert_eq!(role_code(parse_role(code).unwrap()), code);
         }
         assert_eq!(parse_role("root"), None);
@@ -492,7 +497,10 @@ mod tests {
         assert_eq!(p.idle_minutes, 45);
         assert!(!p.set("site_name", "x").unwrap());
         let e = p.set("security.audit_keep_days", "30").unwrap_err();
-        assert_eq!(e.reader_message(), "审计记录保留天数应为 180 到 36500 之间的整数");
+        assert_eq!(
+            e.reader_message(),
+            "审计记录保留天数应为 180 到 36500 之间的整数"
+        );
         assert!(p.set("security.password_min_len", "abc").is_err());
         assert!(p.set("security.separation", "0").unwrap());
         assert!(!p.separation);

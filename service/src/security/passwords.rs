@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::{password_history, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use super::Policy;
 use crate::passwords::Passwords;
@@ -155,7 +157,11 @@ pub async fn remember(
 }
 
 /// Whether the account must choose a new password before doing anything else, and why.
-pub fn change_due(policy: &Policy, account: &user::Model, now: DateTime<Utc>) -> Option<&'static str> {
+pub fn change_due(
+    policy: &Policy,
+    account: &user::Model,
+    now: DateTime<Utc>,
+) -> Option<&'static str> {
     if account.must_change_password {
         return Some("这是他人为您设置的密码，请先设置您自己的密码");
     }

@@ -38,7 +38,11 @@ async fn account(db: &impl ConnectionTrait, user_id: i32) -> Result<user::Model>
 }
 
 /// The enrolment under way (a secret made and not yet confirmed), if any.
-pub async fn pending(db: &impl ConnectionTrait, user_id: i32, issuer: &str) -> Result<Option<Enrolment>> {
+pub async fn pending(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    issuer: &str,
+) -> Result<Option<Enrolment>> {
     let u = account(db, user_id).await?;
     match (&u.totp_secret, u.totp_enabled_at) {
         (Some(sealed), None) => {
@@ -61,12 +65,23 @@ pub async fn begin(db: &Db, actor: &Actor, user_id: i32, issuer: &str) -> Result
     let secret = totp::new_secret()?;
     let txn = db.begin().await?;
     user::Entity::update_many()
-        .col_expr(user::Column::TotpSecret, Expr::value(Some(totp::seal(&secret)?)))
+        .col_expr(
+            user::Column::TotpSecret,
+            Expr::value(Some(totp::seal(&secret)?)),
+        )
         .col_expr(user::Column::TotpLastStep, Expr::value(None::<i64>))
         .filter(user::Column::Id.eq(user_id))
         .exec(&txn)
         .await?;
-    audit::record(&txn, actor, "totp.begin", "user", user_id, "开始设置双因素认证").await?;
+    audit::record(
+        &txn,
+        actor,
+        "totp.begin",
+        "user",
+        user_id,
+        "开始设置双因素认证",
+    )
+    .await?;
     txn.commit().await?;
     Ok(Enrolment {
         secret: totp::base32(&secret),
@@ -133,7 +148,15 @@ pub async fn confirm(
         .exec(&txn)
         .await?;
     let codes = replace_codes(&txn, user_id).await?;
-    audit::record(&txn, actor, "totp.enable", "user", user_id, "启用双因素认证").await?;
+    audit::record(
+        &txn,
+        actor,
+        "totp.enable",
+        "user",
+        user_id,
+        "启用双因素认证",
+    )
+    .await?;
     txn.commit().await?;
     Ok(codes)
 }

@@ -194,7 +194,11 @@ mod tests {
         let code = format!("{:06}", code_at(&secret, step_of(now)));
         let step = accepts(&secret, &code, now, None).unwrap();
         assert_eq!(step, step_of(now));
-        assert_eq!(accepts(&secret, &code, now + 30, None), Some(step), "one step late");
+        assert_eq!(
+            accepts(&secret, &code, now + 30, None),
+            Some(step),
+            "one step late"
+        );
         assert_eq!(accepts(&secret, &code, now + 90, None), None, "too late");
         assert_eq!(accepts(&secret, &code, now, Some(step)), None, "used");
         assert_eq!(accepts(&secret, "12345", now, None), None);
@@ -223,7 +227,10 @@ mod tests {
             recovery_hash(&codes[0]).unwrap(),
             recovery_hash(&codes[0].to_lowercase().replace('-', " ")).unwrap()
         );
-        assert_eq!(base32(b"12345678901234567890"), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(
+            base32(b"12345678901234567890"),
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+        );
         let url = otpauth_url("中国开发区协会", "chief", b"12345678901234567890");
         assert!(url.starts_with("otpauth://totp/%E4%B8%AD"), "{url}");
         assert!(url.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&"));

@@ -12,7 +12,6 @@ use crate::models::admin::TwoFactorState;
 #[cfg(feature = "ssr")]
 const CODES_COOKIE: &str = "portico_codes";
 
-
 #[cfg(feature = "ssr")]
 fn issuer() -> String {
     crate::ssr::state()
@@ -73,7 +72,10 @@ fn take_codes() -> Vec<String> {
         );
     }
     let bytes: Option<Vec<u8>> = (0..raw.len() / 2)
-        .map(|i| raw.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|i| {
+            raw.get(2 * i..2 * i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect();
     bytes
         .and_then(|b| String::from_utf8(b).ok())
@@ -128,7 +130,10 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
     .await
     .map(|_| ())
     .map_err(AppError::from);
-    finish(result, "请用手机验证器扫描二维码，然后输入其显示的 6 位数字")
+    finish(
+        result,
+        "请用手机验证器扫描二维码，然后输入其显示的 6 位数字",
+    )
 }
 
 /// Confirms an enrolment with the first code; the recovery codes are shown next, once.
@@ -158,12 +163,9 @@ pub async fn renew_recovery_codes() -> Result<(), AppError> {
     use super::form::finish;
     let (staff, state) = crate::ssr::as_staff()?;
     let result = async {
-        let codes = service::security::second_factor::new_codes(
-            &state.db,
-            &staff.actor(),
-            staff.user.id,
-        )
-        .await?;
+        let codes =
+            service::security::second_factor::new_codes(&state.db, &staff.actor(), staff.user.id)
+                .await?;
         pass_codes(&codes)
     }
     .await;

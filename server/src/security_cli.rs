@@ -1,0 +1,60 @@
+//! `portico security show|set`: the security policy from the server's command line (for
+//! operators and scripts; every change is recorded in the audit log as the command line's).
+
+use clap::Subcommand;
+use service::audit::Actor;
+
+use crate::config::Settings;
+use crate::startup::connect_and_migrate;
+
+#[derive(Debug, Subcommand)]
+pub enum SecurityCommand {
+    /// Print every setting of the security policy: name, value, meaning.
+    Show,
+    /// Change settings: NAME VALUE pairs, e.g. `set idle_minutes 20 totp_writers 0`
+    /// (names as `show` prints them).
+    Set {
+        #[arg(num_args = 2.., value_names = ["NAME", "VALUE"])]
+        pairs: Vec<String>,
+    },
+}
+
+pub async fn run(settings: &Settings, command: SecurityCommand) -> anyhow::Result<()> {
+    let db = connect_and_migrate(&settings.database_url).await?;
+    let mut policy = service::security::policy(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
+    match command {
+        SecurityCommand::Show => {
+            for f in service::security::fields() {
+                println!(
+                    "{:<24} {:>6}  {}",
+                    f.key.trim_start_matches("security."),
+                    f.value(&policy),
+                    f.label
+                );
+            }
+        }
+        SecurityCommand::Set { pairs } => {
+            if pairs.len() % 2 != 0 {
+                anyhow::bail!("give NAME VALUE pairs");
+            }
+            for pair in pairs.chunks(2) {
+                let key = format!("security.{}", pair[0].trim_start_matches("security."));
+                match policy.set(&key, &pair[1]) {
+                    Ok(true) => {}
+                    Ok(false) => anyhow::bail!(
+                        "unknown setting {:?} (see `portico security show`)",
+                        pair[0]
+                    ),
+                    Err(e) => anyhow::bail!("{}", e.reader_message()),
+                }
+            }
+            service::security::save_policy(&db, &Actor::system("command-line"), &policy)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.reader_message()))?;
+            println!("saved; running servers use it within 5 seconds");
+        }
+    }
+    Ok(())
+}
