@@ -142,3 +142,23 @@ fn storage_is_local_directories_or_a_bucket() {
     assert!(s.metrics_allow.contains("10.1.2.3".parse().unwrap()));
     assert!(!s.metrics_allow.contains("127.0.0.1".parse().unwrap()));
 }
+
+#[test]
+fn the_installation_key_comes_from_the_environment_or_a_file() {
+    let s = load("", &[]).unwrap();
+    assert_eq!(
+        s.secret,
+        SecretSource::File(std::path::PathBuf::from("data/portico.key"))
+    );
+    let key = "dGVzdC1rZXktb2YtdGhlLXBvcnRpY28tdGVzdHMtMDE=";
+    let s = load("", &[("PORTICO_SECRET_KEY", key)]).unwrap();
+    assert_eq!(
+        s.secret,
+        SecretSource::Given(service::secret::Secret::from_text(key).unwrap())
+    );
+    let e = load("", &[("PORTICO_SECRET_KEY", "too-short")]).unwrap_err();
+    assert!(e.0.contains("PORTICO_SECRET_KEY") && e.0.contains("32 bytes"), "{e}");
+    // The old session settings are now the security policy's: named, not silently ignored.
+    let e = load("[admin]\nsession-idle-mins = 30\n", &[]).unwrap_err();
+    assert!(e.0.contains("security policy"), "{e}");
+}

@@ -34,6 +34,16 @@ pub async fn run(settings: &Settings, command: SecurityCommand) -> anyhow::Resul
                     f.label
                 );
             }
+            println!(
+                "{:<24} {:>6}  后台地址白名单: {}",
+                "admin_allow",
+                "",
+                if policy.admin_allow.is_empty() {
+                    "（不限制）"
+                } else {
+                    &policy.admin_allow
+                }
+            );
         }
         SecurityCommand::Set { pairs } => {
             if pairs.len() % 2 != 0 {
@@ -41,6 +51,11 @@ pub async fn run(settings: &Settings, command: SecurityCommand) -> anyhow::Resul
             }
             for pair in pairs.chunks(2) {
                 let key = format!("security.{}", pair[0].trim_start_matches("security."));
+                if key == service::security::ADMIN_ALLOW
+                    && let Err(e) = app::ssr::client::TrustedProxies::parse(&pair[1])
+                {
+                    anyhow::bail!("admin_allow: {e}");
+                }
                 match policy.set(&key, &pair[1]) {
                     Ok(true) => {}
                     Ok(false) => anyhow::bail!(

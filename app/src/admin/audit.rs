@@ -70,7 +70,7 @@ pub fn AuditPage() -> impl IntoView {
                 AdminView {
                     title: "审计日志".into(),
                     content: view! {
-                        <div class="toolbar">
+                        <div class="actions-row">
                             <a href="/admin/audit/verify" class="button">
                                 "校验完整性"
                             </a>

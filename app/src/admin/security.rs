@@ -77,7 +77,11 @@ fn SecurityFormView(s: SecurityForm) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <form method="post" action=SaveSecurityPolicy::PATH class="panel stack narrow-wide">
+        <form
+            method="post"
+            action=SaveSecurityPolicy::PATH
+            class="panel stack narrow-wide security-form"
+        >
             <CsrfField />
             <fieldset>
                 <legend>"三权分立"</legend>
@@ -91,6 +95,21 @@ fn SecurityFormView(s: SecurityForm) -> impl IntoView {
                 <p class="hint">{format!("当前启用的管理员账号：{admins}。")}</p>
             </fieldset>
             {groups}
+            <fieldset>
+                <legend>"后台访问地址"</legend>
+                <label>
+                    "后台地址白名单"
+                    <textarea name="admin_allow" rows="3" placeholder="留空表示不限制">
+                        {s.admin_allow.replace(", ", "\n")}
+                    </textarea>
+                    <small class="hint">
+                        {format!(
+                            "每行一个 IP 地址或网段（如 192.168.1.25、10.0.0.0/8）。设置后，名单以外的地址访问 /admin 和 /api/admin 一律得到 404，公开网站不受影响。您当前的地址是 {}，保存时名单必须包含它。",
+                            s.current_ip,
+                        )}
+                    </small>
+                </label>
+            </fieldset>
             <div class="actions">
                 <button type="submit" class="button primary">
                     "保存"

@@ -289,6 +289,27 @@ fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// Whether the back office's address allow-list (the security policy's) lets this request's
+/// client in. A list that cannot be read (written past the application) admits nobody: the
+/// operator clears it with `portico security set admin_allow ""`.
+async fn admitted(state: &AppState, req: &Request) -> Result<bool, Response> {
+    let policy = state.security.get(&state.db).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot read the security policy");
+        AppError::Unavailable.into_response()
+    })?;
+    if policy.admin_allow.is_empty() {
+        return Ok(true);
+    }
+    let Ok(list) = app::ssr::client::TrustedProxies::parse(&policy.admin_allow) else {
+        tracing::error!("the back office's address allow-list cannot be read; nobody is admitted");
+        return Ok(false);
+    };
+    let ip = client_ip(state, req);
+    Ok(ip
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| list.contains(ip)))
+}
+
 /// Records a refused request in the audit log (the response is a 403 whatever happens).
 async fn refused(state: &AppState, staff: &Staff, method: &Method, path: &str) {
     let what: String = format!("{method} {path}").chars().take(300).collect();
@@ -312,6 +333,11 @@ pub async fn guard_layer(State(state): State<AppState>, req: Request, next: Next
     let path = req.uri().path().to_owned();
     if !is_admin_path(&path) {
         return next.run(req).await;
+    }
+    match admitted(&state, &req).await {
+        Ok(true) => {}
+        Ok(false) => return AppError::NotFound.into_response(),
+        Err(res) => return res,
     }
     let staff = req.extensions().get::<Staff>().cloned();
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);

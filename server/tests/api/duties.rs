@@ -169,6 +169,31 @@ async fn each_administrator_is_refused_outside_their_duties(app: &TestApp) {
 }
 on_both_backends!(each_administrator_is_refused_outside_their_duties);
 
+/// The 安全策略 form as the page sends it, at the defaults.
+fn policy_form(csrf: &str, separation: bool, admin_allow: &str) -> Vec<(&'static str, String)> {
+    let mut f: Vec<(&'static str, String)> = vec![("csrf_token", csrf.to_owned())];
+    if separation {
+        f.push(("separation", "1".into()));
+    }
+    for (k, v) in [
+        ("password_min_len", "10"),
+        ("password_classes", "3"),
+        ("password_history", "5"),
+        ("password_max_age_days", "90"),
+        ("idle_minutes", "30"),
+        ("session_hours", "12"),
+        ("lock_account_failures", "5"),
+        ("lock_address_failures", "20"),
+        ("lock_minutes", "15"),
+        ("slow_after", "5"),
+        ("audit_keep_days", "180"),
+        ("admin_allow", admin_allow),
+    ] {
+        f.push((k, v.into()));
+    }
+    f
+}
+
 async fn a_small_site_keeps_one_administrator_until_it_separates_the_duties(app: &TestApp) {
     app.create_staff("old", Role::Admin).await;
     let old = app.sign_in("old").await;
@@ -184,28 +209,7 @@ async fn a_small_site_keeps_one_administrator_until_it_separates_the_duties(app:
     assert_eq!(status(app, &old, "GET", "/admin/audit").await, 200);
     assert_eq!(status(app, &old, "GET", "/admin/security").await, 200);
     // Switching it back on needs a security and an audit administrator to take over.
-    let form = |on: bool| {
-        let mut f: Vec<(&str, String)> = vec![("csrf_token", old.csrf.clone())];
-        if on {
-            f.push(("separation", "1".into()));
-        }
-        for (k, v) in [
-            ("password_min_len", "10"),
-            ("password_classes", "3"),
-            ("password_history", "5"),
-            ("password_max_age_days", "90"),
-            ("idle_minutes", "30"),
-            ("session_hours", "12"),
-            ("lock_account_failures", "5"),
-            ("lock_address_failures", "20"),
-            ("lock_minutes", "15"),
-            ("slow_after", "5"),
-            ("audit_keep_days", "180"),
-        ] {
-            f.push((k, v.into()));
-        }
-        f
-    };
+    let form = |on: bool| policy_form(&old.csrf, on, "");
     let post = |f: Vec<(&'static str, String)>| {
         old.client
             .post(app.url("/api/admin/security/save"))
@@ -247,3 +251,64 @@ async fn a_small_site_keeps_one_administrator_until_it_separates_the_duties(app:
     );
 }
 on_both_backends!(a_small_site_keeps_one_administrator_until_it_separates_the_duties);
+
+async fn the_back_office_answers_only_the_allowed_addresses(app: &TestApp) {
+    app.create_staff("sec", Role::SecAdmin).await;
+    let sec = app.sign_in("sec").await;
+    let save = |list: &str| {
+        sec.client
+            .post(app.url("/api/admin/security/save"))
+            .header("referer", app.url("/admin/security"))
+            .form(&policy_form(&sec.csrf, true, list))
+            .send()
+    };
+    // A list without the address the change is made from is refused, with the reason.
+    let res = save("10.0.0.0/8").await.unwrap();
+    assert_eq!(
+        flash_of(&res).as_deref(),
+        Some(
+            "error|新的后台地址白名单不包含您当前的地址 127.0.0.1：保存后您自己也将无法进入管理后台。请把该地址或其所在网段加入白名单"
+        )
+    );
+    let res = save("10.0.0.0/8, not-an-address").await.unwrap();
+    assert!(flash_of(&res).unwrap().starts_with("error|后台地址白名单"));
+    assert_eq!(service::security::policy(&app.db).await.unwrap().admin_allow, "");
+    // With it, saved; the back office still answers here.
+    let res = save("10.0.0.0/8\n127.0.0.1").await.unwrap();
+    assert_eq!(flash_of(&res).as_deref(), Some("ok|安全策略已保存"));
+    assert_eq!(
+        service::security::policy(&app.db).await.unwrap().admin_allow,
+        "10.0.0.0/8, 127.0.0.1"
+    );
+    assert_eq!(status(app, &sec, "GET", "/admin/security").await, 200);
+    // Made from elsewhere: this address is out, and finds nothing there at all.
+    let mut p = service::security::policy(&app.db).await.unwrap();
+    p.admin_allow = "10.0.0.0/8".into();
+    service::security::save_policy(&app.db, &service::audit::Actor::system("test"), &p)
+        .await
+        .unwrap();
+    app.state.security.forget();
+    for path in ["/admin", "/admin/login", "/admin/setup", "/api/admin/chrome"] {
+        assert_eq!(status(app, &sec, "GET", path).await, 404, "{path}");
+    }
+    let login = app.post_login(&app.browser(), "sec", crate::helpers::STAFF_PASSWORD).await;
+    assert_eq!(login.status(), 404);
+    // The public site is unaffected.
+    assert_eq!(
+        app.client.get(app.url("/")).send().await.unwrap().status(),
+        200
+    );
+    let (rows, _) = service::audit::list(
+        &app.db,
+        &service::audit::Filter {
+            action: Some("security.update".into()),
+            ..Default::default()
+        },
+        0,
+        10,
+    )
+    .await
+    .unwrap();
+    assert!(rows.iter().any(|r| r.username == "sec" && r.summary.contains("后台地址白名单")));
+}
+on_both_backends!(the_back_office_answers_only_the_allowed_addresses);

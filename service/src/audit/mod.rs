@@ -90,6 +90,21 @@ pub fn action_label(code: &str) -> &str {
         "user.create" => "新建用户",
         "user.update" => "修改用户",
         "user.password" => "修改密码",
+        "user.unlock" => "解除登录锁定",
+        "login.throttled" => "登录被限制",
+        "login.password" => "密码验证通过",
+        "login.2fa.failed" => "动态口令错误",
+        "access.denied" => "越权访问被拒绝",
+        "session.end" => "退出一处登录",
+        "session.end_others" => "退出其他登录",
+        "security.update" => "修改安全策略",
+        "totp.begin" => "开始设置双因素认证",
+        "totp.enable" => "启用双因素认证",
+        "totp.codes" => "重新生成恢复码",
+        "totp.reset" => "重置双因素认证",
+        "audit.verify" => "校验审计日志",
+        "audit.export" => "导出审计日志",
+        "audit.archive" => "归档审计日志",
         other => other,
     }
 }
@@ -111,6 +126,9 @@ pub fn object_label(code: &str) -> &str {
         "submission" => "投稿",
         "settings" => "网站设置",
         "user" => "用户",
+        "security" => "安全策略",
+        "audit" => "审计日志",
+        "path" => "后台地址",
         other => other,
     }
 }

@@ -137,6 +137,9 @@ pub struct Policy {
     pub totp_editors: bool,
     /// … and of writers.
     pub totp_writers: bool,
+    /// Addresses and ranges the back office answers (one per line or separated by commas);
+    /// empty: every address. Anyone else gets a 404 there; the public site is unaffected.
+    pub admin_allow: String,
 }
 
 impl Default for Policy {
@@ -157,9 +160,15 @@ impl Default for Policy {
             totp_admins: true,
             totp_editors: true,
             totp_writers: true,
+            admin_allow: String::new(),
         }
     }
 }
+
+/// The key of the back office's address allow-list (text, not a number like the others).
+pub const ADMIN_ALLOW: &str = "security.admin_allow";
+/// The longest allow-list kept.
+pub const ADMIN_ALLOW_MAX: usize = 2000;
 
 /// One setting: its key, its Chinese name, and the range it may take.
 pub struct Field {
@@ -316,8 +325,27 @@ impl Policy {
     }
 
     /// Sets one setting from text, checking its range; `Ok(false)` for a key that is not a
-    /// security setting.
+    /// security setting. (The allow-list's entries are checked as addresses by the caller,
+    /// which knows how; here only its length and characters.)
     pub fn set(&mut self, key: &str, value: &str) -> Result<bool> {
+        if key == ADMIN_ALLOW {
+            let list: Vec<&str> = value
+                .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let joined = list.join(", ");
+            let shaped = joined
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':' | '/' | ',' | ' '));
+            if joined.len() > ADMIN_ALLOW_MAX || !shaped {
+                return Err(Error::Invalid(
+                    "后台地址白名单只能填写 IP 地址或网段（如 10.0.0.0/8），用逗号或换行分隔"
+                        .into(),
+                ));
+            }
+            self.admin_allow = joined;
+            return Ok(true);
+        }
         let Some(f) = FIELDS.iter().find(|f| f.key == key) else {
             return Ok(false);
         };
@@ -388,14 +416,25 @@ pub async fn save_policy(db: &crate::db::Db, actor: &Actor, new: &Policy) -> Res
         }
     }
     let mut changed = Vec::new();
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if old.admin_allow != new.admin_allow {
+        changed.push(format!(
+            "后台地址白名单 “{}” → “{}”",
+            old.admin_allow, new.admin_allow
+        ));
+        rows.push((ADMIN_ALLOW, new.admin_allow.clone()));
+    }
     for ((key, label, before), (_, _, after)) in old.entries().into_iter().zip(new.entries()) {
         if before == after {
             continue;
         }
         changed.push(format!("{label} {before} → {after}"));
+        rows.push((key, after.to_string()));
+    }
+    for (key, value) in rows {
         let row = site_setting::ActiveModel {
             key: Set(key.to_owned()),
-            value: Set(after.to_string()),
+            value: Set(value),
         };
         site_setting::Entity::insert(row)
             .on_conflict(

@@ -9,12 +9,33 @@ use leptos::server_fn::codec::GetUrl;
 use crate::error::AppError;
 use crate::models::admin::SecurityForm;
 
+/// An allow-list must read as addresses and ranges, and must not shut out the address the
+/// change is made from.
+#[cfg(feature = "ssr")]
+pub fn check_allow_list(list: &str, current: &str) -> Result<(), AppError> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let parsed = crate::ssr::client::TrustedProxies::parse(list)
+        .map_err(|e| AppError::BadRequest(format!("后台地址白名单有误：{e}")))?;
+    let inside = current
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| parsed.contains(ip));
+    if inside {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "新的后台地址白名单不包含您当前的地址 {current}：保存后您自己也将无法进入管理后台。请把该地址或其所在网段加入白名单"
+        )))
+    }
+}
+
 #[server(prefix = "/api/admin/security", endpoint = "policy", input = GetUrl)]
 pub async fn get_security_policy() -> Result<SecurityForm, AppError> {
     use crate::models::admin::PolicyField;
     use crate::ssr::{require_security, state};
     use entity::user::Role;
-    require_security()?;
+    let me_ip = require_security()?.ip;
     let state = state()?;
     let p = service::security::policy(&state.db).await?;
     let users = service::users::users(&state.db).await?;
@@ -25,6 +46,8 @@ pub async fn get_security_policy() -> Result<SecurityForm, AppError> {
             .count() as u64
     };
     Ok(SecurityForm {
+        admin_allow: p.admin_allow.clone(),
+        current_ip: me_ip,
         separation: p.separation,
         fields: service::security::fields()
             .iter()
@@ -61,6 +84,7 @@ pub async fn save_security_policy(
     lock_minutes: String,
     slow_after: String,
     audit_keep_days: String,
+    admin_allow: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::finish;
     use crate::ssr::{require_security, state};
@@ -92,6 +116,11 @@ pub async fn save_security_policy(
         ] {
             p.set(&format!("security.{key}"), &value)?;
         }
+        p.set(
+            service::security::ADMIN_ALLOW,
+            admin_allow.as_deref().unwrap_or_default(),
+        )?;
+        check_allow_list(&p.admin_allow, &staff.ip)?;
         service::security::save_policy(&state.db, &staff.actor(), &p).await?;
         state.security.forget();
         Ok(())

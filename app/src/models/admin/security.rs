@@ -22,6 +22,10 @@ pub struct SecurityForm {
     pub fields: Vec<PolicyField>,
     /// Accounts of each administrator role that are active: (role name, count).
     pub administrators: Vec<(String, u64)>,
+    /// The back office's address allow-list (empty: every address).
+    pub admin_allow: String,
+    /// The address this page was asked from, to put on the list.
+    pub current_ip: String,
 }
 
 /// One signed-in browser of the person.
