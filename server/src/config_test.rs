@@ -157,7 +157,10 @@ fn the_installation_key_comes_from_the_environment_or_a_file() {
         SecretSource::Given(service::secret::Secret::from_text(key).unwrap())
     );
     let e = load("", &[("PORTICO_SECRET_KEY", "too-short")]).unwrap_err();
-    assert!(e.0.contains("PORTICO_SECRET_KEY") && e.0.contains("32 bytes"), "{e}");
+    assert!(
+        e.0.contains("PORTICO_SECRET_KEY") && e.0.contains("32 bytes"),
+        "{e}"
+    );
     // The old session settings are now the security policy's: named, not silently ignored.
     let e = load("[admin]\nsession-idle-mins = 30\n", &[]).unwrap_err();
     assert!(e.0.contains("security policy"), "{e}");

@@ -292,7 +292,7 @@ fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
 /// Whether the back office's address allow-list (the security policy's) lets this request's
 /// client in. A list that cannot be read (written past the application) admits nobody: the
 /// operator clears it with `portico security set admin_allow ""`.
-async fn admitted(state: &AppState, req: &Request) -> Result<bool, Response> {
+async fn admitted(state: &AppState, ip: &str) -> Result<bool, Response> {
     let policy = state.security.get(&state.db).await.map_err(|e| {
         tracing::error!(error = %e, "cannot read the security policy");
         AppError::Unavailable.into_response()
@@ -304,7 +304,6 @@ async fn admitted(state: &AppState, req: &Request) -> Result<bool, Response> {
         tracing::error!("the back office's address allow-list cannot be read; nobody is admitted");
         return Ok(false);
     };
-    let ip = client_ip(state, req);
     Ok(ip
         .parse::<std::net::IpAddr>()
         .is_ok_and(|ip| list.contains(ip)))
@@ -334,7 +333,8 @@ pub async fn guard_layer(State(state): State<AppState>, req: Request, next: Next
     if !is_admin_path(&path) {
         return next.run(req).await;
     }
-    match admitted(&state, &req).await {
+    let ip = client_ip(&state, &req);
+    match admitted(&state, &ip).await {
         Ok(true) => {}
         Ok(false) => return AppError::NotFound.into_response(),
         Err(res) => return res,

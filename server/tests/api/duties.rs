@@ -272,12 +272,21 @@ async fn the_back_office_answers_only_the_allowed_addresses(app: &TestApp) {
     );
     let res = save("10.0.0.0/8, not-an-address").await.unwrap();
     assert!(flash_of(&res).unwrap().starts_with("error|后台地址白名单"));
-    assert_eq!(service::security::policy(&app.db).await.unwrap().admin_allow, "");
+    assert_eq!(
+        service::security::policy(&app.db)
+            .await
+            .unwrap()
+            .admin_allow,
+        ""
+    );
     // With it, saved; the back office still answers here.
     let res = save("10.0.0.0/8\n127.0.0.1").await.unwrap();
     assert_eq!(flash_of(&res).as_deref(), Some("ok|安全策略已保存"));
     assert_eq!(
-        service::security::policy(&app.db).await.unwrap().admin_allow,
+        service::security::policy(&app.db)
+            .await
+            .unwrap()
+            .admin_allow,
         "10.0.0.0/8, 127.0.0.1"
     );
     assert_eq!(status(app, &sec, "GET", "/admin/security").await, 200);
@@ -288,10 +297,17 @@ async fn the_back_office_answers_only_the_allowed_addresses(app: &TestApp) {
         .await
         .unwrap();
     app.state.security.forget();
-    for path in ["/admin", "/admin/login", "/admin/setup", "/api/admin/chrome"] {
+    for path in [
+        "/admin",
+        "/admin/login",
+        "/admin/setup",
+        "/api/admin/chrome",
+    ] {
         assert_eq!(status(app, &sec, "GET", path).await, 404, "{path}");
     }
-    let login = app.post_login(&app.browser(), "sec", crate::helpers::STAFF_PASSWORD).await;
+    let login = app
+        .post_login(&app.browser(), "sec", crate::helpers::STAFF_PASSWORD)
+        .await;
     assert_eq!(login.status(), 404);
     // The public site is unaffected.
     assert_eq!(
@@ -309,6 +325,9 @@ async fn the_back_office_answers_only_the_allowed_addresses(app: &TestApp) {
     )
     .await
     .unwrap();
-    assert!(rows.iter().any(|r| r.username == "sec" && r.summary.contains("后台地址白名单")));
+    assert!(
+        rows.iter()
+            .any(|r| r.username == "sec" && r.summary.contains("后台地址白名单"))
+    );
 }
 on_both_backends!(the_back_office_answers_only_the_allowed_addresses);
