@@ -22,7 +22,7 @@ use crate::admin::pages::{PageEditPage, PagesPage};
 use crate::admin::password::PasswordPage;
 use crate::admin::redirects::RedirectsPage;
 use crate::admin::review::{ReviewPage, ReviewQueuePage};
-use crate::admin::security::{AccountsSecurityPage, SecurityPage};
+use crate::admin::security::{AccountsSecurityPage, SecurityPage, SelfCheckPage};
 use crate::admin::submissions::{SubmissionPage, SubmissionQueuePage};
 use crate::admin::sys::{SettingsPage, UsersPage};
 use crate::admin::two_factor::TwoFactorPage;
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login/2fa") view=SecondFactorPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/account/2fa") view=TwoFactorPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/security/check") view=SelfCheckPage ssr=SsrMode::Async />
                 <Route
                     path=path!("/admin/security/accounts")
                     view=AccountsSecurityPage

@@ -17,6 +17,12 @@ pub enum SecurityCommand {
         #[arg(num_args = 2.., value_names = ["NAME", "VALUE"])]
         pairs: Vec<String>,
     },
+    /// 等保自查: one line per control (clause, title, setting, levels met). With --level,
+    /// exits with status 1 when a control does not meet that level.
+    Check {
+        #[arg(long, value_parser = ["2", "3"])]
+        level: Option<String>,
+    },
 }
 
 pub async fn run(settings: &Settings, command: SecurityCommand) -> anyhow::Result<()> {
@@ -44,6 +50,38 @@ pub async fn run(settings: &Settings, command: SecurityCommand) -> anyhow::Resul
                     &policy.admin_allow
                 }
             );
+        }
+        SecurityCommand::Check { level } => {
+            use service::security::check;
+            let mut facts = check::facts(&db, policy, settings.public_url.starts_with("https://"))
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            facts.chain_intact = Some(
+                service::audit::chain::verify(&db)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))?
+                    .intact(),
+            );
+            let mark = |met: bool| if met { "满足" } else { "未满足" };
+            let mut failed = false;
+            for c in check::controls(&facts) {
+                println!(
+                    "{:<11} 二级{:<3} 三级{:<3} {}：{}",
+                    c.clause,
+                    mark(c.level2),
+                    mark(c.level3),
+                    c.title,
+                    c.setting
+                );
+                failed |= match level.as_deref() {
+                    Some("2") => !c.level2,
+                    Some("3") => !c.level3,
+                    _ => false,
+                };
+            }
+            if failed {
+                std::process::exit(1);
+            }
         }
         SecurityCommand::Set { pairs } => {
             if pairs.len() % 2 != 0 {

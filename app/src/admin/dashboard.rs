@@ -169,6 +169,12 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 "密码规则、会话时长、登录失败限制、三权分立",
             ),
             (
+                c.can_security,
+                "/admin/security/check",
+                "等保自查",
+                "各项安全控制的当前设置与等级保护第二级、第三级要求的对照",
+            ),
+            (
                 c.can_audit,
                 "/admin/audit",
                 "审计日志",

@@ -148,6 +148,11 @@ const MENU: &[MenuItem] = &[
         who: Who::Security,
     },
     MenuItem {
+        href: "/admin/security/check",
+        label: "等保自查",
+        who: Who::Security,
+    },
+    MenuItem {
         href: "/admin/account/2fa",
         label: "双因素认证",
         who: Who::All,

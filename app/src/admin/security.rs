@@ -7,8 +7,9 @@ use leptos::server_fn::ServerFn;
 use super::{AdminPage, AdminView, CsrfField};
 use crate::api::admin::security::{
     ResetTwoFactor, SaveSecurityPolicy, UnlockAccount, get_accounts_security, get_security_policy,
+    get_self_check,
 };
-use crate::models::admin::{AccountSecurityRow, PolicyField, SecurityForm};
+use crate::models::admin::{AccountSecurityRow, ControlRow, PolicyField, SecurityForm, SelfCheck};
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
@@ -242,6 +243,84 @@ fn AccountRow(r: AccountSecurityRow) -> impl IntoView {
             <td>{if r.locked { "已锁定" } else { "—" }}</td>
             <td class="nowrap muted">{r.last_login}</td>
             <td class="nowrap">{reset}{unlock}</td>
+        </tr>
+    }
+}
+
+/// `/admin/security/check`: 等保自查, each control with its clause, setting and levels met.
+#[component]
+pub fn SelfCheckPage() -> impl IntoView {
+    let data = Resource::new_blocking(|| (), |_| get_self_check());
+    view! {
+        <AdminPage
+            data
+            render=|c: SelfCheck| AdminView {
+                title: "等保自查".into(),
+                content: view! { <SelfCheckView c /> }.into_any(),
+            }
+        />
+    }
+}
+
+#[component]
+fn SelfCheckView(c: SelfCheck) -> impl IntoView {
+    let level2 = c.rows.iter().all(|r| r.level2);
+    let level3 = c.rows.iter().all(|r| r.level3);
+    let summary = format!(
+        "应用层控制项 {} 项：第二级{}，第三级{}（{} 检查）。",
+        c.rows.len(),
+        if level2 {
+            "全部满足"
+        } else {
+            "尚有未满足项"
+        },
+        if level3 {
+            "全部满足"
+        } else {
+            "尚有未满足项"
+        },
+        c.checked_at,
+    );
+    view! {
+        <p class=if level3 { "verdict verdict-ok" } else { "verdict verdict-bad" }>{summary}</p>
+        <p class="hint">
+            "依据 GB/T 22239-2019《信息安全技术 网络安全等级保护基本要求》安全计算环境（第三级 8.1.4，第二级 7.1.4，条款字母相同）。本页只涉及本系统自身能做到的控制；网络、主机和管理制度另行评估。可打印本页交给测评机构。"
+        </p>
+        <div class="table-wrap">
+            <table class="data self-check">
+                <thead>
+                    <tr>
+                        <th>"条款"</th>
+                        <th>"控制项"</th>
+                        <th>"当前设置"</th>
+                        <th>"第二级"</th>
+                        <th>"第三级"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {c.rows.into_iter().map(|r| view! { <ControlRowView r /> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn ControlRowView(r: ControlRow) -> impl IntoView {
+    let mark = |met: bool| {
+        view! {
+            <td class="nowrap" class:outcome-bad=!met>
+                {if met { "✓ 满足" } else { "✗ 未满足" }}
+            </td>
+        }
+    };
+    view! {
+        <tr>
+            <td class="nowrap">{r.clause}</td>
+            <td>{r.title}</td>
+            <td class="summary">{r.setting}</td>
+            {mark(r.level2)}
+            {mark(r.level3)}
         </tr>
     }
 }

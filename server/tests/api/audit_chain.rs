@@ -472,6 +472,27 @@ async fn the_verify_command_exits_zero_only_when_intact() {
     let (code, out) = run(crate::helpers::TEST_SECRET_KEY);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.starts_with("audit log intact: "), "{out}");
+    // The self-check prints a line per control; over http it does not meet level 3.
+    let check = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args(["security", "check"])
+            .args(args)
+            .env("DATABASE_URL", &app.settings.database_url)
+            .env("PORTICO_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
+            .env("PORTICO_LOG", "error")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = check(&[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(out.lines().count(), 13, "{out}");
+    assert!(out.contains("8.1.4.3 c)  二级满足"), "{out}");
+    let (code, _) = check(&["--level", "3"]);
+    assert_eq!(code, Some(1));
     let other = service::secret::Secret::generate().unwrap().to_text();
     let (code, out) = run(&other);
     assert_eq!(code, Some(1), "{out}");

@@ -331,3 +331,38 @@ async fn the_back_office_answers_only_the_allowed_addresses(app: &TestApp) {
     );
 }
 on_both_backends!(the_back_office_answers_only_the_allowed_addresses);
+
+async fn the_security_admin_hands_the_self_check_to_the_assessor(app: &TestApp) {
+    app.create_staff("sec", Role::SecAdmin).await;
+    app.create_staff("aud", Role::Auditor).await;
+    let sec = app.sign_in("sec").await;
+    let page = sec
+        .client
+        .get(app.url("/admin/security/check"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for clause in [
+        "8.1.4.1 a)",
+        "8.1.4.1 b)",
+        "8.1.4.1 c)",
+        "8.1.4.1 d)",
+        "8.1.4.2 b)",
+        "8.1.4.2 d)",
+        "8.1.4.3 c)",
+        "8.1.4.4 c)",
+    ] {
+        assert!(page.contains(clause), "{clause}: {page}");
+    }
+    // This test site: the tests switched the second factor off, it is served over http and
+    // has no allow-list, so level 3 is not met and the page says where.
+    assert!(page.contains("第三级尚有未满足项"), "{page}");
+    assert!(page.contains("未设置后台地址白名单"));
+    assert!(page.contains("网站地址不是 https"));
+    assert!(page.contains("完整性：校验通过"));
+    assert!(page.contains("三权分立 已开启；在岗安全管理员 1 人、审计管理员 1 人"));
+}
+on_both_backends!(the_security_admin_hands_the_self_check_to_the_assessor);

@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Trans
 use crate::audit::{self, Actor};
 use crate::{Error, Result};
 
+pub mod check;
 pub mod passwords;
 pub mod second_factor;
 pub mod totp;

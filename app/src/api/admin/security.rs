@@ -196,3 +196,30 @@ pub async fn unlock_account(id: i32) -> Result<(), AppError> {
     .await;
     finish(result, "已解除该账号的登录限制")
 }
+
+/// 等保自查: each control, its setting here and the levels it meets (the audit chain is
+/// verified as part of it).
+#[server(prefix = "/api/admin/security", endpoint = "check", input = GetUrl)]
+pub async fn get_self_check() -> Result<crate::models::admin::SelfCheck, AppError> {
+    use crate::models::admin::{ControlRow, SelfCheck};
+    use crate::ssr::{require_security, state};
+    use service::security::check;
+    require_security()?;
+    let state = state()?;
+    let policy = service::security::policy(&state.db).await?;
+    let mut facts = check::facts(&state.db, policy, state.site.secure_cookies).await?;
+    facts.chain_intact = Some(service::audit::chain::verify(&state.db).await?.intact());
+    Ok(SelfCheck {
+        rows: check::controls(&facts)
+            .into_iter()
+            .map(|c| ControlRow {
+                clause: c.clause.to_owned(),
+                title: c.title.to_owned(),
+                setting: c.setting,
+                level2: c.level2,
+                level3: c.level3,
+            })
+            .collect(),
+        checked_at: service::time::format_datetime(chrono::Utc::now(), state.site.time_zone),
+    })
+}

@@ -85,3 +85,20 @@ pub struct AccountSecurityRow {
     pub last_login: String,
     pub is_me: bool,
 }
+
+/// One control of the 等保自查 report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ControlRow {
+    pub clause: String,
+    pub title: String,
+    pub setting: String,
+    pub level2: bool,
+    pub level3: bool,
+}
+
+/// The 等保自查 report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfCheck {
+    pub rows: Vec<ControlRow>,
+    pub checked_at: String,
+}
