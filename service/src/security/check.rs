@@ -255,8 +255,10 @@ mod tests {
 
     #[test]
     fn the_defaults_meet_level_three_once_the_site_is_set_up() {
-        let mut p = Policy::default();
-        p.admin_allow = "10.0.0.0/8".into();
+        let p = Policy {
+            admin_allow: "10.0.0.0/8".into(),
+            ..Policy::default()
+        };
         let all = controls(&facts(p.clone()));
         assert!(all.iter().all(|c| c.level2 && c.level3), "{all:#?}");
         // Without an allow-list or https, or with a looser policy, they say so.
