@@ -49,6 +49,7 @@ seeds_of() {
     headers) echo "headers" ;;
     search) echo "search" ;;
     backup) echo "backup" ;;
+    security) echo "security" ;;
     sqldump) echo "sqldump html" ;;
     wxr) echo "wxr html" ;;
     *) echo "" ;;

@@ -357,6 +357,59 @@ pub fn backup(data: &[u8]) {
     });
 }
 
+/// The security inputs from outside, chosen by the first byte: an audit archive handed to
+/// `portico audit verify` (never verifies unless genuine), the pending-sign-in cookie (never
+/// admits anyone unless signed), a typed one-time or recovery code (a code is only ever six
+/// digits), an address allow-list, and a secret key as text.
+pub fn security(data: &[u8]) {
+    static KEY: OnceLock<()> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let key = service::secret::Secret::from_text("ZnV6ei1rZXktb2YtdGhlLXBvcnRpY28tZnV6emVyLTA=");
+        let _ = service::secret::install(key.expect("a valid key"));
+    });
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let text = text(rest);
+    bounded("security", rest.len(), || match which % 5 {
+        0 => {
+            let verdict = service::audit::archive::verify_file(std::io::Cursor::new(rest));
+            assert!(verdict.is_err(), "an archive nobody signed verified");
+        }
+        1 => {
+            let admitted = service::security::second_factor::pending_user(&text, 1_800_000_000);
+            assert_eq!(admitted, None, "an unsigned pending sign-in was admitted");
+        }
+        2 => {
+            let secret = b"12345678901234567890";
+            if let Some(step) = service::security::totp::accepts(secret, &text, 1_800_000_000, None) {
+                let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                assert_eq!(digits.len(), 6);
+                assert_eq!(
+                    format!("{:06}", service::security::totp::code_at(secret, step)),
+                    digits
+                );
+            }
+            let normal = service::security::totp::normalize_recovery(&text);
+            assert!(normal.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        }
+        3 => {
+            if let Ok(list) = app::ssr::client::TrustedProxies::parse(&text) {
+                let _ = list.contains(std::net::IpAddr::from([127, 0, 0, 1]));
+            }
+            let mut p = service::security::Policy::default();
+            if p.set(service::security::ADMIN_ALLOW, &text).is_ok() {
+                assert!(p.admin_allow.len() <= service::security::ADMIN_ALLOW_MAX);
+            }
+        }
+        _ => {
+            if let Ok(key) = service::secret::Secret::from_text(&text) {
+                assert_eq!(service::secret::Secret::from_text(&key.to_text()).ok(), Some(key));
+            }
+        }
+    });
+}
+
 /// A `mysqldump` file of an old site (`portico import`): read to the end or to its first
 /// error in bounded time, every row with exactly as many values as its table has columns;
 /// and the address scanner of old bodies, whose rewrite changes nothing when told nothing.
@@ -508,6 +561,11 @@ mod tests {
     #[test]
     fn backup() {
         replay("backup", &["backup"], super::backup);
+    }
+
+    #[test]
+    fn security() {
+        replay("security", &["security"], super::security);
     }
 
     #[test]
