@@ -364,7 +364,8 @@ pub fn backup(data: &[u8]) {
 pub fn security(data: &[u8]) {
     static KEY: OnceLock<()> = OnceLock::new();
     KEY.get_or_init(|| {
-        let key = service::secret::Secret::from_text("ZnV6ei1rZXktb2YtdGhlLXBvcnRpY28tZnV6emVyLTA=");
+        let key =
+            service::secret::Secret::from_text("ZnV6ei1rZXktb2YtdGhlLXBvcnRpY28tZnV6emVyLTA=");
         let _ = service::secret::install(key.expect("a valid key"));
     });
     let Some((&which, rest)) = data.split_first() else {
@@ -382,7 +383,8 @@ pub fn security(data: &[u8]) {
         }
         2 => {
             let secret = b"12345678901234567890";
-            if let Some(step) = service::security::totp::accepts(secret, &text, 1_800_000_000, None) {
+            if let Some(step) = service::security::totp::accepts(secret, &text, 1_800_000_000, None)
+            {
                 let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
                 assert_eq!(digits.len(), 6);
                 assert_eq!(
@@ -391,7 +393,11 @@ pub fn security(data: &[u8]) {
                 );
             }
             let normal = service::security::totp::normalize_recovery(&text);
-            assert!(normal.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+            assert!(
+                normal
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            );
         }
         3 => {
             if let Ok(list) = app::ssr::client::TrustedProxies::parse(&text) {
@@ -404,7 +410,10 @@ pub fn security(data: &[u8]) {
         }
         _ => {
             if let Ok(key) = service::secret::Secret::from_text(&text) {
-                assert_eq!(service::secret::Secret::from_text(&key.to_text()).ok(), Some(key));
+                assert_eq!(
+                    service::secret::Secret::from_text(&key.to_text()).ok(),
+                    Some(key)
+                );
             }
         }
     });
