@@ -49,7 +49,7 @@ let b = start(args.b);
 await Promise.all([waitUntilUp(baseA, 120), waitUntilUp(baseB, 120)]);
 await waitUntilUp(nginx, 30);
 
-const password = 'cluster-check-密码-2026';
+const password = 'Kfq-集群口令-2026';
 const made = spawnSync(args.binary, ['create-admin', '--username', 'cluster'], {
   env: { ...process.env, PORTICO_ADMIN_PASSWORD: password }, encoding: 'utf8',
 });

@@ -80,7 +80,15 @@ impl Secret {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir)?;
                 }
-                write_private(path, &format!("{}\n", secret.to_text()))?;
+                match write_private(path, &format!("{}\n", secret.to_text())) {
+                    Ok(()) => {}
+                    // Another process made it first (two servers starting at once): theirs.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        return Secret::load_or_create(path);
+                    }
+                    Err(e) => return Err(e.into()),
+                }
                 tracing::warn!(
                     file = %path.display(),
                     "made a new installation key; keep a copy of it apart from the database backups \
