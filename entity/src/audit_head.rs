@@ -18,6 +18,10 @@ pub struct Model {
     pub archived_seq: i64,
     /// The hash of the last archived row: the first remaining row chains to it.
     pub archived_hash: String,
+    /// The fingerprint of the installation key that seals the chain (empty before the
+    /// first row): a server with another key writes nothing rather than rows that never
+    /// verify.
+    pub key_id: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,7 @@ enum AuditHead {
     Hash,
     ArchivedSeq,
     ArchivedHash,
+    KeyId,
 }
 
 #[derive(DeriveIden)]
@@ -139,6 +140,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(AuditHead::Hash, 64).default(""))
                     .col(big_integer(AuditHead::ArchivedSeq).default(0))
                     .col(string_len(AuditHead::ArchivedHash, 64).default(""))
+                    .col(string_len(AuditHead::KeyId, 16).default(""))
                     .to_owned(),
             )
             .await?;

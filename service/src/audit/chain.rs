@@ -101,8 +101,17 @@ pub fn expected_hash(key: &[u8; 32], prev: &str, row: &audit_log::Model) -> Opti
     ))
 }
 
+/// The refusal of a server whose installation key is not the one the chain is sealed with.
+fn other_key(ours: &str, theirs: &str) -> Error {
+    Error::Io(std::io::Error::other(format!(
+        "this server's installation key ({ours}) is not the one the audit log is sealed with \
+         ({theirs}): give every server the same key ([security] key-file or PORTICO_SECRET_KEY)"
+    )))
+}
+
 /// Takes the head (queuing behind any other writer of audit rows until it commits) and
-/// returns it with `seq` already moved on by `n`.
+/// returns it with `seq` already moved on by `n`. Refused when the chain is sealed with
+/// another installation key; the first sealing notes this one's.
 async fn take_head(txn: &impl ConnectionTrait, n: i64) -> Result<audit_head::Model> {
     let moved = audit_head::Entity::update_many()
         .col_expr(
@@ -118,10 +127,26 @@ async fn take_head(txn: &impl ConnectionTrait, n: i64) -> Result<audit_head::Mod
             "the audit chain has no head row (audit_head)",
         )));
     }
-    audit_head::Entity::find_by_id(1)
+    let head = audit_head::Entity::find_by_id(1)
         .one(txn)
         .await?
-        .ok_or(Error::NotFound)
+        .ok_or(Error::NotFound)?;
+    let ours = secret::installed()?.fingerprint();
+    if head.key_id.is_empty() {
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::KeyId, Expr::value(ours.clone()))
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(txn)
+            .await?;
+        return Ok(audit_head::Model {
+            key_id: ours,
+            ..head
+        });
+    }
+    if head.key_id != ours {
+        return Err(other_key(&ours, &head.key_id));
+    }
+    Ok(head)
 }
 
 async fn set_head_hash(txn: &impl ConnectionTrait, hash: &str) -> Result<()> {
@@ -282,6 +307,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Verdict> {
             }),
         });
     };
+    let ours = secret::installed()?.fingerprint();
     let mut verdict = Verdict {
         checked: 0,
         first_seq: head.archived_seq + 1,
@@ -291,6 +317,17 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Verdict> {
         archived_hash: head.archived_hash.clone(),
         broken: None,
     };
+    if !head.key_id.is_empty() && head.key_id != ours {
+        verdict.broken = Some(Break {
+            seq: None,
+            id: None,
+            what: format!(
+                "本机的安装密钥（{ours}）不是封存审计日志的密钥（{}），无法校验：请使用同一密钥",
+                head.key_id
+            ),
+        });
+        return Ok(verdict);
+    }
     let unsealed = audit_log::Entity::find()
         .filter(audit_log::Column::Seq.is_null())
         .order_by_asc(audit_log::Column::Id)
