@@ -504,7 +504,10 @@ async fn the_verify_command_exits_zero_only_when_intact() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("is not the one the audit log is sealed with"), "{said}");
+    assert!(
+        said.contains("is not the one the audit log is sealed with"),
+        "{said}"
+    );
     triggers_off(&app).await;
     app.db
         .execute_unprepared("UPDATE audit_log SET username = 'someone-else' WHERE seq = 3")
