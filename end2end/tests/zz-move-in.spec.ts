@@ -41,6 +41,8 @@ test("a reader follows old WordPress addresses and an editor saves an imported a
         ...process.env,
         DATABASE_URL: `sqlite://${path.join(tmp, "e2e.db")}?mode=rwc`,
         PORTICO_UPLOADS_DIR: path.join(tmp, "uploads"),
+        // The running site's installation key: the import's audit rows join its chain.
+        PORTICO_KEY_FILE: path.join(tmp, "portico.key"),
         PORTICO_SEED_DEMO: "false",
       },
       encoding: "utf8",
