@@ -51,6 +51,10 @@ test("a reader leaves a message, staff reply and publish, the reader sees the an
   await signIn(staff, "e2e-editor");
   await staff.getByRole("link", { name: "留言", exact: true }).click();
   await staff.getByRole("link", { name: subject }).click();
+  // The reader's phone is masked until the editor asks for it (a recorded action).
+  await expect(staff.getByText("电话 139****5678")).toBeVisible();
+  await staff.getByRole("button", { name: "显示完整" }).click();
+  await expect(staff).toHaveURL(/contact=full/);
   await expect(staff.getByText("电话 13912345678")).toBeVisible();
   await staff.getByLabel("答复").fill("工业用地出让流程请见本网站“服务”栏目，材料清单将另行发布。");
   await staff.getByLabel(/与留言一起在留言箱公开/).check();

@@ -61,6 +61,8 @@ test("a reader submits a manuscript with a .docx, an editor accepts it into a dr
   await signIn(staff, "e2e-editor");
   await staff.getByRole("link", { name: "投稿", exact: true }).click();
   await staff.getByRole("link", { name: title }).click();
+  await expect(staff.getByText("邮箱 q***@example.com")).toBeVisible();
+  await staff.getByRole("button", { name: "显示完整" }).click();
   await expect(staff.getByText("邮箱 qianxiao@example.com")).toBeVisible();
   const download = staff.waitForEvent("download");
   await staff.getByRole("link", { name: "招商调研.docx" }).click();

@@ -14,6 +14,7 @@ mod m20261206_000008_review;
 mod m20261207_000009_form_tokens;
 mod m20261208_000010_move_in;
 mod m20261209_000011_security;
+mod m20261210_000012_personal_data;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000009_form_tokens::Migration),
             Box::new(m20261208_000010_move_in::Migration),
             Box::new(m20261209_000011_security::Migration),
+            Box::new(m20261210_000012_personal_data::Migration),
         ]
     }
 }

@@ -43,6 +43,13 @@ pub const CACHE_MB: Key = key("cache", "max-mb", "PORTICO_CACHE_MB");
 pub const CACHE_POLL_MS: Key = key("cache", "poll-ms", "PORTICO_CACHE_POLL_MS");
 pub const KEY_FILE: Key = key("security", "key-file", "PORTICO_KEY_FILE");
 pub const SECRET_KEY: Key = key("security", "secret-key", "PORTICO_SECRET_KEY");
+pub const PERSONAL_DATA_KEY: Key =
+    key("security", "personal-data-key", "PORTICO_PERSONAL_DATA_KEY");
+pub const PERSONAL_DATA_OLD_KEYS: Key = key(
+    "security",
+    "personal-data-old-keys",
+    "PORTICO_PERSONAL_DATA_OLD_KEYS",
+);
 pub const TRUSTED_PROXIES: Key = key("site", "trusted-proxies", "PORTICO_TRUSTED_PROXIES");
 pub const FORMS_PER_HOUR: Key = key("forms", "per-hour", "PORTICO_FORMS_PER_HOUR");
 pub const FORMS_CHALLENGE_AFTER: Key =
@@ -81,6 +88,8 @@ pub const KEYS: &[Key] = &[
     CACHE_POLL_MS,
     KEY_FILE,
     SECRET_KEY,
+    PERSONAL_DATA_KEY,
+    PERSONAL_DATA_OLD_KEYS,
     TRUSTED_PROXIES,
     FORMS_PER_HOUR,
     FORMS_CHALLENGE_AFTER,
@@ -141,6 +150,10 @@ pub struct Settings {
     pub cache_poll: Duration,
     /// Where the installation secret comes from (see `service::secret`).
     pub secret: SecretSource,
+    /// The key readers' contact details are encrypted with (`None`: one derived from the
+    /// installation key), and older ones still read (see `service::security::personal`).
+    pub personal_data_key: Option<service::secret::Secret>,
+    pub personal_data_old_keys: Vec<service::secret::Secret>,
     /// The operator's reverse proxies and load balancers: only from these is the client's
     /// address read from `X-Forwarded-For` (see `app::ssr::client`).
     pub trusted_proxies: TrustedProxies,
@@ -229,6 +242,9 @@ impl Settings {
             cache_bytes,
             cache_poll,
             secret: secret_config(&src)?,
+            personal_data_key: src
+                .parse(PERSONAL_DATA_KEY, "", |s| Ok(keys(s)?.into_iter().next()))?,
+            personal_data_old_keys: src.parse(PERSONAL_DATA_OLD_KEYS, "", keys)?,
             trusted_proxies: src.parse(TRUSTED_PROXIES, "", proxies)?,
             forms: forms_config(&src)?,
             mail: mail_config(&src)?,
@@ -374,6 +390,14 @@ fn secret_config<F: Fn(&str) -> Option<String>>(
     }
     let file = src.parse(KEY_FILE, "data/portico.key", non_empty)?;
     Ok(SecretSource::File(PathBuf::from(file)))
+}
+
+/// Keys written as base64 or hex, separated by commas or spaces (none when empty).
+fn keys(s: &str) -> Result<Vec<service::secret::Secret>, String> {
+    s.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|k| !k.is_empty())
+        .map(|k| service::secret::Secret::from_text(k).map_err(|e| e.reader_message()))
+        .collect()
 }
 
 /// `[forms]`: the limits of the public forms (留言, 投稿).

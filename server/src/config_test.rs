@@ -161,6 +161,26 @@ fn the_installation_key_comes_from_the_environment_or_a_file() {
         e.0.contains("PORTICO_SECRET_KEY") && e.0.contains("32 bytes"),
         "{e}"
     );
+    // Readers' contact details: a key of their own, and older keys still read.
+    assert_eq!(s.personal_data_key, None);
+    let s = load(
+        "[security]\npersonal-data-old-keys = \"\"\n",
+        &[
+            ("PORTICO_PERSONAL_DATA_KEY", key),
+            ("PORTICO_PERSONAL_DATA_OLD_KEYS", &format!("{key}, {key}")),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        s.personal_data_key,
+        Some(service::secret::Secret::from_text(key).unwrap())
+    );
+    assert_eq!(s.personal_data_old_keys.len(), 2);
+    let e = load("[security]\npersonal-data-key = \"short\"\n", &[]).unwrap_err();
+    assert!(
+        e.0.contains("personal-data-key") && e.0.contains("32 bytes"),
+        "{e}"
+    );
     // The old session settings are now the security policy's: named, not silently ignored.
     let e = load("[admin]\nsession-idle-mins = 30\n", &[]).unwrap_err();
     assert!(e.0.contains("security policy"), "{e}");

@@ -1,4 +1,4 @@
-//! `portico security show|set`: the security policy from the server's command line (for
+//! `portico security show|set|check|rotate-personal-data|retention`: the security policy from the server's command line (for
 //! operators and scripts; every change is recorded in the audit log as the command line's).
 
 use clap::Subcommand;
@@ -23,6 +23,14 @@ pub enum SecurityCommand {
         #[arg(long, value_parser = ["2", "3"])]
         level: Option<String>,
     },
+    /// Re-encrypt readers' phone numbers and e-mail addresses under the current
+    /// `personal-data-key` (after a change of key; the old one must be in
+    /// `personal-data-old-keys` until this has run). Exits with status 1 when some values
+    /// could not be decrypted.
+    RotatePersonalData,
+    /// Remove readers' messages and manuscripts past the retention period now (the servers
+    /// do it every hour).
+    Retention,
 }
 
 pub async fn run(settings: &Settings, command: SecurityCommand) -> anyhow::Result<()> {
@@ -82,6 +90,48 @@ pub async fn run(settings: &Settings, command: SecurityCommand) -> anyhow::Resul
             if failed {
                 std::process::exit(1);
             }
+        }
+        SecurityCommand::RotatePersonalData => {
+            use service::security::personal;
+            let (done, after) = personal::rotate(&db, &Actor::system("command-line"))
+                .await
+                .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "key {}: re-encrypted {} rows; values under the current key {}, under older keys {}, in the clear {}",
+                personal::keyring()
+                    .map_err(|e| anyhow::anyhow!(e))?
+                    .current_id(),
+                done.rows,
+                after.current,
+                after.older,
+                after.clear
+            );
+            if done.unreadable > 0 {
+                eprintln!(
+                    "{} rows could not be decrypted: add their key to [security] personal-data-old-keys and run this again",
+                    done.unreadable
+                );
+                std::process::exit(1);
+            }
+        }
+        SecurityCommand::Retention => {
+            let stores = crate::startup::open_stores(settings)?;
+            let done = service::security::personal::apply_retention(
+                &db,
+                &stores.private,
+                policy.retention_months,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+            println!(
+                "retention {} months: deleted {} messages, anonymised {} published messages, deleted {} manuscripts ({} files)",
+                policy.retention_months,
+                done.messages,
+                done.anonymised,
+                done.submissions,
+                done.files
+            );
         }
         SecurityCommand::Set { pairs } => {
             if pairs.len() % 2 != 0 {

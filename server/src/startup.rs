@@ -42,6 +42,13 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
             "sealed the audit log's earlier rows into its hash chain"
         );
     }
+    // Readers' contact details from before encryption (or a restored older backup).
+    let resealed = service::security::personal::reseal_clear(&db)
+        .await
+        .context("cannot encrypt readers' contact details")?;
+    if resealed.rows > 0 {
+        tracing::info!(rows = resealed.rows, "encrypted readers' contact details");
+    }
     Ok(db)
 }
 
@@ -49,7 +56,13 @@ pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
 /// command does this first.
 pub fn install_secret(settings: &Settings) -> anyhow::Result<()> {
     let secret = settings.secret.load()?;
+    let ring = service::security::personal::Keyring::new(
+        &secret,
+        settings.personal_data_key.as_ref(),
+        &settings.personal_data_old_keys,
+    );
     service::secret::install(secret).context("cannot use the installation key")?;
+    service::security::personal::install(ring).context("cannot use the personal-data key")?;
     Ok(())
 }
 
@@ -362,15 +375,22 @@ fn spawn_invalidation_follower(
 }
 
 /// Publishes scheduled articles when their time comes (checked every second, by every
-/// server; the conditional update in `publish_due` lets exactly one of them do it), and once
-/// a minute merges recent saves into the search index (`service::search::tidy`).
-fn spawn_scheduler(db: Db) -> JoinHandle<()> {
+/// server; the conditional update in `publish_due` lets exactly one of them do it), once
+/// a minute merges recent saves into the search index (`service::search::tidy`), and once an
+/// hour (and a minute after start) removes readers' messages and manuscripts past the
+/// retention period (`service::security::personal::apply_retention`).
+fn spawn_scheduler(db: Db, private: service::storage::Store) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_tidy = std::time::Instant::now();
+        let mut next_retention = std::time::Instant::now() + Duration::from_secs(60);
         loop {
             tick.tick().await;
+            if std::time::Instant::now() >= next_retention {
+                next_retention = std::time::Instant::now() + Duration::from_secs(3600);
+                retention(&db, &private).await;
+            }
             if last_tidy.elapsed() >= Duration::from_secs(60) {
                 last_tidy = std::time::Instant::now();
                 if let Err(e) = service::search::tidy(&db).await {
@@ -386,6 +406,30 @@ fn spawn_scheduler(db: Db) -> JoinHandle<()> {
             }
         }
     })
+}
+
+/// One run of the retention of readers' messages and manuscripts.
+async fn retention(db: &Db, private: &service::storage::Store) {
+    let months = match service::security::policy(db).await {
+        Ok(p) => p.retention_months,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the retention period failed; will retry");
+            return;
+        }
+    };
+    match service::security::personal::apply_retention(db, private, months, chrono::Utc::now())
+        .await
+    {
+        Ok(p) if !p.is_empty() => tracing::info!(
+            messages = p.messages,
+            anonymised = p.anonymised,
+            submissions = p.submissions,
+            files = p.files,
+            "removed readers' messages and manuscripts past the retention period"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "applying the retention period failed; will retry"),
+    }
 }
 
 /// A bound, ready-to-run server.
@@ -445,7 +489,7 @@ impl Application {
         let tasks = vec![
             spawn_hit_flusher(&state, &settings),
             spawn_miss_flusher(&state, &settings),
-            spawn_scheduler(state.db.clone()),
+            spawn_scheduler(state.db.clone(), state.files.private.clone()),
             spawn_invalidation_follower(
                 state.db.clone(),
                 cache.clone(),

@@ -20,6 +20,7 @@ use crate::forms::{self, Admitted, ContentRules, Keys, Policy};
 pub use crate::forms::{
     Context, FieldError, Outcome, Refusal, clean_text, counter_key, field_error,
 };
+use crate::security::personal::{self, Field};
 use crate::{Error, Result};
 
 /// The name of the form, in its tokens and counters.
@@ -147,7 +148,10 @@ async fn store(db: &Db, cx: &Context<'_>, admitted: &Admitted, m: Checked) -> Re
             .filter(message::Column::CreatedAt.gt(cx.now - forms::WINDOW))
             .order_by_asc(message::Column::Id)
             .all(&txn)
-            .await?;
+            .await?
+            .into_iter()
+            .map(personal::open_message)
+            .collect::<Vec<_>>();
         let mine = earlier
             .iter()
             .map(|e| (e.code.as_str(), e.phone.as_str(), e.email.as_str()));
@@ -169,8 +173,8 @@ async fn store(db: &Db, cx: &Context<'_>, admitted: &Admitted, m: Checked) -> Re
         message::ActiveModel {
             code: Set(code.clone()),
             name: Set(m.name.clone()),
-            phone: Set(m.phone.clone()),
-            email: Set(m.email.clone()),
+            phone: Set(personal::seal(Field::MessagePhone, &m.phone)?),
+            email: Set(personal::seal(Field::MessageEmail, &m.email)?),
             subject: Set(m.subject.clone()),
             content: Set(m.content.clone()),
             wants_public: Set(m.wants_public),
@@ -212,7 +216,10 @@ pub async fn published(
         .limit(per_page)
         .all(db)
         .await?;
-    Ok((rows, total))
+    Ok((
+        rows.into_iter().map(personal::open_message).collect(),
+        total,
+    ))
 }
 
 /// The message with receipt `code` whose phone or e-mail is `contact`; `None` when either
@@ -234,6 +241,7 @@ pub async fn track(
     else {
         return Ok(None);
     };
+    let m = personal::open_message(m);
     Ok(forms::contact_matches(&m.phone, &m.email, contact).then_some(m))
 }
 
@@ -324,13 +332,17 @@ pub async fn list(
         .limit(per_page)
         .all(db)
         .await?;
-    Ok((rows, total))
+    Ok((
+        rows.into_iter().map(personal::open_message).collect(),
+        total,
+    ))
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<message::Model> {
     message::Entity::find_by_id(id)
         .one(db)
         .await?
+        .map(personal::open_message)
         .ok_or(Error::NotFound)
 }
 
@@ -397,7 +409,7 @@ pub async fn reply(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(personal::open_message(saved))
 }
 
 /// Shows or hides an answered public message on `/messages`.

@@ -54,6 +54,16 @@ impl Secret {
         }
     }
 
+    /// A secret of exactly these bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> Secret {
+        Secret(bytes)
+    }
+
+    /// The secret's bytes (for a key used as it is, such as the personal-data key).
+    pub fn bytes(&self) -> [u8; 32] {
+        self.0
+    }
+
     /// A fresh random secret.
     pub fn generate() -> Result<Secret> {
         let mut key = [0u8; 32];

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{AdminPage, AdminView, CsrfField};
+use super::{AdminPage, AdminView, ContactDetails, CsrfField, wants_full_contact};
 use crate::api::admin::messages::{
     DeleteMessage, PublishMessage, ReplyMessage, SpamMessage, get_message, get_message_queue,
 };
@@ -143,11 +143,17 @@ pub(crate) fn ActionButton(
 #[component]
 pub fn MessagePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let data = Resource::new_blocking(
-        move || params.read().get("id").as_deref().and_then(parse_id),
-        |id| async move {
+        move || {
+            (
+                params.read().get("id").as_deref().and_then(parse_id),
+                wants_full_contact(&query.read()),
+            )
+        },
+        |(id, full)| async move {
             match id {
-                Some(id) => get_message(id).await,
+                Some(id) => get_message(id, full).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -165,14 +171,6 @@ pub fn MessagePage() -> impl IntoView {
 
 #[component]
 fn MessageView(m: MessageDetail) -> impl IntoView {
-    let contact = [
-        (!m.phone.is_empty()).then(|| format!("电话 {}", m.phone)),
-        (!m.email.is_empty()).then(|| format!("邮箱 {}", m.email)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("；");
     view! {
         <p>
             <a href="/admin/messages">"‹ 返回留言列表"</a>
@@ -185,7 +183,9 @@ fn MessageView(m: MessageDetail) -> impl IntoView {
                 <dt>"留言人"</dt>
                 <dd>{m.name.clone()}</dd>
                 <dt>"联系方式"</dt>
-                <dd>{contact}</dd>
+                <dd>
+                    <ContactDetails contact=m.contact.clone() />
+                </dd>
                 <dt>"收到时间"</dt>
                 <dd>{m.received_at.clone()}</dd>
                 <dt>"公开意愿"</dt>

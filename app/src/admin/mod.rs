@@ -354,6 +354,49 @@ pub(crate) fn id_or_new(raw: Option<String>) -> Result<Option<i32>, AppError> {
     }
 }
 
+/// A reader's phone and e-mail: masked, with a button that shows them whole (`?contact=full`,
+/// which the server records in the audit log), or whole, with a way back.
+#[component]
+pub(crate) fn ContactDetails(contact: crate::models::admin::Contact) -> impl IntoView {
+    let text = [
+        (!contact.phone.is_empty()).then(|| format!("电话 {}", contact.phone)),
+        (!contact.email.is_empty()).then(|| format!("邮箱 {}", contact.email)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("；");
+    let toggle = if contact.full {
+        view! {
+            <a class="button small" href="?">
+                "隐藏"
+            </a>
+        }
+        .into_any()
+    } else {
+        view! {
+            <form method="get" class="inline-form">
+                <input type="hidden" name="contact" value="full" />
+                <button type="submit" class="button small" title="查看完整联系方式会记入审计日志">
+                    "显示完整"
+                </button>
+            </form>
+        }
+        .into_any()
+    };
+    view! {
+        <span class="contact">{text}</span>
+        " "
+        {toggle}
+        {(!contact.full).then(|| view! { <small class="hint">"（查看完整信息会记入审计日志）"</small> })}
+    }
+}
+
+/// Whether the page was asked to show readers' contact details whole (`?contact=full`).
+pub(crate) fn wants_full_contact(query: &leptos_router::params::ParamsMap) -> bool {
+    query.get("contact").as_deref() == Some("full")
+}
+
 /// A delete button in its own small form, asking first.
 #[component]
 pub(crate) fn DeleteButton(action: &'static str, id: i32, question: &'static str) -> impl IntoView {

@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::messages::{ActionButton, QueueTabs};
-use super::{AdminPage, AdminView, CsrfField};
+use super::{AdminPage, AdminView, ContactDetails, CsrfField, wants_full_contact};
 use crate::api::admin::submissions::{
     AcceptSubmission, DeleteSubmission, RejectSubmission, SpamSubmission, get_submission,
     get_submission_queue,
@@ -100,11 +100,17 @@ pub fn SubmissionQueuePage() -> impl IntoView {
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let data = Resource::new_blocking(
-        move || params.read().get("id").as_deref().and_then(parse_id),
-        |id| async move {
+        move || {
+            (
+                params.read().get("id").as_deref().and_then(parse_id),
+                wants_full_contact(&query.read()),
+            )
+        },
+        |(id, full)| async move {
             match id {
-                Some(id) => get_submission(id).await,
+                Some(id) => get_submission(id, full).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -145,14 +151,6 @@ fn SubmissionView(s: SubmissionDetail) -> impl IntoView {
 /// Who sent it, how to reach them, where it stands.
 #[component]
 fn SubmissionFacts(s: SubmissionDetail) -> impl IntoView {
-    let contact = [
-        (!s.phone.is_empty()).then(|| format!("电话 {}", s.phone)),
-        (!s.email.is_empty()).then(|| format!("邮箱 {}", s.email)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("；");
     view! {
         <dl class="facts">
             <dt>"受理编号"</dt>
@@ -164,7 +162,9 @@ fn SubmissionFacts(s: SubmissionDetail) -> impl IntoView {
                 {if s.organization.is_empty() { "—".to_owned() } else { s.organization.clone() }}
             </dd>
             <dt>"联系方式"</dt>
-            <dd>{contact}</dd>
+            <dd>
+                <ContactDetails contact=s.contact.clone() />
+            </dd>
             <dt>"建议栏目"</dt>
             <dd>
                 {s

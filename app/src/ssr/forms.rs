@@ -286,7 +286,7 @@ pub async fn tracked_submission(
 /// Writes the editors' decision to the author, when mail is set up and they gave an address.
 pub fn tell_author(state: &AppState, s: &entity::submission::Model, accepted: bool) {
     if let Some(mail) = &state.mail
-        && !s.email.is_empty()
+        && service::security::personal::usable(&s.email)
     {
         let (subject, body) = service::mail::decision_to_author(
             &s.code,

@@ -139,6 +139,8 @@ pub fn s3_settings() -> Option<Vec<(String, String)>> {
 
 /// The installation key of the test servers (base64 of 32 bytes).
 pub const TEST_SECRET_KEY: &str = "dGVzdC1rZXktb2YtdGhlLXBvcnRpY28tdGVzdHMtMDE=";
+/// The test servers' personal-data key.
+pub const TEST_PERSONAL_DATA_KEY: &str = "cGVyc29uYWwtZGF0YS1rZXktb2YtdGhlLXRlc3RzLTE=";
 
 /// [`spawn_app`] with settings given as owned pairs.
 pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -> Option<TestApp> {
@@ -174,6 +176,9 @@ pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -
             "PORTICO_FORMS_MIN_SECS" => Some("0".into()),
             // One installation key for every test server of the process.
             "PORTICO_SECRET_KEY" => Some(TEST_SECRET_KEY.into()),
+            // A key of its own for readers' contact details (the key derived from the
+            // installation key stays readable: the rotation test starts from it).
+            "PORTICO_PERSONAL_DATA_KEY" => Some(TEST_PERSONAL_DATA_KEY.into()),
             _ => None,
         }
     };
@@ -283,6 +288,24 @@ impl TestApp {
             "{path}: {needle:?} present={present} never happened; page before <main>: …{}",
             &html[start..at]
         );
+    }
+
+    /// The status of a GET and its `Location` (empty when there is none).
+    pub async fn location(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        let loc = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (res.status().as_u16(), loc)
+    }
+
+    /// Moves a site in (`service::import::run`) into this app's database and media.
+    pub async fn import(&self, o: service::import::Options) -> service::import::Report {
+        service::import::run(&self.db, &self.state.files.media, o, &mut |_| {})
+            .await
+            .unwrap()
     }
 
     /// A back-office GET answered with JSON, as `staff`.

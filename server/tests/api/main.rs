@@ -25,6 +25,7 @@ mod message_limits;
 mod messages;
 mod monitoring;
 mod password_policy;
+mod personal_data;
 mod portal;
 mod prefs;
 mod redirects;

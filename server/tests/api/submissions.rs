@@ -10,7 +10,7 @@ use crate::messages::{answer_of, input_value};
 use crate::on_both_backends;
 
 /// A small PNG.
-fn png() -> Vec<u8> {
+pub fn png() -> Vec<u8> {
     let img = image::RgbImage::from_pixel(40, 30, image::Rgb([20, 90, 160]));
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
@@ -112,7 +112,7 @@ pub async fn send(
 }
 
 /// Files in the app's private store.
-async fn stored_files(app: &TestApp) -> usize {
+pub async fn stored_files(app: &TestApp) -> usize {
     use futures_util::TryStreamExt;
     let files: Vec<(String, u64)> = app.state.files.private.list().try_collect().await.unwrap();
     files.len()
@@ -122,7 +122,7 @@ async fn rows(app: &TestApp) -> u64 {
     submission::Entity::find().count(&app.db).await.unwrap()
 }
 
-fn code_of(location: &str) -> String {
+pub fn code_of(location: &str) -> String {
     let at = location.find("code=").unwrap() + 5;
     location[at..at + 15].to_owned()
 }

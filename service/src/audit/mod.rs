@@ -38,6 +38,9 @@ impl Actor {
 pub fn action_label(code: &str) -> &str {
     match code {
         "login" => "登录",
+        "personal.reveal" => "查看读者完整联系方式",
+        "personal.retention" => "按保留期限删除读者信息",
+        "personal.rotate" => "更换读者信息加密密钥",
         "login.failed" => "登录失败",
         "logout" => "退出",
         "article.create" => "新建文章",
@@ -123,6 +126,7 @@ pub fn object_label(code: &str) -> &str {
         "site" => "网站",
         "image" => "图片",
         "message" => "留言",
+        "personal" => "读者个人信息",
         "submission" => "投稿",
         "settings" => "网站设置",
         "user" => "用户",

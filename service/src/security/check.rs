@@ -26,6 +26,8 @@ pub struct Facts {
     pub idle_accounts: u64,
     /// Active staff the policy asks for a second factor who have none yet.
     pub without_second_factor: u64,
+    /// How readers' contact details are stored.
+    pub personal: super::personal::Census,
 }
 
 /// Reads the facts that live in the database (the caller adds https and the chain).
@@ -68,6 +70,7 @@ pub async fn facts(db: &impl ConnectionTrait, policy: Policy, https: bool) -> Re
         chain_intact: None,
         idle_accounts,
         without_second_factor,
+        personal: super::personal::census(db).await?,
     })
 }
 
@@ -234,6 +237,38 @@ pub fn controls(f: &Facts) -> Vec<Control> {
             level2: !p.admin_allow.is_empty(),
             level3: !p.admin_allow.is_empty(),
         },
+        Control {
+            clause: "8.1.4.8 b)",
+            title: "数据保密性：采用密码技术保证重要数据在存储过程中的保密性",
+            setting: format!(
+                "读者电话、邮箱以 AES-256-GCM 加密存储，密钥不在数据库中：当前密钥下 {} 项，旧密钥下 {} 项，明文 {} 项",
+                f.personal.current, f.personal.older, f.personal.clear
+            ),
+            // Level 2 asks this of data in transit only (8.1.4.1 c).
+            level2: true,
+            level3: f.personal.clear == 0,
+        },
+        Control {
+            clause: "8.1.4.11 a)",
+            title: "个人信息保护：仅采集和保存业务必需的用户个人信息",
+            setting: if p.retention_months == 0 {
+                "留言与投稿只收姓名和电话或邮箱；未设保留期限，读者信息一直保存".to_owned()
+            } else {
+                format!(
+                    "留言与投稿只收姓名和电话或邮箱；保存 {} 个月后删除（已公开的留言去除姓名和联系方式）",
+                    p.retention_months
+                )
+            },
+            level2: p.retention_months > 0,
+            level3: p.retention_months > 0,
+        },
+        Control {
+            clause: "8.1.4.11 b)",
+            title: "个人信息保护：禁止未授权访问和非法使用用户个人信息",
+            setting: "只有承担内容职责的人员能看到读者联系方式，默认掩码显示（138****5678），查看完整信息记入审计日志".into(),
+            level2: true,
+            level3: true,
+        },
     ]
 }
 
@@ -250,6 +285,7 @@ mod tests {
             chain_intact: Some(true),
             idle_accounts: 0,
             without_second_factor: 0,
+            personal: Default::default(),
         }
     }
 
@@ -285,5 +321,23 @@ mod tests {
         let r = controls(&broken);
         assert!(!r.iter().find(|c| c.clause == "8.1.4.3 c)").unwrap().level2);
         assert!(!r.iter().find(|c| c.clause == "8.1.4.1 c)").unwrap().level2);
+        // Contact details left in the clear, or kept forever, are named.
+        let r = controls(&Facts {
+            personal: crate::security::personal::Census {
+                current: 10,
+                older: 2,
+                clear: 1,
+            },
+            policy: Policy {
+                retention_months: 0,
+                ..Policy::default()
+            },
+            ..facts(Policy::default())
+        });
+        let by = |clause: &str| r.iter().find(|c| c.clause == clause).unwrap().clone();
+        assert!(by("8.1.4.8 b)").level2 && !by("8.1.4.8 b)").level3);
+        assert!(by("8.1.4.8 b)").setting.contains("明文 1 项"));
+        assert!(!by("8.1.4.11 a)").level2 && !by("8.1.4.11 a)").level3);
+        assert!(by("8.1.4.11 a)").setting.contains("一直保存"));
     }
 }

@@ -18,6 +18,7 @@ use crate::{Error, Result};
 
 pub mod check;
 pub mod passwords;
+pub mod personal;
 pub mod second_factor;
 pub mod totp;
 
@@ -132,6 +133,10 @@ pub struct Policy {
     pub slow_after: u32,
     /// Days audit rows are kept before they may be archived (at least 180).
     pub audit_keep_days: u32,
+    /// Months readers' messages and manuscripts are kept (then deleted with their
+    /// attachments; a published message loses its reader's name and contact details);
+    /// 0: kept until someone deletes them.
+    pub retention_months: u32,
     /// A second factor (TOTP) is required of administrators (all four kinds) …
     pub totp_admins: bool,
     /// … of editors …
@@ -158,6 +163,7 @@ impl Default for Policy {
             lock_minutes: 15,
             slow_after: 5,
             audit_keep_days: 180,
+            retention_months: 24,
             totp_admins: true,
             totp_editors: true,
             totp_writers: true,
@@ -314,7 +320,18 @@ const FIELDS: &[Field] = &[
         get: |p| p.audit_keep_days,
         set: |p, v| p.audit_keep_days = v,
     },
+    Field {
+        key: RETENTION_MONTHS,
+        label: "留言与投稿保留期（月，0 为不限）",
+        min: 0,
+        max: 600,
+        get: |p| p.retention_months,
+        set: |p, v| p.retention_months = v,
+    },
 ];
+
+/// The key of the retention period of readers' messages and manuscripts.
+pub const RETENTION_MONTHS: &str = "security.retention_months";
 
 impl Policy {
     /// Every setting as (key, Chinese name, value).

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::Db;
 use crate::forms::{self, Admitted, Context, FieldError, Outcome, field_error};
+use crate::security::personal::{self, Field};
 use crate::storage::Store;
 use crate::{Error, Result};
 
@@ -414,7 +415,10 @@ async fn record(
             .filter(submission::Column::CreatedAt.gt(cx.now - forms::WINDOW))
             .order_by_asc(submission::Column::Id)
             .all(&txn)
-            .await?;
+            .await?
+            .into_iter()
+            .map(personal::open_submission)
+            .collect::<Vec<_>>();
         let mine = earlier
             .iter()
             .map(|e| (e.code.as_str(), e.phone.as_str(), e.email.as_str()));
@@ -437,8 +441,8 @@ async fn record(
             code: Set(code.clone()),
             name: Set(m.name.clone()),
             organization: Set(m.organization.clone()),
-            phone: Set(m.phone.clone()),
-            email: Set(m.email.clone()),
+            phone: Set(personal::seal(Field::SubmissionPhone, &m.phone)?),
+            email: Set(personal::seal(Field::SubmissionEmail, &m.email)?),
             title: Set(m.title.clone()),
             column_id: Set(m.column_id),
             content: Set(m.content.clone()),
@@ -492,6 +496,7 @@ pub async fn track(
     else {
         return Ok(None);
     };
+    let s = personal::open_submission(s);
     Ok(forms::contact_matches(&s.phone, &s.email, contact).then_some(s))
 }
 

@@ -16,6 +16,7 @@ use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::editorial::ArticleInput;
 use crate::forms::clean_text;
+use crate::security::personal;
 use crate::storage::Store;
 use crate::{Error, Result};
 
@@ -115,7 +116,7 @@ pub async fn list(
         .into_iter()
         .map(|r| {
             let n = files.iter().filter(|f| f.submission_id == r.id).count() as u64;
-            (r, n)
+            (personal::open_submission(r), n)
         })
         .collect();
     Ok((rows, total))
@@ -125,6 +126,7 @@ pub async fn get(db: &impl ConnectionTrait, id: i32) -> Result<submission::Model
     submission::Entity::find_by_id(id)
         .one(db)
         .await?
+        .map(personal::open_submission)
         .ok_or(Error::NotFound)
 }
 
@@ -515,7 +517,8 @@ pub async fn for_article(
     Ok(submission::Entity::find()
         .filter(submission::Column::ArticleId.eq(article_id))
         .one(db)
-        .await?)
+        .await?
+        .map(personal::open_submission))
 }
 
 /// The Chinese name of a submission's state, for staff.

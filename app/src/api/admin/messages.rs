@@ -7,9 +7,9 @@ use leptos::server_fn::codec::GetUrl;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::models::Pager;
-use crate::models::admin::{MessageDetail, MessageQueue};
 #[cfg(feature = "ssr")]
-use crate::models::admin::{MessageRow, QueueTab};
+use crate::models::admin::{Contact, MessageRow, QueueTab};
+use crate::models::admin::{MessageDetail, MessageQueue};
 
 /// Messages per page of the queue.
 pub const PER_PAGE: u64 = 30;
@@ -63,12 +63,24 @@ pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue
     })
 }
 
+/// One message; `full` shows the reader's whole phone and e-mail (recorded in the audit log).
 #[server(prefix = "/api/admin", endpoint = "messages/one", input = GetUrl)]
-pub async fn get_message(id: i32) -> Result<MessageDetail, AppError> {
+pub async fn get_message(
+    id: i32,
+    #[server(default)] full: bool,
+) -> Result<MessageDetail, AppError> {
     use entity::message::MessageStatus;
 
-    let (_, state) = crate::ssr::as_editor()?;
+    let (staff, state) = crate::ssr::as_editor()?;
     let m = service::messages::get(&state.db, id).await?;
+    let (phone, email) = service::security::personal::shown(
+        &state.db,
+        &staff.actor(),
+        ("message", m.id, &m.code),
+        (m.phone.clone(), m.email.clone()),
+        full,
+    )
+    .await?;
     let tz = state.site.time_zone;
     Ok(MessageDetail {
         status: service::messages::status_label(&m).to_owned(),
@@ -82,8 +94,7 @@ pub async fn get_message(id: i32) -> Result<MessageDetail, AppError> {
             .unwrap_or_default(),
         code: m.code,
         name: m.name,
-        phone: m.phone,
-        email: m.email,
+        contact: Contact { phone, email, full },
         subject: m.subject,
         content: m.content,
         wants_public: m.wants_public,
@@ -106,7 +117,7 @@ pub async fn reply_message(
         let state = state()?;
         let m = service::messages::reply(&state.db, &staff.actor(), id, &reply, publish).await?;
         if let Some(mail) = &state.mail
-            && !m.email.is_empty()
+            && service::security::personal::usable(&m.email)
         {
             let (subject, body) = service::mail::reply_to_reader(
                 &m.code,

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::models::admin::QueueTab;
+use crate::models::admin::{Contact, QueueTab};
 use crate::models::admin::{SubmissionDetail, SubmissionQueue};
 #[cfg(feature = "ssr")]
 use crate::models::admin::{SubmissionFileRow, SubmissionRow};
@@ -67,8 +67,13 @@ pub async fn get_submission_queue(filter: String, page: u64) -> Result<Submissio
     })
 }
 
+/// One submission; `full` shows the author's whole phone and e-mail (recorded in the audit
+/// log).
 #[server(prefix = "/api/admin", endpoint = "submissions/one", input = GetUrl)]
-pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
+pub async fn get_submission(
+    id: i32,
+    #[server(default)] full: bool,
+) -> Result<SubmissionDetail, AppError> {
     use entity::submission::SubmissionStatus as S;
     use service::submissions::{FileKind, review};
 
@@ -80,9 +85,17 @@ pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
             format!("{} KB", (bytes + 1023) / 1024)
         }
     }
-    require_editor()?;
+    let staff = require_editor()?;
     let state = state()?;
     let s = review::get(&state.db, id).await?;
+    let (phone, email) = service::security::personal::shown(
+        &state.db,
+        &staff.actor(),
+        ("submission", s.id, &s.code),
+        (s.phone.clone(), s.email.clone()),
+        full,
+    )
+    .await?;
     let files = review::files(&state.db, id).await?;
     let columns: Vec<ColumnChoice> = service::submissions::suggestable_columns(&state.db)
         .await?
@@ -119,8 +132,7 @@ pub async fn get_submission(id: i32) -> Result<SubmissionDetail, AppError> {
         code: s.code,
         name: s.name,
         organization: s.organization,
-        phone: s.phone,
-        email: s.email,
+        contact: Contact { phone, email, full },
         title: s.title,
         content: s.content,
         reason: s.reason,

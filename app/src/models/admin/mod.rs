@@ -38,3 +38,14 @@ pub use review::*;
 pub use security::*;
 pub use submissions::*;
 pub use sys::*;
+
+use serde::{Deserialize, Serialize};
+
+/// A reader's phone and e-mail as the back office shows them: masked (`138****5678`) unless
+/// `full`, which the server records in the audit log.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub phone: String,
+    pub email: String,
+    pub full: bool,
+}
