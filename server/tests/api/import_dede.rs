@@ -54,12 +54,6 @@ fn options(source: &Path, media: &Path, dry_run: bool) -> Options {
     }
 }
 
-async fn run(app: &TestApp, o: Options) -> import::Report {
-    import::run(&app.db, &app.state.files.media, o, &mut |_| {})
-        .await
-        .unwrap()
-}
-
 /// The column old column `id` became.
 async fn imported_column(app: &TestApp, id: &str) -> column::Model {
     let r = entity::import_record::Entity::find_by_id((
@@ -78,16 +72,6 @@ async fn imported_column(app: &TestApp, id: &str) -> column::Model {
         .unwrap()
 }
 
-async fn location(app: &TestApp, path: &str) -> (u16, String) {
-    let res = app.get(path).await;
-    let loc = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (res.status().as_u16(), loc)
-}
-
 async fn a_dedecms_site_moves_in(app: &TestApp, gbk: bool) {
     let dir = tempfile::tempdir().unwrap();
     let source = dir.path().join("dede.sql");
@@ -96,14 +80,14 @@ async fn a_dedecms_site_moves_in(app: &TestApp, gbk: bool) {
 
     // A dry run writes nothing and says what would happen.
     let before = article::Entity::find().all(&app.db).await.unwrap().len();
-    let dry = run(app, options(&source, &media, true)).await;
+    let dry = app.import(options(&source, &media, true)).await;
     assert_eq!(dry.counts["文章"].added, 3, "{}", dry.render());
     assert_eq!(
         article::Entity::find().all(&app.db).await.unwrap().len(),
         before
     );
 
-    let report = run(app, options(&source, &media, false)).await;
+    let report = app.import(options(&source, &media, false)).await;
     let text = report.render();
     assert_eq!(report.counts["文章"].added, 3, "{text}");
     assert_eq!(report.counts["通知公告"].added, 1, "{text}");
@@ -245,7 +229,7 @@ async fn a_dedecms_site_moves_in(app: &TestApp, gbk: bool) {
         ),
         ("/a/lianxi.html", "", "联系我们"),
     ] {
-        let (status, location) = location(app, old).await;
+        let (status, location) = app.location(old).await;
         assert_eq!(status, 301, "{old}");
         if !to.is_empty() {
             assert_eq!(location, to, "{old}");
@@ -255,12 +239,12 @@ async fn a_dedecms_site_moves_in(app: &TestApp, gbk: bool) {
         assert!(html.contains(title), "{old} -> {location} shows {title}");
     }
     // The draft's old dynamic address leads to no public page.
-    let (status, location) = location(app, "/plus/view.php?aid=102").await;
+    let (status, location) = app.location("/plus/view.php?aid=102").await;
     assert_eq!(status, 301);
     assert_eq!(app.get(&location).await.status(), 404);
 
     // A second run changes nothing.
-    let again = run(app, options(&source, &media, false)).await;
+    let again = app.import(options(&source, &media, false)).await;
     for (kind, c) in &again.counts {
         assert_eq!((c.added, c.updated), (0, 0), "{kind}: {}", again.render());
     }

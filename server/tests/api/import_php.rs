@@ -48,12 +48,6 @@ fn options(system: System, source: &Path, media: &Path, dry_run: bool) -> Option
     }
 }
 
-async fn run(app: &TestApp, o: Options) -> import::Report {
-    import::run(&app.db, &app.state.files.media, o, &mut |_| {})
-        .await
-        .unwrap()
-}
-
 async fn imported(app: &TestApp, system: System, kind: &str, id: &str) -> i32 {
     entity::import_record::Entity::find_by_id((
         system.code().to_owned(),
@@ -65,16 +59,6 @@ async fn imported(app: &TestApp, system: System, kind: &str, id: &str) -> i32 {
     .unwrap()
     .unwrap_or_else(|| panic!("{kind} {id} was imported"))
     .target_id
-}
-
-async fn location(app: &TestApp, path: &str) -> (u16, String) {
-    let res = app.get(path).await;
-    let loc = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (res.status().as_u16(), loc)
 }
 
 /// What one fixture holds and where its old site put things.
@@ -107,14 +91,14 @@ async fn a_site_moves_in(app: &TestApp, site: Site) {
     let o = |dry| options(site.system, &source, &media, dry);
 
     let before = article::Entity::find().all(&app.db).await.unwrap().len();
-    let dry = run(app, o(true)).await;
+    let dry = app.import(o(true)).await;
     assert_eq!(dry.counts["文章"].added, 3, "{}", dry.render());
     assert_eq!(
         article::Entity::find().all(&app.db).await.unwrap().len(),
         before
     );
 
-    let report = run(app, o(false)).await;
+    let report = app.import(o(false)).await;
     let text = report.render();
     assert_eq!(report.counts["文章"].added, 3, "{text}");
     assert_eq!(report.counts["通知公告"].added, 1, "{text}");
@@ -219,14 +203,14 @@ async fn a_site_moves_in(app: &TestApp, site: Site) {
             .map(|u| (*u, xiehui_path.as_str(), "协会动态")),
     );
     for (old, to, title) in cases {
-        let (status, location) = location(app, old).await;
+        let (status, location) = app.location(old).await;
         assert_eq!((status, location.as_str()), (301, to), "{old}");
         let (status, html) = app.get_text(&location).await;
         assert_eq!(status, 200, "{old} -> {location}");
         assert!(html.contains(title), "{old} -> {location} shows {title}");
     }
     if let Some((old, title)) = site.single_page {
-        let (status, location) = location(app, old).await;
+        let (status, location) = app.location(old).await;
         assert_eq!(status, 301, "{old}");
         let (status, html) = app.get_text(&location).await;
         assert_eq!(status, 200, "{old} -> {location}");
@@ -235,7 +219,7 @@ async fn a_site_moves_in(app: &TestApp, site: Site) {
     }
 
     // A second run changes nothing.
-    let again = run(app, o(false)).await;
+    let again = app.import(o(false)).await;
     for (kind, c) in &again.counts {
         assert_eq!((c.added, c.updated), (0, 0), "{kind}: {}", again.render());
     }

@@ -39,12 +39,6 @@ fn options(source: &Path, media: &Path, dry_run: bool) -> Options {
     }
 }
 
-async fn run(app: &TestApp, o: Options) -> import::Report {
-    import::run(&app.db, &app.state.files.media, o, &mut |_| {})
-        .await
-        .unwrap()
-}
-
 async fn imported(app: &TestApp, kind: &str, id: &str) -> i32 {
     entity::import_record::Entity::find_by_id((
         "wordpress".to_owned(),
@@ -74,23 +68,13 @@ async fn imported_article(app: &TestApp, id: &str) -> article::Model {
         .unwrap()
 }
 
-async fn location(app: &TestApp, path: &str) -> (u16, String) {
-    let res = app.get(path).await;
-    let loc = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (res.status().as_u16(), loc)
-}
-
 async fn a_wordpress_site_moves_in(app: &TestApp) {
     let dir = tempfile::tempdir().unwrap();
     let media = old_uploads(dir.path());
     let source = fixture();
 
     let before = article::Entity::find().all(&app.db).await.unwrap().len();
-    let dry = run(app, options(&source, &media, true)).await;
+    let dry = app.import(options(&source, &media, true)).await;
     assert_eq!(dry.counts["文章"].added, 4, "{}", dry.render());
     assert_eq!(
         article::Entity::find().all(&app.db).await.unwrap().len(),
@@ -98,7 +82,7 @@ async fn a_wordpress_site_moves_in(app: &TestApp) {
         "a dry run writes nothing"
     );
 
-    let report = run(app, options(&source, &media, false)).await;
+    let report = app.import(options(&source, &media, false)).await;
     let text = report.render();
     assert_eq!(report.counts["文章"].added, 4, "{text}");
     assert_eq!(report.counts["通知公告"].added, 1, "{text}");
@@ -238,7 +222,7 @@ async fn a_wordpress_site_moves_in(app: &TestApp) {
             "联系我们",
         ),
     ] {
-        let (status, location) = location(app, old).await;
+        let (status, location) = app.location(old).await;
         assert_eq!((status, location.as_str()), (301, to), "{old}");
         let (status, html) = app.get_text(&location).await;
         assert_eq!(status, 200, "{old} -> {location}");
@@ -246,7 +230,7 @@ async fn a_wordpress_site_moves_in(app: &TestApp) {
     }
 
     // A second run changes nothing.
-    let again = run(app, options(&source, &media, false)).await;
+    let again = app.import(options(&source, &media, false)).await;
     for (kind, c) in &again.counts {
         assert_eq!((c.added, c.updated), (0, 0), "{kind}: {}", again.render());
     }
