@@ -7,7 +7,7 @@ use entity::user::{self, Role};
 use entity::{login_throttle, session};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -411,22 +411,37 @@ fn account_keys(u: &user::Model) -> Condition {
         .add(C::Key.starts_with(format!("2fa:{}@", u.id)))
 }
 
-/// Accounts that some address is locked out of now (too many failures from there).
+/// Whether a throttle row's key is one of `u`'s (the same keys as [`account_keys`]).
+fn is_account_key(key: &str, u: &user::Model) -> bool {
+    let name = u.username.as_str();
+    let id = u.id.to_string();
+    key.strip_prefix("user:") == Some(name)
+        || key
+            .strip_prefix("pair:")
+            .and_then(|k| k.strip_prefix(name))
+            .is_some_and(|k| k.starts_with('@'))
+        || key.strip_prefix("2fa:").is_some_and(|k| {
+            k.strip_prefix(id.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('@'))
+        })
+}
+
+/// Accounts that some address is locked out of now (too many failures from there): one
+/// query for the locks in force, matched against `users`.
 pub async fn locked_accounts(db: &impl ConnectionTrait, users: &[user::Model]) -> Result<Vec<i32>> {
     use login_throttle::Column as C;
-    let now = Utc::now();
-    let mut locked = Vec::new();
-    for u in users {
-        let n = login_throttle::Entity::find()
-            .filter(account_keys(u))
-            .filter(C::LockedUntil.gt(now))
-            .count(db)
-            .await?;
-        if n > 0 {
-            locked.push(u.id);
-        }
-    }
-    Ok(locked)
+    let locks: Vec<String> = login_throttle::Entity::find()
+        .select_only()
+        .column(C::Key)
+        .filter(C::LockedUntil.gt(Utc::now()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(users
+        .iter()
+        .filter(|u| locks.iter().any(|k| is_account_key(k, u)))
+        .map(|u| u.id)
+        .collect())
 }
 
 /// Lifts every lock and count on an account (the 安全管理员's, recorded).
@@ -493,6 +508,42 @@ mod tests {
         assert_ne!(random_token().unwrap(), t);
         assert_eq!(session_id(&t).len(), 64);
         assert_ne!(session_id(&t), t);
+    }
+
+    #[test]
+    fn throttle_keys_belong_to_exactly_one_account() {
+        let now = Utc::now();
+        let u = |id: i32, name: &str| user::Model {
+            id,
+            username: name.into(),
+            display_name: String::new(),
+            password_hash: String::new(),
+            role: entity::user::Role::Editor,
+            is_active: true,
+            email: String::new(),
+            last_login_at: None,
+            password_changed_at: now,
+            must_change_password: false,
+            totp_secret: None,
+            totp_enabled_at: None,
+            totp_last_step: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let (a, ab) = (u(1, "a"), u(12, "ab"));
+        for (key, first, second) in [
+            ("user:a", true, false),
+            ("user:ab", false, true),
+            ("pair:a@10.0.0.1", true, false),
+            ("pair:ab@10.0.0.1", false, true),
+            ("2fa:1", true, false),
+            ("2fa:12", false, true),
+            ("2fa:1@10.0.0.1", true, false),
+            ("addr:10.0.0.1", false, false),
+        ] {
+            assert_eq!(is_account_key(key, &a), first, "{key}");
+            assert_eq!(is_account_key(key, &ab), second, "{key}");
+        }
     }
 
     #[test]
