@@ -7,7 +7,7 @@
 //! archived end (`audit_head.archived_*`), so the chain still in the database starts from
 //! it, and `verify` checks the files and the database as one chain.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{audit_head, audit_log};
@@ -222,13 +222,36 @@ fn bad(what: impl Into<String>) -> Error {
     Error::Invalid(what.into())
 }
 
+/// The longest line an archive may hold (a row is a few hundred bytes).
+const MAX_LINE: u64 = 1 << 20;
+
+/// The next line of `input` without its line end; a line longer than [`MAX_LINE`] is an
+/// error before it is read whole.
+fn next_line(input: &mut impl BufRead) -> Result<Option<String>> {
+    let mut buf = Vec::new();
+    let n = input.take(MAX_LINE + 1).read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    } else if n as u64 > MAX_LINE {
+        return Err(bad("归档文件中有一行过长，不是审计日志归档文件"));
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| bad("归档文件不是 UTF-8 文本"))
+}
+
 /// Checks an archive file: its signature, and the chain of the rows inside it.
-pub fn verify_file(input: impl BufRead) -> Result<Archived> {
+pub fn verify_file(mut input: impl BufRead) -> Result<Archived> {
     let key = chain::key()?;
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&signing_key()?)
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    let mut lines = input.lines();
-    let first = lines.next().ok_or_else(|| bad("归档文件是空的"))??;
+    let first = next_line(&mut input)?.ok_or_else(|| bad("归档文件是空的"))?;
     let header: Header =
         serde_json::from_str(&first).map_err(|_| bad("不是审计日志归档文件（文件头无法读取）"))?;
     if header.format != FORMAT || header.version != 1 {
@@ -240,8 +263,7 @@ pub fn verify_file(input: impl BufRead) -> Result<Archived> {
     let mut expected = header.from_seq;
     let mut rows = 0u64;
     let mut pending: Option<String> = None;
-    for line in lines {
-        let line = line?;
+    while let Some(line) = next_line(&mut input)? {
         if let Some(row_line) = pending.replace(line) {
             let row: audit_log::Model = serde_json::from_str(&row_line)
                 .map_err(|_| bad(format!("第 {expected} 条记录无法读取")))?;
@@ -427,5 +449,19 @@ mod tests {
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_cell("-1+2"), "'-1+2");
         assert_eq!(csv_cell("两行\n文字"), "\"两行\n文字\"");
+    }
+
+    #[test]
+    fn lines_are_read_within_a_bound() {
+        let mut two = std::io::Cursor::new(b"first\r\nsecond".to_vec());
+        assert_eq!(next_line(&mut two).unwrap().as_deref(), Some("first"));
+        assert_eq!(next_line(&mut two).unwrap().as_deref(), Some("second"));
+        assert_eq!(next_line(&mut two).unwrap(), None);
+        // A file that is one endless line is refused once the bound is passed.
+        let endless = std::io::repeat(b'x').take(10 * MAX_LINE);
+        let e = verify_file(std::io::BufReader::new(endless)).unwrap_err();
+        assert!(e.reader_message().contains("过长"), "{e}");
+        let mut bad_text = std::io::Cursor::new(vec![0xff, 0xfe, b'\n']);
+        assert!(next_line(&mut bad_text).is_err());
     }
 }
