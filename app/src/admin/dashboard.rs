@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{AdminPage, AdminView};
 use crate::api::admin::dashboard::get_dashboard;
 use crate::models::admin::AdminChrome;
-use crate::models::admin::{Dashboard, MyReview, TopArticle};
+use crate::models::admin::{Count, Dashboard, MyReview, TopArticle};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -157,78 +157,124 @@ fn MyReviews(rows: Vec<MyReview>) -> impl IntoView {
     }
 }
 
+/// What each kind of staff member sees first: the security and audit administrators their
+/// duties, a writer their own articles, everyone else the site's figures.
 #[component]
 fn DashboardView(d: Dashboard) -> impl IntoView {
     let chrome = use_context::<AdminChrome>();
     if let Some(c) = chrome.as_ref().filter(|c| !c.can_content) {
-        let duties = [
-            (
-                c.can_security,
-                "/admin/security",
-                "安全策略",
-                "密码规则、会话时长、登录失败限制、三权分立",
-            ),
-            (
-                c.can_security,
-                "/admin/security/check",
-                "等保自查",
-                "各项安全控制的当前设置与等级保护第二级、第三级要求的对照",
-            ),
-            (
-                c.can_audit,
-                "/admin/audit",
-                "审计日志",
-                "查阅、筛选和导出所有人的操作记录",
-            ),
-            (
-                c.can_audit,
-                "/admin/audit/verify",
-                "完整性校验",
-                "检查审计记录是否被改动或删除",
-            ),
-        ];
-        return view! {
-            <ul class="duty-list">
-                {duties
-                    .into_iter()
-                    .filter(|d| d.0)
-                    .map(|(_, href, label, what)| {
-                        view! {
-                            <li>
-                                <a href=href>{label}</a>
-                                <span class="muted">{what}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        }
-        .into_any();
+        return view! { <DutyList security=c.can_security audit=c.can_audit /> }.into_any();
     }
-    let writer = chrome.is_some_and(|c| c.is_writer);
-    if writer {
-        return view! {
-            <MyReviews rows=d.mine />
-            <p>
-                <a class="button primary" href="/admin/articles/new">
-                    "写文章"
-                </a>
-                " "
-                <a class="button" href="/admin/articles">
-                    "我的稿件"
-                </a>
-            </p>
-        }
-        .into_any();
+    if chrome.is_some_and(|c| c.is_writer) {
+        return view! { <WriterHome mine=d.mine /> }.into_any();
     }
-    let review = if d.review_levels == 2 {
+    let mine = (!d.mine.is_empty()).then(|| view! { <MyReviews rows=d.mine /> });
+    view! {
+        <StatGrid
+            by_status=d.by_status
+            review=(d.review_levels, d.review_first, d.review_second)
+            waiting=(d.messages_waiting, d.submissions_waiting)
+            views=(d.views_today, d.views_7, d.views_30)
+        />
+        <section class="panel">
+            <h2>"最近 30 天浏览量"</h2>
+            <DailyChart daily=d.daily />
+        </section>
+        <div class="two-col">
+            <TopList title="近 7 天热门文章" rows=d.top_7 />
+            <TopList title="近 30 天热门文章" rows=d.top_30 />
+        </div>
+        <Upcoming rows=d.upcoming />
+        {mine}
+    }
+    .into_any()
+}
+
+/// The security and audit administrators' pages, for someone without the content duty.
+#[component]
+fn DutyList(security: bool, audit: bool) -> impl IntoView {
+    let duties = [
+        (
+            security,
+            "/admin/security",
+            "安全策略",
+            "密码规则、会话时长、登录失败限制、三权分立",
+        ),
+        (
+            security,
+            "/admin/security/check",
+            "等保自查",
+            "各项安全控制的当前设置与等级保护第二级、第三级要求的对照",
+        ),
+        (
+            audit,
+            "/admin/audit",
+            "审计日志",
+            "查阅、筛选和导出所有人的操作记录",
+        ),
+        (
+            audit,
+            "/admin/audit/verify",
+            "完整性校验",
+            "检查审计记录是否被改动或删除",
+        ),
+    ];
+    view! {
+        <ul class="duty-list">
+            {duties
+                .into_iter()
+                .filter(|d| d.0)
+                .map(|(_, href, label, what)| {
+                    view! {
+                        <li>
+                            <a href=href>{label}</a>
+                            <span class="muted">{what}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// A writer's start: their articles in review, and where to write.
+#[component]
+fn WriterHome(mine: Vec<MyReview>) -> impl IntoView {
+    view! {
+        <MyReviews rows=mine />
+        <p>
+            <a class="button primary" href="/admin/articles/new">
+                "写文章"
+            </a>
+            " "
+            <a class="button" href="/admin/articles">
+                "我的稿件"
+            </a>
+        </p>
+    }
+}
+
+/// The figures at the top: articles by state, what waits for review, messages and
+/// manuscripts waiting, and views.
+#[component]
+fn StatGrid(
+    by_status: Vec<Count>,
+    /// (review levels, waiting for 初审 or the only review, waiting for 终审)
+    review: (i16, u64, u64),
+    /// (messages, manuscripts)
+    waiting: (u64, u64),
+    /// (today, 7 days, 30 days)
+    views: (i64, i64, i64),
+) -> impl IntoView {
+    let (levels, first, second) = review;
+    let review = if levels == 2 {
         view! {
             <a class="stat" href="/admin/review?level=1">
-                <span class="stat-value">{d.review_first}</span>
+                <span class="stat-value">{first}</span>
                 <span class="stat-label">"待初审"</span>
             </a>
             <a class="stat" href="/admin/review?level=2">
-                <span class="stat-value">{d.review_second}</span>
+                <span class="stat-value">{second}</span>
                 <span class="stat-label">"待终审"</span>
             </a>
         }
@@ -236,17 +282,23 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     } else {
         view! {
             <a class="stat" href="/admin/review">
-                <span class="stat-value">{d.review_first + d.review_second}</span>
+                <span class="stat-value">{first + second}</span>
                 <span class="stat-label">"待审核文章"</span>
             </a>
         }
         .into_any()
     };
-    let mine = (!d.mine.is_empty()).then(|| view! { <MyReviews rows=d.mine /> });
+    let figure = |value: String, label: &'static str| {
+        view! {
+            <div class="stat">
+                <span class="stat-value">{value}</span>
+                <span class="stat-label">{label}</span>
+            </div>
+        }
+    };
     view! {
         <div class="stat-grid">
-            {d
-                .by_status
+            {by_status
                 .into_iter()
                 .map(|c| {
                     view! {
@@ -257,39 +309,30 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                     }
                 })
                 .collect_view()} {review} <a class="stat" href="/admin/messages">
-                <span class="stat-value">{d.messages_waiting}</span>
+                <span class="stat-value">{waiting.0}</span>
                 <span class="stat-label">"待答复留言"</span>
             </a> <a class="stat" href="/admin/submissions">
-                <span class="stat-value">{d.submissions_waiting}</span>
+                <span class="stat-value">{waiting.1}</span>
                 <span class="stat-label">"待审阅投稿"</span>
-            </a> <div class="stat">
-                <span class="stat-value">{d.views_today}</span>
-                <span class="stat-label">"今日浏览"</span>
-            </div> <div class="stat">
-                <span class="stat-value">{d.views_7}</span>
-                <span class="stat-label">"近 7 天浏览"</span>
-            </div> <div class="stat">
-                <span class="stat-value">{d.views_30}</span>
-                <span class="stat-label">"近 30 天浏览"</span>
-            </div>
+            </a> {figure(views.0.to_string(), "今日浏览")}
+            {figure(views.1.to_string(), "近 7 天浏览")}
+            {figure(views.2.to_string(), "近 30 天浏览")}
         </div>
-        <section class="panel">
-            <h2>"最近 30 天浏览量"</h2>
-            <DailyChart daily=d.daily />
-        </section>
-        <div class="two-col">
-            <TopList title="近 7 天热门文章" rows=d.top_7 />
-            <TopList title="近 30 天热门文章" rows=d.top_30 />
-        </div>
+    }
+}
+
+/// Articles scheduled to go out, soonest first.
+#[component]
+fn Upcoming(rows: Vec<(i32, String, String)>) -> impl IntoView {
+    view! {
         <section class="panel">
             <h2>"待发布"</h2>
-            {if d.upcoming.is_empty() {
+            {if rows.is_empty() {
                 view! { <p class="empty">"没有定时发布的文章。"</p> }.into_any()
             } else {
                 view! {
                     <ul class="plain-list">
-                        {d
-                            .upcoming
+                        {rows
                             .into_iter()
                             .map(|(id, title, at)| {
                                 view! {
@@ -310,7 +353,5 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 </a>
             </p>
         </section>
-        {mine}
     }
-    .into_any()
 }
