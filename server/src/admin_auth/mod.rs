@@ -8,8 +8,10 @@
 //! `csrf_token` form field). Server functions check the role again themselves.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use app::error::AppError;
+use app::ssr::client::TrustedProxies;
 use app::ssr::{AppState, Staff};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Form, Request, State};
@@ -300,7 +302,7 @@ async fn admitted(state: &AppState, ip: &str) -> Result<bool, Response> {
     if policy.admin_allow.is_empty() {
         return Ok(true);
     }
-    let Ok(list) = app::ssr::client::TrustedProxies::parse(&policy.admin_allow) else {
+    let Some(list) = allow_list(&policy.admin_allow) else {
         tracing::error!("the back office's address allow-list cannot be read; nobody is admitted");
         return Ok(false);
     };
@@ -309,9 +311,54 @@ async fn admitted(state: &AppState, ip: &str) -> Result<bool, Response> {
         .is_ok_and(|ip| list.contains(ip)))
 }
 
+/// The allow-list parsed, kept while its text stays the same (every back-office request asks).
+fn allow_list(text: &str) -> Option<Arc<TrustedProxies>> {
+    type Parsed = Option<(String, Option<Arc<TrustedProxies>>)>;
+    static LAST: std::sync::Mutex<Parsed> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match last.as_ref() {
+        Some((seen, parsed)) if seen == text => parsed.clone(),
+        _ => {
+            let parsed = TrustedProxies::parse(text).ok().map(Arc::new);
+            *last = Some((text.to_owned(), parsed.clone()));
+            parsed
+        }
+    }
+}
+
+/// Refused requests recorded one by one per session and minute (on each server); the last
+/// of them says that more are not. A signed-in account probing paths cannot flood the audit
+/// log, nor keep every other writer of the audit chain waiting.
+pub const DENIALS_RECORDED_PER_MINUTE: u32 = 20;
+
+/// Whether this refusal is recorded, and whether it is the last recorded this minute.
+fn denial_slot(session: &str, now_minute: i64) -> Option<bool> {
+    use std::collections::HashMap;
+    type Counts = Option<(i64, HashMap<String, u32>)>;
+    static COUNTS: std::sync::Mutex<Counts> = std::sync::Mutex::new(None);
+    let mut counts = COUNTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (minute, map) = counts.get_or_insert_with(|| (now_minute, HashMap::new()));
+    if *minute != now_minute {
+        *minute = now_minute;
+        map.clear();
+    }
+    let n = map.entry(session.to_owned()).or_insert(0);
+    *n = n.saturating_add(1);
+    (*n <= DENIALS_RECORDED_PER_MINUTE).then_some(*n == DENIALS_RECORDED_PER_MINUTE)
+}
+
 /// Records a refused request in the audit log (the response is a 403 whatever happens).
 async fn refused(state: &AppState, staff: &Staff, method: &Method, path: &str) {
-    let what: String = format!("{method} {path}").chars().take(300).collect();
+    let minute = chrono::Utc::now().timestamp().div_euclid(60);
+    let Some(last) = denial_slot(&staff.session_id, minute) else {
+        return;
+    };
+    let mut what: String = format!("{method} {path}").chars().take(300).collect();
+    if last {
+        what.push_str("（本分钟内此后的被拒请求不再逐条记录）");
+    }
     if let Err(e) = service::audit::record_outcome(
         &state.db,
         &staff.actor(),
@@ -445,6 +492,20 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_are_recorded_up_to_a_cap_per_session_and_minute() {
+        let slots: Vec<Option<bool>> = (0..DENIALS_RECORDED_PER_MINUTE + 5)
+            .map(|_| denial_slot("session-under-test", 1_000_000))
+            .collect();
+        let n = DENIALS_RECORDED_PER_MINUTE as usize;
+        assert!(slots[..n - 1].iter().all(|s| *s == Some(false)));
+        assert_eq!(slots[n - 1], Some(true), "the last recorded one says so");
+        assert!(slots[n..].iter().all(Option::is_none));
+        // Another session, and the next minute, are recorded again.
+        assert_eq!(denial_slot("another-session", 1_000_000), Some(false));
+        assert_eq!(denial_slot("session-under-test", 1_000_001), Some(false));
+    }
 
     #[test]
     fn only_back_office_paths_are_guarded() {

@@ -489,7 +489,7 @@ async fn the_verify_command_exits_zero_only_when_intact() {
     };
     let (code, out) = check(&[]);
     assert_eq!(code, Some(0), "{out}");
-    assert_eq!(out.lines().count(), 13, "{out}");
+    assert_eq!(out.lines().count(), 16, "{out}");
     assert!(out.contains("8.1.4.3 c)  二级满足"), "{out}");
     let (code, _) = check(&["--level", "3"]);
     assert_eq!(code, Some(1));
@@ -518,3 +518,36 @@ async fn the_verify_command_exits_zero_only_when_intact() {
     assert!(out.contains("BROKEN at row 3"), "{out}");
     app.cleanup().await;
 }
+
+/// A signed-in account probing paths it may not open gets a 403 every time, but the audit log
+/// takes only so many of its refusals a minute (the last one says so).
+async fn refusals_of_one_session_are_recorded_up_to_a_cap(app: &TestApp) {
+    app.create_staff("prober", Role::Writer).await;
+    let prober = app.sign_in("prober").await;
+    let tries = 45;
+    for _ in 0..tries {
+        let res = prober
+            .client
+            .get(app.url("/admin/sys/users"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+    }
+    let rows = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("access.denied"))
+        .filter(audit_log::Column::Username.eq("prober"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let cap = server::admin_auth::DENIALS_RECORDED_PER_MINUTE as usize;
+    // (A minute may turn during the loop: then two minutes' worth.)
+    assert!(rows.len() >= cap && rows.len() < tries, "{}", rows.len());
+    assert!(
+        rows.iter()
+            .any(|r| r.summary.contains("此后的被拒请求不再逐条记录")),
+        "{rows:#?}"
+    );
+    assert!(chain::verify(&app.db).await.unwrap().intact());
+}
+on_both_backends!(refusals_of_one_session_are_recorded_up_to_a_cap);
