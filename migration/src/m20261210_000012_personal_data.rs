@@ -61,10 +61,25 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // The columns stay TEXT: encrypted values would not fit the old lengths.
-        manager
-            .get_connection()
-            .execute_unprepared("DELETE FROM site_settings WHERE key = 'security.retention_months'")
+        // Code from before encryption would show ciphertext as contact details: refused
+        // while any value is encrypted. The columns stay TEXT.
+        let db = manager.get_connection();
+        for (table, column) in COLUMNS {
+            let encrypted = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    manager.get_database_backend(),
+                    format!("SELECT 1 AS one FROM {table} WHERE {column} LIKE 'pd1.%' LIMIT 1"),
+                ))
+                .await?
+                .is_some();
+            if encrypted {
+                return Err(DbErr::Migration(format!(
+                    "{table}.{column} holds encrypted contact details; versions before \
+                     encryption cannot read them"
+                )));
+            }
+        }
+        db.execute_unprepared("DELETE FROM site_settings WHERE key = 'security.retention_months'")
             .await?;
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! `portico [serve|migrate|seed-demo|create-admin|audit|security|reindex|backup|restore|move-to|import|bench-data]`.
+//! `portico [serve|migrate|seed-demo|create-admin|audit|security|security-check|reindex|backup|restore|move-to|import|bench-data]`.
 
 use std::path::PathBuf;
 
@@ -61,9 +61,16 @@ pub enum Command {
     /// The audit log: verify its hash chain, archive old rows to a signed file, export it.
     #[command(subcommand)]
     Audit(crate::audit_cli::AuditCommand),
-    /// The security policy: show it, or change settings.
+    /// The security policy: show it, change settings, run the self-check, rotate the
+    /// personal-data key, apply the retention period.
     #[command(subcommand)]
     Security(crate::security_cli::SecurityCommand),
+    /// 等保自查 (the same as `security check`): one line per control with the levels met; with
+    /// --level, exits with status 1 when a control does not meet that level.
+    SecurityCheck {
+        #[arg(long, value_parser = ["2", "3"])]
+        level: Option<String>,
+    },
     /// Rebuild the search index from the content (safe while the site is serving: it works
     /// in small transactions, and the old entries answer searches until replaced).
     Reindex,
@@ -190,6 +197,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Audit(command) => crate::audit_cli::run(&settings, command).await?,
         Command::Security(command) => crate::security_cli::run(&settings, command).await?,
+        Command::SecurityCheck { level } => {
+            crate::security_cli::run(
+                &settings,
+                crate::security_cli::SecurityCommand::Check { level },
+            )
+            .await?
+        }
         Command::Reindex => {
             let db = connect_and_migrate(&settings.database_url).await?;
             reindex(&db).await?;

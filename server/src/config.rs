@@ -242,8 +242,13 @@ impl Settings {
             cache_bytes,
             cache_poll,
             secret: secret_config(&src)?,
-            personal_data_key: src
-                .parse(PERSONAL_DATA_KEY, "", |s| Ok(keys(s)?.into_iter().next()))?,
+            personal_data_key: src.parse(PERSONAL_DATA_KEY, "", |s| {
+                let mut given = keys(s)?;
+                if given.len() > 1 {
+                    return Err("one key only (earlier ones go in personal-data-old-keys)".into());
+                }
+                Ok(given.pop())
+            })?,
             personal_data_old_keys: src.parse(PERSONAL_DATA_OLD_KEYS, "", keys)?,
             trusted_proxies: src.parse(TRUSTED_PROXIES, "", proxies)?,
             forms: forms_config(&src)?,

@@ -176,6 +176,9 @@ fn the_installation_key_comes_from_the_environment_or_a_file() {
         Some(service::secret::Secret::from_text(key).unwrap())
     );
     assert_eq!(s.personal_data_old_keys.len(), 2);
+    let two = format!("[security]\npersonal-data-key = \"{key},{key}\"\n");
+    let e = load(&two, &[]).unwrap_err();
+    assert!(e.0.contains("one key only"), "{e}");
     let e = load("[security]\npersonal-data-key = \"short\"\n", &[]).unwrap_err();
     assert!(
         e.0.contains("personal-data-key") && e.0.contains("32 bytes"),

@@ -375,22 +375,15 @@ fn spawn_invalidation_follower(
 }
 
 /// Publishes scheduled articles when their time comes (checked every second, by every
-/// server; the conditional update in `publish_due` lets exactly one of them do it), once
-/// a minute merges recent saves into the search index (`service::search::tidy`), and once an
-/// hour (and a minute after start) removes readers' messages and manuscripts past the
-/// retention period (`service::security::personal::apply_retention`).
-fn spawn_scheduler(db: Db, private: service::storage::Store) -> JoinHandle<()> {
+/// server; the conditional update in `publish_due` lets exactly one of them do it), and once
+/// a minute merges recent saves into the search index (`service::search::tidy`).
+fn spawn_scheduler(db: Db) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_tidy = std::time::Instant::now();
-        let mut next_retention = std::time::Instant::now() + Duration::from_secs(60);
         loop {
             tick.tick().await;
-            if std::time::Instant::now() >= next_retention {
-                next_retention = std::time::Instant::now() + Duration::from_secs(3600);
-                retention(&db, &private).await;
-            }
             if last_tidy.elapsed() >= Duration::from_secs(60) {
                 last_tidy = std::time::Instant::now();
                 if let Err(e) = service::search::tidy(&db).await {
@@ -404,6 +397,29 @@ fn spawn_scheduler(db: Db, private: service::storage::Store) -> JoinHandle<()> {
                     tracing::warn!(error = %e, "publishing scheduled articles failed; will retry")
                 }
             }
+        }
+    })
+}
+
+/// Once an hour (the first a minute after start), apart from the publishing scheduler:
+/// encrypts readers' contact details still in the clear (written by a server of an older
+/// version during a rolling upgrade) and removes messages and manuscripts past the
+/// retention period (`service::security::personal`).
+fn spawn_personal_data_care(db: Db, private: service::storage::Store) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match service::security::personal::reseal_clear(&db).await {
+                Ok(r) if r.rows > 0 => {
+                    tracing::info!(rows = r.rows, "encrypted readers' contact details")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "encrypting readers' contact details failed"),
+            }
+            retention(&db, &private).await;
         }
     })
 }
@@ -489,7 +505,8 @@ impl Application {
         let tasks = vec![
             spawn_hit_flusher(&state, &settings),
             spawn_miss_flusher(&state, &settings),
-            spawn_scheduler(state.db.clone(), state.files.private.clone()),
+            spawn_scheduler(state.db.clone()),
+            spawn_personal_data_care(state.db.clone(), state.files.private.clone()),
             spawn_invalidation_follower(
                 state.db.clone(),
                 cache.clone(),

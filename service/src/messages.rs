@@ -173,8 +173,8 @@ async fn store(db: &Db, cx: &Context<'_>, admitted: &Admitted, m: Checked) -> Re
         message::ActiveModel {
             code: Set(code.clone()),
             name: Set(m.name.clone()),
-            phone: Set(personal::seal(Field::MessagePhone, &m.phone)?),
-            email: Set(personal::seal(Field::MessageEmail, &m.email)?),
+            phone: Set(personal::seal(Field::MessagePhone, &code, &m.phone)?),
+            email: Set(personal::seal(Field::MessageEmail, &code, &m.email)?),
             subject: Set(m.subject.clone()),
             content: Set(m.content.clone()),
             wants_public: Set(m.wants_public),
@@ -198,7 +198,8 @@ async fn store(db: &Db, cx: &Context<'_>, admitted: &Admitted, m: Checked) -> Re
 }
 
 /// Answered messages shown on `/messages`, newest first: page `page` (from 1) of `per_page`,
-/// and the total.
+/// and the total. The readers' contact details are left out (the public page never shows
+/// them).
 pub async fn published(
     db: &impl ConnectionTrait,
     page: u64,
@@ -216,10 +217,12 @@ pub async fn published(
         .limit(per_page)
         .all(db)
         .await?;
-    Ok((
-        rows.into_iter().map(personal::open_message).collect(),
-        total,
-    ))
+    let without_contact = |mut m: message::Model| {
+        m.phone.clear();
+        m.email.clear();
+        m
+    };
+    Ok((rows.into_iter().map(without_contact).collect(), total))
 }
 
 /// The message with receipt `code` whose phone or e-mail is `contact`; `None` when either

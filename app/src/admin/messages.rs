@@ -65,7 +65,9 @@ pub fn MessageQueuePage() -> impl IntoView {
                                                         <td class="title-cell">
                                                             <a href=format!("/admin/messages/{}", r.id)>{r.subject}</a>
                                                         </td>
-                                                        <td>{r.name}</td>
+                                                        <td>
+                                                            {r.name} <br /> <small class="muted">{r.contact}</small>
+                                                        </td>
                                                         <td class="nowrap">{r.received_at}</td>
                                                         <td>
                                                             {if r.wants_public { "可公开" } else { "不公开" }}

@@ -377,7 +377,11 @@ pub(crate) fn ContactDetails(contact: crate::models::admin::Contact) -> impl Int
         view! {
             <form method="get" class="inline-form">
                 <input type="hidden" name="contact" value="full" />
-                <button type="submit" class="button small" title="查看完整联系方式会记入审计日志">
+                <button
+                    type="submit"
+                    class="button small"
+                    title="查看完整联系方式会记入审计日志"
+                >
                     "显示完整"
                 </button>
             </form>
@@ -388,7 +392,12 @@ pub(crate) fn ContactDetails(contact: crate::models::admin::Contact) -> impl Int
         <span class="contact">{text}</span>
         " "
         {toggle}
-        {(!contact.full).then(|| view! { <small class="hint">"（查看完整信息会记入审计日志）"</small> })}
+        {(!contact.full)
+            .then(|| {
+                view! {
+                    <small class="hint">"（查看完整信息会记入审计日志）"</small>
+                }
+            })}
     }
 }
 

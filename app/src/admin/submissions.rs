@@ -68,7 +68,9 @@ pub fn SubmissionQueuePage() -> impl IntoView {
                                                         <td class="title-cell">
                                                             <a href=format!("/admin/submissions/{}", r.id)>{r.title}</a>
                                                         </td>
-                                                        <td>{r.name}</td>
+                                                        <td>
+                                                            {r.name} <br /> <small class="muted">{r.contact}</small>
+                                                        </td>
                                                         <td>{r.organization}</td>
                                                         <td>
                                                             {if r.files == 0 {

@@ -493,6 +493,17 @@ async fn the_verify_command_exits_zero_only_when_intact() {
     assert!(out.contains("8.1.4.3 c)  二级满足"), "{out}");
     let (code, _) = check(&["--level", "3"]);
     assert_eq!(code, Some(1));
+    // `portico security-check` is the same report.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["security-check", "--level", "2"])
+        .env("DATABASE_URL", &app.settings.database_url)
+        .env("PORTICO_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
+        .env("PORTICO_LOG", "error")
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(printed.lines().count(), 16, "{printed}");
+    assert!(printed.contains("8.1.4.11 a)"), "{printed}");
     // With another installation's key nothing is written or believed: the command stops.
     let other = service::secret::Secret::generate().unwrap().to_text();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))

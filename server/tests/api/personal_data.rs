@@ -7,7 +7,9 @@
 use chrono::{Duration, Utc};
 use entity::{audit_log, message, submission};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use service::security::personal::{self, Field, Keyring, Purged};
 
 use crate::helpers::{TEST_PERSONAL_DATA_KEY, TEST_SECRET_KEY, TestApp};
@@ -134,8 +136,12 @@ async fn contact_details_are_encrypted_masked_and_revealed_on_record(app: &TestA
     let detail = page(&staff, app, &format!("/admin/submissions/{}", s.id)).await;
     assert!(detail.contains("电话 139****5678") && detail.contains("a***@example.com"));
     assert!(!detail.contains("13912345678"));
+    // The queues show one masked way to reach each reader.
     let queue = page(&staff, app, "/admin/messages").await;
     assert!(!queue.contains("13812345678") && !queue.contains("li.secret"));
+    assert!(queue.contains("138****5678"), "{queue}");
+    let queue = page(&staff, app, "/admin/submissions").await;
+    assert!(queue.contains("139****5678") && !queue.contains("13912345678"));
     assert!(reveals(app).await.is_empty());
 
     let full = page(
@@ -232,14 +238,18 @@ async fn values_in_the_clear_are_encrypted_at_start_and_a_new_key_is_rotated_in(
     let older = old_row(
         app,
         "LY20240101-BBBB",
-        derived.seal(Field::MessagePhone, "13700000002").unwrap(),
+        derived
+            .seal(Field::MessagePhone, "LY20240101-BBBB", "13700000002")
+            .unwrap(),
         String::new(),
     )
     .await;
     let lost = old_row(
         app,
         "LY20240101-CCCC",
-        foreign.seal(Field::MessagePhone, "13700000003").unwrap(),
+        foreign
+            .seal(Field::MessagePhone, "LY20240101-CCCC", "13700000003")
+            .unwrap(),
         String::new(),
     )
     .await;
@@ -266,6 +276,49 @@ async fn values_in_the_clear_are_encrypted_at_start_and_a_new_key_is_rotated_in(
         service::messages::get(&app.db, lost).await.unwrap().phone,
         personal::UNREADABLE
     );
+    // Such a value matches nothing when tracking, not even the words it shows as.
+    let tracked = messages::post(
+        app,
+        &app.browser(),
+        "/messages/track",
+        &[
+            ("code".into(), "LY20240101-CCCC".into()),
+            ("contact".into(), personal::UNREADABLE.into()),
+        ],
+    )
+    .await;
+    assert_eq!(tracked.status, 404, "{}", tracked.body);
+    // A value copied into another row does not open there (it is bound to its row).
+    let copied = message::Entity::find_by_id(clear)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .phone;
+    message::Entity::update_many()
+        .col_expr(message::Column::Phone, Expr::value(copied))
+        .filter(message::Column::Id.eq(older))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        service::messages::get(&app.db, older).await.unwrap().phone,
+        personal::UNREADABLE
+    );
+    // (Put back as it was, under the older key.)
+    message::Entity::update_many()
+        .col_expr(
+            message::Column::Phone,
+            Expr::value(
+                derived
+                    .seal(Field::MessagePhone, "LY20240101-BBBB", "13700000002")
+                    .unwrap(),
+            ),
+        )
+        .filter(message::Column::Id.eq(older))
+        .exec(&app.db)
+        .await
+        .unwrap();
 
     // Rotation: everything readable moves to the current key; the lost one is reported.
     let (done, after) = personal::rotate(&app.db, &service::audit::Actor::system("test"))
@@ -327,7 +380,9 @@ async fn values_in_the_clear_are_encrypted_at_start_and_a_new_key_is_rotated_in(
         .unwrap()
         .unwrap();
     assert_eq!(
-        new_ring.open(Field::MessageEmail, &stored.email).as_deref(),
+        new_ring
+            .open(Field::MessageEmail, &stored.code, &stored.email)
+            .as_deref(),
         Some("old@example.com")
     );
     // Without the key it was under, the command refuses to call the job done.
@@ -444,14 +499,17 @@ async fn messages_and_manuscripts_leave_after_the_retention_period(app: &TestApp
     assert!(again.is_empty(), "{again:?}");
     let logged = audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq("personal.retention"))
+        .order_by_asc(audit_log::Column::Id)
         .all(&app.db)
         .await
         .unwrap();
-    assert_eq!(logged.len(), 1);
-    assert!(
-        logged[0].summary.contains("删除留言 1 条"),
-        "{}",
-        logged[0].summary
+    let said: Vec<&str> = logged.iter().map(|r| r.summary.as_str()).collect();
+    assert_eq!(
+        said,
+        [
+            "24 个月以前的留言：删除 1 条，已公开的 1 条去除留言人姓名和联系方式",
+            "24 个月以前的投稿：删除 1 篇及附件 1 个",
+        ]
     );
     // The audit chain holds.
     assert!(

@@ -374,13 +374,15 @@ pub fn repeated<'a>(
     any.then(|| Outcome::Refused(Refusal::duplicate(what)))
 }
 
-/// Whether `contact` (as a reader types it when tracking) is the stored phone or e-mail.
+/// Whether `contact` (as a reader types it when tracking) is the stored phone or e-mail. A
+/// stored value that could not be decrypted matches nothing.
 pub fn contact_matches(phone: &str, email: &str, contact: &str) -> bool {
+    use crate::security::personal::usable;
     let contact = contact.trim();
     let digits = super::phone_digits(contact);
-    let by_phone = !phone.is_empty()
+    let by_phone = usable(phone)
         && digits.len() >= 7
         && super::phone_digits(phone).trim_start_matches("86") == digits.trim_start_matches("86");
-    let by_email = !email.is_empty() && email == contact.to_lowercase();
+    let by_email = usable(email) && email == contact.to_lowercase();
     by_phone || by_email
 }

@@ -2,8 +2,8 @@
 //! phone numbers and e-mail addresses readers leave with a 留言 or a 投稿.
 //!
 //! - **Encrypted at rest.** Each value is stored as `pd1.<key id>.<base64 of nonce and
-//!   AES-256-GCM ciphertext>`, bound to its column (a phone number cannot be moved into the
-//!   e-mail column of another row and still open). The key is `[security] personal-data-key`
+//!   AES-256-GCM ciphertext>`, bound to its column and its row's receipt code (a value copied
+//!   into another column or another row does not open). The key is `[security] personal-data-key`
 //!   (or `PORTICO_PERSONAL_DATA_KEY`) when one is given, otherwise one derived from the
 //!   installation key; the database never holds it.
 //! - **Rotation.** Older keys stay readable while listed in `[security] personal-data-old-keys`;
@@ -53,13 +53,16 @@ pub enum Field {
 }
 
 impl Field {
-    fn aad(self) -> &'static [u8] {
-        match self {
+    /// What a value is bound to: its column and its row's receipt code (unique, fixed,
+    /// known before the row is written).
+    fn aad(self, code: &str) -> Vec<u8> {
+        let column: &[u8] = match self {
             Field::MessagePhone => b"messages.phone",
             Field::MessageEmail => b"messages.email",
             Field::SubmissionPhone => b"submissions.phone",
             Field::SubmissionEmail => b"submissions.email",
-        }
+        };
+        [column, b"\n", code.as_bytes()].concat()
     }
 }
 
@@ -108,9 +111,9 @@ impl Keyring {
         self.keys.iter().find(|(k, _)| k == id).map(|(_, key)| key)
     }
 
-    /// Encrypts `plain` for `field` under the current key; an empty value stays empty (the
-    /// reader gave none).
-    pub fn seal(&self, field: Field, plain: &str) -> Result<String> {
+    /// Encrypts `plain` for `field` of the row with receipt `code`, under the current key; an
+    /// empty value stays empty (the reader gave none).
+    pub fn seal(&self, field: Field, code: &str, plain: &str) -> Result<String> {
         if plain.is_empty() {
             return Ok(String::new());
         }
@@ -122,7 +125,7 @@ impl Keyring {
                 &Nonce::from(nonce),
                 Payload {
                     msg: plain.as_bytes(),
-                    aad: field.aad(),
+                    aad: &field.aad(code),
                 },
             )
             .map_err(|_| Error::Invalid("encryption failed".into()))?;
@@ -131,15 +134,14 @@ impl Keyring {
         Ok(format!("{PREFIX}{id}.{}", STANDARD.encode(raw)))
     }
 
-    /// Decrypts a stored value. A value stored before encryption (no prefix) is returned as
-    /// it is; one whose key is missing, or that was altered, is `None`.
-    pub fn open(&self, field: Field, stored: &str) -> Option<String> {
-        let Some(rest) = stored.strip_prefix(PREFIX) else {
+    /// Decrypts a stored value of `field` in the row with receipt `code`. A value stored
+    /// before encryption is returned as it is; one whose key is missing, that was altered, or
+    /// that was copied from another row or column, is `None`.
+    pub fn open(&self, field: Field, code: &str, stored: &str) -> Option<String> {
+        let Some((id, raw)) = parse(stored) else {
             return Some(stored.to_owned());
         };
-        let (id, body) = rest.split_once('.')?;
         let key = self.key(id)?;
-        let raw = STANDARD.decode(body).ok().filter(|r| r.len() > 12)?;
         let nonce: [u8; 12] = raw[..12].try_into().ok()?;
         let plain = cipher(key)
             .ok()?
@@ -147,7 +149,7 @@ impl Keyring {
                 &Nonce::from(nonce),
                 Payload {
                     msg: &raw[12..],
-                    aad: field.aad(),
+                    aad: &field.aad(code),
                 },
             )
             .ok()?;
@@ -165,12 +167,21 @@ fn cipher(key: &[u8; 32]) -> Result<Aes256Gcm> {
     Aes256Gcm::new_from_slice(key).map_err(|_| Error::Invalid("bad key length".into()))
 }
 
+/// A stored value's key id and nonce-and-ciphertext, when it is one this module wrote: the
+/// prefix, eight hex digits, and base64 of at least a nonce, a tag and one byte. Anything
+/// else (an old address that happens to start with `pd1.`) is a value in the clear.
+fn parse(stored: &str) -> Option<(&str, Vec<u8>)> {
+    let (id, body) = stored.strip_prefix(PREFIX)?.split_once('.')?;
+    if id.len() != 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let raw = STANDARD.decode(body).ok().filter(|r| r.len() > 12 + 16)?;
+    Some((id, raw))
+}
+
 /// The id of the key a stored value is encrypted under (`None`: stored in the clear).
 pub fn key_id(stored: &str) -> Option<&str> {
-    stored
-        .strip_prefix(PREFIX)
-        .and_then(|rest| rest.split_once('.'))
-        .map(|(id, _)| id)
+    parse(stored).map(|(id, _)| id)
 }
 
 static INSTALLED: OnceLock<Keyring> = OnceLock::new();
@@ -199,13 +210,13 @@ pub fn keyring() -> Result<&'static Keyring> {
 }
 
 /// Encrypts one value for storing (see [`Keyring::seal`]).
-pub fn seal(field: Field, plain: &str) -> Result<String> {
-    keyring()?.seal(field, plain)
+pub fn seal(field: Field, code: &str, plain: &str) -> Result<String> {
+    keyring()?.seal(field, code, plain)
 }
 
 /// Decrypts one stored value; [`UNREADABLE`] when it cannot be (logged).
-pub fn open(field: Field, stored: &str) -> String {
-    match keyring().ok().and_then(|k| k.open(field, stored)) {
+pub fn open(field: Field, code: &str, stored: &str) -> String {
+    match keyring().ok().and_then(|k| k.open(field, code, stored)) {
         Some(plain) => plain,
         None => {
             tracing::warn!(
@@ -220,15 +231,15 @@ pub fn open(field: Field, stored: &str) -> String {
 
 /// A message as read from the database, with its contact details decrypted.
 pub fn open_message(mut m: message::Model) -> message::Model {
-    m.phone = open(Field::MessagePhone, &m.phone);
-    m.email = open(Field::MessageEmail, &m.email);
+    m.phone = open(Field::MessagePhone, &m.code, &m.phone);
+    m.email = open(Field::MessageEmail, &m.code, &m.email);
     m
 }
 
 /// A manuscript as read from the database, with its contact details decrypted.
 pub fn open_submission(mut s: submission::Model) -> submission::Model {
-    s.phone = open(Field::SubmissionPhone, &s.phone);
-    s.email = open(Field::SubmissionEmail, &s.email);
+    s.phone = open(Field::SubmissionPhone, &s.code, &s.phone);
+    s.email = open(Field::SubmissionEmail, &s.code, &s.email);
     s
 }
 
@@ -300,6 +311,15 @@ pub async fn shown(
     Ok((phone, email))
 }
 
+/// One masked way to reach a reader, as queue lists show it: the phone, or else the e-mail.
+pub fn mask_contact(phone: &str, email: &str) -> String {
+    if phone.is_empty() {
+        mask_email(email)
+    } else {
+        mask_phone(phone)
+    }
+}
+
 /// How many values [`reseal`] changed or found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Resealed {
@@ -332,7 +352,7 @@ pub async fn reseal(db: &impl ConnectionTrait, older: bool) -> Result<Resealed> 
             let rows = table.batch(db, after).await?;
             let Some(last) = rows.last() else { break };
             after = last.0;
-            for (id, phone, email) in rows {
+            for (id, code, phone, email) in rows {
                 let due = |v: &str| {
                     if older {
                         ring.is_stale(v)
@@ -344,14 +364,17 @@ pub async fn reseal(db: &impl ConnectionTrait, older: bool) -> Result<Resealed> 
                     continue;
                 }
                 let opened = (
-                    ring.open(table.phone, &phone),
-                    ring.open(table.email, &email),
+                    ring.open(table.phone, &code, &phone),
+                    ring.open(table.email, &code, &email),
                 );
                 let (Some(p), Some(e)) = opened else {
                     total.unreadable += 1;
                     continue;
                 };
-                let new = (ring.seal(table.phone, &p)?, ring.seal(table.email, &e)?);
+                let new = (
+                    ring.seal(table.phone, &code, &p)?,
+                    ring.seal(table.email, &code, &e)?,
+                );
                 if table.replace(db, id, (&phone, &email), new).await? {
                     total.rows += 1;
                 }
@@ -410,7 +433,7 @@ pub async fn census(db: &impl ConnectionTrait) -> Result<Census> {
             let rows = table.batch(db, after).await?;
             let Some(last) = rows.last() else { break };
             after = last.0;
-            for v in rows.iter().flat_map(|(_, p, e)| [p, e]) {
+            for v in rows.iter().flat_map(|(_, _, p, e)| [p, e]) {
                 match key_id(v) {
                     _ if v.is_empty() => {}
                     None => c.clear += 1,
@@ -445,12 +468,12 @@ impl Table {
         &self,
         db: &impl ConnectionTrait,
         after: i32,
-    ) -> Result<Vec<(i32, String, String)>> {
+    ) -> Result<Vec<(i32, String, String, String)>> {
         Ok(if self.phone == Field::MessagePhone {
             use message::Column as C;
             message::Entity::find()
                 .select_only()
-                .columns([C::Id, C::Phone, C::Email])
+                .columns([C::Id, C::Code, C::Phone, C::Email])
                 .filter(C::Id.gt(after))
                 .order_by_asc(C::Id)
                 .limit(BATCH)
@@ -461,7 +484,7 @@ impl Table {
             use submission::Column as C;
             submission::Entity::find()
                 .select_only()
-                .columns([C::Id, C::Phone, C::Email])
+                .columns([C::Id, C::Code, C::Phone, C::Email])
                 .filter(C::Id.gt(after))
                 .order_by_asc(C::Id)
                 .limit(BATCH)
@@ -533,10 +556,19 @@ pub fn cutoff(months: u32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     (months > 0).then(|| now.checked_sub_months(Months::new(months)))?
 }
 
+/// Manuscripts removed per transaction by [`apply_retention`] (their files are removed
+/// inside it, so a transaction stays short).
+const RETENTION_BATCH: u64 = 100;
+
 /// Deletes messages and manuscripts received more than `months` before `now`, with their
 /// attachments; a published message (a public question with its answer) is kept, with the
-/// reader's name and contact details removed. Recorded in the audit log when it removed
-/// anything. Every server may run it; a row is removed once.
+/// reader's name and contact details removed. Each transaction that removed anything is one
+/// audit row. Servers running it at once each count only what they removed.
+///
+/// Manuscripts go in batches: the file rows are deleted (the paths come back from the
+/// delete), the files removed from the store, then the transaction commits. A crash in
+/// between leaves rows whose files are gone, which the next run deletes; never a file
+/// without its row.
 pub async fn apply_retention(
     db: &crate::db::Db,
     private: &Store,
@@ -546,6 +578,7 @@ pub async fn apply_retention(
     let Some(before) = cutoff(months, now) else {
         return Ok(Purged::default());
     };
+    let system = Actor::system("保留期限");
     let txn = db.begin().await?;
     let mut done = Purged {
         anonymised: message::Entity::update_many()
@@ -571,56 +604,65 @@ pub async fn apply_retention(
             .rows_affected,
         ..Purged::default()
     };
-    let old: Vec<i32> = submission::Entity::find()
-        .select_only()
-        .column(submission::Column::Id)
-        .filter(submission::Column::CreatedAt.lt(before))
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    let mut paths = Vec::new();
-    for ids in old.chunks(BATCH as usize) {
-        paths.extend(
-            submission_file::Entity::find()
-                .select_only()
-                .column(submission_file::Column::Path)
-                .filter(submission_file::Column::SubmissionId.is_in(ids.iter().copied()))
-                .into_tuple::<String>()
-                .all(&txn)
-                .await?,
-        );
-        submission_file::Entity::delete_many()
-            .filter(submission_file::Column::SubmissionId.is_in(ids.iter().copied()))
-            .exec(&txn)
-            .await?;
-        done.submissions += submission::Entity::delete_many()
-            .filter(submission::Column::Id.is_in(ids.iter().copied()))
-            .exec(&txn)
-            .await?
-            .rows_affected;
-    }
-    if !done.is_empty() {
+    if done.messages + done.anonymised > 0 {
         audit::record(
             &txn,
-            &Actor::system("保留期限"),
+            &system,
             "personal.retention",
             "personal",
             0,
             format!(
-                "{} 个月以前：删除留言 {} 条、匿名化已公开留言 {} 条、删除投稿 {} 篇（附件 {} 个）",
-                months,
-                done.messages,
-                done.anonymised,
-                done.submissions,
-                paths.len()
+                "{months} 个月以前的留言：删除 {} 条，已公开的 {} 条去除留言人姓名和联系方式",
+                done.messages, done.anonymised
             ),
         )
         .await?;
     }
     txn.commit().await?;
-    for path in &paths {
-        private.remove(path).await;
-        done.files += 1;
+    let mut after = 0;
+    loop {
+        let txn = db.begin().await?;
+        let ids: Vec<i32> = submission::Entity::find()
+            .select_only()
+            .column(submission::Column::Id)
+            .filter(submission::Column::CreatedAt.lt(before))
+            .filter(submission::Column::Id.gt(after))
+            .order_by_asc(submission::Column::Id)
+            .limit(RETENTION_BATCH)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let Some(last) = ids.last() else { break };
+        after = *last;
+        let files = submission_file::Entity::delete_many()
+            .filter(submission_file::Column::SubmissionId.is_in(ids.iter().copied()))
+            .exec_with_returning(&txn)
+            .await?;
+        let removed = submission::Entity::delete_many()
+            .filter(submission::Column::Id.is_in(ids.iter().copied()))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        for f in &files {
+            private.remove(&f.path).await;
+        }
+        if removed > 0 || !files.is_empty() {
+            audit::record(
+                &txn,
+                &system,
+                "personal.retention",
+                "personal",
+                0,
+                format!(
+                    "{months} 个月以前的投稿：删除 {removed} 篇及附件 {} 个",
+                    files.len()
+                ),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        done.submissions += removed;
+        done.files += files.len() as u64;
     }
     Ok(done)
 }
@@ -634,45 +676,66 @@ mod tests {
     }
 
     #[test]
-    fn values_are_sealed_bound_to_their_column_and_opened() {
+    fn values_are_sealed_bound_to_their_column_and_row_and_opened() {
         let r = ring(1);
-        let sealed = r.seal(Field::MessagePhone, "13812345678").unwrap();
+        let code = "LY20261201-7F3K";
+        let sealed = r.seal(Field::MessagePhone, code, "13812345678").unwrap();
         assert!(sealed.starts_with("pd1."), "{sealed}");
         assert!(!sealed.contains("1381234"));
-        assert_ne!(r.seal(Field::MessagePhone, "13812345678").unwrap(), sealed);
+        assert_ne!(
+            r.seal(Field::MessagePhone, code, "13812345678").unwrap(),
+            sealed
+        );
         assert_eq!(
-            r.open(Field::MessagePhone, &sealed).as_deref(),
+            r.open(Field::MessagePhone, code, &sealed).as_deref(),
             Some("13812345678")
         );
-        // Moved to another column, altered, or under a key not held: not opened.
-        assert_eq!(r.open(Field::MessageEmail, &sealed), None);
-        assert_eq!(r.open(Field::SubmissionPhone, &sealed), None);
+        // Copied to another column or row, altered, or under a key not held: not opened.
+        assert_eq!(r.open(Field::MessageEmail, code, &sealed), None);
+        assert_eq!(r.open(Field::SubmissionPhone, code, &sealed), None);
+        assert_eq!(
+            r.open(Field::MessagePhone, "LY20261201-AAAA", &sealed),
+            None
+        );
         let mut altered = sealed.clone();
         altered.pop();
         altered.push(if sealed.ends_with('A') { 'B' } else { 'A' });
-        assert_eq!(r.open(Field::MessagePhone, &altered), None);
-        assert_eq!(ring(2).open(Field::MessagePhone, &sealed), None);
-        // Empty stays empty; a value from before encryption reads as it is.
-        assert_eq!(r.seal(Field::MessageEmail, "").unwrap(), "");
-        assert_eq!(
-            r.open(Field::MessageEmail, "li@example.com").as_deref(),
-            Some("li@example.com")
-        );
-        assert!(r.is_stale("li@example.com") && !r.is_stale("") && !r.is_stale(&sealed));
+        assert_eq!(r.open(Field::MessagePhone, code, &altered), None);
+        assert_eq!(ring(2).open(Field::MessagePhone, code, &sealed), None);
+        // Empty stays empty; a value from before encryption reads as it is, even one that
+        // happens to start like ciphertext.
+        assert_eq!(r.seal(Field::MessageEmail, code, "").unwrap(), "");
+        for clear in [
+            "li@example.com",
+            "pd1.li@example.com",
+            "pd1.0000abcd.x@y.cn",
+        ] {
+            assert_eq!(
+                r.open(Field::MessageEmail, code, clear).as_deref(),
+                Some(clear)
+            );
+            assert_eq!(key_id(clear), None, "{clear}");
+            assert!(r.is_stale(clear));
+        }
+        assert!(!r.is_stale("") && !r.is_stale(&sealed));
+        assert_eq!(key_id(&sealed), Some(r.current_id()));
     }
 
     #[test]
     fn a_new_key_reads_the_old_ones_values_and_marks_them_stale() {
         let installation = Secret::from_bytes([1; 32]);
+        let code = "TG20261201-7F3K";
         let first = Keyring::new(&installation, None, &[]);
         let old_value = first
-            .seal(Field::SubmissionEmail, "li@example.com")
+            .seal(Field::SubmissionEmail, code, "li@example.com")
             .unwrap();
         let new_key = Secret::from_bytes([9; 32]);
         let rotated = Keyring::new(&installation, Some(&new_key), &[]);
         assert_ne!(rotated.current_id(), first.current_id());
         assert_eq!(
-            rotated.open(Field::SubmissionEmail, &old_value).as_deref(),
+            rotated
+                .open(Field::SubmissionEmail, code, &old_value)
+                .as_deref(),
             Some("li@example.com"),
             "the derived key stays readable"
         );
@@ -680,14 +743,14 @@ mod tests {
         let newer = Secret::from_bytes([10; 32]);
         let again = Keyring::new(&installation, Some(&newer), std::slice::from_ref(&new_key));
         let v = rotated
-            .seal(Field::SubmissionEmail, "li@example.com")
+            .seal(Field::SubmissionEmail, code, "li@example.com")
             .unwrap();
         assert_eq!(
-            again.open(Field::SubmissionEmail, &v).as_deref(),
+            again.open(Field::SubmissionEmail, code, &v).as_deref(),
             Some("li@example.com")
         );
         let dropped = Keyring::new(&installation, Some(&newer), &[]);
-        assert_eq!(dropped.open(Field::SubmissionEmail, &v), None);
+        assert_eq!(dropped.open(Field::SubmissionEmail, code, &v), None);
     }
 
     #[test]
@@ -699,6 +762,8 @@ mod tests {
         assert_eq!(mask_email("li@example.com"), "l***@example.com");
         assert_eq!(mask_email("张三@例子.cn"), "张***@例子.cn");
         assert_eq!(mask_email(UNREADABLE), UNREADABLE);
+        assert_eq!(mask_contact("", "li@example.com"), "l***@example.com");
+        assert_eq!(mask_contact("13812345678", "li@example.com"), "138****5678");
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue
                 id: m.id,
                 code: m.code,
                 subject: m.subject,
+                contact: service::security::personal::mask_contact(&m.phone, &m.email),
                 name: m.name,
                 received_at: service::time::format_datetime(m.created_at, tz),
                 wants_public: m.wants_public,

@@ -52,6 +52,7 @@ pub async fn get_submission_queue(filter: String, page: u64) -> Result<Submissio
                 id: s.id,
                 code: s.code,
                 title: s.title,
+                contact: service::security::personal::mask_contact(&s.phone, &s.email),
                 name: s.name,
                 organization: s.organization,
                 received_at: service::time::format_datetime(s.created_at, tz),

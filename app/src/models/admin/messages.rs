@@ -10,6 +10,8 @@ pub struct MessageRow {
     pub code: String,
     pub subject: String,
     pub name: String,
+    /// The phone (or else e-mail), masked.
+    pub contact: String,
     pub received_at: String,
     pub status: String,
     pub wants_public: bool,

@@ -10,6 +10,8 @@ pub struct SubmissionRow {
     pub code: String,
     pub title: String,
     pub name: String,
+    /// The phone (or else e-mail), masked.
+    pub contact: String,
     pub organization: String,
     pub received_at: String,
     pub files: u64,
