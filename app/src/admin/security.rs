@@ -51,6 +51,7 @@ const GROUPS: &[(&str, &[&str])] = &[
         ],
     ),
     ("审计", &["audit_keep_days"]),
+    ("读者个人信息", &["retention_months"]),
 ];
 
 #[component]
@@ -144,6 +145,9 @@ fn NumberField(f: PolicyField) -> impl IntoView {
         }
         "audit_keep_days" => {
             "网络安全法要求至少 180 天；更早的记录只能归档到签名文件，不会被悄悄删除。".to_owned()
+        }
+        "retention_months" => {
+            "超过期限的留言和投稿（连同附件）每小时自动删除；已公开的留言保留问答，去除留言人姓名和联系方式。0 表示一直保存。".to_owned()
         }
         _ => format!("{} 到 {}", f.min, f.max),
     };

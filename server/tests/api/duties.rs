@@ -170,7 +170,7 @@ async fn each_administrator_is_refused_outside_their_duties(app: &TestApp) {
 on_both_backends!(each_administrator_is_refused_outside_their_duties);
 
 /// The 安全策略 form as the page sends it, at the defaults.
-fn policy_form(csrf: &str, separation: bool, admin_allow: &str) -> Vec<(&'static str, String)> {
+pub fn policy_form(csrf: &str, separation: bool, admin_allow: &str) -> Vec<(&'static str, String)> {
     let mut f: Vec<(&'static str, String)> = vec![("csrf_token", csrf.to_owned())];
     if separation {
         f.push(("separation", "1".into()));

@@ -457,6 +457,32 @@ async fn messages_and_manuscripts_leave_after_the_retention_period(app: &TestApp
     assert!(none.is_empty());
     let policy = service::security::policy(&app.db).await.unwrap();
     assert_eq!(policy.retention_months, 24);
+    // The 安全管理员 sets it on the policy page (here to 36, then back to 24).
+    app.create_staff("pd-secadmin", entity::user::Role::SecAdmin)
+        .await;
+    let sec = app.sign_in("pd-secadmin").await;
+    let page_html = page(&sec, app, "/admin/security").await;
+    assert!(
+        page_html.contains("留言与投稿保留期") && page_html.contains("name=\"retention_months\"")
+    );
+    for months in ["36", "24"] {
+        let mut form = crate::duties::policy_form(&sec.csrf, true, "");
+        form.push(("retention_months", months.into()));
+        let res = sec
+            .client
+            .post(app.url("/api/admin/security/save"))
+            .header("referer", app.url("/admin/security"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            crate::helpers::flash_of(&res).as_deref(),
+            Some("ok|安全策略已保存")
+        );
+        let saved = service::security::policy(&app.db).await.unwrap();
+        assert_eq!(saved.retention_months.to_string(), months);
+    }
     let done = personal::apply_retention(&app.db, private, policy.retention_months, Utc::now())
         .await
         .unwrap();

@@ -84,6 +84,7 @@ pub async fn save_security_policy(
     lock_minutes: String,
     slow_after: String,
     audit_keep_days: String,
+    retention_months: Option<String>,
     admin_allow: Option<String>,
 ) -> Result<(), AppError> {
     use super::form::finish;
@@ -115,6 +116,9 @@ pub async fn save_security_policy(
             ("audit_keep_days", audit_keep_days),
         ] {
             p.set(&format!("security.{key}"), &value)?;
+        }
+        if let Some(months) = retention_months {
+            p.set(service::security::RETENTION_MONTHS, &months)?;
         }
         p.set(
             service::security::ADMIN_ALLOW,
