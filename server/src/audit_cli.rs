@@ -29,6 +29,15 @@ pub enum AuditCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// After the installation key is lost (no server starts: the log is sealed with another
+    /// key), start a new chain with this installation's key. The rows sealed with the lost key
+    /// stay in the database but can never be verified; the restart is the new chain's first
+    /// row, and `verify` names it every time.
+    NewChain {
+        /// Why (recorded in the restart row), e.g. "密钥文件随旧服务器一起损毁".
+        #[arg(long)]
+        reason: String,
+    },
     /// Write the log (or part of it) as CSV or JSON lines.
     Export {
         /// `csv` or `jsonl`.
@@ -58,8 +67,25 @@ fn day(text: &str, tz: chrono_tz::Tz) -> anyhow::Result<chrono::DateTime<chrono:
 }
 
 pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<()> {
-    let db = connect_and_migrate(&settings.database_url).await?;
+    let db = match &command {
+        // Not `connect_and_migrate`: that refuses a log sealed with another key.
+        AuditCommand::NewChain { .. } => {
+            let db = service::db::connect(&settings.database_url).await?;
+            service::db::migrate(&db).await?;
+            db
+        }
+        _ => connect_and_migrate(&settings.database_url).await?,
+    };
     match command {
+        AuditCommand::NewChain { reason } => {
+            let r = chain::restart_after_lost_key(&db, &reason)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.reader_message()))?;
+            println!(
+                "started a new audit chain with key {} after row {}; the {} rows sealed with the lost key {} can no longer be verified",
+                r.new_key, r.through_seq, r.stranded, r.old_key
+            );
+        }
         AuditCommand::Verify { archives } => {
             let mut files = Vec::new();
             for path in &archives {
@@ -86,6 +112,9 @@ pub async fn run(settings: &Settings, command: AuditCommand) -> anyhow::Result<(
             if let Err(e) = archive::check_sequence(&files, &verdict) {
                 println!("BROKEN: {}", e.reader_message());
                 std::process::exit(1);
+            }
+            for restart in &verdict.restarts {
+                println!("note: the chain was restarted after a lost key: {restart}");
             }
             match &verdict.broken {
                 None => println!(

@@ -231,8 +231,17 @@ fn VerdictView(v: AuditVerdict) -> impl IntoView {
         }
         .into_any(),
     };
+    let restarts = (!v.restarts.is_empty()).then(|| {
+        view! {
+            <div class="verdict verdict-note" role="note">
+                <strong>"审计链曾因原密钥丢失而重新开始"</strong>
+                <ul>{v.restarts.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            </div>
+        }
+    });
     view! {
         {summary}
+        {restarts}
         <dl class="facts">
             <dt>"校验时间"</dt>
             <dd>{v.checked_at}</dd>

@@ -527,6 +527,45 @@ async fn the_verify_command_exits_zero_only_when_intact() {
     let (code, out) = run(crate::helpers::TEST_SECRET_KEY);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("BROKEN at row 3"), "{out}");
+
+    // The key is lost: a new chain starts with another key, said so in its first row and by
+    // every verify after; it is refused while the key is not lost.
+    let new_chain = |key: &str, reason: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args(["audit", "new-chain", "--reason", reason])
+            .env("DATABASE_URL", &app.settings.database_url)
+            .env("PORTICO_SECRET_KEY", key)
+            .env("PORTICO_LOG", "error")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (code, out) = new_chain(crate::helpers::TEST_SECRET_KEY, "试一试");
+    assert_ne!(code, Some(0), "{out}");
+    assert!(out.contains("密钥没有丢失"), "{out}");
+    let head = chain::verify(&app.db).await.unwrap().head_seq;
+    let (code, out) = new_chain(&other, "密钥文件随旧服务器一起损毁");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("after row {head}")), "{out}");
+    let (code, out) = run(&other);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("note: the chain was restarted after a lost key")
+            && out.contains("密钥文件随旧服务器一起损毁")
+            && out.contains(&format!("rows {} to {}", head + 1, head + 1)),
+        "{out}"
+    );
+    let restart = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq(chain::RESTART))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(restart.seq, Some(head + 1));
     app.cleanup().await;
 }
 

@@ -256,6 +256,97 @@ pub async fn seal_earlier_rows<C: ConnectionTrait + TransactionTrait>(db: &C) ->
     }
 }
 
+/// What [`restart_after_lost_key`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Restart {
+    /// The lost key's fingerprint, and this installation's.
+    pub old_key: String,
+    pub new_key: String,
+    /// The old chain's last row, and how many of its rows stay unverifiable.
+    pub through_seq: i64,
+    pub stranded: i64,
+}
+
+/// The action of the row that starts a new chain.
+pub const RESTART: &str = "audit.restart";
+
+/// When the installation key is lost, the rows it sealed can never be verified again, and
+/// no server starts (they refuse to write rows that would never verify). This starts a new
+/// chain sealed with this installation's key: the head marks the old chain's last row as the
+/// start (its rows stay in the database, unverifiable), and the first row of the new chain
+/// records the restart with the lost key's fingerprint, the rows left behind and `reason`.
+/// [`verify`] names every restart, so it cannot be done quietly. Refused while the chain is
+/// sealed with this key (nothing is lost).
+pub async fn restart_after_lost_key<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    reason: &str,
+) -> Result<Restart> {
+    let txn = db.begin().await?;
+    let head = take_head_any_key(&txn).await?;
+    let ours = secret::installed()?.fingerprint();
+    if head.key_id.is_empty() || head.key_id == ours {
+        return Err(Error::Invalid(
+            "审计日志正是用本机的安装密钥封存的：密钥没有丢失，不能重新开始".into(),
+        ));
+    }
+    let reason: String = reason.trim().chars().take(200).collect();
+    if reason.is_empty() {
+        return Err(Error::Invalid("请说明原因（--reason）".into()));
+    }
+    let restart = Restart {
+        old_key: head.key_id.clone(),
+        new_key: ours.clone(),
+        through_seq: head.seq,
+        stranded: head.seq - head.archived_seq,
+    };
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::ArchivedSeq, Expr::value(head.seq))
+        .col_expr(
+            audit_head::Column::ArchivedHash,
+            Expr::value(head.hash.clone()),
+        )
+        .col_expr(audit_head::Column::KeyId, Expr::value(ours.clone()))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(&txn)
+        .await?;
+    append(
+        &txn,
+        Entry {
+            user_id: None,
+            username: "command-line".into(),
+            action: RESTART.into(),
+            object_type: "audit".into(),
+            object_id: (head.seq + 1).to_string(),
+            summary: format!(
+                "原安装密钥（{}）丢失：第 {} 至 {} 条记录（{} 条）无法再校验；自第 {} 条起以新密钥（{ours}）封存。原因：{reason}",
+                restart.old_key,
+                head.archived_seq + 1,
+                head.seq,
+                restart.stranded,
+                head.seq + 1
+            ),
+            ip: String::new(),
+            outcome: Outcome::Ok,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(restart)
+}
+
+/// The head, locked, whatever key sealed it.
+async fn take_head_any_key(txn: &impl ConnectionTrait) -> Result<audit_head::Model> {
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(txn)
+        .await?;
+    audit_head::Entity::find_by_id(1)
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
 /// Where the chain first breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Break {
@@ -280,6 +371,8 @@ pub struct Verdict {
     pub archived_hash: String,
     /// The first break, if any.
     pub broken: Option<Break>,
+    /// Every restart of the chain after a lost key (what its first row says), oldest first.
+    pub restarts: Vec<String>,
 }
 
 impl Verdict {
@@ -305,6 +398,7 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Verdict> {
                 id: None,
                 what: "链头记录（audit_head）被删除".into(),
             }),
+            restarts: Vec::new(),
         });
     };
     let ours = secret::installed()?.fingerprint();
@@ -316,6 +410,14 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<Verdict> {
         archived_seq: head.archived_seq,
         archived_hash: head.archived_hash.clone(),
         broken: None,
+        restarts: audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq(RESTART))
+            .order_by_asc(audit_log::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| format!("第 {} 条：{}", r.seq.unwrap_or_default(), r.summary))
+            .collect(),
     };
     if !head.key_id.is_empty() && head.key_id != ours {
         verdict.broken = Some(Break {

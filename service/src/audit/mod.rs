@@ -38,6 +38,7 @@ impl Actor {
 pub fn action_label(code: &str) -> &str {
     match code {
         "login" => "登录",
+        "audit.restart" => "审计链重新开始（原密钥丢失）",
         "personal.reveal" => "查看读者完整联系方式",
         "personal.retention" => "按保留期限删除读者信息",
         "personal.rotate" => "更换读者信息加密密钥",

@@ -107,6 +107,7 @@ pub async fn verify_audit() -> Result<crate::models::admin::AuditVerdict, AppErr
         head_seq: v.head_seq,
         head_hash: v.head_hash,
         broken: v.broken.map(|b| b.what),
+        restarts: v.restarts,
         checked_at: service::time::format_datetime(chrono::Utc::now(), state.site.time_zone),
     })
 }

@@ -28,6 +28,9 @@ pub struct AuditVerdict {
     /// The first broken link, in Chinese.
     pub broken: Option<String>,
     pub checked_at: String,
+    /// Restarts of the chain after a lost key, as their rows say.
+    #[serde(default)]
+    pub restarts: Vec<String>,
 }
 
 /// A page of the audit log with the filter menus.
