@@ -360,7 +360,8 @@ pub fn backup(data: &[u8]) {
 /// The security inputs from outside, chosen by the first byte: an audit archive handed to
 /// `portico audit verify` (never verifies unless genuine), the pending-sign-in cookie (never
 /// admits anyone unless signed), a typed one-time or recovery code (a code is only ever six
-/// digits), an address allow-list, and a secret key as text.
+/// digits), an address allow-list, a secret key as text, and a reader's contact detail as a
+/// row may hold it (opened, sealed and masked).
 pub fn security(data: &[u8]) {
     static KEY: OnceLock<()> = OnceLock::new();
     KEY.get_or_init(|| {
@@ -372,7 +373,7 @@ pub fn security(data: &[u8]) {
         return;
     };
     let text = text(rest);
-    bounded("security", rest.len(), || match which % 5 {
+    bounded("security", rest.len(), || match which % 6 {
         0 => {
             let verdict = service::audit::archive::verify_file(std::io::Cursor::new(rest));
             assert!(verdict.is_err(), "an archive nobody signed verified");
@@ -407,6 +408,32 @@ pub fn security(data: &[u8]) {
             if p.set(service::security::ADMIN_ALLOW, &text).is_ok() {
                 assert!(p.admin_allow.len() <= service::security::ADMIN_ALLOW_MAX);
             }
+        }
+        4 => {
+            // Readers' contact details as stored: whatever a row holds opens to itself (in
+            // the clear), or to nothing, never to something else; what is sealed opens back;
+            // masks keep at most the first three and last four characters.
+            use service::security::personal::{self, Field};
+            let ring = personal::keyring().expect("the key is installed");
+            match personal::key_id(&text) {
+                None => assert_eq!(
+                    ring.open(Field::MessageEmail, "LY20261201-7F3K", &text),
+                    Some(text.clone())
+                ),
+                Some(_) => {
+                    let _ = ring.open(Field::MessageEmail, "LY20261201-7F3K", &text);
+                }
+            }
+            let sealed = ring
+                .seal(Field::SubmissionPhone, &text, &text)
+                .expect("sealing works");
+            assert_eq!(
+                ring.open(Field::SubmissionPhone, &text, &sealed),
+                Some(text.clone())
+            );
+            let masked = personal::mask_phone(&text);
+            assert!(masked.chars().count() <= 3 + 1 + 4 + 4, "{masked}");
+            let _ = personal::mask_email(&text);
         }
         _ => {
             if let Ok(key) = service::secret::Secret::from_text(&text) {
