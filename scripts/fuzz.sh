@@ -57,7 +57,10 @@ seeds_of() {
 }
 
 echo "building the fuzz targets (nightly, coverage, AddressSanitizer)"
-cargo +nightly fuzz build -O
+# Two of the large crates built at once with coverage and AddressSanitizer can take more than
+# 24 GB (rustc is then killed for want of memory): when the build fails, it is retried one
+# crate at a time (what was built is kept).
+cargo +nightly fuzz build -O || CARGO_BUILD_JOBS=1 cargo +nightly fuzz build -O
 
 REPORT="$ROOT/target/fuzz-report.txt"
 : > "$REPORT"
