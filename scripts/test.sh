@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
 setup_build
+setup_test
 setup_browser
 
 say "cargo fmt --check, leptosfmt --check (the markup inside view!)"
