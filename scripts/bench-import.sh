@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The move-in benchmark: a DedeCMS site of ARTICLES articles and PICTURES pictures
-# (scripts/lib/make_dede_site.py; defaults 100000 and 20000) imported by the release build
+# (scripts/lib/make-dede-site.mjs; defaults 100000 and 20000) imported by the release build
 # into a fresh SQLite file and a fresh PostgreSQL database, then imported again. Prints the
 # wall time and peak RSS of each run, the report's counts, and how the site answered while
 # the first import ran (a request to the home page every second).
@@ -8,8 +8,8 @@
 #   ./scripts/bench-import.sh [ARTICLES] [PICTURES]
 #   BACKENDS=postgres ./scripts/bench-import.sh    (one backend only: sqlite or postgres)
 #
-# Needs the release build (scripts/setup.sh build_site), Python with Pillow (installed from
-# PyPI when missing), GNU time, and PostgreSQL at 127.0.0.1:5432 (PORTICO_BENCH_PG to use
+# Needs the release build (scripts/setup.sh build_site), the npm packages and Chromium of the
+# tests (the pictures are drawn on a canvas), GNU time, and PostgreSQL at 127.0.0.1:5432 (PORTICO_BENCH_PG to use
 # another server; the database portico_bench_import is dropped and made again).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,11 +24,10 @@ cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 [ -x "$BIN" ] || { echo "build the release site first: (source scripts/setup.sh; build_site)" >&2; exit 1; }
-python3 -c "import PIL" 2>/dev/null || pip install --quiet pillow
 [ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install time" >&2; exit 1; }
 
 echo "making the old site: $ARTICLES articles, $PICTURES pictures"
-python3 "$ROOT/scripts/lib/make_dede_site.py" "$WORK/old" "$ARTICLES" "$PICTURES"
+node "$ROOT/scripts/lib/make-dede-site.mjs" "$WORK/old" "$ARTICLES" "$PICTURES"
 echo "dump $(du -h "$WORK/old/dede.sql" | cut -f1), uploads $(du -sh "$WORK/old/uploads" | cut -f1)"
 
 # One import: wall seconds, peak RSS (MB) and the report's totals.

@@ -6,7 +6,7 @@
 # Builds the release site, generates ARTICLES synthetic articles (bodies mixed from the demo
 # articles' sentences) and builds the search index (time and size are printed), starts Portico
 # with the page cache off, and times the 60 queries of scripts/search-queries.txt, each five
-# times on one connection (scripts/search-timing.py): p50/p95/p99 and the slowest queries.
+# times on one connection (scripts/search-timing.mjs): p50/p95/p99 and the slowest queries.
 # Then how much of an article save the index costs (portico bench-save). PostgreSQL is the
 # local one (127.0.0.1:5432, trust auth); a database portico_bench_search is created and dropped.
 set -euo pipefail
@@ -49,7 +49,7 @@ run_backend() { # name database-url
     sleep 0.1
   done
   say "$name: search timing"
-  python3 scripts/search-timing.py "http://127.0.0.1:$PORT" scripts/search-queries.txt 5
+  node scripts/search-timing.mjs "http://127.0.0.1:$PORT" scripts/search-queries.txt 5
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
   say "$name: the cost of the index in a save"
   target/release/portico bench-save --count 200
