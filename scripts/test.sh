@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check and test: formatting, clippy on the server
 # and the wasm build, unit/service/API tests (SQLite, and PostgreSQL when it answers; files on
-# a local directory and on SeaweedFS's S3, started here — both always with CI=true), then the
-# end-to-end tests in headless Chromium against the release build.
+# a local directory and on SeaweedFS's S3, started here — both required with CI=true), the
+# crash, cluster and form-load checks, then the end-to-end tests in headless Chromium against
+# the release build.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
@@ -21,19 +22,36 @@ say "clippy: browser (wasm) build"
 cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 cargo clippy -p app -p frontend-full --target wasm32-unknown-unknown --features app/full -- -D warnings
 
+# Tests that need PostgreSQL or S3 are built in only when that backend is here (features
+# test-postgres and test-s3 of server and service); without it they are reported as ignored,
+# with the reason, and with CI=true its absence fails the run.
+features=()
+pg_url="${PORTICO_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
+pg_host_port="${pg_url#*@}"; pg_host_port="${pg_host_port%%/*}"
+[[ "$pg_host_port" == *:* ]] || pg_host_port="$pg_host_port:5432"
+if (exec 3<>"/dev/tcp/${pg_host_port%:*}/${pg_host_port##*:}") 2>/dev/null; then
+  features+=(server/test-postgres service/test-postgres)
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI=true but PostgreSQL does not answer at $pg_host_port" >&2
+  exit 1
+else
+  say "PostgreSQL does not answer at $pg_host_port: its tests will be reported as ignored"
+fi
+
 say "starting SeaweedFS (S3) for the storage tests"
 source "$ROOT/scripts/lib/seaweedfs.sh"
 trap stop_seaweedfs EXIT
-if ! start_seaweedfs 18333; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "CI=true but SeaweedFS could not be started" >&2
-    exit 1
-  fi
-  echo "the S3 storage tests will be skipped" >&2
+if start_seaweedfs 18333; then
+  features+=(server/test-s3 service/test-s3)
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI=true but SeaweedFS could not be started" >&2
+  exit 1
+else
+  say "no S3 server: the S3 tests will be reported as ignored"
 fi
 
-say "unit, service and API tests"
-cargo test --workspace
+say "unit, service and API tests (features: ${features[*]:-none})"
+cargo test --workspace ${features:+--features "$(IFS=,; echo "${features[*]}")"}
 
 say "release build"
 build_site

@@ -452,9 +452,7 @@ on_both_backends!(the_auditor_exports_csv_and_json_lines);
 /// link otherwise; with another installation's key nothing verifies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_verify_command_exits_zero_only_when_intact() {
-    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite)
-        .await
-        .unwrap();
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
     some_activity(&app).await;
     let run = |key: &str| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))

@@ -50,13 +50,13 @@ async fn add_content(app: &TestApp) {
         .unwrap();
 }
 
-fn s3_location(prefix: &str) -> Option<Location> {
-    let (endpoint, bucket) = test_s3()?;
+fn s3_location(prefix: &str) -> Location {
+    let (endpoint, bucket) = test_s3();
     let url = format!(
         "s3://{bucket}/{prefix}-{}",
         chrono::Utc::now().timestamp_micros()
     );
-    Some(Location::parse(&url, Some(&endpoint), "", true).unwrap())
+    Location::parse(&url, Some(&endpoint), "", true).unwrap()
 }
 
 fn with_place(settings: &Settings, database: &str, storage: &Location) -> Settings {
@@ -67,14 +67,14 @@ fn with_place(settings: &Settings, database: &str, storage: &Location) -> Settin
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(all(feature = "test-postgres", feature = "test-s3")),
+    ignore = "needs PostgreSQL and an S3 server: cargo test --features server/test-postgres,server/test-s3"
+)]
 async fn a_sqlite_site_moves_to_postgres_and_s3_and_back() {
-    let Some(s3) = s3_location("move") else {
-        return;
-    };
-    let Some((pg_url, _pg_name)) = fresh_pg_database().await else {
-        return;
-    };
-    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let s3 = s3_location("move");
+    let (pg_url, _pg_name) = fresh_pg_database().await;
+    let app = spawn_app(Backend::Sqlite).await;
     add_content(&app).await;
     let work = tempfile::tempdir().unwrap();
     let before = census(&app.db, &app.state.files).await;
@@ -238,7 +238,7 @@ crate::on_both_backends!(backups_are_snapshots_while_the_site_writes);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn damaged_archives_and_full_targets_are_refused_before_writing() {
-    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let app = spawn_app(Backend::Sqlite).await;
     let work = tempfile::tempdir().unwrap();
     let file = work.path().join("site.tar.gz");
     service::backup::backup(&app.db, &app.state.files, &file, |_| {})

@@ -336,26 +336,10 @@ async fn shared_site_data_follows_changes(app: &TestApp) {
     assert!(chrono::Utc::now() >= due);
 }
 
-mod shared_site_data_follows_changes {
-    use crate::helpers::{Backend, spawn_app_with};
-
-    const NO_CACHE: &[(&str, &str)] = &[("PORTICO_CACHE_MB", "0")];
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        let app = spawn_app_with(Backend::Sqlite, NO_CACHE).await.unwrap();
-        super::shared_site_data_follows_changes(&app).await;
-        app.cleanup().await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(app) = spawn_app_with(Backend::Postgres, NO_CACHE).await {
-            super::shared_site_data_follows_changes(&app).await;
-            app.cleanup().await;
-        }
-    }
-}
+crate::on_both_backends!(
+    shared_site_data_follows_changes,
+    &[("PORTICO_CACHE_MB", "0")]
+);
 
 /// A `HEAD` before any `GET` (an uptime monitor's `HEAD /`, say) must not be what the cache
 /// keeps: every cached kind of route — pages, feeds, sitemaps, robots.txt — is asked for

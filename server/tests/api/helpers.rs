@@ -50,25 +50,18 @@ pub fn pg_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-/// Creates a fresh PostgreSQL database; `None` (with a note) when PostgreSQL does not answer
-/// outside CI. In CI a missing PostgreSQL fails the test.
-pub async fn fresh_pg_database() -> Option<(String, String)> {
+/// Creates a fresh PostgreSQL database. Only tests built with the `test-postgres` feature
+/// call it (the others are reported as ignored); a PostgreSQL that does not answer then fails
+/// the test.
+pub async fn fresh_pg_database() -> (String, String) {
     static N: AtomicU32 = AtomicU32::new(0);
     let admin_url = pg_admin_url();
     let admin = match Database::connect(&admin_url).await {
         Ok(db) => db,
-        Err(e) => {
-            assert!(
-                !in_ci(),
-                "CI=true but PostgreSQL at {admin_url} is unreachable: {e}"
-            );
-            eprintln!("skipped: PostgreSQL not reachable at {admin_url} ({e})");
-            return None;
-        }
+        Err(e) => panic!(
+            "PostgreSQL at {admin_url} is unreachable: {e} (start it, set PORTICO_TEST_PG_URL, \
+             or build the tests without the test-postgres feature)"
+        ),
     };
     let name = format!(
         "portico_test_{}_{}_{}",
@@ -84,10 +77,10 @@ pub async fn fresh_pg_database() -> Option<(String, String)> {
         .rsplit_once('/')
         .map(|(b, _)| b)
         .unwrap_or(&admin_url);
-    Some((format!("{base}/{name}"), name))
+    (format!("{base}/{name}"), name)
 }
 
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, &[]).await
 }
 
@@ -95,7 +88,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 pub async fn spawn_app_with(
     backend: Backend,
     overrides: &'static [(&'static str, &'static str)],
-) -> Option<TestApp> {
+) -> TestApp {
     let owned = overrides
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -104,37 +97,32 @@ pub async fn spawn_app_with(
 }
 
 /// The S3 server of the tests (SeaweedFS, started by scripts/test.sh): its endpoint and
-/// bucket. `None` (with a note) when it is not configured outside CI; in CI its absence
-/// fails the test.
-pub fn test_s3() -> Option<(String, String)> {
+/// bucket. Only tests built with the `test-s3` feature call it; a missing server fails them.
+pub fn test_s3() -> (String, String) {
     let endpoint = std::env::var("PORTICO_TEST_S3_ENDPOINT").unwrap_or_default();
     let keys = std::env::var("AWS_ACCESS_KEY_ID").is_ok();
-    if endpoint.is_empty() || !keys {
-        assert!(
-            !in_ci(),
-            "CI=true but no S3 server for the tests: scripts/test.sh starts SeaweedFS and sets \
-             PORTICO_TEST_S3_ENDPOINT and AWS_ACCESS_KEY_ID"
-        );
-        eprintln!("skipped: no S3 server (PORTICO_TEST_S3_ENDPOINT, AWS_ACCESS_KEY_ID unset)");
-        return None;
-    }
+    assert!(
+        !endpoint.is_empty() && keys,
+        "no S3 server for the tests: scripts/test.sh starts SeaweedFS and sets \
+         PORTICO_TEST_S3_ENDPOINT and AWS_ACCESS_KEY_ID (or build without the test-s3 feature)"
+    );
     let bucket =
         std::env::var("PORTICO_TEST_S3_BUCKET").unwrap_or_else(|_| "portico-test".to_owned());
-    Some((endpoint, bucket))
+    (endpoint, bucket)
 }
 
 /// Settings that put a test server's files in the test bucket, under one prefix per test
 /// process (uploads get random names, and the demo images are drawn once).
-pub fn s3_settings() -> Option<Vec<(String, String)>> {
-    let (endpoint, bucket) = test_s3()?;
-    Some(vec![
+pub fn s3_settings() -> Vec<(String, String)> {
+    let (endpoint, bucket) = test_s3();
+    vec![
         (
             "PORTICO_STORAGE_URL".to_owned(),
             format!("s3://{bucket}/api-{}", std::process::id()),
         ),
         ("PORTICO_S3_ENDPOINT".to_owned(), endpoint),
         ("PORTICO_S3_PATH_STYLE".to_owned(), "true".to_owned()),
-    ])
+    ]
 }
 
 /// The installation key of the test servers (base64 of 32 bytes).
@@ -143,7 +131,7 @@ pub const TEST_SECRET_KEY: &str = "dGVzdC1rZXktb2YtdGhlLXBvcnRpY28tdGVzdHMtMDE="
 pub const TEST_PERSONAL_DATA_KEY: &str = "cGVyc29uYWwtZGF0YS1rZXktb2YtdGhlLXRlc3RzLTE=";
 
 /// [`spawn_app`] with settings given as owned pairs.
-pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -> Option<TestApp> {
+pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, pg_database) = match backend {
         Backend::Sqlite => (
@@ -154,7 +142,7 @@ pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -
             None,
         ),
         Backend::Postgres => {
-            let (url, name) = fresh_pg_database().await?;
+            let (url, name) = fresh_pg_database().await;
             (url, Some(name))
         }
     };
@@ -216,7 +204,7 @@ pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -
         .timeout(REQUEST_TIMEOUT)
         .build()
         .unwrap();
-    Some(TestApp {
+    TestApp {
         address,
         client,
         state,
@@ -225,7 +213,7 @@ pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -
         cache,
         pg_database,
         _dir: dir,
-    })
+    }
 }
 
 impl TestApp {
@@ -347,28 +335,35 @@ impl TestApp {
     }
 }
 
-/// Runs a test body against SQLite and PostgreSQL.
+/// Runs a test body (`async fn NAME(app: &TestApp)`) against SQLite and PostgreSQL, as two
+/// tests `NAME::sqlite` and `NAME::postgres`; the second is reported as ignored, with the
+/// reason, in a build without the `test-postgres` feature. `on_both_backends!(NAME, SETTINGS)`
+/// starts the servers with some settings changed (`&[("PORTICO_…", "…")]`).
 #[macro_export]
 macro_rules! on_both_backends {
     ($body:ident) => {
+        $crate::on_both_backends!($body, &[]);
+    };
+    ($body:ident, $overrides:expr) => {
         mod $body {
-            use $crate::helpers::{Backend, spawn_app};
+            use $crate::helpers::{Backend, spawn_app_with};
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = spawn_app(Backend::Sqlite)
-                    .await
-                    .expect("SQLite always works");
+                let app = spawn_app_with(Backend::Sqlite, $overrides).await;
                 super::$body(&app).await;
                 app.cleanup().await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(feature = "test-postgres"),
+                ignore = "needs PostgreSQL: cargo test --features server/test-postgres (PORTICO_TEST_PG_URL)"
+            )]
             async fn postgres() {
-                if let Some(app) = spawn_app(Backend::Postgres).await {
-                    super::$body(&app).await;
-                    app.cleanup().await;
-                }
+                let app = spawn_app_with(Backend::Postgres, $overrides).await;
+                super::$body(&app).await;
+                app.cleanup().await;
             }
         }
     };

@@ -146,9 +146,7 @@ async fn app_with_mail(port: u16) -> TestApp {
             "office@portico.test, editor@portico.test",
         ),
     ]));
-    spawn_app_with(Backend::Sqlite, overrides)
-        .await
-        .expect("SQLite always works")
+    spawn_app_with(Backend::Sqlite, overrides).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,22 +6,11 @@ use crate::messages::{answer_of, code_of, good, input_value, post, send, stored}
 use crate::on_both_backends;
 
 /// Limits: after 2 messages the question is asked, after 4 the client waits (429).
-async fn limits(backend: Backend) {
-    let Some(app) = spawn_app_with(
-        backend,
-        &[
-            ("PORTICO_FORMS_PER_HOUR", "4"),
-            ("PORTICO_FORMS_CHALLENGE_AFTER", "2"),
-        ],
-    )
-    .await
-    else {
-        return;
-    };
+async fn limits(app: &TestApp) {
     let reader = app.browser();
     for i in 0..2 {
         let content = format!("第{i}条关于园区服务的留言");
-        let sent = send(&app, &reader, &good("服务", &content, "13812345678")).await;
+        let sent = send(app, &reader, &good("服务", &content, "13812345678")).await;
         assert_eq!(sent.status, 303, "{}", sent.body);
     }
     // The third: the form now asks, and a wrong answer is refused with the text kept.
@@ -39,33 +28,30 @@ async fn limits(backend: Backend) {
     );
     let mut wrong = good("服务", "第三条留言", "13812345678");
     wrong.push(("answer", "999"));
-    let sent = send(&app, &reader, &wrong).await;
+    let sent = send(app, &reader, &wrong).await;
     assert_eq!(sent.status, 422);
     assert!(sent.body.contains("答案不正确") && sent.body.contains("第三条留言"));
     // Answered (the helper answers what the page asks): stored.
-    let sent = send(&app, &reader, &good("服务", "第三条留言", "13812345678")).await;
+    let sent = send(app, &reader, &good("服务", "第三条留言", "13812345678")).await;
     assert_eq!(sent.status, 303, "{}", sent.body);
     // The wrong answer counted: the limit of 4 is reached.
-    let sent = send(&app, &reader, &good("服务", "第五条留言", "13812345678")).await;
+    let sent = send(app, &reader, &good("服务", "第五条留言", "13812345678")).await;
     assert_eq!(sent.status, 429, "{}", sent.body);
     assert!(sent.body.contains("提交得太频繁") && sent.body.contains("第五条留言"));
     let wait: i64 = sent.retry_after.expect("Retry-After").parse().unwrap();
     assert!((1..=3600).contains(&wait));
-    assert_eq!(stored(&app).await, 3);
+    assert_eq!(stored(app).await, 3);
 
     // Robots post at once: with the usual 3 seconds, a form sent back at once is refused.
-    app.cleanup().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn limits_sqlite() {
-    limits(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn limits_postgres() {
-    limits(Backend::Postgres).await;
-}
+on_both_backends!(
+    limits,
+    &[
+        ("PORTICO_FORMS_PER_HOUR", "4"),
+        ("PORTICO_FORMS_CHALLENGE_AFTER", "2"),
+    ]
+);
 
 /// A reader's client on another loopback address (the server sees it as that client).
 fn reader_at(ip: [u8; 4]) -> reqwest::Client {
@@ -164,17 +150,14 @@ on_both_backends!(a_form_is_sent_back_once_by_its_own_client);
 
 /// Refused posts count against the hourly limit like stored ones: a robot that never gets
 /// a post through still runs into it.
-async fn refused_posts_count_against_the_limit(backend: Backend) {
-    let Some(app) = spawn_app_with(backend, &[("PORTICO_FORMS_PER_HOUR", "3")]).await else {
-        return;
-    };
+async fn refused_posts_count_against_the_limit(app: &TestApp) {
     let reader = app.browser();
     let no_consent: Vec<(&str, &str)> = good("无同意", "每次都缺少同意的留言", "13812345678")
         .into_iter()
         .filter(|(k, _)| *k != "consent")
         .collect();
     for _ in 0..3 {
-        let sent = send(&app, &reader, &no_consent).await;
+        let sent = send(app, &reader, &no_consent).await;
         assert_eq!(sent.status, 422, "{}", sent.body);
     }
     let sent = send(
@@ -185,19 +168,13 @@ async fn refused_posts_count_against_the_limit(backend: Backend) {
     .await;
     assert_eq!(sent.status, 429, "{}", sent.body);
     assert!(sent.body.contains("这一条本来是好的留言"));
-    assert_eq!(stored(&app).await, 0);
-    app.cleanup().await;
+    assert_eq!(stored(app).await, 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refused_posts_count_against_the_limit_sqlite() {
-    refused_posts_count_against_the_limit(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn refused_posts_count_against_the_limit_postgres() {
-    refused_posts_count_against_the_limit(Backend::Postgres).await;
-}
+on_both_backends!(
+    refused_posts_count_against_the_limit,
+    &[("PORTICO_FORMS_PER_HOUR", "3")]
+);
 
 /// A reader's browser behind the site's reverse proxy, which reports it as `address`.
 fn reader_behind_proxy(address: &str) -> reqwest::Client {
@@ -224,9 +201,7 @@ async fn ipv6_readers_are_limited_per_64() {
             ("PORTICO_FORMS_PER_HOUR", "2"),
             ("PORTICO_TRUSTED_PROXIES", "127.0.0.1"),
         ],
-    )
-    .await
-    .expect("SQLite");
+    ).await;
     for (i, address) in ["2001:db8:7:1::1", "2001:db8:7:1:a::2"].iter().enumerate() {
         let reader = reader_behind_proxy(address);
         let content = format!("第{i}条来自同一网段的留言");
@@ -256,9 +231,7 @@ async fn ipv6_readers_are_limited_per_64() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_sent_back_at_once_are_refused() {
-    let app = spawn_app_with(Backend::Sqlite, &[("PORTICO_FORMS_MIN_SECS", "3")])
-        .await
-        .unwrap();
+    let app = spawn_app_with(Backend::Sqlite, &[("PORTICO_FORMS_MIN_SECS", "3")]).await;
     let reader = app.browser();
     let sent = send(
         &app,

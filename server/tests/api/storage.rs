@@ -151,15 +151,19 @@ async fn media_files_are_served_and_deleted(app: &TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn media_on_a_local_directory() {
-    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let app = spawn_app(Backend::Sqlite).await;
     media_files_are_served_and_deleted(&app).await;
     app.cleanup().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(feature = "test-s3"),
+    ignore = "needs an S3 server: cargo test --features server/test-s3 (scripts/test.sh starts SeaweedFS)"
+)]
 async fn media_on_s3() {
-    let Some(s3) = s3_settings() else { return };
-    let app = spawn_app_env(Backend::Sqlite, s3).await.unwrap();
+    let s3 = s3_settings();
+    let app = spawn_app_env(Backend::Sqlite, s3).await;
     assert!(app.state.files.media.local_root().is_none(), "on S3");
     media_files_are_served_and_deleted(&app).await;
     app.cleanup().await;
@@ -169,9 +173,13 @@ async fn media_on_s3() {
 /// requests get a 503 within seconds, pages that need no file still work, and `/readyz`
 /// says what is missing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(feature = "test-s3"),
+    ignore = "needs an S3 server: cargo test --features server/test-s3 (scripts/test.sh starts SeaweedFS)"
+)]
 async fn an_unreachable_object_store_is_a_quick_503() {
-    let Some(s3) = s3_settings() else { return };
-    let app = spawn_app_env(Backend::Sqlite, s3).await.unwrap();
+    let s3 = s3_settings();
+    let app = spawn_app_env(Backend::Sqlite, s3).await;
     // Nothing listens on this port: connections are refused at once. A black hole is what
     // the time limit is for; a refused connection tests the error path end to end.
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -514,17 +514,10 @@ async fn the_limit_counts_submissions_per_client(app: &TestApp) {
     assert_eq!(rows(app).await, 2);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_limit_counts_submissions_per_client_on_sqlite() {
-    let app = crate::helpers::spawn_app_with(
-        crate::helpers::Backend::Sqlite,
-        &[("PORTICO_FORMS_PER_HOUR", "2")],
-    )
-    .await
-    .unwrap();
-    the_limit_counts_submissions_per_client(&app).await;
-    app.cleanup().await;
-}
+crate::on_both_backends!(
+    the_limit_counts_submissions_per_client,
+    &[("PORTICO_FORMS_PER_HOUR", "2")]
+);
 
 async fn the_editor_imports_a_word_document(app: &TestApp) {
     app.create_staff("importer", entity::user::Role::Editor)
