@@ -1,6 +1,13 @@
 //! Query-string helpers shared by the server and browser builds: optional parameters and percent-encoding.
 
 /// An optional parameter as a plain string (empty when absent).
+/// Whether a checkbox was ticked, from its submitted value: present, not empty, and not
+/// `0` or `false` (the values a script may send for "off"). The one rule for every form: the
+/// server functions' and the plain form routes'.
+pub fn is_checked(value: Option<&str>) -> bool {
+    value.is_some_and(|s| !s.is_empty() && s != "0" && s != "false")
+}
+
 pub fn opt(v: Option<String>) -> String {
     v.unwrap_or_default()
 }

@@ -189,14 +189,14 @@ pub fn sniff(data: &[u8]) {
 
 /// A URL-encoded form body: what it decodes to encodes back to the same.
 pub fn form_urlencoded(data: &[u8]) {
-    let (fields, bad) = bounded("decode_form", data.len(), || {
-        server::routes::forms::decode_form(data)
+    let form = bounded("decode_form", data.len(), || {
+        server::form_body::FormFields::decode(data)
     });
-    if !bad {
-        let again = serde_urlencoded::to_string(&fields).expect("fields encode");
-        let (round, bad_again) = server::routes::forms::decode_form(again.as_bytes());
-        assert!(!bad_again);
-        assert_eq!(round, fields, "decode(encode(x)) != x");
+    if !form.bad_utf8() {
+        let again = serde_urlencoded::to_string(form.fields()).expect("fields encode");
+        let round = server::form_body::FormFields::decode(again.as_bytes());
+        assert!(!round.bad_utf8());
+        assert_eq!(round, form, "decode(encode(x)) != x");
     }
     let value = text(data);
     if let Some(decoded) = app::query::decode(&value) {
@@ -238,20 +238,25 @@ pub fn multipart(data: &[u8]) {
     else {
         return;
     };
-    let (fields, files, _) = bounded("multipart", data.len(), || {
-        runtime().block_on(server::routes::submit::read_submit_body(req))
+    let post = bounded("multipart", data.len(), || {
+        runtime().block_on(server::routes::reader_forms::multipart::read(req))
     });
-    let kept: usize = fields.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
-        + files.iter().map(|f| f.content.len()).sum::<usize>();
+    let kept: usize = post
+        .fields
+        .fields()
+        .iter()
+        .map(|(k, v)| k.len() + v.len())
+        .sum::<usize>()
+        + post.files.iter().map(|f| f.content.len()).sum::<usize>();
     // Replacement characters for bad UTF-8 may lengthen text by a factor of three.
     assert!(
         kept <= 3 * data.len() + 64,
         "{kept} bytes kept of {}",
         data.len()
     );
-    assert!(fields.len() <= 32);
+    assert!(post.fields.fields().len() <= 32);
     assert!(
-        files
+        post.files
             .iter()
             .all(|f| f.content.len() <= service::submissions::MAX_FILE_BYTES)
     );

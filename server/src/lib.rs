@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cli;
 pub mod compress;
 pub mod config;
+pub mod form_body;
 pub mod import;
 pub mod markup;
 pub mod metrics;

@@ -178,17 +178,23 @@ pub fn build_router(
         .route("/sitemap.xml", get(routes::sitemap::sitemap))
         .route("/sitemaps/{file}", get(routes::sitemap::sitemap_file))
         .route("/robots.txt", get(routes::sitemap::robots))
-        .route("/messages", post(routes::forms::post_message))
-        .route("/messages/track", post(routes::forms::post_track))
-        .route("/submit", post(routes::submit::post_submit))
-        .route("/submit/track", post(routes::submit::post_submit_track))
+        .route("/messages", post(routes::reader_forms::message::post))
+        .route(
+            "/messages/track",
+            post(routes::reader_forms::message::track),
+        )
+        .route("/submit", post(routes::reader_forms::submission::post))
+        .route(
+            "/submit/track",
+            post(routes::reader_forms::submission::track),
+        )
         .route(
             "/api/admin/submissions/{id}/files/{file}",
-            get(routes::submit::download),
+            get(routes::staff_files::download),
         )
         .route(
             app::api::admin::articles::DOCX_URL,
-            post(routes::submit::import_docx),
+            post(routes::staff_files::import_docx),
         )
         .route("/admin/login", post(admin_auth::login))
         .route("/admin/logout", post(admin_auth::logout))

@@ -5,85 +5,42 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::queue::{ActionButton, Queue, filter_and_page};
 use super::{AdminPage, AdminView, ContactDetails, CsrfField, wants_full_contact};
 use crate::api::admin::messages::{
     DeleteMessage, PublishMessage, ReplyMessage, SpamMessage, get_message, get_message_queue,
 };
-use crate::components::pager::Pagination;
 use crate::error::AppError;
-use crate::models::admin::{MessageDetail, MessageQueue};
+use crate::models::admin::{MessageDetail, MessageQueue, MessageRow};
 use crate::pages::article::parse_id;
 
 #[component]
 pub fn MessageQueuePage() -> impl IntoView {
-    let query = use_query_map();
-    let data = Resource::new_blocking(
-        move || {
-            let q = query.read();
-            (
-                q.get("filter").unwrap_or_default(),
-                q.get("page")
-                    .and_then(|p| p.parse::<u64>().ok())
-                    .unwrap_or(1),
-            )
-        },
-        |(filter, page)| get_message_queue(filter, page),
-    );
+    let data = Resource::new_blocking(filter_and_page(), |(filter, page)| {
+        get_message_queue(filter, page)
+    });
     view! {
         <AdminPage
             data
             render={|q: MessageQueue| AdminView {
                 title: "留言".into(),
                 content: view! {
-                    <QueueTabs tabs=q.tabs base="/admin/messages" label="留言分类" />
-                    {if q.rows.is_empty() {
-                        view! { <p class="empty">"这里没有留言。"</p> }.into_any()
-                    } else {
-                        view! {
-                            <div class="table-wrap">
-                                <table class="data">
-                                    <thead>
-                                        <tr>
-                                            <th>"受理编号"</th>
-                                            <th>"主题"</th>
-                                            <th>"留言人"</th>
-                                            <th>"收到时间"</th>
-                                            <th>"公开意愿"</th>
-                                            <th>"状态"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {q
-                                            .rows
-                                            .into_iter()
-                                            .map(|r| {
-                                                view! {
-                                                    <tr>
-                                                        <td class="nowrap">
-                                                            <a href=format!("/admin/messages/{}", r.id)>{r.code}</a>
-                                                        </td>
-                                                        <td class="title-cell">
-                                                            <a href=format!("/admin/messages/{}", r.id)>{r.subject}</a>
-                                                        </td>
-                                                        <td>
-                                                            {r.name} <br /> <small class="muted">{r.contact}</small>
-                                                        </td>
-                                                        <td class="nowrap">{r.received_at}</td>
-                                                        <td>
-                                                            {if r.wants_public { "可公开" } else { "不公开" }}
-                                                        </td>
-                                                        <td>{r.status}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <Pagination pager=q.pager />
-                        }
-                            .into_any()
-                    }}
+                    <Queue
+                        tabs=q.tabs
+                        base="/admin/messages"
+                        label="留言分类"
+                        headers=&[
+                            "受理编号",
+                            "主题",
+                            "留言人",
+                            "收到时间",
+                            "公开意愿",
+                            "状态",
+                        ]
+                        rows=q.rows.into_iter().map(queue_row).collect()
+                        pager=q.pager
+                        empty="这里没有留言。"
+                    />
                 }
                     .into_any(),
             }}
@@ -91,55 +48,24 @@ pub fn MessageQueuePage() -> impl IntoView {
     }
 }
 
-/// The filter tabs of a back-office queue, each with its count.
-#[component]
-pub(crate) fn QueueTabs(
-    tabs: Vec<crate::models::admin::QueueTab>,
-    base: &'static str,
-    label: &'static str,
-) -> impl IntoView {
+/// One row of the queue.
+fn queue_row(r: MessageRow) -> AnyView {
+    let href = format!("/admin/messages/{}", r.id);
     view! {
-        <nav class="tabs" aria-label=label>
-            {tabs
-                .into_iter()
-                .map(|t| {
-                    view! {
-                        <a
-                            href=format!("{base}?filter={}", t.code)
-                            class:current=t.current
-                            aria-current=t.current.then_some("page")
-                        >
-                            {t.label}
-                            <span class="count">{t.count}</span>
-                        </a>
-                    }
-                })
-                .collect_view()}
-        </nav>
+        <tr>
+            <td class="nowrap">
+                <a href=href.clone()>{r.code}</a>
+            </td>
+            <td class="title-cell">
+                <a href=href>{r.subject}</a>
+            </td>
+            <td>{r.name} <br /> <small class="muted">{r.contact}</small></td>
+            <td class="nowrap">{r.received_at}</td>
+            <td>{if r.wants_public { "可公开" } else { "不公开" }}</td>
+            <td>{r.status}</td>
+        </tr>
     }
-}
-
-/// A one-button form posting `name=value` for message `id`.
-#[component]
-pub(crate) fn ActionButton(
-    action: &'static str,
-    id: i32,
-    name: &'static str,
-    value: &'static str,
-    label: &'static str,
-    #[prop(optional)] class: &'static str,
-    #[prop(optional, into)] confirm: Option<&'static str>,
-) -> impl IntoView {
-    view! {
-        <form method="post" action=action class="inline-form">
-            <CsrfField />
-            <input type="hidden" name="id" value=id />
-            {(!name.is_empty()).then(|| view! { <input type="hidden" name=name value=value /> })}
-            <button type="submit" class=format!("button small {class}") data-confirm=confirm>
-                {label}
-            </button>
-        </form>
-    }
+    .into_any()
 }
 
 #[component]

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod notices;
 pub mod pages;
 pub mod password;
+mod queue;
 pub mod redirects;
 pub mod review;
 mod richtext;

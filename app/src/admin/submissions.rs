@@ -5,98 +5,70 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::messages::{ActionButton, QueueTabs};
+use super::queue::{ActionButton, Queue, filter_and_page};
 use super::{AdminPage, AdminView, ContactDetails, CsrfField, wants_full_contact};
 use crate::api::admin::submissions::{
     AcceptSubmission, DeleteSubmission, RejectSubmission, SpamSubmission, get_submission,
     get_submission_queue,
 };
-use crate::components::pager::Pagination;
 use crate::error::AppError;
-use crate::models::admin::{SubmissionDetail, SubmissionQueue};
+use crate::models::admin::{SubmissionDetail, SubmissionQueue, SubmissionRow};
 use crate::pages::article::parse_id;
 
 #[component]
 pub fn SubmissionQueuePage() -> impl IntoView {
-    let query = use_query_map();
-    let data = Resource::new_blocking(
-        move || {
-            let q = query.read();
-            (
-                q.get("filter").unwrap_or_default(),
-                q.get("page")
-                    .and_then(|p| p.parse::<u64>().ok())
-                    .unwrap_or(1),
-            )
-        },
-        |(filter, page)| get_submission_queue(filter, page),
-    );
+    let data = Resource::new_blocking(filter_and_page(), |(filter, page)| {
+        get_submission_queue(filter, page)
+    });
     view! {
         <AdminPage
             data
             render={|q: SubmissionQueue| AdminView {
                 title: "投稿".into(),
                 content: view! {
-                    <QueueTabs tabs=q.tabs base="/admin/submissions" label="投稿分类" />
-                    {if q.rows.is_empty() {
-                        view! { <p class="empty">"这里没有投稿。"</p> }.into_any()
-                    } else {
-                        view! {
-                            <div class="table-wrap">
-                                <table class="data">
-                                    <thead>
-                                        <tr>
-                                            <th>"受理编号"</th>
-                                            <th>"标题"</th>
-                                            <th>"作者"</th>
-                                            <th>"单位"</th>
-                                            <th>"附件"</th>
-                                            <th>"收到时间"</th>
-                                            <th>"状态"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {q
-                                            .rows
-                                            .into_iter()
-                                            .map(|r| {
-                                                view! {
-                                                    <tr>
-                                                        <td class="nowrap">
-                                                            <a href=format!("/admin/submissions/{}", r.id)>{r.code}</a>
-                                                        </td>
-                                                        <td class="title-cell">
-                                                            <a href=format!("/admin/submissions/{}", r.id)>{r.title}</a>
-                                                        </td>
-                                                        <td>
-                                                            {r.name} <br /> <small class="muted">{r.contact}</small>
-                                                        </td>
-                                                        <td>{r.organization}</td>
-                                                        <td>
-                                                            {if r.files == 0 {
-                                                                "—".to_owned()
-                                                            } else {
-                                                                format!("{} 个", r.files)
-                                                            }}
-                                                        </td>
-                                                        <td class="nowrap">{r.received_at}</td>
-                                                        <td>{r.status}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <Pagination pager=q.pager />
-                        }
-                            .into_any()
-                    }}
+                    <Queue
+                        tabs=q.tabs
+                        base="/admin/submissions"
+                        label="投稿分类"
+                        headers=&[
+                            "受理编号",
+                            "标题",
+                            "作者",
+                            "单位",
+                            "附件",
+                            "收到时间",
+                            "状态",
+                        ]
+                        rows=q.rows.into_iter().map(queue_row).collect()
+                        pager=q.pager
+                        empty="这里没有投稿。"
+                    />
                 }
                     .into_any(),
             }}
         />
     }
+}
+
+/// One row of the queue.
+fn queue_row(r: SubmissionRow) -> AnyView {
+    let href = format!("/admin/submissions/{}", r.id);
+    view! {
+        <tr>
+            <td class="nowrap">
+                <a href=href.clone()>{r.code}</a>
+            </td>
+            <td class="title-cell">
+                <a href=href>{r.title}</a>
+            </td>
+            <td>{r.name} <br /> <small class="muted">{r.contact}</small></td>
+            <td>{r.organization}</td>
+            <td>{if r.files == 0 { "—".to_owned() } else { format!("{} 个", r.files) }}</td>
+            <td class="nowrap">{r.received_at}</td>
+            <td>{r.status}</td>
+        </tr>
+    }
+    .into_any()
 }
 
 #[component]

@@ -8,7 +8,7 @@ pub mod messages;
 pub mod portal;
 pub mod search;
 pub mod site;
-pub mod submit;
+pub mod submissions;
 
 #[cfg(feature = "ssr")]
 mod column;

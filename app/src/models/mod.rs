@@ -318,13 +318,46 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-/// The 留言 form as the reader sees it: empty, or their text back with the problems.
+/// What every reader form carries besides its own fields: its signed token, the question
+/// when one is asked, and what a refused post says.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageFormState {
+pub struct FormStatus {
     /// The signed form token (time served and the question).
     pub token: String,
     /// The arithmetic question, when the form asks it.
     pub question: Option<String>,
+    /// A message for the top of the form.
+    pub notice: Option<String>,
+    pub problems: Vec<FieldProblem>,
+}
+
+impl FormStatus {
+    /// The problems with `field`, joined.
+    pub fn problem(&self, field: &str) -> Option<String> {
+        let all: Vec<&str> = self
+            .problems
+            .iter()
+            .filter(|p| p.field == field)
+            .map(|p| p.message.as_str())
+            .collect();
+        (!all.is_empty()).then(|| all.join("；"))
+    }
+
+    /// Whether the form comes back refused (a notice or a field's problem).
+    pub fn refused(&self) -> bool {
+        self.notice.is_some() || !self.problems.is_empty()
+    }
+}
+
+/// A reader form's state (留言 or 投稿): its fields and its [`FormStatus`].
+pub trait ReaderFormState: Clone + Send + Sync + 'static {
+    fn status_mut(&mut self) -> &mut FormStatus;
+}
+
+/// The 留言 form as the reader sees it: empty, or their text back with the problems.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageFormState {
+    pub status: FormStatus,
     pub name: String,
     pub phone: String,
     pub email: String,
@@ -332,18 +365,11 @@ pub struct MessageFormState {
     pub content: String,
     pub wants_public: bool,
     pub consent: bool,
-    /// A message for the top of the form.
-    pub notice: Option<String>,
-    pub problems: Vec<FieldProblem>,
 }
 
-impl MessageFormState {
-    /// The problem with `field`, if any.
-    pub fn problem(&self, field: &str) -> Option<String> {
-        self.problems
-            .iter()
-            .find(|p| p.field == field)
-            .map(|p| p.message.clone())
+impl ReaderFormState for MessageFormState {
+    fn status_mut(&mut self) -> &mut FormStatus {
+        &mut self.status
     }
 }
 
@@ -374,26 +400,37 @@ pub struct TrackedMessage {
     pub is_published: bool,
 }
 
-/// `/messages/track`: the tracking form, and what it found.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TrackPage {
+/// A tracking page (`/messages/track`, `/submit/track`): the form, and what it found (a
+/// [`TrackedMessage`] or a [`TrackedSubmission`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackPage<T> {
     pub code: String,
     pub contact: String,
-    /// Just sent: this is the new message's receipt.
+    /// Just sent: this is the new item's receipt.
     pub is_new: bool,
-    pub found: Option<TrackedMessage>,
+    pub found: Option<T>,
     /// Nothing matched, the form was incomplete, or too many tries.
     pub notice: Option<String>,
     pub seo: SeoInfo,
 }
 
+impl<T> Default for TrackPage<T> {
+    fn default() -> Self {
+        Self {
+            code: String::new(),
+            contact: String::new(),
+            is_new: false,
+            found: None,
+            notice: None,
+            seo: SeoInfo::default(),
+        }
+    }
+}
+
 /// The 投稿 form as the reader sees it: empty, or their text back with the problems.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmitFormState {
-    /// The signed form token (time served and the question).
-    pub token: String,
-    /// The arithmetic question, when the form asks it.
-    pub question: Option<String>,
+pub struct SubmissionFormState {
+    pub status: FormStatus,
     pub name: String,
     pub organization: String,
     pub phone: String,
@@ -403,24 +440,14 @@ pub struct SubmitFormState {
     pub column: String,
     pub content: String,
     pub consent: bool,
-    /// A message for the top of the form.
-    pub notice: Option<String>,
-    pub problems: Vec<FieldProblem>,
     /// The files the reader had chosen; a browser cannot be given them back, so the page
     /// names them and asks for them again.
     pub files_to_choose_again: Vec<String>,
 }
 
-impl SubmitFormState {
-    /// The problems with `field`, joined.
-    pub fn problem(&self, field: &str) -> Option<String> {
-        let all: Vec<&str> = self
-            .problems
-            .iter()
-            .filter(|p| p.field == field)
-            .map(|p| p.message.as_str())
-            .collect();
-        (!all.is_empty()).then(|| all.join("；"))
+impl ReaderFormState for SubmissionFormState {
+    fn status_mut(&mut self) -> &mut FormStatus {
+        &mut self.status
     }
 }
 
@@ -433,8 +460,8 @@ pub struct ColumnChoice {
 
 /// `/submit`: the 投稿 form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmitPage {
-    pub form: SubmitFormState,
+pub struct SubmissionPage {
+    pub form: SubmissionFormState,
     pub columns: Vec<ColumnChoice>,
     /// The instructions (投稿须知).
     pub guide_href: String,
@@ -457,18 +484,6 @@ pub struct TrackedSubmission {
     /// Why it was not accepted.
     pub reason: Option<String>,
     pub files: Vec<String>,
-}
-
-/// `/submit/track`: the tracking form, and what it found.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmitTrackPage {
-    pub code: String,
-    pub contact: String,
-    /// Just sent: this is the new submission's receipt.
-    pub is_new: bool,
-    pub found: Option<TrackedSubmission>,
-    pub notice: Option<String>,
-    pub seo: SeoInfo,
 }
 
 /// A stretch of a search result's title or snippet; `mark` is a searched word.

@@ -182,40 +182,102 @@ pub(crate) fn FormGuards(token: String) -> impl IntoView {
     }
 }
 
-/// The top of a tracking page (留言查询, 投稿查询): its title and how to use it, the receipt
-/// right after a post (`is_new`: the code to keep), and why a lookup found nothing.
+/// What differs between the two tracking pages (留言查询, 投稿查询).
+pub(crate) struct TrackTexts {
+    pub title: &'static str,
+    pub lead: &'static str,
+    /// The heading of the receipt of an item just sent.
+    pub receipt: &'static str,
+    pub receipt_hint: &'static str,
+    /// Where the form posts.
+    pub action: &'static str,
+    /// An example receipt code.
+    pub placeholder: &'static str,
+    pub back_href: &'static str,
+    pub back_label: &'static str,
+}
+
+/// A tracking page: its heading, the receipt of an item just sent, the notice, what tracking
+/// found (`found`, rendered by the page), and the form (receipt code and contact).
 #[component]
-pub(crate) fn TrackHead(
-    title: &'static str,
-    lead: &'static str,
-    receipt: &'static str,
-    receipt_hint: &'static str,
+pub(crate) fn TrackLayout(
+    texts: &'static TrackTexts,
+    seo: crate::models::SeoInfo,
     is_new: bool,
     code: String,
+    contact: String,
     notice: Option<String>,
+    found: Option<AnyView>,
 ) -> impl IntoView {
     view! {
-        <header class="page-header">
-            <h1>{title}</h1>
-            <p class="lead">{lead}</p>
-        </header>
-        {is_new
-            .then(|| {
-                view! {
-                    <div class="receipt" role="status">
-                        <p class="receipt-title">{receipt}</p>
-                        <p>"您的受理编号是 " <strong class="receipt-code">{code}</strong></p>
-                        <p class="hint">{receipt_hint}</p>
+        <crate::components::seo::Seo seo />
+        <div class="messages-page track-page">
+            <header class="page-header">
+                <h1>{texts.title}</h1>
+                <p class="lead">{texts.lead}</p>
+            </header>
+            {is_new
+                .then(|| {
+                    view! {
+                        <div class="receipt" role="status">
+                            <p class="receipt-title">{texts.receipt}</p>
+                            <p>
+                                "您的受理编号是 "
+                                <strong class="receipt-code">{code.clone()}</strong>
+                            </p>
+                            <p class="hint">{texts.receipt_hint}</p>
+                        </div>
+                    }
+                })}
+            {notice
+                .map(|n| {
+                    view! {
+                        <div class="form-notice" role="alert">
+                            <p>{n}</p>
+                        </div>
+                    }
+                })}
+            {found}
+            <form
+                method="post"
+                action=texts.action
+                class="reader-form track-form"
+                accept-charset="utf-8"
+            >
+                <div class="field-row">
+                    <div class="field">
+                        <label for="track-code">"受理编号"</label>
+                        <input
+                            id="track-code"
+                            name="code"
+                            value=code
+                            required
+                            maxlength="24"
+                            autocomplete="off"
+                            autocapitalize="characters"
+                            spellcheck="false"
+                            placeholder=texts.placeholder
+                        />
                     </div>
-                }
-            })}
-        {notice
-            .map(|n| {
-                view! {
-                    <div class="form-notice" role="alert">
-                        <p>{n}</p>
+                    <div class="field">
+                        <label for="track-contact">"电话或电子邮箱"</label>
+                        <input
+                            id="track-contact"
+                            name="contact"
+                            value=contact
+                            required
+                            maxlength="100"
+                            autocomplete="email"
+                        />
                     </div>
-                }
-            })}
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button primary">
+                        "查询"
+                    </button>
+                    <a href=texts.back_href>{texts.back_label}</a>
+                </div>
+            </form>
+        </div>
     }
 }

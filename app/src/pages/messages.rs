@@ -8,8 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::column::{PageParam, parse_page};
 use super::form_fields::{
-    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, TrackHead, described,
-    invalid,
+    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, TrackLayout, TrackTexts,
+    described, invalid,
 };
 use super::{PageView, SitePage};
 use crate::api::messages::{get_messages, get_track};
@@ -17,7 +17,9 @@ use crate::components::pager::Pagination;
 use crate::components::reader_form::ReaderFormHelper;
 use crate::components::seo::Seo;
 use crate::error::AppError;
-use crate::models::{MessagesPage as Page, PublicMessage, TrackPage as Track};
+use crate::models::{MessagesPage as Page, PublicMessage, TrackPage, TrackedMessage};
+
+type Track = TrackPage<TrackedMessage>;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
@@ -85,15 +87,15 @@ fn MessagesView(p: Page) -> impl IntoView {
 #[component]
 fn MessageForm(p: Page) -> impl IntoView {
     let f = p.form.clone();
-    let err = |field: &str| f.problem(field);
+    let err = |field: &str| f.status.problem(field);
     let content_err = err("content");
-    let has_problems = f.notice.is_some() || !f.problems.is_empty();
+    let has_problems = f.status.refused();
     let max = p.max_content;
     view! {
         <section class="message-form-panel" aria-labelledby="message-form-title" id="leave-message">
             <h2 id="message-form-title">"我要留言"</h2>
             <FormNotice
-                notice=f.notice.clone()
+                notice=f.status.notice.clone()
                 has_problems
                 fallback="留言还没有提交，请按提示修改后再提交。您填写的内容都还在。"
             />
@@ -104,7 +106,7 @@ fn MessageForm(p: Page) -> impl IntoView {
                 accept-charset="utf-8"
                 id="message-form"
             >
-                <FormGuards token=f.token.clone() />
+                <FormGuards token=f.status.token.clone() />
                 <InputField
                     id="msg-name"
                     name="name"
@@ -158,7 +160,7 @@ fn MessageForm(p: Page) -> impl IntoView {
                     max
                     problem=content_err
                 />
-                <Challenge prefix="msg" question=f.question.clone() problem=err("answer") />
+                <Challenge prefix="msg" question=f.status.question.clone() problem=err("answer") />
                 <Consent
                     prefix="msg"
                     checked=f.consent
@@ -262,121 +264,74 @@ fn render_track(t: Track) -> PageView {
     }
 }
 
+const TRACK: TrackTexts = TrackTexts {
+    title: "留言查询",
+    lead: "请输入受理编号和留言时填写的电话或电子邮箱，查询办理情况和答复。",
+    receipt: "留言已提交，感谢您的来信！",
+    receipt_hint: "请记下这个编号。协会答复后，您可以在本页凭编号和联系方式查看答复。",
+    action: "/messages/track",
+    placeholder: "LY20261201-XXXX",
+    back_href: "/messages",
+    back_label: "返回留言箱",
+};
+
 #[component]
 fn TrackView(t: Track) -> impl IntoView {
-    let found = t.found.clone();
+    let found = t.found.map(|m| view! { <Tracked m /> }.into_any());
     view! {
-        <Seo seo=t.seo.clone() />
-        <div class="messages-page track-page">
-            <TrackHead
-                title="留言查询"
-                lead="请输入受理编号和留言时填写的电话或电子邮箱，查询办理情况和答复。"
-                receipt="留言已提交，感谢您的来信！"
-                receipt_hint="请记下这个编号。协会答复后，您可以在本页凭编号和联系方式查看答复。"
-                is_new=t.is_new
-                code=t.code.clone()
-                notice=t.notice.clone()
-            />
-            {found
-                .map(|m| {
-                    view! {
-                        <section class="tracked" aria-labelledby="tracked-title">
-                            <h2 id="tracked-title">{m.subject}</h2>
-                            <dl class="tracked-meta">
-                                <dt>"受理编号"</dt>
-                                <dd>{m.code}</dd>
-                                <dt>"留言时间"</dt>
-                                <dd>{m.asked_at}</dd>
-                                <dt>"办理状态"</dt>
-                                <dd>
-                                    <strong>{m.status}</strong>
-                                </dd>
-                            </dl>
-                            <p class="question-text">{m.content}</p>
-                            {m
-                                .reply
-                                .map(|r| {
-                                    view! {
-                                        <div class="reply">
-                                            <p class="reply-label">
-                                                "协会答复"
-                                                <span class="meta">{m.replied_at.unwrap_or_default()}</span>
-                                            </p>
-                                            <p class="reply-text">{r}</p>
-                                            {m
-                                                .is_published
-                                                .then(|| {
-                                                    view! {
-                                                        <p class="hint">
-                                                            "这条留言和答复已在"
-                                                            <a href="/messages">"留言箱"</a>"公开。"
-                                                        </p>
-                                                    }
-                                                })}
-                                        </div>
-                                    }
-                                })}
-                        </section>
-                    }
-                })}
-            <TrackForm
-                action="/messages/track"
-                code=t.code.clone()
-                contact=t.contact.clone()
-                placeholder="LY20261201-XXXX"
-                back_href="/messages"
-                back_label="返回留言箱"
-            />
-        </div>
+        <TrackLayout
+            texts=&TRACK
+            seo=t.seo
+            is_new=t.is_new
+            code=t.code
+            contact=t.contact
+            notice=t.notice
+            found
+        />
     }
     .into_any()
 }
 
-/// The tracking form of a reader's form: receipt code and contact, posted to `action`.
+/// What tracking found of a message.
 #[component]
-pub(crate) fn TrackForm(
-    action: &'static str,
-    code: String,
-    contact: String,
-    placeholder: &'static str,
-    back_href: &'static str,
-    back_label: &'static str,
-) -> impl IntoView {
+fn Tracked(m: TrackedMessage) -> impl IntoView {
     view! {
-        <form method="post" action=action class="reader-form track-form" accept-charset="utf-8">
-            <div class="field-row">
-                <div class="field">
-                    <label for="track-code">"受理编号"</label>
-                    <input
-                        id="track-code"
-                        name="code"
-                        value=code
-                        required
-                        maxlength="24"
-                        autocomplete="off"
-                        autocapitalize="characters"
-                        spellcheck="false"
-                        placeholder=placeholder
-                    />
-                </div>
-                <div class="field">
-                    <label for="track-contact">"电话或电子邮箱"</label>
-                    <input
-                        id="track-contact"
-                        name="contact"
-                        value=contact
-                        required
-                        maxlength="100"
-                        autocomplete="email"
-                    />
-                </div>
-            </div>
-            <div class="form-actions">
-                <button type="submit" class="button primary">
-                    "查询"
-                </button>
-                <a href=back_href>{back_label}</a>
-            </div>
-        </form>
+        <section class="tracked" aria-labelledby="tracked-title">
+            <h2 id="tracked-title">{m.subject}</h2>
+            <dl class="tracked-meta">
+                <dt>"受理编号"</dt>
+                <dd>{m.code}</dd>
+                <dt>"留言时间"</dt>
+                <dd>{m.asked_at}</dd>
+                <dt>"办理状态"</dt>
+                <dd>
+                    <strong>{m.status}</strong>
+                </dd>
+            </dl>
+            <p class="question-text">{m.content}</p>
+            {m
+                .reply
+                .map(|r| {
+                    view! {
+                        <div class="reply">
+                            <p class="reply-label">
+                                "协会答复"
+                                <span class="meta">{m.replied_at.unwrap_or_default()}</span>
+                            </p>
+                            <p class="reply-text">{r}</p>
+                            {m
+                                .is_published
+                                .then(|| {
+                                    view! {
+                                        <p class="hint">
+                                            "这条留言和答复已在"
+                                            <a href="/messages">"留言箱"</a>"公开。"
+                                        </p>
+                                    }
+                                })}
+                        </div>
+                    }
+                })}
+        </section>
     }
 }

@@ -7,19 +7,20 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::form_fields::{
-    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, TrackHead, described,
-    invalid,
+    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, TrackLayout, TrackTexts,
+    described, invalid,
 };
-use super::messages::TrackForm;
 use super::{PageView, SitePage};
-use crate::api::submit::{get_submit, get_submit_track};
+use crate::api::submissions::{get_submission_page, get_submission_track};
 use crate::components::reader_form::{FileLimits, ReaderFormHelper};
 use crate::components::seo::Seo;
-use crate::models::{SubmitFormState, SubmitPage as Page, SubmitTrackPage as Track};
+use crate::models::{SubmissionFormState, SubmissionPage as Page, TrackPage, TrackedSubmission};
+
+type Track = TrackPage<TrackedSubmission>;
 
 #[component]
 pub fn SubmitPage() -> impl IntoView {
-    let data = Resource::new_blocking(|| (), |_| get_submit());
+    let data = Resource::new_blocking(|| (), |_| get_submission_page());
     view! { <SitePage data render=render /> }
 }
 
@@ -57,8 +58,8 @@ fn SubmitView(p: Page) -> impl IntoView {
 #[component]
 fn SubmitForm(p: Page) -> impl IntoView {
     let f = p.form.clone();
-    let err = |field: &str| f.problem(field);
-    let has_problems = f.notice.is_some() || !f.problems.is_empty();
+    let err = |field: &str| f.status.problem(field);
+    let has_problems = f.status.refused();
     let limits = FileLimits {
         max_files: p.max_files,
         max_file_mb: p.max_file_mb,
@@ -68,7 +69,7 @@ fn SubmitForm(p: Page) -> impl IntoView {
         <section class="message-form-panel submit-panel" aria-labelledby="submit-form-title">
             <h2 id="submit-form-title">"稿件信息"</h2>
             <FormNotice
-                notice=f.notice.clone()
+                notice=f.status.notice.clone()
                 has_problems
                 fallback="稿件还没有提交，请按提示修改后再提交。您填写的文字都还在。"
                 files_again=f.files_to_choose_again.clone()
@@ -81,7 +82,7 @@ fn SubmitForm(p: Page) -> impl IntoView {
                 accept-charset="utf-8"
                 id="submit-form"
             >
-                <FormGuards token=f.token.clone() />
+                <FormGuards token=f.status.token.clone() />
                 <ContactFields f=f.clone() />
                 <InputField
                     id="sub-title"
@@ -94,7 +95,7 @@ fn SubmitForm(p: Page) -> impl IntoView {
                 />
                 <ColumnField p=p.clone() />
                 <ContentFields p=p.clone() />
-                <Challenge prefix="sub" question=f.question.clone() problem=err("answer") />
+                <Challenge prefix="sub" question=f.status.question.clone() problem=err("answer") />
                 <Consent
                     prefix="sub"
                     checked=f.consent
@@ -117,7 +118,7 @@ fn SubmitForm(p: Page) -> impl IntoView {
 /// The column the reader suggests (or 由编辑部决定).
 #[component]
 fn ColumnField(p: Page) -> impl IntoView {
-    let problem = p.form.problem("column");
+    let problem = p.form.status.problem("column");
     let selected = p.form.column.clone();
     view! {
         <div class="field">
@@ -153,7 +154,10 @@ fn ColumnField(p: Page) -> impl IntoView {
 /// The text of the manuscript and its files.
 #[component]
 fn ContentFields(p: Page) -> impl IntoView {
-    let (content_err, files_err) = (p.form.problem("content"), p.form.problem("files"));
+    let (content_err, files_err) = (
+        p.form.status.problem("content"),
+        p.form.status.problem("files"),
+    );
     let max = p.max_content;
     let files_hint = format!(
         "可选。支持 doc、docx、wps、pdf、jpg、png，最多{}个，每个不超过{} MB，合计不超过{} MB。附带 Word 文档（.docx）时，编辑可直接导入其中的标题、表格和图片。",
@@ -200,8 +204,8 @@ fn ContentFields(p: Page) -> impl IntoView {
 
 /// The author and how to reach them (phone or e-mail, at least one).
 #[component]
-fn ContactFields(f: SubmitFormState) -> impl IntoView {
-    let err = |field: &str| f.problem(field);
+fn ContactFields(f: SubmissionFormState) -> impl IntoView {
+    let err = |field: &str| f.status.problem(field);
     view! {
         <div class="field-row">
             <InputField
@@ -291,7 +295,7 @@ pub fn SubmitTrackPage() -> impl IntoView {
             let q = query.read();
             (q.get("code").unwrap_or_default(), q.get("new").is_some())
         },
-        |(code, is_new)| get_submit_track(code, is_new),
+        |(code, is_new)| get_submission_track(code, is_new),
     );
     view! { <SitePage data render=render_track /> }
 }
@@ -303,65 +307,67 @@ fn render_track(t: Track) -> PageView {
     }
 }
 
+const TRACK: TrackTexts = TrackTexts {
+    title: "投稿查询",
+    lead: "请输入受理编号和投稿时填写的电话或电子邮箱，查询稿件的审阅结果。",
+    receipt: "稿件已提交，感谢您的投稿！",
+    receipt_hint: "请记下这个编号。编辑部审阅后，您可以在本页凭编号和联系方式查看结果。",
+    action: "/submit/track",
+    placeholder: "TG20261201-XXXX",
+    back_href: "/submit",
+    back_label: "我要投稿",
+};
+
 #[component]
 fn TrackView(t: Track) -> impl IntoView {
-    let found = t.found.clone();
+    let found = t.found.map(|s| view! { <Tracked s /> }.into_any());
     view! {
-        <Seo seo=t.seo.clone() />
-        <div class="messages-page track-page">
-            <TrackHead
-                title="投稿查询"
-                lead="请输入受理编号和投稿时填写的电话或电子邮箱，查询稿件的审阅结果。"
-                receipt="稿件已提交，感谢您的投稿！"
-                receipt_hint="请记下这个编号。编辑部审阅后，您可以在本页凭编号和联系方式查看结果。"
-                is_new=t.is_new
-                code=t.code.clone()
-                notice=t.notice.clone()
-            />
-            {found
-                .map(|s| {
-                    view! {
-                        <section class="tracked" aria-labelledby="tracked-title">
-                            <h2 id="tracked-title">{s.title}</h2>
-                            <dl class="tracked-meta">
-                                <dt>"受理编号"</dt>
-                                <dd>{s.code}</dd>
-                                <dt>"投稿时间"</dt>
-                                <dd>{s.sent_at}</dd>
-                                <dt>"审阅状态"</dt>
-                                <dd>
-                                    <strong>{s.status}</strong>
-                                </dd>
-                                {(!s.files.is_empty())
-                                    .then(|| {
-                                        view! {
-                                            <dt>"附件"</dt>
-                                            <dd>{s.files.join("、")}</dd>
-                                        }
-                                    })}
-                            </dl>
-                            {s
-                                .reason
-                                .map(|r| {
-                                    view! {
-                                        <div class="reply">
-                                            <p class="reply-label">"编辑部意见"</p>
-                                            <p class="reply-text">{r}</p>
-                                        </div>
-                                    }
-                                })}
-                        </section>
-                    }
-                })}
-            <TrackForm
-                action="/submit/track"
-                code=t.code.clone()
-                contact=t.contact.clone()
-                placeholder="TG20261201-XXXX"
-                back_href="/submit"
-                back_label="我要投稿"
-            />
-        </div>
+        <TrackLayout
+            texts=&TRACK
+            seo=t.seo
+            is_new=t.is_new
+            code=t.code
+            contact=t.contact
+            notice=t.notice
+            found
+        />
     }
     .into_any()
+}
+
+/// What tracking found of a manuscript.
+#[component]
+fn Tracked(s: TrackedSubmission) -> impl IntoView {
+    view! {
+        <section class="tracked" aria-labelledby="tracked-title">
+            <h2 id="tracked-title">{s.title}</h2>
+            <dl class="tracked-meta">
+                <dt>"受理编号"</dt>
+                <dd>{s.code}</dd>
+                <dt>"投稿时间"</dt>
+                <dd>{s.sent_at}</dd>
+                <dt>"审阅状态"</dt>
+                <dd>
+                    <strong>{s.status}</strong>
+                </dd>
+                {(!s.files.is_empty())
+                    .then(|| {
+                        view! {
+                            <dt>"附件"</dt>
+                            <dd>{s.files.join("、")}</dd>
+                        }
+                    })}
+            </dl>
+            {s
+                .reason
+                .map(|r| {
+                    view! {
+                        <div class="reply">
+                            <p class="reply-label">"编辑部意见"</p>
+                            <p class="reply-text">{r}</p>
+                        </div>
+                    }
+                })}
+        </section>
+    }
 }

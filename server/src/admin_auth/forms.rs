@@ -4,6 +4,8 @@
 use app::ssr::SetupCheck;
 use axum::extract::FromRequest;
 
+use crate::form_body::FormFields;
+
 use super::*;
 
 /// Where to go after signing in: a back-office path only.
@@ -33,11 +35,20 @@ fn busy(mut res: Response) -> Response {
     res
 }
 
-#[derive(Deserialize)]
-pub struct LoginForm {
+struct LoginForm {
     username: String,
     password: String,
     next: Option<String>,
+}
+
+impl LoginForm {
+    fn read(f: &FormFields) -> Self {
+        Self {
+            username: f.text("username"),
+            password: f.text("password"),
+            next: f.get("next").map(str::to_owned),
+        }
+    }
 }
 
 /// Lands on `to` with the session cookie: a browser-session cookie (gone when the browser
@@ -72,8 +83,9 @@ pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    fields: FormFields,
 ) -> Response {
+    let form = LoginForm::read(&fields);
     let ip =
         app::ssr::client::client_address_text(&state.site.trusted_proxies, Some(addr), &headers);
     let back = |kind: &str, message: &str| {
@@ -163,10 +175,18 @@ pub async fn login(
     }
 }
 
-#[derive(Deserialize)]
-pub struct SecondFactorForm {
+struct SecondFactorForm {
     code: String,
     next: Option<String>,
+}
+
+impl SecondFactorForm {
+    fn read(f: &FormFields) -> Self {
+        Self {
+            code: f.text("code"),
+            next: f.get("next").map(str::to_owned),
+        }
+    }
 }
 
 /// `POST /admin/login/2fa`: the code of a sign-in whose password was right.
@@ -174,8 +194,9 @@ pub async fn login_second_factor(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<SecondFactorForm>,
+    fields: FormFields,
 ) -> Response {
+    let form = SecondFactorForm::read(&fields);
     let ip =
         app::ssr::client::client_address_text(&state.site.trusted_proxies, Some(addr), &headers);
     let next = safe_next(form.next.as_deref());
@@ -278,8 +299,7 @@ pub async fn setup_allowed(state: &AppState, addr: SocketAddr, headers: &HeaderM
         && auth::user_count(&state.db).await.is_ok_and(|n| n == 0)
 }
 
-#[derive(Deserialize)]
-pub struct SetupForm {
+struct SetupForm {
     code: String,
     username: String,
     display_name: Option<String>,
@@ -287,13 +307,26 @@ pub struct SetupForm {
     confirm: String,
 }
 
+impl SetupForm {
+    fn read(f: &FormFields) -> Self {
+        Self {
+            code: f.text("code"),
+            username: f.text("username"),
+            display_name: f.get("display_name").map(str::to_owned),
+            password: f.text("password"),
+            confirm: f.text("confirm"),
+        }
+    }
+}
+
 /// `POST /admin/setup`: creates the first administrator, then signs them in.
 pub async fn setup(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<SetupForm>,
+    fields: FormFields,
 ) -> Response {
+    let form = SetupForm::read(&fields);
     if !setup_allowed(&state, addr, &headers).await {
         return AppError::NotFound.into_response();
     }
@@ -374,11 +407,20 @@ pub async fn setup(
     }
 }
 
-#[derive(Deserialize)]
-pub struct PasswordForm {
+struct PasswordForm {
     current: String,
     password: String,
     confirm: String,
+}
+
+impl PasswordForm {
+    fn read(f: &FormFields) -> Self {
+        Self {
+            current: f.text("current"),
+            password: f.text("password"),
+            confirm: f.text("confirm"),
+        }
+    }
 }
 
 /// `POST /admin/password`
@@ -387,9 +429,10 @@ pub async fn change_password(State(state): State<AppState>, req: Request) -> Res
         return redirect("/admin/login");
     };
     let ua = user_agent(req.headers());
-    let Ok(Form(form)) = Form::<PasswordForm>::from_request(req, &state).await else {
+    let Ok(fields) = FormFields::from_request(req, &state).await else {
         return AppError::BadRequest("请求有误，请返回重新填写".into()).into_response();
     };
+    let form = PasswordForm::read(&fields);
     let back = |kind: &str, message: &str| {
         let mut res = redirect("/admin/password");
         flash(&mut res, kind, message, state.site.secure_cookies);

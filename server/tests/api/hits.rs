@@ -182,7 +182,8 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
     let app = crate::helpers::spawn_app_with(
         crate::helpers::Backend::Sqlite,
         &[("PORTICO_TRUSTED_PROXIES", "127.0.0.1, ::1")],
-    ).await;
+    )
+    .await;
     let a = app.some_article().await;
     let path = format!("/articles/{}", a.id);
     let start = current(&app, a.id).await;

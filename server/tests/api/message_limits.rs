@@ -161,7 +161,7 @@ async fn refused_posts_count_against_the_limit(app: &TestApp) {
         assert_eq!(sent.status, 422, "{}", sent.body);
     }
     let sent = send(
-        &app,
+        app,
         &reader,
         &good("好", "这一条本来是好的留言", "13812345678"),
     )
@@ -201,7 +201,8 @@ async fn ipv6_readers_are_limited_per_64() {
             ("PORTICO_FORMS_PER_HOUR", "2"),
             ("PORTICO_TRUSTED_PROXIES", "127.0.0.1"),
         ],
-    ).await;
+    )
+    .await;
     for (i, address) in ["2001:db8:7:1::1", "2001:db8:7:1:a::2"].iter().enumerate() {
         let reader = reader_behind_proxy(address);
         let content = format!("第{i}条来自同一网段的留言");

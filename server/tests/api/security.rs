@@ -178,7 +178,8 @@ async fn https_sites_send_hsts() {
     let app = spawn_app_with(
         Backend::Sqlite,
         &[("PORTICO_PUBLIC_URL", "https://portico.test")],
-    ).await;
+    )
+    .await;
     let res = app.get("/").await;
     assert_eq!(
         header(&res, "strict-transport-security"),

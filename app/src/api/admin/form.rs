@@ -61,10 +61,9 @@ pub fn take_flash() -> Option<(bool, String)> {
     crate::cookies::read_flash(raw)
 }
 
-/// A checkbox's value: present and not "0"/"false".
+/// A checkbox's value (see [`crate::query::is_checked`]).
 pub(crate) fn checked(v: &Option<String>) -> bool {
-    v.as_deref()
-        .is_some_and(|s| !s.is_empty() && s != "0" && s != "false")
+    crate::query::is_checked(v.as_deref())
 }
 
 /// An optional numeric id from a form field (empty means none).

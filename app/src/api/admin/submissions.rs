@@ -159,7 +159,7 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
         )
         .await?;
         if let Ok(s) = service::submissions::review::get(&state.db, id).await {
-            crate::ssr::forms::tell_author(&state, &s, true);
+            crate::api::submissions::load::tell_author(&state, &s, true);
         }
         go_to(&format!("/admin/articles/{}", done.article_id));
         Ok(done)
@@ -185,7 +185,7 @@ pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> 
         let state = state()?;
         let s =
             service::submissions::review::reject(&state.db, &staff.actor(), id, &reason).await?;
-        crate::ssr::forms::tell_author(&state, &s, false);
+        crate::api::submissions::load::tell_author(&state, &s, false);
         go_to(&format!("/admin/submissions/{id}"));
         Ok(())
     }

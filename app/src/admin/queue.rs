@@ -1,0 +1,106 @@
+//! What the back office's two reader queues (留言 and 投稿) share: the filter tabs with their
+//! counts, the table with its pager, and the one-button action forms of an item's page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::CsrfField;
+use crate::components::pager::Pagination;
+use crate::models::Pager;
+use crate::models::admin::QueueTab;
+
+/// The queue's filter and page from the address (`?filter=…&page=…`), for its resource.
+pub(crate) fn filter_and_page() -> impl Fn() -> (String, u64) + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        (
+            q.get("filter").unwrap_or_default(),
+            q.get("page")
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(1),
+        )
+    }
+}
+
+/// A queue: its tabs, then its rows under `headers` with the pager, or `empty` when there
+/// are none.
+#[component]
+pub(crate) fn Queue(
+    tabs: Vec<QueueTab>,
+    base: &'static str,
+    label: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<AnyView>,
+    pager: Pager,
+    empty: &'static str,
+) -> impl IntoView {
+    view! {
+        <QueueTabs tabs base label />
+        {if rows.is_empty() {
+            view! { <p class="empty">{empty}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead>
+                            <tr>
+                                {headers.iter().map(|h| view! { <th>{*h}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <Pagination pager />
+            }
+                .into_any()
+        }}
+    }
+}
+
+/// The filter tabs of a queue, each with its count.
+#[component]
+fn QueueTabs(tabs: Vec<QueueTab>, base: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label=label>
+            {tabs
+                .into_iter()
+                .map(|t| {
+                    view! {
+                        <a
+                            href=format!("{base}?filter={}", t.code)
+                            class:current=t.current
+                            aria-current=t.current.then_some("page")
+                        >
+                            {t.label}
+                            <span class="count">{t.count}</span>
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// A one-button form posting `name=value` for item `id`.
+#[component]
+pub(crate) fn ActionButton(
+    action: &'static str,
+    id: i32,
+    name: &'static str,
+    value: &'static str,
+    label: &'static str,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional, into)] confirm: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="inline-form">
+            <CsrfField />
+            <input type="hidden" name="id" value=id />
+            {(!name.is_empty()).then(|| view! { <input type="hidden" name=name value=value /> })}
+            <button type="submit" class=format!("button small {class}") data-confirm=confirm>
+                {label}
+            </button>
+        </form>
+    }
+}
