@@ -3,12 +3,26 @@
 
 #[cfg(feature = "ssr")]
 mod imp {
+    use leptos::prelude::use_context;
+
+    /// Sets the HTTP status of the response being rendered.
     pub fn set_status(code: u16) {
-        crate::ssr::set_status(code);
+        if let (Some(res), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(code),
+        ) {
+            res.set_status(status);
+        }
     }
 
+    /// Sets the `Location` header of the response being rendered (for redirects).
     pub fn set_location(path: &str) {
-        crate::ssr::set_location(path);
+        if let (Some(res), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(path),
+        ) {
+            res.insert_header(http::header::LOCATION, value);
+        }
     }
 }
 

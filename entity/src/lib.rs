@@ -32,13 +32,3 @@ pub mod site_setting;
 pub mod submission;
 pub mod submission_file;
 pub mod user;
-
-pub mod prelude {
-    pub use super::article::{ArticleStatus, Entity as Article};
-    pub use super::column::Entity as Category;
-    pub use super::image::Entity as Image;
-    pub use super::link::Entity as Link;
-    pub use super::link_group::Entity as LinkGroup;
-    pub use super::notice::Entity as Notice;
-    pub use super::site_setting::Entity as SiteSetting;
-}

@@ -28,7 +28,9 @@ pub mod load {
     use service::messages;
 
     use crate::error::AppError;
-    use crate::models::{MessageFormState, MessagesPage, PublicMessage, TrackPage, TrackedMessage};
+    use crate::models::{
+        MessageFormState, MessagesPage, Pager, PublicMessage, TrackPage, TrackedMessage,
+    };
     use crate::ssr::forms::{form_to_show, track_to_show};
     use crate::ssr::{AppState, SiteConfig};
 
@@ -55,8 +57,8 @@ pub mod load {
     pub async fn messages_page(state: &AppState, page: u64) -> Result<MessagesPage, AppError> {
         let page = page.max(1);
         let (rows, total) = messages::published(&state.db, page, MESSAGES_PER_PAGE).await?;
-        let pages = total.div_ceil(MESSAGES_PER_PAGE).max(1);
-        if page > pages {
+        let pager = Pager::new(page, total, MESSAGES_PER_PAGE, "/messages");
+        if !pager.exists() {
             return Err(AppError::NotFound);
         }
         let form = form_to_show(state, messages::FORM, || MessageFormState {
@@ -70,12 +72,7 @@ pub mod load {
                 .into_iter()
                 .map(|m| public_message(m, &state.site))
                 .collect(),
-            pager: crate::models::Pager {
-                page,
-                pages,
-                total,
-                base: "/messages".into(),
-            },
+            pager,
             form,
             privacy_href: "/columns/privacy".into(),
             max_content: messages::MAX_CONTENT,

@@ -200,7 +200,7 @@ mod load {
         let all = &common.columns;
         let (query, notes) = query_of(&mut form, all, page, site.time_zone);
         let found = service::search::search(db, &query, now).await?;
-        let pages = found.total.div_ceil(PER_PAGE).max(1);
+        let pages = crate::models::Pager::pages_for(found.total, PER_PAGE);
         if page == 0 || (page > 1 && page > pages) {
             return Err(AppError::NotFound);
         }

@@ -164,6 +164,28 @@ pub struct Pager {
 }
 
 impl Pager {
+    /// Page `page` (from 1; 0 reads as 1) of a list of `total` items, `per_page` to a page,
+    /// whose address without `page=` is `base`.
+    pub fn new(page: u64, total: u64, per_page: u64, base: impl Into<String>) -> Self {
+        Self {
+            page: page.max(1),
+            pages: Self::pages_for(total, per_page),
+            total,
+            base: base.into(),
+        }
+    }
+
+    /// How many pages `total` items fill, `per_page` to a page: at least one, so that an
+    /// empty list still has its first page.
+    pub fn pages_for(total: u64, per_page: u64) -> u64 {
+        total.div_ceil(per_page.max(1)).max(1)
+    }
+
+    /// Whether the page asked for is one of the list's pages (a later one is a 404).
+    pub fn exists(&self) -> bool {
+        self.page <= self.pages
+    }
+
     /// The URL of page `n`: the base for page 1, `?page=n` otherwise.
     pub fn href(&self, n: u64) -> String {
         if n <= 1 {

@@ -71,26 +71,6 @@ pub fn reader_prefs(headers: &HeaderMap) -> crate::prefs::ReaderPrefs {
     )
 }
 
-/// Sets the HTTP status of the response being rendered.
-pub fn set_status(code: u16) {
-    if let (Some(res), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
-        res.set_status(status);
-    }
-}
-
-/// Sets the `Location` header of the response being rendered (for redirects).
-pub fn set_location(path: &str) {
-    if let (Some(res), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(path),
-    ) {
-        res.insert_header(http::header::LOCATION, value);
-    }
-}
-
 /// The page-cache tags of the response being rendered: what the page shows, so the cache can
 /// drop it when any of that changes. The cache layer puts one into each request it may store.
 #[derive(Clone, Debug, Default)]

@@ -65,7 +65,7 @@ pub async fn list_articles(
             .collect(),
         columns: super::convert::column_options(&columns),
         page,
-        pages: total.div_ceil(LIST_PER_PAGE).max(1),
+        pages: crate::models::Pager::pages_for(total, LIST_PER_PAGE),
         total,
     })
 }

@@ -56,7 +56,7 @@ pub async fn get_audit(
             })
             .collect(),
         page,
-        pages: total.div_ceil(AUDIT_PER_PAGE).max(1),
+        pages: crate::models::Pager::pages_for(total, AUDIT_PER_PAGE),
         total,
         actions: actions
             .into_iter()

@@ -23,7 +23,7 @@ pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaLis
     Ok(MediaList {
         items: rows.iter().map(|m| item(m, tz)).collect(),
         page,
-        pages: total.div_ceil(MEDIA_PER_PAGE).max(1),
+        pages: crate::models::Pager::pages_for(total, MEDIA_PER_PAGE),
         total,
     })
 }

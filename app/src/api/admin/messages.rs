@@ -55,12 +55,12 @@ pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue
                 wants_public: m.wants_public,
             })
             .collect(),
-        pager: Pager {
+        pager: Pager::new(
             page,
-            pages: total.div_ceil(PER_PAGE).max(1),
             total,
-            base: format!("/admin/messages?filter={}", filter.code()),
-        },
+            PER_PAGE,
+            format!("/admin/messages?filter={}", filter.code()),
+        ),
     })
 }
 

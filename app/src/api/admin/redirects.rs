@@ -54,7 +54,7 @@ pub async fn get_redirects_admin(
             })
             .collect(),
         page,
-        pages: total.div_ceil(REDIRECTS_PER_PAGE).max(1),
+        pages: crate::models::Pager::pages_for(total, REDIRECTS_PER_PAGE),
         total,
         misses: misses
             .into_iter()

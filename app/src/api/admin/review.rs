@@ -64,7 +64,7 @@ pub async fn get_queue(
         first: counts.first,
         second: counts.second,
         page,
-        pages: total.div_ceil(QUEUE_PER_PAGE).max(1),
+        pages: crate::models::Pager::pages_for(total, QUEUE_PER_PAGE),
         total,
     })
 }

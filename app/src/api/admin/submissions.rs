@@ -59,12 +59,12 @@ pub async fn get_submission_queue(filter: String, page: u64) -> Result<Submissio
                 files,
             })
             .collect(),
-        pager: Pager {
+        pager: Pager::new(
             page,
-            pages: total.div_ceil(PER_PAGE).max(1),
             total,
-            base: format!("/admin/submissions?filter={}", filter.code()),
-        },
+            PER_PAGE,
+            format!("/admin/submissions?filter={}", filter.code()),
+        ),
     })
 }
 

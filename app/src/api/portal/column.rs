@@ -4,23 +4,23 @@ use chrono::Utc;
 use entity::column::{self, ColumnKind};
 use service::cache::tag;
 
-use super::convert::{self, column_href, seo};
-use super::portal::{NOTICES_PER_PAGE, PER_PAGE, PICTURES_PER_PAGE};
+use crate::api::convert::{self, column_href, seo};
 use crate::error::AppError;
 use crate::models::{ColumnBody, ColumnPage, IssuePage, Pager, SinglePage, TocSection};
 use crate::ssr::{AppState, tag_page};
 
+/// Articles per list page; picture columns show fewer, larger items.
+pub const PER_PAGE: u64 = 20;
+pub const PICTURES_PER_PAGE: u64 = 12;
+/// Notices per page.
+pub const NOTICES_PER_PAGE: u64 = 20;
+
 fn pager(base: String, page: u64, per_page: u64, total: u64) -> Result<Pager, AppError> {
-    let pages = total.div_ceil(per_page).max(1);
-    if page == 0 || page > pages {
+    let pager = Pager::new(page, total, per_page, base);
+    if page == 0 || !pager.exists() {
         return Err(AppError::NotFound);
     }
-    Ok(Pager {
-        page,
-        pages,
-        total,
-        base,
-    })
+    Ok(pager)
 }
 
 pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage, AppError> {

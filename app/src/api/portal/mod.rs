@@ -6,11 +6,11 @@ use leptos::server_fn::codec::GetUrl;
 use crate::error::AppError;
 use crate::models::{ColumnPage, HomePage, IssuePage, NoticePage};
 
-/// Articles per list page; picture columns show fewer, larger items.
-pub const PER_PAGE: u64 = 20;
-pub const PICTURES_PER_PAGE: u64 = 12;
-/// Notices per page.
-pub const NOTICES_PER_PAGE: u64 = 20;
+// What builds the pages (server only), beside the server functions that answer with them.
+#[cfg(feature = "ssr")]
+mod column;
+#[cfg(feature = "ssr")]
+mod home;
 
 /// The home page.
 #[server(endpoint = "portal/home", input = GetUrl)]
@@ -22,7 +22,7 @@ pub async fn get_home() -> Result<HomePage, AppError> {
         service::cache::tag::NOTICES,
         service::cache::tag::MAGAZINE,
     ]);
-    super::home::load(&state).await
+    crate::api::portal::home::load(&state).await
 }
 
 /// Column `slug`, page `page` (from 1).
@@ -30,7 +30,7 @@ pub async fn get_home() -> Result<HomePage, AppError> {
 pub async fn get_column(slug: String, page: u64) -> Result<ColumnPage, AppError> {
     use crate::ssr::state;
     let state = state()?;
-    super::column::load(&state, &slug, page).await
+    crate::api::portal::column::load(&state, &slug, page).await
 }
 
 /// One notice.
@@ -40,7 +40,7 @@ pub async fn get_notice(id: i32) -> Result<NoticePage, AppError> {
     let state = state()?;
     tag_page([service::cache::tag::NOTICES]);
     let (n, files) = service::notice::find(&state.db, id, chrono::Utc::now()).await?;
-    Ok(super::convert::notice_page(&state.site, n, files))
+    Ok(crate::api::convert::notice_page(&state.site, n, files))
 }
 
 /// Magazine issue `number` of `year`.
@@ -49,5 +49,5 @@ pub async fn get_issue(year: i32, number: i32) -> Result<IssuePage, AppError> {
     use crate::ssr::{state, tag_page};
     let state = state()?;
     tag_page([service::cache::tag::MAGAZINE]);
-    super::column::issue(&state, year, number).await
+    crate::api::portal::column::issue(&state, year, number).await
 }

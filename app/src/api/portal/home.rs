@@ -5,7 +5,7 @@ use entity::column::ColumnKind;
 use service::article::Flag;
 use service::cache::tag;
 
-use super::convert::{self, column_href, seo};
+use crate::api::convert::{self, column_href, seo};
 use crate::error::AppError;
 use crate::models::{HomeBlock, HomePage, NavLink, Slide};
 use crate::ssr::{AppState, tag_page};
