@@ -10,8 +10,8 @@ use chrono::Utc;
 use entity::message::{self, MessageStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::audit::{self, Actor};
@@ -136,45 +136,66 @@ pub async fn submit(
     store(db, cx, &admitted, checked).await
 }
 
-/// Stores a checked message in one transaction: the duplicate check, the row and the receipt
-/// noted with the form's token.
+/// Stores a checked message once ([`forms::store_once`]).
 async fn store(db: &Db, cx: &Context<'_>, admitted: &Admitted, m: Checked) -> Result<Outcome> {
     let hash = forms::content_hash(&[&m.subject, &m.content]);
-    let date = cx.local_date();
-    for _ in 0..5 {
-        let txn = db.begin().await?;
-        let earlier = message::Entity::find()
-            .filter(message::Column::ContentHash.eq(hash.clone()))
-            .filter(message::Column::CreatedAt.gt(cx.now - forms::WINDOW))
+    let item = NewMessage {
+        m: &m,
+        hash: &hash,
+        client_key: cx.keys.client_key(cx.client),
+        now: cx.now,
+    };
+    forms::store_once(db, cx, admitted, &hash, (&m.phone, &m.email), &item).await
+}
+
+/// A checked message on its way into the table.
+struct NewMessage<'a> {
+    m: &'a Checked,
+    hash: &'a str,
+    client_key: String,
+    now: chrono::DateTime<Utc>,
+}
+
+impl forms::ReaderItem for NewMessage<'_> {
+    const CODE_PREFIX: &'static str = CODE_PREFIX;
+    const WHAT: &'static str = "留言";
+
+    async fn earlier(
+        txn: &DatabaseTransaction,
+        hash: &str,
+        since: chrono::DateTime<Utc>,
+    ) -> Result<Vec<forms::Earlier>> {
+        Ok(message::Entity::find()
+            .filter(message::Column::ContentHash.eq(hash))
+            .filter(message::Column::CreatedAt.gt(since))
             .order_by_asc(message::Column::Id)
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(personal::open_message)
-            .collect::<Vec<_>>();
-        let mine = earlier
-            .iter()
-            .map(|e| (e.code.as_str(), e.phone.as_str(), e.email.as_str()));
-        if let Some(outcome) = forms::repeated(mine, &m.phone, &m.email, "留言") {
-            // The transaction is dropped, so nothing it did is kept.
-            return Ok(outcome);
-        }
-        let code = forms::receipt_code(CODE_PREFIX, &date)?;
-        let taken = message::Entity::find()
-            .filter(message::Column::Code.eq(code.clone()))
-            .count(&txn)
+            .map(|e| forms::Earlier {
+                code: e.code,
+                phone: e.phone,
+                email: e.email,
+            })
+            .collect())
+    }
+
+    async fn code_taken(txn: &DatabaseTransaction, code: &str) -> Result<bool> {
+        Ok(message::Entity::find()
+            .filter(message::Column::Code.eq(code))
+            .count(txn)
             .await?
-            > 0;
-        if taken {
-            txn.rollback().await?;
-            continue;
-        }
-        forms::settle(&txn, admitted.form, &admitted.token.nonce, &code).await?;
+            > 0)
+    }
+
+    async fn insert(&self, txn: &DatabaseTransaction, code: &str) -> Result<()> {
+        let m = self.m;
         message::ActiveModel {
-            code: Set(code.clone()),
+            code: Set(code.to_owned()),
             name: Set(m.name.clone()),
-            phone: Set(personal::seal(Field::MessagePhone, &code, &m.phone)?),
-            email: Set(personal::seal(Field::MessageEmail, &code, &m.email)?),
+            phone: Set(personal::seal(Field::MessagePhone, code, &m.phone)?),
+            email: Set(personal::seal(Field::MessageEmail, code, &m.email)?),
             subject: Set(m.subject.clone()),
             content: Set(m.content.clone()),
             wants_public: Set(m.wants_public),
@@ -183,18 +204,16 @@ async fn store(db: &Db, cx: &Context<'_>, admitted: &Admitted, m: Checked) -> Re
             reply: Set(String::new()),
             replied_at: Set(None),
             replied_by: Set(String::new()),
-            content_hash: Set(hash.clone()),
-            client_key: Set(cx.keys.client_key(cx.client)),
-            created_at: Set(cx.now),
-            updated_at: Set(cx.now),
+            content_hash: Set(self.hash.to_owned()),
+            client_key: Set(self.client_key.clone()),
+            created_at: Set(self.now),
+            updated_at: Set(self.now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
-        txn.commit().await?;
-        return Ok(Outcome::Stored { code });
+        Ok(())
     }
-    Err(Error::Busy)
 }
 
 /// Answered messages shown on `/messages`, newest first: page `page` (from 1) of `per_page`,

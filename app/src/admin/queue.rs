@@ -2,12 +2,13 @@
 //! counts, the table with its pager, and the one-button action forms of an item's page.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::CsrfField;
+use super::{CsrfField, wants_full_contact};
 use crate::components::pager::Pagination;
 use crate::models::Pager;
 use crate::models::admin::QueueTab;
+use crate::pages::article::parse_id;
 
 /// The queue's filter and page from the address (`?filter=…&page=…`), for its resource.
 pub(crate) fn filter_and_page() -> impl Fn() -> (String, u64) + Copy + Send + Sync + 'static {
@@ -19,6 +20,19 @@ pub(crate) fn filter_and_page() -> impl Fn() -> (String, u64) + Copy + Send + Sy
             q.get("page")
                 .and_then(|p| p.parse::<u64>().ok())
                 .unwrap_or(1),
+        )
+    }
+}
+
+/// The item of an `/admin/{queue}/{id}` page from the address, and whether its reader's
+/// contact details are asked for whole (`?contact=full`), for its resource.
+pub(crate) fn id_and_full() -> impl Fn() -> (Option<i32>, bool) + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    let query = use_query_map();
+    move || {
+        (
+            params.read().get("id").as_deref().and_then(parse_id),
+            wants_full_contact(&query.read()),
         )
     }
 }

@@ -3,17 +3,15 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::queue::{ActionButton, Queue, filter_and_page};
-use super::{AdminPage, AdminView, ContactDetails, CsrfField, wants_full_contact};
+use super::queue::{ActionButton, Queue, filter_and_page, id_and_full};
+use super::{AdminPage, AdminView, ContactDetails, CsrfField};
 use crate::api::admin::submissions::{
     AcceptSubmission, DeleteSubmission, RejectSubmission, SpamSubmission, get_submission,
     get_submission_queue,
 };
 use crate::error::AppError;
 use crate::models::admin::{SubmissionDetail, SubmissionQueue, SubmissionRow};
-use crate::pages::article::parse_id;
 
 #[component]
 pub fn SubmissionQueuePage() -> impl IntoView {
@@ -73,22 +71,12 @@ fn queue_row(r: SubmissionRow) -> AnyView {
 
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let data = Resource::new_blocking(
-        move || {
-            (
-                params.read().get("id").as_deref().and_then(parse_id),
-                wants_full_contact(&query.read()),
-            )
-        },
-        |(id, full)| async move {
-            match id {
-                Some(id) => get_submission(id, full).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let data = Resource::new_blocking(id_and_full(), |(id, full)| async move {
+        match id {
+            Some(id) => get_submission(id, full).await,
+            None => Err(AppError::NotFound),
+        }
+    });
     view! {
         <AdminPage
             data

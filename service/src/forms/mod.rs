@@ -12,7 +12,9 @@ use sha2::{Digest, Sha256};
 use crate::{Error, Result};
 
 mod pipeline;
+mod store;
 pub use pipeline::*;
+pub use store::{Earlier, ReaderItem, store_once};
 
 /// The site setting holding the forms' signing key (random, made once, shared by every app
 /// server through the database).

@@ -10,8 +10,8 @@ use chrono::Utc;
 use entity::submission::{self, SubmissionStatus};
 use entity::submission_file;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -407,42 +407,66 @@ async fn record(
     hash: &str,
     paths: &[String],
 ) -> Result<Outcome> {
-    let date = cx.local_date();
-    for _ in 0..5 {
-        let txn = db.begin().await?;
-        let earlier = submission::Entity::find()
+    let item = NewSubmission {
+        m,
+        hash,
+        paths,
+        client_key: cx.keys.client_key(cx.client),
+        now: cx.now,
+    };
+    forms::store_once(db, cx, admitted, hash, (&m.phone, &m.email), &item).await
+}
+
+/// A checked manuscript, its files already written to `paths`, on its way into the tables.
+struct NewSubmission<'a> {
+    m: &'a Checked,
+    hash: &'a str,
+    paths: &'a [String],
+    client_key: String,
+    now: chrono::DateTime<Utc>,
+}
+
+impl forms::ReaderItem for NewSubmission<'_> {
+    const CODE_PREFIX: &'static str = CODE_PREFIX;
+    const WHAT: &'static str = "稿件";
+
+    async fn earlier(
+        txn: &DatabaseTransaction,
+        hash: &str,
+        since: chrono::DateTime<Utc>,
+    ) -> Result<Vec<forms::Earlier>> {
+        Ok(submission::Entity::find()
             .filter(submission::Column::ContentHash.eq(hash))
-            .filter(submission::Column::CreatedAt.gt(cx.now - forms::WINDOW))
+            .filter(submission::Column::CreatedAt.gt(since))
             .order_by_asc(submission::Column::Id)
-            .all(&txn)
+            .all(txn)
             .await?
             .into_iter()
             .map(personal::open_submission)
-            .collect::<Vec<_>>();
-        let mine = earlier
-            .iter()
-            .map(|e| (e.code.as_str(), e.phone.as_str(), e.email.as_str()));
-        if let Some(outcome) = forms::repeated(mine, &m.phone, &m.email, "稿件") {
-            // The transaction is dropped, so nothing it did is kept.
-            return Ok(outcome);
-        }
-        let code = forms::receipt_code(CODE_PREFIX, &date)?;
-        let taken = submission::Entity::find()
-            .filter(submission::Column::Code.eq(code.clone()))
-            .count(&txn)
+            .map(|e| forms::Earlier {
+                code: e.code,
+                phone: e.phone,
+                email: e.email,
+            })
+            .collect())
+    }
+
+    async fn code_taken(txn: &DatabaseTransaction, code: &str) -> Result<bool> {
+        Ok(submission::Entity::find()
+            .filter(submission::Column::Code.eq(code))
+            .count(txn)
             .await?
-            > 0;
-        if taken {
-            txn.rollback().await?;
-            continue;
-        }
-        forms::settle(&txn, admitted.form, &admitted.token.nonce, &code).await?;
+            > 0)
+    }
+
+    async fn insert(&self, txn: &DatabaseTransaction, code: &str) -> Result<()> {
+        let (m, paths) = (self.m, self.paths);
         let saved = submission::ActiveModel {
-            code: Set(code.clone()),
+            code: Set(code.to_owned()),
             name: Set(m.name.clone()),
             organization: Set(m.organization.clone()),
-            phone: Set(personal::seal(Field::SubmissionPhone, &code, &m.phone)?),
-            email: Set(personal::seal(Field::SubmissionEmail, &code, &m.email)?),
+            phone: Set(personal::seal(Field::SubmissionPhone, code, &m.phone)?),
+            email: Set(personal::seal(Field::SubmissionEmail, code, &m.email)?),
             title: Set(m.title.clone()),
             column_id: Set(m.column_id),
             content: Set(m.content.clone()),
@@ -451,13 +475,13 @@ async fn record(
             article_id: Set(None),
             handled_by: Set(String::new()),
             handled_at: Set(None),
-            content_hash: Set(hash.to_owned()),
-            client_key: Set(cx.keys.client_key(cx.client)),
-            created_at: Set(cx.now),
-            updated_at: Set(cx.now),
+            content_hash: Set(self.hash.to_owned()),
+            client_key: Set(self.client_key.clone()),
+            created_at: Set(self.now),
+            updated_at: Set(self.now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         for (f, path) in m.files.iter().zip(paths) {
             submission_file::ActiveModel {
@@ -469,13 +493,11 @@ async fn record(
                 size_bytes: Set(i64::try_from(f.content.len()).unwrap_or(i64::MAX)),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
         }
-        txn.commit().await?;
-        return Ok(Outcome::Stored { code });
+        Ok(())
     }
-    Err(Error::Busy)
 }
 
 /// The submission with receipt `code` whose phone or e-mail is `contact`; `None` when either
