@@ -5,7 +5,8 @@
 //! One place for a server function's body: the `#[server]` function itself, in the file of
 //! its domain. What it needs beyond a few lines (building a whole page's wire type) is in a
 //! server-only child module of that same file (`messages::load`, `portal::column`), never in
-//! another domain's file; conversions several domains share are in `convert`.
+//! another domain's file; what several domains share is in a module of its own (`convert`,
+//! and `admin::editor` for articles and their review).
 
 pub mod admin;
 pub mod articles;

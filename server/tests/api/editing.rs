@@ -561,6 +561,48 @@ async fn autosaves_come_back_in_the_editor(app: &TestApp) {
         .await
         .unwrap();
     assert!(!page.contains("新文章的草稿"));
+    // Saving takes the unsaved copies with it: the new article's
+    // (found by its page's key, it has no id yet) and the live one's (by its id).
+    let user = entity::user::Entity::find()
+        .filter(entity::user::Column::Username.eq("forgetful"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let copies = || async {
+        entity::article_autosave::Entity::find()
+            .filter(entity::article_autosave::Column::UserId.eq(user.id))
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(copies().await, 2);
+    let (status, saved) = call(
+        app,
+        &staff,
+        "/api/admin/articles/save",
+        json!({"draft_key": "new:abc", "form": form(a.column_id, "新文章的草稿", "draft", "")}),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        copies().await,
+        1,
+        "the new article's copy went with its save"
+    );
+    let (status, saved) = call(
+        app,
+        &staff,
+        "/api/admin/articles/save",
+        json!({"draft_key": format!("article:{}", a.id), "form": f}),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        copies().await,
+        0,
+        "the live article's copy went with its save"
+    );
 }
 on_both_backends!(autosaves_come_back_in_the_editor);
 

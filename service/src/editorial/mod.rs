@@ -233,6 +233,9 @@ pub struct Recording {
     pub label: String,
     /// The audit action, instead of `article.create` / `article.update`.
     pub action: Option<&'static str>,
+    /// The editor's page that sent the save (its unsaved copy is removed with the save,
+    /// also for a new article, whose copy has no article id yet).
+    pub draft_key: Option<String>,
 }
 
 /// Creates (`id` = None) or updates an article in one transaction: the row, its listings,
@@ -249,6 +252,26 @@ pub async fn save(
     let saved = save_in(&txn, actor, id, input, Recording::default()).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Removes `user_id`'s unsaved copies of article `article_id`, and the one of the editor's
+/// page `draft_key` (a new article's copy has no article id): the save has them now.
+pub(crate) async fn forget_autosave(
+    txn: &impl ConnectionTrait,
+    user_id: i32,
+    article_id: i32,
+    draft_key: Option<&str>,
+) -> Result<()> {
+    let mut which = Condition::any().add(article_autosave::Column::ArticleId.eq(article_id));
+    if let Some(key) = draft_key {
+        which = which.add(article_autosave::Column::DraftKey.eq(key));
+    }
+    article_autosave::Entity::delete_many()
+        .filter(article_autosave::Column::UserId.eq(user_id))
+        .filter(which)
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// [`save`] inside the caller's transaction.
@@ -361,12 +384,13 @@ pub(crate) async fn save_in(
         summary,
     )
     .await?;
-    // The editor's unsaved copy is now saved.
-    article_autosave::Entity::delete_many()
-        .filter(article_autosave::Column::ArticleId.eq(saved.id))
-        .filter(article_autosave::Column::UserId.eq(actor.user_id.unwrap_or(0)))
-        .exec(txn)
-        .await?;
+    forget_autosave(
+        txn,
+        actor.user_id.unwrap_or(0),
+        saved.id,
+        recording.draft_key.as_deref(),
+    )
+    .await?;
     Ok(saved)
 }
 

@@ -158,6 +158,7 @@ pub(super) async fn publish(
             owner: None,
             label,
             action: Some("article.approve"),
+            draft_key: None,
         },
     )
     .await

@@ -121,12 +121,25 @@ pub struct Saved {
     pub review: Option<article_review::Model>,
     /// The save changed the article's row (otherwise it went into the waiting edit).
     pub direct: bool,
+    /// The site's review levels (1 or 2), for showing the review's step.
+    pub levels: i16,
 }
 
 /// Saves what the editor sent, as `person` may: directly for editors who publish
 /// themselves; for writers (and editors under peer review) as a draft, or, on a live
 /// article, as the edit that waits for review while the live version stays.
-pub async fn save(db: &Db, person: &Person, id: Option<i32>, input: ArticleInput) -> Result<Saved> {
+///
+/// One transaction does all of it, removing the unsaved copy of the editor's page
+/// `draft_key` (when the save comes from one), and the answer carries what the editor's page
+/// shows next.
+pub async fn save(
+    db: &Db,
+    person: &Person,
+    id: Option<i32>,
+    draft_key: Option<&str>,
+    input: ArticleInput,
+) -> Result<Saved> {
+    let draft_key = draft_key.map(editorial::parse_draft_key).transpose()?;
     let policy = Policy::load(db).await?;
     let txn = db.begin().await?;
     let before = match id {
@@ -142,8 +155,10 @@ pub async fn save(db: &Db, person: &Person, id: Option<i32>, input: ArticleInput
     };
     let recording = Recording {
         owner: Some(person.user_id()).filter(|&id| id > 0),
+        draft_key: draft_key.map(str::to_owned),
         ..Default::default()
     };
+    let levels = policy.levels;
     if !policy.reviews(person.role) {
         let article = editorial::save_in(&txn, &person.actor, id, input, recording).await?;
         // An editor who publishes a waiting draft directly has decided its review.
@@ -161,6 +176,7 @@ pub async fn save(db: &Db, person: &Person, id: Option<i32>, input: ArticleInput
             review,
             article,
             direct: true,
+            levels,
         });
     }
     if review
@@ -175,11 +191,13 @@ pub async fn save(db: &Db, person: &Person, id: Option<i32>, input: ArticleInput
             let mut input = input.validate(Utc::now())?;
             input.body = crate::html::clean(std::mem::take(&mut input.body)).await?;
             let review = keep_edit(&txn, person, b, review, &input).await?;
+            editorial::forget_autosave(&txn, person.user_id(), b.id, draft_key).await?;
             txn.commit().await?;
             Ok(Saved {
                 article: b.clone(),
                 review: Some(review),
                 direct: false,
+                levels,
             })
         }
         _ => {
@@ -189,6 +207,7 @@ pub async fn save(db: &Db, person: &Person, id: Option<i32>, input: ArticleInput
                 article,
                 review,
                 direct: true,
+                levels,
             })
         }
     }
@@ -266,12 +285,6 @@ async fn keep_edit(
         ),
     )
     .await?;
-    // The person's unsaved copy is now saved.
-    entity::article_autosave::Entity::delete_many()
-        .filter(entity::article_autosave::Column::ArticleId.eq(a.id))
-        .filter(entity::article_autosave::Column::UserId.eq(person.user_id()))
-        .exec(txn)
-        .await?;
     Ok(saved)
 }
 
@@ -419,7 +432,7 @@ pub async fn restore(db: &Db, person: &Person, revision_id: i32) -> Result<Saved
         restored.is_recommended = current.is_recommended;
         restored.is_slideshow = current.is_slideshow;
     }
-    let saved = save(db, person, Some(rev.article_id), restored).await?;
+    let saved = save(db, person, Some(rev.article_id), None, restored).await?;
     audit::record(
         db,
         &person.actor,

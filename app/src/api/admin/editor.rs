@@ -196,7 +196,6 @@ pub async fn save(
     form: EditorForm,
 ) -> Result<SaveResult, AppError> {
     let tz = state.site.time_zone;
-    let draft_key = service::editorial::parse_draft_key(draft_key)?;
     let status = ArticleStatus::from_code(&form.status)
         .ok_or_else(|| AppError::BadRequest("未知的文章状态".into()))?;
     let published_at = match form.published_at.trim() {
@@ -222,9 +221,9 @@ pub async fn save(
         published_at,
         keywords: Some(form.keywords),
     };
-    let outcome = service::review::save(&state.db, &staff.person(), form.id, input).await?;
-    service::editorial::discard_autosave(&state.db, staff.user.id, draft_key).await?;
-    let levels = service::review::Policy::load(&state.db).await?.levels;
+    let outcome =
+        service::review::save(&state.db, &staff.person(), form.id, Some(draft_key), input).await?;
+    let levels = outcome.levels;
     let saved = outcome.article;
     let status = saved.status;
     let review = outcome
