@@ -455,35 +455,16 @@ async fn the_verify_command_exits_zero_only_when_intact() {
     let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
     some_activity(&app).await;
     let run = |key: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args(["audit", "verify"])
-            .env("DATABASE_URL", &app.settings.database_url)
-            .env("PORTICO_SECRET_KEY", key)
-            .env("PORTICO_LOG", "error")
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let ran = app.portico(&["audit", "verify"], &[("PORTICO_SECRET_KEY", key)]);
+        (ran.code, ran.stdout)
     };
     let (code, out) = run(crate::helpers::TEST_SECRET_KEY);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.starts_with("audit log intact: "), "{out}");
     // The self-check prints a line per control; over http it does not meet level 3.
     let check = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args(["security", "check"])
-            .args(args)
-            .env("DATABASE_URL", &app.settings.database_url)
-            .env("PORTICO_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
-            .env("PORTICO_LOG", "error")
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
+        let ran = app.portico(&[&["security", "check"], args].concat(), &[]);
+        (ran.code, ran.stdout)
     };
     let (code, out) = check(&[]);
     assert_eq!(code, Some(0), "{out}");
@@ -492,27 +473,14 @@ async fn the_verify_command_exits_zero_only_when_intact() {
     let (code, _) = check(&["--level", "3"]);
     assert_eq!(code, Some(1));
     // `portico security-check` is the same report.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(["security-check", "--level", "2"])
-        .env("DATABASE_URL", &app.settings.database_url)
-        .env("PORTICO_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
-        .env("PORTICO_LOG", "error")
-        .output()
-        .unwrap();
-    let printed = String::from_utf8_lossy(&out.stdout);
+    let printed = app.portico(&["security-check", "--level", "2"], &[]).stdout;
     assert_eq!(printed.lines().count(), 16, "{printed}");
     assert!(printed.contains("8.1.4.11 a)"), "{printed}");
     // With another installation's key nothing is written or believed: the command stops.
     let other = service::secret::Secret::generate().unwrap().to_text();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-        .args(["audit", "verify"])
-        .env("DATABASE_URL", &app.settings.database_url)
-        .env("PORTICO_SECRET_KEY", &other)
-        .env("PORTICO_LOG", "error")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&out.stderr);
+    let ran = app.portico(&["audit", "verify"], &[("PORTICO_SECRET_KEY", &other)]);
+    assert_eq!(ran.code, Some(1));
+    let said = ran.stderr;
     assert!(
         said.contains("is not the one the audit log is sealed with"),
         "{said}"
@@ -529,18 +497,11 @@ async fn the_verify_command_exits_zero_only_when_intact() {
     // The key is lost: a new chain starts with another key, said so in its first row and by
     // every verify after; it is refused while the key is not lost.
     let new_chain = |key: &str, reason: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args(["audit", "new-chain", "--reason", reason])
-            .env("DATABASE_URL", &app.settings.database_url)
-            .env("PORTICO_SECRET_KEY", key)
-            .env("PORTICO_LOG", "error")
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
+        let ran = app.portico(
+            &["audit", "new-chain", "--reason", reason],
+            &[("PORTICO_SECRET_KEY", key)],
+        );
+        (ran.code, ran.said())
     };
     let (code, out) = new_chain(crate::helpers::TEST_SECRET_KEY, "试一试");
     assert_ne!(code, Some(0), "{out}");

@@ -216,6 +216,40 @@ pub async fn spawn_app_env(backend: Backend, overrides: Vec<(String, String)>) -
     }
 }
 
+/// What a run of the `portico` binary came to.
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ran {
+    /// Both outputs, for messages and for checks that do not care which.
+    pub fn said(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+impl TestApp {
+    /// Runs the `portico` binary with `args` on this server's database and the tests'
+    /// installation key, with `env` added (or overriding those).
+    pub fn portico(&self, args: &[&str], env: &[(&str, &str)]) -> Ran {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
+            .args(args)
+            .env("DATABASE_URL", &self.settings.database_url)
+            .env("PORTICO_SECRET_KEY", TEST_SECRET_KEY)
+            .env("PORTICO_LOG", "error")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        Ran {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 impl TestApp {
     /// Another app server on the same database (its own page cache, hit buffer and port).
     pub async fn second_server(&self) -> String {

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use service::security::personal::{self, Field, Keyring, Purged};
 
-use crate::helpers::{TEST_PERSONAL_DATA_KEY, TEST_SECRET_KEY, TestApp};
+use crate::helpers::{TEST_PERSONAL_DATA_KEY, TestApp};
 use crate::{messages, on_both_backends, submissions};
 
 /// Every value of the contact columns, as the database holds them.
@@ -347,20 +347,14 @@ async fn values_in_the_clear_are_encrypted_at_start_and_a_new_key_is_rotated_in(
         .unwrap();
     let new_key = service::secret::Secret::generate().unwrap().to_text();
     let run = |current: &str, old: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_portico"))
-            .args(["security", "rotate-personal-data"])
-            .env("DATABASE_URL", &app.settings.database_url)
-            .env("PORTICO_SECRET_KEY", TEST_SECRET_KEY)
-            .env("PORTICO_PERSONAL_DATA_KEY", current)
-            .env("PORTICO_PERSONAL_DATA_OLD_KEYS", old)
-            .env("PORTICO_LOG", "error")
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
+        let ran = app.portico(
+            &["security", "rotate-personal-data"],
+            &[
+                ("PORTICO_PERSONAL_DATA_KEY", current),
+                ("PORTICO_PERSONAL_DATA_OLD_KEYS", old),
+            ],
+        );
+        (ran.code, ran.said())
     };
     let (code, out) = run(&new_key, TEST_PERSONAL_DATA_KEY);
     assert_eq!(code, Some(0), "{out}");
