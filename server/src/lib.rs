@@ -14,4 +14,5 @@ pub mod page_cache;
 pub mod routes;
 pub mod security_cli;
 pub mod startup;
+pub mod tasks;
 pub mod telemetry;

@@ -1,4 +1,4 @@
-//! Start-up: database, state, router, listener, and the background hit flusher.
+//! Start-up: database, state, router and listener; the background tasks are in `tasks`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,7 +23,7 @@ use tower::ServiceBuilder;
 use crate::admin_auth;
 use crate::config::Settings;
 use crate::page_cache::{self, PageCache};
-use crate::routes;
+use crate::{routes, tasks};
 
 /// Connects to the configured database and applies pending migrations.
 pub async fn connect_and_migrate(url: &str) -> anyhow::Result<Db> {
@@ -132,7 +132,7 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
             None => None,
         },
         // The log follower drops it at once; the age limit is a backstop.
-        common: Arc::new(service::site::Common::new(COMMON_MAX_AGE)),
+        common: Arc::new(service::site::Common::new(tasks::COMMON_MAX_AGE)),
         chrome: Default::default(),
         security: Arc::default(),
     }))
@@ -271,189 +271,6 @@ pub fn build_router(
         .fallback_service(stack)
 }
 
-/// Writes the counts of addresses not found to the database, as often as view counts.
-fn spawn_miss_flusher(state: &AppState, settings: &Settings) -> JoinHandle<()> {
-    let (misses, db, every) = (state.misses.clone(), state.db.clone(), settings.hit_flush);
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = misses.flush(&db).await {
-                tracing::warn!(error = %e, "writing the not-found log failed; will retry");
-            }
-        }
-    })
-}
-
-/// Writes buffered view counts to the database every `settings.hit_flush`.
-fn spawn_hit_flusher(state: &AppState, settings: &Settings) -> JoinHandle<()> {
-    let (hits, db, every, tz) = (
-        state.hits.clone(),
-        state.db.clone(),
-        settings.hit_flush,
-        settings.time_zone,
-    );
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = hits.flush(&db, tz).await {
-                tracing::warn!(error = %e, "writing view counts failed; will retry");
-            }
-        }
-    })
-}
-
-/// How long the site data every page shares may be kept without a change in the log.
-const COMMON_MAX_AGE: Duration = Duration::from_secs(30);
-
-/// Reads the page-cache invalidation log from `after` on and drops the stale pages (and the
-/// shared site data when the change touched it); returns the position to read from next time.
-pub async fn apply_invalidations(
-    db: &Db,
-    cache: &PageCache,
-    common: &service::site::Common,
-    mut after: i64,
-) -> i64 {
-    loop {
-        match service::cache::since(db, after, 1000).await {
-            Ok(rows) if !rows.is_empty() => {
-                let full = rows.len() == 1000;
-                after = rows.last().map(|r| r.0).unwrap_or(after);
-                let tags: Vec<String> = rows.into_iter().map(|r| r.1).collect();
-                // First the data pages are made from, then the pages.
-                if tags.iter().any(|t| t == service::cache::tag::CHROME) {
-                    common.forget();
-                }
-                let dropped = cache.invalidate(&tags);
-                tracing::debug!(tags = tags.len(), dropped, "page cache invalidated");
-                if !full {
-                    return after;
-                }
-            }
-            Ok(_) => return after,
-            Err(e) => {
-                tracing::warn!(error = %e, "reading the cache invalidation log failed");
-                return after;
-            }
-        }
-    }
-}
-
-/// Follows the invalidation log every `settings.cache_poll`, and prunes entries older than
-/// a day once an hour.
-fn spawn_invalidation_follower(
-    db: Db,
-    cache: Arc<PageCache>,
-    common: Arc<service::site::Common>,
-    every: Duration,
-    start: i64,
-    security: Arc<service::security::PolicyCache>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut after = start;
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last_prune = std::time::Instant::now();
-        loop {
-            tick.tick().await;
-            after = apply_invalidations(&db, &cache, &common, after).await;
-            if last_prune.elapsed() > Duration::from_secs(3600) {
-                last_prune = std::time::Instant::now();
-                let _ = service::cache::prune(&db, chrono::Utc::now() - chrono::Duration::days(1))
-                    .await;
-                if let Ok(policy) = security.get(&db).await {
-                    let _ = service::auth::prune(&db, &policy).await;
-                }
-                // Used form tokens older than any token still accepted.
-                let _ = service::forms::prune_tokens(
-                    &db,
-                    chrono::Utc::now()
-                        - service::forms::Policy::default().max_age
-                        - chrono::Duration::hours(1),
-                )
-                .await;
-            }
-        }
-    })
-}
-
-/// Publishes scheduled articles when their time comes (checked every second, by every
-/// server; the conditional update in `publish_due` lets exactly one of them do it), and once
-/// a minute merges recent saves into the search index (`service::search::tidy`).
-fn spawn_scheduler(db: Db) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut last_tidy = std::time::Instant::now();
-        loop {
-            tick.tick().await;
-            if last_tidy.elapsed() >= Duration::from_secs(60) {
-                last_tidy = std::time::Instant::now();
-                if let Err(e) = service::search::tidy(&db).await {
-                    tracing::warn!(error = %e, "merging saves into the search index failed");
-                }
-            }
-            match service::editorial::publish_due(&db).await {
-                Ok(ids) if !ids.is_empty() => tracing::info!(?ids, "published scheduled articles"),
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::warn!(error = %e, "publishing scheduled articles failed; will retry")
-                }
-            }
-        }
-    })
-}
-
-/// Once an hour (the first a minute after start), apart from the publishing scheduler:
-/// encrypts readers' contact details still in the clear (written by a server of an older
-/// version during a rolling upgrade) and removes messages and manuscripts past the
-/// retention period (`service::security::personal`).
-fn spawn_personal_data_care(db: Db, private: service::storage::Store) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match service::security::personal::reseal_clear(&db).await {
-                Ok(r) if r.rows > 0 => {
-                    tracing::info!(rows = r.rows, "encrypted readers' contact details")
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "encrypting readers' contact details failed"),
-            }
-            retention(&db, &private).await;
-        }
-    })
-}
-
-/// One run of the retention of readers' messages and manuscripts.
-async fn retention(db: &Db, private: &service::storage::Store) {
-    let months = match service::security::policy(db).await {
-        Ok(p) => p.retention_months,
-        Err(e) => {
-            tracing::warn!(error = %e, "reading the retention period failed; will retry");
-            return;
-        }
-    };
-    match service::security::personal::apply_retention(db, private, months, chrono::Utc::now())
-        .await
-    {
-        Ok(p) if !p.is_empty() => tracing::info!(
-            messages = p.messages,
-            anonymised = p.anonymised,
-            submissions = p.submissions,
-            files = p.files,
-            "removed readers' messages and manuscripts past the retention period"
-        ),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "applying the retention period failed; will retry"),
-    }
-}
-
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
@@ -509,11 +326,11 @@ impl Application {
             .await
             .context("cannot read the cache invalidation log")?;
         let tasks = vec![
-            spawn_hit_flusher(&state, &settings),
-            spawn_miss_flusher(&state, &settings),
-            spawn_scheduler(state.db.clone()),
-            spawn_personal_data_care(state.db.clone(), state.files.private.clone()),
-            spawn_invalidation_follower(
+            tasks::spawn_hit_flusher(&state, &settings),
+            tasks::spawn_miss_flusher(&state, &settings),
+            tasks::spawn_scheduler(state.db.clone()),
+            tasks::spawn_personal_data_care(state.db.clone(), state.files.private.clone()),
+            tasks::spawn_invalidation_follower(
                 state.db.clone(),
                 cache.clone(),
                 state.common.clone(),
