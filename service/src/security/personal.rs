@@ -464,34 +464,19 @@ const TABLES: [Table; 2] = [
 ];
 
 impl Table {
+    /// The next [`BATCH`] rows after id `after`: id, receipt code, phone, e-mail.
     async fn batch(
         &self,
         db: &impl ConnectionTrait,
         after: i32,
     ) -> Result<Vec<(i32, String, String, String)>> {
-        Ok(if self.phone == Field::MessagePhone {
+        if self.phone == Field::MessagePhone {
             use message::Column as C;
-            message::Entity::find()
-                .select_only()
-                .columns([C::Id, C::Code, C::Phone, C::Email])
-                .filter(C::Id.gt(after))
-                .order_by_asc(C::Id)
-                .limit(BATCH)
-                .into_tuple()
-                .all(db)
-                .await?
+            batch_of::<message::Entity>(db, [C::Id, C::Code, C::Phone, C::Email], after).await
         } else {
             use submission::Column as C;
-            submission::Entity::find()
-                .select_only()
-                .columns([C::Id, C::Code, C::Phone, C::Email])
-                .filter(C::Id.gt(after))
-                .order_by_asc(C::Id)
-                .limit(BATCH)
-                .into_tuple()
-                .all(db)
-                .await?
-        })
+            batch_of::<submission::Entity>(db, [C::Id, C::Code, C::Phone, C::Email], after).await
+        }
     }
 
     /// Replaces a row's values if it still holds `old`; whether it did.
@@ -502,31 +487,50 @@ impl Table {
         old: (&str, &str),
         new: (String, String),
     ) -> Result<bool> {
-        let n = if self.phone == Field::MessagePhone {
+        if self.phone == Field::MessagePhone {
             use message::Column as C;
-            message::Entity::update_many()
-                .col_expr(C::Phone, Expr::value(new.0))
-                .col_expr(C::Email, Expr::value(new.1))
-                .filter(C::Id.eq(id))
-                .filter(C::Phone.eq(old.0))
-                .filter(C::Email.eq(old.1))
-                .exec(db)
-                .await?
-                .rows_affected
+            replace_in::<message::Entity>(db, [C::Id, C::Phone, C::Email], id, old, new).await
         } else {
             use submission::Column as C;
-            submission::Entity::update_many()
-                .col_expr(C::Phone, Expr::value(new.0))
-                .col_expr(C::Email, Expr::value(new.1))
-                .filter(C::Id.eq(id))
-                .filter(C::Phone.eq(old.0))
-                .filter(C::Email.eq(old.1))
-                .exec(db)
-                .await?
-                .rows_affected
-        };
-        Ok(n > 0)
+            replace_in::<submission::Entity>(db, [C::Id, C::Phone, C::Email], id, old, new).await
+        }
     }
+}
+
+/// [`Table::batch`] on entity `E`, whose columns are `[id, code, phone, email]`.
+async fn batch_of<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    [id, code, phone, email]: [E::Column; 4],
+    after: i32,
+) -> Result<Vec<(i32, String, String, String)>> {
+    Ok(E::find()
+        .select_only()
+        .columns([id, code, phone, email])
+        .filter(id.gt(after))
+        .order_by_asc(id)
+        .limit(BATCH)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// [`Table::replace`] on entity `E`, whose columns are `[id, phone, email]`.
+async fn replace_in<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    [id_col, phone, email]: [E::Column; 3],
+    id: i32,
+    old: (&str, &str),
+    new: (String, String),
+) -> Result<bool> {
+    let done = E::update_many()
+        .col_expr(phone, Expr::value(new.0))
+        .col_expr(email, Expr::value(new.1))
+        .filter(id_col.eq(id))
+        .filter(phone.eq(old.0))
+        .filter(email.eq(old.1))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected > 0)
 }
 
 /// What one run of [`apply_retention`] did.
