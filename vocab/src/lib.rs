@@ -161,3 +161,38 @@ mod tests {
         assert_eq!(ColumnKind::from_code("nonsense"), None);
     }
 }
+
+/// Which decision a reviewer is making: the only one (one level of review), or the first
+/// or final of two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewStep {
+    Only,
+    First,
+    Final,
+}
+
+impl ReviewStep {
+    /// The step of a review at `level` (1 or 2) on a site with `levels` levels.
+    pub fn of(levels: i16, level: i16) -> ReviewStep {
+        match (levels, level) {
+            (1, _) => ReviewStep::Only,
+            (_, 1) => ReviewStep::First,
+            _ => ReviewStep::Final,
+        }
+    }
+
+    /// 审核 / 初审 / 终审
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewStep::Only => "审核",
+            ReviewStep::First => "初审",
+            ReviewStep::Final => "终审",
+        }
+    }
+
+    /// Whether approving this step publishes the article (the first of two hands it on).
+    pub fn publishes(self) -> bool {
+        self != ReviewStep::First
+    }
+}

@@ -10,6 +10,7 @@ use crate::api::admin::review::{ApproveReview, ReturnReview, get_queue, get_revi
 use crate::error::AppError;
 use crate::models::admin::{ColumnOption, QueueData, QueueRow, ReviewDetail};
 use crate::pages::article::parse_id;
+use vocab::ReviewStep;
 
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
@@ -316,11 +317,11 @@ fn ReviewFacts(r: ReviewDetail) -> impl IntoView {
             <dd>{r.submitter.clone()}</dd>
             <dt>"提交时间"</dt>
             <dd>{r.submitted_at.clone()}</dd>
-            {(r.step != "审核")
+            {(r.step != ReviewStep::Only)
                 .then(|| {
                     view! {
                         <dt>"级别"</dt>
-                        <dd>{r.step.clone()}</dd>
+                        <dd>{r.step.label()}</dd>
                     }
                 })}
             {(!r.first_reviewer.is_empty())
@@ -443,8 +444,10 @@ fn Decide(r: ReviewDetail) -> impl IntoView {
                     <CsrfField />
                     <input type="hidden" name="id" value=id />
                     <input type="hidden" name="level" value=level />
-                    <h3>{if r.step == "初审" { "初审通过" } else { "审核通过" }}</h3>
-                    {(r.step != "初审")
+                    <h3>{if r.step.publishes() { "审核通过" } else { "初审通过" }}</h3>
+                    {r
+                        .step
+                        .publishes()
                         .then(|| {
                             view! {
                                 <label>
@@ -455,10 +458,10 @@ fn Decide(r: ReviewDetail) -> impl IntoView {
                         })}
                     <div class="actions">
                         <button type="submit" class="button primary">
-                            {if r.step == "初审" {
-                                "通过，转交终审"
-                            } else {
+                            {if r.step.publishes() {
                                 "通过并发布"
+                            } else {
+                                "通过，转交终审"
                             }}
                         </button>
                     </div>

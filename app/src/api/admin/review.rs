@@ -117,11 +117,6 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
     } else {
         String::new()
     };
-    let step = match (policy.levels, review.level) {
-        (1, _) => "审核",
-        (_, 1) => "初审",
-        _ => "终审",
-    };
     Ok(ReviewDetail {
         article_id: a.id,
         title: proposal.title.clone(),
@@ -131,7 +126,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
             .map(|t| service::time::format_datetime(t, state.site.time_zone))
             .unwrap_or_default(),
         level: review.level,
-        step: step.to_owned(),
+        step: vocab::ReviewStep::of(policy.levels, review.level),
         first_reviewer: review.first_reviewer.clone(),
         is_edit,
         public_href: (a.status == entity::article::ArticleStatus::Published)

@@ -45,7 +45,7 @@ pub struct ReviewDetail {
     /// The level the decision is for (sent back with it).
     pub level: i16,
     /// 审核 / 初审 / 终审
-    pub step: String,
+    pub step: vocab::ReviewStep,
     /// Who passed 初审 (at 终审).
     pub first_reviewer: String,
     /// An edit of a live article: compared with what readers see now.
