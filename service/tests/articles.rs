@@ -570,7 +570,7 @@ async fn an_empty_search_index_of_a_small_site_is_built_at_start() {
     let found = service::search::search(&t.db, &q, Utc::now())
         .await
         .unwrap();
-    assert!(found.total > 0 && !found.hits.is_empty());
+    assert!(found.total > 0 && !found.results.is_empty());
 }
 
 /// The installation key the audit log is sealed with in these tests.

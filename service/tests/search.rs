@@ -193,7 +193,7 @@ async fn check(db: &Db, name: &str) {
     let mut nonempty = 0;
     for q in queries() {
         let found = search::search(db, &q, now()).await.unwrap();
-        let got: Vec<(Kind, i32)> = found.hits.iter().map(|h| (h.kind, h.ref_id)).collect();
+        let got: Vec<(Kind, i32)> = found.results.iter().map(|h| (h.kind, h.ref_id)).collect();
         let (want, total, more) = expected(&docs, &q);
         assert_eq!(
             (got, found.total, found.more),

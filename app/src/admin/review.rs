@@ -211,11 +211,11 @@ fn QueueRowView(r: QueueRow) -> impl IntoView {
             <td class="nowrap">{r.waiting}</td>
             <td class="nowrap">{r.level}</td>
             <td>
-                {(!r.hits.is_empty())
+                {(!r.flagged.is_empty())
                     .then(|| {
                         view! {
                             <span class="tag tag-warn">
-                                {format!("敏感词 {} 个", r.hits.len())}
+                                {format!("敏感词 {} 个", r.flagged.len())}
                             </span>
                         }
                     })}
@@ -289,14 +289,14 @@ fn ReviewView(r: ReviewDetail) -> impl IntoView {
             <a href="/admin/review">"‹ 返回待审核列表"</a>
         </p>
         <ReviewFacts r=r.clone() />
-        {if r.hits.is_empty() {
+        {if r.flagged.is_empty() {
             ().into_any()
         } else {
             view! {
                 <div class="flash flash-error" role="alert">
                     {format!(
                         "稿件含有敏感词：{}。已在下文标出，请核实后再决定。",
-                        r.hits.join("、"),
+                        r.flagged.join("、"),
                     )}
                 </div>
             }
@@ -360,7 +360,7 @@ fn ReviewFacts(r: ReviewDetail) -> impl IntoView {
 /// blocked words marked.
 #[component]
 fn Proposal(r: ReviewDetail) -> impl IntoView {
-    let hits = r.hits.clone();
+    let flagged = r.flagged.clone();
     if r.is_edit {
         view! {
             <h2>"修改对比"</h2>
@@ -379,7 +379,7 @@ fn Proposal(r: ReviewDetail) -> impl IntoView {
                                 <tr class="changed">
                                     <th>{f.label.clone()}</th>
                                     <td class="left">{f.left.clone()}</td>
-                                    <td class="right">{marked(f.right.clone(), &hits)}</td>
+                                    <td class="right">{marked(f.right.clone(), &flagged)}</td>
                                 </tr>
                             }
                         })
@@ -395,7 +395,7 @@ fn Proposal(r: ReviewDetail) -> impl IntoView {
                                     <th></th>
                                     <td class="left">{l.left.clone().unwrap_or_default()}</td>
                                     <td class="right">
-                                        {marked(l.right.clone().unwrap_or_default(), &hits)}
+                                        {marked(l.right.clone().unwrap_or_default(), &flagged)}
                                     </td>
                                 </tr>
                             }
@@ -421,7 +421,7 @@ fn Proposal(r: ReviewDetail) -> impl IntoView {
                         .map(|f| {
                             view! {
                                 <dt>{f.label.clone()}</dt>
-                                <dd>{marked(f.right.clone(), &hits)}</dd>
+                                <dd>{marked(f.right.clone(), &flagged)}</dd>
                             }
                         })
                         .collect_view()}

@@ -39,7 +39,7 @@ mod load {
     use super::PER_PAGE;
     use crate::api::convert::{article_href, column_href, notice_href};
     use crate::error::AppError;
-    use crate::models::{Marked, Pager, SearchColumn, SearchForm, SearchHit, SearchPage};
+    use crate::models::{Marked, Pager, SearchColumn, SearchForm, SearchPage, SearchResult};
     use crate::query::encode;
     use crate::ssr::AppState;
     use entity::column::{self, ColumnKind};
@@ -166,11 +166,11 @@ mod load {
     }
 
     /// One search result as the page lists it.
-    fn hit(
-        h: service::search::Hit,
+    fn result(
+        h: service::search::SearchResult,
         all: &[column::Model],
         site: &crate::ssr::SiteConfig,
-    ) -> SearchHit {
+    ) -> SearchResult {
         let column = h.column_id.and_then(|id| all.iter().find(|c| c.id == id));
         let (href, label) = match h.kind {
             Kind::Article => (article_href(h.ref_id), None),
@@ -180,7 +180,7 @@ mod load {
                 Some("单页".to_owned()),
             ),
         };
-        SearchHit {
+        SearchResult {
             href,
             label,
             column: column.map(|c| c.name.clone()).unwrap_or_default(),
@@ -214,7 +214,11 @@ mod load {
         } else {
             Vec::new()
         };
-        let hits = found.hits.into_iter().map(|h| hit(h, all, site)).collect();
+        let results = found
+            .results
+            .into_iter()
+            .map(|h| result(h, all, site))
+            .collect();
         let title = if found.words.is_empty() {
             "站内搜索".to_owned()
         } else {
@@ -240,7 +244,7 @@ mod load {
                 base,
             }),
             words: found.words,
-            hits,
+            results,
             fewer,
             form,
         })

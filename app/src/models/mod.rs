@@ -517,7 +517,7 @@ pub struct Marked {
 
 /// One search result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SearchHit {
+pub struct SearchResult {
     pub href: String,
     /// 通知公告 or 单页 for what is not an article.
     pub label: Option<String>,
@@ -564,7 +564,7 @@ pub struct SearchPage {
     pub total: u64,
     /// More than `total` documents match.
     pub more: bool,
-    pub hits: Vec<SearchHit>,
+    pub results: Vec<SearchResult>,
     pub pager: Option<Pager>,
     /// For a query that found nothing: (query with a word left out, its URL, results).
     pub fewer: Vec<(String, String, u64)>,

@@ -9,7 +9,7 @@ use crate::api::search::get_search;
 use crate::components::pager::Pagination;
 use crate::components::seo::Seo;
 use crate::error::AppError;
-use crate::models::{Marked, SearchColumn, SearchForm, SearchHit, SearchPage as Page};
+use crate::models::{Marked, SearchColumn, SearchForm, SearchPage as Page, SearchResult};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -74,7 +74,7 @@ fn SearchView(p: Page) -> impl IntoView {
         notes,
         total,
         more,
-        hits,
+        results,
         pager,
         fewer,
     } = p;
@@ -102,12 +102,12 @@ fn SearchView(p: Page) -> impl IntoView {
             </p>
         }
         .into_any()
-    } else if hits.is_empty() {
+    } else if results.is_empty() {
         view! { <NoResults words fewer /> }.into_any()
     } else {
         view! {
             <ol class="search-results">
-                {hits.into_iter().map(|h| view! { <Hit h /> }).collect_view()}
+                {results.into_iter().map(|h| view! { <ResultItem h /> }).collect_view()}
             </ol>
             {pager.map(|pager| view! { <Pagination pager /> })}
         }
@@ -216,8 +216,8 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
 }
 
 #[component]
-fn Hit(h: SearchHit) -> impl IntoView {
-    let SearchHit {
+fn ResultItem(h: SearchResult) -> impl IntoView {
+    let SearchResult {
         href,
         label,
         column,

@@ -444,11 +444,11 @@ async fn blocked_words_are_flagged_never_blocking(app: &TestApp) {
     let id = saved["id"].as_i64().unwrap();
     let (status, done) = submit(app, &writer, id).await;
     assert_eq!(status, 200);
-    assert_eq!(done["hits"], json!(["内部资料", "违规集资"]));
+    assert_eq!(done["flagged"], json!(["内部资料", "违规集资"]));
     let review = app
         .get_json(&reviewer, &format!("/api/admin/review/one?id={id}"))
         .await;
-    assert_eq!(review["hits"], json!(["内部资料", "违规集资"]));
+    assert_eq!(review["flagged"], json!(["内部资料", "违规集资"]));
     assert!(
         review["preview_html"]
             .as_str()
@@ -463,7 +463,7 @@ async fn blocked_words_are_flagged_never_blocking(app: &TestApp) {
         .iter()
         .find(|r| r["article_id"] == id)
         .unwrap();
-    assert_eq!(row["hits"].as_array().unwrap().len(), 2);
+    assert_eq!(row["flagged"].as_array().unwrap().len(), 2);
 }
 on_both_backends!(blocked_words_are_flagged_never_blocking);
 

@@ -293,7 +293,7 @@ async fn keep_edit(
 pub struct Submitted {
     pub review: Option<article_review::Model>,
     /// Blocked words found in the submitted version (shown, never blocking).
-    pub hits: Vec<String>,
+    pub flagged: Vec<String>,
     /// The site does not review writers: it went online at once.
     pub published: bool,
 }
@@ -320,7 +320,7 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
         ));
     }
     let proposal = proposal(&a, review.as_ref())?;
-    let hits = rules.blocked_in(&words_of(&proposal));
+    let flagged = rules.blocked_in(&words_of(&proposal));
     if !policy.reviews(person.role) || (person.is_writer() && !policy.writers) {
         // Nothing to wait for: it goes online as a reviewer would approve it.
         let label = "提交即发布（本站未要求审核）";
@@ -328,7 +328,7 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
         txn.commit().await?;
         return Ok(Submitted {
             review: None,
-            hits,
+            flagged,
             published: true,
         });
     }
@@ -345,8 +345,8 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
     };
     editorial::record_revision(&txn, &person.actor, a.id, &proposal, "提交审核").await?;
     let mut summary = format!("《{}》提交审核", proposal.title);
-    if !hits.is_empty() {
-        summary.push_str(&format!("（含敏感词：{}）", hits.join("、")));
+    if !flagged.is_empty() {
+        summary.push_str(&format!("（含敏感词：{}）", flagged.join("、")));
     }
     audit::record(
         &txn,
@@ -360,7 +360,7 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
     txn.commit().await?;
     Ok(Submitted {
         review: Some(saved),
-        hits,
+        flagged,
         published: false,
     })
 }

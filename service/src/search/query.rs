@@ -64,7 +64,7 @@ pub struct Query {
 
 /// One result.
 #[derive(Clone, Debug)]
-pub struct Hit {
+pub struct SearchResult {
     pub kind: Kind,
     pub ref_id: i32,
     pub column_id: Option<i32>,
@@ -84,7 +84,7 @@ pub struct Found {
     pub total: u64,
     /// There are more than [`MAX_RESULTS`].
     pub more: bool,
-    pub hits: Vec<Hit>,
+    pub results: Vec<SearchResult>,
 }
 
 /// The words of a query and whether it was cut.
@@ -436,7 +436,7 @@ pub(crate) async fn search_transaction(db: &Db) -> Result<Option<sea_orm::Databa
     Ok(Some(txn))
 }
 
-/// Runs a reader's search: one page of hits, with marked titles and snippets.
+/// Runs a reader's search: one page of results, with marked titles and snippets.
 pub async fn search(db: &Db, q: &Query, now: DateTime<Utc>) -> Result<Found> {
     match search_transaction(db).await? {
         Some(txn) => {
@@ -491,7 +491,7 @@ async fn search_in(db: &impl ConnectionTrait, q: &Query, now: DateTime<Utc>) -> 
         }
         Sort::Relevance => by_relevance(db, &needs, &filter, (start, end), found.more).await?,
     };
-    found.hits = hits(db, rows, &found.words).await?;
+    found.results = results(db, rows, &found.words).await?;
     Ok(found)
 }
 
@@ -526,8 +526,12 @@ async fn fewer_words_in(
     Ok(out)
 }
 
-/// Turns rows into hits: the text each snippet is cut from is read for this page only.
-async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Result<Vec<Hit>> {
+/// Turns rows into results: the text each snippet is cut from is read for this page only.
+async fn results(
+    db: &impl ConnectionTrait,
+    rows: Vec<Row>,
+    words: &[String],
+) -> Result<Vec<SearchResult>> {
     let ids = |kind: Kind| -> Vec<i32> {
         rows.iter()
             .filter(|r| r.kind == kind)
@@ -588,7 +592,7 @@ async fn hits(db: &impl ConnectionTrait, rows: Vec<Row>, words: &[String]) -> Re
                     snippet = other;
                 }
             }
-            Hit {
+            SearchResult {
                 kind: r.kind,
                 ref_id: r.ref_id,
                 column_id: r.column_id,

@@ -267,10 +267,10 @@ pub async fn submit(state: &AppState, staff: &Staff, id: i32) -> Result<SubmitRe
     } else {
         "已提交审核，审核结果出来前不能修改".to_owned()
     };
-    if !done.hits.is_empty() {
+    if !done.flagged.is_empty() {
         message.push_str(&format!(
             "。稿件含有需要注意的词语：{}，审核人会看到提示",
-            done.hits.join("、")
+            done.flagged.join("、")
         ));
     }
     if !done.published {
@@ -280,7 +280,7 @@ pub async fn submit(state: &AppState, staff: &Staff, id: i32) -> Result<SubmitRe
     }
     Ok(SubmitResult {
         message,
-        hits: done.hits,
+        flagged: done.flagged,
         review: done.review.map(|r| review_info(staff, &a, &r, levels)),
         public_href: public_href(&a),
     })

@@ -54,7 +54,7 @@ pub async fn get_queue(
             waiting: service::review::waited(now - submitted),
             level: service::review::state_label(&w.review, policy.levels).to_owned(),
             is_edit: w.review.data.is_some(),
-            hits: rules.blocked_in(&service::review::words_of(&proposal)),
+            flagged: rules.blocked_in(&service::review::words_of(&proposal)),
         });
     }
     Ok(QueueData {
@@ -106,10 +106,10 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
         }
     };
     let (fields, body) = super::editor::compare(&state, &live, &proposal).await?;
-    let hits = rules.blocked_in(&service::review::words_of(&proposal));
+    let flagged = rules.blocked_in(&service::review::words_of(&proposal));
     let html = service::html::page_body_of(proposal.body.clone()).await?;
     let preview_html =
-        service::review::mark_words(&service::media::with_srcset(db, &html).await?, &hits);
+        service::review::mark_words(&service::media::with_srcset(db, &html).await?, &flagged);
     let cannot_decide = if review.submitted_by == Some(staff.user.id) {
         "这是您提交的稿件，须由其他编辑审核".to_owned()
     } else if review.level == 2 && review.first_reviewer_id == Some(staff.user.id) {
@@ -134,7 +134,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
         fields,
         body,
         preview_html,
-        hits,
+        flagged,
         cannot_decide,
     })
 }

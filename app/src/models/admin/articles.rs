@@ -130,7 +130,7 @@ pub struct SubmitResult {
     pub message: String,
     /// Blocked words in the submitted version: shown to the writer, highlighted for the
     /// reviewer, never blocking.
-    pub hits: Vec<String>,
+    pub flagged: Vec<String>,
     pub review: Option<ReviewInfo>,
     pub public_href: Option<String>,
 }

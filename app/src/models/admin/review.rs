@@ -20,7 +20,7 @@ pub struct QueueRow {
     /// An edit of a live article (the live version stays until approval).
     pub is_edit: bool,
     /// Blocked words in the proposal.
-    pub hits: Vec<String>,
+    pub flagged: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +57,7 @@ pub struct ReviewDetail {
     pub body: Vec<DiffLine>,
     /// The proposal's body as the page will show it, blocked words marked.
     pub preview_html: String,
-    pub hits: Vec<String>,
+    pub flagged: Vec<String>,
     /// Why this reviewer cannot decide (their own submission, or they passed 初审); empty
     /// when they can.
     pub cannot_decide: String,
