@@ -179,9 +179,9 @@ pub fn docx(data: &[u8]) {
 pub fn sniff(data: &[u8]) {
     for name in ["稿件.docx", "稿件.wps", "x"] {
         let kind = bounded("sniff", data.len(), || {
-            service::submissions::sniff(name, data)
+            service::submission::sniff(name, data)
         });
-        if kind == Some(service::submissions::FileKind::Docx) {
+        if kind == Some(service::submission::FileKind::Docx) {
             assert!(service::docx::package::is_word(data));
         }
     }
@@ -258,7 +258,7 @@ pub fn multipart(data: &[u8]) {
     assert!(
         post.files
             .iter()
-            .all(|f| f.content.len() <= service::submissions::MAX_FILE_BYTES)
+            .all(|f| f.content.len() <= service::submission::MAX_FILE_BYTES)
     );
 }
 

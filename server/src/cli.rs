@@ -170,7 +170,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let password = read_password()?;
             let db = connect_and_migrate(&settings.database_url).await?;
             let role = service::security::parse_role(&role).unwrap_or(Role::SysAdmin);
-            let passwords = service::passwords::Passwords::start()?;
+            let passwords = service::password::Passwords::start()?;
             let user = service::auth::create_user(
                 &db,
                 &passwords,

@@ -12,10 +12,10 @@ use axum::Router;
 use axum::routing::{get, post};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use service::db::Db;
-use service::hits::HitBuffer;
-use service::passwords::Passwords;
+use service::password::Passwords;
 use service::seed::SeedReport;
 use service::storage::Stores;
+use service::view_count::HitBuffer;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tower::ServiceBuilder;
@@ -103,7 +103,7 @@ pub(crate) fn redact(url: &str) -> String {
 
 /// The state every handler shares.
 pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::Result<AppState> {
-    let form_keys = service::forms::Keys::load(&db)
+    let form_keys = service::form::Keys::load(&db)
         .await
         .context("cannot read or make the forms' signing key")?;
     Ok(AppState::new(app::ssr::AppStateInner {
@@ -284,7 +284,7 @@ impl Application {
     /// Connects, migrates, seeds (if enabled and the database is empty) and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         // Uploads a killed server left half-read.
-        tokio::task::spawn_blocking(service::submissions::content::clean_spool);
+        tokio::task::spawn_blocking(service::submission::content::clean_spool);
         install_secret(&settings)?;
         let db = connect_and_migrate(&settings.database_url).await?;
         if settings.seed_demo

@@ -110,10 +110,10 @@ pub(crate) fn spawn_invalidation_follower(
                     let _ = service::auth::prune(&db, &policy).await;
                 }
                 // Used form tokens older than any token still accepted.
-                let _ = service::forms::prune_tokens(
+                let _ = service::form::prune_tokens(
                     &db,
                     chrono::Utc::now()
-                        - service::forms::Policy::default().max_age
+                        - service::form::Policy::default().max_age
                         - chrono::Duration::hours(1),
                 )
                 .await;

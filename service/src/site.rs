@@ -77,7 +77,7 @@ impl Default for Settings {
             copyright: String::new(),
             logo_url: String::new(),
             blocked_words: String::new(),
-            max_links: crate::forms::DEFAULT_MAX_LINKS.to_string(),
+            max_links: crate::form::DEFAULT_MAX_LINKS.to_string(),
             review_writers: "1".into(),
             review_levels: "1".into(),
             review_editors: "direct".into(),

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use entity::article::{self, ArticleStatus};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use service::db::Db as Database;
-use service::{Error, article as articles, hits::HitBuffer, seed};
+use service::{Error, article as articles, seed, view_count::HitBuffer};
 
 struct Db {
     db: Database,
@@ -236,14 +236,14 @@ async fn buffered_hits_reach_the_database_in_one_flush() {
     );
     // Today's views are kept per article for the dashboard, and add up across flushes
     // (on top of the demo content's own views of today).
-    let today = service::stats::last_days(1, service::time::DEFAULT_TIME_ZONE);
-    let before: i64 = service::stats::daily_totals(&t.db, &today[0])
+    let today = service::statistics::last_days(1, service::time::DEFAULT_TIME_ZONE);
+    let before: i64 = service::statistics::daily_totals(&t.db, &today[0])
         .await
         .unwrap()
         .iter()
         .map(|d| d.1)
         .sum();
-    let views_of_a = service::stats::top_articles(&t.db, &today[0], 1000)
+    let views_of_a = service::statistics::top_articles(&t.db, &today[0], 1000)
         .await
         .unwrap()
         .iter()
@@ -253,11 +253,11 @@ async fn buffered_hits_reach_the_database_in_one_flush() {
     buf.flush(&t.db, service::time::DEFAULT_TIME_ZONE)
         .await
         .unwrap();
-    let totals = service::stats::daily_totals(&t.db, &today[0])
+    let totals = service::statistics::daily_totals(&t.db, &today[0])
         .await
         .unwrap();
     assert_eq!(totals, vec![(today[0].clone(), before + 1)]);
-    let top = service::stats::top_articles(&t.db, &today[0], 1000)
+    let top = service::statistics::top_articles(&t.db, &today[0], 1000)
         .await
         .unwrap();
     assert!(top.contains(&(a.id, a.title.clone(), views_of_a + 1)));
@@ -341,7 +341,7 @@ async fn images_in_use_anywhere_are_reported() {
 async fn a_burst_of_guesses_checks_at_most_the_limit() {
     use service::auth::{self, LoginError};
     let t = seeded().await;
-    let passwords = service::passwords::Passwords::start().unwrap();
+    let passwords = service::password::Passwords::start().unwrap();
     let actor = service::audit::Actor::system("test");
     auth::create_user(
         &t.db,
@@ -482,7 +482,7 @@ async fn a_burst_of_guesses_checks_at_most_the_limit() {
 async fn older_password_hashes_are_replaced_at_sign_in() {
     use service::auth;
     let t = seeded().await;
-    let passwords = service::passwords::Passwords::start().unwrap();
+    let passwords = service::password::Passwords::start().unwrap();
     let actor = service::audit::Actor::system("test");
     let user = auth::create_user(
         &t.db,
@@ -510,7 +510,7 @@ async fn older_password_hashes_are_replaced_at_sign_in() {
     let mut m: entity::user::ActiveModel = user.clone().into();
     m.password_hash = Set(old.clone());
     m.update(&t.db).await.unwrap();
-    assert!(service::passwords::needs_rehash(&old));
+    assert!(service::password::needs_rehash(&old));
     let auth::SignIn::Done(signed_in, _) = auth::login(
         &t.db,
         &passwords,

@@ -25,7 +25,7 @@ pub async fn get_track(code: String, is_new: bool) -> Result<TrackPage<TrackedMe
 
 #[cfg(feature = "ssr")]
 pub mod load {
-    use service::messages;
+    use service::message;
 
     use crate::error::AppError;
     use crate::models::{
@@ -56,12 +56,12 @@ pub mod load {
     /// own text coming back).
     pub async fn messages_page(state: &AppState, page: u64) -> Result<MessagesPage, AppError> {
         let page = page.max(1);
-        let (rows, total) = messages::published(&state.db, page, MESSAGES_PER_PAGE).await?;
+        let (rows, total) = message::published(&state.db, page, MESSAGES_PER_PAGE).await?;
         let pager = Pager::new(page, total, MESSAGES_PER_PAGE, "/messages");
         if !pager.exists() {
             return Err(AppError::NotFound);
         }
-        let form = form_to_show(state, messages::FORM, || MessageFormState {
+        let form = form_to_show(state, message::FORM, || MessageFormState {
             wants_public: true,
             ..MessageFormState::default()
         })
@@ -75,7 +75,7 @@ pub mod load {
             pager,
             form,
             privacy_href: "/columns/privacy".into(),
-            max_content: messages::MAX_CONTENT,
+            max_content: message::MAX_CONTENT,
             seo: crate::api::convert::seo(
                 &state.site,
                 title,

@@ -35,7 +35,7 @@ pub mod load {
 
     /// `/submit`: the form (fresh, or the reader's own text coming back).
     pub async fn submission_page(state: &AppState) -> Result<SubmissionPage, AppError> {
-        use service::submissions as s;
+        use service::submission as s;
         let form = form_to_show(state, s::FORM, SubmissionFormState::default).await?;
         let columns = s::suggestable_columns(&state.db)
             .await?
@@ -81,14 +81,14 @@ pub mod load {
         state: &AppState,
         s: entity::submission::Model,
     ) -> Result<TrackedSubmission, AppError> {
-        let files = service::submissions::review::files(&state.db, s.id)
+        let files = service::submission::review::files(&state.db, s.id)
             .await?
             .into_iter()
             .map(|f| f.name)
             .collect();
         let rejected = s.status == entity::submission::SubmissionStatus::Rejected;
         Ok(TrackedSubmission {
-            status: service::submissions::status_for_author(&s).into(),
+            status: service::submission::status_for_author(&s).into(),
             code: s.code,
             title: s.title,
             sent_at: service::time::format_datetime(s.created_at, state.site.time_zone),

@@ -28,7 +28,7 @@ pub async fn form_to_show<F: ReaderFormState>(
     let mut form = match use_context::<Echo<F>>() {
         Some(Echo(echo)) => echo,
         None => {
-            let due = service::forms::challenge_due(
+            let due = service::form::challenge_due(
                 &state.db,
                 &forms.keys,
                 &forms.policy,
@@ -57,7 +57,7 @@ pub fn track_to_show<T: Clone + Send + Sync + 'static>(code: String, is_new: boo
     match use_context::<Echo<TrackPage<T>>>() {
         Some(Echo(echo)) => echo,
         None => {
-            let code = if service::forms::is_receipt_code(&code) {
+            let code = if service::form::is_receipt_code(&code) {
                 code.to_ascii_uppercase()
             } else {
                 String::new()

@@ -134,7 +134,7 @@ pub fn is_countable_view(headers: &HeaderMap) -> bool {
         .get(http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    !prefetch && !service::hits::is_bot(agent)
+    !prefetch && !service::view_count::is_bot(agent)
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use axum::extract::FromRef;
 use chrono_tz::Tz;
 use leptos::config::LeptosOptions;
 use service::db::Db;
-use service::hits::HitBuffer;
-use service::passwords::Passwords;
+use service::password::Passwords;
+use service::view_count::HitBuffer;
 
 use super::client::TrustedProxies;
 
@@ -82,8 +82,8 @@ pub struct AppStateInner {
 /// What the public forms (留言, 投稿) are checked with.
 #[derive(Clone, Debug)]
 pub struct FormsConfig {
-    pub keys: service::forms::Keys,
-    pub policy: service::forms::Policy,
+    pub keys: service::form::Keys,
+    pub policy: service::form::Policy,
 }
 
 /// First-time setup: the code printed to this server's log at start while no account exists

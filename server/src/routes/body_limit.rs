@@ -17,13 +17,13 @@ pub fn limit_for(path: &str) -> usize {
         p if p == app::api::admin::articles::PASTE_URL => 96 * MB,
         p if p == app::api::admin::media::UPLOAD_URL => service::media::MAX_BYTES + 64 * 1024,
         p if p == app::api::admin::articles::DOCX_URL => {
-            service::submissions::MAX_FILE_BYTES + 64 * 1024
+            service::submission::MAX_FILE_BYTES + 64 * 1024
         }
         p if p.starts_with("/api/admin/") => 8 * MB,
         // A message of 2,000 characters is at most 54 KB once percent-encoded.
         "/messages" | "/messages/track" | "/submit/track" => 128 * 1024,
         // The manuscript's files together, its text and the form's other fields.
-        "/submit" => service::submissions::MAX_TOTAL_BYTES + 2 * MB,
+        "/submit" => service::submission::MAX_TOTAL_BYTES + 2 * MB,
         _ => 2 * MB,
     }
 }
@@ -47,7 +47,7 @@ mod tests {
         assert!(limit_for(app::api::admin::media::UPLOAD_URL) > service::media::MAX_BYTES);
         assert_eq!(limit_for("/api/favorites"), 2 * MB);
         assert_eq!(limit_for("/admin/login"), 2 * MB);
-        assert!(limit_for("/submit") > service::submissions::MAX_TOTAL_BYTES);
-        assert!(limit_for("/submit") < 2 * service::submissions::MAX_TOTAL_BYTES);
+        assert!(limit_for("/submit") > service::submission::MAX_TOTAL_BYTES);
+        assert!(limit_for("/submit") < 2 * service::submission::MAX_TOTAL_BYTES);
     }
 }

@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use service::submissions::{self, MAX_FILE_BYTES};
+use service::submission::{self, MAX_FILE_BYTES};
 
 /// `filename*=` of RFC 5987 (UTF-8, percent-encoded), with an ASCII fallback.
 fn disposition(name: &str) -> String {
@@ -35,7 +35,7 @@ pub async fn download(
     if staff.is_writer() {
         return AppError::Forbidden.into_response();
     }
-    match submissions::review::download(&state.db, &state.files.private, &staff.actor(), id, file)
+    match submission::review::download(&state.db, &state.files.private, &staff.actor(), id, file)
         .await
     {
         Ok((f, bytes)) => {

@@ -1,4 +1,4 @@
-//! Counting article views as pages are served (in memory, flushed by `service::hits`).
+//! Counting article views as pages are served (in memory, flushed by `service::view_count`).
 
 use app::ssr::client::client_of;
 use app::ssr::{AppState, is_countable_view};
@@ -9,7 +9,7 @@ use axum::response::Response;
 
 /// Counts a view of an article page once the page was served (fresh, from the page cache,
 /// or as "not modified" to a reload): once per reader per article within
-/// `service::hits::VIEW_WINDOW`, not for robots or prefetches. Only the in-memory buffer is
+/// `service::view_count::VIEW_WINDOW`, not for robots or prefetches. Only the in-memory buffer is
 /// touched here.
 pub async fn count_views(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let view = (req.method() == Method::GET)

@@ -208,7 +208,7 @@ async fn magazine_issues_and_links_are_edited(app: &TestApp) {
     );
 
     // Footer links.
-    let groups = service::links::link_groups(&app.db).await.unwrap();
+    let groups = service::link::link_groups(&app.db).await.unwrap();
     let gid = groups[0].0.id;
     ok(post_form(
         app,
@@ -325,7 +325,7 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
         .post_login(&newbie, "newbie", crate::helpers::STAFF_PASSWORD)
         .await;
     assert_eq!(first.headers()["location"], "/admin/password");
-    let id = service::users::users(&app.db)
+    let id = service::user::users(&app.db)
         .await
         .unwrap()
         .into_iter()
@@ -358,7 +358,7 @@ async fn settings_and_users_are_for_admins(app: &TestApp) {
         .await;
     assert_eq!(flash_of(&res).as_deref(), Some("error|用户名或密码错误"));
     // Admins cannot lock themselves out.
-    let me = service::users::users(&app.db)
+    let me = service::user::users(&app.db)
         .await
         .unwrap()
         .into_iter()

@@ -132,13 +132,13 @@ on_both_backends!(a_reader_counts_once_per_article);
 async fn the_dashboard_counts_views(app: &TestApp) {
     use entity::user::Role;
     let tz = service::time::DEFAULT_TIME_ZONE;
-    let days = service::stats::last_days(30, tz);
-    let week = service::stats::daily_totals(&app.db, &days[23])
+    let days = service::statistics::last_days(30, tz);
+    let week = service::statistics::daily_totals(&app.db, &days[23])
         .await
         .unwrap();
     let week_total: i64 = week.iter().map(|d| d.1).sum();
     assert!(week_total > 0, "the demo content has recent views");
-    let top = service::stats::top_articles(&app.db, &days[23], 10)
+    let top = service::statistics::top_articles(&app.db, &days[23], 10)
         .await
         .unwrap();
     assert!(!top.is_empty() && top.windows(2).all(|w| w[0].2 >= w[1].2));

@@ -179,7 +179,7 @@ async fn staff_hear_of_new_items_and_readers_receive_replies() {
     // Staff reply: the reader receives it; the author hears the decision.
     app.create_staff("mailer", entity::user::Role::Editor).await;
     let staff = app.sign_in("mailer").await;
-    let msg = service::messages::list(&app.db, service::messages::Filter::All, 1, 10)
+    let msg = service::message::list(&app.db, service::message::Filter::All, 1, 10)
         .await
         .unwrap()
         .0
@@ -199,17 +199,13 @@ async fn staff_hear_of_new_items_and_readers_receive_replies() {
     assert!(flash.starts_with("ok|"), "{flash}");
     let m = wait_for(&inbox, "reader@example.com", "材料已发布在协会服务栏目").await;
     assert!(m.text.contains(&code));
-    let sub = service::submissions::review::list(
-        &app.db,
-        service::submissions::review::Filter::All,
-        1,
-        10,
-    )
-    .await
-    .unwrap()
-    .0
-    .remove(0)
-    .0;
+    let sub =
+        service::submission::review::list(&app.db, service::submission::review::Filter::All, 1, 10)
+            .await
+            .unwrap()
+            .0
+            .remove(0)
+            .0;
     let res = post_form(
         &app,
         &staff,
@@ -242,7 +238,7 @@ async fn an_unreachable_mail_server_loses_nothing() {
     )
     .await;
     assert_eq!(sent.status, 303);
-    assert_eq!(service::messages::counts(&app.db).await.unwrap().new, 1);
+    assert_eq!(service::message::counts(&app.db).await.unwrap().new, 1);
     app.cleanup().await;
 }
 

@@ -203,7 +203,7 @@ async fn a_message_is_stored_tracked_answered_and_published(app: &TestApp) {
 
     // Staff answer both; only the public one can be published.
     let actor = service::audit::Actor::system("test");
-    service::messages::reply(
+    service::message::reply(
         &app.db,
         &actor,
         row.id,
@@ -213,9 +213,9 @@ async fn a_message_is_stored_tracked_answered_and_published(app: &TestApp) {
     .await
     .unwrap();
     let refused =
-        service::messages::reply(&app.db, &actor, private_row.id, "已为您补寄。", true).await;
+        service::message::reply(&app.db, &actor, private_row.id, "已为您补寄。", true).await;
     assert!(refused.is_err(), "a private message cannot be published");
-    service::messages::reply(&app.db, &actor, private_row.id, "已为您补寄发票。", false)
+    service::message::reply(&app.db, &actor, private_row.id, "已为您补寄发票。", false)
         .await
         .unwrap();
 
@@ -251,7 +251,7 @@ async fn a_message_is_stored_tracked_answered_and_published(app: &TestApp) {
     assert!(tracked.body.contains("已为您补寄发票") && tracked.body.contains("已答复"));
 
     // Unpublished, it leaves the list.
-    service::messages::set_published(&app.db, &actor, row.id, false)
+    service::message::set_published(&app.db, &actor, row.id, false)
         .await
         .unwrap();
     let (_, list) = app.get_text("/messages").await;
@@ -294,7 +294,7 @@ async fn bad_input_comes_back_with_the_text_and_the_reason(app: &TestApp) {
     assert!(sent.body.contains("aria-invalid=\"true\""));
 
     // Too long.
-    let long = "长".repeat(service::messages::MAX_CONTENT + 1);
+    let long = "长".repeat(service::message::MAX_CONTENT + 1);
     let sent = send(app, &reader, &good("太长了", &long, "13812345678")).await;
     assert_eq!(sent.status, 422);
     assert!(sent.body.contains("留言内容不能超过2000个字"));
@@ -531,7 +531,7 @@ async fn staff_handle_messages_in_the_back_office(app: &TestApp) {
     )
     .await;
     assert!(flash.starts_with("ok|"), "{flash}");
-    let m = service::messages::get(&app.db, id).await.unwrap();
+    let m = service::message::get(&app.db, id).await.unwrap();
     assert_eq!(m.status, message::MessageStatus::Spam);
     // Spam cannot be published.
     let (_, flash) = staff_post(

@@ -262,18 +262,18 @@ async fn values_in_the_clear_are_encrypted_at_start_and_a_new_key_is_rotated_in(
     assert_eq!(personal::reseal_clear(&app.db).await.unwrap().rows, 0);
     let c = personal::census(&app.db).await.unwrap();
     assert_eq!((c.current, c.older, c.clear), (2, 2, 0));
-    let row = service::messages::get(&app.db, clear).await.unwrap();
+    let row = service::message::get(&app.db, clear).await.unwrap();
     assert_eq!(
         (row.phone.as_str(), row.email.as_str()),
         ("13700000001", "old@example.com")
     );
     // A value under an older key still reads; one whose key is gone says so.
     assert_eq!(
-        service::messages::get(&app.db, older).await.unwrap().phone,
+        service::message::get(&app.db, older).await.unwrap().phone,
         "13700000002"
     );
     assert_eq!(
-        service::messages::get(&app.db, lost).await.unwrap().phone,
+        service::message::get(&app.db, lost).await.unwrap().phone,
         personal::UNREADABLE
     );
     // Such a value matches nothing when tracking, not even the words it shows as.
@@ -302,7 +302,7 @@ async fn values_in_the_clear_are_encrypted_at_start_and_a_new_key_is_rotated_in(
         .await
         .unwrap();
     assert_eq!(
-        service::messages::get(&app.db, older).await.unwrap().phone,
+        service::message::get(&app.db, older).await.unwrap().phone,
         personal::UNREADABLE
     );
     // (Put back as it was, under the older key.)
@@ -439,7 +439,7 @@ async fn messages_and_manuscripts_leave_after_the_retention_period(app: &TestApp
         .unwrap()
         .unwrap();
     let actor = service::audit::Actor::system("test");
-    service::messages::reply(&app.db, &actor, public.id, "这是协会很久以前的答复", true)
+    service::message::reply(&app.db, &actor, public.id, "这是协会很久以前的答复", true)
         .await
         .unwrap();
 

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, Actor, Outcome};
 use crate::db::Db;
-use crate::passwords::Passwords;
+use crate::password::Passwords;
 pub use crate::security::role_label;
 use crate::security::{Policy, passwords as rules};
 use crate::{Error, Result};

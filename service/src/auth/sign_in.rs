@@ -13,7 +13,7 @@ use super::{LoginError, NewSession, random_token, session_id, wait_label};
 use crate::Error;
 use crate::audit::{self, Actor, Outcome};
 use crate::db::Db;
-use crate::passwords::Passwords;
+use crate::password::Passwords;
 use crate::security::Policy;
 
 /// How a sign-in with the right password goes on.
@@ -119,7 +119,7 @@ pub async fn login(
     // before the transaction: the writer is not held while argon2 works; if the worker is
     // busy it waits for the next sign-in).
     let rehashed = match &found {
-        Some(u) if ok && crate::passwords::needs_rehash(&u.password_hash) => {
+        Some(u) if ok && crate::password::needs_rehash(&u.password_hash) => {
             passwords.hash(password).await.ok()
         }
         _ => None,

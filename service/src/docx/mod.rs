@@ -15,7 +15,7 @@ use crate::audit::Actor;
 use crate::db::Db;
 use crate::html::escape;
 use crate::paste::Pasted;
-use crate::submissions::MAX_FILE_BYTES;
+use crate::submission::MAX_FILE_BYTES;
 use crate::{Error, Result};
 
 pub mod package;

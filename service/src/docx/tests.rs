@@ -228,7 +228,7 @@ fn a_part_that_unpacks_to_more_than_it_claims_is_refused() {
     understate_sizes(&mut bytes, 100);
     assert!(!package::is_word(&bytes));
     assert!(matches!(convert(&bytes), Err(Error::Invalid(_))));
-    assert_eq!(crate::submissions::sniff("a.docx", &bytes), None);
+    assert_eq!(crate::submission::sniff("a.docx", &bytes), None);
 }
 
 #[test]

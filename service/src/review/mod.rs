@@ -303,7 +303,7 @@ pub struct Submitted {
 pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
     let settings = crate::site::settings(db).await?;
     let policy = Policy::from_settings(&settings);
-    let rules = crate::forms::ContentRules::from_settings(&settings);
+    let rules = crate::form::ContentRules::from_settings(&settings);
     let txn = db.begin().await?;
     let a = editorial::get(&txn, id).await?;
     require_owner(person, &a)?;

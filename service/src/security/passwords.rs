@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::Policy;
-use crate::passwords::Passwords;
+use crate::password::Passwords;
 use crate::{Error, Result};
 
 /// The longest password accepted (argon2 works on any length; this bounds its cost).

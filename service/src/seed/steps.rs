@@ -200,8 +200,8 @@ pub(super) async fn seed_article(s: &mut Seeding<'_>, n: usize, a: &ArticleSeed)
         let day = s.now - chrono::Duration::days(k);
         if day >= at {
             let views = demo_daily_views(n, k, (day - at).num_days());
-            let day = crate::stats::day_of(day, s.tz);
-            crate::stats::add_daily_views(s.txn, saved.id, &day, views).await?;
+            let day = crate::statistics::day_of(day, s.tz);
+            crate::statistics::add_daily_views(s.txn, saved.id, &day, views).await?;
         }
     }
     s.article_ids.insert(a.title.clone(), saved.id);

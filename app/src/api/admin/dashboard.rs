@@ -18,7 +18,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         return Ok(Dashboard::default());
     }
     let (db, tz) = (&state.db, state.site.time_zone);
-    let counts = service::stats::status_counts(db).await?;
+    let counts = service::statistics::status_counts(db).await?;
     let label = |s: ArticleStatus| s.label().to_owned();
     let by_status = [
         ArticleStatus::Published,
@@ -47,7 +47,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             updated: service::time::format_datetime(w.review.updated_at, tz),
         })
         .collect();
-    let views = service::stats::views(db, tz).await?;
+    let views = service::statistics::views(db, tz).await?;
     let top = |rows: Vec<(i32, String, i64)>| {
         rows.into_iter()
             .map(|(id, title, views)| TopArticle { id, title, views })
@@ -61,7 +61,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         top_30: top(views.top_30),
         // A writer is shown only their own scheduled articles: what else is planned is
         // not theirs to see.
-        upcoming: service::stats::upcoming(db, 10, staff.is_writer().then_some(staff.user.id))
+        upcoming: service::statistics::upcoming(db, 10, staff.is_writer().then_some(staff.user.id))
             .await?
             .into_iter()
             .map(|(id, title, at)| {
@@ -75,8 +75,8 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             .collect(),
         daily: views.daily,
         by_status,
-        messages_waiting: service::messages::counts(db).await?.new,
-        submissions_waiting: service::submissions::review::counts(db).await?.new,
+        messages_waiting: service::message::counts(db).await?.new,
+        submissions_waiting: service::submission::review::counts(db).await?.new,
         review_first: review.first,
         review_second: review.second,
         review_levels: levels,

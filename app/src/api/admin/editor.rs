@@ -143,7 +143,7 @@ pub async fn load(
                 autosaved,
                 revisions: service::editorial::revisions(db, id).await?.len(),
                 public_href: public_href(&a),
-                submission: service::submissions::review::for_article(db, id)
+                submission: service::submission::review::for_article(db, id)
                     .await?
                     .map(|s| (s.code, format!("/admin/submissions/{}", s.id))),
                 review: review.map(|r| review_info(staff, &a, &r, policy.levels)),
@@ -302,7 +302,7 @@ pub async fn notify_review(state: &AppState, to: Option<Option<i32>>, notice: (S
     let (subject, body) = notice;
     match to {
         None => mail.notify_staff(subject, body),
-        Some(Some(user)) => match service::users::email_of(&state.db, user).await {
+        Some(Some(user)) => match service::user::email_of(&state.db, user).await {
             Ok(Some(address)) => mail.tell_staff_member(&address, subject, body),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "a review notice could not be addressed"),

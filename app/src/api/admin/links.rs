@@ -11,7 +11,7 @@ use crate::models::admin::LinkRow;
 #[server(prefix = "/api/admin", endpoint = "links/list", input = GetUrl)]
 pub async fn get_links_admin() -> Result<Vec<LinkGroupRow>, AppError> {
     let (_, state) = crate::ssr::as_editor()?;
-    let groups = service::links::link_groups(&state.db).await?;
+    let groups = service::link::link_groups(&state.db).await?;
     Ok(groups
         .into_iter()
         .map(|(g, links)| LinkGroupRow {
@@ -41,7 +41,7 @@ pub async fn save_link_group(
     use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        Ok(service::links::save_link_group(
+        Ok(service::link::save_link_group(
             &state()?.db,
             &staff.actor(),
             id,
@@ -60,7 +60,7 @@ pub async fn delete_link_group(id: i32) -> Result<(), AppError> {
     use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result =
-        async { Ok(service::links::delete_link_group(&state()?.db, &staff.actor(), id).await?) }
+        async { Ok(service::link::delete_link_group(&state()?.db, &staff.actor(), id).await?) }
             .await;
     finish(result, "链接分组已删除")
 }
@@ -77,7 +77,7 @@ pub async fn save_link(
     use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        Ok(service::links::save_link(
+        Ok(service::link::save_link(
             &state()?.db,
             &staff.actor(),
             id,
@@ -98,6 +98,6 @@ pub async fn delete_link(id: i32) -> Result<(), AppError> {
     use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result =
-        async { Ok(service::links::delete_link(&state()?.db, &staff.actor(), id).await?) }.await;
+        async { Ok(service::link::delete_link(&state()?.db, &staff.actor(), id).await?) }.await;
     finish(result, "链接已删除")
 }

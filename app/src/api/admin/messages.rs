@@ -16,13 +16,13 @@ pub const PER_PAGE: u64 = 30;
 
 #[server(prefix = "/api/admin", endpoint = "messages/list", input = GetUrl)]
 pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue, AppError> {
-    use service::messages::{self, Filter};
+    use service::message::{self, Filter};
 
     let (_, state) = crate::ssr::as_editor()?;
     let filter = Filter::parse(&filter);
     let page = page.max(1);
-    let counts = messages::counts(&state.db).await?;
-    let (rows, total) = messages::list(&state.db, filter, page, PER_PAGE).await?;
+    let counts = message::counts(&state.db).await?;
+    let (rows, total) = message::list(&state.db, filter, page, PER_PAGE).await?;
     let tz = state.site.time_zone;
     let tab = |f: Filter, label: &str, count: u64| QueueTab {
         code: f.code().to_owned(),
@@ -45,7 +45,7 @@ pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue
         rows: rows
             .into_iter()
             .map(|m| MessageRow {
-                status: messages::status_label(&m).to_owned(),
+                status: message::status_label(&m).to_owned(),
                 id: m.id,
                 code: m.code,
                 subject: m.subject,
@@ -73,7 +73,7 @@ pub async fn get_message(
     use entity::message::MessageStatus;
 
     let (staff, state) = crate::ssr::as_editor()?;
-    let m = service::messages::get(&state.db, id).await?;
+    let m = service::message::get(&state.db, id).await?;
     let (phone, email) = service::security::personal::shown(
         &state.db,
         &staff.actor(),
@@ -84,7 +84,7 @@ pub async fn get_message(
     .await?;
     let tz = state.site.time_zone;
     Ok(MessageDetail {
-        status: service::messages::status_label(&m).to_owned(),
+        status: service::message::status_label(&m).to_owned(),
         id: m.id,
         is_spam: m.status == MessageStatus::Spam,
         is_replied: m.replied_at.is_some(),
@@ -116,7 +116,7 @@ pub async fn reply_message(
     let publish = checked(&publish);
     let result = async {
         let state = state()?;
-        let m = service::messages::reply(&state.db, &staff.actor(), id, &reply, publish).await?;
+        let m = service::message::reply(&state.db, &staff.actor(), id, &reply, publish).await?;
         if let Some(mail) = &state.mail
             && service::security::personal::usable(&m.email)
         {
@@ -151,7 +151,7 @@ pub async fn publish_message(id: i32, publish: String) -> Result<(), AppError> {
     let staff = require_editor()?;
     let publish = publish == "1";
     let result = async {
-        service::messages::set_published(&state()?.db, &staff.actor(), id, publish).await?;
+        service::message::set_published(&state()?.db, &staff.actor(), id, publish).await?;
         go_to(&format!("/admin/messages/{id}"));
         Ok(())
     }
@@ -173,7 +173,7 @@ pub async fn spam_message(id: i32, spam: String) -> Result<(), AppError> {
     let staff = require_editor()?;
     let spam = spam == "1";
     let result = async {
-        service::messages::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
+        service::message::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
         go_to(&format!("/admin/messages/{id}"));
         Ok(())
     }
@@ -194,7 +194,7 @@ pub async fn delete_message(id: i32) -> Result<(), AppError> {
     use crate::ssr::{require_editor, state};
     let staff = require_editor()?;
     let result = async {
-        service::messages::delete(&state()?.db, &staff.actor(), id).await?;
+        service::message::delete(&state()?.db, &staff.actor(), id).await?;
         go_to("/admin/messages");
         Ok(())
     }

@@ -32,7 +32,7 @@ pub async fn get_queue(
     let (waiting, total) = service::review::queue(db, &filter, page - 1, QUEUE_PER_PAGE).await?;
     let settings = service::site::settings(db).await?;
     let policy = service::review::Policy::from_settings(&settings);
-    let rules = service::forms::ContentRules::from_settings(&settings);
+    let rules = service::form::ContentRules::from_settings(&settings);
     let columns = service::column::all(db).await?;
     let counts = service::review::counts(db).await?;
     let tz = state.site.time_zone;
@@ -83,7 +83,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
         .ok_or(AppError::NotFound)?;
     let settings = service::site::settings(db).await?;
     let policy = service::review::Policy::from_settings(&settings);
-    let rules = service::forms::ContentRules::from_settings(&settings);
+    let rules = service::form::ContentRules::from_settings(&settings);
     let proposal = service::review::proposal(&a, Some(&review))?;
     let is_edit = review.data.is_some();
     let live = if is_edit {

@@ -38,7 +38,7 @@ pub async fn get_security_policy() -> Result<SecurityForm, AppError> {
     let me_ip = require_security()?.ip;
     let state = state()?;
     let p = service::security::policy(&state.db).await?;
-    let users = service::users::users(&state.db).await?;
+    let users = service::user::users(&state.db).await?;
     let count = |role: Role| {
         users
             .iter()
@@ -142,7 +142,7 @@ pub async fn get_accounts_security()
     let me = require_security()?;
     let state = state()?;
     let policy = state.security.get(&state.db).await?;
-    let users = service::users::users(&state.db).await?;
+    let users = service::user::users(&state.db).await?;
     let locked = service::auth::locked_accounts(&state.db, &users).await?;
     let tz = state.site.time_zone;
     Ok(users

@@ -19,7 +19,7 @@ pub const PER_PAGE: u64 = 30;
 
 #[server(prefix = "/api/admin", endpoint = "submissions/list", input = GetUrl)]
 pub async fn get_submission_queue(filter: String, page: u64) -> Result<SubmissionQueue, AppError> {
-    use service::submissions::review::{self, Filter};
+    use service::submission::review::{self, Filter};
 
     let (_, state) = crate::ssr::as_editor()?;
     let filter = Filter::parse(&filter);
@@ -76,7 +76,7 @@ pub async fn get_submission(
     #[server(default)] full: bool,
 ) -> Result<SubmissionDetail, AppError> {
     use entity::submission::SubmissionStatus as S;
-    use service::submissions::{FileKind, review};
+    use service::submission::{FileKind, review};
 
     use crate::ssr::{require_editor, state};
     fn size_text(bytes: i64) -> String {
@@ -98,7 +98,7 @@ pub async fn get_submission(
     )
     .await?;
     let files = review::files(&state.db, id).await?;
-    let columns: Vec<ColumnChoice> = service::submissions::suggestable_columns(&state.db)
+    let columns: Vec<ColumnChoice> = service::submission::suggestable_columns(&state.db)
         .await?
         .into_iter()
         .map(|(id, name)| ColumnChoice { id, name })
@@ -149,7 +149,7 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
-        let done = service::submissions::review::accept(
+        let done = service::submission::review::accept(
             &state.db,
             &state.files.media,
             &state.files.private,
@@ -158,7 +158,7 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
             column,
         )
         .await?;
-        if let Ok(s) = service::submissions::review::get(&state.db, id).await {
+        if let Ok(s) = service::submission::review::get(&state.db, id).await {
             crate::api::submissions::load::tell_author(&state, &s, true);
         }
         go_to(&format!("/admin/articles/{}", done.article_id));
@@ -183,8 +183,7 @@ pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> 
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
-        let s =
-            service::submissions::review::reject(&state.db, &staff.actor(), id, &reason).await?;
+        let s = service::submission::review::reject(&state.db, &staff.actor(), id, &reason).await?;
         crate::api::submissions::load::tell_author(&state, &s, false);
         go_to(&format!("/admin/submissions/{id}"));
         Ok(())
@@ -200,7 +199,7 @@ pub async fn spam_submission(id: i32, spam: String) -> Result<(), AppError> {
     let staff = require_editor()?;
     let spam = spam == "1";
     let result = async {
-        service::submissions::review::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
+        service::submission::review::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
         go_to(&format!("/admin/submissions/{id}"));
         Ok(())
     }
@@ -222,7 +221,7 @@ pub async fn delete_submission(id: i32) -> Result<(), AppError> {
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
-        service::submissions::review::delete(&state.db, &state.files.private, &staff.actor(), id)
+        service::submission::review::delete(&state.db, &state.files.private, &staff.actor(), id)
             .await?;
         go_to("/admin/submissions");
         Ok(())

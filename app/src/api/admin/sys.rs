@@ -151,7 +151,7 @@ pub async fn save_settings(
 #[server(prefix = "/api/admin/sys", endpoint = "users", input = GetUrl)]
 pub async fn get_users() -> Result<Vec<UserRow>, AppError> {
     let (me, state) = crate::ssr::as_admin()?;
-    Ok(service::users::users(&state.db)
+    Ok(service::user::users(&state.db)
         .await?
         .into_iter()
         .map(|u| UserRow {
@@ -230,12 +230,12 @@ pub async fn update_user(
     let result = async {
         let active = is_active.as_deref().is_some_and(|v| !v.is_empty());
         let state = state()?;
-        service::users::update_user(
+        service::user::update_user(
             &state.db,
             &state.passwords,
             &staff.actor(),
             id,
-            service::users::UserChanges {
+            service::user::UserChanges {
                 display_name: &display_name,
                 role: role_of(&role)?,
                 is_active: active,

@@ -5,7 +5,7 @@ use app::ssr::AppState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use service::messages::{self, Draft};
+use service::message::{self, Draft};
 
 use super::{BAD_TEXT, FormRoute, TrackRoute, answer, content_rules, context, form_again};
 use crate::form_body::FormFields;
@@ -53,7 +53,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         Ok(r) => r,
         Err(res) => return res,
     };
-    let outcome = messages::submit(
+    let outcome = message::submit(
         &state.db,
         &context(&state, &rules, &client),
         &fields.text("token"),
@@ -85,7 +85,7 @@ pub async fn track(State(state): State<AppState>, req: Request) -> Response {
     };
     let st = &state;
     super::track(st, req, &TRACK, |code, contact| async move {
-        let found = messages::track(&st.db, &code, &contact).await?;
+        let found = message::track(&st.db, &code, &contact).await?;
         Ok(found.map(|m| app::api::messages::load::tracked(m, &st.site)))
     })
     .await

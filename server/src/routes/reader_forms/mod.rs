@@ -20,7 +20,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use leptos::prelude::provide_context;
-use service::forms::{ContentRules, Outcome, Refusal};
+use service::form::{ContentRules, Outcome, Refusal};
 
 use crate::form_body::FormFields;
 
@@ -53,8 +53,8 @@ pub(crate) fn context<'a>(
     state: &'a AppState,
     rules: &'a ContentRules,
     client: &'a str,
-) -> service::forms::Context<'a> {
-    service::forms::Context {
+) -> service::form::Context<'a> {
+    service::form::Context {
         keys: &state.forms.keys,
         policy: &state.forms.policy,
         rules,
@@ -119,7 +119,7 @@ pub(crate) async fn answer<F: ReaderFormState>(
 }
 
 /// The problems of a refused post as the page shows them.
-pub(crate) fn problems(errors: &[service::forms::FieldError]) -> Vec<FieldProblem> {
+pub(crate) fn problems(errors: &[service::form::FieldError]) -> Vec<FieldProblem> {
     errors
         .iter()
         .map(|e| FieldProblem {
@@ -291,13 +291,13 @@ async fn tracking_limited(
     client: &str,
 ) -> Result<Option<DateTime<Utc>>, AppError> {
     let now = Utc::now();
-    let key = service::forms::counter_key(&state.forms.keys, "track", client);
-    let tries = service::forms::bump(&state.db, &key, now).await?;
+    let key = service::form::counter_key(&state.forms.keys, "track", client);
+    let tries = service::form::bump(&state.db, &key, now).await?;
     if tries <= TRACKS_PER_HOUR {
         return Ok(None);
     }
-    let until = service::forms::window_end(&state.db, &key, now)
+    let until = service::form::window_end(&state.db, &key, now)
         .await
-        .unwrap_or(now + service::forms::WINDOW);
+        .unwrap_or(now + service::form::WINDOW);
     Ok(Some(until))
 }

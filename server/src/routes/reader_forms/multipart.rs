@@ -4,7 +4,7 @@
 
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::StatusCode;
-use service::submissions::{self, MAX_FILE_BYTES, Upload};
+use service::submission::{self, MAX_FILE_BYTES, Upload};
 
 use crate::form_body::FormFields;
 
@@ -94,7 +94,7 @@ enum Sink {
 
 /// A new spool file for a part.
 async fn spool_file() -> std::io::Result<(tokio::fs::File, std::path::PathBuf)> {
-    let dir = submissions::content::spool_dir();
+    let dir = submission::content::spool_dir();
     tokio::fs::create_dir_all(&dir).await?;
     let stem = service::storage::stem().map_err(|e| std::io::Error::other(e.to_string()))?;
     let path = dir.join(format!("{stem}.part"));
@@ -125,7 +125,7 @@ async fn read_multipart(
         let file_name = f.file_name().map(str::to_owned);
         let is_file = file_name.is_some();
         let keep = match &file_name {
-            Some(_) => name == "files" && files.len() <= submissions::MAX_FILES,
+            Some(_) => name == "files" && files.len() <= submission::MAX_FILES,
             None => fields.len() < MAX_TEXT_FIELDS,
         };
         let (mut sink, limit) = match (is_file, keep) {
@@ -175,8 +175,8 @@ async fn read_multipart(
                 let _ = file.flush().await;
                 drop(file);
                 // The handle removes the file when the post is done with it.
-                let content = submissions::Content::Spooled(std::sync::Arc::new(
-                    submissions::content::Spooled::adopt(path, len),
+                let content = submission::Content::Spooled(std::sync::Arc::new(
+                    submission::content::Spooled::adopt(path, len),
                 ));
                 if !(file_name.is_empty() && len == 0 && !over) {
                     files.push(Upload {
@@ -188,7 +188,7 @@ async fn read_multipart(
             }
             (Sink::Nowhere, Some(file_name)) if name == "files" => files.push(Upload {
                 name: file_name,
-                content: submissions::Content::default(),
+                content: submission::Content::default(),
                 too_large: true,
             }),
             (Sink::Text(bytes), None) => {

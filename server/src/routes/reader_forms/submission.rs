@@ -6,7 +6,7 @@ use app::ssr::AppState;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use service::submissions::{self, Draft, MAX_FILE_BYTES, Upload};
+use service::submission::{self, Draft, MAX_FILE_BYTES, Upload};
 
 use super::multipart::{self, Read};
 use super::{BAD_TEXT, FormRoute, TrackRoute, answer, content_rules, context, form_again};
@@ -60,7 +60,7 @@ fn unread_notice(read: &Read) -> Option<(String, StatusCode)> {
             format!(
                 "提交的附件过大：每个附件不超过{} MB，合计不超过{} MB。{}请重新选择附件。",
                 MAX_FILE_BYTES >> 20,
-                submissions::MAX_TOTAL_BYTES >> 20,
+                submission::MAX_TOTAL_BYTES >> 20,
                 ROUTE.kept
             ),
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -88,7 +88,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         Ok(r) => r,
         Err(res) => return res,
     };
-    let outcome = submissions::submit(
+    let outcome = submission::submit(
         &state.db,
         &state.files.private,
         &context(&state, &rules, &client),
@@ -122,7 +122,7 @@ pub async fn track(State(state): State<AppState>, req: Request) -> Response {
     };
     let st = &state;
     super::track(st, req, &TRACK, |code, contact| async move {
-        match submissions::track(&st.db, &code, &contact).await? {
+        match submission::track(&st.db, &code, &contact).await? {
             Some(s) => Ok(Some(
                 app::api::submissions::load::tracked_submission(st, s).await?,
             )),

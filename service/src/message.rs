@@ -16,8 +16,8 @@ use sea_orm::{
 
 use crate::audit::{self, Actor};
 use crate::db::Db;
-use crate::forms::{self, Admitted, ContentRules, Keys, Policy};
-pub use crate::forms::{
+use crate::form::{self, Admitted, ContentRules, Keys, Policy};
+pub use crate::form::{
     Context, FieldError, Outcome, Refusal, clean_text, counter_key, field_error,
 };
 use crate::security::personal::{self, Field};
@@ -61,9 +61,9 @@ pub struct Checked {
 /// Checks every field; all problems are reported at once.
 pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let name = forms::required_line(&draft.name, MAX_NAME, "name", "您的姓名或称呼", &mut errors);
-    let (phone, email) = forms::contact(&draft.phone, &draft.email, &mut errors);
-    let subject = forms::required_line(
+    let name = form::required_line(&draft.name, MAX_NAME, "name", "您的姓名或称呼", &mut errors);
+    let (phone, email) = form::contact(&draft.phone, &draft.email, &mut errors);
+    let subject = form::required_line(
         &draft.subject,
         MAX_SUBJECT,
         "subject",
@@ -80,13 +80,13 @@ pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked
             format!("留言内容不能超过{MAX_CONTENT}个字（现在{length}个字）"),
         ));
     }
-    forms::content_rules(
+    form::content_rules(
         &format!("{name}\n{subject}\n{content}"),
         rules,
         "content",
         &mut errors,
     );
-    forms::consent(draft.consent, &mut errors);
+    form::consent(draft.consent, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -102,7 +102,7 @@ pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked
 
 /// Whether the form shown to `client` should ask the question from the start.
 pub async fn challenge_due(db: &Db, keys: &Keys, policy: &Policy, client: &str) -> Result<bool> {
-    forms::challenge_due(db, keys, policy, FORM, client).await
+    form::challenge_due(db, keys, policy, FORM, client).await
 }
 
 /// Takes a reader's message through every check and stores it.
@@ -115,14 +115,14 @@ pub async fn submit(
     honeypot: &str,
     draft: &Draft,
 ) -> Result<Outcome> {
-    let fingerprint = forms::content_hash(&[
+    let fingerprint = form::content_hash(&[
         &draft.name,
         &draft.phone,
         &draft.email,
         &draft.subject,
         &draft.content,
     ]);
-    let admitted = match forms::admit(db, cx, FORM, token, honeypot, &fingerprint).await? {
+    let admitted = match form::admit(db, cx, FORM, token, honeypot, &fingerprint).await? {
         Ok(a) => a,
         Err(outcome) => return Ok(outcome),
     };
@@ -130,22 +130,22 @@ pub async fn submit(
         Ok(c) => c,
         Err(errors) => return Ok(admitted.refused(errors)),
     };
-    if let Some(refusal) = forms::question(cx, &admitted, &checked.content, &draft.answer) {
+    if let Some(refusal) = form::question(cx, &admitted, &checked.content, &draft.answer) {
         return Ok(Outcome::Refused(refusal));
     }
     store(db, cx, &admitted, checked).await
 }
 
-/// Stores a checked message once ([`forms::store_once`]).
+/// Stores a checked message once ([`form::store_once`]).
 async fn store(db: &Db, cx: &Context<'_>, admitted: &Admitted, m: Checked) -> Result<Outcome> {
-    let hash = forms::content_hash(&[&m.subject, &m.content]);
+    let hash = form::content_hash(&[&m.subject, &m.content]);
     let item = NewMessage {
         m: &m,
         hash: &hash,
         client_key: cx.keys.client_key(cx.client),
         now: cx.now,
     };
-    forms::store_once(db, cx, admitted, &hash, (&m.phone, &m.email), &item).await
+    form::store_once(db, cx, admitted, &hash, (&m.phone, &m.email), &item).await
 }
 
 /// A checked message on its way into the table.
@@ -156,7 +156,7 @@ struct NewMessage<'a> {
     now: chrono::DateTime<Utc>,
 }
 
-impl forms::ReaderItem for NewMessage<'_> {
+impl form::ReaderItem for NewMessage<'_> {
     const CODE_PREFIX: &'static str = CODE_PREFIX;
     const WHAT: &'static str = "留言";
 
@@ -164,7 +164,7 @@ impl forms::ReaderItem for NewMessage<'_> {
         txn: &DatabaseTransaction,
         hash: &str,
         since: chrono::DateTime<Utc>,
-    ) -> Result<Vec<forms::Earlier>> {
+    ) -> Result<Vec<form::Earlier>> {
         Ok(message::Entity::find()
             .filter(message::Column::ContentHash.eq(hash))
             .filter(message::Column::CreatedAt.gt(since))
@@ -173,7 +173,7 @@ impl forms::ReaderItem for NewMessage<'_> {
             .await?
             .into_iter()
             .map(personal::open_message)
-            .map(|e| forms::Earlier {
+            .map(|e| form::Earlier {
                 code: e.code,
                 phone: e.phone,
                 email: e.email,
@@ -264,7 +264,7 @@ pub async fn track(
         return Ok(None);
     };
     let m = personal::open_message(m);
-    Ok(forms::contact_matches(&m.phone, &m.email, contact).then_some(m))
+    Ok(form::contact_matches(&m.phone, &m.email, contact).then_some(m))
 }
 
 // ---------- The back office ----------
@@ -528,5 +528,5 @@ pub fn status_label(m: &message::Model) -> &'static str {
 }
 
 #[cfg(test)]
-#[path = "messages_test.rs"]
+#[path = "message_test.rs"]
 mod tests;

@@ -15,7 +15,7 @@ use super::FileKind;
 use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::editorial::ArticleInput;
-use crate::forms::clean_text;
+use crate::form::clean_text;
 use crate::security::personal;
 use crate::storage::Store;
 use crate::{Error, Result};

@@ -166,7 +166,7 @@ impl HitBuffer {
         let Some(batch) = self.begin_flush() else {
             return Ok(0);
         };
-        let day = crate::stats::day_of(Utc::now(), tz);
+        let day = crate::statistics::day_of(Utc::now(), tz);
         let result = write(db, &batch, &day).await;
         self.finish_flush(result.is_ok());
         result.map(|()| batch.len())
@@ -177,7 +177,7 @@ async fn write(db: &Db, batch: &[(i32, u64)], day: &str) -> Result<()> {
     let txn = db.begin().await?;
     for (id, n) in batch {
         if article::add_hits(&txn, *id, *n).await? {
-            crate::stats::add_daily_views(&txn, *id, day, *n).await?;
+            crate::statistics::add_daily_views(&txn, *id, day, *n).await?;
         }
     }
     txn.commit().await?;

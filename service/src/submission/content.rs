@@ -147,8 +147,8 @@ mod tests {
         assert_eq!(&content.bytes().unwrap()[..], b"%PDF-1.7 spooled");
         let mut reader = content.reader().unwrap();
         assert_eq!(
-            crate::submissions::sniff_in("a.pdf", &mut reader),
-            Some(crate::submissions::FileKind::Pdf)
+            crate::submission::sniff_in("a.pdf", &mut reader),
+            Some(crate::submission::FileKind::Pdf)
         );
         drop(reader);
         drop(content);

@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::audit::{self, Actor};
 use crate::auth::role_label;
 use crate::db::Db;
-use crate::passwords::Passwords;
+use crate::password::Passwords;
 use crate::security::passwords as rules;
 use crate::{Error, Result};
 

@@ -1,7 +1,7 @@
 //! 投稿: manuscripts readers send to the association, with up to five attached files, and the
 //! editors' review of them (see [`review`]).
 //!
-//! A submission goes through the same steps as a message (see [`crate::forms`]); its files
+//! A submission goes through the same steps as a message (see [`crate::form`]); its files
 //! are written to the private store and flushed to disk before the transaction that records
 //! them commits, and removed again if it does not, so a receipt always means the text and
 //! every file are stored, and a refusal leaves nothing behind.
@@ -16,7 +16,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::db::Db;
-use crate::forms::{self, Admitted, Context, FieldError, Outcome, field_error};
+use crate::form::{self, Admitted, Context, FieldError, Outcome, field_error};
 use crate::security::personal::{self, Field};
 use crate::storage::Store;
 use crate::{Error, Result};
@@ -137,7 +137,7 @@ fn check_files(
     let mut checked = Vec::new();
     let mut total = 0usize;
     for (u, kind) in uploads {
-        let shown = forms::one_line(&u.name);
+        let shown = form::one_line(&u.name);
         let shown = if shown.is_empty() {
             "附件".into()
         } else {
@@ -184,7 +184,7 @@ fn check_files(
 /// of the columns a submission may suggest.
 pub fn check(
     draft: &Draft,
-    rules: &forms::ContentRules,
+    rules: &form::ContentRules,
     columns: &[i32],
 ) -> std::result::Result<Checked, Vec<FieldError>> {
     check_sniffed(draft, rules, columns, &sniff_files(&draft.files))
@@ -193,21 +193,21 @@ pub fn check(
 /// [`check`] with the files' kinds already known.
 pub fn check_sniffed(
     draft: &Draft,
-    rules: &forms::ContentRules,
+    rules: &form::ContentRules,
     columns: &[i32],
     kinds: &[Option<FileKind>],
 ) -> std::result::Result<Checked, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let name = forms::required_line(&draft.name, MAX_NAME, "name", "作者姓名", &mut errors);
-    let organization = forms::one_line(&draft.organization);
+    let name = form::required_line(&draft.name, MAX_NAME, "name", "作者姓名", &mut errors);
+    let organization = form::one_line(&draft.organization);
     if organization.chars().count() > MAX_ORGANIZATION {
         errors.push(field_error(
             "organization",
             format!("单位名称不能超过{MAX_ORGANIZATION}个字"),
         ));
     }
-    let (phone, email) = forms::contact(&draft.phone, &draft.email, &mut errors);
-    let title = forms::required_line(&draft.title, MAX_TITLE, "title", "稿件标题", &mut errors);
+    let (phone, email) = form::contact(&draft.phone, &draft.email, &mut errors);
+    let title = form::required_line(&draft.title, MAX_TITLE, "title", "稿件标题", &mut errors);
     let column_id = match draft.column.trim() {
         "" => None,
         s => match s.parse::<i32>() {
@@ -218,7 +218,7 @@ pub fn check_sniffed(
             }
         },
     };
-    let content = forms::clean_text(&draft.content);
+    let content = form::clean_text(&draft.content);
     let length = content.chars().count();
     if length > MAX_CONTENT {
         errors.push(field_error(
@@ -230,13 +230,13 @@ pub fn check_sniffed(
     if content.is_empty() && draft.files.iter().all(|f| f.content.is_empty()) {
         errors.push(field_error("content", "请填写正文，或上传稿件附件"));
     }
-    forms::content_rules(
+    form::content_rules(
         &format!("{name}\n{organization}\n{title}\n{content}"),
         rules,
         "content",
         &mut errors,
     );
-    forms::consent(draft.consent, &mut errors);
+    form::consent(draft.consent, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -269,7 +269,7 @@ pub async fn submit(
         .iter()
         .map(|f| format!("{}:{}", f.name, f.content.len()))
         .collect();
-    let fingerprint = forms::content_hash(&[
+    let fingerprint = form::content_hash(&[
         &draft.name,
         &draft.phone,
         &draft.email,
@@ -277,7 +277,7 @@ pub async fn submit(
         &draft.content,
         &files.join("\n"),
     ]);
-    let admitted = match forms::admit(db, cx, FORM, token, honeypot, &fingerprint).await? {
+    let admitted = match form::admit(db, cx, FORM, token, honeypot, &fingerprint).await? {
         Ok(a) => a,
         Err(outcome) => return Ok(outcome),
     };
@@ -294,7 +294,7 @@ pub async fn submit(
         Err(errors) => return Ok(admitted.refused(errors)),
     };
     let text = format!("{}\n{}", checked.title, checked.content);
-    if let Some(refusal) = forms::question(cx, &admitted, &text, &draft.answer) {
+    if let Some(refusal) = form::question(cx, &admitted, &text, &draft.answer) {
         return Ok(Outcome::Refused(refusal));
     }
     store(db, private, cx, &admitted, checked).await
@@ -327,7 +327,7 @@ fn hash_of(m: &Checked) -> Result<String> {
         );
     }
     let files = files.join(",");
-    Ok(forms::content_hash(&[&m.title, &m.content, &files]))
+    Ok(form::content_hash(&[&m.title, &m.content, &files]))
 }
 
 /// Files being copied into the private store at once (each is read into memory for it, up
@@ -414,7 +414,7 @@ async fn record(
         client_key: cx.keys.client_key(cx.client),
         now: cx.now,
     };
-    forms::store_once(db, cx, admitted, hash, (&m.phone, &m.email), &item).await
+    form::store_once(db, cx, admitted, hash, (&m.phone, &m.email), &item).await
 }
 
 /// A checked manuscript, its files already written to `paths`, on its way into the tables.
@@ -426,7 +426,7 @@ struct NewSubmission<'a> {
     now: chrono::DateTime<Utc>,
 }
 
-impl forms::ReaderItem for NewSubmission<'_> {
+impl form::ReaderItem for NewSubmission<'_> {
     const CODE_PREFIX: &'static str = CODE_PREFIX;
     const WHAT: &'static str = "稿件";
 
@@ -434,7 +434,7 @@ impl forms::ReaderItem for NewSubmission<'_> {
         txn: &DatabaseTransaction,
         hash: &str,
         since: chrono::DateTime<Utc>,
-    ) -> Result<Vec<forms::Earlier>> {
+    ) -> Result<Vec<form::Earlier>> {
         Ok(submission::Entity::find()
             .filter(submission::Column::ContentHash.eq(hash))
             .filter(submission::Column::CreatedAt.gt(since))
@@ -443,7 +443,7 @@ impl forms::ReaderItem for NewSubmission<'_> {
             .await?
             .into_iter()
             .map(personal::open_submission)
-            .map(|e| forms::Earlier {
+            .map(|e| form::Earlier {
                 code: e.code,
                 phone: e.phone,
                 email: e.email,
@@ -519,7 +519,7 @@ pub async fn track(
         return Ok(None);
     };
     let s = personal::open_submission(s);
-    Ok(forms::contact_matches(&s.phone, &s.email, contact).then_some(s))
+    Ok(form::contact_matches(&s.phone, &s.email, contact).then_some(s))
 }
 
 /// What the author is told of their submission's state.
@@ -532,5 +532,5 @@ pub fn status_for_author(s: &submission::Model) -> &'static str {
 }
 
 #[cfg(test)]
-#[path = "submissions_test.rs"]
+#[path = "submission_test.rs"]
 mod tests;

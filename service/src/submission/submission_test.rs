@@ -1,5 +1,5 @@
 use super::*;
-use crate::forms::ContentRules;
+use crate::form::ContentRules;
 
 fn draft() -> Draft {
     Draft {
