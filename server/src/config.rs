@@ -158,7 +158,7 @@ pub struct Settings {
     /// address read from `X-Forwarded-For` (see `app::ssr::client`).
     pub trusted_proxies: TrustedProxies,
     /// Limits of the public forms (留言, 投稿).
-    pub forms: service::form::Policy,
+    pub forms: service::form::Limits,
     /// E-mail notices; `None` when `[mail] host` is empty.
     pub mail: Option<service::mail::MailConfig>,
 }
@@ -408,7 +408,7 @@ fn keys(s: &str) -> Result<Vec<service::secret::Secret>, String> {
 /// `[forms]`: the limits of the public forms (留言, 投稿).
 fn forms_config<F: Fn(&str) -> Option<String>>(
     src: &Source<F>,
-) -> Result<service::form::Policy, ConfigError> {
+) -> Result<service::form::Limits, ConfigError> {
     let per_hour = src.parse(FORMS_PER_HOUR, "10", |s| match s.parse::<i32>() {
         Ok(n @ 1..=10_000) => Ok(n),
         _ => Err("expected a whole number from 1 to 10000".to_owned()),
@@ -421,11 +421,11 @@ fn forms_config<F: Fn(&str) -> Option<String>>(
         Ok(n @ 0..=600) => Ok(n),
         _ => Err("expected seconds from 0 to 600".to_owned()),
     })?;
-    Ok(service::form::Policy {
+    Ok(service::form::Limits {
         per_hour,
         challenge_after,
         min_age: chrono::Duration::seconds(min_secs),
-        ..service::form::Policy::default()
+        ..service::form::Limits::default()
     })
 }
 

@@ -125,7 +125,7 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
         setup: Arc::new(SetupGate::generate()),
         forms: Arc::new(app::ssr::FormsConfig {
             keys: form_keys,
-            policy: settings.forms,
+            limits: settings.forms,
         }),
         mail: match &settings.mail {
             Some(c) => Some(service::mail::Mailer::new(c).map_err(anyhow::Error::msg)?),

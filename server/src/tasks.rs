@@ -113,7 +113,7 @@ pub(crate) fn spawn_invalidation_follower(
                 let _ = service::form::prune_tokens(
                     &db,
                     chrono::Utc::now()
-                        - service::form::Policy::default().max_age
+                        - service::form::Limits::default().max_age
                         - chrono::Duration::hours(1),
                 )
                 .await;

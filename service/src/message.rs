@@ -16,7 +16,7 @@ use sea_orm::{
 
 use crate::audit::{self, Actor};
 use crate::db::Db;
-use crate::form::{self, Admitted, ContentRules, Keys, Policy};
+use crate::form::{self, Admitted, ContentRules};
 pub use crate::form::{
     Context, FieldError, Outcome, Refusal, clean_text, counter_key, field_error,
 };
@@ -98,11 +98,6 @@ pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked
         content,
         wants_public: draft.wants_public,
     })
-}
-
-/// Whether the form shown to `client` should ask the question from the start.
-pub async fn challenge_due(db: &Db, keys: &Keys, policy: &Policy, client: &str) -> Result<bool> {
-    form::challenge_due(db, keys, policy, FORM, client).await
 }
 
 /// Takes a reader's message through every check and stores it.

@@ -24,7 +24,7 @@ pub fn is_link_address(s: &str) -> bool {
 
 /// The editable site settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Settings {
+pub struct SiteSettings {
     pub site_name: String,
     /// The magazine's name, shown in the header: 《中国开发区》.
     pub magazine_name: String,
@@ -62,9 +62,9 @@ pub struct Settings {
     pub review_mail: String,
 }
 
-impl Default for Settings {
+impl Default for SiteSettings {
     fn default() -> Self {
-        Settings {
+        SiteSettings {
             site_name: "中国开发区协会".into(),
             magazine_name: "中国开发区".into(),
             slogan: String::new(),
@@ -86,7 +86,7 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
+impl SiteSettings {
     /// Every setting as (key in the `site_settings` table, value).
     pub fn entries(&self) -> [(&'static str, &str); 17] {
         [
@@ -138,9 +138,9 @@ impl Settings {
 }
 
 /// Reads the settings; keys that are missing keep their defaults, unknown keys are ignored.
-pub async fn settings(db: &impl ConnectionTrait) -> Result<Settings> {
+pub async fn settings(db: &impl ConnectionTrait) -> Result<SiteSettings> {
     let rows = site_setting::Entity::find().all(db).await?;
-    let mut settings = Settings::default();
+    let mut settings = SiteSettings::default();
     for row in rows {
         settings.set(&row.key, row.value);
     }
@@ -148,7 +148,7 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<Settings> {
 }
 
 /// Stores every setting.
-pub async fn save_settings(db: &impl ConnectionTrait, settings: &Settings) -> Result<()> {
+pub async fn save_settings(db: &impl ConnectionTrait, settings: &SiteSettings) -> Result<()> {
     let existing: Vec<String> = site_setting::Entity::find()
         .select_only()
         .column(site_setting::Column::Key)
@@ -225,7 +225,7 @@ pub const NOTICE_STRIP: u64 = 5;
 /// links and the notices strip. See [`Common`].
 #[derive(Debug)]
 pub struct Shared {
-    pub settings: Settings,
+    pub settings: SiteSettings,
     pub columns: Vec<column::Model>,
     pub link_groups: Vec<LinkGroup>,
     /// The newest [`NOTICE_STRIP`] published notices.
@@ -344,7 +344,7 @@ async fn read_shared(
 pub async fn update_settings(
     db: &crate::db::Db,
     actor: &crate::audit::Actor,
-    new: &crate::site::Settings,
+    new: &crate::site::SiteSettings,
 ) -> Result<()> {
     let txn = sea_orm::TransactionTrait::begin(db).await?;
     let old = settings(&txn).await?;

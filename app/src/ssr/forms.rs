@@ -31,7 +31,7 @@ pub async fn form_to_show<F: ReaderFormState>(
             let due = service::form::challenge_due(
                 &state.db,
                 &forms.keys,
-                &forms.policy,
+                &forms.limits,
                 form_name,
                 &client,
             )

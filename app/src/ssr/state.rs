@@ -83,7 +83,7 @@ pub struct AppStateInner {
 #[derive(Clone, Debug)]
 pub struct FormsConfig {
     pub keys: service::form::Keys,
-    pub policy: service::form::Policy,
+    pub limits: service::form::Limits,
 }
 
 /// First-time setup: the code printed to this server's log at start while no account exists

@@ -25,7 +25,7 @@ pub const WINDOW: Duration = Duration::hours(1);
 
 /// Per-site limits of the public forms (from `[forms]` in the configuration).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Policy {
+pub struct Limits {
     /// Items one client may send per hour (messages and submissions each).
     pub per_hour: i32,
     /// From this many items in the hour on, the client must answer the question.
@@ -36,9 +36,9 @@ pub struct Policy {
     pub max_age: Duration,
 }
 
-impl Default for Policy {
+impl Default for Limits {
     fn default() -> Self {
-        Policy {
+        Limits {
             per_hour: 10,
             challenge_after: 3,
             min_age: Duration::seconds(3),
@@ -224,7 +224,7 @@ impl Keys {
         form: &str,
         client: &str,
         token: &str,
-        policy: &Policy,
+        limits: &Limits,
         now: DateTime<Utc>,
     ) -> std::result::Result<Token, TokenProblem> {
         let token = token.trim();
@@ -259,10 +259,10 @@ impl Keys {
             .verify_truncated_left(&sig)
             .map_err(|_| TokenProblem::Invalid)?;
         let age = now - issued_at;
-        if age < policy.min_age {
+        if age < limits.min_age {
             return Err(TokenProblem::TooFast);
         }
-        if age > policy.max_age {
+        if age > limits.max_age {
             return Err(TokenProblem::Expired);
         }
         Ok(Token {
@@ -422,7 +422,7 @@ pub struct ContentRules {
 
 impl ContentRules {
     /// From the settings' text: one word per line (or separated by commas), and a number.
-    pub fn from_settings(s: &crate::site::Settings) -> ContentRules {
+    pub fn from_settings(s: &crate::site::SiteSettings) -> ContentRules {
         let blocked = s
             .blocked_words
             .split(['\n', ',', '，', '、'])
@@ -614,7 +614,7 @@ mod tests {
     #[test]
     fn tokens_round_trip_and_refuse_tampering_timing_and_other_clients() {
         let keys = Keys::from_secret("k").unwrap();
-        let policy = Policy::default();
+        let limits = Limits::default();
         let t0 = Utc::now();
         let me = "203.0.113.5";
         let (token, q) = keys.issue("message", me, t0).unwrap();
@@ -622,7 +622,7 @@ mod tests {
         let [_, nonce, _]: [&str; 3] = token.split('.').collect::<Vec<_>>().try_into().unwrap();
         assert_eq!(nonce.len(), 16);
         let ok = keys
-            .verify("message", me, &token, &policy, t0 + Duration::seconds(10))
+            .verify("message", me, &token, &limits, t0 + Duration::seconds(10))
             .unwrap();
         assert_eq!(ok.question, q);
         assert_eq!(ok.nonce, nonce);
@@ -635,32 +635,32 @@ mod tests {
         assert!(ok.question.is_answered_by(&wide));
         assert!(!ok.question.is_answered_by("99"));
         assert_eq!(
-            keys.verify("message", me, &token, &policy, t0 + Duration::seconds(1)),
+            keys.verify("message", me, &token, &limits, t0 + Duration::seconds(1)),
             Err(TokenProblem::TooFast)
         );
         assert_eq!(
-            keys.verify("message", me, &token, &policy, t0 + Duration::hours(25)),
+            keys.verify("message", me, &token, &limits, t0 + Duration::hours(25)),
             Err(TokenProblem::Expired)
         );
         let later = t0 + Duration::seconds(10);
         // Another client, another form, another key, a changed time or nonce: refused.
         assert_eq!(
-            keys.verify("message", "198.51.100.9", &token, &policy, later),
+            keys.verify("message", "198.51.100.9", &token, &limits, later),
             Err(TokenProblem::Invalid)
         );
         assert_eq!(
-            keys.verify("submission", me, &token, &policy, later),
+            keys.verify("submission", me, &token, &limits, later),
             Err(TokenProblem::Invalid)
         );
         assert_eq!(
             Keys::from_secret("other")
                 .unwrap()
-                .verify("message", me, &token, &policy, later),
+                .verify("message", me, &token, &limits, later),
             Err(TokenProblem::Invalid)
         );
         let forged = token.replacen(nonce, "0000000000000000", 1);
         assert_eq!(
-            keys.verify("message", me, &forged, &policy, later),
+            keys.verify("message", me, &forged, &limits, later),
             Err(TokenProblem::Invalid)
         );
         for junk in [
@@ -671,14 +671,14 @@ mod tests {
             &"9".repeat(5000),
         ] {
             assert_eq!(
-                keys.verify("message", me, junk, &policy, later),
+                keys.verify("message", me, junk, &limits, later),
                 Err(TokenProblem::Invalid)
             );
         }
         // An IPv6 reader whose address changes within its /64 keeps its form.
         let (v6, _) = keys.issue("message", "2001:db8:1:2::10", t0).unwrap();
         assert!(
-            keys.verify("message", "2001:db8:1:2::99", &v6, &policy, later)
+            keys.verify("message", "2001:db8:1:2::99", &v6, &limits, later)
                 .is_ok()
         );
     }

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{Claim, ContentRules, Keys, Policy, Token, TokenProblem};
+use super::{Claim, ContentRules, Keys, Limits, Token, TokenProblem};
 use crate::Result;
 use crate::db::Db;
 
@@ -73,7 +73,7 @@ impl Refusal {
 /// Everything a form's `submit` needs besides what the reader typed.
 pub struct Context<'a> {
     pub keys: &'a Keys,
-    pub policy: &'a Policy,
+    pub limits: &'a Limits,
     pub rules: &'a ContentRules,
     /// The client's address as the caller decides it (never stored as such).
     pub client: &'a str,
@@ -100,12 +100,12 @@ pub fn counter_key(keys: &Keys, form: &str, client: &str) -> String {
 pub async fn challenge_due(
     db: &Db,
     keys: &Keys,
-    policy: &Policy,
+    limits: &Limits,
     form: &str,
     client: &str,
 ) -> Result<bool> {
     let n = super::count(db, &counter_key(keys, form, client), Utc::now()).await?;
-    Ok(n >= policy.challenge_after)
+    Ok(n >= limits.challenge_after)
 }
 
 /// A post that got past the hidden field, the token and the limit.
@@ -186,7 +186,7 @@ pub async fn admit(
             "提交未被接受，请刷新页面后重试",
         ))));
     }
-    let token = match cx.keys.verify(form, cx.client, token, cx.policy, cx.now) {
+    let token = match cx.keys.verify(form, cx.client, token, cx.limits, cx.now) {
         Ok(t) => t,
         Err(problem) => {
             if problem == TokenProblem::TooFast {
@@ -200,7 +200,7 @@ pub async fn admit(
     }
     let key = counter_key(cx.keys, form, cx.client);
     let sent = super::bump(db, &key, cx.now).await?;
-    if sent > cx.policy.per_hour {
+    if sent > cx.limits.per_hour {
         return Ok(Err(Outcome::Limited {
             until: super::window_end(db, &key, cx.now).await?,
         }));
@@ -210,7 +210,7 @@ pub async fn admit(
         key,
         sent: sent - 1,
         token,
-        challenge_after: cx.policy.challenge_after,
+        challenge_after: cx.limits.challenge_after,
     }))
 }
 
@@ -223,7 +223,7 @@ pub fn question(
     text: &str,
     answer: &str,
 ) -> Option<Refusal> {
-    let due = admitted.sent >= cx.policy.challenge_after || super::looks_like_spam(text);
+    let due = admitted.sent >= cx.limits.challenge_after || super::looks_like_spam(text);
     if !due || admitted.token.question.is_answered_by(answer) {
         return None;
     }

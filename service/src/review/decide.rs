@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
 };
 
-use super::{MAX_REASON, Person, Policy, of_article, proposal};
+use super::{MAX_REASON, Person, Workflow, of_article, proposal};
 use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::editorial::{self, ArticleInput, Recording};
@@ -36,7 +36,7 @@ pub async fn approve(
     at: Option<DateTime<Utc>>,
 ) -> Result<Approved> {
     person.require_reviewer()?;
-    let policy = Policy::load(db).await?;
+    let workflow = Workflow::load(db).await?;
     let txn = db.begin().await?;
     let a = editorial::get(&txn, id).await?;
     let review = pending(&txn, id, level).await?;
@@ -47,7 +47,7 @@ pub async fn approve(
         return Err(Error::Forbidden("终审须由初审以外的编辑进行".into()));
     }
     let proposal = proposal(&a, Some(&review))?;
-    if level < policy.levels {
+    if level < workflow.levels {
         let claimed = article_review::Entity::update_many()
             .col_expr(article_review::Column::Level, Expr::value(level + 1))
             .col_expr(
@@ -90,7 +90,7 @@ pub async fn approve(
     if claimed.rows_affected != 1 {
         return Err(handled());
     }
-    let label = if policy.levels == 2 {
+    let label = if workflow.levels == 2 {
         "终审通过"
     } else {
         "审核通过"

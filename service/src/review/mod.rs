@@ -140,7 +140,7 @@ pub async fn save(
     input: ArticleInput,
 ) -> Result<Saved> {
     let draft_key = draft_key.map(editorial::parse_draft_key).transpose()?;
-    let policy = Policy::load(db).await?;
+    let workflow = Workflow::load(db).await?;
     let txn = db.begin().await?;
     let before = match id {
         Some(id) => Some(editorial::get(&txn, id).await?),
@@ -158,8 +158,8 @@ pub async fn save(
         draft_key: draft_key.map(str::to_owned),
         ..Default::default()
     };
-    let levels = policy.levels;
-    if !policy.reviews(person.role) {
+    let levels = workflow.levels;
+    if !workflow.reviews(person.role) {
         let article = editorial::save_in(&txn, &person.actor, id, input, recording).await?;
         // An editor who publishes a waiting draft directly has decided its review.
         let review = match review {
@@ -302,7 +302,7 @@ pub struct Submitted {
 /// article. Locks it for its writer until a reviewer decides.
 pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
     let settings = crate::site::settings(db).await?;
-    let policy = Policy::from_settings(&settings);
+    let workflow = Workflow::from_settings(&settings);
     let rules = crate::form::ContentRules::from_settings(&settings);
     let txn = db.begin().await?;
     let a = editorial::get(&txn, id).await?;
@@ -321,7 +321,7 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
     }
     let proposal = proposal(&a, review.as_ref())?;
     let flagged = rules.blocked_in(&words_of(&proposal));
-    if !policy.reviews(person.role) || (person.is_writer() && !policy.writers) {
+    if !workflow.reviews(person.role) || (person.is_writer() && !workflow.writers) {
         // Nothing to wait for: it goes online as a reviewer would approve it.
         let label = "提交即发布（本站未要求审核）";
         decide::publish(&txn, &person.actor, &a, review, proposal, None, label).await?;
@@ -407,7 +407,7 @@ pub fn words_of(input: &ArticleInput) -> String {
 /// review may take articles down but not put them online.
 pub async fn bulk(db: &Db, person: &Person, ids: &[i32], action: Bulk) -> Result<usize> {
     person.require_reviewer()?;
-    if action == Bulk::Publish && Policy::load(db).await?.reviews(person.role) {
+    if action == Bulk::Publish && Workflow::load(db).await?.reviews(person.role) {
         return Err(Error::Forbidden(
             "本站要求编辑的稿件也经其他编辑审核后发布，不能批量发布".into(),
         ));

@@ -1,4 +1,4 @@
-//! Who acts ([`Person`]) and the site's review rules ([`Policy`]).
+//! Who acts ([`Person`]) and the site's review rules ([`Workflow`]).
 
 use entity::user::Role;
 use sea_orm::ConnectionTrait;
@@ -36,7 +36,7 @@ impl Person {
 
 /// The site's review rules (网站设置 → 审核).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Policy {
+pub struct Workflow {
     /// Writers' submissions wait for a reviewer (otherwise they go online on submission).
     pub writers: bool,
     /// 1, or 2 for 初审 then 终审 by two different people.
@@ -47,15 +47,15 @@ pub struct Policy {
     pub mail: bool,
 }
 
-impl Default for Policy {
+impl Default for Workflow {
     fn default() -> Self {
-        Policy::from_settings(&crate::site::Settings::default())
+        Workflow::from_settings(&crate::site::SiteSettings::default())
     }
 }
 
-impl Policy {
-    pub fn from_settings(s: &crate::site::Settings) -> Policy {
-        Policy {
+impl Workflow {
+    pub fn from_settings(s: &crate::site::SiteSettings) -> Workflow {
+        Workflow {
             writers: s.review_writers.trim() != "0",
             levels: if s.review_levels.trim() == "2" { 2 } else { 1 },
             editors: s.review_editors.trim() == "peer",
@@ -63,8 +63,8 @@ impl Policy {
         }
     }
 
-    pub async fn load(db: &impl ConnectionTrait) -> Result<Policy> {
-        Ok(Policy::from_settings(&crate::site::settings(db).await?))
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Workflow> {
+        Ok(Workflow::from_settings(&crate::site::settings(db).await?))
     }
 
     /// Whether `role`'s changes to what readers see go through a review.

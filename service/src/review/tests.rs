@@ -34,24 +34,24 @@ fn input(status: ArticleStatus) -> ArticleInput {
 
 #[test]
 fn the_policy_reads_the_settings_with_safe_defaults() {
-    let p = Policy::default();
+    let p = Workflow::default();
     assert!(p.writers);
     assert_eq!(p.levels, 1);
     assert!(!p.editors);
     assert!(p.reviews(Role::Writer));
     assert!(!p.reviews(Role::Editor));
-    let mut s = crate::site::Settings {
+    let mut s = crate::site::SiteSettings {
         review_levels: "2".into(),
         review_editors: "peer".into(),
         review_writers: "0".into(),
         ..Default::default()
     };
-    let p = Policy::from_settings(&s);
+    let p = Workflow::from_settings(&s);
     assert_eq!(p.levels, 2);
     assert!(p.reviews(Role::Editor) && p.reviews(Role::Admin));
     assert!(!p.writers);
     s.review_levels = "many".into();
-    assert_eq!(Policy::from_settings(&s).levels, 1);
+    assert_eq!(Workflow::from_settings(&s).levels, 1);
 }
 
 #[test]

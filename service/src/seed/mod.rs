@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use crate::db::Db;
 use crate::html::escape;
-use crate::site::{self, Settings};
+use crate::site::{self, SiteSettings};
 use crate::storage::Store;
 use crate::time::parse_local;
 use crate::{Error, Result};

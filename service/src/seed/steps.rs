@@ -6,8 +6,8 @@ use super::*;
 pub(super) async fn seed_settings(
     s: &Seeding<'_>,
     values: HashMap<String, String>,
-) -> Result<Settings> {
-    let mut settings = Settings::default();
+) -> Result<SiteSettings> {
+    let mut settings = SiteSettings::default();
     for (key, value) in values {
         if !settings.set(&key, value) {
             return Err(Error::Invalid(format!("site.toml: unknown setting {key}")));
@@ -212,7 +212,7 @@ pub(super) async fn seed_article(s: &mut Seeding<'_>, n: usize, a: &ArticleSeed)
 /// Magazine issue `k` with its drawn cover and its table of contents.
 pub(super) async fn seed_issue(
     s: &mut Seeding<'_>,
-    settings: &Settings,
+    settings: &SiteSettings,
     k: usize,
     issue: &IssueSeed,
 ) -> Result<()> {

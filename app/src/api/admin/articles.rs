@@ -56,7 +56,7 @@ pub async fn list_articles(
     let columns = service::column::all(&state.db).await?;
     let ids: Vec<i32> = rows.iter().map(|a| a.id).collect();
     let reviews = service::review::of_articles(&state.db, &ids).await?;
-    let levels = service::review::Policy::load(&state.db).await?.levels;
+    let levels = service::review::Workflow::load(&state.db).await?.levels;
     let tz = state.site.time_zone;
     Ok(ArticleList {
         rows: rows

@@ -33,7 +33,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     })
     .collect();
     let review = service::review::counts(db).await?;
-    let levels = service::review::Policy::load(db).await?.levels;
+    let levels = service::review::Workflow::load(db).await?.levels;
     let mine = service::review::of_person(db, staff.user.id)
         .await?
         .into_iter()

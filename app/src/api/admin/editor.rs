@@ -103,8 +103,8 @@ pub async fn load(
             })
     };
     let person = staff.person();
-    let policy = service::review::Policy::load(db).await?;
-    let reviewed = policy.reviews(staff.user.role);
+    let workflow = service::review::Workflow::load(db).await?;
+    let reviewed = workflow.reviews(staff.user.role);
     match id {
         Some(id) => {
             let a = service::review::get_for(db, &person, id).await?;
@@ -146,7 +146,7 @@ pub async fn load(
                 submission: service::submission::review::for_article(db, id)
                     .await?
                     .map(|s| (s.code, format!("/admin/submissions/{}", s.id))),
-                review: review.map(|r| review_info(staff, &a, &r, policy.levels)),
+                review: review.map(|r| review_info(staff, &a, &r, workflow.levels)),
                 reviewed,
                 is_writer: staff.is_writer(),
             })
@@ -261,7 +261,7 @@ pub async fn save(
 pub async fn submit(state: &AppState, staff: &Staff, id: i32) -> Result<SubmitResult, AppError> {
     let done = service::review::submit(&state.db, &staff.person(), id).await?;
     let a = service::editorial::get(&state.db, id).await?;
-    let levels = service::review::Policy::load(&state.db).await?.levels;
+    let levels = service::review::Workflow::load(&state.db).await?.levels;
     let mut message = if done.published {
         "已发布（本站未要求审核撰稿人的稿件）".to_owned()
     } else {
@@ -293,7 +293,7 @@ pub async fn notify_review(state: &AppState, to: Option<Option<i32>>, notice: (S
     let Some(mail) = &state.mail else {
         return;
     };
-    let sends = service::review::Policy::load(&state.db)
+    let sends = service::review::Workflow::load(&state.db)
         .await
         .is_ok_and(|p| p.mail);
     if !sends {

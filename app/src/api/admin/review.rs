@@ -31,7 +31,7 @@ pub async fn get_queue(
     let page = page.unwrap_or(1).max(1);
     let (waiting, total) = service::review::queue(db, &filter, page - 1, QUEUE_PER_PAGE).await?;
     let settings = service::site::settings(db).await?;
-    let policy = service::review::Policy::from_settings(&settings);
+    let workflow = service::review::Workflow::from_settings(&settings);
     let rules = service::form::ContentRules::from_settings(&settings);
     let columns = service::column::all(db).await?;
     let counts = service::review::counts(db).await?;
@@ -52,7 +52,7 @@ pub async fn get_queue(
             submitter: w.review.submitter.clone(),
             submitted_at: service::time::format_datetime(submitted, tz),
             waiting: service::review::waited(now - submitted),
-            level: service::review::state_label(&w.review, policy.levels).to_owned(),
+            level: service::review::state_label(&w.review, workflow.levels).to_owned(),
             is_edit: w.review.data.is_some(),
             flagged: rules.blocked_in(&service::review::words_of(&proposal)),
         });
@@ -60,7 +60,7 @@ pub async fn get_queue(
     Ok(QueueData {
         rows,
         columns: super::convert::column_options(&columns),
-        levels: policy.levels,
+        levels: workflow.levels,
         first: counts.first,
         second: counts.second,
         page,
@@ -82,7 +82,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
         .filter(|r| r.state == ReviewState::Pending)
         .ok_or(AppError::NotFound)?;
     let settings = service::site::settings(db).await?;
-    let policy = service::review::Policy::from_settings(&settings);
+    let workflow = service::review::Workflow::from_settings(&settings);
     let rules = service::form::ContentRules::from_settings(&settings);
     let proposal = service::review::proposal(&a, Some(&review))?;
     let is_edit = review.data.is_some();
@@ -126,7 +126,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
             .map(|t| service::time::format_datetime(t, state.site.time_zone))
             .unwrap_or_default(),
         level: review.level,
-        step: vocab::ReviewStep::of(policy.levels, review.level),
+        step: vocab::ReviewStep::of(workflow.levels, review.level),
         first_reviewer: review.first_reviewer.clone(),
         is_edit,
         public_href: (a.status == entity::article::ArticleStatus::Published)

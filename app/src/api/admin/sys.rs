@@ -122,7 +122,7 @@ pub async fn save_settings(
             &["direct", "peer"],
         )?;
         let review_mail = choice(review_mail, before.review_mail.clone(), &["0", "1"])?;
-        let settings = service::site::Settings {
+        let settings = service::site::SiteSettings {
             site_name: clip(site_name, 50),
             magazine_name: clip(magazine_name, 50),
             slogan: clip(slogan, 100),

@@ -56,7 +56,7 @@ pub(crate) fn context<'a>(
 ) -> service::form::Context<'a> {
     service::form::Context {
         keys: &state.forms.keys,
-        policy: &state.forms.policy,
+        limits: &state.forms.limits,
         rules,
         client,
         time_zone: state.site.time_zone,
