@@ -11,11 +11,15 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // In CI a test that fails is run once more with a trace (test-results/), and the report
+  // names it "flaky" if the second run passes: the run is not lost to a rare timing, and the
+  // trace (network, console) shows what happened. Seen once (2026-12-07): the share tests'
+  // islands not live within 10 s right after the form-load benchmark, not reproduced since.
+  retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
   use: {
     baseURL,
-    trace: "off",
+    trace: "on-first-retry",
     locale: "zh-CN",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -9,9 +9,10 @@ export async function openFirstArticle(page: Page): Promise<string> {
   return href!;
 }
 
-/** Waits until the islands of the page are live (the favorite button is enabled then). */
+/** Waits until the islands of the page are live (the favorite button is enabled then). The
+ *  wasm is fetched and compiled on a machine that may still be busy with an earlier test. */
 export async function waitForIslands(page: Page) {
-  await expect(page.locator(".fav-toggle")).toBeEnabled();
+  await expect(page.locator(".fav-toggle")).toBeEnabled({ timeout: 20_000 });
 }
 
 export const STAFF_PASSWORD = process.env.E2E_STAFF_PASSWORD ?? "e2e-password-2026";
