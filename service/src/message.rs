@@ -160,28 +160,26 @@ impl form::ReaderItem for NewMessage<'_> {
         hash: &str,
         since: chrono::DateTime<Utc>,
     ) -> Result<Vec<form::Earlier>> {
-        Ok(message::Entity::find()
-            .filter(message::Column::ContentHash.eq(hash))
-            .filter(message::Column::CreatedAt.gt(since))
-            .order_by_asc(message::Column::Id)
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(personal::open_message)
-            .map(|e| form::Earlier {
-                code: e.code,
-                phone: e.phone,
-                email: e.email,
-            })
-            .collect())
+        use message::Column as C;
+        form::earlier_in::<message::Entity>(
+            txn,
+            [C::ContentHash, C::CreatedAt, C::Id],
+            hash,
+            since,
+            |row| {
+                let row = personal::open_message(row);
+                form::Earlier {
+                    code: row.code,
+                    phone: row.phone,
+                    email: row.email,
+                }
+            },
+        )
+        .await
     }
 
     async fn code_taken(txn: &DatabaseTransaction, code: &str) -> Result<bool> {
-        Ok(message::Entity::find()
-            .filter(message::Column::Code.eq(code))
-            .count(txn)
-            .await?
-            > 0)
+        form::code_taken_in::<message::Entity>(txn, message::Column::Code, code).await
     }
 
     async fn insert(&self, txn: &DatabaseTransaction, code: &str) -> Result<()> {

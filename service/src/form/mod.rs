@@ -14,7 +14,7 @@ use crate::{Error, Result};
 mod pipeline;
 mod store;
 pub use pipeline::*;
-pub use store::{Earlier, ReaderItem, store_once};
+pub use store::{Earlier, ReaderItem, code_taken_in, earlier_in, store_once};
 
 /// The site setting holding the forms' signing key (random, made once, shared by every app
 /// server through the database).

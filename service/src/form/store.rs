@@ -5,7 +5,10 @@
 //! transaction has committed.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 
 use super::{Admitted, Context, Outcome, WINDOW, receipt_code, repeated, settle};
 use crate::db::Db;
@@ -79,4 +82,37 @@ pub async fn store_once<I: ReaderItem + Sync>(
         return Ok(Outcome::Stored { code });
     }
     Err(Error::Busy)
+}
+
+/// [`ReaderItem::earlier`] for a table whose columns are `[content hash, created at, id]`:
+/// its rows with `hash` created after `since`, oldest first, each made an [`Earlier`] by
+/// `open` (which decrypts the contact details).
+pub async fn earlier_in<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    [hash_col, created, id]: [E::Column; 3],
+    hash: &str,
+    since: DateTime<Utc>,
+    open: impl Fn(E::Model) -> Earlier,
+) -> Result<Vec<Earlier>> {
+    Ok(E::find()
+        .filter(hash_col.eq(hash))
+        .filter(created.gt(since))
+        .order_by_asc(id)
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(open)
+        .collect())
+}
+
+/// [`ReaderItem::code_taken`] for a table whose receipt column is `code_col`.
+pub async fn code_taken_in<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    code_col: E::Column,
+    code: &str,
+) -> Result<bool>
+where
+    E::Model: Sync,
+{
+    Ok(E::find().filter(code_col.eq(code)).count(txn).await? > 0)
 }

@@ -10,8 +10,8 @@ use chrono::Utc;
 use entity::submission::{self, SubmissionStatus};
 use entity::submission_file;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -435,28 +435,26 @@ impl form::ReaderItem for NewSubmission<'_> {
         hash: &str,
         since: chrono::DateTime<Utc>,
     ) -> Result<Vec<form::Earlier>> {
-        Ok(submission::Entity::find()
-            .filter(submission::Column::ContentHash.eq(hash))
-            .filter(submission::Column::CreatedAt.gt(since))
-            .order_by_asc(submission::Column::Id)
-            .all(txn)
-            .await?
-            .into_iter()
-            .map(personal::open_submission)
-            .map(|e| form::Earlier {
-                code: e.code,
-                phone: e.phone,
-                email: e.email,
-            })
-            .collect())
+        use submission::Column as C;
+        form::earlier_in::<submission::Entity>(
+            txn,
+            [C::ContentHash, C::CreatedAt, C::Id],
+            hash,
+            since,
+            |row| {
+                let row = personal::open_submission(row);
+                form::Earlier {
+                    code: row.code,
+                    phone: row.phone,
+                    email: row.email,
+                }
+            },
+        )
+        .await
     }
 
     async fn code_taken(txn: &DatabaseTransaction, code: &str) -> Result<bool> {
-        Ok(submission::Entity::find()
-            .filter(submission::Column::Code.eq(code))
-            .count(txn)
-            .await?
-            > 0)
+        form::code_taken_in::<submission::Entity>(txn, submission::Column::Code, code).await
     }
 
     async fn insert(&self, txn: &DatabaseTransaction, code: &str) -> Result<()> {
