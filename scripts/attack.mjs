@@ -289,7 +289,7 @@ try {
     blockedForm.body = '<p>' + '赌博x'.repeat(280_000) + '</p>';
     const saved = await postJson(base, writer, '/api/admin/articles/save', { draft_key: 'attack-diff', form: blockedForm });
     note('save blocked', saved.status, saved.ms);
-    const submitted = await postJson(base, writer, '/api/admin/articles/submit', { id });
+    const submitted = await postJson(base, writer, '/api/admin/articles/send-for-review', { id });
     note('submit for review', submitted.status, submitted.ms);
     const review = await timed('review with blocked words', () => fetch(`${base}/api/admin/review/one?id=${id}`, {
       headers: { cookie: admin.cookie, accept: 'application/json', 'user-agent': BROWSER_UA },

@@ -32,10 +32,10 @@ use crate::pages::error::NotFoundPage;
 use crate::pages::favorites::FavoritesPage;
 use crate::pages::home::HomePage;
 use crate::pages::issue::IssuePage;
-use crate::pages::messages::{MessagesPage, TrackPage};
+use crate::pages::messages::{MessageTrackPage, MessagesPage};
 use crate::pages::notice::NoticePage;
 use crate::pages::search::SearchPage;
-use crate::pages::submit::{SubmitPage, SubmitTrackPage};
+use crate::pages::submissions::{SubmissionFormPage, SubmissionTrackPage};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -51,9 +51,9 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/magazine/:year/:number") view=IssuePage ssr=SsrMode::Async />
                 <Route path=StaticSegment("messages") view=MessagesPage ssr=SsrMode::Async />
-                <Route path=path!("/messages/track") view=TrackPage ssr=SsrMode::Async />
-                <Route path=StaticSegment("submit") view=SubmitPage ssr=SsrMode::Async />
-                <Route path=path!("/submit/track") view=SubmitTrackPage ssr=SsrMode::Async />
+                <Route path=path!("/messages/track") view=MessageTrackPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("submit") view=SubmissionFormPage ssr=SsrMode::Async />
+                <Route path=path!("/submit/track") view=SubmissionTrackPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/setup") view=SetupPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/login/2fa") view=SecondFactorPage ssr=SsrMode::Async />

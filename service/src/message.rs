@@ -1,7 +1,7 @@
 //! 留言箱: readers' messages to the association, the association's replies, and the public
 //! list of answered messages.
 //!
-//! A reader's message goes through [`submit`]: the form token, the per-client counters, the
+//! A reader's message goes through [`receive`]: the form token, the per-client counters, the
 //! checks of every field and of the content rules, the arithmetic question when it is due,
 //! and then one transaction that stores it (or finds the same text sent within the hour).
 //! The receipt code is only handed out after that transaction has committed.
@@ -103,7 +103,7 @@ pub fn check(draft: &Draft, rules: &ContentRules) -> std::result::Result<Checked
 /// Takes a reader's message through every check and stores it.
 ///
 /// `honeypot` is the hidden field people never fill in; `token` the form's signed token.
-pub async fn submit(
+pub async fn receive(
     db: &Db,
     cx: &Context<'_>,
     token: &str,

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, Database};
 use service::db::Db;
-use service::search::{self, Doc, Kind, Query, Sort, tokens};
+use service::search::{self, Doc, Kind, Query, SearchSort, tokens};
 
 const DOCS: usize = 1_300;
 
@@ -120,7 +120,7 @@ fn expected(docs: &[Doc], q: &Query) -> (Vec<(Kind, i32)>, u64, bool) {
             }
         }
         if ok {
-            found.push((if q.sort == Sort::Date { 0 } else { tier }, d));
+            found.push((if q.sort == SearchSort::Date { 0 } else { tier }, d));
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.at.cmp(&a.1.at)));
@@ -151,7 +151,7 @@ fn queries() -> Vec<Query> {
         "研发区",
     ];
     for text in texts {
-        for sort in [Sort::Relevance, Sort::Date] {
+        for sort in [SearchSort::Relevance, SearchSort::Date] {
             for page in [0, 1, 7, 49] {
                 out.push(Query {
                     text: text.into(),

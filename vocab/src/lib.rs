@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "sea-orm")]
 use sea_orm::entity::prelude::*;
 
-/// Where an article is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Where an article is in its life. A new article is a draft.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
 #[cfg_attr(
     feature = "sea-orm",
@@ -16,6 +16,7 @@ use sea_orm::entity::prelude::*;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ArticleStatus {
+    #[default]
     #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "draft"))]
     Draft,
     #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "scheduled"))]
@@ -194,5 +195,34 @@ impl ReviewStep {
     /// Whether approving this step publishes the article (the first of two hands it on).
     pub fn publishes(self) -> bool {
         self != ReviewStep::First
+    }
+}
+
+/// The order of search results: by relevance (the default) or newest first. In a search
+/// address it is `sort=date` or nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchSort {
+    #[default]
+    Relevance,
+    Date,
+}
+
+impl SearchSort {
+    /// The `sort` parameter's value: `date`, or empty for relevance.
+    pub fn param(self) -> &'static str {
+        match self {
+            SearchSort::Relevance => "",
+            SearchSort::Date => "date",
+        }
+    }
+
+    /// Reads a `sort` parameter; anything but `date` is relevance.
+    pub fn from_param(value: &str) -> SearchSort {
+        if value.trim() == "date" {
+            SearchSort::Date
+        } else {
+            SearchSort::Relevance
+        }
     }
 }

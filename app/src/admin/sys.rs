@@ -116,53 +116,73 @@ fn FormsFields(s: SettingsForm) -> impl IntoView {
 /// 先审后发: who is reviewed, how many levels, and the notices.
 #[component]
 fn ReviewFields(s: SettingsForm) -> impl IntoView {
+    let r = s.review_writers;
+    let two = s.review_levels == 2;
     view! {
         <fieldset class="stack">
             <legend>"审核（先审后发）"</legend>
-            <label>
-                "撰稿人的稿件" <select name="review_writers">
-                    <option value="1" selected=s.review_writers != "0">
-                        "须经编辑审核后发布"
-                    </option>
-                    <option value="0" selected=s.review_writers == "0">
-                        "提交即发布"
-                    </option>
-                </select>
-            </label>
-            <label>
-                "审核级别" <select name="review_levels">
-                    <option value="1" selected=s.review_levels != "2">
-                        "一级审核"
-                    </option>
-                    <option value="2" selected=s.review_levels == "2">
-                        "两级审核（初审、终审由不同的人进行）"
-                    </option>
-                </select>
-            </label>
-            <label>
-                "编辑自己的稿件" <select name="review_editors">
-                    <option value="direct" selected=s.review_editors != "peer">
-                        "编辑可直接发布"
-                    </option>
-                    <option value="peer" selected=s.review_editors == "peer">
-                        "须经其他编辑审核"
-                    </option>
-                </select>
-            </label>
-            <label>
-                "审核通知邮件" <select name="review_mail">
-                    <option value="0" selected=s.review_mail != "1">
-                        "不发送"
-                    </option>
-                    <option value="1" selected=s.review_mail == "1">
-                        "发送（提交审核时通知编辑部邮箱，退回和通过时通知提交人）"
-                    </option>
-                </select>
-                <small class="hint">
-                    "使用留言箱的邮件设置（Leptos.toml 的 [mail]）；提交人的邮箱在“用户”页面填写。"
-                </small>
-            </label>
+            <Choice
+                label="撰稿人的稿件"
+                name="review_writers"
+                options=[("1", "须经编辑审核后发布", r), ("0", "提交即发布", !r)]
+            />
+            <Choice
+                label="审核级别"
+                name="review_levels"
+                options=[
+                    ("1", "一级审核", !two),
+                    ("2", "两级审核（初审、终审由不同的人进行）", two),
+                ]
+            />
+            <Choice
+                label="编辑自己的稿件"
+                name="review_editors"
+                options=[
+                    ("direct", "编辑可直接发布", !s.review_peer),
+                    ("peer", "须经其他编辑审核", s.review_peer),
+                ]
+            />
+            <Choice
+                label="审核通知邮件"
+                name="review_mail"
+                options=[
+                    ("0", "不发送", !s.review_mail),
+                    (
+                        "1",
+                        "发送（提交审核时通知编辑部邮箱，退回和通过时通知提交人）",
+                        s.review_mail,
+                    ),
+                ]
+                hint="使用留言箱的邮件设置（Leptos.toml 的 [mail]）；提交人的邮箱在“用户”页面填写。"
+            />
         </fieldset>
+    }
+}
+
+/// A labelled select of a few choices: (value sent, words shown, chosen now).
+#[component]
+fn Choice(
+    label: &'static str,
+    name: &'static str,
+    options: [(&'static str, &'static str, bool); 2],
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <select name=name>
+                {options
+                    .into_iter()
+                    .map(|(value, words, chosen)| {
+                        view! {
+                            <option value=value selected=chosen>
+                                {words}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select> {hint.map(|h| view! { <small class="hint">{h}</small> })}
+        </label>
     }
 }
 

@@ -81,7 +81,7 @@ pub mod load {
         state: &AppState,
         s: entity::submission::Model,
     ) -> Result<TrackedSubmission, AppError> {
-        let files = service::submission::review::files(&state.db, s.id)
+        let files = service::submission::queue::files(&state.db, s.id)
             .await?
             .into_iter()
             .map(|f| f.name)

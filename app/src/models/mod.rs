@@ -545,8 +545,7 @@ pub struct SearchForm {
     /// `YYYY-MM-DD`
     pub from: String,
     pub to: String,
-    /// `date` or empty (relevance).
-    pub sort: String,
+    pub sort: vocab::SearchSort,
 }
 
 /// `/search`.

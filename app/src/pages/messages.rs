@@ -245,7 +245,7 @@ fn AnsweredMessage(m: PublicMessage) -> impl IntoView {
 }
 
 #[component]
-pub fn TrackPage() -> impl IntoView {
+pub fn MessageTrackPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new_blocking(
         move || {

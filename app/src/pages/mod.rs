@@ -12,7 +12,7 @@ pub mod issue;
 pub mod messages;
 pub mod notice;
 pub mod search;
-pub mod submit;
+pub mod submissions;
 
 use leptos::prelude::*;
 use serde::Serialize;

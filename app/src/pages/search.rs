@@ -155,7 +155,7 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
             }
         })
         .collect_view();
-    let by_date = sort == "date";
+    let by_date = sort == vocab::SearchSort::Date;
     // The filters fold away until one is used (they take a phone's whole screen).
     let narrowed = !column.is_empty() || !from.is_empty() || !to.is_empty() || by_date;
     view! {
@@ -201,10 +201,10 @@ fn SearchFormView(form: SearchForm, columns: Vec<SearchColumn>) -> impl IntoView
                     <label>
                         <span>"排序"</span>
                         <select name="sort">
-                            <option value="" selected=!by_date>
+                            <option value=vocab::SearchSort::Relevance.param() selected=!by_date>
                                 "按相关度"
                             </option>
-                            <option value="date" selected=by_date>
+                            <option value=vocab::SearchSort::Date.param() selected=by_date>
                                 "按时间（最新在前）"
                             </option>
                         </select>

@@ -35,22 +35,10 @@ impl Staff {
         self.user.role == Role::Writer
     }
 
-    /// This person as the review rules see them.
-    pub fn person(&self) -> service::review::Person {
-        service::review::Person {
-            actor: self.actor(),
-            role: self.user.role,
-            name: self.user.display_name.clone(),
-        }
-    }
-
-    /// The audit log's view of this person.
+    /// This person as the services see them: who acts, for the audit log and the review
+    /// rules.
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.user.id),
-            username: self.user.username.clone(),
-            ip: self.ip.clone(),
-        }
+        Actor::staff(&self.user, &self.ip)
     }
 }
 

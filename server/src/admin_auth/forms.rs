@@ -355,11 +355,7 @@ pub async fn setup(
     if form.password != form.confirm {
         return fail("两次输入的密码不一致");
     }
-    let actor = Actor {
-        user_id: None,
-        username: "setup".into(),
-        ip: addr.ip().to_string(),
-    };
+    let actor = Actor::unknown("setup", &addr.ip().to_string());
     let display = form.display_name.unwrap_or_default();
     // The first account: the system administrator (or, on a site that keeps the single
     // 管理员, the administrator), with the password they chose themselves.

@@ -35,7 +35,7 @@ pub async fn download(
     if staff.is_writer() {
         return AppError::Forbidden.into_response();
     }
-    match submission::review::download(&state.db, &state.files.private, &staff.actor(), id, file)
+    match submission::queue::download(&state.db, &state.files.private, &staff.actor(), id, file)
         .await
     {
         Ok((f, bytes)) => {

@@ -300,9 +300,11 @@ async fn shared_site_data_follows_changes(app: &TestApp) {
             .unwrap();
         assert!(!html.contains("开发区协会（测试改名）"));
     }
-    let mut settings = service::site::settings(&app.db).await.unwrap();
-    settings.site_name = "开发区协会（测试改名）".into();
-    service::site::update_settings(&app.db, &service::audit::Actor::system("test"), &settings)
+    let input = service::site::SettingsInput {
+        text: vec![("site_name", "开发区协会（测试改名）".into())],
+        ..Default::default()
+    };
+    service::site::update_settings(&app.db, &service::audit::Actor::system("test"), input)
         .await
         .unwrap();
     app.eventually(&app.url(&path), "开发区协会（测试改名）", true)

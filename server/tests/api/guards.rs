@@ -229,7 +229,7 @@ const WRITER_SERVER_FNS: &[&str] = &[
     "/api/admin/articles/list",
     "/api/admin/articles/editor",
     "/api/admin/articles/save",
-    "/api/admin/articles/submit",
+    "/api/admin/articles/send-for-review",
     "/api/admin/articles/autosave",
     "/api/admin/articles/discard",
     "/api/admin/articles/preview",

@@ -200,7 +200,7 @@ async fn staff_hear_of_new_items_and_readers_receive_replies() {
     let m = wait_for(&inbox, "reader@example.com", "材料已发布在协会服务栏目").await;
     assert!(m.text.contains(&code));
     let sub =
-        service::submission::review::list(&app.db, service::submission::review::Filter::All, 1, 10)
+        service::submission::queue::list(&app.db, service::submission::queue::Filter::All, 1, 10)
             .await
             .unwrap()
             .0
@@ -248,7 +248,7 @@ async fn review_notices_reach_the_editors_and_the_writer() {
     let (port, inbox) = smtp_listener().await;
     let app = app_with_mail(port).await;
     let mut s = service::site::settings(&app.db).await.unwrap();
-    s.review_mail = "1".into();
+    s.review.mail = true;
     service::site::save_settings(&app.db, &s).await.unwrap();
     app.create_staff("mail-writer", entity::user::Role::Writer)
         .await;
@@ -274,7 +274,10 @@ async fn review_notices_reach_the_editors_and_the_writer() {
     .await;
     let id = saved["id"].as_i64().unwrap();
 
-    assert_eq!(crate::review::submit(&app, &writer, id).await.0, 200);
+    assert_eq!(
+        crate::review::send_for_review(&app, &writer, id).await.0,
+        200
+    );
     for staff in ["office@portico.test", "editor@portico.test"] {
         let m = wait_for(&inbox, staff, "提交了稿件《开发区营商环境评价报告》").await;
         assert!(
@@ -289,7 +292,10 @@ async fn review_notices_reach_the_editors_and_the_writer() {
     );
     let m = wait_for(&inbox, "writer@portico.test", "被退回修改").await;
     assert!(m.text.contains("请补充评价指标说明"), "{}", m.text);
-    assert_eq!(crate::review::submit(&app, &writer, id).await.0, 200);
+    assert_eq!(
+        crate::review::send_for_review(&app, &writer, id).await.0,
+        200
+    );
     assert_eq!(crate::review::approve(&app, &reviewer, id, 1).await, 200);
     wait_for(
         &inbox,
@@ -299,7 +305,7 @@ async fn review_notices_reach_the_editors_and_the_writer() {
     .await;
 
     // Off: nothing more is sent.
-    s.review_mail = "0".into();
+    s.review.mail = false;
     service::site::save_settings(&app.db, &s).await.unwrap();
     let before = inbox.lock().unwrap().len();
     let (_, saved) = crate::review::save(
@@ -309,7 +315,12 @@ async fn review_notices_reach_the_editors_and_the_writer() {
     )
     .await;
     let second = saved["id"].as_i64().unwrap();
-    assert_eq!(crate::review::submit(&app, &writer, second).await.0, 200);
+    assert_eq!(
+        crate::review::send_for_review(&app, &writer, second)
+            .await
+            .0,
+        200
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(inbox.lock().unwrap().len(), before);
     app.cleanup().await;

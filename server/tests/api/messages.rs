@@ -352,7 +352,7 @@ async fn bad_input_comes_back_with_the_text_and_the_reason(app: &TestApp) {
     // Blocked words and too many links, as set in the back office.
     let mut settings = service::site::settings(&app.db).await.unwrap();
     settings.blocked_words = "代开发票\n博彩".into();
-    settings.max_links = "1".into();
+    settings.max_links = 1;
     service::site::save_settings(&app.db, &settings)
         .await
         .unwrap();

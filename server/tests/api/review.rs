@@ -12,11 +12,11 @@ use crate::helpers::{Staff, TestApp, call, form, some_column};
 use crate::on_both_backends;
 
 /// Changes the review settings.
-pub async fn set_policy(app: &TestApp, writers: &str, levels: &str, editors: &str) {
+pub async fn set_policy(app: &TestApp, writers: bool, levels: i16, peer: bool) {
     let mut s = service::site::settings(&app.db).await.unwrap();
-    s.review_writers = writers.into();
-    s.review_levels = levels.into();
-    s.review_editors = editors.into();
+    s.review.writers = writers;
+    s.review.levels = levels;
+    s.review.editors = peer;
     service::site::save_settings(&app.db, &s).await.unwrap();
 }
 
@@ -49,8 +49,14 @@ pub async fn save(app: &TestApp, staff: &Staff, form: Value) -> (u16, Value) {
     .await
 }
 
-pub async fn submit(app: &TestApp, staff: &Staff, id: i64) -> (u16, Value) {
-    call(app, staff, "/api/admin/articles/submit", json!({"id": id})).await
+pub async fn send_for_review(app: &TestApp, staff: &Staff, id: i64) -> (u16, Value) {
+    call(
+        app,
+        staff,
+        "/api/admin/articles/send-for-review",
+        json!({"id": id}),
+    )
+    .await
 }
 
 pub async fn approve(app: &TestApp, staff: &Staff, id: i64, level: i16) -> u16 {
@@ -157,7 +163,7 @@ async fn writers_are_refused_everything_but_their_own_drafts(app: &TestApp) {
     // Someone else's draft: not to read, save, submit, compare or restore.
     assert_eq!(editor_data(app, &two, id).await.0, 403);
     assert_eq!(save(app, &two, draft.clone()).await.0, 403);
-    assert_eq!(submit(app, &two, id).await.0, 403);
+    assert_eq!(send_for_review(app, &two, id).await.0, 403);
     let revisions = service::editorial::revisions(&app.db, id as i32)
         .await
         .unwrap();
@@ -217,7 +223,7 @@ async fn a_draft_goes_through_review_and_back_to_the_site(app: &TestApp) {
     .await;
     let id = saved["id"].as_i64().unwrap();
 
-    let (status, done) = submit(app, &writer, id).await;
+    let (status, done) = send_for_review(app, &writer, id).await;
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["review"]["label"], "待审核");
     assert_eq!(done["review"]["locked"], true);
@@ -227,7 +233,7 @@ async fn a_draft_goes_through_review_and_back_to_the_site(app: &TestApp) {
     let mut f = form(column, "改一下", "draft", "");
     f["id"] = json!(id);
     assert_eq!(save(app, &writer, f.clone()).await.0, 409);
-    assert_eq!(submit(app, &writer, id).await.0, 409);
+    assert_eq!(send_for_review(app, &writer, id).await.0, 409);
     // Not online.
     assert_eq!(app.get(&format!("/articles/{id}")).await.status(), 404);
 
@@ -251,7 +257,7 @@ async fn a_draft_goes_through_review_and_back_to_the_site(app: &TestApp) {
     // Fixed and resubmitted, then approved: online once.
     f["title"] = json!("园区招商新政解读");
     assert_eq!(save(app, &writer, f).await.0, 200);
-    assert_eq!(submit(app, &writer, id).await.0, 200);
+    assert_eq!(send_for_review(app, &writer, id).await.0, 200);
     assert_eq!(approve(app, &reviewer, id, 1).await, 200);
     let (status, html) = app.get_text(&format!("/articles/{id}")).await;
     assert_eq!(status, 200);
@@ -275,7 +281,7 @@ async fn live_article_of(app: &TestApp, writer: &Staff, reviewer: &Staff, title:
     let column = some_column(app).await;
     let (_, saved) = save(app, writer, form(column, title, "draft", "")).await;
     let id = saved["id"].as_i64().unwrap();
-    assert_eq!(submit(app, writer, id).await.0, 200);
+    assert_eq!(send_for_review(app, writer, id).await.0, 200);
     assert_eq!(approve(app, reviewer, id, 1).await, 200);
     id
 }
@@ -301,7 +307,7 @@ async fn a_live_article_stays_as_it_is_while_its_edit_waits(app: &TestApp) {
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["review"]["label"], "修改待提交");
     assert_eq!(saved["review"]["editing_live"], true);
-    assert_eq!(submit(app, &writer, id).await.0, 200);
+    assert_eq!(send_for_review(app, &writer, id).await.0, 200);
 
     let live = service::editorial::get(&app.db, id as i32).await.unwrap();
     assert_eq!(
@@ -335,7 +341,7 @@ async fn a_live_article_stays_as_it_is_while_its_edit_waits(app: &TestApp) {
         live.updated_at
     );
     // Resubmitted and approved: the edit replaces the live version, the date stays.
-    assert_eq!(submit(app, &writer, id).await.0, 200);
+    assert_eq!(send_for_review(app, &writer, id).await.0, 200);
     assert_eq!(approve(app, &reviewer, id, 1).await, 200);
     app.eventually(&path, "开发区年度报告发布（修订）", true)
         .await;
@@ -361,7 +367,7 @@ async fn two_reviewers_at_once_publish_it_once(app: &TestApp) {
         )
         .await;
         let id = saved["id"].as_i64().unwrap();
-        assert_eq!(submit(app, &writer, id).await.0, 200);
+        assert_eq!(send_for_review(app, &writer, id).await.0, 200);
         let ids = id.to_string();
         let fields = [("id", ids.as_str()), ("level", "1")];
         let (a, b) = tokio::join!(
@@ -383,7 +389,7 @@ async fn two_reviewers_at_once_publish_it_once(app: &TestApp) {
 on_both_backends!(two_reviewers_at_once_publish_it_once);
 
 async fn two_levels_and_peer_review_need_other_people(app: &TestApp) {
-    set_policy(app, "1", "2", "peer").await;
+    set_policy(app, true, 2, true).await;
     app.create_staff("ed-d1", Role::Editor).await;
     app.create_staff("ed-d2", Role::Editor).await;
     app.create_staff("ed-d3", Role::Admin).await;
@@ -413,7 +419,7 @@ async fn two_levels_and_peer_review_need_other_people(app: &TestApp) {
         .await,
         403
     );
-    assert_eq!(submit(app, &e1, id).await.0, 200);
+    assert_eq!(send_for_review(app, &e1, id).await.0, 200);
     assert_eq!(approve(app, &e1, id, 1).await, 403, "not one's own");
     assert_eq!(approve(app, &e2, id, 1).await, 200, "初审");
     assert_eq!(app.get(&format!("/articles/{id}")).await.status(), 404);
@@ -442,7 +448,7 @@ async fn blocked_words_are_flagged_never_blocking(app: &TestApp) {
     let (status, saved) = save(app, &writer, f).await;
     assert_eq!(status, 200, "saving a draft never fails on the list");
     let id = saved["id"].as_i64().unwrap();
-    let (status, done) = submit(app, &writer, id).await;
+    let (status, done) = send_for_review(app, &writer, id).await;
     assert_eq!(status, 200);
     assert_eq!(done["flagged"], json!(["内部资料", "违规集资"]));
     let review = app
@@ -468,7 +474,7 @@ async fn blocked_words_are_flagged_never_blocking(app: &TestApp) {
 on_both_backends!(blocked_words_are_flagged_never_blocking);
 
 async fn without_review_a_writers_submission_goes_online(app: &TestApp) {
-    set_policy(app, "0", "1", "direct").await;
+    set_policy(app, false, 1, false).await;
     app.create_staff("writer-f", Role::Writer).await;
     let writer = app.sign_in("writer-f").await;
     let column = some_column(app).await;
@@ -478,7 +484,7 @@ async fn without_review_a_writers_submission_goes_online(app: &TestApp) {
     let mut f = form(column, "不需审核的稿件", "published", "");
     f["id"] = json!(id);
     assert_eq!(save(app, &writer, f).await.0, 403);
-    let (status, done) = submit(app, &writer, id).await;
+    let (status, done) = send_for_review(app, &writer, id).await;
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["message"], "已发布（本站未要求审核撰稿人的稿件）");
     assert_eq!(app.get(&format!("/articles/{id}")).await.status(), 200);

@@ -8,6 +8,7 @@ pub mod chain;
 
 use chrono::{DateTime, Utc};
 use entity::audit_log;
+use entity::user::Role;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -15,22 +16,47 @@ use sea_orm::{
 
 use crate::Result;
 
-/// Who is making a change.
+/// Who is acting: a staff member (with the role that decides what they may do), someone
+/// not yet signed in, or the system itself. The one type for the acting person: the audit
+/// log records it, the review rules check it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: Option<i32>,
     pub username: String,
+    /// The name shown to others (a staff member's display name).
+    pub name: String,
+    /// A staff member's role; `None` for anyone else.
+    pub role: Option<Role>,
     pub ip: String,
 }
 
 impl Actor {
-    /// The system itself (scheduler, command line).
-    pub fn system(what: &str) -> Actor {
+    /// Staff member `user`, acting from `ip`.
+    pub fn staff(user: &entity::user::Model, ip: &str) -> Actor {
+        Actor {
+            user_id: Some(user.id),
+            username: user.username.clone(),
+            name: user.display_name.clone(),
+            role: Some(user.role),
+            ip: ip.to_owned(),
+        }
+    }
+
+    /// Someone who is not (yet) a staff member, by the name they gave: a sign-in attempt,
+    /// the first-run set-up.
+    pub fn unknown(username: &str, ip: &str) -> Actor {
         Actor {
             user_id: None,
-            username: what.to_owned(),
-            ip: String::new(),
+            username: username.to_owned(),
+            name: username.to_owned(),
+            role: None,
+            ip: ip.to_owned(),
         }
+    }
+
+    /// The system itself (scheduler, command line).
+    pub fn system(what: &str) -> Actor {
+        Actor::unknown(what, "")
     }
 }
 

@@ -89,11 +89,8 @@ pub async fn login(
 ) -> Result<SignIn, LoginError> {
     let now = Utc::now();
     let keys = throttle_keys(username, ip, policy);
-    let attempt = Actor {
-        user_id: None,
-        username: username.trim().chars().take(50).collect(),
-        ip: ip.to_owned(),
-    };
+    let name: String = username.trim().chars().take(50).collect();
+    let attempt = Actor::unknown(&name, ip);
     match count_attempt(db, &keys, policy, now).await? {
         Counted::Refused(wait) => return Err(throttled(db, &attempt, wait).await),
         Counted::Go(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,
@@ -147,11 +144,7 @@ pub async fn login(
         .exec(&txn)
         .await?;
     uncount_attempt(&txn, &keys[1..2]).await?;
-    let actor = Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
-        ip: ip.to_owned(),
-    };
+    let actor = Actor::staff(&user, ip);
     if user.totp_enabled_at.is_some() {
         if let Some(hash) = rehashed {
             let mut m: user::ActiveModel = user.clone().into();
@@ -201,11 +194,7 @@ pub async fn login_second_factor(
         .await?
         .filter(|u| u.is_active)
         .ok_or(LoginError::Invalid)?;
-    let actor = Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
-        ip: ip.to_owned(),
-    };
+    let actor = Actor::staff(&user, ip);
     match count_attempt(db, &keys, policy, now).await? {
         Counted::Refused(wait) => return Err(throttled(db, &actor, wait).await),
         Counted::Go(wait) if !wait.is_zero() => tokio::time::sleep(wait).await,

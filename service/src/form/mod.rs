@@ -431,7 +431,7 @@ impl ContentRules {
             .collect();
         ContentRules {
             blocked,
-            max_links: s.max_links.trim().parse().unwrap_or(DEFAULT_MAX_LINKS),
+            max_links: usize::from(s.max_links),
         }
     }
 
@@ -447,7 +447,7 @@ impl ContentRules {
 }
 
 /// The link limit when none is set.
-pub const DEFAULT_MAX_LINKS: usize = 2;
+pub const DEFAULT_MAX_LINKS: u16 = 2;
 
 /// Lower-case, with full-width letters and digits folded to ASCII and whitespace removed,
 /// so `ＶＸ` and `v x` are caught by `vx`.

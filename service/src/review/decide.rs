@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
 };
 
-use super::{MAX_REASON, Person, Workflow, of_article, proposal};
+use super::{MAX_REASON, Workflow, of_article, proposal};
 use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::editorial::{self, ArticleInput, Recording};
@@ -30,20 +30,20 @@ pub enum Approved {
 /// last level the proposal goes online now, or at `at` when that is in the future.
 pub async fn approve(
     db: &Db,
-    person: &Person,
+    actor: &Actor,
     id: i32,
     level: i16,
     at: Option<DateTime<Utc>>,
 ) -> Result<Approved> {
-    person.require_reviewer()?;
+    actor.require_reviewer()?;
     let workflow = Workflow::load(db).await?;
     let txn = db.begin().await?;
     let a = editorial::get(&txn, id).await?;
     let review = pending(&txn, id, level).await?;
-    if review.submitted_by == Some(person.user_id()) {
+    if review.submitted_by == Some(actor.id()) {
         return Err(Error::Forbidden("不能审核自己提交的稿件".into()));
     }
-    if level == 2 && review.first_reviewer_id == Some(person.user_id()) {
+    if level == 2 && review.first_reviewer_id == Some(actor.id()) {
         return Err(Error::Forbidden("终审须由初审以外的编辑进行".into()));
     }
     let proposal = proposal(&a, Some(&review))?;
@@ -52,11 +52,11 @@ pub async fn approve(
             .col_expr(article_review::Column::Level, Expr::value(level + 1))
             .col_expr(
                 article_review::Column::FirstReviewerId,
-                Expr::value(Some(person.user_id())),
+                Expr::value(Some(actor.id())),
             )
             .col_expr(
                 article_review::Column::FirstReviewer,
-                Expr::value(person.name.chars().take(100).collect::<String>()),
+                Expr::value(actor.name.chars().take(100).collect::<String>()),
             )
             .col_expr(article_review::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(article_review::Column::Id.eq(review.id))
@@ -67,10 +67,10 @@ pub async fn approve(
         if claimed.rows_affected != 1 {
             return Err(handled());
         }
-        editorial::record_revision(&txn, &person.actor, id, &proposal, "初审通过").await?;
+        editorial::record_revision(&txn, actor, id, &proposal, "初审通过").await?;
         audit::record(
             &txn,
-            &person.actor,
+            actor,
             "article.review",
             "article",
             id,
@@ -95,7 +95,7 @@ pub async fn approve(
     } else {
         "审核通过"
     };
-    let saved = publish(&txn, &person.actor, &a, None, proposal, at, label).await?;
+    let saved = publish(&txn, actor, &a, None, proposal, at, label).await?;
     txn.commit().await?;
     Ok(if saved.status == ArticleStatus::Scheduled {
         Approved::Scheduled
@@ -166,8 +166,8 @@ pub(super) async fn publish(
 
 /// Returns the review of article `id` at `level` to its writer (退回修改) with `reason`,
 /// which the writer sees. The live article, if any, is not touched.
-pub async fn send_back(db: &Db, person: &Person, id: i32, level: i16, reason: &str) -> Result<()> {
-    person.require_reviewer()?;
+pub async fn send_back(db: &Db, actor: &Actor, id: i32, level: i16, reason: &str) -> Result<()> {
+    actor.require_reviewer()?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::Invalid("请填写退回原因，撰稿人会看到它".into()));
@@ -178,7 +178,7 @@ pub async fn send_back(db: &Db, person: &Person, id: i32, level: i16, reason: &s
     let txn = db.begin().await?;
     let a = editorial::get(&txn, id).await?;
     let review = pending(&txn, id, level).await?;
-    if review.submitted_by == Some(person.user_id()) {
+    if review.submitted_by == Some(actor.id()) {
         return Err(Error::Forbidden("不能审核自己提交的稿件".into()));
     }
     let claimed = article_review::Entity::update_many()
@@ -204,10 +204,10 @@ pub async fn send_back(db: &Db, person: &Person, id: i32, level: i16, reason: &s
     }
     let proposal = proposal(&a, Some(&review))?;
     let label = format!("退回修改：{reason}");
-    editorial::record_revision(&txn, &person.actor, id, &proposal, &label).await?;
+    editorial::record_revision(&txn, actor, id, &proposal, &label).await?;
     audit::record(
         &txn,
-        &person.actor,
+        actor,
         "article.return",
         "article",
         id,

@@ -2,7 +2,7 @@
 //! publish; a live article changes only when its edit is approved.
 //!
 //! Every staff request that changes an article comes through here ([`save`], [`bulk`],
-//! [`restore`], [`submit`], [`approve`], [`send_back`]) with the person's role, and is
+//! [`restore`], [`send_for_review`], [`approve`], [`send_back`]) with the person's role, and is
 //! refused here when the role does not allow it, whatever the caller checked before.
 //!
 //! An article that readers can see (published or scheduled) keeps its row untouched while an
@@ -63,8 +63,8 @@ pub fn proposal(a: &article::Model, r: Option<&article_review::Model>) -> Result
 }
 
 /// Writers may only touch their own articles.
-fn require_owner(person: &Person, a: &article::Model) -> Result<()> {
-    if person.is_writer() && a.owner_id != Some(person.user_id()) {
+fn require_owner(actor: &Actor, a: &article::Model) -> Result<()> {
+    if actor.is_writer() && a.owner_id != Some(actor.id()) {
         return Err(Error::Forbidden("撰稿人只能修改自己的稿件".into()));
     }
     Ok(())
@@ -125,7 +125,7 @@ pub struct Saved {
     pub levels: i16,
 }
 
-/// Saves what the editor sent, as `person` may: directly for editors who publish
+/// Saves what the editor sent, as `actor` may: directly for editors who publish
 /// themselves; for writers (and editors under peer review) as a draft, or, on a live
 /// article, as the edit that waits for review while the live version stays.
 ///
@@ -134,7 +134,7 @@ pub struct Saved {
 /// shows next.
 pub async fn save(
     db: &Db,
-    person: &Person,
+    actor: &Actor,
     id: Option<i32>,
     draft_key: Option<&str>,
     input: ArticleInput,
@@ -147,20 +147,20 @@ pub async fn save(
         None => None,
     };
     if let Some(b) = &before {
-        require_owner(person, b)?;
+        require_owner(actor, b)?;
     }
     let review = match &before {
         Some(b) => of_article(&txn, b.id).await?,
         None => None,
     };
     let recording = Recording {
-        owner: Some(person.user_id()).filter(|&id| id > 0),
+        owner: Some(actor.id()).filter(|&id| id > 0),
         draft_key: draft_key.map(str::to_owned),
         ..Default::default()
     };
     let levels = workflow.levels;
-    if !workflow.reviews(person.role) {
-        let article = editorial::save_in(&txn, &person.actor, id, input, recording).await?;
+    if !workflow.reviews_of(actor) {
+        let article = editorial::save_in(&txn, actor, id, input, recording).await?;
         // An editor who publishes a waiting draft directly has decided its review.
         let review = match review {
             Some(r) if r.data.is_none() && is_live(&article) => {
@@ -185,13 +185,13 @@ pub async fn save(
     {
         return Err(locked());
     }
-    check_reviewed_input(person, before.as_ref(), &input)?;
+    check_reviewed_input(actor, before.as_ref(), &input)?;
     match &before {
         Some(b) if is_live(b) => {
             let mut input = input.validate(Utc::now())?;
             input.body = crate::html::clean(std::mem::take(&mut input.body)).await?;
-            let review = keep_edit(&txn, person, b, review, &input).await?;
-            editorial::forget_autosave(&txn, person.user_id(), b.id, draft_key).await?;
+            let review = keep_edit(&txn, actor, b, review, &input).await?;
+            editorial::forget_autosave(&txn, actor.id(), b.id, draft_key).await?;
             txn.commit().await?;
             Ok(Saved {
                 article: b.clone(),
@@ -201,7 +201,7 @@ pub async fn save(
             })
         }
         _ => {
-            let article = editorial::save_in(&txn, &person.actor, id, input, recording).await?;
+            let article = editorial::save_in(&txn, actor, id, input, recording).await?;
             txn.commit().await?;
             Ok(Saved {
                 article,
@@ -216,13 +216,13 @@ pub async fn save(
 /// What someone under review may send: the status the article has (a draft stays a draft,
 /// a live article stays live), its time, and for writers its flags.
 fn check_reviewed_input(
-    person: &Person,
+    actor: &Actor,
     before: Option<&article::Model>,
     input: &ArticleInput,
 ) -> Result<()> {
     let status = before.map_or(ArticleStatus::Draft, |b| b.status);
     if input.status != status {
-        return Err(Error::Forbidden(if person.is_writer() {
+        return Err(Error::Forbidden(if actor.is_writer() {
             "撰稿人不能发布、定时发布、撤下或归档文章，请提交审核".into()
         } else {
             "本站要求编辑的稿件也经其他编辑审核后发布，请提交审核".into()
@@ -234,7 +234,7 @@ fn check_reviewed_input(
     {
         return Err(Error::Forbidden("发布时间由审核人决定".into()));
     }
-    if person.is_writer() {
+    if actor.is_writer() {
         let flags = |h: bool, r: bool, s: bool| (h, r, s);
         let was = before.map_or((false, false, false), |b| {
             flags(b.is_headline, b.is_recommended, b.is_slideshow)
@@ -252,7 +252,7 @@ fn check_reviewed_input(
 /// still 退回修改), with a revision labelled as such. The live row is not touched.
 async fn keep_edit(
     txn: &DatabaseTransaction,
-    person: &Person,
+    actor: &Actor,
     a: &article::Model,
     review: Option<article_review::Model>,
     input: &ArticleInput,
@@ -272,10 +272,10 @@ async fn keep_edit(
             m.insert(txn).await?
         }
     };
-    editorial::record_revision(txn, &person.actor, a.id, input, "修改稿（未发布）").await?;
+    editorial::record_revision(txn, actor, a.id, input, "修改稿（未发布）").await?;
     audit::record(
         txn,
-        &person.actor,
+        actor,
         "article.edit",
         "article",
         a.id,
@@ -290,7 +290,7 @@ async fn keep_edit(
 
 /// What a submission did.
 #[derive(Clone, Debug)]
-pub struct Submitted {
+pub struct SentForReview {
     pub review: Option<article_review::Model>,
     /// Blocked words found in the submitted version (shown, never blocking).
     pub flagged: Vec<String>,
@@ -300,13 +300,13 @@ pub struct Submitted {
 
 /// Submits article `id` for review (提交审核): its draft, or the waiting edit of a live
 /// article. Locks it for its writer until a reviewer decides.
-pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
+pub async fn send_for_review(db: &Db, actor: &Actor, id: i32) -> Result<SentForReview> {
     let settings = crate::site::settings(db).await?;
-    let workflow = Workflow::from_settings(&settings);
+    let workflow = settings.review;
     let rules = crate::form::ContentRules::from_settings(&settings);
     let txn = db.begin().await?;
     let a = editorial::get(&txn, id).await?;
-    require_owner(person, &a)?;
+    require_owner(actor, &a)?;
     let review = of_article(&txn, id).await?;
     if review
         .as_ref()
@@ -321,12 +321,12 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
     }
     let proposal = proposal(&a, review.as_ref())?;
     let flagged = rules.blocked_in(&words_of(&proposal));
-    if !workflow.reviews(person.role) || (person.is_writer() && !workflow.writers) {
+    if !workflow.reviews_of(actor) || (actor.is_writer() && !workflow.writers) {
         // Nothing to wait for: it goes online as a reviewer would approve it.
         let label = "提交即发布（本站未要求审核）";
-        decide::publish(&txn, &person.actor, &a, review, proposal, None, label).await?;
+        decide::publish(&txn, actor, &a, review, proposal, None, label).await?;
         txn.commit().await?;
-        return Ok(Submitted {
+        return Ok(SentForReview {
             review: None,
             flagged,
             published: true,
@@ -337,28 +337,20 @@ pub async fn submit(db: &Db, person: &Person, id: i32) -> Result<Submitted> {
         Some(r) => (false, r.into()),
         None => (true, fresh(a.id, now)),
     };
-    let m = submitted(m, Some(person.user_id()), &person.name, now);
+    let m = submitted(m, Some(actor.id()), &actor.name, now);
     let saved = if is_new {
         m.insert(&txn).await?
     } else {
         m.update(&txn).await?
     };
-    editorial::record_revision(&txn, &person.actor, a.id, &proposal, "提交审核").await?;
+    editorial::record_revision(&txn, actor, a.id, &proposal, "提交审核").await?;
     let mut summary = format!("《{}》提交审核", proposal.title);
     if !flagged.is_empty() {
         summary.push_str(&format!("（含敏感词：{}）", flagged.join("、")));
     }
-    audit::record(
-        &txn,
-        &person.actor,
-        "article.submit",
-        "article",
-        a.id,
-        summary,
-    )
-    .await?;
+    audit::record(&txn, actor, "article.submit", "article", a.id, summary).await?;
     txn.commit().await?;
-    Ok(Submitted {
+    Ok(SentForReview {
         review: Some(saved),
         flagged,
         published: false,
@@ -403,39 +395,39 @@ pub fn words_of(input: &ArticleInput) -> String {
     .join("\n")
 }
 
-/// The bulk actions of the article list, as `person` may: writers none; editors under peer
+/// The bulk actions of the article list, as `actor` may: writers none; editors under peer
 /// review may take articles down but not put them online.
-pub async fn bulk(db: &Db, person: &Person, ids: &[i32], action: Bulk) -> Result<usize> {
-    person.require_reviewer()?;
-    if action == Bulk::Publish && Workflow::load(db).await?.reviews(person.role) {
+pub async fn bulk(db: &Db, actor: &Actor, ids: &[i32], action: Bulk) -> Result<usize> {
+    actor.require_reviewer()?;
+    if action == Bulk::Publish && Workflow::load(db).await?.reviews_of(actor) {
         return Err(Error::Forbidden(
             "本站要求编辑的稿件也经其他编辑审核后发布，不能批量发布".into(),
         ));
     }
-    editorial::bulk(db, &person.actor, ids, action).await
+    editorial::bulk(db, actor, ids, action).await
 }
 
-/// Restores article content from revision `revision_id`, as `person` may: like a save of that
+/// Restores article content from revision `revision_id`, as `actor` may: like a save of that
 /// content (so under review it becomes the waiting edit).
-pub async fn restore(db: &Db, person: &Person, revision_id: i32) -> Result<Saved> {
+pub async fn restore(db: &Db, actor: &Actor, revision_id: i32) -> Result<Saved> {
     let (rev, input) = editorial::revision(db, revision_id).await?;
     let current = editorial::get(db, rev.article_id).await?;
-    require_owner(person, &current)?;
+    require_owner(actor, &current)?;
     let mut restored = ArticleInput {
         status: current.status,
         published_at: current.published_at,
         ..input
     };
-    if person.is_writer() {
+    if actor.is_writer() {
         // Flags are the reviewers' to set.
         restored.is_headline = current.is_headline;
         restored.is_recommended = current.is_recommended;
         restored.is_slideshow = current.is_slideshow;
     }
-    let saved = save(db, person, Some(rev.article_id), None, restored).await?;
+    let saved = save(db, actor, Some(rev.article_id), None, restored).await?;
     audit::record(
         db,
-        &person.actor,
+        actor,
         "article.restore",
         "article",
         rev.article_id,
@@ -445,14 +437,10 @@ pub async fn restore(db: &Db, person: &Person, revision_id: i32) -> Result<Saved
     Ok(saved)
 }
 
-/// Article `id` for `person`'s editor: writers only their own.
-pub async fn get_for(
-    db: &impl ConnectionTrait,
-    person: &Person,
-    id: i32,
-) -> Result<article::Model> {
+/// Article `id` for `actor`'s editor: writers only their own.
+pub async fn get_for(db: &impl ConnectionTrait, actor: &Actor, id: i32) -> Result<article::Model> {
     let a = editorial::get(db, id).await?;
-    require_owner(person, &a)?;
+    require_owner(actor, &a)?;
     Ok(a)
 }
 

@@ -1,4 +1,5 @@
-//! Who acts ([`Person`]) and the site's review rules ([`Workflow`]).
+//! What the review rules ask of the acting person ([`Actor`]), and the site's review rules
+//! ([`Workflow`]).
 
 use entity::user::Role;
 use sea_orm::ConnectionTrait;
@@ -6,27 +7,19 @@ use sea_orm::ConnectionTrait;
 use crate::audit::Actor;
 use crate::{Error, Result};
 
-/// A staff member acting, with the role that decides what they may do.
-#[derive(Clone, Debug)]
-pub struct Person {
-    pub actor: Actor,
-    pub role: Role,
-    /// The name shown to reviewers (the display name).
-    pub name: String,
-}
-
-impl Person {
-    pub(crate) fn user_id(&self) -> i32 {
-        self.actor.user_id.unwrap_or(0)
+impl Actor {
+    /// The staff member's id (0 for anyone else, who owns nothing).
+    pub(crate) fn id(&self) -> i32 {
+        self.user_id.unwrap_or(0)
     }
 
     pub(crate) fn is_writer(&self) -> bool {
-        self.role == Role::Writer
+        self.role == Some(Role::Writer)
     }
 
-    /// Editors and admins review; writers never.
+    /// Editors and admins review; writers (and anyone not on the staff) never.
     pub(crate) fn require_reviewer(&self) -> Result<()> {
-        if self.is_writer() {
+        if self.role.is_none() || self.is_writer() {
             Err(Error::Forbidden("撰稿人不能审核或发布文章".into()))
         } else {
             Ok(())
@@ -48,23 +41,26 @@ pub struct Workflow {
 }
 
 impl Default for Workflow {
+    /// 先审后发 for writers, one level, editors publish their own changes, no mail.
     fn default() -> Self {
-        Workflow::from_settings(&crate::site::SiteSettings::default())
+        Workflow {
+            writers: true,
+            levels: 1,
+            editors: false,
+            mail: false,
+        }
     }
 }
 
 impl Workflow {
-    pub fn from_settings(s: &crate::site::SiteSettings) -> Workflow {
-        Workflow {
-            writers: s.review_writers.trim() != "0",
-            levels: if s.review_levels.trim() == "2" { 2 } else { 1 },
-            editors: s.review_editors.trim() == "peer",
-            mail: s.review_mail.trim() == "1",
-        }
+    pub async fn load(db: &impl ConnectionTrait) -> Result<Workflow> {
+        Ok(crate::site::settings(db).await?.review)
     }
 
-    pub async fn load(db: &impl ConnectionTrait) -> Result<Workflow> {
-        Ok(Workflow::from_settings(&crate::site::settings(db).await?))
+    /// Whether `actor`'s changes to what readers see go through a review (anyone's but a
+    /// staff member's would).
+    pub(crate) fn reviews_of(&self, actor: &Actor) -> bool {
+        actor.role.is_none_or(|role| self.reviews(role))
     }
 
     /// Whether `role`'s changes to what readers see go through a review.

@@ -1,15 +1,13 @@
 use super::*;
 use entity::user::Role;
 
-fn person(role: Role) -> Person {
-    Person {
-        actor: Actor {
-            user_id: Some(7),
-            username: "someone".into(),
-            ip: String::new(),
-        },
-        role,
+fn person(role: Role) -> Actor {
+    Actor {
+        user_id: Some(7),
+        username: "someone".into(),
         name: "某人".into(),
+        role: Some(role),
+        ip: String::new(),
     }
 }
 
@@ -33,25 +31,21 @@ fn input(status: ArticleStatus) -> ArticleInput {
 }
 
 #[test]
-fn the_policy_reads_the_settings_with_safe_defaults() {
+fn the_workflow_defaults_are_the_safe_ones_and_peer_review_covers_editors() {
     let p = Workflow::default();
     assert!(p.writers);
     assert_eq!(p.levels, 1);
     assert!(!p.editors);
     assert!(p.reviews(Role::Writer));
     assert!(!p.reviews(Role::Editor));
-    let mut s = crate::site::SiteSettings {
-        review_levels: "2".into(),
-        review_editors: "peer".into(),
-        review_writers: "0".into(),
-        ..Default::default()
+    let p = Workflow {
+        writers: false,
+        levels: 2,
+        editors: true,
+        mail: false,
     };
-    let p = Workflow::from_settings(&s);
-    assert_eq!(p.levels, 2);
     assert!(p.reviews(Role::Editor) && p.reviews(Role::Admin));
-    assert!(!p.writers);
-    s.review_levels = "many".into();
-    assert_eq!(Workflow::from_settings(&s).levels, 1);
+    assert!(p.reviews(Role::Writer) && p.reviews(Role::Auditor));
 }
 
 #[test]
@@ -89,6 +83,7 @@ fn reviewers_are_editors_and_admins() {
     assert!(person(Role::Writer).require_reviewer().is_err());
     assert!(person(Role::Editor).require_reviewer().is_ok());
     assert!(person(Role::Admin).require_reviewer().is_ok());
+    assert!(Actor::system("导入").require_reviewer().is_err());
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! document's date in microseconds (made unique), so "newest first" is the order of the key
 //! on both databases.
 
+mod form;
 pub mod highlight;
 mod query;
 mod sql;
@@ -22,6 +23,7 @@ use sea_orm::{
     ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
+pub use form::{ColumnChoice, SearchFields, column_choices, interpret};
 pub use highlight::Piece;
 pub use query::*;
 

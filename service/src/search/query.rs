@@ -24,6 +24,7 @@ use sea_orm::{
 };
 
 use crate::db::Db;
+pub use vocab::SearchSort;
 
 use super::highlight::{self, Piece};
 use super::sql::Sql;
@@ -40,13 +41,6 @@ pub const MAX_RESULTS: u64 = 1000;
 /// Characters of a snippet.
 const SNIPPET_CHARS: usize = 110;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Sort {
-    #[default]
-    Relevance,
-    Date,
-}
-
 /// A reader's search.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
@@ -56,7 +50,7 @@ pub struct Query {
     pub kind: Option<Kind>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
-    pub sort: Sort,
+    pub sort: SearchSort,
     /// From 0.
     pub page: u64,
     pub per_page: u64,
@@ -483,13 +477,15 @@ async fn search_in(db: &impl ConnectionTrait, q: &Query, now: DateTime<Utc>) -> 
         return Ok(found);
     }
     let rows = match q.sort {
-        Sort::Date => {
+        SearchSort::Date => {
             let rows = newest(db, &needs, Tier::All, &filter, end, found.more).await?;
             rows.into_iter()
                 .skip(usize::try_from(start).unwrap_or(usize::MAX))
                 .collect()
         }
-        Sort::Relevance => by_relevance(db, &needs, &filter, (start, end), found.more).await?,
+        SearchSort::Relevance => {
+            by_relevance(db, &needs, &filter, (start, end), found.more).await?
+        }
     };
     found.results = results(db, rows, &found.words).await?;
     Ok(found)

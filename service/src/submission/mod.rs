@@ -1,5 +1,5 @@
 //! 投稿: manuscripts readers send to the association, with up to five attached files, and the
-//! editors' review of them (see [`review`]).
+//! editors' handling of them (see [`queue`]).
 //!
 //! A submission goes through the same steps as a message (see [`crate::form`]); its files
 //! are written to the private store and flushed to disk before the transaction that records
@@ -23,7 +23,7 @@ use crate::{Error, Result};
 
 pub mod content;
 mod files;
-pub mod review;
+pub mod queue;
 
 pub use content::Content;
 pub use files::{
@@ -254,7 +254,7 @@ pub fn check_sniffed(
 
 /// Takes a reader's submission through every check and stores it with its files.
 /// `private` is the store attachments go to.
-pub async fn submit(
+pub async fn receive(
     db: &Db,
     private: &Store,
     cx: &Context<'_>,

@@ -123,7 +123,7 @@ fn every_field_is_checked_at_once() {
 #[test]
 fn plain_text_becomes_escaped_paragraphs() {
     assert_eq!(
-        review::text_to_html("第一段<b>\n\n  第二段 & 完 "),
+        queue::text_to_html("第一段<b>\n\n  第二段 & 完 "),
         "<p>第一段&lt;b&gt;</p><p>第二段 &amp; 完</p>"
     );
 }

@@ -9,10 +9,10 @@ use leptos::task::spawn_local;
 
 use super::Editor;
 use crate::api::admin::articles::{
-    AutosaveArticle, DiscardAutosave, PreviewBody, SaveArticle, SubmitArticle,
+    AutosaveArticle, DiscardAutosave, PreviewBody, SaveArticle, SendForReview,
 };
 use crate::components::browser::{document, post_json};
-use crate::models::admin::{EditorForm, SaveResult, SubmitResult};
+use crate::models::admin::{EditorForm, SaveResult, SentForReview};
 
 /// How often unsaved changes are autosaved.
 const AUTOSAVE_EVERY: Duration = Duration::from_secs(5);
@@ -93,7 +93,7 @@ pub(super) fn save(ed: Editor, and_submit: bool) {
         match ed.form.with_untracked(|f| f.id) {
             Some(id) if and_submit => {
                 ed.status.set("正在提交审核…".into());
-                submit(ed, id).await;
+                send_for_review(ed, id).await;
             }
             _ => {}
         }
@@ -105,7 +105,7 @@ pub(super) fn save(ed: Editor, and_submit: bool) {
 fn saved(ed: Editor, r: SaveResult, was_new: bool) {
     ed.form.update(|f| {
         f.id = Some(r.id);
-        f.status = r.status.clone();
+        f.status = r.status;
         f.published_at = r.published_at.clone();
     });
     ed.public.set(r.public_href.clone());
@@ -128,9 +128,9 @@ fn saved(ed: Editor, r: SaveResult, was_new: bool) {
 }
 
 /// Sends the saved article to the reviewers.
-async fn submit(ed: Editor, id: i32) {
-    let args = SubmitArticle { id };
-    match post_json::<_, SubmitResult>(SubmitArticle::PATH, &args, &ed.csrf.get_value(), false)
+async fn send_for_review(ed: Editor, id: i32) {
+    let args = SendForReview { id };
+    match post_json::<_, SentForReview>(SendForReview::PATH, &args, &ed.csrf.get_value(), false)
         .await
     {
         Ok(r) => {

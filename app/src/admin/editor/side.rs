@@ -138,12 +138,7 @@ pub(super) fn SaveBar(ed: Editor, reviewed: bool, revisions: usize) -> impl Into
 /// The status and publication time (or, under review, where the article stands), and the column.
 #[component]
 pub(super) fn Publishing(ed: Editor, reviewed: bool, columns: Vec<ColumnOption>) -> impl IntoView {
-    let status_label = move || {
-        ed.form
-            .with(|f| ArticleStatus::from_code(&f.status))
-            .map(ArticleStatus::label)
-            .unwrap_or("草稿")
-    };
+    let status_label = move || ed.form.with(|f| f.status.label());
     view! {
         {reviewed
             .then(|| {
@@ -157,17 +152,15 @@ pub(super) fn Publishing(ed: Editor, reviewed: bool, columns: Vec<ColumnOption>)
         <label hidden=reviewed>
             "状态"
             <select on:change=move |e| {
-                let v = event_target_value(&e);
-                ed.edit(|f| f.status = v);
+                if let Some(v) = ArticleStatus::from_code(&event_target_value(&e)) {
+                    ed.edit(|f| f.status = v);
+                }
             }>
                 {ArticleStatus::ALL
                     .into_iter()
                     .map(|s| {
                         view! {
-                            <option
-                                value=s.code()
-                                selected=move || ed.form.with(|f| f.status == s.code())
-                            >
+                            <option value=s.code() selected=move || ed.form.with(|f| f.status == s)>
                                 {s.label()}
                             </option>
                         }

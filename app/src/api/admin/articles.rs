@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::models::admin::ArticleStatus;
 use crate::models::admin::{
-    ArticleList, Diff, EditorData, EditorForm, Revisions, SaveResult, SubmitResult,
+    ArticleList, Diff, EditorData, EditorForm, Revisions, SaveResult, SentForReview,
 };
 
 /// Articles per page of the list.
@@ -85,7 +85,7 @@ pub async fn bulk_articles(ids: Option<Vec<i32>>, action: String) -> Result<usiz
             _ => return Err(AppError::BadRequest("未知的批量操作".into())),
         };
         let ids = ids.unwrap_or_default();
-        Ok(service::review::bulk(&state.db, &staff.person(), &ids, action).await?)
+        Ok(service::review::bulk(&state.db, &staff.actor(), &ids, action).await?)
     }
     .await;
     let message = match &result {
@@ -110,10 +110,10 @@ pub async fn save_article(draft_key: String, form: EditorForm) -> Result<SaveRes
 }
 
 /// 提交审核: sends the saved article (or the saved edit of a live one) to the reviewers.
-#[server(prefix = "/api/admin", endpoint = "articles/submit", input = Json)]
-pub async fn submit_article(id: i32) -> Result<SubmitResult, AppError> {
+#[server(prefix = "/api/admin", endpoint = "articles/send-for-review", input = Json)]
+pub async fn send_for_review(id: i32) -> Result<SentForReview, AppError> {
     let (staff, state) = crate::ssr::as_writer()?;
-    super::editor::submit(&state, &staff, id).await
+    super::editor::send_for_review(&state, &staff, id).await
 }
 
 /// Keeps the editor's unsaved copy; answers the time it was kept (`14:30:05`).
@@ -175,7 +175,7 @@ pub async fn restore_revision(rev: i32) -> Result<(), AppError> {
     let staff = require_writer()?;
     let result = async {
         let state = state()?;
-        let saved = service::review::restore(&state.db, &staff.person(), rev).await?;
+        let saved = service::review::restore(&state.db, &staff.actor(), rev).await?;
         go_to(&format!("/admin/articles/{}", saved.article.id));
         Ok(saved.direct)
     }

@@ -76,7 +76,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         daily: views.daily,
         by_status,
         messages_waiting: service::message::counts(db).await?.new,
-        submissions_waiting: service::submission::review::counts(db).await?.new,
+        submissions_waiting: service::submission::queue::counts(db).await?.new,
         review_first: review.first,
         review_second: review.second,
         review_levels: levels,

@@ -6,7 +6,7 @@ use super::convert::{column_options, local_input, parse_local_input};
 use crate::error::AppError;
 use crate::models::admin::{
     ArticleStatus, Autosaved, Diff, DiffLine, EditorData, EditorForm, FieldDiff, ReviewInfo,
-    RevisionRow, Revisions, SaveResult, SubmitResult,
+    RevisionRow, Revisions, SaveResult, SentForReview,
 };
 use crate::ssr::{AppState, Staff};
 
@@ -53,7 +53,7 @@ fn form_of_input(
         is_headline: input.is_headline,
         is_recommended: input.is_recommended,
         is_slideshow: input.is_slideshow,
-        status: a.status.code().to_owned(),
+        status: a.status,
         published_at: local_input(a.published_at, state.site.time_zone),
         keywords: input.keywords.unwrap_or_else(|| a.keywords.clone()),
     }
@@ -78,7 +78,7 @@ fn form_of(
         is_headline: a.is_headline,
         is_recommended: a.is_recommended,
         is_slideshow: a.is_slideshow,
-        status: a.status.code().to_owned(),
+        status: a.status,
         published_at: local_input(a.published_at, state.site.time_zone),
         keywords: a.keywords.clone(),
     }
@@ -102,12 +102,12 @@ pub async fn load(
                 form,
             })
     };
-    let person = staff.person();
+    let actor = staff.actor();
     let workflow = service::review::Workflow::load(db).await?;
     let reviewed = workflow.reviews(staff.user.role);
     match id {
         Some(id) => {
-            let a = service::review::get_for(db, &person, id).await?;
+            let a = service::review::get_for(db, &actor, id).await?;
             let review = service::review::of_article(db, id).await?;
             let draft_key = format!("article:{id}");
             let autosaved = service::editorial::autosaved(db, staff.user.id, &draft_key)
@@ -143,7 +143,7 @@ pub async fn load(
                 autosaved,
                 revisions: service::editorial::revisions(db, id).await?.len(),
                 public_href: public_href(&a),
-                submission: service::submission::review::for_article(db, id)
+                submission: service::submission::queue::for_article(db, id)
                     .await?
                     .map(|s| (s.code, format!("/admin/submissions/{}", s.id))),
                 review: review.map(|r| review_info(staff, &a, &r, workflow.levels)),
@@ -165,7 +165,7 @@ pub async fn load(
             Ok(EditorData {
                 form: EditorForm {
                     column_id: first_column,
-                    status: ArticleStatus::Draft.code().to_owned(),
+                    status: ArticleStatus::Draft,
                     author: staff.user.display_name.clone(),
                     ..Default::default()
                 },
@@ -196,8 +196,7 @@ pub async fn save(
     form: EditorForm,
 ) -> Result<SaveResult, AppError> {
     let tz = state.site.time_zone;
-    let status = ArticleStatus::from_code(&form.status)
-        .ok_or_else(|| AppError::BadRequest("未知的文章状态".into()))?;
+    let status = form.status;
     let published_at = match form.published_at.trim() {
         "" => None,
         s => Some(
@@ -222,7 +221,7 @@ pub async fn save(
         keywords: Some(form.keywords),
     };
     let outcome =
-        service::review::save(&state.db, &staff.person(), form.id, Some(draft_key), input).await?;
+        service::review::save(&state.db, &staff.actor(), form.id, Some(draft_key), input).await?;
     let levels = outcome.levels;
     let saved = outcome.article;
     let status = saved.status;
@@ -232,9 +231,7 @@ pub async fn save(
         .map(|r| review_info(staff, &saved, r, levels));
     let message = match status {
         _ if !outcome.direct => "已保存修改，网站上的版本不变；提交审核并通过后才会更新".to_owned(),
-        ArticleStatus::Draft
-            if review.is_none() && staff.person().role == entity::user::Role::Writer =>
-        {
+        ArticleStatus::Draft if review.is_none() && staff.is_writer() => {
             "已保存为草稿，写好后请提交审核".to_owned()
         }
         ArticleStatus::Published => "已保存并发布".to_owned(),
@@ -250,7 +247,7 @@ pub async fn save(
     };
     Ok(SaveResult {
         id: saved.id,
-        status: status.code().to_owned(),
+        status,
         published_at: local_input(saved.published_at, tz),
         public_href: public_href(&saved),
         message,
@@ -258,8 +255,12 @@ pub async fn save(
     })
 }
 
-pub async fn submit(state: &AppState, staff: &Staff, id: i32) -> Result<SubmitResult, AppError> {
-    let done = service::review::submit(&state.db, &staff.person(), id).await?;
+pub async fn send_for_review(
+    state: &AppState,
+    staff: &Staff,
+    id: i32,
+) -> Result<SentForReview, AppError> {
+    let done = service::review::send_for_review(&state.db, &staff.actor(), id).await?;
     let a = service::editorial::get(&state.db, id).await?;
     let levels = service::review::Workflow::load(&state.db).await?.levels;
     let mut message = if done.published {
@@ -278,7 +279,7 @@ pub async fn submit(state: &AppState, staff: &Staff, id: i32) -> Result<SubmitRe
         let notice = service::mail::review_submitted(&a.title, &staff.user.display_name, &link);
         notify_review(state, None, notice).await;
     }
-    Ok(SubmitResult {
+    Ok(SentForReview {
         message,
         flagged: done.flagged,
         review: done.review.map(|r| review_info(staff, &a, &r, levels)),
@@ -312,7 +313,7 @@ pub async fn notify_review(state: &AppState, to: Option<Option<i32>>, notice: (S
 }
 
 pub async fn revisions(state: &AppState, staff: &Staff, id: i32) -> Result<Revisions, AppError> {
-    let a = service::review::get_for(&state.db, &staff.person(), id).await?;
+    let a = service::review::get_for(&state.db, &staff.actor(), id).await?;
     let tz = state.site.time_zone;
     let rows = service::editorial::revisions(&state.db, id)
         .await?
@@ -352,7 +353,7 @@ pub fn side_by_side(old: &str, new: &str) -> Vec<DiffLine> {
 
 pub async fn diff(state: &AppState, staff: &Staff, rev: i32) -> Result<Diff, AppError> {
     let (r, old) = service::editorial::revision(&state.db, rev).await?;
-    let a = service::review::get_for(&state.db, &staff.person(), r.article_id).await?;
+    let a = service::review::get_for(&state.db, &staff.actor(), r.article_id).await?;
     let new = service::editorial::ArticleInput::from_model(&a);
     let (fields, body) = compare(state, &old, &new).await?;
     Ok(Diff {

@@ -31,7 +31,7 @@ pub async fn get_queue(
     let page = page.unwrap_or(1).max(1);
     let (waiting, total) = service::review::queue(db, &filter, page - 1, QUEUE_PER_PAGE).await?;
     let settings = service::site::settings(db).await?;
-    let workflow = service::review::Workflow::from_settings(&settings);
+    let workflow = settings.review;
     let rules = service::form::ContentRules::from_settings(&settings);
     let columns = service::column::all(db).await?;
     let counts = service::review::counts(db).await?;
@@ -82,7 +82,7 @@ pub async fn get_review(id: i32) -> Result<ReviewDetail, AppError> {
         .filter(|r| r.state == ReviewState::Pending)
         .ok_or(AppError::NotFound)?;
     let settings = service::site::settings(db).await?;
-    let workflow = service::review::Workflow::from_settings(&settings);
+    let workflow = settings.review;
     let rules = service::form::ContentRules::from_settings(&settings);
     let proposal = service::review::proposal(&a, Some(&review))?;
     let is_edit = review.data.is_some();
@@ -157,7 +157,7 @@ pub async fn approve_review(id: i32, level: i16, at: Option<String>) -> Result<(
             ),
         };
         let before = service::review::of_article(&state.db, id).await?;
-        let done = service::review::approve(&state.db, &staff.person(), id, level, at).await?;
+        let done = service::review::approve(&state.db, &staff.actor(), id, level, at).await?;
         if done != Approved::Passed
             && let Some(r) = before
         {
@@ -187,7 +187,7 @@ pub async fn return_review(id: i32, level: i16, reason: String) -> Result<(), Ap
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
-        service::review::send_back(&state.db, &staff.person(), id, level, &reason).await?;
+        service::review::send_back(&state.db, &staff.actor(), id, level, &reason).await?;
         if let Some(r) = service::review::of_article(&state.db, id).await? {
             let a = service::editorial::get(&state.db, id).await?;
             let title = service::review::proposal(&a, Some(&r))?.title;

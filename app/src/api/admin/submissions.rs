@@ -1,4 +1,4 @@
-//! 投稿 in the back office: the review queue, one submission with its files, and what
+//! 投稿 in the back office: the queue, one submission with its files, and what
 //! editors do with it (accept into a draft, decline with a reason, set aside as spam,
 //! delete). Every change is in the audit log.
 
@@ -19,13 +19,13 @@ pub const PER_PAGE: u64 = 30;
 
 #[server(prefix = "/api/admin", endpoint = "submissions/list", input = GetUrl)]
 pub async fn get_submission_queue(filter: String, page: u64) -> Result<SubmissionQueue, AppError> {
-    use service::submission::review::{self, Filter};
+    use service::submission::queue::{self, Filter};
 
     let (_, state) = crate::ssr::as_editor()?;
     let filter = Filter::parse(&filter);
     let page = page.max(1);
-    let counts = review::counts(&state.db).await?;
-    let (rows, total) = review::list(&state.db, filter, page, PER_PAGE).await?;
+    let counts = queue::counts(&state.db).await?;
+    let (rows, total) = queue::list(&state.db, filter, page, PER_PAGE).await?;
     let tz = state.site.time_zone;
     let tab = |f: Filter, label: &str, count: u64| QueueTab {
         code: f.code().to_owned(),
@@ -48,7 +48,7 @@ pub async fn get_submission_queue(filter: String, page: u64) -> Result<Submissio
         rows: rows
             .into_iter()
             .map(|(s, files)| SubmissionRow {
-                status: review::status_label(&s).to_owned(),
+                status: queue::status_label(&s).to_owned(),
                 id: s.id,
                 code: s.code,
                 title: s.title,
@@ -76,7 +76,7 @@ pub async fn get_submission(
     #[server(default)] full: bool,
 ) -> Result<SubmissionDetail, AppError> {
     use entity::submission::SubmissionStatus as S;
-    use service::submission::{FileKind, review};
+    use service::submission::{FileKind, queue};
 
     use crate::ssr::{require_editor, state};
     fn size_text(bytes: i64) -> String {
@@ -88,7 +88,7 @@ pub async fn get_submission(
     }
     let staff = require_editor()?;
     let state = state()?;
-    let s = review::get(&state.db, id).await?;
+    let s = queue::get(&state.db, id).await?;
     let (phone, email) = service::security::personal::shown(
         &state.db,
         &staff.actor(),
@@ -97,7 +97,7 @@ pub async fn get_submission(
         full,
     )
     .await?;
-    let files = review::files(&state.db, id).await?;
+    let files = queue::files(&state.db, id).await?;
     let columns: Vec<ColumnChoice> = service::submission::suggestable_columns(&state.db)
         .await?
         .into_iter()
@@ -105,7 +105,7 @@ pub async fn get_submission(
         .collect();
     let tz = state.site.time_zone;
     Ok(SubmissionDetail {
-        status: review::status_label(&s).to_owned(),
+        status: queue::status_label(&s).to_owned(),
         id: s.id,
         can_accept: matches!(s.status, S::New | S::Rejected),
         can_reject: matches!(s.status, S::New | S::Spam),
@@ -149,7 +149,7 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
-        let done = service::submission::review::accept(
+        let done = service::submission::queue::accept(
             &state.db,
             &state.files.media,
             &state.files.private,
@@ -158,7 +158,7 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
             column,
         )
         .await?;
-        if let Ok(s) = service::submission::review::get(&state.db, id).await {
+        if let Ok(s) = service::submission::queue::get(&state.db, id).await {
             crate::api::submissions::load::tell_author(&state, &s, true);
         }
         go_to(&format!("/admin/articles/{}", done.article_id));
@@ -183,7 +183,7 @@ pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> 
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
-        let s = service::submission::review::reject(&state.db, &staff.actor(), id, &reason).await?;
+        let s = service::submission::queue::reject(&state.db, &staff.actor(), id, &reason).await?;
         crate::api::submissions::load::tell_author(&state, &s, false);
         go_to(&format!("/admin/submissions/{id}"));
         Ok(())
@@ -199,7 +199,7 @@ pub async fn spam_submission(id: i32, spam: String) -> Result<(), AppError> {
     let staff = require_editor()?;
     let spam = spam == "1";
     let result = async {
-        service::submission::review::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
+        service::submission::queue::set_spam(&state()?.db, &staff.actor(), id, spam).await?;
         go_to(&format!("/admin/submissions/{id}"));
         Ok(())
     }
@@ -221,7 +221,7 @@ pub async fn delete_submission(id: i32) -> Result<(), AppError> {
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
-        service::submission::review::delete(&state.db, &state.files.private, &staff.actor(), id)
+        service::submission::queue::delete(&state.db, &state.files.private, &staff.actor(), id)
             .await?;
         go_to("/admin/submissions");
         Ok(())

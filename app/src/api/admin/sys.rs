@@ -1,6 +1,4 @@
 //! Admin-only: site settings and staff accounts (under `/api/admin/sys/`).
-// These server functions take plain HTML form posts, one argument per form field.
-#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -27,121 +25,26 @@ pub async fn get_settings_form() -> Result<SettingsForm, AppError> {
         logo_url: s.logo_url,
         blocked_words: s.blocked_words,
         max_links: s.max_links,
-        review_writers: s.review_writers,
-        review_levels: s.review_levels,
-        review_editors: s.review_editors,
-        review_mail: s.review_mail,
+        review_writers: s.review.writers,
+        review_levels: s.review.levels,
+        review_peer: s.review.editors,
+        review_mail: s.review.mail,
     })
 }
 
+/// The settings form's post: its fields by name (the form's field names are the settings'
+/// keys), parsed and checked by [`service::site::SettingsInput`]; a field not sent keeps its
+/// value.
 #[server(prefix = "/api/admin/sys", endpoint = "settings/save")]
 pub async fn save_settings(
-    site_name: String,
-    magazine_name: String,
-    slogan: String,
-    wechat_account: String,
-    wechat_qr_url: String,
-    qq_group: String,
-    contact_email: String,
-    footer_text: String,
-    icp: String,
-    copyright: String,
-    logo_url: String,
-    blocked_words: Option<String>,
-    max_links: Option<String>,
-    review_writers: Option<String>,
-    review_levels: Option<String>,
-    review_editors: Option<String>,
-    review_mail: Option<String>,
+    #[server(flatten)] fields: std::collections::HashMap<String, String>,
 ) -> Result<(), AppError> {
     use super::form::finish;
     use crate::ssr::{require_admin, state};
     let staff = require_admin()?;
     let result = async {
-        let clip = |s: String, n: usize| s.trim().chars().take(n).collect::<String>();
-        if site_name.trim().is_empty() {
-            return Err(AppError::BadRequest("网站名称不能为空".into()));
-        }
-        let url = wechat_qr_url.trim();
-        let acceptable =
-            url.is_empty() || url.starts_with("http://") || url.starts_with("https://");
-        if !acceptable {
-            return Err(AppError::BadRequest(
-                "公众号二维码链接需以 http:// 或 https:// 开头".into(),
-            ));
-        }
-        let logo = logo_url.trim();
-        if !logo.is_empty() && !service::site::is_link_address(logo) {
-            return Err(AppError::BadRequest(
-                "标志图片地址需以 /、http:// 或 https:// 开头".into(),
-            ));
-        }
-        let email = contact_email.trim();
-        if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
-            return Err(AppError::BadRequest("留言邮箱格式不正确".into()));
-        }
-        let db = &state()?.db;
-        let before = service::site::settings(db).await?;
-        let max_links = match max_links.as_deref().map(str::trim) {
-            None => before.max_links,
-            Some(n) => match n.parse::<u16>() {
-                Ok(n) if n <= 100 => n.to_string(),
-                _ => {
-                    return Err(AppError::BadRequest(
-                        "留言和投稿中的网址数量上限应为 0 到 100 之间的整数".into(),
-                    ));
-                }
-            },
-        };
-        let blocked_words = match blocked_words {
-            None => before.blocked_words,
-            Some(w) => {
-                let lines: Vec<String> = w
-                    .lines()
-                    .map(|l| l.trim().chars().take(50).collect::<String>())
-                    .filter(|l| !l.is_empty())
-                    .take(2000)
-                    .collect();
-                lines.join("\n")
-            }
-        };
-        // A choice of a select: one of `allowed`, or what it was when the form did not send it.
-        let choice =
-            |sent: Option<String>, before: String, allowed: &[&str]| -> Result<String, AppError> {
-                match sent {
-                    None => Ok(before),
-                    Some(v) if allowed.contains(&v.trim()) => Ok(v.trim().to_owned()),
-                    Some(_) => Err(AppError::BadRequest("审核设置的取值不正确".into())),
-                }
-            };
-        let review_writers = choice(review_writers, before.review_writers.clone(), &["0", "1"])?;
-        let review_levels = choice(review_levels, before.review_levels.clone(), &["1", "2"])?;
-        let review_editors = choice(
-            review_editors,
-            before.review_editors.clone(),
-            &["direct", "peer"],
-        )?;
-        let review_mail = choice(review_mail, before.review_mail.clone(), &["0", "1"])?;
-        let settings = service::site::SiteSettings {
-            site_name: clip(site_name, 50),
-            magazine_name: clip(magazine_name, 50),
-            slogan: clip(slogan, 100),
-            wechat_account: clip(wechat_account, 50),
-            wechat_qr_url: clip(wechat_qr_url, 500),
-            qq_group: clip(qq_group, 30),
-            contact_email: clip(contact_email, 100),
-            footer_text: clip(footer_text, 1000),
-            icp: clip(icp, 100),
-            copyright: clip(copyright, 200),
-            logo_url: clip(logo_url, 500),
-            blocked_words,
-            max_links,
-            review_writers,
-            review_levels,
-            review_editors,
-            review_mail,
-        };
-        service::site::update_settings(db, &staff.actor(), &settings).await?;
+        let input = service::site::SettingsInput::parse(&fields)?;
+        service::site::update_settings(&state()?.db, &staff.actor(), input).await?;
         Ok(())
     }
     .await;
@@ -228,7 +131,7 @@ pub async fn update_user(
     use crate::ssr::{require_admin, state};
     let staff = require_admin()?;
     let result = async {
-        let active = is_active.as_deref().is_some_and(|v| !v.is_empty());
+        let active = crate::query::is_checked(is_active.as_deref());
         let state = state()?;
         service::user::update_user(
             &state.db,

@@ -54,7 +54,7 @@ pub struct EditorForm {
     pub is_headline: bool,
     pub is_recommended: bool,
     pub is_slideshow: bool,
-    pub status: String,
+    pub status: ArticleStatus,
     pub published_at: String,
     /// 关键词, separated by commas.
     #[serde(default)]
@@ -115,7 +115,7 @@ pub struct ReviewInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveResult {
     pub id: i32,
-    pub status: String,
+    pub status: ArticleStatus,
     pub published_at: String,
     pub message: String,
     pub public_href: Option<String>,
@@ -126,7 +126,7 @@ pub struct SaveResult {
 
 /// What submitting for review answered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmitResult {
+pub struct SentForReview {
     pub message: String,
     /// Blocked words in the submitted version: shown to the writer, highlighted for the
     /// reviewer, never blocking.

@@ -16,15 +16,15 @@ pub struct SettingsForm {
     pub copyright: String,
     pub logo_url: String,
     pub blocked_words: String,
-    pub max_links: String,
-    #[serde(default)]
-    pub review_writers: String,
-    #[serde(default)]
-    pub review_levels: String,
-    #[serde(default)]
-    pub review_editors: String,
-    #[serde(default)]
-    pub review_mail: String,
+    pub max_links: u16,
+    /// Writers' articles wait for review (先审后发).
+    pub review_writers: bool,
+    /// 1, or 2 (初审 and 终审).
+    pub review_levels: i16,
+    /// Editors' own changes are reviewed by another editor.
+    pub review_peer: bool,
+    /// Review notices by e-mail.
+    pub review_mail: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -53,7 +53,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         Ok(r) => r,
         Err(res) => return res,
     };
-    let outcome = message::submit(
+    let outcome = message::receive(
         &state.db,
         &context(&state, &rules, &client),
         &fields.text("token"),

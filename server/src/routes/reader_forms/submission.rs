@@ -88,7 +88,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
         Ok(r) => r,
         Err(res) => return res,
     };
-    let outcome = submission::submit(
+    let outcome = submission::receive(
         &state.db,
         &state.files.private,
         &context(&state, &rules, &client),

@@ -1,5 +1,5 @@
-//! The editors' side of 投稿: the review queue, reading and downloading, declining with a
-//! reason the author sees, and accepting into a draft article.
+//! The editors' side of 投稿 (article review is [`crate::review`]): the queue, reading and
+//! downloading, declining with a reason the author sees, and accepting into a draft article.
 
 use chrono::Utc;
 use entity::article::ArticleStatus;

@@ -19,7 +19,7 @@ use crate::models::{SubmissionFormState, SubmissionPage as Page, TrackPage, Trac
 type Track = TrackPage<TrackedSubmission>;
 
 #[component]
-pub fn SubmitPage() -> impl IntoView {
+pub fn SubmissionFormPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| get_submission_page());
     view! { <SitePage data render=render /> }
 }
@@ -288,7 +288,7 @@ fn SubmitGuide(guide_href: String) -> impl IntoView {
 }
 
 #[component]
-pub fn SubmitTrackPage() -> impl IntoView {
+pub fn SubmissionTrackPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new_blocking(
         move || {
