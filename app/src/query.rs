@@ -1,6 +1,5 @@
 //! Query-string helpers shared by the server and browser builds: optional parameters and percent-encoding.
 
-/// An optional parameter as a plain string (empty when absent).
 /// Whether a checkbox was ticked, from its submitted value: present, not empty, and not
 /// `0` or `false` (the values a script may send for "off"). The one rule for every form: the
 /// server functions' and the plain form routes'.
@@ -8,8 +7,24 @@ pub fn is_checked(value: Option<&str>) -> bool {
     value.is_some_and(|s| !s.is_empty() && s != "0" && s != "false")
 }
 
+/// An optional parameter as a plain string (empty when absent).
 pub fn opt(v: Option<String>) -> String {
     v.unwrap_or_default()
+}
+
+/// The address of `path` with the parameters that have a value (`?k=v&…`, encoded), in the
+/// order given; `path` alone when none has.
+pub fn address(path: &str, params: &[(&str, &str)]) -> String {
+    let kept: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect();
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).

@@ -5,17 +5,18 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::editor::ArticleEditor;
-use super::{AdminPage, AdminPager, AdminView, CsrfField};
+use super::{AdminPage, AdminView, CsrfField};
 use crate::api::admin::articles::{
     BulkArticles, REVIEW_FILTERS, RestoreRevision, get_diff, get_editor, get_revisions,
     list_articles,
 };
+use crate::components::pager::Pagination;
 use crate::error::AppError;
 use crate::models::admin::AdminChrome;
 use crate::models::admin::{
     ArticleList, ArticleRow, ArticleStatus, ColumnOption, Diff, EditorData, Revisions,
 };
-use crate::query::{encode, opt};
+use crate::query::opt;
 
 #[component]
 pub fn ArticleListPage() -> impl IntoView {
@@ -54,25 +55,13 @@ pub fn ArticleListPage() -> impl IntoView {
             data
             render=move |list: ArticleList| {
                 let p = params();
-                let [column, status, flag, author, text, review] = p.clone().map(|(_, v)| v);
-                let base = {
-                    let kept: Vec<String> = p
-                        .iter()
-                        .filter(|(_, v)| !v.is_empty())
-                        .map(|(k, v)| format!("{k}={}", encode(v)))
-                        .collect();
-                    if kept.is_empty() {
-                        "/admin/articles".to_owned()
-                    } else {
-                        format!("/admin/articles?{}", kept.join("&"))
-                    }
-                };
+                let [column, status, flag, author, text, review] = p.map(|(_, v)| v);
                 let writer = use_context::<AdminChrome>().is_some_and(|c| c.is_writer);
                 let title = if writer { "我的稿件" } else { "文章" };
                 AdminView {
                     title: title.into(),
                     content: view! {
-                        <ArticleListView list column status flag author text review base writer />
+                        <ArticleListView list column status flag author text review writer />
                     }
                         .into_any(),
                 }
@@ -90,15 +79,12 @@ fn ArticleListView(
     author: String,
     text: String,
     review: String,
-    base: String,
     writer: bool,
 ) -> impl IntoView {
     let ArticleList {
         rows,
         columns,
-        page,
-        pages,
-        total,
+        pager,
     } = list;
     let table_rows = rows
         .into_iter()
@@ -142,11 +128,11 @@ fn ArticleListView(
                     </thead>
                     <tbody>{table_rows}</tbody>
                 </table>
-                {(total == 0)
+                {(pager.total == 0)
                     .then(|| view! { <p class="empty">"没有符合条件的文章。"</p> })}
             </div>
         </form>
-        <AdminPager base page pages total />
+        <Pagination pager />
     }
     .into_any()
 }

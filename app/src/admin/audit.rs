@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::{AdminPage, AdminPager, AdminView};
+use super::{AdminPage, AdminView};
 use crate::api::admin::audit::{EXPORT_URL, get_audit, verify_audit};
+use crate::components::pager::Pagination;
 use crate::models::admin::{AuditList, AuditVerdict};
 use crate::query::opt;
 
@@ -47,25 +48,11 @@ pub fn AuditPage() -> impl IntoView {
             data
             render=move |a: AuditList| {
                 let [u, act, ot, text] = filters().map(|(_, v)| v);
-                let base = {
-                    let params: Vec<String> = filters()
-                        .into_iter()
-                        .filter(|(_, v)| !v.is_empty())
-                        .map(|(k, v)| format!("{k}={}", crate::query::encode(&v)))
-                        .collect();
-                    if params.is_empty() {
-                        "/admin/audit".to_owned()
-                    } else {
-                        format!("/admin/audit?{}", params.join("&"))
-                    }
-                };
                 let export = |format: &str| {
-                    let params: Vec<String> = filters()
-                        .into_iter()
-                        .filter(|(_, v)| !v.is_empty())
-                        .map(|(k, v)| format!("&{k}={}", crate::query::encode(&v)))
-                        .collect();
-                    format!("{EXPORT_URL}?format={format}{}", params.concat())
+                    let f = filters();
+                    let mut params = vec![("format", format)];
+                    params.extend(f.iter().map(|(k, v)| (*k, v.as_str())));
+                    crate::query::address(EXPORT_URL, &params)
                 };
                 AdminView {
                     title: "审计日志".into(),
@@ -124,7 +111,7 @@ pub fn AuditPage() -> impl IntoView {
                                     view! { <p class="empty">"没有符合条件的记录。"</p> }
                                 })}
                         </div>
-                        <AdminPager base page=a.page pages=a.pages total=a.total />
+                        <Pagination pager=a.pager />
                     }
                         .into_any(),
                 }

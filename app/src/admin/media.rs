@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-use super::{AdminPage, AdminPager, AdminView, CsrfField};
+use super::{AdminPage, AdminView, CsrfField};
 use crate::api::admin::media::{DeleteMedia, DescribeMedia, UPLOAD_URL, list_media};
+use crate::components::pager::Pagination;
 use crate::models::admin::AdminChrome;
 use crate::models::admin::{MediaItem, MediaList};
-use crate::query::{encode, opt};
+use crate::query::opt;
 
 #[component]
 pub fn MediaPage() -> impl IntoView {
@@ -23,11 +24,6 @@ pub fn MediaPage() -> impl IntoView {
             render=move |m: MediaList| {
                 let q = opt(query.read_untracked().get("q"));
                 let csrf = use_context::<AdminChrome>().map(|c| c.csrf_token).unwrap_or_default();
-                let base = if q.is_empty() {
-                    "/admin/media".to_owned()
-                } else {
-                    format!("/admin/media?q={}", encode(&q))
-                };
                 AdminView {
                     title: "媒体库".into(),
                     content: view! {
@@ -45,12 +41,12 @@ pub fn MediaPage() -> impl IntoView {
                                 "搜索"
                             </button>
                         </form>
-                        {(m.total == 0)
+                        {(m.pager.total == 0)
                             .then(|| view! { <p class="empty">"没有找到图片。"</p> })}
                         <ul class="media-grid">
                             {m.items.into_iter().map(|i| view! { <MediaCard i /> }).collect_view()}
                         </ul>
-                        <AdminPager base page=m.page pages=m.pages total=m.total />
+                        <Pagination pager=m.pager />
                     }
                         .into_any(),
                 }

@@ -332,20 +332,6 @@ fn AdminLayout(chrome: AdminChrome, title: String, children: Children) -> impl I
     .into_any()
 }
 
-/// A numbered pager for back-office lists (`?page=N` added to `base`, which may carry a query).
-#[component]
-pub fn AdminPager(base: String, page: u64, pages: u64, total: u64) -> impl IntoView {
-    let join = if base.contains('?') { '&' } else { '?' };
-    let href = move |n: u64| format!("{base}{join}page={n}");
-    view! {
-        <nav class="admin-pager" aria-label="分页">
-            <span>{format!("共 {total} 条，第 {page} / {} 页", pages.max(1))}</span>
-            {(page > 1).then(|| view! { <a href=href(page - 1)>"上一页"</a> })}
-            {(page < pages).then(|| view! { <a href=href(page + 1)>"下一页"</a> })}
-        </nav>
-    }
-}
-
 /// `Some(id)` for `/…/{id}`, `None` for `/…/new`, an error for anything else.
 pub(crate) fn id_or_new(raw: Option<String>) -> Result<Option<i32>, AppError> {
     match raw.as_deref() {

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
-use super::{AdminPage, AdminPager, AdminView, CsrfField, DeleteButton};
+use super::{AdminPage, AdminView, CsrfField, DeleteButton};
 use crate::api::admin::redirects::{DeleteRedirect, IgnoreMiss, SaveRedirect, get_redirects_admin};
+use crate::components::pager::Pagination;
 use crate::models::admin::{MissRow, RedirectList, RedirectRow};
 use crate::query::opt;
 
@@ -30,11 +31,6 @@ pub fn RedirectsPage() -> impl IntoView {
             data
             render=move |list: RedirectList| {
                 let (text, test) = params();
-                let base = if text.is_empty() {
-                    "/admin/redirects".to_owned()
-                } else {
-                    format!("/admin/redirects?text={}", crate::query::encode(&text))
-                };
                 AdminView {
                     title: "旧地址跳转".into(),
                     content: view! {
@@ -72,7 +68,7 @@ pub fn RedirectsPage() -> impl IntoView {
                         </section>
                         <MissesPanel misses=list.misses.clone() />
                         <section class="panel">
-                            <h2>{format!("全部跳转（{} 条）", list.total)}</h2>
+                            <h2>{format!("全部跳转（{} 条）", list.pager.total)}</h2>
                             <form method="get" class="filters" role="search">
                                 <label>"地址包含"<input name="text" value=text /></label>
                                 <button type="submit" class="button">
@@ -83,7 +79,7 @@ pub fn RedirectsPage() -> impl IntoView {
                                 </a>
                             </form>
                             <RedirectTable rows=list.rows.clone() />
-                            <AdminPager base page=list.page pages=list.pages total=list.total />
+                            <Pagination pager=list.pager.clone() />
                         </section>
                     }
                         .into_any(),

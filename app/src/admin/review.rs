@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{AdminPage, AdminPager, AdminView, CsrfField};
+use super::{AdminPage, AdminView, CsrfField};
 use crate::api::admin::review::{ApproveReview, ReturnReview, get_queue, get_review};
+use crate::components::pager::Pagination;
 use crate::error::AppError;
 use crate::models::admin::{ColumnOption, QueueData, QueueRow, ReviewDetail};
 use crate::pages::article::parse_id;
@@ -47,21 +48,6 @@ pub fn ReviewQueuePage() -> impl IntoView {
 fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl IntoView {
     let get = |k: &str| current.get(k).unwrap_or_default();
     let (mine, level, column, days) = (get("mine"), get("level"), get("column"), get("days"));
-    let query: Vec<String> = [
-        ("mine", &mine),
-        ("level", &level),
-        ("column", &column),
-        ("days", &days),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .map(|(k, v)| format!("{k}={v}"))
-    .collect();
-    let base = if query.is_empty() {
-        "/admin/review".to_owned()
-    } else {
-        format!("/admin/review?{}", query.join("&"))
-    };
     let summary = if q.levels == 2 {
         format!("待初审 {} 篇，待终审 {} 篇", q.first, q.second)
     } else {
@@ -99,7 +85,7 @@ fn QueueView(q: QueueData, current: leptos_router::params::ParamsMap) -> impl In
                         </tbody>
                     </table>
                 </div>
-                <AdminPager base page=q.page pages=q.pages total=q.total />
+                <Pagination pager=q.pager />
             }
                 .into_any()
         }}

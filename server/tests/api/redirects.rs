@@ -4,7 +4,7 @@
 
 use entity::not_found;
 use entity::redirect as row;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use service::audit::Actor;
 use service::redirect::{self, RedirectInput};
 
@@ -358,3 +358,52 @@ async fn imports_add_and_change_redirects_but_leave_staffs_alone(app: &TestApp) 
     );
 }
 on_both_backends!(imports_add_and_change_redirects_but_leave_staffs_alone);
+
+/// The back office's lists page with one pager, and its links keep the list's filters: the
+/// redirects searched for a text, the articles of one status.
+async fn admin_lists_keep_their_filters_across_pages(app: &TestApp) {
+    for i in 0..53 {
+        add(app, &format!("/old/page-{i:02}.html"), "/").await;
+    }
+    add(app, "/elsewhere.html", "/").await;
+    app.create_staff("lists", entity::user::Role::Editor).await;
+    let staff = app.sign_in("lists").await;
+    let page = |path: &str| {
+        let (client, url) = (staff.client.clone(), app.url(path));
+        async move {
+            let res = client.get(url).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let first = page("/admin/redirects?text=/old/").await;
+    assert!(first.contains("共 53 条，第 1 / 2 页"), "{first}");
+    assert!(
+        first.contains(r#"href="/admin/redirects?text=%2Fold%2F&amp;page=2" rel="next""#),
+        "{first}"
+    );
+    assert!(!first.contains("/elsewhere.html"));
+    let second = page("/admin/redirects?text=%2Fold%2F&page=2").await;
+    assert!(second.contains("共 53 条，第 2 / 2 页"), "{second}");
+    // Newest first: the second page holds the three made first.
+    for i in 0..3 {
+        assert!(second.contains(&format!("/old/page-{i:02}.html")), "{i}");
+    }
+    assert!(!second.contains("/old/page-03.html"));
+    assert!(second.contains(r#"href="/admin/redirects?text=%2Fold%2F" rel="prev""#));
+
+    // The article list's pager carries its filters the same way (an empty one is left out).
+    let published = entity::article::Entity::find()
+        .filter(entity::article::Column::Status.eq(entity::article::ArticleStatus::Published))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert!(published > 30, "the demo has more than a page of articles");
+    let list = page("/admin/articles?status=published&q=").await;
+    assert!(
+        list.contains(&format!("共 {published} 条，第 1 / 2 页")),
+        "{list}"
+    );
+    assert!(list.contains(r#"href="/admin/articles?status=published&amp;page=2" rel="next""#));
+}
+on_both_backends!(admin_lists_keep_their_filters_across_pages);

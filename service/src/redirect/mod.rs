@@ -306,8 +306,8 @@ pub async fn delete(db: &Db, actor: &Actor, id: i32) -> Result<()> {
     Ok(())
 }
 
-/// One page of redirects, newest first, optionally those whose old or new address contains
-/// `text`; with the total.
+/// Page `page` (from 0) of redirects, newest first, optionally those whose old or new
+/// address contains `text`; with the total.
 pub async fn list(
     db: &impl ConnectionTrait,
     text: &str,
@@ -328,7 +328,7 @@ pub async fn list(
         .order_by_desc(redirect::Column::Id)
         .paginate(db, Ord::max(per_page, 1));
     let total = pages.num_items().await?;
-    Ok((pages.fetch_page(page.saturating_sub(1)).await?, total))
+    Ok((pages.fetch_page(page).await?, total))
 }
 
 /// What a test of an address found: the form that matched and where it leads.

@@ -51,6 +51,20 @@ pub async fn list_articles(
         },
     };
     let page = page.unwrap_or(1).max(1);
+    let base = crate::query::address(
+        "/admin/articles",
+        &[
+            (
+                "column",
+                &search.column_id.map(|c| c.to_string()).unwrap_or_default(),
+            ),
+            ("status", search.status.map_or("", |s| s.code())),
+            ("flag", search.flag.as_deref().unwrap_or_default()),
+            ("author", search.author.as_deref().unwrap_or_default()),
+            ("q", search.text.as_deref().unwrap_or_default()),
+            ("review", review.as_deref().unwrap_or_default()),
+        ],
+    );
     let (rows, total) =
         service::editorial::search(&state.db, &search, page - 1, LIST_PER_PAGE).await?;
     let columns = service::column::all(&state.db).await?;
@@ -64,9 +78,7 @@ pub async fn list_articles(
             .map(|a| super::convert::article_row(&a, reviews.get(&a.id), levels, &columns, tz))
             .collect(),
         columns: super::convert::column_options(&columns),
-        page,
-        pages: crate::models::Pager::pages_for(total, LIST_PER_PAGE),
-        total,
+        pager: crate::models::Pager::new(page, total, LIST_PER_PAGE, base),
     })
 }
 

@@ -33,6 +33,18 @@ pub async fn get_audit(
         ..Default::default()
     };
     let page = page.unwrap_or(1).max(1);
+    let base = crate::query::address(
+        "/admin/audit",
+        &[
+            ("username", filter.username.as_deref().unwrap_or_default()),
+            ("action", filter.action.as_deref().unwrap_or_default()),
+            (
+                "object_type",
+                filter.object_type.as_deref().unwrap_or_default(),
+            ),
+            ("text", filter.text.as_deref().unwrap_or_default()),
+        ],
+    );
     let (rows, total) = service::audit::list(&state.db, &filter, page - 1, AUDIT_PER_PAGE).await?;
     let (actions, object_types) = service::audit::kinds(&state.db).await?;
     let tz = state.site.time_zone;
@@ -55,9 +67,7 @@ pub async fn get_audit(
                 ok: r.outcome == "ok",
             })
             .collect(),
-        page,
-        pages: crate::models::Pager::pages_for(total, AUDIT_PER_PAGE),
-        total,
+        pager: crate::models::Pager::new(page, total, AUDIT_PER_PAGE, base),
         actions: actions
             .into_iter()
             .map(|a| {

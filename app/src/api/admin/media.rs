@@ -22,9 +22,12 @@ pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaLis
     let tz = state.site.time_zone;
     Ok(MediaList {
         items: rows.iter().map(|m| item(m, tz)).collect(),
-        page,
-        pages: crate::models::Pager::pages_for(total, MEDIA_PER_PAGE),
-        total,
+        pager: crate::models::Pager::new(
+            page,
+            total,
+            MEDIA_PER_PAGE,
+            crate::query::address("/admin/media", &[("q", q.as_deref().unwrap_or_default())]),
+        ),
     })
 }
 

@@ -25,7 +25,8 @@ pub async fn get_redirects_admin(
     let tz = state.site.time_zone;
     let page = page.unwrap_or(1).max(1);
     let text = text.unwrap_or_default();
-    let (rows, total) = service::redirect::list(&state.db, &text, page, REDIRECTS_PER_PAGE).await?;
+    let (rows, total) =
+        service::redirect::list(&state.db, &text, page - 1, REDIRECTS_PER_PAGE).await?;
     let misses = service::redirect::top_misses(&state.db, MISSES_SHOWN).await?;
     let (tested, test_error) = match test.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => (None, None),
@@ -53,9 +54,12 @@ pub async fn get_redirects_admin(
                 updated_at: service::time::format_datetime(r.updated_at, tz),
             })
             .collect(),
-        page,
-        pages: crate::models::Pager::pages_for(total, REDIRECTS_PER_PAGE),
-        total,
+        pager: crate::models::Pager::new(
+            page,
+            total,
+            REDIRECTS_PER_PAGE,
+            crate::query::address("/admin/redirects", &[("text", &text)]),
+        ),
         misses: misses
             .into_iter()
             .map(|m| MissRow {

@@ -29,6 +29,27 @@ pub async fn get_queue(
         waiting_days: days.filter(|d| *d > 0),
     };
     let page = page.unwrap_or(1).max(1);
+    let base = crate::query::address(
+        "/admin/review",
+        &[
+            ("mine", if mine == Some(true) { "true" } else { "" }),
+            (
+                "level",
+                &filter.level.map(|l| l.to_string()).unwrap_or_default(),
+            ),
+            (
+                "column",
+                &filter.column_id.map(|c| c.to_string()).unwrap_or_default(),
+            ),
+            (
+                "days",
+                &filter
+                    .waiting_days
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+        ],
+    );
     let (waiting, total) = service::review::queue(db, &filter, page - 1, QUEUE_PER_PAGE).await?;
     let settings = service::site::settings(db).await?;
     let workflow = settings.review;
@@ -63,9 +84,7 @@ pub async fn get_queue(
         levels: workflow.levels,
         first: counts.first,
         second: counts.second,
-        page,
-        pages: crate::models::Pager::pages_for(total, QUEUE_PER_PAGE),
-        total,
+        pager: crate::models::Pager::new(page, total, QUEUE_PER_PAGE, base),
     })
 }
 

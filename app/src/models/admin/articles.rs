@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::models::Pager;
+
 use super::*;
 
 /// A column in a select, indented by depth.
@@ -33,9 +35,7 @@ pub struct ArticleRow {
 pub struct ArticleList {
     pub rows: Vec<ArticleRow>,
     pub columns: Vec<ColumnOption>,
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
+    pub pager: Pager,
 }
 
 /// Every field the editor edits. Times are local (`2026-11-27T14:30`, site time zone).

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::models::Pager;
+
 /// One row of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
@@ -37,9 +39,7 @@ pub struct AuditVerdict {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditList {
     pub rows: Vec<AuditRow>,
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
+    pub pager: Pager,
     /// Action codes with their Chinese names, for the filter menu.
     pub actions: Vec<(String, String)>,
     /// Object types with their Chinese names, for the filter menu.

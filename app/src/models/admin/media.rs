@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::models::Pager;
+
 /// An image in the library.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaItem {
@@ -22,7 +24,5 @@ pub struct MediaItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaList {
     pub items: Vec<MediaItem>,
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
+    pub pager: Pager,
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::models::Pager;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedirectRow {
     pub id: i32,
@@ -34,9 +36,7 @@ pub struct TestedAddress {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedirectList {
     pub rows: Vec<RedirectRow>,
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
+    pub pager: Pager,
     pub misses: Vec<MissRow>,
     pub tested: Option<TestedAddress>,
     /// Why the address to test could not be tested.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::models::Pager;
+
 use super::*;
 
 /// A row of the queue.
@@ -30,9 +32,7 @@ pub struct QueueData {
     pub levels: i16,
     pub first: u64,
     pub second: u64,
-    pub page: u64,
-    pub pages: u64,
-    pub total: u64,
+    pub pager: Pager,
 }
 
 /// One article under review.
