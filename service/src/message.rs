@@ -155,31 +155,21 @@ impl form::ReaderItem for NewMessage<'_> {
     const CODE_PREFIX: &'static str = CODE_PREFIX;
     const WHAT: &'static str = "留言";
 
-    async fn earlier(
-        txn: &DatabaseTransaction,
-        hash: &str,
-        since: chrono::DateTime<Utc>,
-    ) -> Result<Vec<form::Earlier>> {
-        use message::Column as C;
-        form::earlier_in::<message::Entity>(
-            txn,
-            [C::ContentHash, C::CreatedAt, C::Id],
-            hash,
-            since,
-            |row| {
-                let row = personal::open_message(row);
-                form::Earlier {
-                    code: row.code,
-                    phone: row.phone,
-                    email: row.email,
-                }
-            },
-        )
-        .await
-    }
+    type Entity = message::Entity;
+    const COLUMNS: [message::Column; 4] = [
+        message::Column::ContentHash,
+        message::Column::CreatedAt,
+        message::Column::Id,
+        message::Column::Code,
+    ];
 
-    async fn code_taken(txn: &DatabaseTransaction, code: &str) -> Result<bool> {
-        form::code_taken_in::<message::Entity>(txn, message::Column::Code, code).await
+    fn earlier(row: message::Model) -> form::Earlier {
+        let row = personal::open_message(row);
+        form::Earlier {
+            code: row.code,
+            phone: row.phone,
+            email: row.email,
+        }
     }
 
     async fn insert(&self, txn: &DatabaseTransaction, code: &str) -> Result<()> {
@@ -274,24 +264,34 @@ pub enum Filter {
     All,
 }
 
-impl Filter {
-    pub fn parse(s: &str) -> Filter {
-        match s {
-            "replied" => Filter::Replied,
-            "published" => Filter::Published,
-            "spam" => Filter::Spam,
-            "all" => Filter::All,
-            _ => Filter::New,
-        }
-    }
+impl form::queue::Tab for Filter {
+    type Entity = message::Entity;
+    const TABS: &'static [Filter] = &[
+        Filter::New,
+        Filter::Replied,
+        Filter::Published,
+        Filter::Spam,
+        Filter::All,
+    ];
+    const ORDER: [message::Column; 2] = [message::Column::CreatedAt, message::Column::Id];
 
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             Filter::New => "new",
             Filter::Replied => "replied",
             Filter::Published => "published",
             Filter::Spam => "spam",
             Filter::All => "all",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Filter::New => "待答复",
+            Filter::Replied => "已答复",
+            Filter::Published => "已公开",
+            Filter::Spam => "垃圾留言",
+            Filter::All => "全部",
         }
     }
 
@@ -307,46 +307,14 @@ impl Filter {
     }
 }
 
-/// How many messages each filter holds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub new: u64,
-    pub replied: u64,
-    pub published: u64,
-    pub spam: u64,
-}
-
-pub async fn counts(db: &impl ConnectionTrait) -> Result<Counts> {
-    let count = |f: Filter| async move {
-        message::Entity::find()
-            .filter(f.condition())
-            .count(db)
-            .await
-    };
-    Ok(Counts {
-        new: count(Filter::New).await?,
-        replied: count(Filter::Replied).await?,
-        published: count(Filter::Published).await?,
-        spam: count(Filter::Spam).await?,
-    })
-}
-
-/// One page of the queue, newest first, and the total.
+/// Page `page` (from 0) of the queue, newest first (contact details opened), and the total.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: Filter,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<message::Model>, u64)> {
-    let query = message::Entity::find().filter(filter.condition());
-    let total = query.clone().count(db).await?;
-    let rows = query
-        .order_by_desc(message::Column::CreatedAt)
-        .order_by_desc(message::Column::Id)
-        .offset(page.saturating_sub(1).saturating_mul(per_page))
-        .limit(per_page)
-        .all(db)
-        .await?;
+    let (rows, total) = form::queue::page(db, filter, page, per_page).await?;
     Ok((
         rows.into_iter().map(personal::open_message).collect(),
         total,

@@ -43,6 +43,92 @@ fn required_mark(required: bool) -> impl IntoView {
     })
 }
 
+/// The phone and e-mail fields side by side (at least one is needed), and the hint under
+/// them that says what they are for. `ids`: the phone's, the e-mail's and the hint's.
+#[component]
+pub(crate) fn ContactPair(
+    ids: [&'static str; 3],
+    phone: String,
+    email: String,
+    problems: [Option<String>; 2],
+    /// What the hint says after "至少填写一项，".
+    purpose: &'static str,
+) -> impl IntoView {
+    let [phone_id, email_id, hint] = ids;
+    let [phone_problem, email_problem] = problems;
+    view! {
+        <div class="field-row">
+            <InputField
+                id=phone_id
+                name="phone"
+                label="联系电话"
+                kind="tel"
+                value=phone
+                max=30
+                autocomplete="tel"
+                inputmode="tel"
+                hint
+                problem=phone_problem
+            />
+            <InputField
+                id=email_id
+                name="email"
+                label="电子邮箱"
+                kind="email"
+                value=email
+                max=100
+                autocomplete="email"
+                hint
+                problem=email_problem
+            />
+        </div>
+        <p class="hint" id=hint>
+            {format!("电话和电子邮箱至少填写一项，{purpose}")}
+        </p>
+    }
+}
+
+/// What tracking found: its title; its receipt code, when it was sent and where it stands
+/// (labelled `sent` and `state`), then any `more` lines that have a value; then what the
+/// page adds.
+#[component]
+pub(crate) fn TrackedItem(
+    title: String,
+    code: String,
+    sent: (&'static str, String),
+    state: (&'static str, String),
+    #[prop(optional)] more: Vec<(&'static str, String)>,
+    children: Children,
+) -> impl IntoView {
+    let more = more
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(label, value)| {
+            view! {
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="tracked" aria-labelledby="tracked-title">
+            <h2 id="tracked-title">{title}</h2>
+            <dl class="tracked-meta">
+                <dt>"受理编号"</dt>
+                <dd>{code}</dd>
+                <dt>{sent.0}</dt>
+                <dd>{sent.1}</dd>
+                <dt>{state.0}</dt>
+                <dd>
+                    <strong>{state.1}</strong>
+                </dd>
+                {more}
+            </dl>
+            {children()}
+        </section>
+    }
+}
+
 /// A labelled one-line input (`<div class="field">`), its problem under it. `hint` is the id
 /// of a hint elsewhere on the page that describes it too.
 #[component]
@@ -195,6 +281,48 @@ pub(crate) struct TrackTexts {
     pub placeholder: &'static str,
     pub back_href: &'static str,
     pub back_label: &'static str,
+    /// The menu entry the page belongs to (empty: none).
+    pub active: &'static str,
+}
+
+/// A tracking page (`/messages/track`, `/submit/track`): the receipt code and whether it was
+/// just sent from the address, what `load` (the page's server function) answers, shown with
+/// `texts` and, for what was found, `show`.
+pub(crate) fn track_page<T, Fut>(
+    load: fn(String, bool) -> Fut,
+    texts: &'static TrackTexts,
+    show: fn(T) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<crate::models::TrackPage<T>, crate::error::AppError>>
+        + Send
+        + 'static,
+{
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new_blocking(
+        move || {
+            let q = query.read();
+            (q.get("code").unwrap_or_default(), q.get("new").is_some())
+        },
+        move |(code, is_new)| load(code, is_new),
+    );
+    let render = move |t: crate::models::TrackPage<T>| super::PageView {
+        active: texts.active.to_owned(),
+        content: view! {
+            <TrackLayout
+                texts
+                seo=t.seo
+                is_new=t.is_new
+                code=t.code
+                contact=t.contact
+                notice=t.notice
+                found=t.found.map(show)
+            />
+        }
+        .into_any(),
+    };
+    view! { <super::SitePage data render /> }
 }
 
 /// A tracking page: its heading, the receipt of an item just sent, the notice, what tracking

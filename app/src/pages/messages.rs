@@ -8,8 +8,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::column::{PageParam, parse_page};
 use super::form_fields::{
-    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, TrackLayout, TrackTexts,
-    described, invalid,
+    Challenge, Consent, ContactPair, FieldError, FormGuards, FormNotice, InputField, TrackTexts,
+    TrackedItem, described, invalid, track_page,
 };
 use super::{PageView, SitePage};
 use crate::api::messages::{get_messages, get_track};
@@ -17,9 +17,7 @@ use crate::components::pager::Pagination;
 use crate::components::reader_form::ReaderFormHelper;
 use crate::components::seo::Seo;
 use crate::error::AppError;
-use crate::models::{MessagesPage as Page, PublicMessage, TrackPage, TrackedMessage};
-
-type Track = TrackPage<TrackedMessage>;
+use crate::models::{MessagesPage as Page, PublicMessage, TrackedMessage};
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
@@ -117,34 +115,13 @@ fn MessageForm(p: Page) -> impl IntoView {
                     autocomplete="name"
                     problem=err("name")
                 />
-                <div class="field-row">
-                    <InputField
-                        id="msg-phone"
-                        name="phone"
-                        label="联系电话"
-                        kind="tel"
-                        value=f.phone.clone()
-                        max=30
-                        autocomplete="tel"
-                        inputmode="tel"
-                        hint="msg-contact-hint"
-                        problem=err("phone")
-                    />
-                    <InputField
-                        id="msg-email"
-                        name="email"
-                        label="电子邮箱"
-                        kind="email"
-                        value=f.email.clone()
-                        max=100
-                        autocomplete="email"
-                        hint="msg-contact-hint"
-                        problem=err("email")
-                    />
-                </div>
-                <p class="hint" id="msg-contact-hint">
-                    "电话和电子邮箱至少填写一项，仅用于答复和查询，不会公开。"
-                </p>
+                <ContactPair
+                    ids=["msg-phone", "msg-email", "msg-contact-hint"]
+                    phone=f.phone.clone()
+                    email=f.email.clone()
+                    problems=[err("phone"), err("email")]
+                    purpose="仅用于答复和查询，不会公开。"
+                />
                 <InputField
                     id="msg-subject"
                     name="subject"
@@ -246,22 +223,9 @@ fn AnsweredMessage(m: PublicMessage) -> impl IntoView {
 
 #[component]
 pub fn MessageTrackPage() -> impl IntoView {
-    let query = use_query_map();
-    let data = Resource::new_blocking(
-        move || {
-            let q = query.read();
-            (q.get("code").unwrap_or_default(), q.get("new").is_some())
-        },
-        |(code, is_new)| get_track(code, is_new),
-    );
-    view! { <SitePage data render=render_track /> }
-}
-
-fn render_track(t: Track) -> PageView {
-    PageView {
-        active: String::new(),
-        content: view! { <TrackView t /> }.into_any(),
-    }
+    track_page(get_track, &TRACK, |m: TrackedMessage| {
+        view! { <Tracked m /> }.into_any()
+    })
 }
 
 const TRACK: TrackTexts = TrackTexts {
@@ -273,41 +237,19 @@ const TRACK: TrackTexts = TrackTexts {
     placeholder: "LY20261201-XXXX",
     back_href: "/messages",
     back_label: "返回留言箱",
+    active: "",
 };
-
-#[component]
-fn TrackView(t: Track) -> impl IntoView {
-    let found = t.found.map(|m| view! { <Tracked m /> }.into_any());
-    view! {
-        <TrackLayout
-            texts=&TRACK
-            seo=t.seo
-            is_new=t.is_new
-            code=t.code
-            contact=t.contact
-            notice=t.notice
-            found
-        />
-    }
-    .into_any()
-}
 
 /// What tracking found of a message.
 #[component]
 fn Tracked(m: TrackedMessage) -> impl IntoView {
     view! {
-        <section class="tracked" aria-labelledby="tracked-title">
-            <h2 id="tracked-title">{m.subject}</h2>
-            <dl class="tracked-meta">
-                <dt>"受理编号"</dt>
-                <dd>{m.code}</dd>
-                <dt>"留言时间"</dt>
-                <dd>{m.asked_at}</dd>
-                <dt>"办理状态"</dt>
-                <dd>
-                    <strong>{m.status}</strong>
-                </dd>
-            </dl>
+        <TrackedItem
+            title=m.subject
+            code=m.code
+            sent=("留言时间", m.asked_at)
+            state=("办理状态", m.status)
+        >
             <p class="question-text">{m.content}</p>
             {m
                 .reply
@@ -332,6 +274,6 @@ fn Tracked(m: TrackedMessage) -> impl IntoView {
                         </div>
                     }
                 })}
-        </section>
+        </TrackedItem>
     }
 }

@@ -4,19 +4,16 @@
 //! the fields (files must be chosen again: browsers never let a page fill them in).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::form_fields::{
-    Challenge, Consent, FieldError, FormGuards, FormNotice, InputField, TrackLayout, TrackTexts,
-    described, invalid,
+    Challenge, Consent, ContactPair, FieldError, FormGuards, FormNotice, InputField, TrackTexts,
+    TrackedItem, described, invalid, track_page,
 };
 use super::{PageView, SitePage};
 use crate::api::submissions::{get_submission_page, get_submission_track};
 use crate::components::reader_form::{FileLimits, ReaderFormHelper};
 use crate::components::seo::Seo;
-use crate::models::{SubmissionFormState, SubmissionPage as Page, TrackPage, TrackedSubmission};
-
-type Track = TrackPage<TrackedSubmission>;
+use crate::models::{SubmissionFormState, SubmissionPage as Page, TrackedSubmission};
 
 #[component]
 pub fn SubmissionFormPage() -> impl IntoView {
@@ -228,34 +225,13 @@ fn ContactFields(f: SubmissionFormState) -> impl IntoView {
                 problem=err("organization")
             />
         </div>
-        <div class="field-row">
-            <InputField
-                id="sub-phone"
-                name="phone"
-                label="联系电话"
-                kind="tel"
-                value=f.phone.clone()
-                max=30
-                autocomplete="tel"
-                inputmode="tel"
-                hint="sub-contact-hint"
-                problem=err("phone")
-            />
-            <InputField
-                id="sub-email"
-                name="email"
-                label="电子邮箱"
-                kind="email"
-                value=f.email.clone()
-                max=100
-                autocomplete="email"
-                hint="sub-contact-hint"
-                problem=err("email")
-            />
-        </div>
-        <p class="hint" id="sub-contact-hint">
-            "电话和电子邮箱至少填写一项，仅用于联系作者和查询，不会公开。"
-        </p>
+        <ContactPair
+            ids=["sub-phone", "sub-email", "sub-contact-hint"]
+            phone=f.phone.clone()
+            email=f.email.clone()
+            problems=[err("phone"), err("email")]
+            purpose="仅用于联系作者和查询，不会公开。"
+        />
     }
 }
 
@@ -289,22 +265,9 @@ fn SubmitGuide(guide_href: String) -> impl IntoView {
 
 #[component]
 pub fn SubmissionTrackPage() -> impl IntoView {
-    let query = use_query_map();
-    let data = Resource::new_blocking(
-        move || {
-            let q = query.read();
-            (q.get("code").unwrap_or_default(), q.get("new").is_some())
-        },
-        |(code, is_new)| get_submission_track(code, is_new),
-    );
-    view! { <SitePage data render=render_track /> }
-}
-
-fn render_track(t: Track) -> PageView {
-    PageView {
-        active: "/columns/submit".into(),
-        content: view! { <TrackView t /> }.into_any(),
-    }
+    track_page(get_submission_track, &TRACK, |s: TrackedSubmission| {
+        view! { <Tracked s /> }.into_any()
+    })
 }
 
 const TRACK: TrackTexts = TrackTexts {
@@ -316,48 +279,20 @@ const TRACK: TrackTexts = TrackTexts {
     placeholder: "TG20261201-XXXX",
     back_href: "/submit",
     back_label: "我要投稿",
+    active: "/columns/submit",
 };
-
-#[component]
-fn TrackView(t: Track) -> impl IntoView {
-    let found = t.found.map(|s| view! { <Tracked s /> }.into_any());
-    view! {
-        <TrackLayout
-            texts=&TRACK
-            seo=t.seo
-            is_new=t.is_new
-            code=t.code
-            contact=t.contact
-            notice=t.notice
-            found
-        />
-    }
-    .into_any()
-}
 
 /// What tracking found of a manuscript.
 #[component]
 fn Tracked(s: TrackedSubmission) -> impl IntoView {
     view! {
-        <section class="tracked" aria-labelledby="tracked-title">
-            <h2 id="tracked-title">{s.title}</h2>
-            <dl class="tracked-meta">
-                <dt>"受理编号"</dt>
-                <dd>{s.code}</dd>
-                <dt>"投稿时间"</dt>
-                <dd>{s.sent_at}</dd>
-                <dt>"审阅状态"</dt>
-                <dd>
-                    <strong>{s.status}</strong>
-                </dd>
-                {(!s.files.is_empty())
-                    .then(|| {
-                        view! {
-                            <dt>"附件"</dt>
-                            <dd>{s.files.join("、")}</dd>
-                        }
-                    })}
-            </dl>
+        <TrackedItem
+            title=s.title
+            code=s.code
+            sent=("投稿时间", s.sent_at)
+            state=("审阅状态", s.status)
+            more=vec![("附件", s.files.join("、"))]
+        >
             {s
                 .reason
                 .map(|r| {
@@ -368,6 +303,6 @@ fn Tracked(s: TrackedSubmission) -> impl IntoView {
                         </div>
                     }
                 })}
-        </section>
+        </TrackedItem>
     }
 }

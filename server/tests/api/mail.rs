@@ -179,7 +179,7 @@ async fn staff_hear_of_new_items_and_readers_receive_replies() {
     // Staff reply: the reader receives it; the author hears the decision.
     app.create_staff("mailer", entity::user::Role::Editor).await;
     let staff = app.sign_in("mailer").await;
-    let msg = service::message::list(&app.db, service::message::Filter::All, 1, 10)
+    let msg = service::message::list(&app.db, service::message::Filter::All, 0, 10)
         .await
         .unwrap()
         .0
@@ -200,7 +200,7 @@ async fn staff_hear_of_new_items_and_readers_receive_replies() {
     let m = wait_for(&inbox, "reader@example.com", "材料已发布在协会服务栏目").await;
     assert!(m.text.contains(&code));
     let sub =
-        service::submission::queue::list(&app.db, service::submission::queue::Filter::All, 1, 10)
+        service::submission::queue::list(&app.db, service::submission::queue::Filter::All, 0, 10)
             .await
             .unwrap()
             .0
@@ -238,7 +238,12 @@ async fn an_unreachable_mail_server_loses_nothing() {
     )
     .await;
     assert_eq!(sent.status, 303);
-    assert_eq!(service::message::counts(&app.db).await.unwrap().new, 1);
+    assert_eq!(
+        service::form::queue::count(&app.db, service::message::Filter::New)
+            .await
+            .unwrap(),
+        1
+    );
     app.cleanup().await;
 }
 

@@ -12,9 +12,10 @@ use sha2::{Digest, Sha256};
 use crate::{Error, Result};
 
 mod pipeline;
+pub mod queue;
 mod store;
 pub use pipeline::*;
-pub use store::{Earlier, ReaderItem, code_taken_in, earlier_in, store_once};
+pub use store::{Earlier, ReaderItem, store_once};
 
 /// The site setting holding the forms' signing key (random, made once, shared by every app
 /// server through the database).

@@ -27,20 +27,13 @@ pub trait ReaderItem {
     const CODE_PREFIX: &'static str;
     /// What the reader calls it when told it was already sent (`留言`, `稿件`).
     const WHAT: &'static str;
+    /// Its table.
+    type Entity: EntityTrait<Model: Send + Sync>;
+    /// The table's content hash, creation time, id and receipt code columns.
+    const COLUMNS: [<Self::Entity as EntityTrait>::Column; 4];
 
-    /// The items with content hash `hash` sent since `since`, oldest first, with their
-    /// contact details decrypted.
-    fn earlier(
-        txn: &DatabaseTransaction,
-        hash: &str,
-        since: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Vec<Earlier>>> + Send;
-
-    /// Whether an item already has receipt `code`.
-    fn code_taken(
-        txn: &DatabaseTransaction,
-        code: &str,
-    ) -> impl Future<Output = Result<bool>> + Send;
+    /// A stored row's receipt and contact details (decrypted).
+    fn earlier(row: <Self::Entity as EntityTrait>::Model) -> Earlier;
 
     /// Inserts this item under receipt `code`.
     fn insert(
@@ -63,7 +56,7 @@ pub async fn store_once<I: ReaderItem + Sync>(
     let date = cx.local_date();
     for _ in 0..5 {
         let txn = db.begin().await?;
-        let earlier = I::earlier(&txn, hash, cx.now - WINDOW).await?;
+        let earlier = earlier::<I>(&txn, hash, cx.now - WINDOW).await?;
         let mine = earlier
             .iter()
             .map(|e| (e.code.as_str(), e.phone.as_str(), e.email.as_str()));
@@ -72,7 +65,7 @@ pub async fn store_once<I: ReaderItem + Sync>(
             return Ok(outcome);
         }
         let code = receipt_code(I::CODE_PREFIX, &date)?;
-        if I::code_taken(&txn, &code).await? {
+        if code_taken::<I>(&txn, &code).await? {
             txn.rollback().await?;
             continue;
         }
@@ -84,35 +77,30 @@ pub async fn store_once<I: ReaderItem + Sync>(
     Err(Error::Busy)
 }
 
-/// [`ReaderItem::earlier`] for a table whose columns are `[content hash, created at, id]`:
-/// its rows with `hash` created after `since`, oldest first, each made an [`Earlier`] by
-/// `open` (which decrypts the contact details).
-pub async fn earlier_in<E: EntityTrait>(
+/// The items of kind `I` with content hash `hash` sent since `since`, oldest first.
+async fn earlier<I: ReaderItem>(
     txn: &DatabaseTransaction,
-    [hash_col, created, id]: [E::Column; 3],
     hash: &str,
     since: DateTime<Utc>,
-    open: impl Fn(E::Model) -> Earlier,
 ) -> Result<Vec<Earlier>> {
-    Ok(E::find()
+    let [hash_col, created, id, _] = I::COLUMNS;
+    Ok(I::Entity::find()
         .filter(hash_col.eq(hash))
         .filter(created.gt(since))
         .order_by_asc(id)
         .all(txn)
         .await?
         .into_iter()
-        .map(open)
+        .map(I::earlier)
         .collect())
 }
 
-/// [`ReaderItem::code_taken`] for a table whose receipt column is `code_col`.
-pub async fn code_taken_in<E: EntityTrait>(
-    txn: &DatabaseTransaction,
-    code_col: E::Column,
-    code: &str,
-) -> Result<bool>
-where
-    E::Model: Sync,
-{
-    Ok(E::find().filter(code_col.eq(code)).count(txn).await? > 0)
+/// Whether an item of kind `I` already has receipt `code`.
+async fn code_taken<I: ReaderItem>(txn: &DatabaseTransaction, code: &str) -> Result<bool> {
+    let [.., code_col] = I::COLUMNS;
+    Ok(I::Entity::find()
+        .filter(code_col.eq(code))
+        .count(txn)
+        .await?
+        > 0)
 }

@@ -430,31 +430,21 @@ impl form::ReaderItem for NewSubmission<'_> {
     const CODE_PREFIX: &'static str = CODE_PREFIX;
     const WHAT: &'static str = "稿件";
 
-    async fn earlier(
-        txn: &DatabaseTransaction,
-        hash: &str,
-        since: chrono::DateTime<Utc>,
-    ) -> Result<Vec<form::Earlier>> {
-        use submission::Column as C;
-        form::earlier_in::<submission::Entity>(
-            txn,
-            [C::ContentHash, C::CreatedAt, C::Id],
-            hash,
-            since,
-            |row| {
-                let row = personal::open_submission(row);
-                form::Earlier {
-                    code: row.code,
-                    phone: row.phone,
-                    email: row.email,
-                }
-            },
-        )
-        .await
-    }
+    type Entity = submission::Entity;
+    const COLUMNS: [submission::Column; 4] = [
+        submission::Column::ContentHash,
+        submission::Column::CreatedAt,
+        submission::Column::Id,
+        submission::Column::Code,
+    ];
 
-    async fn code_taken(txn: &DatabaseTransaction, code: &str) -> Result<bool> {
-        form::code_taken_in::<submission::Entity>(txn, submission::Column::Code, code).await
+    fn earlier(row: submission::Model) -> form::Earlier {
+        let row = personal::open_submission(row);
+        form::Earlier {
+            code: row.code,
+            phone: row.phone,
+            email: row.email,
+        }
     }
 
     async fn insert(&self, txn: &DatabaseTransaction, code: &str) -> Result<()> {

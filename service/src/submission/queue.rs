@@ -7,8 +7,7 @@ use entity::submission::{self, SubmissionStatus};
 use entity::submission_file;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use super::FileKind;
@@ -33,24 +32,34 @@ pub enum Filter {
     All,
 }
 
-impl Filter {
-    pub fn parse(s: &str) -> Filter {
-        match s {
-            "accepted" => Filter::Accepted,
-            "rejected" => Filter::Rejected,
-            "spam" => Filter::Spam,
-            "all" => Filter::All,
-            _ => Filter::New,
-        }
-    }
+impl crate::form::queue::Tab for Filter {
+    type Entity = submission::Entity;
+    const TABS: &'static [Filter] = &[
+        Filter::New,
+        Filter::Accepted,
+        Filter::Rejected,
+        Filter::Spam,
+        Filter::All,
+    ];
+    const ORDER: [submission::Column; 2] = [submission::Column::CreatedAt, submission::Column::Id];
 
-    pub fn code(self) -> &'static str {
+    fn code(self) -> &'static str {
         match self {
             Filter::New => "new",
             Filter::Accepted => "accepted",
             Filter::Rejected => "rejected",
             Filter::Spam => "spam",
             Filter::All => "all",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Filter::New => "待审阅",
+            Filter::Accepted => "已采用",
+            Filter::Rejected => "已退回",
+            Filter::Spam => "垃圾投稿",
+            Filter::All => "全部",
         }
     }
 
@@ -67,46 +76,15 @@ impl Filter {
     }
 }
 
-/// How many submissions each filter holds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub new: u64,
-    pub accepted: u64,
-    pub rejected: u64,
-    pub spam: u64,
-}
-
-pub async fn counts(db: &impl ConnectionTrait) -> Result<Counts> {
-    let count = |f: Filter| async move {
-        submission::Entity::find()
-            .filter(f.condition())
-            .count(db)
-            .await
-    };
-    Ok(Counts {
-        new: count(Filter::New).await?,
-        accepted: count(Filter::Accepted).await?,
-        rejected: count(Filter::Rejected).await?,
-        spam: count(Filter::Spam).await?,
-    })
-}
-
-/// One page of the queue (newest first), each with how many files it carries, and the total.
+/// Page `page` (from 0) of the queue (newest first), each with how many files it carries,
+/// and the total.
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: Filter,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<(submission::Model, u64)>, u64)> {
-    let query = submission::Entity::find().filter(filter.condition());
-    let total = query.clone().count(db).await?;
-    let rows = query
-        .order_by_desc(submission::Column::CreatedAt)
-        .order_by_desc(submission::Column::Id)
-        .offset(page.saturating_sub(1).saturating_mul(per_page))
-        .limit(per_page)
-        .all(db)
-        .await?;
+    let (rows, total) = crate::form::queue::page(db, filter, page, per_page).await?;
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
     let files = submission_file::Entity::find()
         .filter(submission_file::Column::SubmissionId.is_in(ids))

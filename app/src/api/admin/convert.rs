@@ -91,3 +91,20 @@ pub fn parse_local_input(s: &str, tz: Tz) -> Option<chrono::DateTime<chrono::Utc
         .earliest()
         .map(|t| t.with_timezone(&chrono::Utc))
 }
+
+/// A reader queue's tabs with their counts, `current` marked.
+pub async fn queue_tabs<T: service::form::queue::Tab>(
+    db: &impl sea_orm::ConnectionTrait,
+    current: T,
+) -> Result<Vec<crate::models::admin::QueueTab>, crate::error::AppError> {
+    Ok(service::form::queue::counts::<T>(db)
+        .await?
+        .into_iter()
+        .map(|(tab, count)| crate::models::admin::QueueTab {
+            code: tab.code().to_owned(),
+            label: tab.label().to_owned(),
+            count,
+            current: tab == current,
+        })
+        .collect())
+}

@@ -75,8 +75,12 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             .collect(),
         daily: views.daily,
         by_status,
-        messages_waiting: service::message::counts(db).await?.new,
-        submissions_waiting: service::submission::queue::counts(db).await?.new,
+        messages_waiting: service::form::queue::count(db, service::message::Filter::New).await?,
+        submissions_waiting: service::form::queue::count(
+            db,
+            service::submission::queue::Filter::New,
+        )
+        .await?,
         review_first: review.first,
         review_second: review.second,
         review_levels: levels,

@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::models::Pager;
 #[cfg(feature = "ssr")]
-use crate::models::admin::{Contact, MessageRow, QueueTab};
+use crate::models::admin::{Contact, MessageRow};
 use crate::models::admin::{MessageDetail, MessageQueue};
 
 /// Messages per page of the queue.
@@ -16,32 +16,16 @@ pub const PER_PAGE: u64 = 30;
 
 #[server(prefix = "/api/admin", endpoint = "messages/list", input = GetUrl)]
 pub async fn get_message_queue(filter: String, page: u64) -> Result<MessageQueue, AppError> {
+    use service::form::queue::Tab;
     use service::message::{self, Filter};
 
     let (_, state) = crate::ssr::as_editor()?;
     let filter = Filter::parse(&filter);
     let page = page.max(1);
-    let counts = message::counts(&state.db).await?;
-    let (rows, total) = message::list(&state.db, filter, page, PER_PAGE).await?;
+    let (rows, total) = message::list(&state.db, filter, page - 1, PER_PAGE).await?;
     let tz = state.site.time_zone;
-    let tab = |f: Filter, label: &str, count: u64| QueueTab {
-        code: f.code().to_owned(),
-        label: label.to_owned(),
-        count,
-        current: f == filter,
-    };
     Ok(MessageQueue {
-        tabs: vec![
-            tab(Filter::New, "待答复", counts.new),
-            tab(Filter::Replied, "已答复", counts.replied),
-            tab(Filter::Published, "已公开", counts.published),
-            tab(Filter::Spam, "垃圾留言", counts.spam),
-            tab(
-                Filter::All,
-                "全部",
-                counts.new + counts.replied + counts.spam,
-            ),
-        ],
+        tabs: super::convert::queue_tabs(&state.db, filter).await?,
         rows: rows
             .into_iter()
             .map(|m| MessageRow {

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::models::admin::{Contact, QueueTab};
+use crate::models::admin::Contact;
 use crate::models::admin::{SubmissionDetail, SubmissionQueue};
 #[cfg(feature = "ssr")]
 use crate::models::admin::{SubmissionFileRow, SubmissionRow};
@@ -19,32 +19,16 @@ pub const PER_PAGE: u64 = 30;
 
 #[server(prefix = "/api/admin", endpoint = "submissions/list", input = GetUrl)]
 pub async fn get_submission_queue(filter: String, page: u64) -> Result<SubmissionQueue, AppError> {
+    use service::form::queue::Tab;
     use service::submission::queue::{self, Filter};
 
     let (_, state) = crate::ssr::as_editor()?;
     let filter = Filter::parse(&filter);
     let page = page.max(1);
-    let counts = queue::counts(&state.db).await?;
-    let (rows, total) = queue::list(&state.db, filter, page, PER_PAGE).await?;
+    let (rows, total) = queue::list(&state.db, filter, page - 1, PER_PAGE).await?;
     let tz = state.site.time_zone;
-    let tab = |f: Filter, label: &str, count: u64| QueueTab {
-        code: f.code().to_owned(),
-        label: label.to_owned(),
-        count,
-        current: f == filter,
-    };
     Ok(SubmissionQueue {
-        tabs: vec![
-            tab(Filter::New, "待审阅", counts.new),
-            tab(Filter::Accepted, "已采用", counts.accepted),
-            tab(Filter::Rejected, "已退回", counts.rejected),
-            tab(Filter::Spam, "垃圾投稿", counts.spam),
-            tab(
-                Filter::All,
-                "全部",
-                counts.new + counts.accepted + counts.rejected + counts.spam,
-            ),
-        ],
+        tabs: super::convert::queue_tabs(&state.db, filter).await?,
         rows: rows
             .into_iter()
             .map(|(s, files)| SubmissionRow {
