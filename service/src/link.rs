@@ -2,8 +2,8 @@
 
 use entity::{link, link_group};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, PrimaryKeyTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 use crate::audit::{self, Actor};
@@ -23,33 +23,13 @@ pub async fn save_link_group(
 ) -> Result<()> {
     let name = required("分组名称", name, 50)?;
     let txn = db.begin().await?;
-    let mut m: link_group::ActiveModel = match id {
-        Some(i) => link_group::Entity::find_by_id(i)
-            .one(&txn)
-            .await?
-            .ok_or(Error::NotFound)?
-            .into(),
-        None => Default::default(),
-    };
-    m.name = Set(name.clone());
-    m.sort_order = Set(sort_order);
-    let saved = if id.is_some() {
-        m.update(&txn).await?
-    } else {
-        m.insert(&txn).await?
-    };
-    cache::invalidate(&txn, [tag::CHROME]).await?;
-    audit::record(
-        &txn,
-        actor,
-        "links.group",
-        "link_group",
-        saved.id,
-        format!("链接分组「{name}」"),
-    )
+    let saved = upsert::<link_group::Entity, _>(&txn, id, |m| {
+        m.name = Set(name.clone());
+        m.sort_order = Set(sort_order);
+    })
     .await?;
-    txn.commit().await?;
-    Ok(())
+    let what = format!("链接分组「{name}」");
+    changed(txn, actor, "links.group", "link_group", saved.id, what).await
 }
 
 pub async fn delete_link_group(db: &Db, actor: &Actor, id: i32) -> Result<()> {
@@ -63,18 +43,8 @@ pub async fn delete_link_group(db: &Db, actor: &Actor, id: i32) -> Result<()> {
         .exec(&txn)
         .await?;
     link_group::Entity::delete_by_id(id).exec(&txn).await?;
-    cache::invalidate(&txn, [tag::CHROME]).await?;
-    audit::record(
-        &txn,
-        actor,
-        "links.group.delete",
-        "link_group",
-        id,
-        format!("删除链接分组「{}」及其链接", g.name),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    let what = format!("删除链接分组「{}」及其链接", g.name);
+    changed(txn, actor, "links.group.delete", "link_group", id, what).await
 }
 
 /// Saves a footer link (`id` None creates one in `group_id`).
@@ -99,35 +69,15 @@ pub async fn save_link(
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
-    let mut m: link::ActiveModel = match id {
-        Some(i) => link::Entity::find_by_id(i)
-            .one(&txn)
-            .await?
-            .ok_or(Error::NotFound)?
-            .into(),
-        None => Default::default(),
-    };
-    m.group_id = Set(group_id);
-    m.name = Set(name.clone());
-    m.url = Set(url.clone());
-    m.sort_order = Set(sort_order);
-    let saved = if id.is_some() {
-        m.update(&txn).await?
-    } else {
-        m.insert(&txn).await?
-    };
-    cache::invalidate(&txn, [tag::CHROME]).await?;
-    audit::record(
-        &txn,
-        actor,
-        "links.link",
-        "link",
-        saved.id,
-        format!("链接「{name}」→ {url}"),
-    )
+    let saved = upsert::<link::Entity, _>(&txn, id, |m| {
+        m.group_id = Set(group_id);
+        m.name = Set(name.clone());
+        m.url = Set(url.clone());
+        m.sort_order = Set(sort_order);
+    })
     .await?;
-    txn.commit().await?;
-    Ok(())
+    let what = format!("链接「{name}」→ {url}");
+    changed(txn, actor, "links.link", "link", saved.id, what).await
 }
 
 pub async fn delete_link(db: &Db, actor: &Actor, id: i32) -> Result<()> {
@@ -137,16 +87,51 @@ pub async fn delete_link(db: &Db, actor: &Actor, id: i32) -> Result<()> {
         .await?
         .ok_or(Error::NotFound)?;
     link::Entity::delete_by_id(id).exec(&txn).await?;
+    let what = format!("删除链接「{}」", l.name);
+    changed(txn, actor, "links.link.delete", "link", id, what).await
+}
+
+/// Row `id` of `E` (a new one when `None`; not found when it is not there) with `fill`'s
+/// changes, written.
+async fn upsert<E, A>(
+    txn: &DatabaseTransaction,
+    id: Option<i32>,
+    fill: impl FnOnce(&mut A),
+) -> Result<E::Model>
+where
+    E: EntityTrait<ActiveModel = A>,
+    E::Model: IntoActiveModel<A>,
+    A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    let mut m = match id {
+        Some(i) => E::find_by_id(i)
+            .one(txn)
+            .await?
+            .ok_or(Error::NotFound)?
+            .into_active_model(),
+        None => <A as ActiveModelTrait>::default(),
+    };
+    fill(&mut m);
+    Ok(if id.is_some() {
+        m.update(txn).await?
+    } else {
+        m.insert(txn).await?
+    })
+}
+
+/// Ends a change of the footer links: the pages' chrome is out of date, the audit log says
+/// what changed, and the transaction commits.
+async fn changed(
+    txn: DatabaseTransaction,
+    actor: &Actor,
+    action: &str,
+    object: &str,
+    id: i32,
+    what: String,
+) -> Result<()> {
     cache::invalidate(&txn, [tag::CHROME]).await?;
-    audit::record(
-        &txn,
-        actor,
-        "links.link.delete",
-        "link",
-        id,
-        format!("删除链接「{}」", l.name),
-    )
-    .await?;
+    audit::record(&txn, actor, action, object, id, what).await?;
     txn.commit().await?;
     Ok(())
 }

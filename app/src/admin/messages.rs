@@ -4,12 +4,11 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::queue::{ActionButton, Queue, filter_and_page, id_and_full};
+use super::queue::{ActionButton, LeadCells, Queue, filter_and_page, item};
 use super::{AdminPage, AdminView, ContactDetails, CsrfField};
 use crate::api::admin::messages::{
     DeleteMessage, PublishMessage, ReplyMessage, SpamMessage, get_message, get_message_queue,
 };
-use crate::error::AppError;
 use crate::models::admin::{MessageDetail, MessageQueue, MessageRow};
 
 #[component]
@@ -51,13 +50,7 @@ fn queue_row(r: MessageRow) -> AnyView {
     let href = format!("/admin/messages/{}", r.id);
     view! {
         <tr>
-            <td class="nowrap">
-                <a href=href.clone()>{r.code}</a>
-            </td>
-            <td class="title-cell">
-                <a href=href>{r.subject}</a>
-            </td>
-            <td>{r.name} <br /> <small class="muted">{r.contact}</small></td>
+            <LeadCells href code=r.code title=r.subject name=r.name contact=r.contact />
             <td class="nowrap">{r.received_at}</td>
             <td>{if r.wants_public { "可公开" } else { "不公开" }}</td>
             <td>{r.status}</td>
@@ -68,12 +61,7 @@ fn queue_row(r: MessageRow) -> AnyView {
 
 #[component]
 pub fn MessagePage() -> impl IntoView {
-    let data = Resource::new_blocking(id_and_full(), |(id, full)| async move {
-        match id {
-            Some(id) => get_message(id, full).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = item(get_message);
     view! {
         <AdminPage
             data

@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{CsrfField, wants_full_contact};
 use crate::components::pager::Pagination;
+use crate::error::AppError;
 use crate::models::Pager;
 use crate::models::admin::QueueTab;
 use crate::pages::article::parse_id;
@@ -24,16 +25,50 @@ pub(crate) fn filter_and_page() -> impl Fn() -> (String, u64) + Copy + Send + Sy
     }
 }
 
-/// The item of an `/admin/{queue}/{id}` page from the address, and whether its reader's
-/// contact details are asked for whole (`?contact=full`), for its resource.
-pub(crate) fn id_and_full() -> impl Fn() -> (Option<i32>, bool) + Copy + Send + Sync + 'static {
+/// The item of an `/admin/{queue}/{id}` page, loaded by `get` with whether its reader's
+/// contact details are asked for whole (`?contact=full`); a 404 for an address without a
+/// number.
+pub(crate) fn item<T, Fut>(get: fn(i32, bool) -> Fut) -> Resource<Result<T, AppError>>
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
     let params = use_params_map();
     let query = use_query_map();
-    move || {
-        (
-            params.read().get("id").as_deref().and_then(parse_id),
-            wants_full_contact(&query.read()),
-        )
+    Resource::new_blocking(
+        move || {
+            (
+                params.read().get("id").as_deref().and_then(parse_id),
+                wants_full_contact(&query.read()),
+            )
+        },
+        move |(id, full)| async move {
+            match id {
+                Some(id) => get(id, full).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    )
+}
+
+/// The first cells of a queue's row: the receipt code and the title, both linking to the
+/// item, and who sent it with their masked contact details.
+#[component]
+pub(crate) fn LeadCells(
+    href: String,
+    code: String,
+    title: String,
+    name: String,
+    contact: String,
+) -> impl IntoView {
+    view! {
+        <td class="nowrap">
+            <a href=href.clone()>{code}</a>
+        </td>
+        <td class="title-cell">
+            <a href=href>{title}</a>
+        </td>
+        <td>{name} <br /> <small class="muted">{contact}</small></td>
     }
 }
 

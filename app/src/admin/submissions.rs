@@ -4,13 +4,12 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use super::queue::{ActionButton, Queue, filter_and_page, id_and_full};
+use super::queue::{ActionButton, LeadCells, Queue, filter_and_page, item};
 use super::{AdminPage, AdminView, ContactDetails, CsrfField};
 use crate::api::admin::submissions::{
     AcceptSubmission, DeleteSubmission, RejectSubmission, SpamSubmission, get_submission,
     get_submission_queue,
 };
-use crate::error::AppError;
 use crate::models::admin::{SubmissionDetail, SubmissionQueue, SubmissionRow};
 
 #[component]
@@ -53,13 +52,7 @@ fn queue_row(r: SubmissionRow) -> AnyView {
     let href = format!("/admin/submissions/{}", r.id);
     view! {
         <tr>
-            <td class="nowrap">
-                <a href=href.clone()>{r.code}</a>
-            </td>
-            <td class="title-cell">
-                <a href=href>{r.title}</a>
-            </td>
-            <td>{r.name} <br /> <small class="muted">{r.contact}</small></td>
+            <LeadCells href code=r.code title=r.title name=r.name contact=r.contact />
             <td>{r.organization}</td>
             <td>{if r.files == 0 { "—".to_owned() } else { format!("{} 个", r.files) }}</td>
             <td class="nowrap">{r.received_at}</td>
@@ -71,12 +64,7 @@ fn queue_row(r: SubmissionRow) -> AnyView {
 
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
-    let data = Resource::new_blocking(id_and_full(), |(id, full)| async move {
-        match id {
-            Some(id) => get_submission(id, full).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let data = item(get_submission);
     view! {
         <AdminPage
             data
