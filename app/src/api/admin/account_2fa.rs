@@ -7,103 +7,29 @@ use leptos::server_fn::codec::GetUrl;
 use crate::error::AppError;
 use crate::models::admin::TwoFactorState;
 
-/// The cookie that carries recovery codes just made to the page that shows them once
-/// (encrypted; cleared when shown, gone after ten minutes).
-#[cfg(feature = "ssr")]
-const CODES_COOKIE: &str = "portico_codes";
-
-#[cfg(feature = "ssr")]
-fn issuer() -> String {
-    crate::ssr::state()
-        .ok()
-        .and_then(|s| {
-            s.site
-                .public_url
-                .split("://")
-                .nth(1)
-                .map(|h| h.trim_end_matches('/').to_owned())
-        })
-        .map(|host| format!("Portico ({host})"))
-        .unwrap_or_else(|| "Portico".to_owned())
-}
-
-/// Hands recovery codes to the next page view, encrypted.
-#[cfg(feature = "ssr")]
-fn pass_codes(codes: &[String]) -> Result<(), AppError> {
-    use http::HeaderValue;
-    use http::header::SET_COOKIE;
-    let sealed = service::security::totp::seal(codes.join(",").as_bytes())?;
-    let secure = crate::ssr::state().is_ok_and(|s| s.site.secure_cookies);
-    let value = format!(
-        "{CODES_COOKIE}={}; Path=/admin/account/2fa; HttpOnly; SameSite=Strict; Max-Age=600{}",
-        service::secret::hex(sealed.as_bytes()),
-        if secure { "; Secure" } else { "" }
-    );
-    if let (Some(res), Ok(v)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&value),
-    ) {
-        res.append_header(SET_COOKIE, v);
-    }
-    Ok(())
-}
-
-/// Takes recovery codes handed over by [`pass_codes`], clearing the cookie.
-#[cfg(feature = "ssr")]
-fn take_codes() -> Vec<String> {
-    use http::HeaderValue;
-    use http::header::SET_COOKIE;
-    let headers = crate::ssr::request_headers();
-    let Some(raw) = crate::cookies::find(
-        headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()),
-        CODES_COOKIE,
-    ) else {
-        return Vec::new();
-    };
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.append_header(
-            SET_COOKIE,
-            HeaderValue::from_static(
-                "portico_codes=; Path=/admin/account/2fa; HttpOnly; SameSite=Strict; Max-Age=0",
-            ),
-        );
-    }
-    let bytes: Option<Vec<u8>> = (0..raw.len() / 2)
-        .map(|i| {
-            raw.get(2 * i..2 * i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect();
-    bytes
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|sealed| service::security::totp::open(&sealed).ok())
-        .and_then(|b| String::from_utf8(b).ok())
-        .map(|s| s.split(',').map(str::to_owned).collect())
-        .unwrap_or_default()
-}
-
 #[server(prefix = "/api/admin/account", endpoint = "2fa", input = GetUrl)]
 pub async fn get_two_factor() -> Result<TwoFactorState, AppError> {
     use crate::models::admin::PendingEnrolment;
     use service::security::second_factor;
     let (staff, state) = crate::ssr::as_staff()?;
     let policy = state.security.get(&state.db).await?;
-    let pending = second_factor::pending(&state.db, staff.user.id, &issuer())
-        .await?
-        .map(|e| PendingEnrolment {
-            qr_svg: crate::ssr::share::render_qr_svg(&e.otpauth, "双因素认证二维码")
-                .unwrap_or_default(),
-            secret: e
-                .secret
-                .as_bytes()
-                .chunks(4)
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect::<Vec<_>>()
-                .join(" "),
-        });
+    let pending = second_factor::pending(
+        &state.db,
+        staff.user.id,
+        &crate::api::admin::account_2fa::codes::issuer(),
+    )
+    .await?
+    .map(|e| PendingEnrolment {
+        qr_svg: crate::ssr::share::render_qr_svg(&e.otpauth, "双因素认证二维码")
+            .unwrap_or_default(),
+        secret: e
+            .secret
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" "),
+    });
     Ok(TwoFactorState {
         enabled_since: staff
             .user
@@ -112,7 +38,7 @@ pub async fn get_two_factor() -> Result<TwoFactorState, AppError> {
         codes_left: second_factor::codes_left(&state.db, staff.user.id).await?,
         required: second_factor::required(&policy, staff.user.role),
         pending,
-        new_codes: take_codes(),
+        new_codes: crate::api::admin::account_2fa::codes::take(),
     })
 }
 
@@ -125,7 +51,7 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
         &state.db,
         &staff.actor(),
         staff.user.id,
-        &issuer(),
+        &crate::api::admin::account_2fa::codes::issuer(),
     )
     .await
     .map(|_| ())
@@ -151,7 +77,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
             chrono::Utc::now().timestamp(),
         )
         .await?;
-        pass_codes(&codes)
+        crate::api::admin::account_2fa::codes::pass(&codes)
     }
     .await;
     finish(result, "双因素认证已启用。请立即保存下面的恢复码")
@@ -166,8 +92,89 @@ pub async fn renew_recovery_codes() -> Result<(), AppError> {
         let codes =
             service::security::second_factor::new_codes(&state.db, &staff.actor(), staff.user.id)
                 .await?;
-        pass_codes(&codes)
+        crate::api::admin::account_2fa::codes::pass(&codes)
     }
     .await;
     finish(result, "已生成新的恢复码，旧的恢复码全部作废。请立即保存")
+}
+
+/// Recovery codes on their way to the one page view that shows them, and the name the
+/// authenticator app shows.
+#[cfg(feature = "ssr")]
+mod codes {
+    use super::*;
+
+    /// The cookie that carries recovery codes just made to the page that shows them once
+    /// (encrypted; cleared when shown, gone after ten minutes).
+    const CODES_COOKIE: &str = "portico_codes";
+
+    pub(super) fn issuer() -> String {
+        crate::ssr::state()
+            .ok()
+            .and_then(|s| {
+                s.site
+                    .public_url
+                    .split("://")
+                    .nth(1)
+                    .map(|h| h.trim_end_matches('/').to_owned())
+            })
+            .map(|host| format!("Portico ({host})"))
+            .unwrap_or_else(|| "Portico".to_owned())
+    }
+
+    /// Hands recovery codes to the next page view, encrypted.
+    pub(super) fn pass(codes: &[String]) -> Result<(), AppError> {
+        use http::HeaderValue;
+        use http::header::SET_COOKIE;
+        let sealed = service::security::totp::seal(codes.join(",").as_bytes())?;
+        let secure = crate::ssr::state().is_ok_and(|s| s.site.secure_cookies);
+        let value = format!(
+            "{CODES_COOKIE}={}; Path=/admin/account/2fa; HttpOnly; SameSite=Strict; Max-Age=600{}",
+            service::secret::hex(sealed.as_bytes()),
+            if secure { "; Secure" } else { "" }
+        );
+        if let (Some(res), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&value),
+        ) {
+            res.append_header(SET_COOKIE, v);
+        }
+        Ok(())
+    }
+
+    /// Takes recovery codes handed over by [`pass`], clearing the cookie.
+    pub(super) fn take() -> Vec<String> {
+        use http::HeaderValue;
+        use http::header::SET_COOKIE;
+        let headers = crate::ssr::request_headers();
+        let Some(raw) = crate::cookies::find(
+            headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+            CODES_COOKIE,
+        ) else {
+            return Vec::new();
+        };
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.append_header(
+                SET_COOKIE,
+                HeaderValue::from_static(
+                    "portico_codes=; Path=/admin/account/2fa; HttpOnly; SameSite=Strict; Max-Age=0",
+                ),
+            );
+        }
+        let bytes: Option<Vec<u8>> = (0..raw.len() / 2)
+            .map(|i| {
+                raw.get(2 * i..2 * i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
+            .collect();
+        bytes
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|sealed| service::security::totp::open(&sealed).ok())
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(|s| s.split(',').map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
 }

@@ -21,7 +21,10 @@ pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaLis
         service::media::list(&state.db, q.as_deref(), page - 1, MEDIA_PER_PAGE).await?;
     let tz = state.site.time_zone;
     Ok(MediaList {
-        items: rows.iter().map(|m| item(m, tz)).collect(),
+        items: rows
+            .iter()
+            .map(|m| crate::api::admin::media::rows::item(m, tz))
+            .collect(),
         pager: crate::models::Pager::new(
             page,
             total,
@@ -29,32 +32,6 @@ pub async fn list_media(q: Option<String>, page: Option<u64>) -> Result<MediaLis
             crate::query::address("/admin/media", &[("q", q.as_deref().unwrap_or_default())]),
         ),
     })
-}
-
-#[cfg(feature = "ssr")]
-pub fn item(m: &entity::image::Model, tz: chrono_tz::Tz) -> MediaItem {
-    let variants = service::media::variants_of(m);
-    let src = format!("/media/{}", m.path);
-    MediaItem {
-        id: m.id,
-        thumb: variants
-            .first()
-            .map(|v| format!("/media/{}", v.path))
-            .unwrap_or_else(|| src.clone()),
-        src,
-        alt: m.alt.clone(),
-        caption: m.caption.clone(),
-        credit: m.credit.clone(),
-        width: m.width,
-        height: m.height,
-        size: if m.size_bytes >= 1024 * 1024 {
-            format!("{:.1} MB", m.size_bytes as f64 / 1048576.0)
-        } else {
-            format!("{} KB", (m.size_bytes + 1023) / 1024)
-        },
-        variants: variants.len(),
-        uploaded: service::time::format_datetime(m.created_at, tz),
-    }
 }
 
 /// Updates an image's alt text, caption and credit (a plain form post).
@@ -100,4 +77,35 @@ pub async fn delete_media(id: i32) -> Result<(), AppError> {
     }
     .await;
     finish(result, "图片已删除")
+}
+
+/// An image as the media library lists it.
+#[cfg(feature = "ssr")]
+mod rows {
+    use super::*;
+
+    pub(super) fn item(m: &entity::image::Model, tz: chrono_tz::Tz) -> MediaItem {
+        let variants = service::media::variants_of(m);
+        let src = format!("/media/{}", m.path);
+        MediaItem {
+            id: m.id,
+            thumb: variants
+                .first()
+                .map(|v| format!("/media/{}", v.path))
+                .unwrap_or_else(|| src.clone()),
+            src,
+            alt: m.alt.clone(),
+            caption: m.caption.clone(),
+            credit: m.credit.clone(),
+            width: m.width,
+            height: m.height,
+            size: if m.size_bytes >= 1024 * 1024 {
+                format!("{:.1} MB", m.size_bytes as f64 / 1048576.0)
+            } else {
+                format!("{} KB", (m.size_bytes + 1023) / 1024)
+            },
+            variants: variants.len(),
+            uploaded: service::time::format_datetime(m.created_at, tz),
+        }
+    }
 }

@@ -48,7 +48,7 @@ pub async fn get_redirects_admin(
             .into_iter()
             .map(|r| RedirectRow {
                 id: r.id,
-                origin: origin_label(&r.origin),
+                origin: crate::api::admin::redirects::rows::origin_label(&r.origin),
                 from: r.from_path,
                 to: r.to_path,
                 updated_at: service::time::format_datetime(r.updated_at, tz),
@@ -71,17 +71,6 @@ pub async fn get_redirects_admin(
         tested,
         test_error,
     })
-}
-
-#[cfg(feature = "ssr")]
-fn origin_label(origin: &str) -> String {
-    match origin.strip_prefix("import:") {
-        None => "手工添加".into(),
-        Some(code) => format!(
-            "导入自 {}",
-            service::import::System::from_code(code).map_or(code, |s| s.label())
-        ),
-    }
 }
 
 /// Adds (no `id`) or changes a redirect.
@@ -122,4 +111,18 @@ pub async fn ignore_miss(path: String) -> Result<(), AppError> {
     require_editor()?;
     let result = async { Ok(service::redirect::forget_miss(&state()?.db, &path).await?) }.await;
     finish(result, "已从列表中移除")
+}
+
+/// How a redirect row reads in the list.
+#[cfg(feature = "ssr")]
+mod rows {
+    pub(super) fn origin_label(origin: &str) -> String {
+        match origin.strip_prefix("import:") {
+            None => "手工添加".into(),
+            Some(code) => format!(
+                "导入自 {}",
+                service::import::System::from_code(code).map_or(code, |s| s.label())
+            ),
+        }
+    }
 }

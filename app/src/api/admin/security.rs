@@ -9,27 +9,6 @@ use leptos::server_fn::codec::GetUrl;
 use crate::error::AppError;
 use crate::models::admin::SecurityForm;
 
-/// An allow-list must read as addresses and ranges, and must not shut out the address the
-/// change is made from.
-#[cfg(feature = "ssr")]
-pub fn check_allow_list(list: &str, current: &str) -> Result<(), AppError> {
-    if list.is_empty() {
-        return Ok(());
-    }
-    let parsed = crate::ssr::client::TrustedProxies::parse(list)
-        .map_err(|e| AppError::BadRequest(format!("后台地址白名单有误：{e}")))?;
-    let inside = current
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| parsed.contains(ip));
-    if inside {
-        Ok(())
-    } else {
-        Err(AppError::BadRequest(format!(
-            "新的后台地址白名单不包含您当前的地址 {current}：保存后您自己也将无法进入管理后台。请把该地址或其所在网段加入白名单"
-        )))
-    }
-}
-
 #[server(prefix = "/api/admin/security", endpoint = "policy", input = GetUrl)]
 pub async fn get_security_policy() -> Result<SecurityForm, AppError> {
     use crate::models::admin::PolicyField;
@@ -124,7 +103,7 @@ pub async fn save_security_policy(
             service::security::ADMIN_ALLOW,
             admin_allow.as_deref().unwrap_or_default(),
         )?;
-        check_allow_list(&p.admin_allow, &staff.ip)?;
+        crate::api::admin::security::check::allow_list(&p.admin_allow, &staff.ip)?;
         service::security::save_policy(&state.db, &staff.actor(), &p).await?;
         state.security.forget();
         Ok(())
@@ -226,4 +205,30 @@ pub async fn get_self_check() -> Result<crate::models::admin::SelfCheck, AppErro
             .collect(),
         checked_at: service::time::format_datetime(chrono::Utc::now(), state.site.time_zone),
     })
+}
+
+/// What a new policy is checked for before it is saved.
+#[cfg(feature = "ssr")]
+mod check {
+    use super::*;
+
+    /// An allow-list must read as addresses and ranges, and must not shut out the address the
+    /// change is made from.
+    pub(super) fn allow_list(list: &str, current: &str) -> Result<(), AppError> {
+        if list.is_empty() {
+            return Ok(());
+        }
+        let parsed = crate::ssr::client::TrustedProxies::parse(list)
+            .map_err(|e| AppError::BadRequest(format!("后台地址白名单有误：{e}")))?;
+        let inside = current
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| parsed.contains(ip));
+        if inside {
+            Ok(())
+        } else {
+            Err(AppError::BadRequest(format!(
+                "新的后台地址白名单不包含您当前的地址 {current}：保存后您自己也将无法进入管理后台。请把该地址或其所在网段加入白名单"
+            )))
+        }
+    }
 }

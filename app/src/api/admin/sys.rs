@@ -80,11 +80,6 @@ pub async fn get_users() -> Result<Vec<UserRow>, AppError> {
         .collect())
 }
 
-#[cfg(feature = "ssr")]
-fn role_of(role: &str) -> Result<entity::user::Role, AppError> {
-    service::security::parse_role(role).ok_or_else(|| AppError::BadRequest("未知的角色".into()))
-}
-
 #[server(prefix = "/api/admin/sys", endpoint = "users/create")]
 pub async fn create_user(
     username: String,
@@ -107,7 +102,7 @@ pub async fn create_user(
                 username: &username,
                 display_name: &display_name,
                 password: &password,
-                role: role_of(&role)?,
+                role: crate::api::admin::sys::input::role_of(&role)?,
                 must_change_password: true,
             },
         )
@@ -140,7 +135,7 @@ pub async fn update_user(
             id,
             service::user::UserChanges {
                 display_name: &display_name,
-                role: role_of(&role)?,
+                role: crate::api::admin::sys::input::role_of(&role)?,
                 is_active: active,
                 new_password: password.as_deref(),
                 email: email.as_deref(),
@@ -151,4 +146,14 @@ pub async fn update_user(
     }
     .await;
     finish(result, "用户已更新")
+}
+
+/// The users form's values read.
+#[cfg(feature = "ssr")]
+mod input {
+    use super::*;
+
+    pub(super) fn role_of(role: &str) -> Result<entity::user::Role, AppError> {
+        service::security::parse_role(role).ok_or_else(|| AppError::BadRequest("未知的角色".into()))
+    }
 }
