@@ -28,6 +28,8 @@ pub mod password_history;
 pub mod recovery_code;
 pub mod redirect;
 pub mod session;
+pub mod site;
+pub mod site_host;
 pub mod site_setting;
 pub mod submission;
 pub mod submission_file;

@@ -15,6 +15,7 @@ mod m20261207_000009_form_tokens;
 mod m20261208_000010_move_in;
 mod m20261209_000011_security;
 mod m20261210_000012_personal_data;
+mod m20261211_000013_sites;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000010_move_in::Migration),
             Box::new(m20261209_000011_security::Migration),
             Box::new(m20261210_000012_personal_data::Migration),
+            Box::new(m20261211_000013_sites::Migration),
         ]
     }
 }

@@ -65,6 +65,9 @@ pub enum Command {
     /// personal-data key, apply the retention period.
     #[command(subcommand)]
     Security(crate::security_cli::SecurityCommand),
+    /// 站群: list the sites of this installation, or make one.
+    #[command(subcommand)]
+    Site(crate::site_cli::SiteCommand),
     /// 等保自查 (the same as `security check`): one line per control with the levels met; with
     /// --level, exits with status 1 when a control does not meet that level.
     SecurityCheck {
@@ -197,6 +200,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Audit(command) => crate::audit_cli::run(&settings, command).await?,
         Command::Security(command) => crate::security_cli::run(&settings, command).await?,
+        Command::Site(command) => crate::site_cli::run(&settings, command).await?,
         Command::SecurityCheck { level } => {
             crate::security_cli::run(
                 &settings,

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod page_cache;
 pub mod routes;
 pub mod security_cli;
+pub mod site_cli;
 pub mod startup;
 pub mod tasks;
 pub mod telemetry;

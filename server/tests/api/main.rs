@@ -33,6 +33,7 @@ mod review;
 mod search;
 mod second_factor;
 mod security;
+mod sites;
 mod storage;
 mod submissions;
 mod writes;

@@ -100,6 +100,7 @@ pub fn action_label(code: &str) -> &str {
         "redirect.update" => "修改旧地址跳转",
         "redirect.delete" => "删除旧地址跳转",
         "site.import" => "导入旧站内容",
+        "site.add" => "新建站点",
         "media.upload" => "上传图片",
         "media.update" => "修改图片说明",
         "media.delete" => "删除图片",

@@ -97,6 +97,8 @@ pub enum Progress {
 macro_rules! each_table {
     ($callback:ident ! ($($args:tt)*)) => {
         $callback!($($args)*;
+            site,
+            site_host,
             site_setting,
             user,
             password_history,
@@ -212,7 +214,7 @@ mod tests {
         );
         assert_eq!(file_of("files/other/a.jpg"), None);
         let names = table_names();
-        assert_eq!(names.first().map(String::as_str), Some("site_settings"));
+        assert_eq!(names.first().map(String::as_str), Some("sites"));
         assert!(names.contains(&"articles".to_owned()));
         assert!(!names.contains(&"sessions".to_owned()));
         assert!(schema().len() >= 7);

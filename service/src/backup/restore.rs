@@ -8,11 +8,11 @@ async fn existing(db: &Db, stores: &Stores) -> Result<Option<String>> {
     let mut found = Vec::new();
     for (table, n) in row_counts(db).await? {
         // The settings row and the forms' key are made on first start of any server, and
-        // the audit chain's head by the migrations.
-        if n > 0
-            && table != table_name::<site_setting::Entity>()
-            && table != table_name::<audit_head::Entity>()
-        {
+        // the audit chain's head and the main site by the migrations.
+        let made_by_migrations = (table == table_name::<site::Entity>() && n == 1)
+            || table == table_name::<site_setting::Entity>()
+            || table == table_name::<audit_head::Entity>();
+        if n > 0 && !made_by_migrations {
             found.push(format!("{n} rows in {table}"));
         }
     }
@@ -163,10 +163,12 @@ pub async fn restore(
     if force {
         clear(&txn).await?;
     } else {
-        // The settings row a first start made is replaced by the archive's, and the empty
-        // audit chain's head by the archive's chain's.
+        // The settings row a first start made is replaced by the archive's, the empty
+        // audit chain's head by the archive's chain's, and the main site the migrations
+        // made by the archive's.
         site_setting::Entity::delete_many().exec(&txn).await?;
         audit_head::Entity::delete_many().exec(&txn).await?;
+        site::Entity::delete_many().exec(&txn).await?;
     }
     let mut archive = open_archive(path)?;
     let mut parents = Vec::new();

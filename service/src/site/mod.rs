@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::Result;
 
+pub mod directory;
 mod settings;
 pub use settings::{
     SettingsInput, SiteSettings, is_link_address, save_settings, settings, update_settings,
