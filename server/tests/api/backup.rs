@@ -15,8 +15,8 @@ use service::backup::{file_count, row_counts};
 use service::db::Db;
 use service::storage::{Location, Stores};
 
-use crate::editing::{jpeg, upload};
 use crate::helpers::{Backend, TestApp, fresh_pg_database, spawn_app, test_s3};
+use crate::uploads::{jpeg, upload};
 
 async fn census(db: &Db, stores: &Stores) -> (Vec<(String, u64)>, [u64; 4]) {
     let media = file_count(&stores.media).await.unwrap();

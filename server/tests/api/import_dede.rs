@@ -9,9 +9,9 @@ use entity::{article, column, notice, page};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use service::import::{self, Options, System, sqldump::Charset};
 
-use crate::editing::jpeg;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
+use crate::uploads::jpeg;
 
 /// 2020-12-29 11:06 in Beijing.
 const PUBDATE: i64 = 1_609_211_160;

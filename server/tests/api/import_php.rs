@@ -11,9 +11,9 @@ use entity::{article, column, notice};
 use sea_orm::EntityTrait;
 use service::import::{self, Options, System, sqldump::Charset};
 
-use crate::editing::jpeg;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
+use crate::uploads::jpeg;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

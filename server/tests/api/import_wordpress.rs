@@ -11,9 +11,9 @@ use entity::{article, column, notice, page};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use service::import::{self, Options, System, sqldump::Charset};
 
-use crate::editing::jpeg;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
+use crate::uploads::jpeg;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/wordpress.xml")

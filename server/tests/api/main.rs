@@ -36,4 +36,5 @@ mod security;
 mod sites;
 mod storage;
 mod submissions;
+mod uploads;
 mod writes;

@@ -10,8 +10,8 @@ use sea_orm::EntityTrait;
 use server::config::Settings;
 use server::startup::Application;
 
-use crate::editing::{jpeg, upload};
 use crate::helpers::{Backend, TestApp, s3_settings, spawn_app, spawn_app_env};
+use crate::uploads::{jpeg, upload};
 
 async fn media_files_are_served_and_deleted(app: &TestApp) {
     app.create_staff("photographer", Role::Editor).await;
