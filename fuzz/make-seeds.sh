@@ -89,6 +89,9 @@ printf '%s\n' '203.0.113.7, 10.0.0.2' '[2001:db8::9]:443' 'unknown, 198.51.100.4
   > "$SEEDS/headers/forwarded.txt"
 printf '%s\n' 'gzip, deflate, br;q=0.9' 'br;q=0, gzip;q=1.0' '*;q=0.1' > "$SEEDS/headers/encodings.txt"
 printf '%s' '127.0.0.1, 10.0.0.0/8 ::1 2001:db8::/32' > "$SEEDS/headers/proxies.txt"
+printf '%s\n' 'WWW.Portico.Test:443' 'zhundong.cadz.org.cn.' '[2001:DB8::1]:8080' 'localhost' \
+  '127.0.0.1:3000' 'https://user@www.example.org:8443/portal?x' '[::1' 'a..b' '-x.test' \
+  > "$SEEDS/headers/hosts.txt"
 
 printf '%s\n%s' '开发区 营商环境' '今年以来，开发区营商环境持续优化，企业满意度提升。开发区协会将继续服务会员。' \
   > "$SEEDS/search/chinese.txt"

@@ -295,7 +295,8 @@ pub fn canonical(data: &[u8]) {
 }
 
 /// Request headers read by hand: cookies (preferences, the flash message), `X-Forwarded-For`
-/// behind trusted proxies, `Accept-Encoding`, address lists and rate-limit keys.
+/// behind trusted proxies, `Accept-Encoding`, address lists, rate-limit keys and `Host` (which
+/// site a request is for).
 pub fn headers(data: &[u8]) {
     let raw = text(data);
     let lines: Vec<&str> = raw.lines().collect();
@@ -325,6 +326,29 @@ pub fn headers(data: &[u8]) {
         );
         let _ = server::page_cache::Encoding::preferred(&headers);
         let _ = app::ssr::reader_prefs(&headers);
+        // `Host`: a host name comes out lower-case, without port or final dot, and stays the
+        // same when read again; an unknown one leads to no site.
+        let sites = service::site::directory::Directory::new(Vec::new(), "http://portico.test");
+        for line in &lines {
+            let _ = service::site::directory::host_of_url(line);
+            if let Some(host) = service::site::directory::normalize_host(line) {
+                assert!(!host.is_empty() && host.len() <= 253, "{host:?}");
+                assert_eq!(host, host.to_ascii_lowercase());
+                assert!(!host.ends_with('.'), "{host:?}");
+                assert!(host.starts_with('[') || !host.contains(':'), "{host:?}");
+                assert_eq!(
+                    service::site::directory::normalize_host(&host).as_deref(),
+                    Some(host.as_str())
+                );
+            }
+            let known = matches!(
+                sites.resolve(Some(line)),
+                service::site::directory::Resolved::Site(_)
+            );
+            let own = service::site::directory::normalize_host(line)
+                .is_some_and(|h| h == "portico.test" || service::site::directory::is_own_name(&h));
+            assert_eq!(known, own, "{line:?}");
+        }
     });
 }
 

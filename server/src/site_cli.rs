@@ -1,5 +1,6 @@
-//! `portico site list|add`: the sites of this installation (站群), from the server's command
-//! line. Adding is recorded in the audit log as the command line's.
+//! `portico site list|add|host`: the sites of this installation (站群) and their host names,
+//! from the server's command line. Changes are recorded in the audit log as the command
+//! line's, and every running server reads the sites again within `cache-poll`.
 
 use clap::Subcommand;
 use service::audit::Actor;
@@ -24,15 +25,37 @@ pub enum SiteCommand {
         #[arg(long = "host")]
         hosts: Vec<String>,
     },
+    /// Add or remove a host name of a site (`main` for the main site's other names).
+    #[command(subcommand)]
+    Host(HostCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostCommand {
+    /// Let HOST reach site CODE too (e.g. `site host add main cadz.org.cn` beside www).
+    Add { code: String, host: String },
+    /// Stop HOST reaching site CODE.
+    Remove { code: String, host: String },
+}
+
+/// The main site's host: the public address's.
+pub fn main_host(settings: &Settings) -> String {
+    directory::host_of_url(&settings.public_url).unwrap_or_default()
 }
 
 pub async fn run(settings: &Settings, command: SiteCommand) -> anyhow::Result<()> {
     let db = connect_and_migrate(&settings.database_url).await?;
+    let actor = Actor::system("command-line");
+    let said = |e: service::Error| anyhow::anyhow!(e.reader_message());
     match command {
         SiteCommand::List => {
             for e in directory::list(&db).await.map_err(|e| anyhow::anyhow!(e))? {
                 let hosts = if e.site.id == directory::MAIN {
-                    "（公开地址和本机）".to_owned()
+                    [format!("{}（公开地址）", main_host(settings))]
+                        .into_iter()
+                        .chain(e.hosts)
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 } else {
                     e.hosts.join(" ")
                 };
@@ -43,24 +66,30 @@ pub async fn run(settings: &Settings, command: SiteCommand) -> anyhow::Result<()
             }
         }
         SiteCommand::Add { code, name, hosts } => {
-            let main_host = settings
-                .public_url
-                .split("://")
-                .nth(1)
-                .and_then(directory::normalize_host)
-                .unwrap_or_default();
             let made = directory::add(
                 &db,
-                &Actor::system("command-line"),
+                &actor,
                 NewSite { code, name, hosts },
-                &main_host,
+                &main_host(settings),
             )
             .await
-            .map_err(|e| anyhow::anyhow!(e.reader_message()))?;
+            .map_err(said)?;
             println!(
                 "站点 {}（{}）已建立，编号 {}",
                 made.name, made.code, made.id
             );
+        }
+        SiteCommand::Host(HostCommand::Add { code, host }) => {
+            directory::add_host(&db, &actor, &code, &host, &main_host(settings))
+                .await
+                .map_err(said)?;
+            println!("主机名 {host} 已通往站点 {code}");
+        }
+        SiteCommand::Host(HostCommand::Remove { code, host }) => {
+            directory::remove_host(&db, &actor, &code, &host)
+                .await
+                .map_err(said)?;
+            println!("主机名 {host} 不再通往站点 {code}");
         }
     }
     Ok(())

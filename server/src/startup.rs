@@ -106,13 +106,17 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
     let form_keys = service::form::Keys::load(&db)
         .await
         .context("cannot read or make the forms' signing key")?;
+    let sites = Arc::new(
+        service::site::directory::Sites::load(&db, &settings.public_url)
+            .await
+            .context("cannot read the sites")?,
+    );
     Ok(AppState::new(app::ssr::AppStateInner {
         leptos_options: settings.leptos.clone(),
         db,
         hits: Arc::new(HitBuffer::new()),
         misses: Arc::default(),
         site: Arc::new(SiteConfig {
-            public_url: settings.public_url.clone(),
             time_zone: settings.time_zone,
             secure_cookies: settings.public_url.starts_with("https://"),
             trusted_proxies: settings.trusted_proxies.clone(),
@@ -135,6 +139,7 @@ pub async fn build_state(settings: &Settings, db: Db, files: Stores) -> anyhow::
         common: Arc::new(service::site::Common::new(tasks::COMMON_MAX_AGE)),
         chrome: Default::default(),
         security: Arc::default(),
+        sites,
     }))
 }
 
@@ -236,6 +241,10 @@ pub fn build_router(
             routes::security::Https(state.site.secure_cookies),
             routes::security::headers,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            routes::site::resolve,
+        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn(routes::body_limit::layer))
         .layer(axum::middleware::from_fn(routes::headers::cache_control))
@@ -334,6 +343,7 @@ impl Application {
                 state.db.clone(),
                 cache.clone(),
                 state.common.clone(),
+                state.sites.clone(),
                 settings.cache_poll,
                 start,
                 state.security.clone(),

@@ -57,15 +57,23 @@ pub async fn apply_invalidations(
     db: &Db,
     cache: &PageCache,
     common: &service::site::Common,
+    sites: &service::site::directory::Sites,
     mut after: i64,
 ) -> i64 {
     loop {
         match service::cache::since(db, after, 1000).await {
             Ok(rows) if !rows.is_empty() => {
                 let full = rows.len() == 1000;
-                after = rows.last().map(|r| r.0).unwrap_or(after);
-                let tags: Vec<String> = rows.into_iter().map(|r| r.1).collect();
+                let tags: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
                 // First the data pages are made from, then the pages.
+                if tags.iter().any(|t| t == service::cache::tag::SITES)
+                    && let Err(e) = sites.reload(db).await
+                {
+                    // The old directory serves until the next poll reads these rows again.
+                    tracing::warn!(error = %e, "reading the sites again failed; will retry");
+                    return after;
+                }
+                after = rows.last().map(|r| r.0).unwrap_or(after);
                 if tags.iter().any(|t| t == service::cache::tag::CHROME) {
                     common.forget();
                 }
@@ -90,6 +98,7 @@ pub(crate) fn spawn_invalidation_follower(
     db: Db,
     cache: Arc<PageCache>,
     common: Arc<service::site::Common>,
+    sites: Arc<service::site::directory::Sites>,
     every: Duration,
     start: i64,
     security: Arc<service::security::PolicyCache>,
@@ -101,7 +110,7 @@ pub(crate) fn spawn_invalidation_follower(
         let mut last_prune = std::time::Instant::now();
         loop {
             tick.tick().await;
-            after = apply_invalidations(&db, &cache, &common, after).await;
+            after = apply_invalidations(&db, &cache, &common, &sites, after).await;
             if last_prune.elapsed() > Duration::from_secs(3600) {
                 last_prune = std::time::Instant::now();
                 let _ = service::cache::prune(&db, chrono::Utc::now() - chrono::Duration::days(1))

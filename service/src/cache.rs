@@ -23,6 +23,8 @@ pub mod tag {
     pub const SITEMAP: &str = "sitemap";
     pub const NOTICES: &str = "notices";
     pub const MAGAZINE: &str = "magazine";
+    /// The sites and their host names (站群): every server reads its directory again.
+    pub const SITES: &str = "sites";
 
     /// Pages that show article `id` (its own page, its neighbours' 上一篇/下一篇, lists).
     pub fn article(id: i32) -> String {

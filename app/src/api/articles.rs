@@ -8,8 +8,8 @@ use crate::models::{ArticlePage, FavoriteItem};
 pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
     use service::cache::tag;
 
-    use crate::ssr::{is_countable_view, request_headers, state, tag_page};
-    let state = state()?;
+    use crate::ssr::{is_countable_view, request_headers, site, state, tag_page};
+    let (state, here) = (state()?, site()?);
     let now = chrono::Utc::now();
     let article = service::article::find_published(&state.db, id, now).await?;
     let shared = state.common.get(&state.db).await?;
@@ -31,6 +31,7 @@ pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
     let hits = u64::try_from(article.hits).unwrap_or(0) + state.hits.unflushed(id) + this_view;
     let mut page = super::convert::article_page(
         &state.site,
+        &here,
         &shared.settings.site_name,
         article,
         cover,

@@ -12,8 +12,8 @@ use crate::models::{
     ArticlePage, Attachment, Chrome, DatedLink, FavoriteItem, ImageView, IssueCard, LinkGroup,
     ListItemView, NavLink, NoticePage, SeoInfo, Tab,
 };
-use crate::ssr::SiteConfig;
 use crate::ssr::share;
+use crate::ssr::{RequestSite, SiteConfig};
 
 pub fn article_href(id: i32) -> String {
     format!("/articles/{id}")
@@ -79,7 +79,7 @@ pub fn keywords_of(raw: &str) -> String {
 }
 
 /// Search and social metadata of a page at `path`.
-pub fn seo(site: &SiteConfig, title: &str, description: &str, path: &str) -> SeoInfo {
+pub fn seo(site: &RequestSite, title: &str, description: &str, path: &str) -> SeoInfo {
     SeoInfo {
         title: title.to_owned(),
         description: describe(description, 120),
@@ -235,13 +235,14 @@ fn size_label(bytes: i64) -> String {
 
 pub fn notice_page(
     site: &SiteConfig,
+    here: &RequestSite,
     n: notice::Model,
     files: Vec<notice_attachment::Model>,
 ) -> NoticePage {
     let body = service::html::page_body(&n.body);
     let text = service::html::strip_tags(&body);
     NoticePage {
-        seo: seo(site, &n.title, &text, &notice_href(n.id)),
+        seo: seo(here, &n.title, &text, &notice_href(n.id)),
         id: n.id,
         published_at: format_datetime(n.published_at, site.time_zone),
         body_html: body,
@@ -286,6 +287,7 @@ pub fn json_ld(value: &serde_json::Value) -> String {
 #[allow(clippy::too_many_arguments)]
 pub fn article_page(
     site: &SiteConfig,
+    here: &RequestSite,
     site_name: &str,
     a: article::Model,
     cover: Option<image::Model>,
@@ -299,14 +301,14 @@ pub fn article_page(
     let section_href = crumbs.first().map(|c| c.href.clone()).unwrap_or_default();
     let published = a.published_at.unwrap_or(a.created_at);
     let href = article_href(a.id);
-    let url = site.absolute(&href);
+    let url = here.absolute(&href);
     let body_html = service::html::page_body(&a.body);
     let description = if a.summary.trim().is_empty() {
         describe(&service::html::strip_tags(&body_html), 120)
     } else {
         describe(&a.summary, 120)
     };
-    let image = cover.as_ref().map(|c| site.absolute(&media_href(&c.path)));
+    let image = cover.as_ref().map(|c| here.absolute(&media_href(&c.path)));
     let keywords = keywords_of(&a.keywords);
     let ld = serde_json::json!({
         "@context": "https://schema.org",

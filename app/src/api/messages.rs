@@ -10,17 +10,14 @@ use crate::models::{MessagesPage, TrackPage, TrackedMessage};
 /// `/messages`, page `page` (from 1).
 #[server(endpoint = "messages/page", input = GetUrl)]
 pub async fn get_messages(page: u64) -> Result<MessagesPage, AppError> {
-    use crate::ssr::state;
-    let state = state()?;
-    load::messages_page(&state, page).await
+    use crate::ssr::{site, state};
+    load::messages_page(&state()?, &site()?, page).await
 }
 
 /// `/messages/track`; `code` prefills the form, `is_new` shows it as a fresh receipt.
 #[server(endpoint = "messages/track", input = GetUrl)]
 pub async fn get_track(code: String, is_new: bool) -> Result<TrackPage<TrackedMessage>, AppError> {
-    use crate::ssr::state;
-    let state = state()?;
-    Ok(load::track_page(&state, code, is_new))
+    Ok(load::track_page(&crate::ssr::site()?, code, is_new))
 }
 
 #[cfg(feature = "ssr")]
@@ -32,7 +29,7 @@ pub mod load {
         MessageFormState, MessagesPage, Pager, PublicMessage, TrackPage, TrackedMessage,
     };
     use crate::ssr::forms::{form_to_show, track_to_show};
-    use crate::ssr::{AppState, SiteConfig};
+    use crate::ssr::{AppState, RequestSite, SiteConfig};
 
     /// Answered messages per page of `/messages`.
     pub const MESSAGES_PER_PAGE: u64 = 10;
@@ -54,7 +51,11 @@ pub mod load {
 
     /// `/messages`, page `page`: the answered messages and the form (fresh, or the reader's
     /// own text coming back).
-    pub async fn messages_page(state: &AppState, page: u64) -> Result<MessagesPage, AppError> {
+    pub async fn messages_page(
+        state: &AppState,
+        here: &RequestSite,
+        page: u64,
+    ) -> Result<MessagesPage, AppError> {
         let page = page.max(1);
         let (rows, total) = message::published(&state.db, page, MESSAGES_PER_PAGE).await?;
         let pager = Pager::new(page, total, MESSAGES_PER_PAGE, "/messages");
@@ -77,7 +78,7 @@ pub mod load {
             privacy_href: "/columns/privacy".into(),
             max_content: message::MAX_CONTENT,
             seo: crate::api::convert::seo(
-                &state.site,
+                here,
                 title,
                 "向中国开发区协会留言：咨询、建议与意见，协会答复后可在此查看。",
                 "/messages",
@@ -86,10 +87,10 @@ pub mod load {
     }
 
     /// `/messages/track`: the tracking form, with what the tracking post found.
-    pub fn track_page(state: &AppState, code: String, is_new: bool) -> TrackPage<TrackedMessage> {
+    pub fn track_page(here: &RequestSite, code: String, is_new: bool) -> TrackPage<TrackedMessage> {
         let mut page = track_to_show(code, is_new);
         page.seo = crate::api::convert::seo(
-            &state.site,
+            here,
             "留言查询",
             "凭受理编号和联系方式查询留言的办理情况。",
             "/messages/track",

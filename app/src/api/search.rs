@@ -145,7 +145,7 @@ mod load {
             format!("搜索：{}", found.words.join(" "))
         };
         let seo = crate::api::convert::seo(
-            site,
+            &crate::ssr::site()?,
             &title,
             "在本站搜索新闻、通知公告和栏目页面。",
             "/search",

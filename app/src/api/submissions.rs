@@ -10,9 +10,8 @@ use crate::models::{SubmissionPage, TrackPage, TrackedSubmission};
 /// `/submit`.
 #[server(endpoint = "submit/page", input = GetUrl)]
 pub async fn get_submission_page() -> Result<SubmissionPage, AppError> {
-    use crate::ssr::state;
-    let state = state()?;
-    load::submission_page(&state).await
+    use crate::ssr::{site, state};
+    load::submission_page(&state()?, &site()?).await
 }
 
 /// `/submit/track`; `code` prefills the form, `is_new` shows it as a fresh receipt.
@@ -21,20 +20,25 @@ pub async fn get_submission_track(
     code: String,
     is_new: bool,
 ) -> Result<TrackPage<TrackedSubmission>, AppError> {
-    use crate::ssr::state;
-    let state = state()?;
-    Ok(load::submission_track_page(&state, code, is_new))
+    Ok(load::submission_track_page(
+        &crate::ssr::site()?,
+        code,
+        is_new,
+    ))
 }
 
 #[cfg(feature = "ssr")]
 pub mod load {
     use crate::error::AppError;
     use crate::models::{SubmissionFormState, SubmissionPage, TrackPage, TrackedSubmission};
-    use crate::ssr::AppState;
     use crate::ssr::forms::{form_to_show, track_to_show};
+    use crate::ssr::{AppState, RequestSite};
 
     /// `/submit`: the form (fresh, or the reader's own text coming back).
-    pub async fn submission_page(state: &AppState) -> Result<SubmissionPage, AppError> {
+    pub async fn submission_page(
+        state: &AppState,
+        here: &RequestSite,
+    ) -> Result<SubmissionPage, AppError> {
         use service::submission as s;
         let form = form_to_show(state, s::FORM, SubmissionFormState::default).await?;
         let columns = s::suggestable_columns(&state.db)
@@ -52,7 +56,7 @@ pub mod load {
             max_file_mb: s::MAX_FILE_BYTES >> 20,
             max_total_mb: s::MAX_TOTAL_BYTES >> 20,
             seo: crate::api::convert::seo(
-                &state.site,
+                here,
                 "在线投稿",
                 "向中国开发区协会投稿：填写稿件信息，上传 Word、WPS、PDF 或图片附件，凭受理编号查询审阅结果。",
                 "/submit",
@@ -62,13 +66,13 @@ pub mod load {
 
     /// `/submit/track`: the tracking form, with what the tracking post found.
     pub fn submission_track_page(
-        state: &AppState,
+        here: &RequestSite,
         code: String,
         is_new: bool,
     ) -> TrackPage<TrackedSubmission> {
         let mut page = track_to_show(code, is_new);
         page.seo = crate::api::convert::seo(
-            &state.site,
+            here,
             "投稿查询",
             "凭受理编号和联系方式查询投稿的审阅结果。",
             "/submit/track",
@@ -98,7 +102,12 @@ pub mod load {
     }
 
     /// Writes the editors' decision to the author, when mail is set up and they gave an address.
-    pub fn tell_author(state: &AppState, s: &entity::submission::Model, accepted: bool) {
+    pub fn tell_author(
+        state: &AppState,
+        site: &crate::ssr::RequestSite,
+        s: &entity::submission::Model,
+        accepted: bool,
+    ) {
         if let Some(mail) = &state.mail
             && service::security::personal::usable(&s.email)
         {
@@ -107,9 +116,7 @@ pub mod load {
                 &s.title,
                 accepted,
                 &s.reason,
-                &state
-                    .site
-                    .absolute(&format!("/submit/track?code={}", s.code)),
+                &site.absolute(&format!("/submit/track?code={}", s.code)),
             );
             mail.tell_reader(&s.email, subject, body);
         }

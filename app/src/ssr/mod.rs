@@ -14,7 +14,9 @@ pub use staff::{
     Staff, as_admin, as_editor, as_staff, as_writer, current_staff, require_admin, require_auditor,
     require_editor, require_security, require_staff, require_writer,
 };
-pub use state::{AppState, AppStateInner, FormsConfig, SetupCheck, SetupGate, SiteConfig};
+pub use state::{
+    AppState, AppStateInner, FormsConfig, RequestSite, SetupCheck, SetupGate, SiteConfig,
+};
 
 use http::HeaderMap;
 use http::request::Parts;
@@ -52,6 +54,17 @@ pub fn state() -> Result<AppState, AppError> {
         tracing::error!("AppState missing from context");
         AppError::Internal
     })
+}
+
+/// The site of the request being served.
+pub fn site() -> Result<RequestSite, AppError> {
+    match use_context::<Parts>() {
+        Some(parts) => state::of_request(&parts),
+        None => {
+            tracing::error!("the request is missing from the context");
+            Err(AppError::Internal)
+        }
+    }
 }
 
 /// The headers of the request being served (empty outside a request).

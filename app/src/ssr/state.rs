@@ -10,23 +10,15 @@ use service::view_count::HitBuffer;
 
 use super::client::TrustedProxies;
 
-/// Site-level configuration that pages need (from Leptos.toml and the environment).
+/// The installation's configuration that pages need (from Leptos.toml and the environment),
+/// the same for every site; a site's own address is its [`RequestSite`]'s.
 #[derive(Clone, Debug)]
 pub struct SiteConfig {
-    /// The public base URL, without a trailing slash: `https://www.example.org`.
-    pub public_url: String,
     pub time_zone: Tz,
     /// Whether cookies get the `Secure` flag (the public URL is https).
     pub secure_cookies: bool,
     /// The operator's proxies, whose `X-Forwarded-For` is believed (`[site] trusted-proxies`).
     pub trusted_proxies: TrustedProxies,
-}
-
-impl SiteConfig {
-    /// The absolute URL of a site path such as `/articles/3`.
-    pub fn absolute(&self, path: &str) -> String {
-        format!("{}{}", self.public_url, path)
-    }
 }
 
 /// Everything a request handler or server function needs. Cheap to clone: one shared
@@ -77,6 +69,50 @@ pub struct AppStateInner {
     pub chrome: service::site::Derived<crate::models::Chrome>,
     /// The security policy, read again every few seconds.
     pub security: Arc<service::security::PolicyCache>,
+    /// 站群: the sites and the host names that reach them, read again when they change.
+    pub sites: Arc<service::site::directory::Sites>,
+}
+
+/// The site a request is for, put into the request by the host routing before anything else
+/// sees it.
+#[derive(Clone, Debug)]
+pub struct RequestSite(pub Arc<service::site::directory::SiteRef>);
+
+impl RequestSite {
+    /// The absolute address of one of the site's paths, such as `/articles/3`.
+    pub fn absolute(&self, path: &str) -> String {
+        self.0.absolute(path)
+    }
+
+    pub fn id(&self) -> i32 {
+        self.0.id
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestSite {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        of_request(parts)
+    }
+}
+
+/// The request's site, which the host routing put there (a request without one is a fault
+/// in the server's wiring, never a reason to serve another site).
+pub(super) fn of_request(
+    parts: &http::request::Parts,
+) -> Result<RequestSite, crate::error::AppError> {
+    parts
+        .extensions
+        .get::<RequestSite>()
+        .cloned()
+        .ok_or_else(|| {
+            tracing::error!(path = %parts.uri.path(), "a request reached the app without its site");
+            crate::error::AppError::Internal
+        })
 }
 
 /// What the public forms (留言, 投稿) are checked with.

@@ -1,7 +1,7 @@
 //! RSS 2.0 feeds: the site's newest articles (`/rss.xml`) and each column's
 //! (`/columns/{slug}/rss.xml`).
 
-use app::ssr::{AppState, PageTags};
+use app::ssr::{AppState, PageTags, RequestSite};
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
@@ -27,7 +27,7 @@ pub fn unavailable(e: service::Error) -> Response {
 }
 
 fn rss(
-    state: &AppState,
+    site: &RequestSite,
     title: &str,
     description: &str,
     page_path: &str,
@@ -35,7 +35,6 @@ fn rss(
     items: &[ListItem],
     column_names: &dyn Fn(i32) -> String,
 ) -> String {
-    let site = &state.site;
     let newest: Option<DateTime<Utc>> = items.iter().map(|i| i.published_at).max();
     let mut xml = String::with_capacity(4096 + items.len() * 512);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -90,6 +89,7 @@ fn rss(
 /// `GET /rss.xml`
 pub async fn site_feed(
     State(state): State<AppState>,
+    site: RequestSite,
     tags: Option<Extension<PageTags>>,
 ) -> Response {
     let now = Utc::now();
@@ -118,7 +118,7 @@ pub async fn site_feed(
     let description = format!("{}最新资讯", settings.site_name);
     xml_response(
         rss(
-            &state,
+            &site,
             &settings.site_name,
             &description,
             "/",
@@ -133,6 +133,7 @@ pub async fn site_feed(
 /// `GET /columns/{slug}/rss.xml`
 pub async fn column_feed(
     State(state): State<AppState>,
+    site: RequestSite,
     Path(slug): Path<String>,
     tags: Option<Extension<PageTags>>,
 ) -> Response {
@@ -173,7 +174,7 @@ pub async fn column_feed(
     };
     xml_response(
         rss(
-            &state,
+            &site,
             &title,
             &description,
             &page,

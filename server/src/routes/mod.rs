@@ -13,6 +13,7 @@ pub mod prefs;
 pub mod reader_forms;
 pub mod redirects;
 pub mod security;
+pub mod site;
 pub mod sitemap;
 pub mod staff_files;
 pub mod upload;

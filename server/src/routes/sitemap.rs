@@ -1,7 +1,7 @@
 //! `sitemap.xml` (a sitemap index above 50,000 URLs, with `/sitemaps/pages.xml` and
 //! `/sitemaps/articles-N.xml`) and `robots.txt`.
 
-use app::ssr::{AppState, PageTags};
+use app::ssr::{AppState, PageTags, RequestSite};
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -33,9 +33,12 @@ fn urlset_open() -> String {
 }
 
 /// The URLs that are not articles: home, columns, notices, magazine issues.
-async fn page_urls(state: &AppState, xml: &mut String) -> Result<usize, service::Error> {
+async fn page_urls(
+    state: &AppState,
+    site: &RequestSite,
+    xml: &mut String,
+) -> Result<usize, service::Error> {
     let now = Utc::now();
-    let site = &state.site;
     let mut n = 1;
     url(xml, &site.absolute("/"), None);
     for c in service::column::all(&state.db).await? {
@@ -68,6 +71,7 @@ async fn page_urls(state: &AppState, xml: &mut String) -> Result<usize, service:
 
 async fn article_urls(
     state: &AppState,
+    site: &RequestSite,
     file: i64,
     xml: &mut String,
 ) -> Result<usize, service::Error> {
@@ -75,7 +79,7 @@ async fn article_urls(
     for (id, updated) in &rows {
         url(
             xml,
-            &state.site.absolute(&format!("/articles/{id}")),
+            &site.absolute(&format!("/articles/{id}")),
             Some(*updated),
         );
     }
@@ -93,15 +97,19 @@ fn mark(tags: Option<Extension<PageTags>>) {
 
 /// `GET /sitemap.xml`: every URL in one file while there are at most 50,000 of them, else an
 /// index of files.
-pub async fn sitemap(State(state): State<AppState>, tags: Option<Extension<PageTags>>) -> Response {
+pub async fn sitemap(
+    State(state): State<AppState>,
+    site: RequestSite,
+    tags: Option<Extension<PageTags>>,
+) -> Response {
     let result = async {
         let files = service::sitemap::article_files(&state.db, Utc::now()).await?;
         let max_id = i64::from(service::sitemap::max_published_id(&state.db, Utc::now()).await?);
         if max_id + 1000 <= URLS_PER_FILE {
             let mut xml = urlset_open();
-            page_urls(&state, &mut xml).await?;
+            page_urls(&state, &site, &mut xml).await?;
             for f in 0..files {
-                article_urls(&state, f, &mut xml).await?;
+                article_urls(&state, &site, f, &mut xml).await?;
             }
             xml.push_str("</urlset>\n");
             Ok::<_, service::Error>(xml)
@@ -111,7 +119,7 @@ pub async fn sitemap(State(state): State<AppState>, tags: Option<Extension<PageT
             );
             let mut entry = |path: &str| {
                 xml.push_str("<sitemap><loc>");
-                xml.push_str(&escape(&state.site.absolute(path)));
+                xml.push_str(&escape(&site.absolute(path)));
                 xml.push_str("</loc></sitemap>\n");
             };
             entry("/sitemaps/pages.xml");
@@ -135,13 +143,14 @@ pub async fn sitemap(State(state): State<AppState>, tags: Option<Extension<PageT
 /// `GET /sitemaps/{file}`: `pages.xml` or `articles-N.xml` (N from 1).
 pub async fn sitemap_file(
     State(state): State<AppState>,
+    site: RequestSite,
     Path(file): Path<String>,
     tags: Option<Extension<PageTags>>,
 ) -> Response {
     let result = async {
         let mut xml = urlset_open();
         if file == "pages.xml" {
-            page_urls(&state, &mut xml).await?;
+            page_urls(&state, &site, &mut xml).await?;
         } else {
             let n: i64 = file
                 .strip_prefix("articles-")
@@ -154,7 +163,7 @@ pub async fn sitemap_file(
             if n > files {
                 return Err(service::Error::NotFound);
             }
-            article_urls(&state, n - 1, &mut xml).await?;
+            article_urls(&state, &site, n - 1, &mut xml).await?;
         }
         xml.push_str("</urlset>\n");
         Ok::<_, service::Error>(xml)
@@ -170,13 +179,13 @@ pub async fn sitemap_file(
 }
 
 /// `GET /robots.txt`
-pub async fn robots(State(state): State<AppState>, tags: Option<Extension<PageTags>>) -> Response {
+pub async fn robots(site: RequestSite, tags: Option<Extension<PageTags>>) -> Response {
     if let Some(Extension(t)) = tags {
         t.add(tag::CHROME);
     }
     let body = format!(
         "User-agent: *\nDisallow: /api/\nDisallow: /prefs/\nDisallow: /admin\nDisallow: /favorites\n\nSitemap: {}\n",
-        state.site.absolute("/sitemap.xml")
+        site.absolute("/sitemap.xml")
     );
     xml_response(body, "text/plain; charset=utf-8")
 }

@@ -86,3 +86,180 @@ async fn the_command_line_lists_and_adds_sites(app: &TestApp) {
     );
 }
 on_both_backends!(the_command_line_lists_and_adds_sites);
+
+/// A GET of `path` as if sent to `host`: status, `Content-Type`, `Cache-Control` and body.
+async fn get_as(app: &TestApp, host: &str, path: &str) -> (u16, String, String, String) {
+    let res = app
+        .client
+        .get(app.url(path))
+        .header("host", host)
+        .send()
+        .await
+        .unwrap();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (ctype, cache) = (header("content-type"), header("cache-control"));
+    (
+        res.status().as_u16(),
+        ctype,
+        cache,
+        res.text().await.unwrap(),
+    )
+}
+
+async fn requests_are_routed_by_host(app: &TestApp) {
+    let site_name = "中国开发区协会";
+    // The main site answers its public address, localhost and loopback addresses.
+    for host in [
+        "portico.test",
+        "PORTICO.test:443",
+        "localhost:3000",
+        "127.0.0.1",
+        "[::1]:80",
+    ] {
+        let (status, _, _, body) = get_as(app, host, "/").await;
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains(site_name), "{host}");
+    }
+
+    // Every route kind on a host no site has: a plain 404, not kept, nothing else done.
+    let pages_before = app.cache.len();
+    let article = app.some_article().await;
+    for path in [
+        "/".to_owned(),
+        format!("/articles/{}", article.id),
+        "/columns/news".into(),
+        "/rss.xml".into(),
+        "/sitemap.xml".into(),
+        "/search?q=开发区".into(),
+        format!("/api/hits/{}", article.id),
+        "/admin".into(),
+        "/admin/login".into(),
+        "/messages".into(),
+        "/media/nothing.jpg".into(),
+        "/pkg/portico.css".into(),
+        "/no-such-page".into(),
+        "/index.php?id=3".into(),
+    ] {
+        let (status, ctype, cache, body) = get_as(app, "evil.example", &path).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(ctype, "text/plain; charset=utf-8", "{path}");
+        assert_eq!(cache, "no-store", "{path}");
+        assert_eq!(body, "404 Not Found\n", "{path}");
+    }
+    let res = app
+        .client
+        .post(app.url("/messages"))
+        .header("host", "evil.example")
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(
+        app.cache.len(),
+        pages_before,
+        "nothing was rendered into the cache"
+    );
+    app.state.misses.flush(&app.db).await.unwrap();
+    let misses = service::redirect::top_misses(&app.db, 50).await.unwrap();
+    assert!(
+        misses.iter().all(|m| !m.path.contains("no-such-page")),
+        "an unknown host's request is not the main site's missing page: {misses:?}"
+    );
+    // Load balancers ask for the health checks by address.
+    for path in ["/healthz", "/readyz"] {
+        assert_eq!(get_as(app, "10.0.0.7", path).await.0, 200, "{path}");
+    }
+    // No host at all (HTTP/1.0) is no site either.
+    let (status, _, _, _) = get_as(app, "", "/").await;
+    assert_eq!(status, 404);
+
+    // A site added by the command line is known to the running server within a poll: not
+    // open yet, so a plain 503 on every path.
+    let env = [("PORTICO_PUBLIC_URL", "http://portico.test")];
+    let site = |args: &[&str]| app.portico(&[&["site"], args].concat(), &env);
+    let added = site(&[
+        "add",
+        "--code",
+        "zhundong",
+        "--name",
+        "准东",
+        "--host",
+        "zhundong.test",
+    ]);
+    assert_eq!(added.code, Some(0), "{}", added.said());
+    let mut status = 0;
+    for _ in 0..50 {
+        status = get_as(app, "zhundong.test", "/").await.0;
+        if status == 503 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 503, "the new site is known without a restart");
+    let (_, ctype, cache, body) = get_as(app, "zhundong.test", "/articles/1").await;
+    assert_eq!(
+        (ctype.as_str(), cache.as_str(), body.as_str()),
+        (
+            "text/plain; charset=utf-8",
+            "no-store",
+            "站点建设中，敬请期待。\n"
+        )
+    );
+
+    // The main site's other names: a bare domain beside the public address.
+    assert_eq!(get_as(app, "example.test", "/").await.0, 404);
+    let alias = site(&["host", "add", "main", "Example.Test"]);
+    assert_eq!(alias.code, Some(0), "{}", alias.said());
+    let mut body = String::new();
+    for _ in 0..50 {
+        let got = get_as(app, "example.test", "/").await;
+        if got.0 == 200 {
+            body = got.3;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(body.contains(site_name), "the alias serves the main site");
+    // Its addresses stay the public address's.
+    let (status, _, _, feed) = get_as(app, "example.test", "/rss.xml").await;
+    assert_eq!(status, 200);
+    assert!(feed.contains("<link>http://portico.test/</link>"), "{feed}");
+    let (_, _, _, robots) = get_as(app, "example.test", "/robots.txt").await;
+    assert!(
+        robots.contains("Sitemap: http://portico.test/sitemap.xml"),
+        "{robots}"
+    );
+    assert!(site(&["list"]).stdout.contains("example.test"));
+    for (args, why) in [
+        (vec!["add", "main", "example.test"], "已属于此站点"),
+        (vec!["add", "main", "zhundong.test"], "已属于另一个站点"),
+        (vec!["add", "main", "portico.test"], "本来就通往主站"),
+        (vec!["add", "nosuch", "x.test"], "没有代码为 nosuch 的站点"),
+        (vec!["remove", "main", "zhundong.test"], "不属于站点 main"),
+    ] {
+        let ran = site(&[&["host"], args.as_slice()].concat());
+        assert_ne!(ran.code, Some(0), "{args:?} was accepted");
+        assert!(ran.said().contains(why), "{args:?}: {}", ran.said());
+    }
+    let removed = site(&["host", "remove", "main", "example.test"]);
+    assert_eq!(removed.code, Some(0), "{}", removed.said());
+    let mut status = 0;
+    for _ in 0..50 {
+        status = get_as(app, "example.test", "/").await.0;
+        if status == 404 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        status, 404,
+        "a removed alias no longer reaches the main site"
+    );
+}
+on_both_backends!(requests_are_routed_by_host);

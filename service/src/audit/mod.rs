@@ -101,6 +101,8 @@ pub fn action_label(code: &str) -> &str {
         "redirect.delete" => "删除旧地址跳转",
         "site.import" => "导入旧站内容",
         "site.add" => "新建站点",
+        "site.host_add" => "增加站点主机名",
+        "site.host_remove" => "删除站点主机名",
         "media.upload" => "上传图片",
         "media.update" => "修改图片说明",
         "media.delete" => "删除图片",

@@ -2,6 +2,9 @@
 //! (`main`) is reached by the public address and by the machine's own names (`localhost`, a
 //! loopback address); any other site only by the hosts listed for it.
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use chrono::Utc;
 use entity::{site, site_host};
 use sea_orm::{
@@ -20,15 +23,24 @@ pub const MAIN: i32 = 1;
 /// for anything that is not a host name (an IPv6 literal is kept in its brackets).
 pub fn normalize_host(raw: &str) -> Option<String> {
     let raw = raw.trim().to_ascii_lowercase();
-    let host = if raw.starts_with('[') {
+    let (host, port) = if raw.starts_with('[') {
         let end = raw.find(']')?;
-        raw[..=end].to_owned()
+        (raw[..=end].to_owned(), &raw[end + 1..])
     } else {
-        raw.split(':').next()?.trim_end_matches('.').to_owned()
+        let at = raw.find(':').unwrap_or(raw.len());
+        (raw[..at].trim_end_matches('.').to_owned(), &raw[at..])
     };
+    // Nothing after the host but a port.
+    let port = port.strip_prefix(':').unwrap_or(port);
+    if port.len() > 5 || !port.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
     let fits = !host.is_empty()
         && host.len() <= 253
-        && (host.starts_with('[')
+        && (host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok())
             || (host
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
@@ -36,6 +48,14 @@ pub fn normalize_host(raw: &str) -> Option<String> {
                     !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-')
                 })));
     fits.then_some(host)
+}
+
+/// The host of an address such as `https://www.example.org:8443/portal` (normalized).
+pub fn host_of_url(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    normalize_host(authority)
 }
 
 /// Whether `host` (normalized) is this machine's own name: `localhost` or a loopback address.
@@ -57,6 +77,186 @@ pub fn is_site_code(code: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !code.starts_with('-')
         && !code.ends_with('-')
+}
+
+/// Whether a site answers its readers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteStatus {
+    /// Serving.
+    Active,
+    /// Made, not yet open to readers.
+    Preparing,
+    /// No longer served.
+    Closed,
+}
+
+impl SiteStatus {
+    pub const fn code(self) -> &'static str {
+        match self {
+            SiteStatus::Active => "active",
+            SiteStatus::Preparing => "preparing",
+            SiteStatus::Closed => "closed",
+        }
+    }
+
+    /// A stored status; anything else reads as closed (never served by mistake).
+    pub fn parse(stored: &str) -> SiteStatus {
+        match stored {
+            "active" => SiteStatus::Active,
+            "preparing" => SiteStatus::Preparing,
+            _ => SiteStatus::Closed,
+        }
+    }
+}
+
+/// A site as a request sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteRef {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub status: SiteStatus,
+    /// The host its own links use (none for the main site, which uses the public address).
+    pub primary_host: Option<String>,
+    /// Where its addresses start, without a final `/`: the public address for the main
+    /// site, the public address's scheme with the primary host for the others.
+    pub base_url: String,
+}
+
+impl SiteRef {
+    /// The absolute address of one of its paths, such as `/articles/3`.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+/// Where a request's host leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolved {
+    Site(Arc<SiteRef>),
+    /// A site that is being prepared: readers are told to come back later.
+    NotOpen(Arc<SiteRef>),
+    /// No site here (or a closed one): a plain 404, never another site's page.
+    Unknown,
+}
+
+/// The sites by host name, read from the database once and again after each change.
+#[derive(Debug)]
+pub struct Directory {
+    by_host: HashMap<String, Arc<SiteRef>>,
+    main: Arc<SiteRef>,
+    main_host: String,
+}
+
+impl Directory {
+    /// The directory of `entries`; `public_url` is the main site's public address
+    /// (`[site] public-url`, without a final `/`).
+    pub fn new(entries: Vec<SiteEntry>, public_url: &str) -> Directory {
+        let main_host = host_of_url(public_url).unwrap_or_default();
+        let scheme = public_url.split_once("://").map_or("http", |(s, _)| s);
+        let mut main = None;
+        let mut by_host = HashMap::new();
+        for e in entries {
+            let primary_host = (e.site.id != MAIN)
+                .then(|| e.hosts.first().cloned())
+                .flatten();
+            let base_url = match &primary_host {
+                Some(host) => format!("{scheme}://{host}"),
+                None => public_url.to_owned(),
+            };
+            let site = Arc::new(SiteRef {
+                id: e.site.id,
+                status: SiteStatus::parse(&e.site.status),
+                primary_host,
+                base_url,
+                code: e.site.code,
+                name: e.site.name,
+            });
+            for host in e.hosts {
+                by_host.insert(host, site.clone());
+            }
+            if site.id == MAIN {
+                main = Some(site);
+            }
+        }
+        Directory {
+            by_host,
+            // The migration makes site 1; a database without it still has a main site.
+            main: main.unwrap_or_else(|| {
+                Arc::new(SiteRef {
+                    id: MAIN,
+                    code: "main".into(),
+                    name: String::new(),
+                    status: SiteStatus::Active,
+                    primary_host: None,
+                    base_url: public_url.to_owned(),
+                })
+            }),
+            main_host,
+        }
+    }
+
+    pub async fn load(db: &impl ConnectionTrait, public_url: &str) -> Result<Directory> {
+        Ok(Directory::new(list(db).await?, public_url))
+    }
+
+    /// The site a request for `host` (a `Host` header or the URI's authority) is for: a
+    /// listed host's site; else the main site for the public address's host, `localhost`
+    /// and loopback addresses; else none.
+    pub fn resolve(&self, host: Option<&str>) -> Resolved {
+        let Some(host) = host.and_then(normalize_host) else {
+            return Resolved::Unknown;
+        };
+        let site = match self.by_host.get(&host) {
+            Some(site) => site,
+            None if host == self.main_host || is_own_name(&host) => &self.main,
+            None => return Resolved::Unknown,
+        };
+        match site.status {
+            SiteStatus::Active => Resolved::Site(site.clone()),
+            SiteStatus::Preparing => Resolved::NotOpen(site.clone()),
+            SiteStatus::Closed => Resolved::Unknown,
+        }
+    }
+
+    pub fn main(&self) -> &Arc<SiteRef> {
+        &self.main
+    }
+}
+
+/// The current [`Directory`], shared by every request of a process and replaced whole when
+/// the invalidation log says the sites changed (tag [`crate::cache::tag::SITES`]).
+#[derive(Debug)]
+pub struct Sites {
+    public_url: String,
+    current: RwLock<Arc<Directory>>,
+}
+
+impl Sites {
+    /// `public_url`: the main site's public address (`[site] public-url`).
+    pub async fn load(db: &impl ConnectionTrait, public_url: &str) -> Result<Sites> {
+        Ok(Sites {
+            current: RwLock::new(Arc::new(Directory::load(db, public_url).await?)),
+            public_url: public_url.to_owned(),
+        })
+    }
+
+    pub fn get(&self) -> Arc<Directory> {
+        match self.current.read() {
+            Ok(d) => d.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads the sites again (the old directory serves until the new one is read).
+    pub async fn reload(&self, db: &impl ConnectionTrait) -> Result<()> {
+        let fresh = Arc::new(Directory::load(db, &self.public_url).await?);
+        match self.current.write() {
+            Ok(mut d) => *d = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
 }
 
 /// A site with its hosts.
@@ -167,8 +367,130 @@ pub async fn add(db: &Db, actor: &Actor, new: NewSite, main_host: &str) -> Resul
         format!("新建站点「{name}」（{code}）：{}", hosts.join("、")),
     )
     .await?;
+    crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
     txn.commit().await?;
     Ok(made)
+}
+
+async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<site::Model> {
+    site::Entity::find()
+        .filter(site::Column::Code.eq(code.trim()))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::Invalid(format!("没有代码为 {} 的站点", code.trim())))
+}
+
+/// Lets `host` reach the site `code` as well. For the main site this is an alias beside the
+/// public address (a bare domain beside `www.`, an intranet name); for another site its
+/// first host is its primary one.
+pub async fn add_host(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    host: &str,
+    main_host: &str,
+) -> Result<()> {
+    let normal =
+        normalize_host(host).ok_or_else(|| Error::Invalid(format!("“{host}”不是有效的主机名")))?;
+    let txn = db.begin().await?;
+    let site = by_code(&txn, code).await?;
+    if normal == main_host || is_own_name(&normal) {
+        return Err(Error::Invalid(format!(
+            "主机名 {normal} 本来就通往主站，无须添加"
+        )));
+    }
+    if let Some(taken) = site_host::Entity::find_by_id(normal.clone())
+        .one(&txn)
+        .await?
+    {
+        return Err(Error::Conflict(if taken.site_id == site.id {
+            format!("主机名 {normal} 已属于此站点")
+        } else {
+            format!("主机名 {normal} 已属于另一个站点")
+        }));
+    }
+    let first = site_host::Entity::find()
+        .filter(site_host::Column::SiteId.eq(site.id))
+        .one(&txn)
+        .await?
+        .is_none();
+    site_host::ActiveModel {
+        host: Set(normal.clone()),
+        site_id: Set(site.id),
+        is_primary: Set(first && site.id != MAIN),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "site.host_add",
+        "site",
+        site.id,
+        format!("站点「{}」（{}）增加主机名 {normal}", site.name, site.code),
+    )
+    .await?;
+    crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Stops `host` reaching the site `code`. A site's last host cannot go while the site is
+/// open (it would be unreachable); when the primary goes, the next host becomes primary.
+pub async fn remove_host(db: &Db, actor: &Actor, code: &str, host: &str) -> Result<()> {
+    let normal =
+        normalize_host(host).ok_or_else(|| Error::Invalid(format!("“{host}”不是有效的主机名")))?;
+    let txn = db.begin().await?;
+    let site = by_code(&txn, code).await?;
+    let Some(row) = site_host::Entity::find_by_id(normal.clone())
+        .one(&txn)
+        .await?
+        .filter(|h| h.site_id == site.id)
+    else {
+        return Err(Error::Invalid(format!(
+            "主机名 {normal} 不属于站点 {}",
+            site.code
+        )));
+    };
+    let others: Vec<site_host::Model> = site_host::Entity::find()
+        .filter(site_host::Column::SiteId.eq(site.id))
+        .filter(site_host::Column::Host.ne(normal.clone()))
+        .order_by_asc(site_host::Column::Host)
+        .all(&txn)
+        .await?;
+    if others.is_empty() && site.id != MAIN && SiteStatus::parse(&site.status) == SiteStatus::Active
+    {
+        return Err(Error::Conflict(format!(
+            "主机名 {normal} 是站点 {} 唯一的主机名，站点开放期间不能删除",
+            site.code
+        )));
+    }
+    site_host::Entity::delete_by_id(normal.clone())
+        .exec(&txn)
+        .await?;
+    if row.is_primary
+        && let Some(next) = others.into_iter().next()
+    {
+        site_host::ActiveModel {
+            host: Set(next.host),
+            is_primary: Set(true),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        "site.host_remove",
+        "site",
+        site.id,
+        format!("站点「{}」（{}）删除主机名 {normal}", site.name, site.code),
+    )
+    .await?;
+    crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -188,6 +510,12 @@ mod tests {
             ("-x.test", None),
             ("a..b", None),
             ("evil.example/path", None),
+            ("[<script>]", None),
+            ("https://evil.example", None),
+            ("b.test:80:80", None),
+            ("[::1]x", None),
+            ("[::1", None),
+            ("[2001:DB8::1]:443", Some("[2001:db8::1]")),
         ] {
             assert_eq!(normalize_host(raw).as_deref(), want, "{raw}");
         }
@@ -199,11 +527,82 @@ mod tests {
             assert!(is_own_name(own), "{own}");
         }
         assert!(!is_own_name("portico.test"));
+        assert_eq!(
+            host_of_url("https://user@WWW.Example.org:8443/portal?x").as_deref(),
+            Some("www.example.org")
+        );
+        assert_eq!(
+            host_of_url("http://127.0.0.1:3000").as_deref(),
+            Some("127.0.0.1")
+        );
         for ok in ["main", "zhundong", "zone-12"] {
             assert!(is_site_code(ok), "{ok}");
         }
         for bad in ["a", "Zhundong", "-x", "x-", "站点", &"a".repeat(33)] {
             assert!(!is_site_code(bad), "{bad}");
         }
+    }
+
+    fn entry(id: i32, code: &str, status: &str, hosts: &[&str]) -> SiteEntry {
+        SiteEntry {
+            site: site::Model {
+                id,
+                code: code.into(),
+                name: code.into(),
+                status: status.into(),
+                created_at: Utc::now(),
+            },
+            hosts: hosts.iter().map(|h| (*h).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn hosts_lead_to_their_site_and_nowhere_else() {
+        let dir = Directory::new(
+            vec![
+                entry(MAIN, "main", "active", &["cadz.test"]),
+                entry(
+                    2,
+                    "zhundong",
+                    "active",
+                    &["zhundong.test", "www.zhundong.test"],
+                ),
+                entry(3, "new", "preparing", &["new.test"]),
+                entry(4, "old", "closed", &["old.test"]),
+                entry(5, "odd", "whatever", &["odd.test"]),
+            ],
+            "https://www.cadz.test",
+        );
+        let site_of = |host: Option<&str>| match dir.resolve(host) {
+            Resolved::Site(s) => format!("site {}", s.code),
+            Resolved::NotOpen(s) => format!("not open {}", s.code),
+            Resolved::Unknown => "unknown".into(),
+        };
+        for (host, want) in [
+            (Some("WWW.cadz.test:443"), "site main"),
+            (Some("cadz.test."), "site main"),
+            (Some("localhost:3000"), "site main"),
+            (Some("127.0.0.1:54321"), "site main"),
+            (Some("[::1]:3000"), "site main"),
+            (Some("zhundong.test"), "site zhundong"),
+            (Some("www.zhundong.test:8080"), "site zhundong"),
+            (Some("new.test"), "not open new"),
+            (Some("old.test"), "unknown"),
+            (Some("odd.test"), "unknown"),
+            (Some("evil.example"), "unknown"),
+            (Some("cadz.test.evil.example"), "unknown"),
+            (Some(""), "unknown"),
+            (Some("bad host"), "unknown"),
+            (None, "unknown"),
+        ] {
+            assert_eq!(site_of(host), want, "{host:?}");
+        }
+        let Resolved::Site(z) = dir.resolve(Some("www.zhundong.test")) else {
+            panic!("zhundong");
+        };
+        assert_eq!(z.primary_host.as_deref(), Some("zhundong.test"));
+        assert_eq!(z.absolute("/rss.xml"), "https://zhundong.test/rss.xml");
+        assert_eq!(dir.main().primary_host, None);
+        assert_eq!(dir.main().absolute("/"), "https://www.cadz.test/");
     }
 }

@@ -109,15 +109,9 @@ mod codes {
     const CODES_COOKIE: &str = "portico_codes";
 
     pub(super) fn issuer() -> String {
-        crate::ssr::state()
+        crate::ssr::site()
             .ok()
-            .and_then(|s| {
-                s.site
-                    .public_url
-                    .split("://")
-                    .nth(1)
-                    .map(|h| h.trim_end_matches('/').to_owned())
-            })
+            .and_then(|s| s.0.base_url.split_once("://").map(|(_, h)| h.to_owned()))
             .map(|host| format!("Portico ({host})"))
             .unwrap_or_else(|| "Portico".to_owned())
     }

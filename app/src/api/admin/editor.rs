@@ -260,6 +260,7 @@ pub async fn send_for_review(
     staff: &Staff,
     id: i32,
 ) -> Result<SentForReview, AppError> {
+    let site = crate::ssr::site()?;
     let done = service::review::send_for_review(&state.db, &staff.actor(), id).await?;
     let a = service::editorial::get(&state.db, id).await?;
     let levels = service::review::Workflow::load(&state.db).await?.levels;
@@ -275,7 +276,7 @@ pub async fn send_for_review(
         ));
     }
     if !done.published {
-        let link = state.site.absolute(&format!("/admin/review/{id}"));
+        let link = site.absolute(&format!("/admin/review/{id}"));
         let notice = service::mail::review_submitted(&a.title, &staff.user.display_name, &link);
         notify_review(state, None, notice).await;
     }

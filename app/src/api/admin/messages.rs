@@ -100,6 +100,7 @@ pub async fn reply_message(
     let publish = checked(&publish);
     let result = async {
         let state = state()?;
+        let site = crate::ssr::site()?;
         let m = service::message::reply(&state.db, &staff.actor(), id, &reply, publish).await?;
         if let Some(mail) = &state.mail
             && service::security::personal::usable(&m.email)
@@ -108,9 +109,7 @@ pub async fn reply_message(
                 &m.code,
                 &m.subject,
                 &m.reply,
-                &state
-                    .site
-                    .absolute(&format!("/messages/track?code={}", m.code)),
+                &site.absolute(&format!("/messages/track?code={}", m.code)),
             );
             mail.tell_reader(&m.email, subject, body);
         }

@@ -168,6 +168,7 @@ pub async fn approve_review(id: i32, level: i16, at: Option<String>) -> Result<(
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
+        let site = crate::ssr::site()?;
         let at = match at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => Some(
@@ -181,7 +182,7 @@ pub async fn approve_review(id: i32, level: i16, at: Option<String>) -> Result<(
             && let Some(r) = before
         {
             let a = service::editorial::get(&state.db, id).await?;
-            let link = state.site.absolute(&format!("/admin/articles/{id}"));
+            let link = site.absolute(&format!("/admin/articles/{id}"));
             let notice = service::mail::review_decided(&a.title, true, "", &link);
             super::editor::notify_review(&state, Some(r.submitted_by), notice).await;
         }
@@ -206,11 +207,12 @@ pub async fn return_review(id: i32, level: i16, reason: String) -> Result<(), Ap
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
+        let site = crate::ssr::site()?;
         service::review::send_back(&state.db, &staff.actor(), id, level, &reason).await?;
         if let Some(r) = service::review::of_article(&state.db, id).await? {
             let a = service::editorial::get(&state.db, id).await?;
             let title = service::review::proposal(&a, Some(&r))?.title;
-            let link = state.site.absolute(&format!("/admin/articles/{id}"));
+            let link = site.absolute(&format!("/admin/articles/{id}"));
             let notice = service::mail::review_decided(&title, false, reason.trim(), &link);
             super::editor::notify_review(&state, Some(r.submitted_by), notice).await;
         }

@@ -133,6 +133,7 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
+        let site = crate::ssr::site()?;
         let done = service::submission::queue::accept(
             &state.db,
             &state.files.media,
@@ -143,7 +144,7 @@ pub async fn accept_submission(id: i32, column: i32) -> Result<(), AppError> {
         )
         .await?;
         if let Ok(s) = service::submission::queue::get(&state.db, id).await {
-            crate::api::submissions::load::tell_author(&state, &s, true);
+            crate::api::submissions::load::tell_author(&state, &site, &s, true);
         }
         go_to(&format!("/admin/articles/{}", done.article_id));
         Ok(done)
@@ -167,8 +168,9 @@ pub async fn reject_submission(id: i32, reason: String) -> Result<(), AppError> 
     let staff = require_editor()?;
     let result = async {
         let state = state()?;
+        let site = crate::ssr::site()?;
         let s = service::submission::queue::reject(&state.db, &staff.actor(), id, &reason).await?;
-        crate::api::submissions::load::tell_author(&state, &s, false);
+        crate::api::submissions::load::tell_author(&state, &site, &s, false);
         go_to(&format!("/admin/submissions/{id}"));
         Ok(())
     }

@@ -24,7 +24,7 @@ fn pager(base: String, page: u64, per_page: u64, total: u64) -> Result<Pager, Ap
 }
 
 pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage, AppError> {
-    let (db, site) = (&state.db, &state.site);
+    let (db, here) = (&state.db, crate::ssr::site()?);
     let shared = state.common.get(db).await?;
     let columns = &shared.columns;
     let column = service::column::by_slug(columns, slug)
@@ -40,7 +40,7 @@ pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage,
     } else {
         column.description.clone()
     };
-    let mut seo = seo(site, &column.name, &description, &href);
+    let mut seo = seo(&here, &column.name, &description, &href);
 
     let body = match column.kind {
         ColumnKind::Page | ColumnKind::Submit => {
@@ -49,13 +49,13 @@ pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage,
         ColumnKind::Magazine => magazine(state, page).await?,
         ColumnKind::Notices => notices(state, &href, page).await?,
         ColumnKind::List | ColumnKind::Pictures => {
-            seo.feed = Some(site.absolute(&format!("{href}/rss.xml")));
+            seo.feed = Some(here.absolute(&format!("{href}/rss.xml")));
             articles(state, &column, &href, page).await?
         }
     };
     if page > 1 {
         seo.title = format!("{}（第{}页）", column.name, page);
-        seo.canonical = site.absolute(&format!("{href}?page={page}"));
+        seo.canonical = here.absolute(&format!("{href}?page={page}"));
     }
     Ok(ColumnPage {
         tabs: convert::tabs(&section, &siblings, column.id),
@@ -162,7 +162,7 @@ async fn articles(
 }
 
 pub async fn issue(state: &AppState, year: i32, number: i32) -> Result<IssuePage, AppError> {
-    let (db, site) = (&state.db, &state.site);
+    let (db, site, here) = (&state.db, &state.site, crate::ssr::site()?);
     let (issue, toc) = service::magazine::issue(db, year, number, Utc::now()).await?;
     let card = convert::issue_card(site, &issue);
     let mut sections: Vec<TocSection> = Vec::new();
@@ -178,12 +178,12 @@ pub async fn issue(state: &AppState, year: i32, number: i32) -> Result<IssuePage
         }
     }
     let mut seo = seo(
-        site,
+        &here,
         &format!("《中国开发区》{}", card.label),
         &format!("{}：{}", card.theme, card.summary),
         &card.href,
     );
-    seo.image = card.cover.as_ref().map(|c| site.absolute(&c.src));
+    seo.image = card.cover.as_ref().map(|c| here.absolute(&c.src));
     Ok(IssuePage {
         card,
         sections,

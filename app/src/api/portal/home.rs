@@ -104,7 +104,7 @@ pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
         magazine,
         services,
         service_pages,
-        seo: seo(site, "首页", &description, "/"),
+        seo: seo(&crate::ssr::site()?, "首页", &description, "/"),
     })
 }
 

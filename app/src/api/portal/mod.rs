@@ -36,11 +36,16 @@ pub async fn get_column(slug: String, page: u64) -> Result<ColumnPage, AppError>
 /// One notice.
 #[server(endpoint = "portal/notice", input = GetUrl)]
 pub async fn get_notice(id: i32) -> Result<NoticePage, AppError> {
-    use crate::ssr::{state, tag_page};
-    let state = state()?;
+    use crate::ssr::{site, state, tag_page};
+    let (state, here) = (state()?, site()?);
     tag_page([service::cache::tag::NOTICES]);
     let (n, files) = service::notice::find(&state.db, id, chrono::Utc::now()).await?;
-    Ok(crate::api::convert::notice_page(&state.site, n, files))
+    Ok(crate::api::convert::notice_page(
+        &state.site,
+        &here,
+        n,
+        files,
+    ))
 }
 
 /// Magazine issue `number` of `year`.

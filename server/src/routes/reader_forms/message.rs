@@ -1,7 +1,7 @@
 //! 留言: `POST /messages` (a reader's message) and `POST /messages/track`.
 
 use app::models::MessageFormState;
-use app::ssr::AppState;
+use app::ssr::{AppState, RequestSite};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -18,7 +18,7 @@ const ROUTE: FormRoute = FormRoute {
 };
 
 /// `POST /messages`: a reader's message.
-pub async fn post(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post(State(state): State<AppState>, site: RequestSite, req: Request) -> Response {
     let client = app::ssr::client::client_of(&state.site.trusted_proxies, &req);
     let (parts, body) = req.into_parts();
     let fields = match FormFields::from_body(body).await {
@@ -68,7 +68,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
                 draft.name.trim(),
                 draft.subject.trim(),
                 draft.content.trim(),
-                &state.site.absolute("/admin/messages"),
+                &site.absolute("/admin/messages"),
             );
             mail.notify_staff(subject, body);
         }

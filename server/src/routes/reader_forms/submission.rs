@@ -2,7 +2,7 @@
 //! `POST /submit/track`.
 
 use app::models::SubmissionFormState;
-use app::ssr::AppState;
+use app::ssr::{AppState, RequestSite};
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -74,7 +74,7 @@ fn unread_notice(read: &Read) -> Option<(String, StatusCode)> {
 }
 
 /// `POST /submit`: a reader's manuscript.
-pub async fn post(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post(State(state): State<AppState>, site: RequestSite, req: Request) -> Response {
     let client = app::ssr::client::client_of(&state.site.trusted_proxies, &req);
     let (parts, body) = req.into_parts();
     let post = multipart::read(Request::from_parts(parts.clone(), body)).await;
@@ -105,7 +105,7 @@ pub async fn post(State(state): State<AppState>, req: Request) -> Response {
                 draft.organization.trim(),
                 draft.title.trim(),
                 draft.files.len(),
-                &state.site.absolute("/admin/submissions"),
+                &site.absolute("/admin/submissions"),
             );
             mail.notify_staff(subject, body);
         }
