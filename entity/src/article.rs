@@ -42,6 +42,8 @@ pub struct Model {
     pub owner_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The site it belongs to (站群; 1 is the main site).
+    pub site_id: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

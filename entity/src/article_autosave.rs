@@ -15,6 +15,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub data: String,
     pub updated_at: DateTimeUtc,
+    /// The site it belongs to (站群; 1 is the main site).
+    pub site_id: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

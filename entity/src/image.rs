@@ -23,6 +23,9 @@ pub struct Model {
     pub size_bytes: i64,
     pub mime: String,
     pub created_at: DateTimeUtc,
+    /// The site whose library it is in (站群; 1 is the main site).
+    /// `None` will be the platform's shared library.
+    pub site_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

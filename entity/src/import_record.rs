@@ -22,6 +22,8 @@ pub struct Model {
     /// Its body links to old addresses not known when it was written.
     pub pending_links: bool,
     pub updated_at: DateTimeUtc,
+    /// The site it belongs to (站群; 1 is the main site).
+    pub site_id: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

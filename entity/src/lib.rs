@@ -31,6 +31,7 @@ pub mod session;
 pub mod site;
 pub mod site_host;
 pub mod site_setting;
+pub mod site_value;
 pub mod submission;
 pub mod submission_file;
 pub mod user;

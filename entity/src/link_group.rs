@@ -10,6 +10,8 @@ pub struct Model {
     pub id: i32,
     pub name: String,
     pub sort_order: i32,
+    /// The site it belongs to (站群; 1 is the main site).
+    pub site_id: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

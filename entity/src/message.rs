@@ -53,6 +53,8 @@ pub struct Model {
     pub client_key: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The site it belongs to (站群; 1 is the main site).
+    pub site_id: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,8 @@ pub struct Model {
     pub hits: i64,
     pub first_seen: DateTimeUtc,
     pub last_seen: DateTimeUtc,
+    /// The site it belongs to (站群; 1 is the main site).
+    pub site_id: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,8 +1,9 @@
-//! Site settings as key/value pairs (`site_settings`).
+//! The installation's settings as key/value pairs (`site_settings`): the security policy and
+//! the forms' signing key. A site's own settings are `site_values`.
 
 use sea_orm::entity::prelude::*;
 
-/// One site setting (site name, WeChat account, QQ group, footer text …) as a key/value pair.
+/// One installation setting (`security.*`, `forms_secret`) as a key/value pair.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "site_settings")]
 pub struct Model {

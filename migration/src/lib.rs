@@ -16,6 +16,7 @@ mod m20261208_000010_move_in;
 mod m20261209_000011_security;
 mod m20261210_000012_personal_data;
 mod m20261211_000013_sites;
+mod m20261212_000014_site_scope;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000011_security::Migration),
             Box::new(m20261210_000012_personal_data::Migration),
             Box::new(m20261211_000013_sites::Migration),
+            Box::new(m20261212_000014_site_scope::Migration),
         ]
     }
 }

@@ -38,6 +38,7 @@ pub async fn add_daily_views(
         article_id: Set(article_id),
         day: Set(day.to_owned()),
         views: Set(n),
+        site_id: Set(crate::site::directory::MAIN),
     })
     .on_conflict(
         OnConflict::columns([daily::Column::ArticleId, daily::Column::Day])

@@ -260,6 +260,7 @@ async fn insert_page(db: &service::db::Db, page: entity::page::ActiveModel) -> i
             listed_count: Set(0),
             created_at: Set(chrono::Utc::now()),
             updated_at: Set(chrono::Utc::now()),
+            site_id: Set(1),
         }
         .insert(db)
         .await

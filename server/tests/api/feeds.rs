@@ -120,6 +120,7 @@ async fn large_sites_get_a_sitemap_index(app: &TestApp) {
         owner_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        site_id: Set(1),
     }
     .insert(&app.db)
     .await

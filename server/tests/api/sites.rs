@@ -263,3 +263,99 @@ async fn requests_are_routed_by_host(app: &TestApp) {
     );
 }
 on_both_backends!(requests_are_routed_by_host);
+
+/// The tables a site's content is in, each with `site_id` (1 for what existed).
+const SCOPED: [&str; 14] = [
+    "categories",
+    "articles",
+    "article_autosaves",
+    "article_views_daily",
+    "notices",
+    "link_groups",
+    "magazine_issues",
+    "messages",
+    "submissions",
+    "search_docs",
+    "redirects",
+    "not_found",
+    "import_records",
+    "images",
+];
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = app
+        .db
+        .writer()
+        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// The installation's settings as stored, sorted.
+async fn installation_settings(app: &TestApp) -> Vec<(String, String)> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    entity::site_setting::Entity::find()
+        .order_by_asc(entity::site_setting::Column::Key)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.key, r.value))
+        .collect()
+}
+
+async fn an_upgraded_database_is_the_main_site_with_nothing_else_changed(app: &TestApp) {
+    // Something in every kind of table a site owns, beside the demo content.
+    app.get("/no-such-page").await;
+    app.state.misses.flush(&app.db).await.unwrap();
+    let mut settings = service::site::settings(&app.db).await.unwrap();
+    settings.icp = "京ICP备00000001号".into();
+    service::site::save_settings(&app.db, &settings)
+        .await
+        .unwrap();
+
+    let rows = service::backup::row_counts(&app.db).await.unwrap();
+    let installation = installation_settings(app).await;
+    assert!(
+        installation
+            .iter()
+            .all(|(k, _)| k.starts_with("security.") || k == "forms_secret"),
+        "only the installation's settings stay in site_settings: {installation:?}"
+    );
+    assert!(installation.iter().any(|(k, _)| k == "forms_secret"));
+    for table in SCOPED {
+        let all = count(app, &format!("SELECT COUNT(*) FROM {table}")).await;
+        let main = count(
+            app,
+            &format!("SELECT COUNT(*) FROM {table} WHERE site_id = 1"),
+        )
+        .await;
+        assert_eq!(main, all, "{table}: every row is the main site's");
+    }
+    assert!(count(app, "SELECT COUNT(*) FROM articles").await > 10);
+
+    // Back to before the step, then up again: the same rows and the same settings.
+    use migration::MigratorTrait;
+    migration::Migrator::down(app.db.writer(), Some(1))
+        .await
+        .unwrap();
+    let site_name = count(
+        app,
+        "SELECT COUNT(*) FROM site_settings WHERE key = 'icp' AND value = '京ICP备00000001号'",
+    )
+    .await;
+    assert_eq!(
+        site_name, 1,
+        "undone, the site's settings are back in site_settings"
+    );
+    migration::Migrator::up(app.db.writer(), None)
+        .await
+        .unwrap();
+    assert_eq!(service::backup::row_counts(&app.db).await.unwrap(), rows);
+    assert_eq!(service::site::settings(&app.db).await.unwrap(), settings);
+    assert_eq!(installation_settings(app).await, installation);
+}
+on_both_backends!(an_upgraded_database_is_the_main_site_with_nothing_else_changed);

@@ -100,6 +100,7 @@ macro_rules! each_table {
             site,
             site_host,
             site_setting,
+            site_value,
             user,
             password_history,
             recovery_code,

@@ -8,9 +8,10 @@ async fn existing(db: &Db, stores: &Stores) -> Result<Option<String>> {
     let mut found = Vec::new();
     for (table, n) in row_counts(db).await? {
         // The settings row and the forms' key are made on first start of any server, and
-        // the audit chain's head and the main site by the migrations.
+        // the audit chain's head, the main site and its settings by the migrations.
         let made_by_migrations = (table == table_name::<site::Entity>() && n == 1)
             || table == table_name::<site_setting::Entity>()
+            || table == table_name::<site_value::Entity>()
             || table == table_name::<audit_head::Entity>();
         if n > 0 && !made_by_migrations {
             found.push(format!("{n} rows in {table}"));
@@ -167,6 +168,7 @@ pub async fn restore(
         // audit chain's head by the archive's chain's, and the main site the migrations
         // made by the archive's.
         site_setting::Entity::delete_many().exec(&txn).await?;
+        site_value::Entity::delete_many().exec(&txn).await?;
         audit_head::Entity::delete_many().exec(&txn).await?;
         site::Entity::delete_many().exec(&txn).await?;
     }

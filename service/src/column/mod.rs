@@ -97,6 +97,7 @@ mod tests {
             listed_count: 0,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            site_id: 1,
         }
     }
 

@@ -465,6 +465,7 @@ impl Misses {
                 hits: Set(i64::try_from(*n).unwrap_or(i64::MAX)),
                 first_seen: Set(now),
                 last_seen: Set(now),
+                site_id: Set(crate::site::directory::MAIN),
             }))
             .on_conflict(
                 OnConflict::column(not_found::Column::Path)

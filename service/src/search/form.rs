@@ -127,6 +127,7 @@ mod tests {
             listed_count: 0,
             created_at: chrono::DateTime::UNIX_EPOCH,
             updated_at: chrono::DateTime::UNIX_EPOCH,
+            site_id: 1,
         }
     }
 

@@ -372,6 +372,7 @@ mod tests {
             size_bytes: 0,
             mime: "image/jpeg".into(),
             created_at: Utc::now(),
+            site_id: Some(1),
         };
         let html = paragraphs_to_html(
             "第一段\n接续。\n\n## 小标题\n\n[图]\n\n<b>第二段</b>",

@@ -13,7 +13,8 @@ use crate::Result;
 pub mod directory;
 mod settings;
 pub use settings::{
-    SettingsInput, SiteSettings, is_link_address, save_settings, settings, update_settings,
+    SettingsInput, SiteSettings, is_link_address, save_settings, save_settings_of, settings,
+    settings_of, update_settings,
 };
 
 /// A footer link group with its links, in order.

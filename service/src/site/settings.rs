@@ -1,11 +1,11 @@
 //! The site's settings (网站设置): what they are ([`SiteSettings`], typed), how they are
-//! stored (one `site_settings` row per key, as text), and what the settings form sends
+//! stored (one `site_values` row per site and key, as text), and what the settings form sends
 //! ([`SettingsInput`], parsed once and checked here).
 
 use std::collections::HashMap;
 
-use entity::site_setting;
-use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect, Set};
+use entity::site_value;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
 use crate::review::Workflow;
 use crate::{Error, Result};
@@ -112,7 +112,7 @@ impl SiteSettings {
         })
     }
 
-    /// Every setting as stored: (key in the `site_settings` table, text).
+    /// Every setting as stored: (key in the `site_values` table, text).
     pub fn entries(&self) -> Vec<(&'static str, String)> {
         let mut me = self.clone();
         let mut out: Vec<(&'static str, String)> = TEXT
@@ -270,9 +270,19 @@ fn check_text(key: &str, value: &str) -> Result<()> {
     }
 }
 
-/// Reads the settings; keys that are missing keep their defaults, unknown keys are ignored.
+/// Reads the main site's settings. (Until the back office and the reader side are scoped
+/// by site, every caller means the main site.)
 pub async fn settings(db: &impl ConnectionTrait) -> Result<SiteSettings> {
-    let rows = site_setting::Entity::find().all(db).await?;
+    settings_of(db, super::directory::MAIN).await
+}
+
+/// Reads a site's settings; keys that are missing keep their defaults, unknown keys are
+/// ignored.
+pub async fn settings_of(db: &impl ConnectionTrait, site: i32) -> Result<SiteSettings> {
+    let rows = site_value::Entity::find()
+        .filter(site_value::Column::SiteId.eq(site))
+        .all(db)
+        .await?;
     let mut settings = SiteSettings::default();
     for row in rows {
         settings.set(&row.key, row.value);
@@ -280,23 +290,34 @@ pub async fn settings(db: &impl ConnectionTrait) -> Result<SiteSettings> {
     Ok(settings)
 }
 
-/// Stores every setting.
+/// Stores every setting of the main site.
 pub async fn save_settings(db: &impl ConnectionTrait, settings: &SiteSettings) -> Result<()> {
-    let existing: Vec<String> = site_setting::Entity::find()
+    save_settings_of(db, super::directory::MAIN, settings).await
+}
+
+/// Stores every setting of a site.
+pub async fn save_settings_of(
+    db: &impl ConnectionTrait,
+    site: i32,
+    settings: &SiteSettings,
+) -> Result<()> {
+    let existing: Vec<String> = site_value::Entity::find()
         .select_only()
-        .column(site_setting::Column::Key)
+        .column(site_value::Column::Key)
+        .filter(site_value::Column::SiteId.eq(site))
         .into_tuple()
         .all(db)
         .await?;
     for (key, value) in settings.entries() {
-        let model = site_setting::ActiveModel {
+        let model = site_value::ActiveModel {
+            site_id: Set(site),
             key: Set(key.to_owned()),
             value: Set(value),
         };
         if existing.iter().any(|k| k == key) {
-            site_setting::Entity::update(model).exec(db).await?;
+            site_value::Entity::update(model).exec(db).await?;
         } else {
-            site_setting::Entity::insert(model).exec(db).await?;
+            site_value::Entity::insert(model).exec(db).await?;
         }
     }
     Ok(())

@@ -279,6 +279,7 @@ impl Writer<'_> {
                     digest: Set(digest),
                     pending_links: Set(pending),
                     updated_at: Set(now),
+                    site_id: Set(crate::site::directory::MAIN),
                 }
             })
             .collect();
