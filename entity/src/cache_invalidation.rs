@@ -11,6 +11,8 @@ pub struct Model {
     pub id: i64,
     pub tag: String,
     pub created_at: DateTimeUtc,
+    /// The site whose pages are stale (站群); `None`: every site's.
+    pub site_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261209_000011_security;
 mod m20261210_000012_personal_data;
 mod m20261211_000013_sites;
 mod m20261212_000014_site_scope;
+mod m20261213_000015_cache_sites;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000012_personal_data::Migration),
             Box::new(m20261211_000013_sites::Migration),
             Box::new(m20261212_000014_site_scope::Migration),
+            Box::new(m20261213_000015_cache_sites::Migration),
         ]
     }
 }

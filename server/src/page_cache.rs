@@ -14,7 +14,7 @@ use std::time::SystemTime;
 
 use app::error::AppError;
 use app::prefs::ReaderPrefs;
-use app::ssr::PageTags;
+use app::ssr::{PageTags, RequestSite};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -27,10 +27,12 @@ use crate::compress::{brotli_best, brotli_fast, gunzip, gzip_best, gzip_fast};
 /// The largest page body kept (sitemaps of 50,000 URLs fit).
 const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// What a cached page is looked up by: its canonical path and query (see
-/// `app::canonical`) and the reader's font size and 无障碍 choices.
+/// What a cached page is looked up by: its site (站群: the same address on two sites is two
+/// pages), its canonical path and query (see `app::canonical`) and the reader's font size
+/// and 无障碍 choices.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
+    site: i32,
     path_and_query: String,
     prefs: ReaderPrefs,
 }
@@ -48,11 +50,16 @@ pub enum Lookup {
 
 impl Key {
     /// How the cache treats a request: only GETs and HEADs of public pages are looked up,
-    /// by their canonical address, which never includes parameters the page does not read.
+    /// by their site and canonical address, which never includes parameters the page does
+    /// not read. A request whose site is not known (the host routing puts it in every
+    /// request it lets through) is never served from the cache nor stored.
     pub fn of(req: &Request) -> Lookup {
         if req.method() != Method::GET && req.method() != Method::HEAD {
             return Lookup::Pass;
         }
+        let Some(site) = req.extensions().get::<RequestSite>().map(RequestSite::id) else {
+            return Lookup::Pass;
+        };
         let uri = req.uri();
         let path = uri.path();
         const PRIVATE: &[&str] = &["/api/", "/prefs/", "/pkg/", "/media/", "/admin"];
@@ -72,6 +79,7 @@ impl Key {
         };
         let prefs = app::ssr::reader_prefs(req.headers());
         Lookup::Page(Key {
+            site,
             path_and_query,
             prefs,
         })
@@ -477,16 +485,18 @@ impl PageCache {
         entry
     }
 
-    /// Drops every page carrying one of `tags`; returns how many.
-    pub fn invalidate(&self, tags: &[String]) -> usize {
+    /// Drops every page of site `site` (of every site for `None`) carrying one of `tags`;
+    /// returns how many.
+    pub fn invalidate(&self, site: Option<i32>, tags: &[String]) -> usize {
         self.epoch.fetch_add(1, Ordering::AcqRel);
         let Ok(mut entries) = self.entries.write() else {
             return 0;
         };
         let before = entries.len();
         let mut freed = 0;
-        entries.retain(|_, e| {
-            let stale = e.tags.iter().any(|t| tags.contains(t));
+        entries.retain(|key, e| {
+            let stale =
+                site.is_none_or(|s| s == key.site) && e.tags.iter().any(|t| tags.contains(t));
             if stale {
                 freed += e.size();
             }

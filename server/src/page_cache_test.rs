@@ -3,19 +3,77 @@ use std::io::Read;
 
 use super::*;
 
-fn req(uri: &str, cookie: Option<&str>) -> Request {
+/// A request for `uri` on site `site`, as the host routing hands it on.
+fn req_on(site: i32, uri: &str, cookie: Option<&str>) -> Request {
     let mut b = Request::builder().uri(uri);
     if let Some(c) = cookie {
         b = b.header(header::COOKIE, c);
     }
-    b.body(Body::empty()).unwrap()
+    let mut req = b.body(Body::empty()).unwrap();
+    req.extensions_mut().insert(RequestSite(std::sync::Arc::new(
+        service::site::directory::SiteRef {
+            id: site,
+            code: format!("site{site}"),
+            name: String::new(),
+            status: service::site::directory::SiteStatus::Active,
+            primary_host: None,
+            base_url: format!("http://site{site}.test"),
+        },
+    )));
+    req
 }
 
-fn key(uri: &str, cookie: Option<&str>) -> Key {
-    match Key::of(&req(uri, cookie)) {
+fn req(uri: &str, cookie: Option<&str>) -> Request {
+    req_on(1, uri, cookie)
+}
+
+fn key_on(site: i32, uri: &str, cookie: Option<&str>) -> Key {
+    match Key::of(&req_on(site, uri, cookie)) {
         Lookup::Page(k) => k,
         other => panic!("{uri}: {other:?}"),
     }
+}
+
+fn key(uri: &str, cookie: Option<&str>) -> Key {
+    key_on(1, uri, cookie)
+}
+
+#[test]
+fn the_same_address_on_two_sites_is_two_pages() {
+    assert_ne!(key_on(1, "/", None), key_on(2, "/", None));
+    assert_eq!(
+        key_on(2, "/articles/3?utm=x", None),
+        key_on(2, "/articles/3", None)
+    );
+    // Without its site a request is never a cached page.
+    let unrouted = Request::builder().uri("/").body(Body::empty()).unwrap();
+    assert_eq!(Key::of(&unrouted), Lookup::Pass);
+
+    let cache = PageCache::new(1 << 20);
+    let put = |site: i32, body: &'static str| {
+        let e = Entry::new(
+            HeaderValue::from_static("text/html"),
+            body.as_bytes(),
+            vec!["home".into(), "chrome".into()],
+            ReaderPrefs::default(),
+        );
+        cache.insert(key_on(site, "/", None), e, cache.epoch());
+    };
+    put(1, "main home");
+    put(2, "member home");
+    let body = |site: i32| {
+        let entry = cache.get(&key_on(site, "/", None)).expect("cached");
+        String::from_utf8_lossy(&gunzip(&entry.gzip)).into_owned()
+    };
+    assert_eq!(body(1), "main home");
+    assert_eq!(body(2), "member home");
+    // One site's change drops only its own pages; a change of every site's, all.
+    assert_eq!(cache.invalidate(Some(2), &["home".into()]), 1);
+    assert!(cache.get(&key_on(1, "/", None)).is_some());
+    assert!(cache.get(&key_on(2, "/", None)).is_none());
+    put(2, "member home");
+    assert_eq!(cache.invalidate(None, &["chrome".into()]), 2);
+    assert!(cache.is_empty());
 }
 
 #[test]
@@ -141,9 +199,9 @@ fn invalidation_drops_exactly_the_tagged_pages() {
     put("/articles/2", &["article:2", "article:1", "chrome"]);
     put("/columns/news", &["list:1", "chrome"]);
     assert_eq!(cache.len(), 3);
-    assert_eq!(cache.invalidate(&["article:1".into()]), 2);
+    assert_eq!(cache.invalidate(Some(1), &["article:1".into()]), 2);
     assert!(cache.get(&key("/columns/news", None)).is_some());
-    assert_eq!(cache.invalidate(&["chrome".into()]), 1);
+    assert_eq!(cache.invalidate(None, &["chrome".into()]), 1);
     assert!(cache.is_empty());
 }
 
@@ -151,7 +209,7 @@ fn invalidation_drops_exactly_the_tagged_pages() {
 fn a_page_rendered_across_an_invalidation_is_not_kept() {
     let cache = PageCache::new(1 << 20);
     let epoch = cache.epoch();
-    cache.invalidate(&["article:1".into()]);
+    cache.invalidate(Some(1), &["article:1".into()]);
     let key = key("/articles/1", None);
     let e = Entry::new(
         HeaderValue::from_static("text/html"),

@@ -64,9 +64,17 @@ pub async fn apply_invalidations(
         match service::cache::since(db, after, 1000).await {
             Ok(rows) if !rows.is_empty() => {
                 let full = rows.len() == 1000;
-                let tags: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+                // By site (`None`: every site), in the order first seen.
+                let mut by_site: Vec<(Option<i32>, Vec<String>)> = Vec::new();
+                for (_, site, tag) in &rows {
+                    match by_site.iter_mut().find(|(s, _)| s == site) {
+                        Some((_, tags)) => tags.push(tag.clone()),
+                        None => by_site.push((*site, vec![tag.clone()])),
+                    }
+                }
+                let has = |wanted: &str| by_site.iter().any(|(_, t)| t.iter().any(|t| t == wanted));
                 // First the data pages are made from, then the pages.
-                if tags.iter().any(|t| t == service::cache::tag::SITES)
+                if has(service::cache::tag::SITES)
                     && let Err(e) = sites.reload(db).await
                 {
                     // The old directory serves until the next poll reads these rows again.
@@ -74,11 +82,13 @@ pub async fn apply_invalidations(
                     return after;
                 }
                 after = rows.last().map(|r| r.0).unwrap_or(after);
-                if tags.iter().any(|t| t == service::cache::tag::CHROME) {
+                if has(service::cache::tag::CHROME) {
                     common.forget();
                 }
-                let dropped = cache.invalidate(&tags);
-                tracing::debug!(tags = tags.len(), dropped, "page cache invalidated");
+                for (site, tags) in &by_site {
+                    let dropped = cache.invalidate(*site, tags);
+                    tracing::debug!(?site, tags = tags.len(), dropped, "page cache invalidated");
+                }
                 if !full {
                     return after;
                 }

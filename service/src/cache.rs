@@ -42,8 +42,27 @@ pub mod tag {
     }
 }
 
-/// Records that `tags` are stale.
+/// Records that `tags` are stale on every site (what the installation shares, such as the
+/// sites themselves, or a change whose site is not known).
 pub async fn invalidate<I, T>(db: &impl ConnectionTrait, tags: I) -> Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<String>,
+{
+    record(db, None, tags).await
+}
+
+/// Records that `tags` are stale on site `site` only (站群: another site's page with the same
+/// tag, such as its `home`, stays).
+pub async fn invalidate_site<I, T>(db: &impl ConnectionTrait, site: i32, tags: I) -> Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<String>,
+{
+    record(db, Some(site), tags).await
+}
+
+async fn record<I, T>(db: &impl ConnectionTrait, site: Option<i32>, tags: I) -> Result<()>
 where
     I: IntoIterator<Item = T>,
     T: Into<String>,
@@ -55,6 +74,7 @@ where
         .map(|tag| cache_invalidation::ActiveModel {
             tag: Set(tag),
             created_at: Set(now),
+            site_id: Set(site),
             ..Default::default()
         })
         .collect();
@@ -80,16 +100,16 @@ pub async fn latest_id(db: &impl ConnectionTrait) -> Result<i64> {
     Ok(id.unwrap_or(0))
 }
 
+/// An entry of the log: its position, the site it is for (`None`: every site) and the tag.
+pub type Stale = (i64, Option<i32>, String);
+
 /// Log entries after `after`, oldest first.
-pub async fn since(
-    db: &impl ConnectionTrait,
-    after: i64,
-    limit: u64,
-) -> Result<Vec<(i64, String)>> {
+pub async fn since(db: &impl ConnectionTrait, after: i64, limit: u64) -> Result<Vec<Stale>> {
     Ok(cache_invalidation::Entity::find()
         .select_only()
         .columns([
             cache_invalidation::Column::Id,
+            cache_invalidation::Column::SiteId,
             cache_invalidation::Column::Tag,
         ])
         .filter(cache_invalidation::Column::Id.gt(after))

@@ -337,9 +337,19 @@ async fn an_upgraded_database_is_the_main_site_with_nothing_else_changed(app: &T
     }
     assert!(count(app, "SELECT COUNT(*) FROM articles").await > 10);
 
-    // Back to before the step, then up again: the same rows and the same settings.
+    // Back to before the step (and those after it), then up again: the same rows and the
+    // same settings.
     use migration::MigratorTrait;
-    migration::Migrator::down(app.db.writer(), Some(1))
+    let names: Vec<String> = migration::Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let step = names
+        .iter()
+        .position(|n| n == "m20261212_000014_site_scope")
+        .unwrap();
+    let undone = u32::try_from(names.len() - step).unwrap();
+    migration::Migrator::down(app.db.writer(), Some(undone))
         .await
         .unwrap();
     let site_name = count(
@@ -359,3 +369,39 @@ async fn an_upgraded_database_is_the_main_site_with_nothing_else_changed(app: &T
     assert_eq!(installation_settings(app).await, installation);
 }
 on_both_backends!(an_upgraded_database_is_the_main_site_with_nothing_else_changed);
+
+async fn a_change_on_one_site_drops_only_that_sites_pages(app: &TestApp) {
+    use std::time::Duration;
+    // The home page, rendered once and then served from the cache.
+    app.get("/").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let renders = app.cache.renders();
+    app.get("/").await;
+    assert_eq!(app.cache.renders(), renders, "served from the cache");
+
+    // Another site's home changed: the main site's stays.
+    service::cache::invalidate_site(&app.db, 2, [service::cache::tag::HOME])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.get("/").await;
+    assert_eq!(app.cache.renders(), renders, "still served from the cache");
+
+    // Its own did: rendered again.
+    service::cache::invalidate_site(&app.db, 1, [service::cache::tag::HOME])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.get("/").await;
+    assert_eq!(app.cache.renders(), renders + 1, "rendered again");
+
+    // Every site's (the installation's) change reaches it too.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    service::cache::invalidate(&app.db, [service::cache::tag::HOME])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.get("/").await;
+    assert_eq!(app.cache.renders(), renders + 2, "rendered again");
+}
+on_both_backends!(a_change_on_one_site_drops_only_that_sites_pages);

@@ -431,6 +431,8 @@ pub async fn add_host(
     )
     .await?;
     crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
+    // Its pages' addresses may start with another host now.
+    crate::cache::invalidate_site(&txn, site.id, [crate::cache::tag::CHROME]).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -489,6 +491,7 @@ pub async fn remove_host(db: &Db, actor: &Actor, code: &str, host: &str) -> Resu
     )
     .await?;
     crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
+    crate::cache::invalidate_site(&txn, site.id, [crate::cache::tag::CHROME]).await?;
     txn.commit().await?;
     Ok(())
 }
