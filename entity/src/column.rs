@@ -11,7 +11,7 @@ pub struct Model {
     pub id: i32,
     pub parent_id: Option<i32>,
     pub name: String,
-    #[sea_orm(unique)]
+    /// Unique within its site.
     pub slug: String,
     /// How the column presents itself.
     pub kind: ColumnKind,

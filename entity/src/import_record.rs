@@ -6,6 +6,9 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "import_records")]
 pub struct Model {
+    /// The site it was brought into (站群: two members may move in from two DedeCMS sites).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub site_id: i32,
     /// `wordpress`, `dedecms`, `pbootcms`, `empirecms`.
     #[sea_orm(primary_key, auto_increment = false)]
     pub system: String,
@@ -22,8 +25,6 @@ pub struct Model {
     /// Its body links to old addresses not known when it was written.
     pub pending_links: bool,
     pub updated_at: DateTimeUtc,
-    /// The site it belongs to (站群; 1 is the main site).
-    pub site_id: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i32,
     /// The old address as the site sees it: a path, with its query if the old system used
     /// one (`/plus/view.php?aid=12`), never a host.
-    #[sea_orm(unique)]
+    /// Unique within its site.
     pub from_path: String,
     /// Where it goes now: a path on this site.
     pub to_path: String,

@@ -18,6 +18,7 @@ mod m20261210_000012_personal_data;
 mod m20261211_000013_sites;
 mod m20261212_000014_site_scope;
 mod m20261213_000015_cache_sites;
+mod m20261214_000016_site_unique;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000013_sites::Migration),
             Box::new(m20261212_000014_site_scope::Migration),
             Box::new(m20261213_000015_cache_sites::Migration),
+            Box::new(m20261214_000016_site_unique::Migration),
         ]
     }
 }

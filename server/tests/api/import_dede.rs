@@ -57,6 +57,7 @@ fn options(source: &Path, media: &Path, dry_run: bool) -> Options {
 /// The column old column `id` became.
 async fn imported_column(app: &TestApp, id: &str) -> column::Model {
     let r = entity::import_record::Entity::find_by_id((
+        1,
         "dedecms".to_owned(),
         "column".to_owned(),
         id.to_owned(),

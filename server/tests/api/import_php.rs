@@ -50,6 +50,7 @@ fn options(system: System, source: &Path, media: &Path, dry_run: bool) -> Option
 
 async fn imported(app: &TestApp, system: System, kind: &str, id: &str) -> i32 {
     entity::import_record::Entity::find_by_id((
+        1,
         system.code().to_owned(),
         kind.to_owned(),
         id.to_owned(),

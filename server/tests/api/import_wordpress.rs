@@ -41,6 +41,7 @@ fn options(source: &Path, media: &Path, dry_run: bool) -> Options {
 
 async fn imported(app: &TestApp, kind: &str, id: &str) -> i32 {
     entity::import_record::Entity::find_by_id((
+        1,
         "wordpress".to_owned(),
         kind.to_owned(),
         id.to_owned(),

@@ -174,7 +174,7 @@ async fn addresses_not_found_are_counted(app: &TestApp) {
     // Counting more adds to the same row.
     app.get("/a/gone/7.html").await;
     app.state.misses.flush(&app.db).await.unwrap();
-    let row = not_found::Entity::find_by_id("/a/gone/7.html".to_owned())
+    let row = not_found::Entity::find_by_id((1, "/a/gone/7.html".to_owned()))
         .one(&app.db)
         .await
         .unwrap()
@@ -183,7 +183,7 @@ async fn addresses_not_found_are_counted(app: &TestApp) {
     // Making a redirect for it takes it off the list.
     add(app, "/a/gone/7.html", "/columns/news").await;
     assert!(
-        not_found::Entity::find_by_id("/a/gone/7.html".to_owned())
+        not_found::Entity::find_by_id((1, "/a/gone/7.html".to_owned()))
             .one(&app.db)
             .await
             .unwrap()

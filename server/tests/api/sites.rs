@@ -367,6 +367,70 @@ async fn an_upgraded_database_is_the_main_site_with_nothing_else_changed(app: &T
     assert_eq!(service::backup::row_counts(&app.db).await.unwrap(), rows);
     assert_eq!(service::site::settings(&app.db).await.unwrap(), settings);
     assert_eq!(installation_settings(app).await, installation);
+
+    // What was unique in the installation is unique within a site: another site may have
+    // its own `news` column, old address and missing address; the same site may not.
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+    let now = chrono::Utc::now();
+    let column = |site: i32| entity::column::ActiveModel {
+        name: Set("新闻".into()),
+        slug: Set("news".into()),
+        kind: Set(entity::column::ColumnKind::List),
+        description: Set(String::new()),
+        sort_order: Set(0),
+        show_in_nav: Set(true),
+        listed_count: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        site_id: Set(site),
+        ..Default::default()
+    };
+    let redirect = |site: i32| entity::redirect::ActiveModel {
+        from_path: Set("/plus/view.php?aid=1".into()),
+        to_path: Set("/".into()),
+        origin: Set("staff".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        site_id: Set(site),
+        ..Default::default()
+    };
+    let missing = |site: i32| entity::not_found::ActiveModel {
+        site_id: Set(site),
+        path: Set("/no-such-page".into()),
+        hits: Set(1),
+        first_seen: Set(now),
+        last_seen: Set(now),
+    };
+    column(2).insert(&app.db).await.unwrap();
+    assert!(
+        column(1).insert(&app.db).await.is_err(),
+        "a second news column on one site"
+    );
+    assert!(
+        column(2).insert(&app.db).await.is_err(),
+        "a second news column on one site"
+    );
+    redirect(1).insert(&app.db).await.unwrap();
+    redirect(2).insert(&app.db).await.unwrap();
+    assert!(redirect(2).insert(&app.db).await.is_err());
+    missing(2).insert(&app.db).await.unwrap();
+    assert!(
+        missing(1).insert(&app.db).await.is_err(),
+        "already logged on site 1"
+    );
+    if app.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        use sea_orm::Statement;
+        let broken = app
+            .db
+            .writer()
+            .query_all_raw(Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "PRAGMA foreign_key_check",
+            ))
+            .await
+            .unwrap();
+        assert!(broken.is_empty(), "every row points at rows that are there");
+    }
 }
 on_both_backends!(an_upgraded_database_is_the_main_site_with_nothing_else_changed);
 

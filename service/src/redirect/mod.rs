@@ -184,6 +184,7 @@ pub async fn find_target(
         .select_only()
         .column(redirect::Column::FromPath)
         .column(redirect::Column::ToPath)
+        .filter(redirect::Column::SiteId.eq(crate::site::directory::MAIN))
         .filter(redirect::Column::FromPath.is_in(candidates.iter().cloned()))
         .into_tuple()
         .all(db)
@@ -231,6 +232,7 @@ pub async fn save(
     }
     let txn = db.begin().await?;
     let clash = redirect::Entity::find()
+        .filter(redirect::Column::SiteId.eq(crate::site::directory::MAIN))
         .filter(redirect::Column::FromPath.eq(from.clone()))
         .one(&txn)
         .await?;
@@ -265,7 +267,7 @@ pub async fn save(
             .await?
         }
     };
-    not_found::Entity::delete_by_id(from.clone())
+    not_found::Entity::delete_by_id((crate::site::directory::MAIN, from.clone()))
         .exec(&txn)
         .await?;
     audit::record(
@@ -347,6 +349,7 @@ pub async fn test(db: &impl ConnectionTrait, url: &str) -> Result<Tested> {
     };
     let forms = candidates(&path, query.as_deref());
     let rows = redirect::Entity::find()
+        .filter(redirect::Column::SiteId.eq(crate::site::directory::MAIN))
         .filter(redirect::Column::FromPath.is_in(forms.iter().cloned()))
         .all(db)
         .await?;
@@ -402,7 +405,7 @@ pub async fn put_many(
     for chunk in rows.chunks(200) {
         changed += redirect::Entity::insert_many(chunk.to_vec())
             .on_conflict(
-                OnConflict::column(redirect::Column::FromPath)
+                OnConflict::columns([redirect::Column::SiteId, redirect::Column::FromPath])
                     .update_columns([
                         redirect::Column::ToPath,
                         redirect::Column::Origin,
@@ -468,7 +471,7 @@ impl Misses {
                 site_id: Set(crate::site::directory::MAIN),
             }))
             .on_conflict(
-                OnConflict::column(not_found::Column::Path)
+                OnConflict::columns([not_found::Column::SiteId, not_found::Column::Path])
                     .value(
                         not_found::Column::Hits,
                         sea_orm::sea_query::Expr::col((not_found::Entity, not_found::Column::Hits))
@@ -495,10 +498,11 @@ impl Misses {
                 .all(&txn)
                 .await?;
             if let Some(floor) = keep.last() {
-                let floor_hits = not_found::Entity::find_by_id(floor.clone())
-                    .one(&txn)
-                    .await?
-                    .map_or(0, |r| r.hits);
+                let floor_hits =
+                    not_found::Entity::find_by_id((crate::site::directory::MAIN, floor.clone()))
+                        .one(&txn)
+                        .await?
+                        .map_or(0, |r| r.hits);
                 not_found::Entity::delete_many()
                     .filter(not_found::Column::Hits.lt(floor_hits))
                     .exec(&txn)
@@ -522,7 +526,7 @@ pub async fn top_misses(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<not
 
 /// Forgets a logged address (staff dismissed it).
 pub async fn forget_miss(db: &impl ConnectionTrait, path: &str) -> Result<()> {
-    not_found::Entity::delete_by_id(path.to_owned())
+    not_found::Entity::delete_by_id((crate::site::directory::MAIN, path.to_owned()))
         .exec(db)
         .await?;
     Ok(())
@@ -540,6 +544,7 @@ pub async fn remove_imported(
     }
     Ok(redirect::Entity::delete_many()
         .filter(redirect::Column::Origin.eq(origin))
+        .filter(redirect::Column::SiteId.eq(crate::site::directory::MAIN))
         .filter(redirect::Column::FromPath.is_in(from.iter().cloned()))
         .exec(db)
         .await?

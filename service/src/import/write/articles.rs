@@ -327,6 +327,7 @@ impl Writer<'_> {
     /// old address has its redirect.
     pub(super) async fn fix_pending_links(&mut self) -> Result<()> {
         let pending = import_record::Entity::find()
+            .filter(import_record::Column::SiteId.eq(crate::site::directory::MAIN))
             .filter(import_record::Column::System.eq(self.system))
             .filter(import_record::Column::PendingLinks.eq(true))
             .all(self.db)
@@ -379,6 +380,7 @@ impl Writer<'_> {
                     import_record::Column::PendingLinks,
                     sea_orm::sea_query::Expr::value(false),
                 )
+                .filter(import_record::Column::SiteId.eq(r.site_id))
                 .filter(import_record::Column::System.eq(r.system.clone()))
                 .filter(import_record::Column::Kind.eq(r.kind.clone()))
                 .filter(import_record::Column::SourceId.eq(r.source_id.clone()))

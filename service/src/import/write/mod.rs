@@ -205,6 +205,7 @@ async fn known_records(
         .column(import_record::Column::SourceId)
         .column(import_record::Column::TargetId)
         .column(import_record::Column::Digest)
+        .filter(import_record::Column::SiteId.eq(crate::site::directory::MAIN))
         .filter(import_record::Column::System.eq(system))
         .into_tuple()
         .all(db)
@@ -287,6 +288,7 @@ impl Writer<'_> {
             import_record::Entity::insert_many(chunk.to_vec())
                 .on_conflict(
                     OnConflict::columns([
+                        import_record::Column::SiteId,
                         import_record::Column::System,
                         import_record::Column::Kind,
                         import_record::Column::SourceId,
