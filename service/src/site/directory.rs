@@ -58,6 +58,15 @@ pub fn host_of_url(url: &str) -> Option<String> {
     normalize_host(authority)
 }
 
+/// `raw` without its port, when what is left may already be a kept host: a name (not a
+/// bracketed address) followed by nothing or by `:` and at most five digits. Whether it is
+/// one is for the lookup to say; anything else goes through [`normalize_host`].
+fn as_kept(raw: &str) -> Option<&str> {
+    let (host, port) = raw.split_once(':').unwrap_or((raw, ""));
+    let plain_port = port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
+    (plain_port && !host.is_empty() && !host.starts_with('[')).then_some(host)
+}
+
 /// Whether `host` (normalized) is this machine's own name: `localhost` or a loopback address.
 pub fn is_own_name(host: &str) -> bool {
     host == "localhost"
@@ -204,19 +213,36 @@ impl Directory {
     /// listed host's site; else the main site for the public address's host, `localhost`
     /// and loopback addresses; else none.
     pub fn resolve(&self, host: Option<&str>) -> Resolved {
-        let Some(host) = host.and_then(normalize_host) else {
+        let Some(raw) = host else {
             return Resolved::Unknown;
         };
-        let site = match self.by_host.get(&host) {
+        // Most requests name a known host exactly as it is kept, perhaps with a port: found
+        // without making a normalized copy (a known host is a normalized one).
+        let site = match as_kept(raw).and_then(|bare| self.known(bare)) {
             Some(site) => site,
-            None if host == self.main_host || is_own_name(&host) => &self.main,
-            None => return Resolved::Unknown,
+            None => {
+                let Some(host) = normalize_host(raw) else {
+                    return Resolved::Unknown;
+                };
+                match self.known(&host) {
+                    Some(site) => site,
+                    None if is_own_name(&host) => &self.main,
+                    None => return Resolved::Unknown,
+                }
+            }
         };
         match site.status {
             SiteStatus::Active => Resolved::Site(site.clone()),
             SiteStatus::Preparing => Resolved::NotOpen(site.clone()),
             SiteStatus::Closed => Resolved::Unknown,
         }
+    }
+
+    /// The site of a normalized host: a listed one, or the public address's.
+    fn known(&self, host: &str) -> Option<&Arc<SiteRef>> {
+        self.by_host
+            .get(host)
+            .or_else(|| (host == self.main_host).then_some(&self.main))
     }
 
     pub fn main(&self) -> &Arc<SiteRef> {
@@ -589,6 +615,11 @@ mod tests {
             (Some("[::1]:3000"), "site main"),
             (Some("zhundong.test"), "site zhundong"),
             (Some("www.zhundong.test:8080"), "site zhundong"),
+            (Some(" ZHUNDONG.test. "), "site zhundong"),
+            (Some("zhundong.test:"), "site zhundong"),
+            (Some("zhundong.test:123456"), "unknown"),
+            (Some("zhundong.test:80:80"), "unknown"),
+            (Some("zhundong.test:x"), "unknown"),
             (Some("new.test"), "not open new"),
             (Some("old.test"), "unknown"),
             (Some("odd.test"), "unknown"),
