@@ -3,6 +3,7 @@
 //! prepared a plain 503; neither touches the database, the page cache or the not-found log.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, Mutex};
 
 use app::ssr::{AppState, RequestSite};
@@ -57,10 +58,22 @@ fn plain(status: StatusCode, body: &'static str) -> Response {
 fn note_unknown(host: &str) {
     const LOGGED: usize = 32;
     static SEEN: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
+    // Once the lines are spent, a flood of made-up hosts costs one atomic read each: no lock,
+    // no allocation.
+    static FULL: AtomicBool = AtomicBool::new(false);
+    if FULL.load(Ordering::Relaxed) {
+        return;
+    }
     let host: String = host.chars().take(100).collect();
     let first = SEEN
         .lock()
-        .map(|mut seen| seen.len() < LOGGED && seen.insert(host.clone()))
+        .map(|mut seen| {
+            let first = seen.len() < LOGGED && seen.insert(host.clone());
+            if seen.len() >= LOGGED {
+                FULL.store(true, Ordering::Relaxed);
+            }
+            first
+        })
         .unwrap_or(false);
     if first {
         tracing::warn!(
