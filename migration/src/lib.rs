@@ -19,6 +19,7 @@ mod m20261211_000013_sites;
 mod m20261212_000014_site_scope;
 mod m20261213_000015_cache_sites;
 mod m20261214_000016_site_unique;
+mod m20261215_000017_site_indexes;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000014_site_scope::Migration),
             Box::new(m20261213_000015_cache_sites::Migration),
             Box::new(m20261214_000016_site_unique::Migration),
+            Box::new(m20261215_000017_site_indexes::Migration),
         ]
     }
 }

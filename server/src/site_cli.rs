@@ -1,4 +1,4 @@
-//! `portico site list|add|host`: the sites of this installation (站群) and their host names,
+//! `portico site list|add|host|open|close`: the sites of this installation (站群) and their host names,
 //! from the server's command line. Changes are recorded in the audit log as the command
 //! line's, and every running server reads the sites again within `cache-poll`.
 
@@ -28,6 +28,10 @@ pub enum SiteCommand {
     /// Add or remove a host name of a site (`main` for the main site's other names).
     #[command(subcommand)]
     Host(HostCommand),
+    /// Open site CODE to its readers (it needs a host name).
+    Open { code: String },
+    /// Close site CODE: its hosts answer 404 until it is opened again; nothing is deleted.
+    Close { code: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +88,18 @@ pub async fn run(settings: &Settings, command: SiteCommand) -> anyhow::Result<()
                 .await
                 .map_err(said)?;
             println!("主机名 {host} 已通往站点 {code}");
+        }
+        SiteCommand::Open { code } => {
+            let site = directory::set_status(&db, &actor, &code, directory::SiteStatus::Active)
+                .await
+                .map_err(said)?;
+            println!("站点 {}（{}）已开放", site.name, site.code);
+        }
+        SiteCommand::Close { code } => {
+            let site = directory::set_status(&db, &actor, &code, directory::SiteStatus::Closed)
+                .await
+                .map_err(said)?;
+            println!("站点 {}（{}）已关闭", site.name, site.code);
         }
         SiteCommand::Host(HostCommand::Remove { code, host }) => {
             directory::remove_host(&db, &actor, &code, &host)

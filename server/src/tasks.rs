@@ -82,8 +82,10 @@ pub async fn apply_invalidations(
                     return after;
                 }
                 after = rows.last().map(|r| r.0).unwrap_or(after);
-                if has(service::cache::tag::CHROME) {
-                    common.forget();
+                for (site, tags) in &by_site {
+                    if tags.iter().any(|t| t == service::cache::tag::CHROME) {
+                        common.forget(*site);
+                    }
                 }
                 for (site, tags) in &by_site {
                     let dropped = cache.invalidate(*site, tags);

@@ -27,21 +27,24 @@ pub fn is_visible(a: &article::Model, now: DateTime<Utc>) -> bool {
     a.status == ArticleStatus::Published && a.published_at.is_some_and(|t| t <= now)
 }
 
-/// Readers see published articles whose publication time has come.
-fn visible(now: DateTime<Utc>) -> Condition {
+/// Readers of `site` see its published articles whose publication time has come.
+fn visible(site: i32, now: DateTime<Utc>) -> Condition {
     Condition::all()
+        .add(article::Column::SiteId.eq(site))
         .add(article::Column::Status.eq(ArticleStatus::Published))
         .add(article::Column::PublishedAt.lte(now))
 }
 
-/// The published article `id`, or `NotFound` for a missing, draft or not-yet-due one.
+/// The published article `id` of `site`, or `NotFound` for a missing, draft or not-yet-due
+/// one, or one of another site.
 pub async fn find_published(
     db: &impl ConnectionTrait,
+    site: i32,
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<article::Model> {
     article::Entity::find_by_id(id)
-        .filter(visible(now))
+        .filter(visible(site, now))
         .one(db)
         .await?
         .ok_or(Error::NotFound)
@@ -117,6 +120,7 @@ fn to_link((id, title, at): (i32, String, Option<DateTime<Utc>>)) -> Option<Arti
 /// order the ids were given. At most [`MAX_IDS_PER_LOOKUP`] ids are looked at.
 pub async fn published_links(
     db: &impl ConnectionTrait,
+    site: i32,
     ids: &[i32],
     now: DateTime<Utc>,
 ) -> Result<Vec<ArticleLink>> {
@@ -131,7 +135,7 @@ pub async fn published_links(
             article::Column::Title,
             article::Column::PublishedAt,
         ])
-        .filter(visible(now))
+        .filter(visible(site, now))
         .filter(article::Column::Id.is_in(ids.clone()))
         .into_tuple::<(i32, String, Option<DateTime<Utc>>)>()
         .all(db)
@@ -141,13 +145,14 @@ pub async fn published_links(
     Ok(links)
 }
 
-/// The newest published articles, site-wide.
+/// The newest published articles of `site`.
 pub async fn latest(
     db: &impl ConnectionTrait,
+    site: i32,
     limit: u64,
     now: DateTime<Utc>,
 ) -> Result<Vec<ArticleLink>> {
-    let rows = link_query(visible(now))
+    let rows = link_query(visible(site, now))
         .limit(limit)
         .order_by_desc(article::Column::PublishedAt)
         .order_by_desc(article::Column::Id)
@@ -242,6 +247,7 @@ pub enum Flag {
 /// The newest published articles carrying `flag` (only those with a cover if `with_cover`).
 pub async fn flagged(
     db: &impl ConnectionTrait,
+    site: i32,
     flag: Flag,
     limit: u64,
     with_cover: bool,
@@ -256,7 +262,7 @@ pub async fn flagged(
         .select_only()
         .column(article::Column::Id)
         .filter(column.eq(true))
-        .filter(visible(now));
+        .filter(visible(site, now));
     if with_cover {
         query = query.filter(article::Column::CoverImageId.is_not_null());
     }
@@ -281,24 +287,34 @@ pub async fn cover(
     }
 }
 
-/// The stored hit count of a published article.
-pub async fn stored_hits(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<i64> {
+/// The stored hit count of a published article of `site`.
+pub async fn stored_hits(
+    db: &impl ConnectionTrait,
+    site: i32,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     article::Entity::find_by_id(id)
         .select_only()
         .column(article::Column::Hits)
-        .filter(visible(now))
+        .filter(visible(site, now))
         .into_tuple::<i64>()
         .one(db)
         .await?
         .ok_or(Error::NotFound)
 }
 
-/// The newest published articles as list items (for the site feed).
+/// The newest published articles of `site` as list items (for the site feed).
 pub async fn latest_items(
     db: &impl ConnectionTrait,
+    site: i32,
     limit: u64,
     now: DateTime<Utc>,
 ) -> Result<Vec<ListItem>> {
-    let ids: Vec<i32> = latest(db, limit, now).await?.iter().map(|l| l.id).collect();
+    let ids: Vec<i32> = latest(db, site, limit, now)
+        .await?
+        .iter()
+        .map(|l| l.id)
+        .collect();
     list_items(db, &ids).await
 }

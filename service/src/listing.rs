@@ -97,7 +97,7 @@ pub async fn recount(db: &impl ConnectionTrait, ids: &[i32]) -> Result<()> {
 
 /// Rebuilds every listing from the articles (after bulk imports).
 pub async fn rebuild_all(db: &impl ConnectionTrait) -> Result<()> {
-    let columns = crate::column::all(db).await?;
+    let columns = crate::column::all_sites(db).await?;
     article_listing::Entity::delete_many().exec(db).await?;
     let published: Vec<(i32, i32, Option<DateTime<Utc>>)> = article::Entity::find()
         .select_only()

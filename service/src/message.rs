@@ -156,11 +156,12 @@ impl form::ReaderItem for NewMessage<'_> {
     const WHAT: &'static str = "留言";
 
     type Entity = message::Entity;
-    const COLUMNS: [message::Column; 4] = [
+    const COLUMNS: [message::Column; 5] = [
         message::Column::ContentHash,
         message::Column::CreatedAt,
         message::Column::Id,
         message::Column::Code,
+        message::Column::SiteId,
     ];
 
     fn earlier(row: message::Model) -> form::Earlier {
@@ -172,9 +173,10 @@ impl form::ReaderItem for NewMessage<'_> {
         }
     }
 
-    async fn insert(&self, txn: &DatabaseTransaction, code: &str) -> Result<()> {
+    async fn insert(&self, txn: &DatabaseTransaction, site: i32, code: &str) -> Result<()> {
         let m = self.m;
         message::ActiveModel {
+            site_id: Set(site),
             code: Set(code.to_owned()),
             name: Set(m.name.clone()),
             phone: Set(personal::seal(Field::MessagePhone, code, &m.phone)?),
@@ -204,10 +206,12 @@ impl form::ReaderItem for NewMessage<'_> {
 /// them).
 pub async fn published(
     db: &impl ConnectionTrait,
+    site: i32,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<message::Model>, u64)> {
     let query = message::Entity::find()
+        .filter(message::Column::SiteId.eq(site))
         .filter(message::Column::IsPublished.eq(true))
         .filter(message::Column::WantsPublic.eq(true))
         .filter(message::Column::Status.eq(MessageStatus::Replied));
@@ -231,6 +235,7 @@ pub async fn published(
 /// does not match (the reader is told the same in both cases).
 pub async fn track(
     db: &impl ConnectionTrait,
+    site: i32,
     code: &str,
     contact: &str,
 ) -> Result<Option<message::Model>> {
@@ -241,6 +246,7 @@ pub async fn track(
     }
     let Some(m) = message::Entity::find()
         .filter(message::Column::Code.eq(code))
+        .filter(message::Column::SiteId.eq(site))
         .one(db)
         .await?
     else {

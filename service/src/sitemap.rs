@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Result;
@@ -10,11 +11,16 @@ use crate::Result;
 /// The sitemap protocol's limit per file.
 pub const URLS_PER_FILE: i64 = 50_000;
 
-/// The largest id of a published article (0 when there is none).
-pub async fn max_published_id(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<i32> {
+/// The largest id of an article `site` has published (0 when there is none).
+pub async fn max_published_id(
+    db: &impl ConnectionTrait,
+    site: i32,
+    now: DateTime<Utc>,
+) -> Result<i32> {
     let id: Option<i32> = article::Entity::find()
         .select_only()
         .column(article::Column::Id)
+        .filter(article::Column::SiteId.eq(site))
         .filter(article::Column::Status.eq(ArticleStatus::Published))
         .filter(article::Column::PublishedAt.lte(now))
         .order_by_desc(article::Column::Id)
@@ -25,16 +31,39 @@ pub async fn max_published_id(db: &impl ConnectionTrait, now: DateTime<Utc>) -> 
     Ok(id.unwrap_or(0))
 }
 
-/// How many article sitemap files there are.
-pub async fn article_files(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<i64> {
-    let max = i64::from(max_published_id(db, now).await?);
-    Ok((max + URLS_PER_FILE - 1) / URLS_PER_FILE)
+/// The article sitemap files `site` has (from 0), in order. Ids are numbered across every
+/// site, so a site's files may skip numbers: only those with an article of the site are
+/// listed.
+pub async fn article_files(
+    db: &impl ConnectionTrait,
+    site: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    use sea_orm::ExprTrait;
+    let mut files: Vec<i64> = article::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col(article::Column::Id)
+                .sub(1)
+                .div(Expr::val(URLS_PER_FILE)),
+            "file",
+        )
+        .distinct()
+        .filter(article::Column::SiteId.eq(site))
+        .filter(article::Column::Status.eq(ArticleStatus::Published))
+        .filter(article::Column::PublishedAt.lte(now))
+        .into_tuple()
+        .all(db)
+        .await?;
+    files.sort_unstable();
+    Ok(files)
 }
 
-/// The published articles of file `n` (from 0): ids in `n*50000+1 ..= (n+1)*50000`, with the
-/// time each last changed.
+/// The articles `site` has published in file `n` (from 0): ids in
+/// `n*50000+1 ..= (n+1)*50000`, with the time each last changed.
 pub async fn article_file(
     db: &impl ConnectionTrait,
+    site: i32,
     n: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<(i32, DateTime<Utc>)>> {
@@ -49,6 +78,7 @@ pub async fn article_file(
     Ok(article::Entity::find()
         .select_only()
         .columns([article::Column::Id, article::Column::UpdatedAt])
+        .filter(article::Column::SiteId.eq(site))
         .filter(article::Column::Id.between(first, last))
         .filter(article::Column::Status.eq(ArticleStatus::Published))
         .filter(article::Column::PublishedAt.lte(now))

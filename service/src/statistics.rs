@@ -26,9 +26,10 @@ pub fn last_days(n: i64, tz: Tz) -> Vec<String> {
         .collect()
 }
 
-/// Adds `n` views of `article_id` to `day`.
+/// Adds `n` views of `article_id` (an article of `site`) to `day`.
 pub async fn add_daily_views(
     db: &impl ConnectionTrait,
+    site: i32,
     article_id: i32,
     day: &str,
     n: u64,
@@ -38,7 +39,7 @@ pub async fn add_daily_views(
         article_id: Set(article_id),
         day: Set(day.to_owned()),
         views: Set(n),
-        site_id: Set(crate::site::directory::MAIN),
+        site_id: Set(site),
     })
     .on_conflict(
         OnConflict::columns([daily::Column::ArticleId, daily::Column::Day])

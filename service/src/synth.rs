@@ -37,7 +37,7 @@ const TOPICS: &[&str] = &[
 
 /// Adds `count` published articles. Needs the demo columns (seed first).
 pub async fn generate(db: &Db, count: u64) -> Result<u64> {
-    let columns = crate::column::all(db).await?;
+    let columns = crate::column::all(db, crate::site::MAIN).await?;
     let columns: Vec<i32> = columns
         .iter()
         .filter(|c| {

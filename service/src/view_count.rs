@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use chrono_tz::Tz;
-use sea_orm::TransactionTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 
 use crate::db::Db;
 use crate::{Result, article};
@@ -175,9 +175,25 @@ impl HitBuffer {
 
 async fn write(db: &Db, batch: &[(i32, u64)], day: &str) -> Result<()> {
     let txn = db.begin().await?;
+    // Each article's site, for its daily views (an article deleted meanwhile is skipped).
+    let mut sites: HashMap<i32, i32> = HashMap::with_capacity(batch.len());
+    for chunk in batch.chunks(500) {
+        let ids = chunk.iter().map(|(id, _)| *id);
+        sites.extend(
+            entity::article::Entity::find()
+                .select_only()
+                .columns([entity::article::Column::Id, entity::article::Column::SiteId])
+                .filter(entity::article::Column::Id.is_in(ids))
+                .into_tuple::<(i32, i32)>()
+                .all(&txn)
+                .await?,
+        );
+    }
     for (id, n) in batch {
-        if article::add_hits(&txn, *id, *n).await? {
-            crate::statistics::add_daily_views(&txn, *id, day, *n).await?;
+        if let Some(&site) = sites.get(id)
+            && article::add_hits(&txn, *id, *n).await?
+        {
+            crate::statistics::add_daily_views(&txn, site, *id, day, *n).await?;
         }
     }
     txn.commit().await?;

@@ -106,7 +106,7 @@ async fn only_published_articles_whose_time_has_come_are_found() {
     let now = Utc::now();
     let any = article::Entity::find().one(&t.db).await.unwrap().unwrap();
     assert_eq!(
-        articles::find_published(&t.db, any.id, now)
+        articles::find_published(&t.db, 1, any.id, now)
             .await
             .unwrap()
             .id,
@@ -131,7 +131,7 @@ async fn only_published_articles_whose_time_has_come_are_found() {
     for id in [draft.id, future.id, scheduled.id, 999_999] {
         assert!(
             matches!(
-                articles::find_published(&t.db, id, now).await,
+                articles::find_published(&t.db, 1, id, now).await,
                 Err(Error::NotFound)
             ),
             "{id}"
@@ -184,7 +184,7 @@ async fn neighbours_stay_in_the_column_in_time_order() {
 async fn favorites_lookup_keeps_order_and_skips_the_missing() {
     let t = seeded().await;
     let now = Utc::now();
-    let latest = articles::latest(&t.db, 3, now).await.unwrap();
+    let latest = articles::latest(&t.db, 1, 3, now).await.unwrap();
     assert_eq!(latest.len(), 3);
     let draft = insert(
         &t.db,
@@ -194,11 +194,13 @@ async fn favorites_lookup_keeps_order_and_skips_the_missing() {
     )
     .await;
     let ids = [latest[2].id, 424_242, draft.id, latest[0].id];
-    let found = articles::published_links(&t.db, &ids, now).await.unwrap();
+    let found = articles::published_links(&t.db, 1, &ids, now)
+        .await
+        .unwrap();
     let found: Vec<i32> = found.iter().map(|l| l.id).collect();
     assert_eq!(found, vec![latest[2].id, latest[0].id]);
     assert!(
-        articles::published_links(&t.db, &[], now)
+        articles::published_links(&t.db, 1, &[], now)
             .await
             .unwrap()
             .is_empty()

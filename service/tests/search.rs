@@ -67,6 +67,7 @@ fn corpus() -> Vec<Doc> {
             // A few in the future (scheduled) and a few not public.
             let at = start + Duration::minutes(i as i64 * 1_000 + 7);
             Doc {
+                site: 1,
                 kind,
                 ref_id: i as i32 + 1,
                 column_id: (kind != Kind::Notice).then_some(1 + (i % 3) as i32),

@@ -42,6 +42,10 @@ fn SiteFields(s: SettingsForm) -> impl IntoView {
             "网站名称" <input name="site_name" value=s.site_name required maxlength="50" />
         </label>
         <label>
+            "英文名称" <input name="site_name_en" value=s.site_name_en maxlength="100" />
+            <small class="hint">"显示在页头网站名称下方；留空则不显示。"</small>
+        </label>
+        <label>
             "网站标志图片地址"
             <input
                 name="logo_url"

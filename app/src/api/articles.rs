@@ -11,8 +11,8 @@ pub async fn get_article_page(id: i32) -> Result<ArticlePage, AppError> {
     use crate::ssr::{is_countable_view, request_headers, site, state, tag_page};
     let (state, here) = (state()?, site()?);
     let now = chrono::Utc::now();
-    let article = service::article::find_published(&state.db, id, now).await?;
-    let shared = state.common.get(&state.db).await?;
+    let article = service::article::find_published(&state.db, here.id(), id, now).await?;
+    let shared = state.common.get(&state.db, here.id()).await?;
     let (prev, next) = service::article::neighbours(&state.db, &article, now).await?;
     let cover = service::article::cover(&state.db, &article).await?;
     tag_page(
@@ -52,15 +52,16 @@ pub const FAVORITES_ENDPOINT: &str = "/api/articles/favorites";
 /// browser). Unknown, removed and unpublished ids are left out; at most 200 are looked at.
 #[server(endpoint = "articles/favorites", input = leptos::server_fn::codec::GetUrl)]
 pub async fn favorite_articles(ids: String) -> Result<Vec<FavoriteItem>, AppError> {
-    use crate::ssr::state;
-    let state = state()?;
+    use crate::ssr::{site, state};
+    let (state, here) = (state()?, site()?);
     let ids: Vec<i32> = ids
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .filter(|id: &i32| *id > 0)
         .take(service::article::MAX_IDS_PER_LOOKUP)
         .collect();
-    let links = service::article::published_links(&state.db, &ids, chrono::Utc::now()).await?;
+    let links =
+        service::article::published_links(&state.db, here.id(), &ids, chrono::Utc::now()).await?;
     Ok(links
         .into_iter()
         .map(|l| super::convert::favorite(&state.site, l))

@@ -175,6 +175,7 @@ pub fn chrome(site: &SiteConfig, shared: &Shared) -> Chrome {
             .collect(),
         logo_url: Some(settings.logo_url.trim().to_owned()).filter(|u| !u.is_empty()),
         site_name: settings.site_name.clone(),
+        site_name_en: settings.site_name_en.clone(),
         magazine_name: settings.magazine_name.clone(),
         slogan: settings.slogan.clone(),
         wechat_account: settings.wechat_account.clone(),

@@ -57,12 +57,13 @@ pub mod load {
         page: u64,
     ) -> Result<MessagesPage, AppError> {
         let page = page.max(1);
-        let (rows, total) = message::published(&state.db, page, MESSAGES_PER_PAGE).await?;
+        let (rows, total) =
+            message::published(&state.db, here.id(), page, MESSAGES_PER_PAGE).await?;
         let pager = Pager::new(page, total, MESSAGES_PER_PAGE, "/messages");
         if !pager.exists() {
             return Err(AppError::NotFound);
         }
-        let form = form_to_show(state, message::FORM, || MessageFormState {
+        let form = form_to_show(state, here.id(), message::FORM, || MessageFormState {
             wants_public: true,
             ..MessageFormState::default()
         })

@@ -101,7 +101,8 @@ mod load {
         page: u64,
     ) -> Result<SearchPage, AppError> {
         let (db, site, now) = (&state.db, &state.site, Utc::now());
-        let common = state.common.get(db).await?;
+        let here = crate::ssr::site()?;
+        let common = state.common.get(db, here.id()).await?;
         let all = &common.columns;
         let mut fields = SearchFields {
             q: form.q,
@@ -111,7 +112,7 @@ mod load {
             sort: form.sort,
         };
         let (query, notes) =
-            service::search::interpret(&mut fields, all, page, PER_PAGE, site.time_zone);
+            service::search::interpret(&mut fields, here.id(), all, page, PER_PAGE, site.time_zone);
         let form = SearchForm {
             q: fields.q,
             column: fields.column,

@@ -6,10 +6,10 @@ use crate::models::Chrome;
 /// Header, navigation, notices and footer of every page, and the reader's font size and 无障碍 choices.
 #[server(endpoint = "site/chrome")]
 pub async fn get_chrome() -> Result<Chrome, AppError> {
-    use crate::ssr::{request_headers, state, tag_page};
+    use crate::ssr::{request_headers, site, state, tag_page};
     tag_page([service::cache::tag::CHROME]);
-    let state = state()?;
-    let shared = state.common.get(&state.db).await?;
+    let (state, here) = (state()?, site()?);
+    let shared = state.common.get(&state.db, here.id()).await?;
     let made = state
         .chrome
         .get_or(&shared, |s| super::convert::chrome(&state.site, s));

@@ -40,8 +40,8 @@ pub mod load {
         here: &RequestSite,
     ) -> Result<SubmissionPage, AppError> {
         use service::submission as s;
-        let form = form_to_show(state, s::FORM, SubmissionFormState::default).await?;
-        let columns = s::suggestable_columns(&state.db)
+        let form = form_to_show(state, here.id(), s::FORM, SubmissionFormState::default).await?;
+        let columns = s::suggestable_columns(&state.db, here.id())
             .await?
             .into_iter()
             .map(|(id, name)| crate::models::ColumnChoice { id, name })

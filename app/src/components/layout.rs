@@ -28,6 +28,7 @@ fn current_page() -> String {
 pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) -> impl IntoView {
     let Chrome {
         site_name,
+        site_name_en,
         logo_url,
         magazine_name,
         slogan,
@@ -58,7 +59,7 @@ pub fn Layout(chrome: Chrome, #[prop(into)] active: String, children: Children) 
                 qq_group
                 contact_href=contact_href.clone()
             />
-            <Masthead site_name logo_url magazine_name slogan />
+            <Masthead site_name site_name_en logo_url magazine_name slogan />
             <Navigation nav active aids back=back.clone() />
         </header>
     }
@@ -153,6 +154,7 @@ fn TopBar(
 #[component]
 fn Masthead(
     site_name: String,
+    site_name_en: String,
     logo_url: Option<String>,
     magazine_name: String,
     slogan: String,
@@ -170,11 +172,19 @@ fn Masthead(
                     {logo}
                     <span class="brand-text">
                         <span class="brand-name">{site_name}</span>
-                        <span class="brand-en">"China Association of Development Zones"</span>
+                        {(!site_name_en.is_empty())
+                            .then(|| view! { <span class="brand-en">{site_name_en}</span> })}
                     </span>
                 </a>
                 <div class="masthead-side">
-                    <span class="magazine-name">{format!("会刊《{magazine_name}》")}</span>
+                    {(!magazine_name.is_empty())
+                        .then(|| {
+                            view! {
+                                <span class="magazine-name">
+                                    {format!("会刊《{magazine_name}》")}
+                                </span>
+                            }
+                        })}
                     {(!slogan.is_empty()).then(|| view! { <span class="slogan">{slogan}</span> })}
                 </div>
             </div>

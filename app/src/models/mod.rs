@@ -35,6 +35,8 @@ pub struct DatedLink {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chrome {
     pub site_name: String,
+    /// Under the name in the header; empty shows none.
+    pub site_name_en: String,
     /// The header logo's address; `None` shows the built-in emblem.
     pub logo_url: Option<String>,
     pub magazine_name: String,

@@ -17,12 +17,14 @@ pub struct Echo<T>(pub T);
 
 /// The form of a reader-form page: the one posted back, or `fresh` (asking the question from
 /// the start when this client is due for it); either way with a token of its own for this
-/// showing (for this client, to be sent back once) and its own question.
+/// showing (for this client on `site`, to be sent back once) and its own question.
 pub async fn form_to_show<F: ReaderFormState>(
     state: &AppState,
+    site: i32,
     form_name: &str,
     fresh: impl FnOnce() -> F,
 ) -> Result<F, AppError> {
+    let form_name = &service::form::form_of_site(form_name, site);
     let forms = &state.forms;
     let client = client_of_render(state);
     let mut form = match use_context::<Echo<F>>() {

@@ -94,8 +94,8 @@ pub async fn site_feed(
 ) -> Response {
     let now = Utc::now();
     let result = async {
-        let shared = state.common.get(&state.db).await?;
-        let items = service::article::latest_items(&state.db, FEED_ITEMS, now).await?;
+        let shared = state.common.get(&state.db, site.id()).await?;
+        let items = service::article::latest_items(&state.db, site.id(), FEED_ITEMS, now).await?;
         Ok::<_, service::Error>((shared, items))
     }
     .await;
@@ -139,7 +139,7 @@ pub async fn column_feed(
 ) -> Response {
     let now = Utc::now();
     let result = async {
-        let shared = state.common.get(&state.db).await?;
+        let shared = state.common.get(&state.db, site.id()).await?;
         let column = service::column::by_slug(&shared.columns, &slug)
             .filter(|c| c.kind.takes_articles())
             .cloned()

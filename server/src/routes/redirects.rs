@@ -12,36 +12,45 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use app::ssr::AppState;
+use app::ssr::{AppState, RequestSite};
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
+    // Only a request the host routing gave a site reaches here (the health checks aside).
+    let Some(site) = req.extensions().get::<RequestSite>().map(RequestSite::id) else {
+        return next.run(req).await;
+    };
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
     let legacy = service::redirect::is_legacy_shape(&path, query.as_deref());
-    if legacy && let Some(res) = redirect(&state, &path, query.as_deref()).await {
+    if legacy && let Some(res) = redirect(&state, site, &path, query.as_deref()).await {
         return res;
     }
     let res = next.run(req).await;
     if res.status() != StatusCode::NOT_FOUND {
         return res;
     }
-    if !legacy && let Some(found) = redirect(&state, &path, query.as_deref()).await {
+    if !legacy && let Some(found) = redirect(&state, site, &path, query.as_deref()).await {
         return found;
     }
     if !path.starts_with("/api/") && !path.starts_with("/pkg/") {
-        state.misses.record(&path, query.as_deref());
+        state.misses.record(site, &path, query.as_deref());
     }
     res
 }
 
 /// The redirect for `path?query`, if there is one. A database that does not answer means
 /// no redirect (the request goes on as if there were none).
-async fn redirect(state: &AppState, path: &str, query: Option<&str>) -> Option<Response> {
+async fn redirect(
+    state: &AppState,
+    site: i32,
+    path: &str,
+    query: Option<&str>,
+) -> Option<Response> {
     let forms = service::redirect::candidates(path, query);
-    let to = match service::redirect::find_target(&state.db, &forms).await {
+    let to = match service::redirect::find_target(&state.db, site, &forms).await {
         Ok(to) => to?,
         Err(e) => {
             tracing::warn!(error = %e, "looking up a redirect failed");

@@ -41,7 +41,7 @@ async fn page_urls(
     let now = Utc::now();
     let mut n = 1;
     url(xml, &site.absolute("/"), None);
-    for c in service::column::all(&state.db).await? {
+    for c in service::column::all(&state.db, site.id()).await? {
         url(
             xml,
             &site.absolute(&format!("/columns/{}", c.slug)),
@@ -49,7 +49,7 @@ async fn page_urls(
         );
         n += 1;
     }
-    let (notices, _) = service::notice::page(&state.db, 0, 1000, now).await?;
+    let (notices, _) = service::notice::page(&state.db, site.id(), 0, 1000, now).await?;
     for notice in notices {
         url(
             xml,
@@ -58,7 +58,7 @@ async fn page_urls(
         );
         n += 1;
     }
-    for i in service::magazine::issues(&state.db, now).await? {
+    for i in service::magazine::issues(&state.db, site.id(), now).await? {
         url(
             xml,
             &site.absolute(&format!("/magazine/{}/{}", i.issue.year, i.issue.number)),
@@ -75,7 +75,7 @@ async fn article_urls(
     file: i64,
     xml: &mut String,
 ) -> Result<usize, service::Error> {
-    let rows = service::sitemap::article_file(&state.db, file, Utc::now()).await?;
+    let rows = service::sitemap::article_file(&state.db, site.id(), file, Utc::now()).await?;
     for (id, updated) in &rows {
         url(
             xml,
@@ -103,12 +103,14 @@ pub async fn sitemap(
     tags: Option<Extension<PageTags>>,
 ) -> Response {
     let result = async {
-        let files = service::sitemap::article_files(&state.db, Utc::now()).await?;
-        let max_id = i64::from(service::sitemap::max_published_id(&state.db, Utc::now()).await?);
+        let files = service::sitemap::article_files(&state.db, site.id(), Utc::now()).await?;
+        let max_id = i64::from(
+            service::sitemap::max_published_id(&state.db, site.id(), Utc::now()).await?,
+        );
         if max_id + 1000 <= URLS_PER_FILE {
             let mut xml = urlset_open();
             page_urls(&state, &site, &mut xml).await?;
-            for f in 0..files {
+            for &f in &files {
                 article_urls(&state, &site, f, &mut xml).await?;
             }
             xml.push_str("</urlset>\n");
@@ -123,7 +125,7 @@ pub async fn sitemap(
                 xml.push_str("</loc></sitemap>\n");
             };
             entry("/sitemaps/pages.xml");
-            for f in 0..files {
+            for &f in &files {
                 entry(&format!("/sitemaps/articles-{}.xml", f + 1));
             }
             xml.push_str("</sitemapindex>\n");
@@ -159,8 +161,8 @@ pub async fn sitemap_file(
                 .and_then(|n| n.parse().ok())
                 .filter(|n| *n >= 1)
                 .ok_or(service::Error::NotFound)?;
-            let files = service::sitemap::article_files(&state.db, Utc::now()).await?;
-            if n > files {
+            let files = service::sitemap::article_files(&state.db, site.id(), Utc::now()).await?;
+            if !files.contains(&(n - 1)) {
                 return Err(service::Error::NotFound);
             }
             article_urls(&state, &site, n - 1, &mut xml).await?;

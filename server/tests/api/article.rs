@@ -51,7 +51,7 @@ on_both_backends!(article_page_is_complete_in_the_html);
 async fn breadcrumb_and_neighbours_follow_the_column(app: &TestApp) {
     let a = app.some_article().await;
     let (_, html) = app.get_text(&format!("/articles/{}", a.id)).await;
-    let columns = service::column::all(&app.db).await.unwrap();
+    let columns = service::column::all(&app.db, 1).await.unwrap();
     let path = service::column::path(&columns, a.column_id);
     assert!(path.len() >= 2, "demo articles sit in sub-columns");
     let crumbs_at = html.find("当前位置：").unwrap();

@@ -14,7 +14,7 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
     app.create_staff("editor", Role::Editor).await;
     let staff = app.sign_in("editor").await;
     // A new column under 资讯中心.
-    let news = service::column::by_slug(&service::column::all(&app.db).await.unwrap(), "news")
+    let news = service::column::by_slug(&service::column::all(&app.db, 1).await.unwrap(), "news")
         .unwrap()
         .id;
     ok(post_form(
@@ -47,9 +47,12 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
         Some("error|该网址别名已被其他栏目使用")
     );
     // A column with articles cannot be deleted.
-    let zone = service::column::by_slug(&service::column::all(&app.db).await.unwrap(), "zone-news")
-        .unwrap()
-        .id;
+    let zone = service::column::by_slug(
+        &service::column::all(&app.db, 1).await.unwrap(),
+        "zone-news",
+    )
+    .unwrap()
+    .id;
     let res = post_form(
         app,
         &staff,
@@ -60,7 +63,7 @@ async fn columns_pages_and_notices_are_edited_and_published(app: &TestApp) {
     assert!(flash_of(&res).unwrap().starts_with("error|该栏目下还有"));
 
     // A single page.
-    let intro = service::column::by_slug(&service::column::all(&app.db).await.unwrap(), "intro")
+    let intro = service::column::by_slug(&service::column::all(&app.db, 1).await.unwrap(), "intro")
         .unwrap()
         .id;
     let before = app

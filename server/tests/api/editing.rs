@@ -256,7 +256,7 @@ on_both_backends!(scheduled_articles_go_live_on_time_exactly_once);
 async fn bulk_actions_change_status(app: &TestApp) {
     app.create_staff("bulker", Role::Editor).await;
     let staff = app.sign_in("bulker").await;
-    let latest = service::article::latest(&app.db, 2, chrono::Utc::now())
+    let latest = service::article::latest(&app.db, 1, 2, chrono::Utc::now())
         .await
         .unwrap();
     let ids: Vec<String> = latest.iter().map(|l| l.id.to_string()).collect();

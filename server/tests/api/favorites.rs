@@ -2,7 +2,7 @@ use crate::helpers::TestApp;
 use crate::on_both_backends;
 
 async fn favorites_endpoint_returns_published_articles_in_order(app: &TestApp) {
-    let latest = service::article::latest(&app.db, 2, chrono::Utc::now())
+    let latest = service::article::latest(&app.db, 1, 2, chrono::Utc::now())
         .await
         .unwrap();
     let ids = format!("{},999999,abc,-3,{}", latest[1].id, latest[0].id);

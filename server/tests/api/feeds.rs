@@ -76,7 +76,7 @@ async fn sitemap_lists_every_public_url(app: &TestApp) {
     let doc = roxmltree::Document::parse(&xml).unwrap();
     assert_eq!(doc.root_element().tag_name().name(), "urlset");
     let urls = locs(&xml);
-    let published = service::article::latest(&app.db, 10_000, Utc::now())
+    let published = service::article::latest(&app.db, 1, 10_000, Utc::now())
         .await
         .unwrap();
     for a in &published {

@@ -346,7 +346,7 @@ impl TestApp {
 
     /// The newest published article.
     pub async fn some_article(&self) -> article::Model {
-        let latest = service::article::latest(&self.db, 1, Utc::now())
+        let latest = service::article::latest(&self.db, 1, 1, Utc::now())
             .await
             .unwrap();
         article::Entity::find_by_id(latest[0].id)
@@ -555,7 +555,7 @@ pub async fn call(app: &TestApp, staff: &Staff, path: &str, body: Value) -> (u16
 }
 
 pub async fn some_column(app: &TestApp) -> i32 {
-    let cats = service::column::all(&app.db).await.unwrap();
+    let cats = service::column::all(&app.db, 1).await.unwrap();
     service::column::by_slug(&cats, "zone-news").unwrap().id
 }
 

@@ -218,6 +218,7 @@ async fn articles_carry_json_ld_and_open_graph(app: &TestApp) {
     // An article with a cover shows it to social cards.
     let with_cover = service::article::flagged(
         &app.db,
+        1,
         service::article::Flag::Slideshow,
         1,
         true,

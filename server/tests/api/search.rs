@@ -209,7 +209,7 @@ on_both_backends!(finds_ranks_marks_and_hides);
 
 async fn mixed_words_notices_pages_and_filters(app: &TestApp) {
     let column = some_column(app).await;
-    let cats = service::column::all(&app.db).await.unwrap();
+    let cats = service::column::all(&app.db, 1).await.unwrap();
     let other = cats
         .iter()
         .find(|c| {

@@ -46,7 +46,7 @@ pub async fn save_column(
         ));
     }
     let txn = db.begin().await?;
-    let all = crate::column::all(&txn).await?;
+    let all = crate::column::all(&txn, crate::site::MAIN).await?;
     if all.iter().any(|c| c.slug == slug && Some(c.id) != id) {
         return Err(Error::Invalid("该网址别名已被其他栏目使用".into()));
     }

@@ -4,12 +4,23 @@ mod edit;
 pub use edit::*;
 
 use entity::column;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::Result;
 
-/// Every column, in tree order (parents before children, siblings by sort order).
-pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<column::Model>> {
+/// Every column of `site`, in tree order (parents before children, siblings by sort order).
+pub async fn all(db: &impl ConnectionTrait, site: i32) -> Result<Vec<column::Model>> {
+    Ok(column::Entity::find()
+        .filter(column::Column::SiteId.eq(site))
+        .order_by_asc(column::Column::SortOrder)
+        .order_by_asc(column::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Every column of every site (a column's parent is always of its own site, so the tree
+/// functions below work on this list as well).
+pub async fn all_sites(db: &impl ConnectionTrait) -> Result<Vec<column::Model>> {
     Ok(column::Entity::find()
         .order_by_asc(column::Column::SortOrder)
         .order_by_asc(column::Column::Id)

@@ -200,7 +200,7 @@ async fn apply(
     summary: String,
 ) -> Result<()> {
     let now = Utc::now();
-    let columns = crate::column::all(txn).await?;
+    let columns = crate::column::all(txn, after.site_id).await?;
     let mut tags = site_tags();
     if let Some(b) = before {
         tags.extend(showing(txn, b, &columns, now).await?);
@@ -210,7 +210,11 @@ async fn apply(
         crate::search::index_article(txn, after).await?;
     }
     tags.extend(showing(txn, after, &columns, now).await?);
-    cache::invalidate(txn, tags).await?;
+    match before {
+        // An article moved to another site's column: both sites' pages.
+        Some(b) if b.site_id != after.site_id => cache::invalidate(txn, tags).await?,
+        _ => cache::invalidate_site(txn, after.site_id, tags).await?,
+    }
     if let Some(label) = revision {
         record_revision(
             txn,
@@ -285,13 +289,13 @@ pub(crate) async fn save_in(
     let now = Utc::now();
     let mut input = input.validate(now)?;
     input.body = crate::html::clean(std::mem::take(&mut input.body)).await?;
-    if !crate::column::all(txn)
+    // The article belongs to its column's site.
+    let Some(column) = entity::column::Entity::find_by_id(input.column_id)
+        .one(txn)
         .await?
-        .iter()
-        .any(|c| c.id == input.column_id)
-    {
+    else {
         return Err(Error::Invalid("所选栏目不存在".into()));
-    }
+    };
     let before = match id {
         Some(id) => Some(
             article::Entity::find_by_id(id)
@@ -312,6 +316,7 @@ pub(crate) async fn save_in(
         },
     };
     model.column_id = Set(input.column_id);
+    model.site_id = Set(column.site_id);
     model.title = Set(input.title.clone());
     model.subtitle = Set(input.subtitle);
     model.source = Set(input.source);
@@ -550,7 +555,7 @@ async fn search_in(
 ) -> Result<(Vec<article::Model>, u64)> {
     let mut cond = Condition::all();
     if let Some(c) = s.column_id {
-        let all = crate::column::all(db).await?;
+        let all = crate::column::all(db, crate::site::MAIN).await?;
         let ids = crate::column::with_descendants(&all, c);
         cond = cond.add(article::Column::ColumnId.is_in(ids));
     }

@@ -72,6 +72,8 @@ impl Refusal {
 
 /// Everything a form's `submit` needs besides what the reader typed.
 pub struct Context<'a> {
+    /// The site the form was sent to: its tokens, counters and items are its own.
+    pub site: i32,
     pub keys: &'a Keys,
     pub limits: &'a Limits,
     pub rules: &'a ContentRules,
@@ -88,6 +90,17 @@ impl Context<'_> {
             .with_timezone(&self.time_zone)
             .format("%Y%m%d")
             .to_string()
+    }
+}
+
+/// The name a form goes by on `site` in its tokens and counters: the form's own on the main
+/// site (as before there were others), `message@7` on site 7, so a token served on one site is
+/// refused on another and each site counts its own posts.
+pub fn form_of_site(form: &str, site: i32) -> String {
+    if site == crate::site::MAIN {
+        form.to_owned()
+    } else {
+        format!("{form}@{site}")
     }
 }
 
@@ -111,8 +124,8 @@ pub async fn challenge_due(
 /// A post that got past the hidden field, the token and the limit.
 #[derive(Clone, Debug)]
 pub struct Admitted {
-    /// The form's name (its tokens and counters say it).
-    pub form: &'static str,
+    /// The form's name on its site (its tokens and counters say it; [`form_of_site`]).
+    pub form: String,
     /// The client's counter key for this form.
     pub key: String,
     /// How many this client sent within the hour before this one.
@@ -186,7 +199,8 @@ pub async fn admit(
             "提交未被接受，请刷新页面后重试",
         ))));
     }
-    let token = match cx.keys.verify(form, cx.client, token, cx.limits, cx.now) {
+    let scoped = form_of_site(form, cx.site);
+    let token = match cx.keys.verify(&scoped, cx.client, token, cx.limits, cx.now) {
         Ok(t) => t,
         Err(problem) => {
             if problem == TokenProblem::TooFast {
@@ -195,10 +209,10 @@ pub async fn admit(
             return Ok(Err(Outcome::Refused(Refusal::notice(problem.message()))));
         }
     };
-    if let Some(outcome) = claim_or_wait(db, form, &token.nonce, fingerprint, cx.now).await? {
+    if let Some(outcome) = claim_or_wait(db, &scoped, &token.nonce, fingerprint, cx.now).await? {
         return Ok(Err(outcome));
     }
-    let key = counter_key(cx.keys, form, cx.client);
+    let key = counter_key(cx.keys, &scoped, cx.client);
     let sent = super::bump(db, &key, cx.now).await?;
     if sent > cx.limits.per_hour {
         return Ok(Err(Outcome::Limited {
@@ -206,7 +220,7 @@ pub async fn admit(
         }));
     }
     Ok(Ok(Admitted {
-        form,
+        form: scoped,
         key,
         sent: sent - 1,
         token,

@@ -29,16 +29,17 @@ pub trait ReaderItem {
     const WHAT: &'static str;
     /// Its table.
     type Entity: EntityTrait<Model: Send + Sync>;
-    /// The table's content hash, creation time, id and receipt code columns.
-    const COLUMNS: [<Self::Entity as EntityTrait>::Column; 4];
+    /// The table's content hash, creation time, id, receipt code and site columns.
+    const COLUMNS: [<Self::Entity as EntityTrait>::Column; 5];
 
     /// A stored row's receipt and contact details (decrypted).
     fn earlier(row: <Self::Entity as EntityTrait>::Model) -> Earlier;
 
-    /// Inserts this item under receipt `code`.
+    /// Inserts this item of `site` under receipt `code`.
     fn insert(
         &self,
         txn: &DatabaseTransaction,
+        site: i32,
         code: &str,
     ) -> impl Future<Output = Result<()>> + Send;
 }
@@ -56,7 +57,7 @@ pub async fn store_once<I: ReaderItem + Sync>(
     let date = cx.local_date();
     for _ in 0..5 {
         let txn = db.begin().await?;
-        let earlier = earlier::<I>(&txn, hash, cx.now - WINDOW).await?;
+        let earlier = earlier::<I>(&txn, cx.site, hash, cx.now - WINDOW).await?;
         let mine = earlier
             .iter()
             .map(|e| (e.code.as_str(), e.phone.as_str(), e.email.as_str()));
@@ -69,23 +70,25 @@ pub async fn store_once<I: ReaderItem + Sync>(
             txn.rollback().await?;
             continue;
         }
-        settle(&txn, admitted.form, &admitted.token.nonce, &code).await?;
-        item.insert(&txn, &code).await?;
+        settle(&txn, &admitted.form, &admitted.token.nonce, &code).await?;
+        item.insert(&txn, cx.site, &code).await?;
         txn.commit().await?;
         return Ok(Outcome::Stored { code });
     }
     Err(Error::Busy)
 }
 
-/// The items of kind `I` with content hash `hash` sent since `since`, oldest first.
+/// The items of kind `I` sent to `site` with content hash `hash` since `since`, oldest first.
 async fn earlier<I: ReaderItem>(
     txn: &DatabaseTransaction,
+    site: i32,
     hash: &str,
     since: DateTime<Utc>,
 ) -> Result<Vec<Earlier>> {
-    let [hash_col, created, id, _] = I::COLUMNS;
+    let [hash_col, created, id, _, site_col] = I::COLUMNS;
     Ok(I::Entity::find()
         .filter(hash_col.eq(hash))
+        .filter(site_col.eq(site))
         .filter(created.gt(since))
         .order_by_asc(id)
         .all(txn)
@@ -97,7 +100,7 @@ async fn earlier<I: ReaderItem>(
 
 /// Whether an item of kind `I` already has receipt `code`.
 async fn code_taken<I: ReaderItem>(txn: &DatabaseTransaction, code: &str) -> Result<bool> {
-    let [.., code_col] = I::COLUMNS;
+    let [.., code_col, _] = I::COLUMNS;
     Ok(I::Entity::find()
         .filter(code_col.eq(code))
         .count(txn)

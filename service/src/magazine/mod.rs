@@ -48,9 +48,14 @@ async fn with_covers(
         .collect())
 }
 
-/// Every published issue, newest first.
-pub async fn issues(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<Issue>> {
+/// Every issue `site` has published, newest first.
+pub async fn issues(
+    db: &impl ConnectionTrait,
+    site: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<Issue>> {
     let issues = magazine_issue::Entity::find()
+        .filter(magazine_issue::Column::SiteId.eq(site))
         .filter(magazine_issue::Column::PublishedAt.lte(now))
         .order_by_desc(magazine_issue::Column::Year)
         .order_by_desc(magazine_issue::Column::Number)
@@ -62,11 +67,13 @@ pub async fn issues(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec
 /// Issue `number` of `year` with its table of contents (published articles only).
 pub async fn issue(
     db: &impl ConnectionTrait,
+    site: i32,
     year: i32,
     number: i32,
     now: DateTime<Utc>,
 ) -> Result<(Issue, Vec<TocEntry>)> {
     let found = magazine_issue::Entity::find()
+        .filter(magazine_issue::Column::SiteId.eq(site))
         .filter(magazine_issue::Column::Year.eq(year))
         .filter(magazine_issue::Column::Number.eq(number))
         .filter(magazine_issue::Column::PublishedAt.lte(now))
@@ -80,7 +87,7 @@ pub async fn issue(
         .all(db)
         .await?;
     let ids: Vec<i32> = lines.iter().map(|l| l.article_id).collect();
-    let links = published_links(db, &ids, now).await?;
+    let links = published_links(db, site, &ids, now).await?;
     let toc = lines
         .into_iter()
         .filter_map(|l| {

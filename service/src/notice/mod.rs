@@ -12,22 +12,25 @@ use sea_orm::{
 
 use crate::{Error, Result};
 
-fn visible(now: DateTime<Utc>) -> Condition {
+/// Readers of `site` see its published notices whose time has come.
+fn visible(site: i32, now: DateTime<Utc>) -> Condition {
     Condition::all()
+        .add(notice::Column::SiteId.eq(site))
         .add(notice::Column::IsPublished.eq(true))
         .add(notice::Column::PublishedAt.lte(now))
 }
 
-/// Page `page` (from 0) of the published notices, newest first, and how many there are.
+/// Page `page` (from 0) of `site`'s published notices, newest first, and how many there are.
 pub async fn page(
     db: &impl ConnectionTrait,
+    site: i32,
     page: u64,
     per_page: u64,
     now: DateTime<Utc>,
 ) -> Result<(Vec<notice::Model>, u64)> {
-    let total = count(db, now).await?;
+    let total = count(db, site, now).await?;
     let items = notice::Entity::find()
-        .filter(visible(now))
+        .filter(visible(site, now))
         .order_by_desc(notice::Column::PublishedAt)
         .order_by_desc(notice::Column::Id)
         .offset(page.saturating_mul(per_page))
@@ -37,22 +40,23 @@ pub async fn page(
     Ok((items, total))
 }
 
-/// How many notices are published.
-pub async fn count(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+/// How many notices `site` has published.
+pub async fn count(db: &impl ConnectionTrait, site: i32, now: DateTime<Utc>) -> Result<u64> {
     Ok(notice::Entity::find()
-        .filter(visible(now))
+        .filter(visible(site, now))
         .count(db)
         .await?)
 }
 
-/// A published notice with its attachments.
+/// A published notice of `site` with its attachments.
 pub async fn find(
     db: &impl ConnectionTrait,
+    site: i32,
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<(notice::Model, Vec<notice_attachment::Model>)> {
     let n = notice::Entity::find_by_id(id)
-        .filter(visible(now))
+        .filter(visible(site, now))
         .one(db)
         .await?
         .ok_or(Error::NotFound)?;

@@ -20,7 +20,7 @@ pub async fn save_page(
 ) -> Result<page::Model> {
     let title = required("标题", title, 200)?;
     let txn = db.begin().await?;
-    column::Entity::find_by_id(column_id)
+    let column = column::Entity::find_by_id(column_id)
         .one(&txn)
         .await?
         .ok_or(Error::NotFound)?;
@@ -41,8 +41,8 @@ pub async fn save_page(
         Some(_) => m.update(&txn).await?,
         None => m.insert(&txn).await?,
     };
-    crate::search::index(&txn, &crate::search::Doc::page(&saved)).await?;
-    cache::invalidate(&txn, [tag::page(column_id)]).await?;
+    crate::search::index(&txn, &crate::search::Doc::page(&saved, column.site_id)).await?;
+    cache::invalidate_site(&txn, column.site_id, [tag::page(column_id)]).await?;
     audit::record(
         &txn,
         actor,

@@ -21,7 +21,7 @@ pub async fn for_column(db: &impl ConnectionTrait, column_id: i32) -> Result<Opt
 pub async fn all_with_columns(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(entity::column::Model, Option<page::Model>)>> {
-    let columns: Vec<_> = crate::column::all(db)
+    let columns: Vec<_> = crate::column::all(db, crate::site::MAIN)
         .await?
         .into_iter()
         .filter(|c| c.kind.has_page())

@@ -172,9 +172,10 @@ pub fn candidates(path: &str, query: Option<&str>) -> Vec<String> {
     out
 }
 
-/// The target of the first of `candidates` that has a redirect.
+/// The target of the first of `candidates` that has a redirect on `site`.
 pub async fn find_target(
     db: &impl ConnectionTrait,
+    site: i32,
     candidates: &[String],
 ) -> Result<Option<String>> {
     if candidates.is_empty() {
@@ -184,7 +185,7 @@ pub async fn find_target(
         .select_only()
         .column(redirect::Column::FromPath)
         .column(redirect::Column::ToPath)
-        .filter(redirect::Column::SiteId.eq(crate::site::directory::MAIN))
+        .filter(redirect::Column::SiteId.eq(site))
         .filter(redirect::Column::FromPath.is_in(candidates.iter().cloned()))
         .into_tuple()
         .all(db)
@@ -420,22 +421,22 @@ pub async fn put_many(
     Ok(changed)
 }
 
-/// The most distinct addresses remembered between two flushes: a scan of made-up addresses
-/// cannot grow memory beyond this.
+/// The most distinct addresses remembered between two flushes (over every site): a scan of
+/// made-up addresses cannot grow memory beyond this.
 pub const MAX_PENDING_MISSES: usize = 2_000;
 
-/// The most addresses the log keeps; the least asked-for go first.
+/// The most addresses the log keeps for one site; the least asked-for go first.
 pub const MAX_LOGGED_MISSES: u64 = 5_000;
 
-/// Addresses that were not found, counted in memory and written every few seconds.
+/// Addresses that were not found, by site, counted in memory and written every few seconds.
 #[derive(Default)]
 pub struct Misses {
-    pending: Mutex<HashMap<String, u64>>,
+    pending: Mutex<HashMap<(i32, String), u64>>,
 }
 
 impl Misses {
-    /// Counts one request for `path?query` that was answered 404.
-    pub fn record(&self, path: &str, query: Option<&str>) {
+    /// Counts one request to `site` for `path?query` that was answered 404.
+    pub fn record(&self, site: i32, path: &str, query: Option<&str>) {
         let whole = match query.filter(|q| !q.is_empty()) {
             Some(q) => format!("{path}?{q}"),
             None => path.to_owned(),
@@ -446,29 +447,32 @@ impl Misses {
         let Ok(mut pending) = self.pending.lock() else {
             return;
         };
-        if let Some(n) = pending.get_mut(&address) {
+        let key = (site, address);
+        if let Some(n) = pending.get_mut(&key) {
             *n += 1;
         } else if pending.len() < MAX_PENDING_MISSES {
-            pending.insert(address, 1);
+            pending.insert(key, 1);
         }
     }
 
     /// Writes what was counted since the last flush, then trims the log to
     /// [`MAX_LOGGED_MISSES`] addresses.
     pub async fn flush(&self, db: &Db) -> Result<()> {
-        let batch: Vec<(String, u64)> = match self.pending.lock() {
+        let batch: Vec<((i32, String), u64)> = match self.pending.lock() {
             Ok(mut p) if !p.is_empty() => p.drain().collect(),
             _ => return Ok(()),
         };
         let now = Utc::now();
         let txn = db.begin().await?;
         for chunk in batch.chunks(200) {
-            not_found::Entity::insert_many(chunk.iter().map(|(path, n)| not_found::ActiveModel {
-                path: Set(path.clone()),
-                hits: Set(i64::try_from(*n).unwrap_or(i64::MAX)),
-                first_seen: Set(now),
-                last_seen: Set(now),
-                site_id: Set(crate::site::directory::MAIN),
+            not_found::Entity::insert_many(chunk.iter().map(|((site, path), n)| {
+                not_found::ActiveModel {
+                    path: Set(path.clone()),
+                    hits: Set(i64::try_from(*n).unwrap_or(i64::MAX)),
+                    first_seen: Set(now),
+                    last_seen: Set(now),
+                    site_id: Set(*site),
+                }
             }))
             .on_conflict(
                 OnConflict::columns([not_found::Column::SiteId, not_found::Column::Path])
@@ -486,25 +490,31 @@ impl Misses {
             .exec_without_returning(&txn)
             .await?;
         }
-        let total = not_found::Entity::find().count(&txn).await?;
-        if total > MAX_LOGGED_MISSES {
-            let keep: Vec<String> = not_found::Entity::find()
-                .select_only()
-                .column(not_found::Column::Path)
-                .order_by_desc(not_found::Column::Hits)
-                .order_by_desc(not_found::Column::LastSeen)
-                .limit(MAX_LOGGED_MISSES)
-                .into_tuple()
-                .all(&txn)
+        let mut sites: Vec<i32> = batch.iter().map(|((site, _), _)| *site).collect();
+        sites.sort_unstable();
+        sites.dedup();
+        for site in sites {
+            let total = not_found::Entity::find()
+                .filter(not_found::Column::SiteId.eq(site))
+                .count(&txn)
                 .await?;
-            if let Some(floor) = keep.last() {
-                let floor_hits =
-                    not_found::Entity::find_by_id((crate::site::directory::MAIN, floor.clone()))
-                        .one(&txn)
-                        .await?
-                        .map_or(0, |r| r.hits);
+            if total <= MAX_LOGGED_MISSES {
+                continue;
+            }
+            let floor: Option<i64> = not_found::Entity::find()
+                .select_only()
+                .column(not_found::Column::Hits)
+                .filter(not_found::Column::SiteId.eq(site))
+                .order_by_desc(not_found::Column::Hits)
+                .offset(MAX_LOGGED_MISSES - 1)
+                .limit(1)
+                .into_tuple()
+                .one(&txn)
+                .await?;
+            if let Some(floor) = floor {
                 not_found::Entity::delete_many()
-                    .filter(not_found::Column::Hits.lt(floor_hits))
+                    .filter(not_found::Column::SiteId.eq(site))
+                    .filter(not_found::Column::Hits.lt(floor))
                     .exec(&txn)
                     .await?;
             }
@@ -517,6 +527,7 @@ impl Misses {
 /// The addresses most asked for and not found (that have no redirect yet), most first.
 pub async fn top_misses(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<not_found::Model>> {
     Ok(not_found::Entity::find()
+        .filter(not_found::Column::SiteId.eq(crate::site::directory::MAIN))
         .order_by_desc(not_found::Column::Hits)
         .order_by_desc(not_found::Column::LastSeen)
         .limit(limit)

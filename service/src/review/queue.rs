@@ -42,7 +42,7 @@ async fn condition(db: &impl ConnectionTrait, f: &QueueFilter) -> Result<Conditi
         cond = cond.add(article_review::Column::Level.eq(level));
     }
     if let Some(c) = f.column_id {
-        let all = crate::column::all(db).await?;
+        let all = crate::column::all(db, crate::site::MAIN).await?;
         cond = cond.add(article::Column::ColumnId.is_in(crate::column::with_descendants(&all, c)));
     }
     if let Some(days) = f.waiting_days.filter(|&d| d > 0) {

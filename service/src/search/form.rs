@@ -60,11 +60,13 @@ fn day(text: &str, end: bool, tz: chrono_tz::Tz) -> Option<DateTime<Utc>> {
     Some(local.with_timezone(&Utc))
 }
 
-/// The query of a search form (`page` from 1, `per_page` results a page), and the notes on
+/// The query of a search form on `site`, whose columns are `all` (`page` from 1, `per_page`
+/// results a page), and the notes on
 /// what could not be used. The form's fields are cut to size (the query text itself is cut
 /// by the search), and a filter that could not be used is cleared from them.
 pub fn interpret(
     form: &mut SearchFields,
+    site: i32,
     all: &[column::Model],
     page: u64,
     per_page: u64,
@@ -76,6 +78,7 @@ pub fn interpret(
     }
     let mut notes = Vec::new();
     let mut query = Query {
+        site,
         text: form.q.clone(),
         sort: form.sort,
         page: page.max(1) - 1,
@@ -150,7 +153,7 @@ mod tests {
             sort: SearchSort::Date,
             ..SearchFields::default()
         };
-        let (q, notes) = interpret(&mut form, &columns(), 3, 20, tz);
+        let (q, notes) = interpret(&mut form, 1, &columns(), 3, 20, tz);
         assert!(notes.is_empty());
         assert_eq!(
             q.columns.map(|mut c| {
@@ -161,7 +164,7 @@ mod tests {
         );
         assert_eq!((q.page, q.per_page, q.sort), (2, 20, SearchSort::Date));
         form.column = "notices".into();
-        let (q, _) = interpret(&mut form, &columns(), 1, 20, tz);
+        let (q, _) = interpret(&mut form, 1, &columns(), 1, 20, tz);
         assert_eq!((q.kind, q.columns), (Some(Kind::Notice), None));
     }
 
@@ -175,7 +178,7 @@ mod tests {
             to: "2025-03-01".into(),
             ..SearchFields::default()
         };
-        let (q, notes) = interpret(&mut form, &columns(), 0, 20, tz);
+        let (q, notes) = interpret(&mut form, 1, &columns(), 0, 20, tz);
         assert_eq!(form.q.chars().count(), 200);
         assert!(form.column.is_empty() && form.from.is_empty());
         assert_eq!(form.to, "2025-03-01");

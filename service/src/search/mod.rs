@@ -13,7 +13,7 @@ mod query;
 mod sql;
 pub mod tokens;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use entity::article::{self, ArticleStatus};
@@ -64,6 +64,8 @@ const LEAD_CHARS: usize = 200;
 /// A document as it is indexed.
 #[derive(Clone, Debug)]
 pub struct Doc {
+    /// The site it is searched on.
+    pub site: i32,
     pub kind: Kind,
     pub ref_id: i32,
     pub column_id: Option<i32>,
@@ -82,6 +84,7 @@ impl Doc {
         let text = crate::html::to_text(&a.body);
         let opening: String = text.chars().take(LEAD_CHARS).collect();
         Doc {
+            site: a.site_id,
             kind: Kind::Article,
             ref_id: a.id,
             column_id: Some(a.column_id),
@@ -98,6 +101,7 @@ impl Doc {
     pub fn notice(n: &notice::Model) -> Doc {
         let text = crate::html::to_text(&n.body);
         Doc {
+            site: n.site_id,
             kind: Kind::Notice,
             ref_id: n.id,
             column_id: None,
@@ -109,9 +113,11 @@ impl Doc {
         }
     }
 
-    pub fn page(p: &page::Model) -> Doc {
+    /// A single page, shown on `site` (its column's).
+    pub fn page(p: &page::Model, site: i32) -> Doc {
         let text = crate::html::to_text(&p.body);
         Doc {
+            site,
             kind: Kind::Page,
             ref_id: p.id,
             column_id: Some(p.column_id),
@@ -344,8 +350,10 @@ async fn write_doc(db: &impl ConnectionTrait, doc: &Doc, existing: Option<i64>) 
             q.value(key);
             db.execute_raw(q.build()).await?;
         }
-        let mut q = Sql::new(backend, "UPDATE search_docs SET category_id = ");
-        q.value(doc.column_id)
+        let mut q = Sql::new(backend, "UPDATE search_docs SET site_id = ");
+        q.value(doc.site)
+            .push(", category_id = ")
+            .value(doc.column_id)
             .push(", public = ")
             .value(doc.public)
             .push(", title = ")
@@ -358,7 +366,7 @@ async fn write_doc(db: &impl ConnectionTrait, doc: &Doc, existing: Option<i64>) 
     } else {
         let mut q = Sql::new(
             backend,
-            "INSERT INTO search_docs (key, kind, ref_id, category_id, public, title",
+            "INSERT INTO search_docs (key, site_id, kind, ref_id, category_id, public, title",
         );
         q.push(if postgres {
             ", grams) VALUES ("
@@ -366,6 +374,8 @@ async fn write_doc(db: &impl ConnectionTrait, doc: &Doc, existing: Option<i64>) 
             ") VALUES ("
         })
         .value(key)
+        .push(", ")
+        .value(doc.site)
         .push(", ")
         .value(doc.kind.code())
         .push(", ")
@@ -537,10 +547,10 @@ pub async fn tidy(db: &Db) -> Result<()> {
 
 /// Indexes every notice and single page; returns how many.
 async fn index_notices_and_pages(db: &impl ConnectionTrait) -> Result<u64> {
-    let columns: BTreeSet<i32> = column::Entity::find()
+    let columns: BTreeMap<i32, i32> = column::Entity::find()
         .select_only()
-        .column(column::Column::Id)
-        .into_tuple::<i32>()
+        .columns([column::Column::Id, column::Column::SiteId])
+        .into_tuple::<(i32, i32)>()
         .all(db)
         .await?
         .into_iter()
@@ -551,8 +561,8 @@ async fn index_notices_and_pages(db: &impl ConnectionTrait) -> Result<u64> {
         done += 1;
     }
     for p in page::Entity::find().all(db).await? {
-        if columns.contains(&p.column_id) {
-            index(db, &Doc::page(&p)).await?;
+        if let Some(&site) = columns.get(&p.column_id) {
+            index(db, &Doc::page(&p, site)).await?;
         } else {
             remove(db, Kind::Page, p.id).await?;
         }
@@ -631,6 +641,7 @@ mod tests {
     fn a_document_gives_at_most_max_tokens() {
         let body: String = (0..150_000).map(|i| format!("编号{i} ")).collect();
         let doc = Doc {
+            site: 1,
             kind: Kind::Article,
             ref_id: 1,
             column_id: None,

@@ -42,8 +42,10 @@ pub const MAX_RESULTS: u64 = 1000;
 const SNIPPET_CHARS: usize = 110;
 
 /// A reader's search.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Query {
+    /// The site searched (readers search their site only).
+    pub site: i32,
     pub text: String,
     /// Only documents in these columns.
     pub columns: Option<Vec<i32>>,
@@ -54,6 +56,23 @@ pub struct Query {
     /// From 0.
     pub page: u64,
     pub per_page: u64,
+}
+
+impl Default for Query {
+    /// An empty search of the main site.
+    fn default() -> Query {
+        Query {
+            site: crate::site::MAIN,
+            text: String::new(),
+            columns: None,
+            kind: None,
+            from: None,
+            until: None,
+            sort: SearchSort::default(),
+            page: 0,
+            per_page: 0,
+        }
+    }
 }
 
 /// One result.
@@ -151,6 +170,8 @@ impl Tier {
 /// Which documents may be shown.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Filter {
+    /// Only documents of this site.
+    pub site: Option<i32>,
     /// Readers: only public documents dated at or before this key.
     pub public_until: Option<i64>,
     pub from: Option<i64>,
@@ -253,6 +274,9 @@ fn statement(
             .value(fts_expr(needs, tier));
         "search_fts.rowid"
     };
+    if let Some(site) = filter.site {
+        q.push(" AND d.site_id = ").value(site);
+    }
     if let Some(until) = filter.public_until {
         q.push(&format!(" AND {order_key} <= ")).value(until);
         q.push(" AND d.public = ").value(true);
@@ -370,6 +394,7 @@ impl Query {
     fn filter(&self, now: DateTime<Utc>) -> Filter {
         let until = self.until.map_or(now, |u| u.min(now));
         Filter {
+            site: Some(self.site),
             public_until: Some(key_of(until)),
             from: self.from.map(key_of),
             kind: self.kind,

@@ -14,8 +14,8 @@ use entity::{
     notice_attachment, page,
 };
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -27,11 +27,13 @@ use crate::time::parse_local;
 use crate::{Error, Result};
 use steps::{
     seed_article, seed_columns, seed_issue, seed_links, seed_notices, seed_pages, seed_settings,
+    write_columns, write_pages,
 };
 
 const SITE: &str = include_str!("content/site.toml");
 const PAGES: &str = include_str!("content/pages.toml");
 const MAGAZINE: &str = include_str!("content/magazine.toml");
+const STARTER: &str = include_str!("content/starter.toml");
 const ARTICLES: &[&str] = &[
     include_str!("content/articles-1.toml"),
     include_str!("content/articles-2.toml"),
@@ -183,6 +185,8 @@ fn parse_files() -> Result<DemoFiles> {
 /// Where seeding stands: the transaction, what was made so far and what it is called.
 struct Seeding<'a> {
     txn: &'a DatabaseTransaction,
+    /// The site the content is for.
+    site: i32,
     media: &'a Store,
     tz: Tz,
     now: DateTime<Utc>,
@@ -202,6 +206,7 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
     let txn = db.begin().await?;
     let mut s = Seeding {
         txn: &txn,
+        site: crate::site::MAIN,
         media,
         tz,
         now: Utc::now(),
@@ -227,6 +232,41 @@ pub async fn seed_demo(db: &Db, media: &Store, tz: Tz) -> Result<Option<SeedRepo
     crate::search::index_all(&txn).await?;
     txn.commit().await?;
     Ok(Some(report))
+}
+
+/// What a new site starts with (`content/starter.toml`).
+#[derive(Deserialize)]
+struct StarterFile {
+    column: Vec<ColumnSeed>,
+    page: Vec<PageSeed>,
+}
+
+/// Gives a new, empty site `site` called `name` what its pages need before its staff fill
+/// it in: its settings (its name, the rest empty), a small column tree (the `news` and
+/// `services` sections the home page shows, 通知公告, and the pages the reader forms link
+/// to) with short placeholder pages, all searchable. Part of the caller's transaction.
+pub async fn starter(txn: &DatabaseTransaction, site: i32, name: &str) -> Result<()> {
+    let file: StarterFile =
+        toml::from_str(STARTER).map_err(|e| Error::Invalid(format!("starter.toml: {e}")))?;
+    let settings = SiteSettings {
+        site_name: name.to_owned(),
+        site_name_en: String::new(),
+        magazine_name: String::new(),
+        copyright: format!("版权所有 © {name}"),
+        ..SiteSettings::default()
+    };
+    site::save_settings_of(txn, site, &settings).await?;
+    let now = Utc::now();
+    let ids = write_columns(txn, site, now, &file.column).await?;
+    write_pages(txn, now, &ids, &file.page).await?;
+    for p in page::Entity::find()
+        .filter(page::Column::ColumnId.is_in(ids.values().copied()))
+        .all(txn)
+        .await?
+    {
+        crate::search::index(txn, &crate::search::Doc::page(&p, site)).await?;
+    }
+    Ok(())
 }
 
 /// A demo picture in the media store: the JPEG's size and its WebP variants (as the image

@@ -13,23 +13,35 @@ pub(super) async fn seed_settings(
             return Err(Error::Invalid(format!("site.toml: unknown setting {key}")));
         }
     }
-    site::save_settings(s.txn, &settings).await?;
+    site::save_settings_of(s.txn, s.site, &settings).await?;
     Ok(settings)
 }
 
 /// Columns, parents first.
 pub(super) async fn seed_columns(s: &mut Seeding<'_>, columns: &[ColumnSeed]) -> Result<()> {
+    let made = write_columns(s.txn, s.site, s.now, columns).await?;
+    s.report.columns += made.len();
+    s.column_ids.extend(made);
+    Ok(())
+}
+
+/// Writes `columns` (parents first) for `site`; returns their ids by slug.
+pub(super) async fn write_columns(
+    txn: &DatabaseTransaction,
+    site: i32,
+    now: DateTime<Utc>,
+    columns: &[ColumnSeed],
+) -> Result<HashMap<String, i32>> {
+    let mut ids = HashMap::new();
     for (order, c) in columns.iter().enumerate() {
         let parent_id = match &c.parent {
-            Some(p) => Some(*s.column_ids.get(p).ok_or_else(|| {
-                Error::Invalid(format!(
-                    "site.toml: column {} before its parent {p}",
-                    c.slug
-                ))
+            Some(p) => Some(*ids.get(p).ok_or_else(|| {
+                Error::Invalid(format!("column {} before its parent {p}", c.slug))
             })?),
             None => None,
         };
         let saved = column::ActiveModel {
+            site_id: Set(site),
             parent_id: Set(parent_id),
             name: Set(c.name.clone()),
             slug: Set(c.slug.clone()),
@@ -38,22 +50,22 @@ pub(super) async fn seed_columns(s: &mut Seeding<'_>, columns: &[ColumnSeed]) ->
             sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
             show_in_nav: Set(c.nav),
             listed_count: Set(0),
-            created_at: Set(s.now),
-            updated_at: Set(s.now),
+            created_at: Set(now),
+            updated_at: Set(now),
             ..Default::default()
         }
-        .insert(s.txn)
+        .insert(txn)
         .await?;
-        s.column_ids.insert(c.slug.clone(), saved.id);
-        s.report.columns += 1;
+        ids.insert(c.slug.clone(), saved.id);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Footer link groups and their links.
 pub(super) async fn seed_links(s: &mut Seeding<'_>, groups: &[LinkGroupSeed]) -> Result<()> {
     for (order, g) in groups.iter().enumerate() {
         let group = link_group::ActiveModel {
+            site_id: Set(s.site),
             name: Set(g.name.clone()),
             sort_order: Set(i32::try_from(order).unwrap_or(i32::MAX)),
             ..Default::default()
@@ -81,6 +93,7 @@ pub(super) async fn seed_notices(s: &mut Seeding<'_>, notices: &[NoticeSeed]) ->
     for (k, n) in notices.iter().enumerate() {
         let at = local_time(&n.published, s.tz)?;
         let saved = notice::ActiveModel {
+            site_id: Set(s.site),
             title: Set(n.title.clone()),
             body: Set(paragraphs_to_html(&n.body, None)),
             is_published: Set(true),
@@ -111,22 +124,32 @@ pub(super) async fn seed_notices(s: &mut Seeding<'_>, notices: &[NoticeSeed]) ->
 
 /// The single pages of `page` columns.
 pub(super) async fn seed_pages(s: &mut Seeding<'_>, pages: &[PageSeed]) -> Result<()> {
+    write_pages(s.txn, s.now, &s.column_ids, pages).await?;
+    s.report.pages += pages.len();
+    Ok(())
+}
+
+/// Writes the single pages of the columns in `column_ids`.
+pub(super) async fn write_pages(
+    txn: &DatabaseTransaction,
+    now: DateTime<Utc>,
+    column_ids: &HashMap<String, i32>,
+    pages: &[PageSeed],
+) -> Result<()> {
     for p in pages {
-        let column_id = *s
-            .column_ids
+        let column_id = *column_ids
             .get(&p.column)
-            .ok_or_else(|| Error::Invalid(format!("pages.toml: unknown column {}", p.column)))?;
+            .ok_or_else(|| Error::Invalid(format!("pages: unknown column {}", p.column)))?;
         page::ActiveModel {
             column_id: Set(column_id),
             title: Set(p.title.clone()),
             body: Set(crate::html::sanitize(&paragraphs_to_html(&p.body, None))),
-            created_at: Set(s.now),
-            updated_at: Set(s.now),
+            created_at: Set(now),
+            updated_at: Set(now),
             ..Default::default()
         }
-        .insert(s.txn)
+        .insert(txn)
         .await?;
-        s.report.pages += 1;
     }
     Ok(())
 }
@@ -175,6 +198,7 @@ pub(super) async fn seed_article(s: &mut Seeding<'_>, n: usize, a: &ArticleSeed)
     let body = paragraphs_to_html(&a.body, figure.as_ref());
     let flag = |name: &str| a.flags.iter().any(|f| f == name);
     let saved = article::ActiveModel {
+        site_id: Set(s.site),
         column_id: Set(column_id),
         title: Set(a.title.clone()),
         subtitle: Set(a.subtitle.clone()),
@@ -201,7 +225,7 @@ pub(super) async fn seed_article(s: &mut Seeding<'_>, n: usize, a: &ArticleSeed)
         if day >= at {
             let views = demo_daily_views(n, k, (day - at).num_days());
             let day = crate::statistics::day_of(day, s.tz);
-            crate::statistics::add_daily_views(s.txn, saved.id, &day, views).await?;
+            crate::statistics::add_daily_views(s.txn, saved.site_id, saved.id, &day, views).await?;
         }
     }
     s.article_ids.insert(a.title.clone(), saved.id);
@@ -241,6 +265,7 @@ pub(super) async fn seed_issue(
     .insert(s.txn)
     .await?;
     let saved = magazine_issue::ActiveModel {
+        site_id: Set(s.site),
         year: Set(issue.year),
         number: Set(issue.number),
         total_number: Set(issue.total_number),

@@ -384,6 +384,7 @@ pub async fn add(db: &Db, actor: &Actor, new: NewSite, main_host: &str) -> Resul
         .insert(&txn)
         .await?;
     }
+    crate::seed::starter(&txn, made.id, &name).await?;
     audit::record(
         &txn,
         actor,
@@ -396,6 +397,61 @@ pub async fn add(db: &Db, actor: &Actor, new: NewSite, main_host: &str) -> Resul
     crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
     txn.commit().await?;
     Ok(made)
+}
+
+/// Opens site `code` to its readers (`Active`), takes it back to `Preparing`, or closes it.
+/// The main site is always open; a site opens only with a host name to reach it by.
+pub async fn set_status(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    status: SiteStatus,
+) -> Result<site::Model> {
+    let txn = db.begin().await?;
+    let site = by_code(&txn, code).await?;
+    if site.id == MAIN {
+        return Err(Error::Invalid("主站始终开放，不能更改状态".into()));
+    }
+    if SiteStatus::parse(&site.status) == status {
+        return Ok(site);
+    }
+    if status == SiteStatus::Active
+        && site_host::Entity::find()
+            .filter(site_host::Column::SiteId.eq(site.id))
+            .one(&txn)
+            .await?
+            .is_none()
+    {
+        return Err(Error::Invalid(format!(
+            "站点 {} 还没有主机名，请先用 site host add 添加",
+            site.code
+        )));
+    }
+    let (action, said) = match status {
+        SiteStatus::Active => ("site.open", "开放"),
+        SiteStatus::Preparing => ("site.prepare", "改为建设中"),
+        SiteStatus::Closed => ("site.close", "关闭"),
+    };
+    let changed = site::ActiveModel {
+        id: Set(site.id),
+        status: Set(status.code().to_owned()),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        action,
+        "site",
+        site.id,
+        format!("站点「{}」（{}）{said}", site.name, site.code),
+    )
+    .await?;
+    crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
+    crate::cache::invalidate_site(&txn, site.id, [crate::cache::tag::CHROME]).await?;
+    txn.commit().await?;
+    Ok(changed)
 }
 
 async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<site::Model> {

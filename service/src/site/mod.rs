@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::Result;
 
 pub mod directory;
+pub use directory::MAIN;
 mod settings;
 pub use settings::{
     SettingsInput, SiteSettings, is_link_address, save_settings, save_settings_of, settings,
@@ -24,14 +25,17 @@ pub struct LinkGroup {
     pub links: Vec<link::Model>,
 }
 
-/// Every footer link group with its links (two queries).
-pub async fn link_groups(db: &impl ConnectionTrait) -> Result<Vec<LinkGroup>> {
+/// Every footer link group of `site` with its links (two queries).
+pub async fn link_groups(db: &impl ConnectionTrait, site: i32) -> Result<Vec<LinkGroup>> {
     let groups = link_group::Entity::find()
+        .filter(link_group::Column::SiteId.eq(site))
         .order_by_asc(link_group::Column::SortOrder)
         .order_by_asc(link_group::Column::Id)
         .all(db)
         .await?;
+    let ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
     let links = link::Entity::find()
+        .filter(link::Column::GroupId.is_in(ids))
         .order_by_asc(link::Column::GroupId)
         .order_by_asc(link::Column::SortOrder)
         .order_by_asc(link::Column::Id)
@@ -50,13 +54,15 @@ pub async fn link_groups(db: &impl ConnectionTrait) -> Result<Vec<LinkGroup>> {
         .collect())
 }
 
-/// The newest published notices.
+/// The newest published notices of `site`.
 pub async fn latest_notices(
     db: &impl ConnectionTrait,
+    site: i32,
     limit: u64,
     now: DateTime<Utc>,
 ) -> Result<Vec<notice::Model>> {
     Ok(notice::Entity::find()
+        .filter(notice::Column::SiteId.eq(site))
         .filter(notice::Column::IsPublished.eq(true))
         .filter(notice::Column::PublishedAt.lte(now))
         .order_by_desc(notice::Column::PublishedAt)
@@ -73,6 +79,8 @@ pub const NOTICE_STRIP: u64 = 5;
 /// links and the notices strip. See [`Common`].
 #[derive(Debug)]
 pub struct Shared {
+    /// The site this is the data of.
+    pub site: i32,
     pub settings: SiteSettings,
     pub columns: Vec<column::Model>,
     pub link_groups: Vec<LinkGroup>,
@@ -83,66 +91,98 @@ pub struct Shared {
     expires: DateTime<Utc>,
 }
 
-/// [`Shared`] read once per process and kept, so that a page rendered from the database
-/// costs its own queries only (five fewer per page). Every change to what it holds records
-/// the `chrome` tag in the invalidation log (see [`crate::cache`]); the server's log
-/// follower calls [`Common::forget`] when it sees that tag, so a copy is never older than
-/// the page cache's own pages. An age limit bounds it besides, and a scheduled notice
-/// expires it when it comes due.
+/// [`Shared`] read once per process and kept for each site, so that a page rendered from the
+/// database costs its own queries only (five fewer per page). Every change to what it holds
+/// records the `chrome` tag in the invalidation log (see [`crate::cache`]) with its site; the
+/// server's log follower calls [`Common::forget`] for that site when it sees the tag, so a
+/// copy is never older than the page cache's own pages. An age limit bounds it besides, and a
+/// scheduled notice expires it when it comes due.
 pub struct Common {
-    slot: RwLock<Option<Arc<Shared>>>,
+    by_site: RwLock<HashMap<i32, Arc<Slot>>>,
+    max_age: chrono::Duration,
+}
+
+/// One site's copy.
+#[derive(Default)]
+struct Slot {
+    shared: RwLock<Option<Arc<Shared>>>,
     /// Bumped by [`Common::forget`]: a reading begun before it is not kept.
     generation: AtomicU64,
-    max_age: chrono::Duration,
 }
 
 impl Common {
     pub fn new(max_age: std::time::Duration) -> Common {
         Common {
-            slot: RwLock::new(None),
-            generation: AtomicU64::new(0),
+            by_site: RwLock::new(HashMap::new()),
             max_age: chrono::Duration::from_std(max_age).unwrap_or(chrono::Duration::seconds(10)),
         }
     }
 
-    /// The current copy, read from the database (six small queries) when there is none.
-    pub async fn get(&self, db: &impl ConnectionTrait) -> Result<Arc<Shared>> {
+    fn slot(&self, site: i32) -> Arc<Slot> {
+        if let Ok(map) = self.by_site.read()
+            && let Some(slot) = map.get(&site)
+        {
+            return slot.clone();
+        }
+        match self.by_site.write() {
+            Ok(mut map) => map.entry(site).or_default().clone(),
+            Err(_) => Arc::default(),
+        }
+    }
+
+    /// The current copy of `site`'s data, read from the database (six small queries) when
+    /// there is none. Only sites the request routing found reach here, so the map holds at
+    /// most one slot per site of the installation.
+    pub async fn get(&self, db: &impl ConnectionTrait, site: i32) -> Result<Arc<Shared>> {
         let now = Utc::now();
-        if let Ok(slot) = self.slot.read()
-            && let Some(shared) = slot.as_ref()
+        let slot = self.slot(site);
+        if let Ok(shared) = slot.shared.read()
+            && let Some(shared) = shared.as_ref()
             && shared.expires > now
         {
             return Ok(shared.clone());
         }
-        let generation = self.generation.load(Ordering::Acquire);
-        let shared = Arc::new(read_shared(db, now, self.max_age).await?);
-        if let Ok(mut slot) = self.slot.write()
-            && self.generation.load(Ordering::Acquire) == generation
+        let generation = slot.generation.load(Ordering::Acquire);
+        let shared = Arc::new(read_shared(db, site, now, self.max_age).await?);
+        if let Ok(mut kept) = slot.shared.write()
+            && slot.generation.load(Ordering::Acquire) == generation
         {
-            *slot = Some(shared.clone());
+            *kept = Some(shared.clone());
         }
         Ok(shared)
     }
 
-    /// Drops the copy: the next page reads the database again.
-    pub fn forget(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Ok(mut slot) = self.slot.write() {
-            *slot = None;
+    /// Drops `site`'s copy (every site's for `None`): the next page reads the database again.
+    pub fn forget(&self, site: Option<i32>) {
+        let slots: Vec<Arc<Slot>> = match self.by_site.read() {
+            Ok(map) => match site {
+                Some(site) => map.get(&site).cloned().into_iter().collect(),
+                None => map.values().cloned().collect(),
+            },
+            Err(_) => Vec::new(),
+        };
+        for slot in slots {
+            slot.generation.fetch_add(1, Ordering::AcqRel);
+            if let Ok(mut kept) = slot.shared.write() {
+                *kept = None;
+            }
         }
     }
 }
 
-/// Something made from one copy of [`Shared`] (a page's chrome, say), kept until the copy
-/// is replaced.
+/// Something made from one copy of a site's [`Shared`] (its pages' chrome, say), kept for each
+/// site until that site's copy is replaced.
 pub struct Derived<T> {
-    slot: RwLock<Option<(Arc<Shared>, Arc<T>)>>,
+    by_site: RwLock<HashMap<i32, Made<T>>>,
 }
+
+/// What was made, with the copy it was made of.
+type Made<T> = (Arc<Shared>, Arc<T>);
 
 impl<T> Default for Derived<T> {
     fn default() -> Self {
         Derived {
-            slot: RwLock::new(None),
+            by_site: RwLock::new(HashMap::new()),
         }
     }
 }
@@ -150,15 +190,15 @@ impl<T> Default for Derived<T> {
 impl<T> Derived<T> {
     /// What `make` made of `shared`, made now if `shared` is not the copy it was made of.
     pub fn get_or(&self, shared: &Arc<Shared>, make: impl FnOnce(&Shared) -> T) -> Arc<T> {
-        if let Ok(slot) = self.slot.read()
-            && let Some((of, made)) = slot.as_ref()
+        if let Ok(map) = self.by_site.read()
+            && let Some((of, made)) = map.get(&shared.site)
             && Arc::ptr_eq(of, shared)
         {
             return made.clone();
         }
         let made = Arc::new(make(shared));
-        if let Ok(mut slot) = self.slot.write() {
-            *slot = Some((shared.clone(), made.clone()));
+        if let Ok(mut map) = self.by_site.write() {
+            map.insert(shared.site, (shared.clone(), made.clone()));
         }
         made
     }
@@ -166,12 +206,14 @@ impl<T> Derived<T> {
 
 async fn read_shared(
     db: &impl ConnectionTrait,
+    site: i32,
     now: DateTime<Utc>,
     max_age: chrono::Duration,
 ) -> Result<Shared> {
     let next_notice: Option<DateTime<Utc>> = notice::Entity::find()
         .select_only()
         .column(notice::Column::PublishedAt)
+        .filter(notice::Column::SiteId.eq(site))
         .filter(notice::Column::IsPublished.eq(true))
         .filter(notice::Column::PublishedAt.gt(now))
         .order_by_asc(notice::Column::PublishedAt)
@@ -180,10 +222,11 @@ async fn read_shared(
         .await?;
     let expires = next_notice.map_or(now + max_age, |t| t.min(now + max_age));
     Ok(Shared {
-        settings: settings(db).await?,
-        columns: crate::column::all(db).await?,
-        link_groups: link_groups(db).await?,
-        notices: latest_notices(db, NOTICE_STRIP, now).await?,
+        site,
+        settings: settings_of(db, site).await?,
+        columns: crate::column::all(db, site).await?,
+        link_groups: link_groups(db, site).await?,
+        notices: latest_notices(db, site, NOTICE_STRIP, now).await?,
         expires,
     })
 }

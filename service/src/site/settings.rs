@@ -24,6 +24,8 @@ pub fn is_link_address(s: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SiteSettings {
     pub site_name: String,
+    /// The name in English under it in the header; empty shows none.
+    pub site_name_en: String,
     /// The magazine's name, shown in the header: 《中国开发区》.
     pub magazine_name: String,
     pub slogan: String,
@@ -57,8 +59,9 @@ pub const MAX_LINKS_LIMIT: u16 = 100;
 
 /// The text settings: key and the most characters kept. `blocked_words` is cut per line
 /// instead (see [`blocked_words`]).
-const TEXT: [(&str, usize); 12] = [
+const TEXT: [(&str, usize); 13] = [
     ("site_name", 50),
+    ("site_name_en", 100),
     ("magazine_name", 50),
     ("slogan", 100),
     ("wechat_account", 50),
@@ -76,6 +79,7 @@ impl Default for SiteSettings {
     fn default() -> Self {
         SiteSettings {
             site_name: "中国开发区协会".into(),
+            site_name_en: "China Association of Development Zones".into(),
             magazine_name: "中国开发区".into(),
             slogan: String::new(),
             wechat_account: String::new(),
@@ -97,6 +101,7 @@ impl SiteSettings {
     fn text_mut(&mut self, key: &str) -> Option<&mut String> {
         Some(match key {
             "site_name" => &mut self.site_name,
+            "site_name_en" => &mut self.site_name_en,
             "magazine_name" => &mut self.magazine_name,
             "slogan" => &mut self.slogan,
             "wechat_account" => &mut self.wechat_account,

@@ -281,7 +281,7 @@ pub async fn receive(
         Ok(a) => a,
         Err(outcome) => return Ok(outcome),
     };
-    let columns: Vec<i32> = suggestable_columns(db)
+    let columns: Vec<i32> = suggestable_columns(db, cx.site)
         .await?
         .into_iter()
         .map(|c| c.0)
@@ -301,8 +301,11 @@ pub async fn receive(
 }
 
 /// The columns a submission may suggest (news and service lists), as `(id, name)`.
-pub async fn suggestable_columns(db: &impl ConnectionTrait) -> Result<Vec<(i32, String)>> {
-    Ok(crate::column::all(db)
+pub async fn suggestable_columns(
+    db: &impl ConnectionTrait,
+    site: i32,
+) -> Result<Vec<(i32, String)>> {
+    Ok(crate::column::all(db, site)
         .await?
         .into_iter()
         .filter(|c| c.kind.takes_articles())
@@ -431,11 +434,12 @@ impl form::ReaderItem for NewSubmission<'_> {
     const WHAT: &'static str = "稿件";
 
     type Entity = submission::Entity;
-    const COLUMNS: [submission::Column; 4] = [
+    const COLUMNS: [submission::Column; 5] = [
         submission::Column::ContentHash,
         submission::Column::CreatedAt,
         submission::Column::Id,
         submission::Column::Code,
+        submission::Column::SiteId,
     ];
 
     fn earlier(row: submission::Model) -> form::Earlier {
@@ -447,9 +451,10 @@ impl form::ReaderItem for NewSubmission<'_> {
         }
     }
 
-    async fn insert(&self, txn: &DatabaseTransaction, code: &str) -> Result<()> {
+    async fn insert(&self, txn: &DatabaseTransaction, site: i32, code: &str) -> Result<()> {
         let (m, paths) = (self.m, self.paths);
         let saved = submission::ActiveModel {
+            site_id: Set(site),
             code: Set(code.to_owned()),
             name: Set(m.name.clone()),
             organization: Set(m.organization.clone()),
@@ -492,6 +497,7 @@ impl form::ReaderItem for NewSubmission<'_> {
 /// does not match (the reader is told the same in both cases).
 pub async fn track(
     db: &impl ConnectionTrait,
+    site: i32,
     code: &str,
     contact: &str,
 ) -> Result<Option<submission::Model>> {
@@ -501,6 +507,7 @@ pub async fn track(
     }
     let Some(s) = submission::Entity::find()
         .filter(submission::Column::Code.eq(code))
+        .filter(submission::Column::SiteId.eq(site))
         .one(db)
         .await?
     else {

@@ -67,7 +67,7 @@ pub async fn list_articles(
     );
     let (rows, total) =
         service::editorial::search(&state.db, &search, page - 1, LIST_PER_PAGE).await?;
-    let columns = service::column::all(&state.db).await?;
+    let columns = service::column::all(&state.db, service::site::MAIN).await?;
     let ids: Vec<i32> = rows.iter().map(|a| a.id).collect();
     let reviews = service::review::of_articles(&state.db, &ids).await?;
     let levels = service::review::Workflow::load(&state.db).await?.levels;

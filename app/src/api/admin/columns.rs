@@ -17,7 +17,7 @@ use super::form::{checked, optional_id};
 #[server(prefix = "/api/admin", endpoint = "columns/list", input = GetUrl)]
 pub async fn get_columns() -> Result<Vec<ColumnRow>, AppError> {
     let (_, state) = crate::ssr::as_editor()?;
-    let all = service::column::all(&state.db).await?;
+    let all = service::column::all(&state.db, service::site::MAIN).await?;
     let options = super::convert::column_options(&all);
     Ok(options
         .into_iter()
@@ -39,7 +39,7 @@ pub async fn get_columns() -> Result<Vec<ColumnRow>, AppError> {
 #[server(prefix = "/api/admin", endpoint = "columns/form", input = GetUrl)]
 pub async fn get_column_form(id: Option<i32>) -> Result<ColumnForm, AppError> {
     let (_, state) = crate::ssr::as_editor()?;
-    let all = service::column::all(&state.db).await?;
+    let all = service::column::all(&state.db, service::site::MAIN).await?;
     let parents = super::convert::column_options(&all)
         .into_iter()
         .filter(|o| Some(o.id) != id)

@@ -91,7 +91,7 @@ pub async fn load(
 ) -> Result<EditorData, AppError> {
     let db = &state.db;
     let tz = state.site.time_zone;
-    let columns = service::column::all(db).await?;
+    let columns = service::column::all(db, service::site::MAIN).await?;
     let columns = column_options(&columns);
     let autosaved_of = |m: entity::article_autosave::Model| {
         serde_json::from_str::<EditorForm>(&m.data)
@@ -374,7 +374,7 @@ pub async fn compare(
     old: &service::editorial::ArticleInput,
     new: &service::editorial::ArticleInput,
 ) -> Result<(Vec<FieldDiff>, Vec<DiffLine>), AppError> {
-    let columns = service::column::all(&state.db).await?;
+    let columns = service::column::all(&state.db, service::site::MAIN).await?;
     let fields = service::editorial::compare::fields(old, new, &columns, state.site.time_zone)
         .into_iter()
         .map(|f| FieldDiff {

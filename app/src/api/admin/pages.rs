@@ -28,7 +28,7 @@ pub async fn get_pages() -> Result<Vec<PageRow>, AppError> {
 #[server(prefix = "/api/admin", endpoint = "pages/form", input = GetUrl)]
 pub async fn get_page_form(column_id: i32) -> Result<PageForm, AppError> {
     let (_, state) = crate::ssr::as_editor()?;
-    let all = service::column::all(&state.db).await?;
+    let all = service::column::all(&state.db, service::site::MAIN).await?;
     let c = all
         .iter()
         .find(|c| c.id == column_id)

@@ -54,7 +54,7 @@ pub async fn get_queue(
     let settings = service::site::settings(db).await?;
     let workflow = settings.review;
     let rules = service::form::ContentRules::from_settings(&settings);
-    let columns = service::column::all(db).await?;
+    let columns = service::column::all(db, service::site::MAIN).await?;
     let counts = service::review::counts(db).await?;
     let tz = state.site.time_zone;
     let now = chrono::Utc::now();

@@ -82,11 +82,12 @@ pub async fn get_submission(
     )
     .await?;
     let files = queue::files(&state.db, id).await?;
-    let columns: Vec<ColumnChoice> = service::submission::suggestable_columns(&state.db)
-        .await?
-        .into_iter()
-        .map(|(id, name)| ColumnChoice { id, name })
-        .collect();
+    let columns: Vec<ColumnChoice> =
+        service::submission::suggestable_columns(&state.db, service::site::MAIN)
+            .await?
+            .into_iter()
+            .map(|(id, name)| ColumnChoice { id, name })
+            .collect();
     let tz = state.site.time_zone;
     Ok(SubmissionDetail {
         status: queue::status_label(&s).to_owned(),

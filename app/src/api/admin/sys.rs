@@ -13,6 +13,7 @@ pub async fn get_settings_form() -> Result<SettingsForm, AppError> {
     let s = service::site::settings(&state()?.db).await?;
     Ok(SettingsForm {
         site_name: s.site_name,
+        site_name_en: s.site_name_en,
         magazine_name: s.magazine_name,
         slogan: s.slogan,
         wechat_account: s.wechat_account,

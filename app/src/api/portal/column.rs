@@ -25,7 +25,7 @@ fn pager(base: String, page: u64, per_page: u64, total: u64) -> Result<Pager, Ap
 
 pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage, AppError> {
     let (db, here) = (&state.db, crate::ssr::site()?);
-    let shared = state.common.get(db).await?;
+    let shared = state.common.get(db, here.id()).await?;
     let columns = &shared.columns;
     let column = service::column::by_slug(columns, slug)
         .ok_or(AppError::NotFound)?
@@ -46,8 +46,8 @@ pub async fn load(state: &AppState, slug: &str, page: u64) -> Result<ColumnPage,
         ColumnKind::Page | ColumnKind::Submit => {
             single_page(state, columns, &column, page, &mut seo).await?
         }
-        ColumnKind::Magazine => magazine(state, page).await?,
-        ColumnKind::Notices => notices(state, &href, page).await?,
+        ColumnKind::Magazine => magazine(state, here.id(), page).await?,
+        ColumnKind::Notices => notices(state, here.id(), &href, page).await?,
         ColumnKind::List | ColumnKind::Pictures => {
             seo.feed = Some(here.absolute(&format!("{href}/rss.xml")));
             articles(state, &column, &href, page).await?
@@ -102,12 +102,12 @@ async fn single_page(
 }
 
 /// The magazine's published issues; only page 1 exists.
-async fn magazine(state: &AppState, page: u64) -> Result<ColumnBody, AppError> {
+async fn magazine(state: &AppState, site: i32, page: u64) -> Result<ColumnBody, AppError> {
     if page != 1 {
         return Err(AppError::NotFound);
     }
     tag_page([tag::MAGAZINE]);
-    let issues = service::magazine::issues(&state.db, Utc::now()).await?;
+    let issues = service::magazine::issues(&state.db, site, Utc::now()).await?;
     Ok(ColumnBody::Magazine {
         issues: issues
             .iter()
@@ -117,12 +117,17 @@ async fn magazine(state: &AppState, page: u64) -> Result<ColumnBody, AppError> {
 }
 
 /// One page of the published notices.
-async fn notices(state: &AppState, href: &str, page: u64) -> Result<ColumnBody, AppError> {
+async fn notices(
+    state: &AppState,
+    site: i32,
+    href: &str,
+    page: u64,
+) -> Result<ColumnBody, AppError> {
     let (db, now) = (&state.db, Utc::now());
     tag_page([tag::NOTICES]);
-    let total = service::notice::count(db, now).await?;
+    let total = service::notice::count(db, site, now).await?;
     let pager = pager(href.to_owned(), page, NOTICES_PER_PAGE, total)?;
-    let (items, _) = service::notice::page(db, page - 1, NOTICES_PER_PAGE, now).await?;
+    let (items, _) = service::notice::page(db, site, page - 1, NOTICES_PER_PAGE, now).await?;
     Ok(ColumnBody::Notices {
         items: items
             .iter()
@@ -163,7 +168,7 @@ async fn articles(
 
 pub async fn issue(state: &AppState, year: i32, number: i32) -> Result<IssuePage, AppError> {
     let (db, site, here) = (&state.db, &state.site, crate::ssr::site()?);
-    let (issue, toc) = service::magazine::issue(db, year, number, Utc::now()).await?;
+    let (issue, toc) = service::magazine::issue(db, here.id(), year, number, Utc::now()).await?;
     let card = convert::issue_card(site, &issue);
     let mut sections: Vec<TocSection> = Vec::new();
     for entry in toc {

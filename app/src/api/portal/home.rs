@@ -19,10 +19,11 @@ const BLOCK_ITEMS: u64 = 7;
 
 pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
     let (db, site, now) = (&state.db, &state.site, Utc::now());
-    let shared = state.common.get(db).await?;
+    let here = crate::ssr::site()?;
+    let shared = state.common.get(db, here.id()).await?;
     let (columns, settings) = (&shared.columns, &shared.settings);
 
-    let slides = service::article::flagged(db, Flag::Slideshow, 5, true, now)
+    let slides = service::article::flagged(db, here.id(), Flag::Slideshow, 5, true, now)
         .await?
         .into_iter()
         .filter_map(|item| {
@@ -34,17 +35,17 @@ pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
             })
         })
         .collect();
-    let headline = service::article::flagged(db, Flag::Headline, 1, false, now)
+    let headline = service::article::flagged(db, here.id(), Flag::Headline, 1, false, now)
         .await?
         .into_iter()
         .next()
         .map(|i| convert::list_item(site, i));
-    let recommended = service::article::flagged(db, Flag::Recommended, 6, false, now)
+    let recommended = service::article::flagged(db, here.id(), Flag::Recommended, 6, false, now)
         .await?
         .iter()
         .map(|i| convert::dated_item(site, i))
         .collect();
-    let (notices, _) = service::notice::page(db, 0, 7, now).await?;
+    let (notices, _) = service::notice::page(db, here.id(), 0, 7, now).await?;
     let notices = notices
         .iter()
         .map(|n| convert::notice_link(site, n))
@@ -79,21 +80,23 @@ pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
             Vec::new(),
         ),
     };
-    let magazine = service::magazine::issues(db, now)
+    let magazine = service::magazine::issues(db, here.id(), now)
         .await?
         .first()
         .map(|i| convert::issue_card(site, i));
 
-    let description = if settings.slogan.is_empty() {
-        format!(
-            "{}门户网站：开发区资讯、政策法规、协会服务与会刊《{}》。",
-            settings.site_name, settings.magazine_name
-        )
+    let offers = if settings.magazine_name.is_empty() {
+        "资讯、通知公告与服务信息".to_owned()
     } else {
         format!(
-            "{}：{}。开发区资讯、政策法规、协会服务与会刊《{}》。",
-            settings.site_name, settings.slogan, settings.magazine_name
+            "开发区资讯、政策法规、协会服务与会刊《{}》",
+            settings.magazine_name
         )
+    };
+    let description = if settings.slogan.is_empty() {
+        format!("{}门户网站：{offers}。", settings.site_name)
+    } else {
+        format!("{}：{}。{offers}。", settings.site_name, settings.slogan)
     };
     Ok(HomePage {
         slides,
@@ -104,7 +107,7 @@ pub async fn load(state: &AppState) -> Result<HomePage, AppError> {
         magazine,
         services,
         service_pages,
-        seo: seo(&crate::ssr::site()?, "首页", &description, "/"),
+        seo: seo(&here, "首页", &description, "/"),
     })
 }
 

@@ -39,7 +39,7 @@ pub async fn get_notice(id: i32) -> Result<NoticePage, AppError> {
     use crate::ssr::{site, state, tag_page};
     let (state, here) = (state()?, site()?);
     tag_page([service::cache::tag::NOTICES]);
-    let (n, files) = service::notice::find(&state.db, id, chrono::Utc::now()).await?;
+    let (n, files) = service::notice::find(&state.db, here.id(), id, chrono::Utc::now()).await?;
     Ok(crate::api::convert::notice_page(
         &state.site,
         &here,

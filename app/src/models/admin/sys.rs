@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsForm {
     pub site_name: String,
+    pub site_name_en: String,
     pub magazine_name: String,
     pub slogan: String,
     pub wechat_account: String,

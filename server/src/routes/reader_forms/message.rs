@@ -49,13 +49,13 @@ pub async fn post(State(state): State<AppState>, site: RequestSite, req: Request
         form.status.notice = Some(format!("{BAD_TEXT}{}", ROUTE.kept));
         return form_again(&state, &parts, &ROUTE, form, StatusCode::BAD_REQUEST).await;
     }
-    let rules = match content_rules(&state).await {
+    let rules = match content_rules(&state, site.id()).await {
         Ok(r) => r,
         Err(res) => return res,
     };
     let outcome = message::receive(
         &state.db,
-        &context(&state, &rules, &client),
+        &context(&state, site.id(), &rules, &client),
         &fields.text("token"),
         &fields.text("website"),
         &draft,
@@ -77,7 +77,7 @@ pub async fn post(State(state): State<AppState>, site: RequestSite, req: Request
 }
 
 /// `POST /messages/track`: a reader looks up a message by receipt code and contact.
-pub async fn track(State(state): State<AppState>, req: Request) -> Response {
+pub async fn track(State(state): State<AppState>, site: RequestSite, req: Request) -> Response {
     const TRACK: TrackRoute = TrackRoute {
         page: "/messages/track",
         incomplete: "请填写受理编号，以及留言时填写的电话或电子邮箱",
@@ -85,7 +85,7 @@ pub async fn track(State(state): State<AppState>, req: Request) -> Response {
     };
     let st = &state;
     super::track(st, req, &TRACK, |code, contact| async move {
-        let found = message::track(&st.db, &code, &contact).await?;
+        let found = message::track(&st.db, site.id(), &code, &contact).await?;
         Ok(found.map(|m| app::api::messages::load::tracked(m, &st.site)))
     })
     .await

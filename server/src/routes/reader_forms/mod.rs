@@ -40,21 +40,23 @@ pub(crate) struct FormRoute {
 pub(crate) const BAD_TEXT: &str =
     "提交的内容中有无法识别的字符（可能是浏览器或输入法的编码问题），请检查后重新提交。";
 
-/// The site's content rules (the block list and the link limit), read for each post.
-pub(crate) async fn content_rules(state: &AppState) -> Result<ContentRules, Response> {
-    service::site::settings(&state.db)
+/// `site`'s content rules (the block list and the link limit), read for each post.
+pub(crate) async fn content_rules(state: &AppState, site: i32) -> Result<ContentRules, Response> {
+    service::site::settings_of(&state.db, site)
         .await
         .map(|s| ContentRules::from_settings(&s))
         .map_err(|e| AppError::from(e).into_response())
 }
 
-/// The forms' context for a post of `client` under `rules`.
+/// The forms' context for a post of `client` to `site` under `rules`.
 pub(crate) fn context<'a>(
     state: &'a AppState,
+    site: i32,
     rules: &'a ContentRules,
     client: &'a str,
 ) -> service::form::Context<'a> {
     service::form::Context {
+        site,
         keys: &state.forms.keys,
         limits: &state.forms.limits,
         rules,

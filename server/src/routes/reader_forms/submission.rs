@@ -84,14 +84,14 @@ pub async fn post(State(state): State<AppState>, site: RequestSite, req: Request
         form.status.notice = Some(notice);
         return form_again(&state, &parts, &ROUTE, form, status).await;
     }
-    let rules = match content_rules(&state).await {
+    let rules = match content_rules(&state, site.id()).await {
         Ok(r) => r,
         Err(res) => return res,
     };
     let outcome = submission::receive(
         &state.db,
         &state.files.private,
-        &context(&state, &rules, &client),
+        &context(&state, site.id(), &rules, &client),
         &post.fields.text("token"),
         &post.fields.text("website"),
         &draft,
@@ -114,7 +114,7 @@ pub async fn post(State(state): State<AppState>, site: RequestSite, req: Request
 }
 
 /// `POST /submit/track`: a reader looks up a submission by receipt code and contact.
-pub async fn track(State(state): State<AppState>, req: Request) -> Response {
+pub async fn track(State(state): State<AppState>, site: RequestSite, req: Request) -> Response {
     const TRACK: TrackRoute = TrackRoute {
         page: "/submit/track",
         incomplete: "请填写受理编号，以及投稿时填写的电话或电子邮箱",
@@ -122,7 +122,7 @@ pub async fn track(State(state): State<AppState>, req: Request) -> Response {
     };
     let st = &state;
     super::track(st, req, &TRACK, |code, contact| async move {
-        match submission::track(&st.db, &code, &contact).await? {
+        match submission::track(&st.db, site.id(), &code, &contact).await? {
             Some(s) => Ok(Some(
                 app::api::submissions::load::tracked_submission(st, s).await?,
             )),

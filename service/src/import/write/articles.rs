@@ -172,7 +172,7 @@ impl Writer<'_> {
         if batch.is_empty() {
             return Ok(());
         }
-        let columns = crate::column::all(self.db).await?;
+        let columns = crate::column::all(self.db, crate::site::MAIN).await?;
         let txn = self.db.begin().await?;
         let mut after = After::default();
         for p in batch {

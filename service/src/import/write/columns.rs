@@ -5,7 +5,7 @@ use super::*;
 impl Writer<'_> {
     /// The column tree, parents before children.
     pub(super) async fn columns(&mut self, old: &[OldColumn]) -> Result<()> {
-        let mut existing = crate::column::all(self.db).await?;
+        let mut existing = crate::column::all(self.db, crate::site::MAIN).await?;
         let mut slugs: BTreeSet<String> = existing.iter().map(|c| c.slug.clone()).collect();
         // Parents first: repeat over what is left until nothing moves.
         let mut left: Vec<&OldColumn> = old.iter().collect();

@@ -219,6 +219,7 @@ impl Writer<'_> {
             };
             match crate::redirect::find_target(
                 self.db,
+                crate::site::MAIN,
                 &crate::redirect::candidates(&path, query.as_deref()),
             )
             .await?
