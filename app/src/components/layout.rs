@@ -99,19 +99,28 @@ fn TopBar(
     qq_group: String,
     contact_href: String,
 ) -> impl IntoView {
-    let wechat = match wechat_qr_svg {
-        Some(svg) => view! { <div class="qr-box" inner_html=svg></div> }.into_any(),
-        None => view! { <p>"公众号二维码暂未设置"</p> }.into_any(),
-    };
-    let qq = if qq_group.trim().is_empty() {
-        view! { <p>"QQ交流群暂未开放"</p> }.into_any()
-    } else {
+    // A block the site has not set up is not offered at all.
+    let wechat = (wechat_qr_svg.is_some() || !wechat_account.trim().is_empty()).then(|| {
+        let code = match wechat_qr_svg {
+            Some(svg) => view! { <div class="qr-box" inner_html=svg></div> }.into_any(),
+            None => view! { <p>"公众号二维码暂未设置"</p> }.into_any(),
+        };
         view! {
-            <p>"QQ群号："<strong class="qq-number">{qq_group}</strong></p>
-            <p class="hint">"在QQ中搜索群号即可申请加入"</p>
+            <Popover label="微信公众号" class="wechat">
+                {code}
+                <p class="qr-caption">"扫一扫 关注公众号"</p>
+                <p class="qr-account">{wechat_account}</p>
+            </Popover>
         }
-        .into_any()
-    };
+    });
+    let qq = (!qq_group.trim().is_empty()).then(|| {
+        view! {
+            <Popover label="加入QQ交流群" class="qq">
+                <p>"QQ群号："<strong class="qq-number">{qq_group}</strong></p>
+                <p class="hint">"在QQ中搜索群号即可申请加入"</p>
+            </Popover>
+        }
+    });
     view! {
         <div class="topbar">
             <div class="wrap topbar-inner">
@@ -130,14 +139,8 @@ fn TopBar(
                             <a href="/favorites">"我的收藏"</a> "中查看。"
                         </p>
                     </Popover>
-                    <Popover label="微信公众号" class="wechat">
-                        {wechat}
-                        <p class="qr-caption">"扫一扫 关注公众号"</p>
-                        <p class="qr-account">{wechat_account}</p>
-                    </Popover>
-                    <Popover label="加入QQ交流群" class="qq">
-                        {qq}
-                    </Popover>
+                    {wechat}
+                    {qq}
                     <a class="header-link" href=contact_href>
                         "留言"
                     </a>

@@ -148,9 +148,14 @@ pub struct SeedReport {
     pub issues: usize,
 }
 
-/// True when the database holds no content yet (no columns).
+/// True when the main site holds no content yet (no columns).
 pub async fn is_empty(db: &impl ConnectionTrait) -> Result<bool> {
-    Ok(column::Entity::find().count(db).await? == 0)
+    // The main site's: a member site made before the first start has its own starter columns.
+    Ok(column::Entity::find()
+        .filter(column::Column::SiteId.eq(crate::site::MAIN))
+        .count(db)
+        .await?
+        == 0)
 }
 
 /// The demo content files, parsed.
