@@ -2,7 +2,7 @@
 # Readers' forms under load, on the release build, on SQLite and PostgreSQL: 500 readers (each
 # from an address of its own) send a message at once, then a manuscript with a small PDF; every
 # receipt must be exactly one stored item (and file) and nothing may answer 5xx. `READERS=N`
-# changes the count. Needs target/release/portico.
+# changes the count. Needs target/release/portico (or $PORTICO_BINARY).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 READERS="${READERS:-500}"
@@ -16,10 +16,11 @@ cleanup() {
 }
 trap cleanup EXIT
 export LEPTOS_SITE_ROOT=target/site
+BINARY="${PORTICO_BINARY:-target/release/portico}"
 
-node scripts/form-load.mjs --database "sqlite://$WORK/forms.db?mode=rwc" --readers "$READERS" --port 3919
+node scripts/form-load.mjs --binary "$BINARY" --database "sqlite://$WORK/forms.db?mode=rwc" --readers "$READERS" --port 3919
 if psql "$PG_ADMIN" -qc "CREATE DATABASE $PG_DB" >/dev/null 2>&1; then
-  node scripts/form-load.mjs --database "$PG_BASE/$PG_DB" --readers "$READERS" --port 3920
+  node scripts/form-load.mjs --binary "$BINARY" --database "$PG_BASE/$PG_DB" --readers "$READERS" --port 3920
 elif [ "${CI:-}" = "true" ]; then
   echo "CI=true but PostgreSQL at $PG_ADMIN is unreachable" >&2
   exit 1

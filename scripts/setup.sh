@@ -4,13 +4,16 @@
 #   setup_test      leptosfmt, which only the tests use
 #   setup_browser   Debian's Chromium and Java, for the end-to-end and markup tests
 #   build_site      the release site (server and both browser bundles)
+#   build_bundles   only the browser side of it (both bundles, stylesheet, assets), no server
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 LEPTOSFMT_VERSION=0.1.33
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+# Each step is stamped with the minutes and seconds since the script started (CI's log shows
+# where the time goes).
+say() { printf '\033[1;34m==>\033[0m [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -31,6 +34,29 @@ build_site() {
       >target/build-full.log 2>&1 &
     local full=$!
     cargo leptos build --release --split --precompress --project portico
+    if ! wait "$full"; then
+      cat target/build-full.log >&2
+      echo "building the full bundle failed (target/build-full.log)" >&2
+      exit 1
+    fi
+    rm -rf target/site/pkg/full
+    cp -r target/site-full/pkg/full target/site/pkg/full
+  )
+}
+
+# The browser side of the release site alone (both bundles, the stylesheet, the assets, the
+# hash files in target/release), for a server built another way: scripts/test.sh runs its
+# server from the `ci` profile it has already built for the tests.
+build_bundles() {
+  (
+    set -e
+    export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+    cd "$ROOT"
+    mkdir -p target
+    cargo leptos build --release --split --precompress --project portico-full --frontend-only \
+      >target/build-full.log 2>&1 &
+    local full=$!
+    cargo leptos build --release --split --precompress --project portico --frontend-only
     if ! wait "$full"; then
       cat target/build-full.log >&2
       echo "building the full bundle failed (target/build-full.log)" >&2
@@ -70,6 +96,13 @@ setup_build() {
     say "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; about 12 minutes on 2 cores)"
     cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --quiet \
       --config 'profile.release.lto=false' --config 'profile.release.codegen-units=16' &
+    pids+=($!)
+  fi
+  # scripts/test.sh sets PORTICO_SETUP_TEST_TOOLS=1: leptosfmt is built beside the others
+  # instead of after them.
+  if [ "${PORTICO_SETUP_TEST_TOOLS:-}" = 1 ] && ! leptosfmt --version 2>/dev/null | grep -q "$LEPTOSFMT_VERSION"; then
+    say "installing leptosfmt $LEPTOSFMT_VERSION (formats view! markup)"
+    cargo install leptosfmt --locked --version "$LEPTOSFMT_VERSION" --quiet &
     pids+=($!)
   fi
   local pid failed=0

@@ -2,12 +2,14 @@
 # Sets up what is missing, then runs every check and test: formatting, clippy on the server
 # and the wasm build, unit/service/API tests (SQLite, and PostgreSQL when it answers; files on
 # a local directory and on SeaweedFS's S3, started here — both required with CI=true), the
-# crash, cluster and form-load checks, then the end-to-end tests in headless Chromium against
-# the release build.
+# crash, cluster and form-load checks, then the end-to-end tests in headless Chromium.
+# Everything native is built once, in the `ci` profile (Cargo.toml): the tests and the server
+# binary that the checks and the browser tests start (target/ci/portico, beside the release
+# browser bundles). The README's run command builds the release server instead.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 cd "$ROOT"
-setup_build
+PORTICO_SETUP_TEST_TOOLS=1 setup_build
 setup_test
 setup_browser
 
@@ -50,11 +52,25 @@ else
   say "no S3 server: the S3 tests will be reported as ignored"
 fi
 
-say "unit, service and API tests (features: ${features[*]:-none})"
-cargo test --workspace ${features:+--features "$(IFS=,; echo "${features[*]}")"}
+# --lib --bins --tests: every unit and integration test; no crate has doc tests, and
+# collecting none still costs rustdoc a pass over each crate.
+test_args=(--profile ci --workspace --lib --bins --tests ${features:+--features "$(IFS=,; echo "${features[*]}")"})
+say "building the tests and the server (profile ci) and, beside them, the browser bundles (release)"
+# The two builds fill each other's single-threaded stretches (linking, the wasm's LTO).
+build_bundles >target/build-bundles.log 2>&1 &
+bundles=$!
+cargo test "${test_args[@]}" --no-run
+if ! wait "$bundles"; then
+  cat target/build-bundles.log >&2
+  echo "building the browser bundles failed (target/build-bundles.log)" >&2
+  exit 1
+fi
+# The server finds the bundles' hashed names in the hash files beside its binary.
+cp target/release/hash.txt target/release/hash-full.txt target/ci/
+export PORTICO_BINARY="$ROOT/target/ci/portico"
 
-say "release build"
-build_site
+say "unit, service and API tests (features: ${features[*]:-none})"
+cargo test "${test_args[@]}"
 
 say "kill -9 check: nothing acknowledged is lost (SQLite, PostgreSQL)"
 ./scripts/crash-check.sh

@@ -33,7 +33,7 @@ test("a reader follows old WordPress addresses and an editor saves an imported a
   const source = path.join(tmp, "wordpress.xml");
   writeFileSync(source, readFileSync(path.join(root, "server/tests/fixtures/import/wordpress.xml")));
   const out = execFileSync(
-    path.join(root, "target/release/portico"),
+    path.resolve(root, process.env.PORTICO_BINARY ?? "target/release/portico"),
     ["import", source, "--from", "wordpress", "--media", media],
     {
       cwd: root,
