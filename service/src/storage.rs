@@ -170,6 +170,9 @@ impl Stores {
 }
 
 fn s3_client(s3: &S3Location) -> Result<object_store::aws::AmazonS3> {
+    // The HTTP client's TLS takes the process's rustls provider (ring: see Cargo.toml); the
+    // first store installs it, later calls find it there (the error says so, and is ignored).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut b = AmazonS3Builder::from_env()
         .with_bucket_name(&s3.bucket)
         .with_region(&s3.region)

@@ -34,6 +34,7 @@ mod search;
 mod second_factor;
 mod security;
 mod sites;
+mod sites_reader;
 mod storage;
 mod submissions;
 mod uploads;

@@ -439,19 +439,27 @@ pub async fn set_status(
     }
     .update(&txn)
     .await?;
-    audit::record(
-        &txn,
-        actor,
-        action,
-        "site",
-        site.id,
-        format!("站点「{}」（{}）{said}", site.name, site.code),
-    )
-    .await?;
-    crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
-    crate::cache::invalidate_site(&txn, site.id, [crate::cache::tag::CHROME]).await?;
-    txn.commit().await?;
+    let what = format!("站点「{}」（{}）{said}", site.name, site.code);
+    finish(txn, actor, action, site.id, what).await?;
     Ok(changed)
+}
+
+/// The end of every change to a site's status or hosts: the audit row, then the host table
+/// reloaded on every server (tag SITES) and the site's pages rebuilt, since their addresses
+/// or their being served at all may have changed (its CHROME), all in the change's
+/// transaction.
+async fn finish(
+    txn: sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    action: &str,
+    site: i64,
+    what: String,
+) -> Result<()> {
+    audit::record(&txn, actor, action, "site", site, what).await?;
+    crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
+    crate::cache::invalidate_site(&txn, site, [crate::cache::tag::CHROME]).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn by_code(db: &impl ConnectionTrait, code: &str) -> Result<site::Model> {
@@ -503,20 +511,8 @@ pub async fn add_host(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        actor,
-        "site.host_add",
-        "site",
-        site.id,
-        format!("站点「{}」（{}）增加主机名 {normal}", site.name, site.code),
-    )
-    .await?;
-    crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
-    // Its pages' addresses may start with another host now.
-    crate::cache::invalidate_site(&txn, site.id, [crate::cache::tag::CHROME]).await?;
-    txn.commit().await?;
-    Ok(())
+    let what = format!("站点「{}」（{}）增加主机名 {normal}", site.name, site.code);
+    finish(txn, actor, "site.host_add", site.id, what).await
 }
 
 /// Stops `host` reaching the site `code`. A site's last host cannot go while the site is
@@ -563,19 +559,8 @@ pub async fn remove_host(db: &Db, actor: &Actor, code: &str, host: &str) -> Resu
         .update(&txn)
         .await?;
     }
-    audit::record(
-        &txn,
-        actor,
-        "site.host_remove",
-        "site",
-        site.id,
-        format!("站点「{}」（{}）删除主机名 {normal}", site.name, site.code),
-    )
-    .await?;
-    crate::cache::invalidate(&txn, [crate::cache::tag::SITES]).await?;
-    crate::cache::invalidate_site(&txn, site.id, [crate::cache::tag::CHROME]).await?;
-    txn.commit().await?;
-    Ok(())
+    let what = format!("站点「{}」（{}）删除主机名 {normal}", site.name, site.code);
+    finish(txn, actor, "site.host_remove", site.id, what).await
 }
 
 #[cfg(test)]
