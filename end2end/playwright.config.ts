@@ -31,6 +31,8 @@ export default defineConfig({
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // The member site of serve-for-tests.sh, on its own host name.
+        "--host-resolver-rules=MAP yi.test 127.0.0.1",
       ],
     },
   },

@@ -27,4 +27,8 @@ unset PORTICO_ADMIN_PASSWORD
 # The other tests sign in with a password alone; the second factor's test enrols its own
 # account of its own accord (tests/two-factor.spec.ts).
 "$bin" security set totp_admins 0 totp_editors 0 totp_writers 0 >/dev/null
+# 站群: a member site on its own host (tests/member-site.spec.ts; Chromium maps yi.test to
+# this machine, playwright.config.ts).
+"$bin" site add --code yi --name 乙园区 --host yi.test >/dev/null
+"$bin" site open yi >/dev/null
 exec "$bin" serve

@@ -1,11 +1,3 @@
-// PENDING (not run: outside testDir). To enable, move it to tests/ and add to
-// serve-for-tests.sh, after `security set`:
-//   target/release/portico site add --code yi --name 乙园区 --host yi.test >/dev/null
-//   target/release/portico site open yi >/dev/null
-// and to playwright.config.ts's Chromium args: "--host-resolver-rules=MAP yi.test 127.0.0.1".
-// Its first run (2026-12-07) found that a member site made before the first start stopped the
-// demo seed (seed::is_empty counted every site's columns; fixed to count the main site's); it
-// was not run again after the fix for lack of time.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 
