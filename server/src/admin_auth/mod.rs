@@ -33,7 +33,8 @@ pub const PENDING_COOKIE: &str = "portico_2fa";
 /// Pages and endpoints under the back office that anyone may reach.
 const OPEN_PATHS: &[&str] = &["/admin/login", "/admin/login/2fa", "/admin/setup"];
 
-fn is_admin_path(path: &str) -> bool {
+/// Whether `path` is the back office's (its pages, its server functions and endpoints).
+pub fn is_admin_path(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
 }
 

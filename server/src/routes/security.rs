@@ -34,10 +34,6 @@ fn is_html(headers: &HeaderMap) -> bool {
         .is_some_and(|t| t.starts_with("text/html"))
 }
 
-fn is_back_office(path: &str) -> bool {
-    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
-}
-
 /// Whether `nonce` is what the framework makes (base64 of random bytes): anything else is
 /// not written into a policy.
 fn is_nonce(nonce: &str) -> bool {
@@ -72,7 +68,7 @@ pub fn policy(nonce: Option<&str>, back_office: bool) -> String {
 /// Gives each rendered HTML page its final markup (see [`crate::markup`]) and its policy, with
 /// the nonce of its render. Runs inside the page cache, which keeps both.
 pub async fn csp(req: Request, next: Next) -> Response {
-    let back_office = is_back_office(req.uri().path());
+    let back_office = crate::admin_auth::is_admin_path(req.uri().path());
     let mut res = next.run(req).await;
     // Never sent on: the header only carries the nonce from the render to here.
     let nonce = res
@@ -110,7 +106,7 @@ pub struct Https(pub bool);
 /// `nosniff` and the referrer policy on every response, HSTS over https, framing rules and
 /// a script-less policy on HTML that has none yet.
 pub async fn headers(State(https): State<Https>, req: Request, next: Next) -> Response {
-    let back_office = is_back_office(req.uri().path());
+    let back_office = crate::admin_auth::is_admin_path(req.uri().path());
     let mut res = next.run(req).await;
     let html = is_html(res.headers());
     let h = res.headers_mut();

@@ -28,6 +28,14 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             .and_then(|v| v.to_str().ok())
     });
     match state.sites.get().resolve(host) {
+        // Until the back office works per site (站群 step 7: each site's staff, each site's
+        // content), it is reached on the main site's hosts only: on a member site's host it
+        // would manage the main site, and show its sign-in to that site's readers.
+        Resolved::Site(site)
+            if site.id != service::site::MAIN && crate::admin_auth::is_admin_path(path) =>
+        {
+            plain(StatusCode::NOT_FOUND, "404 Not Found\n")
+        }
         Resolved::Site(site) => {
             req.extensions_mut().insert(RequestSite(site));
             next.run(req).await

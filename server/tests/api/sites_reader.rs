@@ -130,6 +130,35 @@ async fn two_sites_never_show_each_others_content(app: &TestApp) {
     let b = two_sites(app).await;
     let (main_at, b_at) = ("portico.test", "b.test");
 
+    // The back office is the main site's until it works per site: on b's host its pages,
+    // its sign-in and its endpoints are a plain 404, like any address b does not have.
+    for path in [
+        "/admin",
+        "/admin/login",
+        "/admin/articles",
+        "/api/admin/audit/export",
+    ] {
+        let (status, ctype, _, body) = get_as(app, b_at, path).await;
+        assert_eq!((status, body.as_str()), (404, "404 Not Found\n"), "{path} on b");
+        assert!(ctype.starts_with("text/plain"), "{path} on b: {ctype}");
+    }
+    let anyone = reqwest::Client::new();
+    let (status, _, body) = post_as(
+        app,
+        &anyone,
+        b_at,
+        "/admin/login",
+        &[
+            ("username".into(), "admin".into()),
+            ("password".into(), "whatever-it-is".into()),
+        ],
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (404, "404 Not Found\n"), "sign-in on b");
+    let (status, _, _, body) = get_as(app, main_at, "/admin/login").await;
+    assert_eq!(status, 200, "the main site's sign-in is there");
+    assert!(body.contains("password"), "a sign-in form");
+
     // Each home: its own name, its own articles and notices only.
     let (_, _, _, home_b) = get_as(app, b_at, "/").await;
     assert!(
