@@ -60,7 +60,13 @@ echo "building the fuzz targets (nightly, coverage, AddressSanitizer)"
 # Two of the large crates built at once with coverage and AddressSanitizer can take more than
 # 24 GB (rustc is then killed for want of memory): when the build fails, it is retried one
 # crate at a time (what was built is kept).
-cargo +nightly fuzz build -O || CARGO_BUILD_JOBS=1 cargo +nightly fuzz build -O
+# Targets named on the command line are built alone (each links the whole server).
+build() { cargo +nightly fuzz build -O "$@" || CARGO_BUILD_JOBS=1 cargo +nightly fuzz build -O "$@"; }
+if [ $# -eq 0 ]; then
+  build
+else
+  for t in "${TARGETS[@]}"; do build "$t"; done
+fi
 
 REPORT="$ROOT/target/fuzz-report.txt"
 : > "$REPORT"
