@@ -452,7 +452,7 @@ async fn finish(
     txn: sea_orm::DatabaseTransaction,
     actor: &Actor,
     action: &str,
-    site: i64,
+    site: i32,
     what: String,
 ) -> Result<()> {
     audit::record(&txn, actor, action, "site", site, what).await?;
