@@ -282,7 +282,7 @@ const SCOPED: [&str; 14] = [
     "images",
 ];
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
     use sea_orm::{ConnectionTrait, Statement};
     let row = app
         .db

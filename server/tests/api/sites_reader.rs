@@ -3,7 +3,7 @@
 
 use crate::helpers::TestApp;
 use crate::on_both_backends;
-use crate::sites::get_as;
+use crate::sites::{count, get_as};
 
 /// Site 2 (`yi`, on `b.test`), made and opened through the services with its starter columns,
 /// one published article in its `zone-news` column (a headline, so the home page shows it)
@@ -139,7 +139,11 @@ async fn two_sites_never_show_each_others_content(app: &TestApp) {
         "/api/admin/audit/export",
     ] {
         let (status, ctype, _, body) = get_as(app, b_at, path).await;
-        assert_eq!((status, body.as_str()), (404, "404 Not Found\n"), "{path} on b");
+        assert_eq!(
+            (status, body.as_str()),
+            (404, "404 Not Found\n"),
+            "{path} on b"
+        );
         assert!(ctype.starts_with("text/plain"), "{path} on b: {ctype}");
     }
     let anyone = reqwest::Client::new();
@@ -154,7 +158,11 @@ async fn two_sites_never_show_each_others_content(app: &TestApp) {
         ],
     )
     .await;
-    assert_eq!((status, body.as_str()), (404, "404 Not Found\n"), "sign-in on b");
+    assert_eq!(
+        (status, body.as_str()),
+        (404, "404 Not Found\n"),
+        "sign-in on b"
+    );
     let (status, _, _, body) = get_as(app, main_at, "/admin/login").await;
     assert_eq!(status, 200, "the main site's sign-in is there");
     assert!(body.contains("password"), "a sign-in form");
