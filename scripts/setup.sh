@@ -24,30 +24,15 @@ as_root() {
 # copied under target/site/pkg/full where the server finds it. Each bundle has its own wasm
 # target directory (front-target-dir in Cargo.toml), so neither rebuilds the other's crates,
 # and the two builds run side by side: each ends in a long single-threaded link of the wasm.
-build_site() {
-  (
-    set -e
-    export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-    cd "$ROOT"
-    mkdir -p target
-    cargo leptos build --release --split --precompress --project portico-full --frontend-only \
-      >target/build-full.log 2>&1 &
-    local full=$!
-    cargo leptos build --release --split --precompress --project portico
-    if ! wait "$full"; then
-      cat target/build-full.log >&2
-      echo "building the full bundle failed (target/build-full.log)" >&2
-      exit 1
-    fi
-    rm -rf target/site/pkg/full
-    cp -r target/site-full/pkg/full target/site/pkg/full
-  )
-}
+build_site() { build_release; }
 
 # The browser side of the release site alone (both bundles, the stylesheet, the assets, the
 # hash files in target/release), for a server built another way: scripts/test.sh runs its
 # server from the `ci` profile it has already built for the tests.
-build_bundles() {
+build_bundles() { build_release --frontend-only; }
+
+# Both; arguments go to the "portico" project's build.
+build_release() {
   (
     set -e
     export PATH="$ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -56,7 +41,7 @@ build_bundles() {
     cargo leptos build --release --split --precompress --project portico-full --frontend-only \
       >target/build-full.log 2>&1 &
     local full=$!
-    cargo leptos build --release --split --precompress --project portico --frontend-only
+    cargo leptos build --release --split --precompress --project portico "$@"
     if ! wait "$full"; then
       cat target/build-full.log >&2
       echo "building the full bundle failed (target/build-full.log)" >&2

@@ -52,9 +52,10 @@ else
   say "no S3 server: the S3 tests will be reported as ignored"
 fi
 
-# --lib --bins --tests: every unit and integration test; no crate has doc tests, and
+# --lib --tests: every unit and integration test (not the fuzz targets, whose test = false:
+# --bins would run them as tests, fuzzing for ever); no crate has doc tests, and
 # collecting none still costs rustdoc a pass over each crate.
-test_args=(--profile ci --workspace --lib --bins --tests ${features:+--features "$(IFS=,; echo "${features[*]}")"})
+test_args=(--profile ci --workspace --lib --tests ${features:+--features "$(IFS=,; echo "${features[*]}")"})
 say "building the tests and the server (profile ci) and, beside them, the browser bundles (release)"
 # The two builds fill each other's single-threaded stretches (linking, the wasm's LTO).
 build_bundles >target/build-bundles.log 2>&1 &
