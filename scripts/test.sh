@@ -60,7 +60,8 @@ say "building the tests and the server (profile ci) and, beside them, the browse
 # The two builds fill each other's single-threaded stretches (linking, the wasm's LTO).
 build_bundles >target/build-bundles.log 2>&1 &
 bundles=$!
-cargo test "${test_args[@]}" --no-run
+# --timings: target/cargo-timings/ shows which crates the time goes to.
+cargo test "${test_args[@]}" --no-run --timings
 if ! wait "$bundles"; then
   cat target/build-bundles.log >&2
   echo "building the browser bundles failed (target/build-bundles.log)" >&2
